@@ -1,0 +1,355 @@
+"""The history store: events in, searches and trials out, surviving resumes, crashes and old schemas."""
+import csv
+import io
+import json
+import os
+import signal
+import sqlite3
+import subprocess
+import sys
+import textwrap
+from pathlib import Path
+
+import pytest
+
+from app.core import paths
+from app.core.events import make_event
+from app.core.history import SCHEMA_VERSION, HistoryError, HistoryStore, migrate
+
+REPO_ROOT = Path(__file__).resolve().parents[1]
+
+
+def search_events(search_id="20260101-000000-demo", trials=3, epochs=2, search_dir=None, resumed=False,
+                  objective="val_accuracy", finish=True, first_number=1):
+    """A plausible event stream of a small search, like the engine emits."""
+    search_dir = str(search_dir or paths.searches_dir() / search_id)
+    classes = ["cat", "dog", "frog"]
+    config = {"name": "demo", "data_dir": "/data/pets", "objective": objective, "seed": 7,
+              "architecture": "mlp", "epochs": epochs}
+    yield make_event("search_started", search_id=search_id, search_dir=search_dir, config=config,
+                     device="CPU: test", devices=["CPU"], mixed_precision=False, classes=classes,
+                     train_count=12, val_count=6, test_count=0, max_trials=trials, resumed=resumed,
+                     completed_trials=0, dataset_fingerprint="abc123", versions={"tensorflow": "2.21.0"})
+    summaries = []
+    for index in range(trials):
+        trial_id = f"{index + first_number - 1:02d}"
+        hp = {"learning_rate": 0.001 * (index + 1), "optimizer": ["adam", "sgd"][index % 2], "depth": index + 1}
+        yield make_event("trial_started", trial_id=trial_id, number=index + first_number, hyperparameters=hp,
+                         batch_size=8)
+        history = {"loss": [], "accuracy": [], "val_loss": [], "val_accuracy": []}
+        confusion = None
+        for epoch in range(epochs):
+            yield make_event("batch_ended", trial_id=trial_id, epoch=epoch, batch=0, steps=2, logs={"loss": 1.0})
+            logs = {"loss": 1.0 / (epoch + 1), "accuracy": 0.3 + 0.1 * epoch + 0.05 * index,
+                    "val_loss": 1.1 / (epoch + 1), "val_accuracy": 0.25 + 0.1 * epoch + 0.1 * index}
+            for key, value in logs.items():
+                history[key].append(value)
+            confusion = [[2, 0, 0], [0, 1, 1], [1, 0, 1]]
+            yield make_event("epoch_ended", trial_id=trial_id, epoch=epoch, epochs=epochs, logs=logs,
+                             confusion=confusion, class_names=classes)
+        score = history[objective][-1]
+        summaries.append({"trial_id": trial_id, "score": score})
+        yield make_event("trial_ended", trial_id=trial_id, number=index + first_number, status="COMPLETED",
+                         score=score, best_step=epochs - 1, duration=1.5, message="", hyperparameters=hp,
+                         history=history, confusion=confusion)
+    if finish:
+        yield make_event("search_finished", status="completed", error="", best_trial_id=summaries[-1]["trial_id"],
+                         best_score=summaries[-1]["score"], best_hyperparameters={}, trials=summaries,
+                         duration=10.0, search_dir=search_dir)
+
+
+def record_all(store, events):
+    for event in events:
+        store.record(event)
+
+
+def make_checkpoints(search_dir: Path, trial_ids, size=1000):
+    for trial_id in trial_ids:
+        folder = search_dir / "tuner" / f"trial_{trial_id}"
+        folder.mkdir(parents=True, exist_ok=True)
+        (folder / "checkpoint.weights.h5").write_bytes(b"w" * size)
+        (folder / "trial.json").write_text("{}")
+
+
+def test_records_a_search_with_trials_epochs_and_confusion():
+    store = HistoryStore()
+    assert store.path == paths.history_db_path()
+    assert store.conn.execute("PRAGMA journal_mode").fetchone()[0] == "wal"
+    record_all(store, search_events(trials=3, epochs=2))
+    assert store.errors == []
+
+    [listed] = store.list_searches()
+    assert listed["status"] == "completed"
+    assert listed["trial_count"] == 3 and listed["completed_trials"] == 3
+    assert listed["dataset_fingerprint"] == "abc123" and listed["seed"] == 7
+    search = store.get_search(listed["id"])
+    assert search["device"] == "CPU: test"
+    assert search["versions"] == {"tensorflow": "2.21.0"}
+    assert search["classes"] == ["cat", "dog", "frog"]
+    assert [t["trial_id"] for t in search["trials"]] == ["00", "01", "02"]
+    trial = search["trials"][2]
+    assert trial["status"] == "COMPLETED"
+    assert trial["hyperparameters"] == {"learning_rate": 0.003, "optimizer": "adam", "depth": 3}
+    assert trial["history"]["val_accuracy"] == pytest.approx([0.45, 0.55])
+    assert [e["epoch"] for e in trial["epochs"]] == [0, 1]
+    assert trial["confusion"] == [[2, 0, 0], [0, 1, 1], [1, 0, 1]]
+    assert trial["class_names"] == ["cat", "dog", "frog"]
+    assert trial["duration"] == 1.5
+    # The best trial is the highest val_accuracy one.
+    assert search["best_trial_id"] == "02"
+    assert search["best_score"] == pytest.approx(0.55)
+    assert search["best_hyperparameters"]["depth"] == 3
+
+
+def test_best_trial_follows_objective_direction():
+    store = HistoryStore()
+    record_all(store, search_events(objective="val_loss", trials=2))
+    search = store.get_search(store.list_searches()[0]["id"])
+    # All trials end with the same val_loss except by epoch; the lowest must win, not the highest.
+    scores = {t["trial_id"]: t["score"] for t in search["trials"]}
+    assert search["best_score"] == min(scores.values())
+
+
+def test_failed_trial_keeps_its_reason():
+    store = HistoryStore()
+    events = list(search_events(trials=1, finish=False))
+    record_all(store, events)
+    store.record(make_event("trial_started", trial_id="01", number=2, hyperparameters={"depth": 9}, batch_size=8))
+    store.record(make_event("trial_ended", trial_id="01", number=2, status="FAILED", score=None, best_step=None,
+                            duration=0.2, message="ResourceExhaustedError: out of memory",
+                            hyperparameters={"depth": 9}, history={}, confusion=None))
+    store.record(make_event("search_finished", status="failed", error="too many failures",
+                            best_trial_id="00", best_score=0.25, trials=[], duration=1, search_dir=""))
+    search = store.get_search(store.list_searches()[0]["id"])
+    failed = search["trials"][1]
+    assert failed["status"] == "FAILED"
+    assert "out of memory" in failed["failure_reason"]
+    assert search["status"] == "failed" and search["error"] == "too many failures"
+
+
+def test_resume_reruns_interrupted_trial_and_keeps_start_name_and_notes():
+    store = HistoryStore()
+    sid = "20260101-000000-demo"
+    first = list(search_events(search_id=sid, trials=2, epochs=2, finish=False))
+    # Cancelled in the middle of trial 2 (id "01"): its first epoch arrived, then search_finished.
+    record_all(store, first[:-3])
+    store.record(make_event("search_finished", status="cancelled", error="", best_trial_id="00",
+                            best_score=0.35, trials=[], duration=3, search_dir=""))
+    before = store.get_search(sid)
+    assert before["status"] == "cancelled"
+    assert before["trials"][1]["status"] == "CANCELLED"
+    assert len(before["trials"][1]["epochs"]) == 1
+    store.rename_search(sid, "pets, first try")
+    store.annotate_search(sid, "stopped for lunch")
+
+    # Resume: search_started again with resumed=True, trial "01" re-run from scratch, then trial "02".
+    resumed = list(search_events(search_id=sid, trials=2, epochs=2, resumed=True, first_number=2))
+    record_all(store, resumed)
+    after = store.get_search(sid)
+    assert store.errors == []
+    assert after["status"] == "completed"
+    assert after["started_at"] == before["started_at"]
+    assert after["name"] == "pets, first try" and after["notes"] == "stopped for lunch"
+    assert after["resume_count"] == 1
+    assert [t["trial_id"] for t in after["trials"]] == ["00", "01", "02"]
+    assert all(t["status"] == "COMPLETED" for t in after["trials"])
+    assert [e["epoch"] for e in after["trials"][1]["epochs"]] == [0, 1]
+
+
+def test_missing_and_out_of_order_events_do_not_break_recording():
+    store = HistoryStore()
+    sid = "crashy"
+    store.record(make_event("epoch_ended", search_id=sid, trial_id="05", epoch=0, epochs=2,
+                            logs={"val_accuracy": 0.5}, confusion=None, class_names=[]))
+    store.record(make_event("trial_ended", search_id=sid, trial_id="05", status="COMPLETED", score=0.5,
+                            history={"val_accuracy": [0.5, 0.6]}, hyperparameters={"depth": 1}))
+    store.record({"type": "epoch_ended"})  # nothing to attach it to: ignored
+    store.record("not an event")
+    store.record({"type": "something_new", "search_id": sid})
+    search = store.get_search(sid)
+    [trial] = search["trials"]
+    assert trial["status"] == "COMPLETED"
+    # The epoch that was seen is kept, the missing one filled from the trial's history.
+    assert trial["history"]["val_accuracy"] == [0.5, 0.6]
+    assert store.errors == []
+
+
+def test_migration_from_v1_keeps_data_and_adds_new_columns(tmp_path):
+    db = tmp_path / "old.sqlite3"
+    conn = sqlite3.connect(db)
+    assert migrate(conn, target=1) == 1
+    conn.execute("INSERT INTO searches (id, name, data_dir, config_json, started_at, status) "
+                 "VALUES ('old', 'old search', '/data/x', '{\"seed\": 1}', 100.0, 'completed')")
+    conn.execute("INSERT INTO trials (search_id, trial_id, hyperparameters_json, score, status) "
+                 "VALUES ('old', '00', '{\"depth\": 2}', 0.7, 'COMPLETED')")
+    conn.execute("INSERT INTO epochs (search_id, trial_id, epoch, logs_json) "
+                 "VALUES ('old', '00', 0, '{\"val_accuracy\": 0.7}')")
+    conn.commit()
+    conn.close()
+
+    store = HistoryStore(db)
+    assert store.schema_version == SCHEMA_VERSION > 1
+    search = store.get_search("old")
+    assert search["name"] == "old search" and search["notes"] == ""
+    assert search["trials"][0]["hyperparameters"] == {"depth": 2}
+    assert search["trials"][0]["history"] == {"val_accuracy": [0.7]}
+    # New features work on the migrated database.
+    store.annotate_search("old", "from v1")
+    store.record_export("old", "00", tmp_path / "out", ["saved_model"], {"passed": True})
+    assert store.get_search("old")["exports"][0]["self_check"] == {"passed": True}
+    assert store.integrity_check() == "ok"
+
+
+def test_refuses_a_newer_schema(tmp_path):
+    db = tmp_path / "future.sqlite3"
+    conn = sqlite3.connect(db)
+    conn.execute(f"PRAGMA user_version = {SCHEMA_VERSION + 5}")
+    conn.close()
+    with pytest.raises(HistoryError, match="newer"):
+        HistoryStore(db)
+
+
+CRASH_WRITER = textwrap.dedent("""
+    import sys, time
+    sys.path.insert(0, sys.argv[2])
+    from app.core.events import make_event
+    from app.core.history import HistoryStore
+    store = HistoryStore(sys.argv[1])
+    store.record(make_event("search_started", search_id="crash", search_dir="", config={"name": "crash"},
+                            classes=["a", "b"], resumed=False))
+    trial = 0
+    while True:  # the parent kills us somewhere in here
+        tid = f"{trial:03d}"
+        store.record(make_event("trial_started", trial_id=tid, number=trial + 1, hyperparameters={"n": trial}))
+        for epoch in range(20):
+            store.record(make_event("epoch_ended", trial_id=tid, epoch=epoch, epochs=20,
+                                    logs={"val_accuracy": epoch / 20}, confusion=[[1, 0], [0, 1]],
+                                    class_names=["a", "b"]))
+        store.record(make_event("trial_ended", trial_id=tid, number=trial + 1, status="COMPLETED",
+                                score=0.95, history={}, hyperparameters={"n": trial}))
+        print("done", tid, flush=True)
+        trial += 1
+""")
+
+
+@pytest.mark.skipif(not hasattr(signal, "SIGKILL"), reason="needs SIGKILL")
+def test_killed_writer_leaves_a_sound_database_with_completed_trials(tmp_path):
+    db = tmp_path / "crash.sqlite3"
+    script = tmp_path / "writer.py"
+    script.write_text(CRASH_WRITER)
+    child = subprocess.Popen([sys.executable, str(script), str(db), str(REPO_ROOT)],
+                             stdout=subprocess.PIPE, text=True)
+    try:
+        done = [child.stdout.readline().split()[1] for _ in range(3)]
+    finally:
+        os.kill(child.pid, signal.SIGKILL)  # mid-stream: the writer never pauses
+        child.wait()
+    assert child.returncode == -signal.SIGKILL
+
+    store = HistoryStore(db)
+    assert store.integrity_check() == "ok"
+    search = store.get_search("crash")
+    assert search["status"] == "running"  # never finished
+    completed = {t["trial_id"]: t for t in search["trials"] if t["status"] == "COMPLETED"}
+    for trial_id in done:
+        assert trial_id in completed
+        assert len(completed[trial_id]["epochs"]) == 20
+    # Whatever trial was in progress holds only whole epochs, numbered without gaps.
+    for trial in search["trials"]:
+        assert [e["epoch"] for e in trial["epochs"]] == list(range(len(trial["epochs"])))
+
+
+def test_delete_removes_rows_and_folder_but_refuses_outside_home(tmp_path):
+    store = HistoryStore()
+    inside = paths.searches_dir() / "s1"
+    make_checkpoints(inside, ["00"])
+    record_all(store, search_events(search_id="s1", search_dir=inside, trials=1))
+    outside = tmp_path / "my-own-folder"
+    outside.mkdir()
+    (outside / "precious.txt").write_text("keep me")
+    record_all(store, search_events(search_id="s2", search_dir=outside, trials=1))
+
+    with pytest.raises(HistoryError, match="refusing"):
+        store.delete_search("s2")
+    assert (outside / "precious.txt").exists()
+    assert store.get_search("s2")
+
+    store.delete_search("s1")
+    assert not inside.exists()
+    with pytest.raises(HistoryError):
+        store.get_search("s1")
+    assert store.conn.execute("SELECT COUNT(*) FROM epochs WHERE search_id = 's1'").fetchone()[0] == 0
+
+    store.delete_search("s2", delete_files=False)
+    assert (outside / "precious.txt").exists()
+    assert store.list_searches() == []
+
+
+def test_prune_keeps_best_k_checkpoints_and_reports_disk_use():
+    store = HistoryStore()
+    search_dir = paths.searches_dir() / "p"
+    make_checkpoints(search_dir, ["00", "01", "02"], size=1000)
+    record_all(store, search_events(search_id="p", search_dir=search_dir, trials=3))
+    trials = store.get_search("p")["trials"]
+    assert all(t["checkpoint_path"] for t in trials)
+    assert store.disk_usage("p")["checkpoints"] == 3000
+
+    result = store.prune_checkpoints("p", keep_best=1)
+    assert result["kept"] == ["02"]  # highest val_accuracy
+    assert sorted(result["removed"]) == ["00", "01"]
+    assert result["freed_bytes"] == 2000
+    assert (search_dir / "tuner" / "trial_02" / "checkpoint.weights.h5").exists()
+    assert not (search_dir / "tuner" / "trial_00" / "checkpoint.weights.h5").exists()
+    assert (search_dir / "tuner" / "trial_00" / "trial.json").exists()
+    by_id = {t["trial_id"]: t for t in store.get_search("p")["trials"]}
+    assert by_id["00"]["checkpoint_removed"] and by_id["00"]["checkpoint_path"] is None
+    assert not by_id["02"]["checkpoint_removed"]
+    assert store.disk_usage("p")["checkpoints"] == 1000
+    assert store.list_searches()[0]["disk_bytes"] == store.disk_usage("p")["total"]
+    with pytest.raises(HistoryError):
+        store.prune_checkpoints("p", keep_best=-1)
+
+
+def test_trials_csv_has_one_row_per_trial_and_hyperparameter_columns():
+    store = HistoryStore()
+    record_all(store, search_events(search_id="a", trials=2))
+    record_all(store, search_events(search_id="b", trials=1))
+    rows = list(csv.DictReader(io.StringIO(store.trials_csv(["a", "b"]))))
+    assert [(r["search_id"], r["trial_id"]) for r in rows] == [("a", "00"), ("a", "01"), ("b", "00")]
+    assert rows[1]["optimizer"] == "sgd" and rows[1]["learning_rate"] == "0.002"
+    assert float(rows[1]["final_val_accuracy"]) == pytest.approx(0.45)
+    with pytest.raises(HistoryError):
+        store.trials_csv(["missing"])
+
+
+def test_list_filters_and_sorts():
+    store = HistoryStore()
+    record_all(store, search_events(search_id="a", trials=1))
+    record_all(store, search_events(search_id="b", trials=2, finish=False))
+    store.rename_search("a", "flowers baseline")
+    assert [s["id"] for s in store.list_searches(text="flowers")] == ["a"]
+    assert [s["id"] for s in store.list_searches(status="running")] == ["b"]
+    by_score = store.list_searches(order_by="best_score", descending=True)
+    assert by_score[0]["best_score"] >= by_score[1]["best_score"]
+    with pytest.raises(HistoryError):
+        store.list_searches(order_by="1; DROP TABLE searches")
+    assert store.resolve_id("a") == "a"
+    with pytest.raises(HistoryError):
+        store.rename_search("a", "   ")
+
+
+def test_import_events_file_rebuilds_a_search_from_a_cut_off_log():
+    store = HistoryStore()
+    search_dir = paths.searches_dir() / "imp"
+    search_dir.mkdir()
+    lines = [json.dumps(e) for e in search_events(search_id="imp", search_dir=search_dir, trials=2, finish=False)]
+    (search_dir / "events.jsonl").write_text("\n".join(lines) + '\n{"type": "epoch_en')  # crash mid-line
+    record_all(store, [json.loads(lines[0])])  # the DB saw only the start
+    store.annotate_search("imp", "kept")
+
+    assert store.import_events_file(search_dir) == "imp"
+    search = store.get_search("imp")
+    assert [t["status"] for t in search["trials"]] == ["COMPLETED", "COMPLETED"]
+    assert search["notes"] == "kept"
+    with pytest.raises(HistoryError):
+        store.import_events_file(search_dir / "missing.jsonl")
