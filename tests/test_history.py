@@ -353,3 +353,24 @@ def test_import_events_file_rebuilds_a_search_from_a_cut_off_log():
     assert search["notes"] == "kept"
     with pytest.raises(HistoryError):
         store.import_events_file(search_dir / "missing.jsonl")
+
+
+def test_tensorboard_serves_a_search_folder_on_localhost_and_stops(tmp_path):
+    from app.core.tensorboard_tools import TensorBoardError, start_tensorboard, stop_tensorboard, tensorboard_logdir
+
+    search_dir = tmp_path / "search"
+    (search_dir / "tensorboard" / "trial_00").mkdir(parents=True)
+    logdir = tensorboard_logdir(search_dir)
+    assert logdir == search_dir / "tensorboard"
+    with pytest.raises(TensorBoardError, match="no TensorBoard logs"):
+        start_tensorboard(tmp_path / "missing")
+    process, url = start_tensorboard(logdir)
+    try:
+        assert url.startswith("http://127.0.0.1:")
+        import urllib.request
+
+        with urllib.request.urlopen(url + "data/logdir", timeout=10) as response:
+            assert json.loads(response.read())["logdir"] == str(logdir)
+    finally:
+        stop_tensorboard(process)
+    assert process.poll() is not None
