@@ -374,3 +374,25 @@ def test_tensorboard_serves_a_search_folder_on_localhost_and_stops(tmp_path):
     finally:
         stop_tensorboard(process)
     assert process.poll() is not None
+
+
+def test_notices_before_start_are_kept_and_a_search_failing_before_start_is_recorded():
+    store = HistoryStore()
+    store.record(make_event("notice", level="warning", message="2 file(s) cannot be used"))
+    record_all(store, search_events(search_id="n", trials=1))
+    assert [n["message"] for n in store.get_search("n")["notices"]] == ["2 file(s) cannot be used"]
+
+    # The engine fails on the dataset: only a notice and search_finished, with search.json on disk.
+    search_dir = paths.searches_dir() / "20260102-000000-broken"
+    search_dir.mkdir()
+    (search_dir / "search.json").write_text(json.dumps(
+        {"search_id": search_dir.name, "name": "broken", "config": {"data_dir": "/data/empty", "seed": 3}}))
+    store.record(make_event("notice", level="warning", message="folder is empty"))
+    store.record(make_event("search_finished", status="failed", error="The train split is empty",
+                            best_trial_id=None, best_score=None, trials=[], duration=0.1,
+                            search_dir=str(search_dir)))
+    failed = store.get_search(search_dir.name)
+    assert failed["status"] == "failed" and failed["error"] == "The train split is empty"
+    assert failed["name"] == "broken" and failed["data_dir"] == "/data/empty"
+    assert [n["message"] for n in failed["notices"]] == ["folder is empty"]
+    assert store.errors == []

@@ -179,6 +179,13 @@ def _int_or_none(value: Any) -> int | None:
         return None
 
 
+def _read_text(path: Path) -> str | None:
+    try:
+        return path.read_text(encoding="utf-8")
+    except (OSError, UnicodeDecodeError):
+        return None
+
+
 def folder_size(path: str | Path) -> int:
     """Bytes used by the files under ``path`` (0 when it does not exist)."""
     total = 0
@@ -228,6 +235,7 @@ class HistoryStore:
         self.conn.execute("PRAGMA foreign_keys=ON")
         migrate(self.conn)
         self._current_search: str | None = None
+        self._pending_notices: list[dict] = []
         self.errors: list[str] = []
 
     # ---------------------------------------------------------------- lifecycle
@@ -271,6 +279,10 @@ class HistoryStore:
         }.get(event.get("type"))
         if handler is None:  # batch_ended and unknown types: too frequent / nothing to keep
             return
+        if handler == self._on_notice and not (event.get("search_id") or self._current_search):
+            # The engine may report notices (unreadable files, ...) before search_started.
+            self._pending_notices.append(event)
+            return
         try:
             with self._transaction():
                 handler(event)
@@ -300,12 +312,21 @@ class HistoryStore:
         return None
 
     def _ensure_search(self, search_id: str, event: dict) -> None:
-        """Create a placeholder row when events arrive for a search we never saw start (crash)."""
+        """Create a row when events arrive for a search we never saw start (a crash, or a search
+        that failed before it started); its search.json, when there is one, fills in the config."""
+        search_dir = str(event.get("search_dir") or "")
+        info: dict = {}
+        if search_dir:
+            info = _loads(_read_text(Path(search_dir) / "search.json"), {}) or {}
+        config = info.get("config") if isinstance(info.get("config"), dict) else {}
         self.conn.execute(
-            "INSERT OR IGNORE INTO searches (id, name, started_at, status, search_dir) "
-            "VALUES (?, ?, ?, 'running', ?)",
-            (search_id, search_id, _float_or_none(event.get("time")) or time.time(),
-             str(event.get("search_dir") or "")))
+            "INSERT OR IGNORE INTO searches (id, name, started_at, status, search_dir, data_dir, config_json, "
+            "classes_json, dataset_fingerprint, seed, objective) VALUES (?, ?, ?, 'running', ?, ?, ?, ?, ?, ?, ?)",
+            (search_id, str(info.get("name") or config.get("name") or search_id),
+             _float_or_none(info.get("created")) or _float_or_none(event.get("time")) or time.time(),
+             search_dir, str(config.get("data_dir") or ""), _dumps(config), _dumps(list(info.get("classes") or [])),
+             str(info.get("dataset_fingerprint") or ""), _int_or_none(config.get("seed")),
+             str(config.get("objective") or "val_accuracy")))
 
     def _ensure_trial(self, search_id: str, trial_id: str, event: dict) -> None:
         self.conn.execute(
@@ -335,11 +356,12 @@ class HistoryStore:
             "test_count": _int_or_none(event.get("test_count")),
         }
         if existing is None:
-            values.update(id=search_id, name=str(config.get("name") or search_id), started_at=now,
+            values.update(id=search_id, name=str(event.get("name") or config.get("name") or search_id), started_at=now,
                           status=RUNNING)
             columns = ", ".join(values)
             self.conn.execute(f"INSERT INTO searches ({columns}) VALUES ({', '.join('?' * len(values))})",
                               tuple(values.values()))
+            self._write_pending_notices(search_id)
             return
         # Resumed (or restarted after a crash): keep the original start, name and notes.
         assignments = ", ".join(f"{k} = ?" for k in values)
@@ -351,6 +373,12 @@ class HistoryStore:
         # Trials the crash or cancel left unfinished will be re-run from scratch by Keras Tuner.
         self.conn.execute("UPDATE trials SET status = 'INTERRUPTED' WHERE search_id = ? AND status = 'RUNNING'",
                           (search_id,))
+        self._write_pending_notices(search_id)
+
+    def _write_pending_notices(self, search_id: str) -> None:
+        pending, self._pending_notices = self._pending_notices, []
+        for notice in pending:
+            self._on_notice(dict(notice, search_id=search_id))
 
     def _on_notice(self, event: dict) -> None:
         search_id = self._search_id_for(event)
@@ -444,6 +472,7 @@ class HistoryStore:
         search_id = self._search_id_for(event)
         if search_id is None:
             return
+        self._write_pending_notices(search_id)
         status = str(event.get("status") or "completed")
         self.conn.execute(
             "UPDATE searches SET status = ?, error = ?, ended_at = ? WHERE id = ?",
