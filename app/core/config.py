@@ -189,6 +189,7 @@ class SearchConfig:
     patience: int = 3
     restore_best_weights: bool = True
     mixed_precision: bool = False  # honoured only where a GPU trains
+    tensorboard: bool = True  # TensorBoard logs (scalars + HParams) per trial
     # search
     tuner: str = "random"
     max_trials: int = 10
@@ -297,7 +298,7 @@ class SearchConfig:
             e += _check_tunable("clip_value", self.clip_value, float, positive=True)
         if not isinstance(self.nesterov, bool):
             e.append(ConfigError("nesterov", "must be true or false"))
-        for flag in ("early_stopping", "restore_best_weights", "mixed_precision", "fine_tune"):
+        for flag in ("early_stopping", "restore_best_weights", "mixed_precision", "fine_tune", "tensorboard"):
             if not isinstance(getattr(self, flag), bool):
                 e.append(ConfigError(flag, "must be true or false"))
         if self.cache not in CACHE_MODES:

@@ -1,0 +1,46 @@
+"""Which device trains: GPU when TensorFlow sees one (with memory growth), otherwise the CPU."""
+from __future__ import annotations
+
+import platform
+from functools import lru_cache
+
+
+def cpu_name() -> str:
+    try:
+        with open("/proc/cpuinfo", encoding="utf-8") as fh:
+            for line in fh:
+                if line.lower().startswith("model name"):
+                    return line.split(":", 1)[1].strip()
+    except OSError:
+        pass
+    return platform.processor() or platform.machine() or "CPU"
+
+
+@lru_cache(maxsize=1)
+def configure_devices() -> dict:
+    """Turn on GPU memory growth (must precede any GPU use) and describe the devices.
+
+    Returns ``{"device", "gpus", "mixed_precision_available"}``. Imports TensorFlow.
+    """
+    import tensorflow as tf
+
+    gpus = tf.config.list_physical_devices("GPU")
+    names = []
+    for i, gpu in enumerate(gpus):
+        try:
+            # Without memory growth TensorFlow grabs all GPU memory up front.
+            tf.config.experimental.set_memory_growth(gpu, True)
+        except RuntimeError:
+            pass  # already initialised: growth is fixed for this process
+        try:
+            detail = tf.config.experimental.get_device_details(gpu).get("device_name")
+        except Exception:  # noqa: BLE001 - details are informational
+            detail = None
+        names.append(f"GPU {i}: {detail or gpu.name}")
+    device = names[0] if names else f"CPU: {cpu_name()}"
+    return {"device": device, "gpus": names, "mixed_precision_available": bool(gpus)}
+
+
+def describe_devices() -> dict:
+    """Same as :func:`configure_devices`; call it off the GUI thread (it imports TensorFlow)."""
+    return dict(configure_devices())

@@ -1,0 +1,594 @@
+"""Run a Keras Tuner search and report its progress as plain events.
+
+``run_search`` works in the calling thread; ``app.core.process.run_search_in_subprocess`` runs the
+same function in a child process (what the window uses). Progress is read through Keras Tuner's
+own hooks (``on_trial_begin``, ``on_batch_end``, ``on_epoch_end``, ``on_trial_end``); cancelling
+raises a ``FatalError`` subclass inside the running batch, which Keras Tuner re-raises without
+recording the trial, so the search stays resumable.
+
+A search folder holds ``search.json`` (config, classes, the exact split), ``tuner/`` (Keras
+Tuner's project: trials and checkpoints), ``tensorboard/`` and ``events.jsonl``.
+"""
+from __future__ import annotations
+
+import contextlib
+import json
+import math
+import os
+import re
+import sys
+import time
+import traceback
+from datetime import datetime
+from pathlib import Path
+from typing import Any
+
+from . import events as ev
+from .config import SearchConfig
+from .dataset import DatasetError, decodable_path, scan_dataset, split_dataset
+from .paths import cache_dir, searches_dir
+
+SEARCH_FILE = "search.json"
+EVENTS_FILE = "events.jsonl"
+TUNER_PROJECT = "tuner"
+BATCH_EVENT_INTERVAL_S = 0.25
+# Fault injection for tests of the failure paths (works across the process boundary).
+FAULT_OOM_ABOVE_BATCH = "TUNESTUDIO_FAULT_OOM_ABOVE_BATCH"
+FAULT_NAN_TRIALS = "TUNESTUDIO_FAULT_NAN_TRIALS"
+
+
+class SearchError(RuntimeError):
+    """A search cannot start or continue; the message is for the user."""
+
+
+def package_versions() -> dict:
+    from importlib.metadata import PackageNotFoundError, version
+
+    out = {"python": sys.version.split()[0]}
+    for name in ("tensorflow", "keras", "keras-tuner", "numpy", "tunestudio"):
+        try:
+            out[name] = version(name)
+        except PackageNotFoundError:
+            pass
+    return out
+
+
+def new_search_dir(config: SearchConfig) -> Path:
+    """A fresh folder under ``TUNESTUDIO_HOME/searches`` named by time and search name."""
+    stamp = datetime.now().strftime("%Y%m%d-%H%M%S")
+    slug = re.sub(r"[^\w.-]+", "-", config.name or config.architecture, flags=re.UNICODE).strip("-.")[:40]
+    base = searches_dir()
+    candidate = base / f"{stamp}-{slug or 'search'}"
+    n = 2
+    while candidate.exists():
+        candidate = base / f"{stamp}-{slug or 'search'}-{n}"
+        n += 1
+    candidate.mkdir(parents=True)
+    return candidate
+
+
+def load_search_info(search_dir: str | Path) -> dict:
+    path = Path(search_dir) / SEARCH_FILE
+    try:
+        return json.loads(path.read_text(encoding="utf-8"))
+    except FileNotFoundError:
+        raise SearchError(f"{search_dir}: not a TuneStudio search folder (no {SEARCH_FILE})") from None
+    except (OSError, json.JSONDecodeError) as exc:
+        raise SearchError(f"{path}: cannot read ({exc})") from None
+
+
+def _write_json_atomic(path: Path, data: dict) -> None:
+    tmp = path.with_name(path.name + ".tmp")
+    tmp.write_text(json.dumps(data, indent=2, ensure_ascii=False), encoding="utf-8")
+    os.replace(tmp, path)
+
+
+def _update_search_info(search_dir: Path, **changes: Any) -> None:
+    info = load_search_info(search_dir)
+    info.update(changes)
+    _write_json_atomic(search_dir / SEARCH_FILE, info)
+
+
+def find_resumable() -> list[dict]:
+    """Searches that did not finish (stopped, killed or crashed), newest first."""
+    out = []
+    for folder in sorted(searches_dir().iterdir(), reverse=True):
+        try:
+            info = load_search_info(folder)
+        except SearchError:
+            continue
+        if info.get("status") in ("running", "cancelled"):
+            info["search_dir"] = str(folder)
+            out.append(info)
+    return out
+
+
+def read_events(search_dir: str | Path) -> list[dict]:
+    """Every event recorded for a search (a crash may have cut the last line)."""
+    out = []
+    try:
+        with open(Path(search_dir) / EVENTS_FILE, encoding="utf-8") as fh:
+            for line in fh:
+                try:
+                    out.append(json.loads(line))
+                except json.JSONDecodeError:
+                    continue
+    except FileNotFoundError:
+        pass
+    return out
+
+
+# --------------------------------------------------------------------------- preparation
+
+
+def _prepare_split(config: SearchConfig, search_dir: Path, resume: bool, emit) -> dict:
+    """Scan and split (new search) or reload the saved split (resume)."""
+    if resume:
+        info = load_search_info(search_dir)
+        return info
+    try:
+        report = scan_dataset(config.data_dir)
+        report.check_trainable()
+    except DatasetError as exc:
+        raise SearchError(str(exc)) from None
+    classes = report.usable_classes
+    split = split_dataset(report, config.val_fraction, config.test_fraction, config.seed)
+    for name in ("train", "val"):
+        missing = sorted(set(classes) - {r.label for r in split[name]})
+        if not split[name]:
+            raise SearchError(f"The {name} split is empty: add more images (each class needs at least 2).")
+        if missing and name == "train":
+            raise SearchError(f"Classes with no training images: {', '.join(missing)}. Add more images.")
+    if report.problems:
+        emit(ev.make_event(ev.NOTICE, level="warning",
+                           message=f"{len(report.problems)} file(s) cannot be used and are left out "
+                                   f"(first: {report.problems[0].path}: {report.problems[0].reason})."))
+    conv_dir = cache_dir() / "converted"
+    splits = {}
+    for name, records in split.items():
+        splits[name] = [[decodable_path(r, conv_dir), classes.index(r.label), r.path] for r in records]
+    info = {
+        "search_id": search_dir.name,
+        "name": config.name or search_dir.name,
+        "created": time.time(),
+        "status": "running",
+        "config": config.to_dict(),
+        "data_root": report.root,
+        "classes": classes,
+        "dataset_fingerprint": report.fingerprint(),
+        "counts": {k: len(v) for k, v in splits.items()},
+        "splits": splits,
+        "versions": package_versions(),
+    }
+    _write_json_atomic(search_dir / SEARCH_FILE, info)
+    return info
+
+
+# --------------------------------------------------------------------------- the tuner
+
+
+def _make_tuner_class(base):
+    """A subclass of a Keras Tuner class that reports through hooks and can be cancelled."""
+    import keras_tuner as kt
+    import numpy as np
+
+    class SearchCancelled(kt.errors.FatalError):
+        pass
+
+    class NonFiniteLoss(RuntimeError):
+        pass
+
+    class StudioTuner(base):
+        cancelled_error = SearchCancelled
+
+        def setup_reporting(self, emit, cancel, class_names, planned_epochs):
+            self._emit = emit
+            self._cancel = cancel
+            self._class_names = class_names
+            self._planned_epochs = planned_epochs
+            self._trial_started: dict[str, float] = {}
+            self._history: dict[str, dict[str, list]] = {}
+            self._last_confusion: dict[str, list] = {}
+            self._last_batch_event = 0.0
+            self._steps: dict[str, int] = {}
+            self._epoch = 0
+            self.current_trial_id: str | None = None
+
+        def _check_cancel(self):
+            if self._cancel.is_set():
+                raise SearchCancelled("search stopped by user")
+
+        def pre_create_trial(self):
+            self._check_cancel()
+            super().pre_create_trial()
+
+        def on_trial_begin(self, trial):
+            super().on_trial_begin(trial)
+            self._check_cancel()
+            tid = trial.trial_id
+            self.current_trial_id = tid
+            self._trial_started[tid] = time.time()
+            self._history[tid] = {}
+            self._last_confusion.pop(tid, None)
+            values = dict(trial.hyperparameters.values)
+            self._emit(ev.make_event(ev.TRIAL_STARTED, trial_id=tid, number=_trial_number(tid),
+                                     hyperparameters=values, batch_size=values.get("batch_size")))
+
+        def on_epoch_begin(self, trial, model, epoch, logs=None):
+            self._check_cancel()
+            self._epoch = epoch
+            super().on_epoch_begin(trial, model, epoch, logs)
+
+        def on_batch_end(self, trial, model, batch, logs=None):
+            logs = logs or {}
+            loss = logs.get("loss")
+            if loss is not None and not math.isfinite(float(loss)):
+                raise NonFiniteLoss(f"non-finite loss ({float(loss)}) at batch {batch + 1}: "
+                                    "the learning rate is probably too high")
+            self._check_cancel()
+            now = time.monotonic()
+            steps = self._steps.get(trial.trial_id, 0)
+            if now - self._last_batch_event >= BATCH_EVENT_INTERVAL_S or batch + 1 >= steps:
+                self._last_batch_event = now
+                self._emit(ev.make_event(ev.BATCH_ENDED, trial_id=trial.trial_id, epoch=self._epoch,
+                                         batch=batch, steps=steps,
+                                         logs={k: v for k, v in logs.items() if "confusion" not in k}))
+
+        def on_epoch_end(self, trial, model, epoch, logs=None):
+            logs = dict(logs or {})
+            confusion = logs.pop("val_confusion", None)
+            logs.pop("confusion", None)
+            scalars = {k: float(v) for k, v in logs.items() if np.ndim(v) == 0}
+            history = self._history.setdefault(trial.trial_id, {})
+            for k, v in scalars.items():
+                history.setdefault(k, []).append(v if math.isfinite(v) else None)
+            matrix = np.rint(np.asarray(confusion)).astype(int).tolist() if confusion is not None else None
+            self._last_confusion[trial.trial_id] = matrix
+            self._emit(ev.make_event(ev.EPOCH_ENDED, trial_id=trial.trial_id, epoch=epoch,
+                                     epochs=self._planned_epochs, logs=scalars, confusion=matrix,
+                                     class_names=self._class_names))
+            super().on_epoch_end(trial, model, epoch, logs=scalars)
+
+        def on_trial_end(self, trial):
+            super().on_trial_end(trial)
+            self.current_trial_id = None
+            stored = self.oracle.get_trial(trial.trial_id)
+            self._emit(trial_summary_event(stored, self._trial_started.get(trial.trial_id),
+                                           self._history.get(trial.trial_id, {}),
+                                           self._last_confusion.get(trial.trial_id)))
+
+    StudioTuner.NonFiniteLoss = NonFiniteLoss
+    return StudioTuner
+
+
+def _trial_number(trial_id: str) -> int:
+    try:
+        return int(trial_id) + 1
+    except (TypeError, ValueError):
+        return 0
+
+
+def _failure_reason(message: str | None) -> str:
+    """The last meaningful line of a Keras Tuner failure traceback."""
+    if not message:
+        return ""
+    lines = [ln.strip() for ln in str(message).strip().splitlines() if ln.strip()]
+    for line in reversed(lines):
+        if not line.startswith(("File ", "^", "~")) and "Traceback" not in line:
+            reason = re.sub(r"^[\w.]*?(NonFiniteLoss|Error|Exception)\w*:\s*", "", line)
+            if "OOM" in line or "ResourceExhausted" in line:
+                return f"out of memory: {reason[:300]}"
+            return reason[:500]
+    return lines[-1][:500]
+
+
+def trial_summary_event(trial, started: float | None, history: dict, confusion) -> dict:
+    status = str(trial.status)
+    message = _failure_reason(getattr(trial, "message", None)) if status in ("FAILED", "INVALID") else ""
+    return ev.make_event(
+        ev.TRIAL_ENDED, trial_id=trial.trial_id, number=_trial_number(trial.trial_id), status=status,
+        score=trial.score, best_step=trial.best_step,
+        duration=(time.time() - started) if started else None, message=message,
+        hyperparameters=dict(trial.hyperparameters.values), history=history, confusion=confusion)
+
+
+# --------------------------------------------------------------------------- the hypermodel
+
+
+def _make_hypermodel(config: SearchConfig, train, val, num_classes: int, mixed_precision: bool,
+                     weights: str | None, emit, tuner_ref: dict):
+    import keras_tuner as kt
+    import tensorflow as tf
+
+    from .models import build_model
+    from .pipeline import make_dataset, steps_per_epoch
+
+    def one_hot(x, y):
+        return x, tf.one_hot(y, num_classes)
+
+    class StudioHyperModel(kt.HyperModel):
+        def build(self, hp):
+            batch_size = _batch_size(hp)
+            return build_model(config, hp, num_classes, steps_per_epoch(len(train), batch_size),
+                               mixed_precision=mixed_precision, weights=weights)
+
+        def fit(self, hp, model, *args, **kwargs):
+            batch_size = _batch_size(hp)
+            tuner = tuner_ref["tuner"]
+            kwargs.pop("x", None)
+            kwargs.pop("validation_data", None)
+            try:
+                return self._fit_once(hp, model, batch_size, tuner, kwargs)
+            except tf.errors.ResourceExhaustedError as exc:
+                if batch_size <= 1:
+                    raise
+                half = max(1, batch_size // 2)
+                emit(ev.make_event(ev.NOTICE, level="warning", trial_id=tuner.current_trial_id,
+                                   message=f"Out of memory at batch size {batch_size}; retrying this trial "
+                                           f"once at batch size {half}. ({str(exc).splitlines()[0][:200]})"))
+                import keras
+
+                keras.backend.clear_session()
+                model = self.build(hp)
+                return self._fit_once(hp, model, half, tuner, kwargs)
+
+        def _fit_once(self, hp, model, batch_size, tuner, kwargs):
+            limit = os.environ.get(FAULT_OOM_ABOVE_BATCH)
+            if limit and batch_size > int(limit):
+                raise tf.errors.ResourceExhaustedError(None, None, f"OOM when allocating a batch of {batch_size} "
+                                                       "(fault injected for testing)")
+            nan_trials = os.environ.get(FAULT_NAN_TRIALS, "")
+            if tuner.current_trial_id is not None and str(_trial_number(tuner.current_trial_id)) in nan_trials.split(","):
+                model.add_loss(lambda: tf.constant(float("nan")))
+            tuner._steps[tuner.current_trial_id] = steps_per_epoch(len(train), batch_size)
+            train_ds = make_dataset(train, config.image_size, batch_size, shuffle=True,
+                                    seed=config.seed).map(one_hot)
+            val_ds = make_dataset(val, config.image_size, batch_size, shuffle=False,
+                                  seed=config.seed).map(one_hot)
+            # The datasets shuffle themselves; Keras would only warn about its own shuffle flag.
+            return model.fit(train_ds, validation_data=val_ds, shuffle=False, **kwargs)
+
+    return StudioHyperModel()
+
+
+def _batch_size(hp) -> int:
+    return int(hp.values.get("batch_size", 32))
+
+
+# --------------------------------------------------------------------------- the search
+
+
+def _objective(config: SearchConfig):
+    import keras_tuner as kt
+
+    return kt.Objective(config.objective, direction="max" if config.objective.endswith("accuracy") else "min")
+
+
+def build_tuner(config: SearchConfig, search_dir: Path, hypermodel):
+    import keras_tuner as kt
+
+    bases = {"random": kt.RandomSearch, "grid": kt.GridSearch, "hyperband": kt.Hyperband,
+             "bayesian": kt.BayesianOptimization}
+    cls = _make_tuner_class(bases[config.tuner])
+    common = dict(hypermodel=hypermodel, objective=_objective(config), seed=config.seed,
+                  directory=str(search_dir), project_name=TUNER_PROJECT, overwrite=False,
+                  max_retries_per_trial=config.max_retries_per_trial,
+                  max_consecutive_failed_trials=config.max_consecutive_failed_trials)
+    if config.tuner == "hyperband":
+        tuner = cls(max_epochs=config.epochs, factor=config.hyperband_factor, **common)
+        tuner.oracle.max_trials = config.max_trials  # the user's trial budget applies here too
+    else:
+        tuner = cls(max_trials=config.max_trials, **common)
+    return tuner
+
+
+def _device_info(config: SearchConfig) -> tuple[dict, bool]:
+    from .devices import configure_devices
+
+    info = configure_devices()
+    return info, bool(config.mixed_precision and info["mixed_precision_available"])
+
+
+def _completed_before(search_dir: Path) -> dict[str, dict]:
+    """Trial summaries already recorded (for a resumed search), by trial id."""
+    done = {}
+    for event in read_events(search_dir):
+        if event.get("type") == ev.TRIAL_ENDED:
+            done[event["trial_id"]] = event
+    return done
+
+
+def run_search(config: SearchConfig, listener: ev.Listener, cancel: ev.CancelToken | None = None,
+               search_dir: str | Path | None = None, resume: bool = False) -> dict:
+    """Run (or resume) a search in this thread; report events to ``listener``; return the final event.
+
+    Never raises for problems in the data, the config or training: they end the search with a
+    ``search_finished`` event whose status is ``failed`` and whose ``error`` says why.
+    """
+    cancel = cancel or ev.NeverCancel()
+    started = time.time()
+    if resume and not search_dir:
+        raise SearchError("resume needs the search folder")
+    search_dir = Path(search_dir) if search_dir else new_search_dir(config)
+    search_dir.mkdir(parents=True, exist_ok=True)
+    if resume:
+        config = SearchConfig.from_dict(load_search_info(search_dir)["config"])
+    events_file = open(search_dir / EVENTS_FILE, "a", encoding="utf-8")
+
+    def emit(event: dict) -> None:
+        events_file.write(json.dumps(event, ensure_ascii=False) + "\n")
+        events_file.flush()
+        try:
+            listener(event)
+        except Exception:  # noqa: BLE001 - a broken listener must not kill training
+            traceback.print_exc(file=sys.stderr)
+
+    previous = _completed_before(search_dir) if resume else {}
+    state: dict[str, Any] = {"tuner": None}
+    final_status, error = ev.COMPLETED, ""
+    # Keras Tuner prints ("Reloading Tuner...", failed trials); keep stdout clean for --json.
+    with contextlib.redirect_stdout(sys.stderr):
+        try:
+            config.check()
+            info = _prepare_split(config, search_dir, resume, emit)
+            _update_search_info(search_dir, status="running")
+            final_status, error = _search(config, info, search_dir, resume, emit, cancel, state, previous)
+        except SearchError as exc:
+            final_status, error = ev.FAILED, str(exc)
+        except Exception as exc:  # noqa: BLE001 - reported to the user, with the traceback on stderr
+            traceback.print_exc(file=sys.stderr)
+            final_status, error = ev.FAILED, _explain(exc)
+        final = _final_event(state.get("tuner"), final_status, error, started, search_dir, previous)
+        try:
+            _update_search_info(search_dir, status=final_status, finished=time.time(),
+                                best_trial_id=final["best_trial_id"], best_score=final["best_score"])
+        except (SearchError, OSError):
+            pass
+        emit(final)
+    events_file.close()
+    return final
+
+
+def _explain(exc: BaseException) -> str:
+    text = f"{type(exc).__name__}: {exc}"
+    if "Number of consecutive failures" in str(exc):
+        text = ("Stopped: several trials failed in a row, so the search would only keep failing. "
+                "See the failed trials' reasons.")
+    return text
+
+
+def _search(config, info, search_dir, resume, emit, cancel, state, previous) -> tuple[str, str]:
+    import gc
+
+    import keras
+
+    from .models import resolve_backbone_weights
+    from .pipeline import choose_cache, load_split
+
+    device, mixed = _device_info(config)
+    if config.mixed_precision and not mixed:
+        emit(ev.make_event(ev.NOTICE, level="info",
+                           message="Mixed precision needs a GPU; training in float32 on the CPU."))
+    keras.config.disable_interactive_logging()
+    classes = info["classes"]
+    splits = info["splits"]
+    train_rows, val_rows = splits["train"], splits["val"]
+    cache = choose_cache(config.cache, len(train_rows) + len(val_rows), config.image_size)
+    cache_root = search_dir / "cache"
+    for stale in cache_root.glob("*.lockfile") if cache_root.exists() else []:
+        stale.unlink(missing_ok=True)  # left by an interrupted first epoch; tf.data refuses otherwise
+    train = load_split([r[0] for r in train_rows], [r[1] for r in train_rows], config.image_size, cache,
+                       str(cache_root / "train"))
+    if cancel.is_set():
+        return ev.CANCELLED, ""
+    val = load_split([r[0] for r in val_rows], [r[1] for r in val_rows], config.image_size, cache,
+                     str(cache_root / "val"))
+    for name, split in (("training", train), ("validation", val)):
+        if split.skipped:
+            emit(ev.make_event(ev.NOTICE, level="warning",
+                               message=f"{split.skipped} {name} image(s) could not be read any more "
+                                       "(moved, deleted or changed since the scan) and were left out."))
+        if len(split) == 0:
+            raise SearchError(f"No {name} images could be read: has the folder moved?")
+    weights, notice = resolve_backbone_weights(config)
+    if notice:
+        emit(ev.make_event(ev.NOTICE, level="warning", message=notice))
+    hypermodel = _make_hypermodel(config, train, val, len(classes), mixed, weights, emit, state)
+    tuner = build_tuner(config, search_dir, hypermodel)
+    state["tuner"] = tuner
+    tuner.setup_reporting(emit, cancel, classes, config.epochs)
+    completed = sum(1 for t in tuner.oracle.trials.values() if t.status == "COMPLETED")
+    emit(ev.make_event(
+        ev.SEARCH_STARTED, search_id=info["search_id"], name=info.get("name"), search_dir=str(search_dir),
+        config=config.to_dict(), device=device["device"], devices=device["gpus"], mixed_precision=mixed,
+        classes=classes, train_count=len(train), val_count=len(val), test_count=len(splits.get("test", [])),
+        max_trials=_planned_trials(config), resumed=bool(resume), completed_trials=completed,
+        dataset_fingerprint=info.get("dataset_fingerprint"), versions=info.get("versions", {}),
+        cache=cache))
+    callbacks = []
+    if config.early_stopping:
+        callbacks.append(keras.callbacks.EarlyStopping(monitor=config.objective, patience=config.patience,
+                                                       mode="max" if config.objective.endswith("accuracy") else "min",
+                                                       restore_best_weights=config.restore_best_weights))
+    if config.tensorboard:
+        # Keras Tuner gives each trial its own log folder and writes HParams for it.
+        callbacks.append(_scalar_tensorboard(log_dir=str(search_dir / "tensorboard"), write_graph=False,
+                                             profile_batch=0, update_freq="epoch"))
+    # Freeze the objects created so far (TensorFlow's are many): each trial's collections then
+    # scan only new objects, which keeps trial switches short.
+    gc.collect()
+    gc.freeze()
+    try:
+        tuner.search(epochs=config.epochs, callbacks=callbacks, verbose=0)
+    except tuner.cancelled_error:
+        running = tuner.current_trial_id
+        if running is not None:
+            emit(ev.make_event(ev.TRIAL_ENDED, trial_id=running, number=_trial_number(running),
+                               status="CANCELLED", score=None, best_step=None,
+                               duration=time.time() - tuner._trial_started.get(running, time.time()),
+                               message="stopped by user; it will run again on resume",
+                               hyperparameters=dict(tuner.oracle.get_trial(running).hyperparameters.values),
+                               history=tuner._history.get(running, {}), confusion=None))
+        return ev.CANCELLED, ""
+    finally:
+        gc.unfreeze()
+    return ev.COMPLETED, ""
+
+
+def _scalar_tensorboard(**kwargs):
+    """TensorBoard that logs only scalars (the confusion matrix is not one)."""
+    import keras
+
+    def scalars(logs):
+        return {k: v for k, v in (logs or {}).items() if "confusion" not in k}
+
+    # Keras Tuner recognises the callback by its class name to give each trial a folder + HParams.
+    class TensorBoard(keras.callbacks.TensorBoard):
+        def on_epoch_end(self, epoch, logs=None):
+            super().on_epoch_end(epoch, scalars(logs))
+
+        def on_test_end(self, logs=None):
+            super().on_test_end(scalars(logs))
+
+        def on_train_batch_end(self, batch, logs=None):
+            super().on_train_batch_end(batch, scalars(logs))
+
+    return TensorBoard(**kwargs)
+
+
+def _planned_trials(config: SearchConfig) -> int | None:
+    if config.tuner == "hyperband":
+        return config.max_trials
+    if config.tuner == "grid":
+        return None  # Grid search stops when its grid is exhausted or at max_trials, whichever first
+    return config.max_trials
+
+
+def _final_event(tuner, status: str, error: str, started: float, search_dir: Path, previous: dict) -> dict:
+    trials, best = [], None
+    if tuner is not None:
+        for trial in sorted(tuner.oracle.trials.values(), key=lambda t: _trial_number(t.trial_id)):
+            summary = previous.get(trial.trial_id, {})
+            if trial.status == "RUNNING":
+                trial_status = "CANCELLED"
+            else:
+                trial_status = str(trial.status)
+            trials.append(ev.plain({
+                "trial_id": trial.trial_id, "number": _trial_number(trial.trial_id), "status": trial_status,
+                "score": trial.score, "hyperparameters": dict(trial.hyperparameters.values),
+                "duration": summary.get("duration"),
+                "message": _failure_reason(trial.message) if trial_status in ("FAILED", "INVALID") else "",
+            }))
+        completed = [t for t in tuner.oracle.trials.values() if t.status == "COMPLETED" and t.score is not None]
+        if completed:
+            best_list = tuner.oracle.get_best_trials(1)
+            best = best_list[0] if best_list and best_list[0].status == "COMPLETED" else None
+    if status == ev.COMPLETED and tuner is not None and best is None:
+        status = ev.FAILED
+        reasons = [t["message"] for t in trials if t["message"]]
+        error = "No trial completed." + (f" Last failure: {reasons[-1]}" if reasons else "")
+    return ev.make_event(
+        ev.SEARCH_FINISHED, status=status, error=error,
+        best_trial_id=best.trial_id if best else None, best_score=best.score if best else None,
+        best_hyperparameters=dict(best.hyperparameters.values) if best else None,
+        trials=trials, duration=time.time() - started, search_dir=str(search_dir))
