@@ -1,0 +1,441 @@
+"""The dataset panel: choose an image folder and see what is in it.
+
+A folder comes from the Browse button, the typed path (Enter scans it), drag and drop, or the
+recent-folders menu. Scanning and thumbnail loading run off the GUI thread; the panel then shows
+the classes with counts, a class-balance bar chart, a thumbnail strip per class and every file
+that cannot be used, with its reason.
+"""
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+import numpy as np
+import pyqtgraph as pg
+from PySide6.QtCore import QSize, Qt, Signal
+from PySide6.QtGui import QImage, QPixmap
+from PySide6.QtWidgets import (
+    QAbstractItemView, QFileDialog, QFrame, QHBoxLayout, QHeaderView, QLabel, QLineEdit, QMenu,
+    QPushButton, QScrollArea, QSplitter, QTableWidget, QTableWidgetItem, QTabWidget, QToolButton,
+    QTreeWidget, QTreeWidgetItem, QVBoxLayout, QWidget,
+)
+
+from app.core import paths
+from app.core.dataset import DatasetError, ScanReport, scan_dataset
+from app.gui import settings
+from app.gui.worker import run_in_background
+
+THUMBNAILS_PER_CLASS = 8
+THUMBNAIL_PX = 64
+BAR_COLOR = (76, 132, 200)
+
+
+def load_thumbnails(report: ScanReport, per_class: int = THUMBNAILS_PER_CLASS,
+                    size: int = THUMBNAIL_PX) -> dict[str, list[tuple[str, int, int, bytes]]]:
+    """A few RGB thumbnails per class as ``(path, width, height, rgb bytes)``; runs off the GUI thread."""
+    from PIL import Image, ImageOps
+
+    by_class: dict[str, list] = {c: [] for c in report.classes}
+    for record in report.images:
+        thumbs = by_class.setdefault(record.label, [])
+        if len(thumbs) >= per_class:
+            continue
+        try:
+            with Image.open(record.path) as img:
+                img = ImageOps.exif_transpose(img)
+                if img.mode.startswith("I;16") or img.mode in ("I", "F"):
+                    img = img.convert("L")
+                img = ImageOps.fit(img.convert("RGB"), (size, size), Image.Resampling.BILINEAR)
+                thumbs.append((record.path, img.width, img.height, img.tobytes()))
+        except (OSError, ValueError):
+            continue  # the scan already vouched for it; a file changed since is just not shown
+    return by_class
+
+
+def rgb_pixmap(width: int, height: int, data: bytes) -> QPixmap:
+    image = QImage(data, width, height, width * 3, QImage.Format.Format_RGB888)
+    return QPixmap.fromImage(image.copy())  # copy: QImage does not own ``data``
+
+
+class ClassBalanceChart(pg.PlotWidget):
+    """Images per class as bars, class names on the x axis."""
+
+    def __init__(self, parent: QWidget | None = None):
+        super().__init__(parent, background="w")
+        self.setObjectName("classBalanceChart")
+        self.setMenuEnabled(False)
+        self.setMouseEnabled(x=False, y=False)
+        self.hideButtons()
+        self.getPlotItem().setLabel("left", "images")
+        self.getPlotItem().showGrid(y=True, alpha=0.25)
+        self._bars = pg.BarGraphItem(x=[], height=[], width=0.7, brush=pg.mkBrush(*BAR_COLOR), pen=None)
+        self.addItem(self._bars)
+        self.setMinimumHeight(140)
+
+    def set_counts(self, counts: dict[str, int]) -> None:
+        names = list(counts)
+        heights = np.array([counts[n] for n in names], dtype=float)
+        x = np.arange(len(names), dtype=float)
+        self._bars.setOpts(x=x, height=heights, width=0.7)
+        # Long or many names: abbreviate so the axis stays readable.
+        limit = 10 if len(names) <= 6 else 6
+        ticks = [(i, n if len(n) <= limit else n[: limit - 1] + "…") for i, n in enumerate(names)]
+        self.getPlotItem().getAxis("bottom").setTicks([ticks])
+        self.setXRange(-0.6, max(len(names) - 0.4, 0.6), padding=0)
+        self.setYRange(0, max(float(heights.max()) if len(heights) else 1.0, 1.0) * 1.1, padding=0)
+
+    def bar_heights(self) -> list[float]:
+        heights = self._bars.opts.get("height")
+        return [] if heights is None else [float(h) for h in heights]
+
+
+class DatasetPanel(QWidget):
+    """Folder picking and the scan report. ``scan_finished`` carries the :class:`ScanReport`."""
+
+    scan_started = Signal(str)
+    scan_finished = Signal(object)
+    scan_failed = Signal(str)
+
+    def __init__(self, parent: QWidget | None = None):
+        super().__init__(parent)
+        self.setObjectName("datasetPanel")
+        self.setAcceptDrops(True)
+        self.report: ScanReport | None = None
+        self._scan_generation = 0
+        self._build()
+        self._refresh_recent_menu()
+
+    # ------------------------------------------------------------------ layout
+
+    def _build(self) -> None:
+        self.path_edit = QLineEdit()
+        self.path_edit.setObjectName("datasetPathEdit")
+        self.path_edit.setPlaceholderText("Image folder with one subfolder per class (or train/ and val/)")
+        self.path_edit.setAccessibleName("Dataset folder")
+        self.path_edit.setAcceptDrops(False)  # drops go to the panel, which checks they are folders
+        self.path_edit.setClearButtonEnabled(True)
+        self.path_edit.returnPressed.connect(self._on_path_edit_return_pressed)
+
+        self.browse_button = QPushButton("Browse…")
+        self.browse_button.setObjectName("browseButton")
+        self.browse_button.setToolTip("Choose an image folder (Ctrl+O)")
+        self.browse_button.clicked.connect(self.browse)
+
+        self.recent_button = QToolButton()
+        self.recent_button.setObjectName("recentFoldersButton")
+        self.recent_button.setText("Recent")
+        self.recent_button.setToolTip("Recently used folders and the bundled sample data")
+        self.recent_button.setPopupMode(QToolButton.ToolButtonPopupMode.InstantPopup)
+        self.recent_menu = QMenu(self.recent_button)
+        self.recent_button.setMenu(self.recent_menu)
+
+        path_row = QHBoxLayout()
+        path_row.addWidget(QLabel("Folder:"))
+        path_row.addWidget(self.path_edit, 1)
+        path_row.addWidget(self.browse_button)
+        path_row.addWidget(self.recent_button)
+
+        self.summary_label = QLabel("Choose a folder of images, or drop one here.")
+        self.summary_label.setObjectName("datasetSummary")
+        self.summary_label.setWordWrap(True)
+        self.summary_label.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+        font = self.summary_label.font()
+        font.setPointSizeF(font.pointSizeF() * 1.1)
+        self.summary_label.setFont(font)
+
+        self.warning_label = QLabel()
+        self.warning_label.setObjectName("datasetWarnings")
+        self.warning_label.setWordWrap(True)
+        self.warning_label.setStyleSheet("color: #8a5300;")
+        self.warning_label.hide()
+
+        self.class_table = QTableWidget(0, 2)
+        self.class_table.setObjectName("classTable")
+        self.class_table.setHorizontalHeaderLabels(["Class", "Images"])
+        self.class_table.verticalHeader().hide()
+        self.class_table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
+        self.class_table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
+        self.class_table.horizontalHeader().setSectionResizeMode(0, QHeaderView.ResizeMode.Stretch)
+        self.class_table.horizontalHeader().setSectionResizeMode(1, QHeaderView.ResizeMode.ResizeToContents)
+        self.class_table.setSortingEnabled(True)
+
+        self.balance_chart = ClassBalanceChart()
+
+        left = QSplitter(Qt.Orientation.Vertical)
+        left.addWidget(self.class_table)
+        left.addWidget(self.balance_chart)
+        left.setChildrenCollapsible(False)
+        left.setSizes([200, 200])
+
+        self.thumbnail_area = QScrollArea()
+        self.thumbnail_area.setObjectName("thumbnailArea")
+        self.thumbnail_area.setWidgetResizable(True)
+        self.thumbnail_area.setFrameShape(QFrame.Shape.NoFrame)
+        self._thumbnail_host = QWidget()
+        self._thumbnail_layout = QVBoxLayout(self._thumbnail_host)
+        self._thumbnail_layout.setAlignment(Qt.AlignmentFlag.AlignTop)
+        self.thumbnail_area.setWidget(self._thumbnail_host)
+
+        self.problem_tree = QTreeWidget()
+        self.problem_tree.setObjectName("problemList")
+        self.problem_tree.setHeaderLabels(["File", "Why it cannot be used"])
+        self.problem_tree.setRootIsDecorated(False)
+        self.problem_tree.setAlternatingRowColors(True)
+        self.problem_tree.header().setSectionResizeMode(0, QHeaderView.ResizeMode.Interactive)
+        self.problem_tree.setColumnWidth(0, 260)
+
+        self.warning_tree = QTreeWidget()
+        self.warning_tree.setObjectName("warningList")
+        self.warning_tree.setHeaderLabels(["Warning"])
+        self.warning_tree.setRootIsDecorated(False)
+        self.warning_tree.setWordWrap(True)
+
+        self.detail_tabs = QTabWidget()
+        self.detail_tabs.setObjectName("datasetDetailTabs")
+        self.detail_tabs.addTab(self.thumbnail_area, "Samples")
+        self.detail_tabs.addTab(self.problem_tree, "Problems")
+        self.detail_tabs.addTab(self.warning_tree, "Warnings")
+
+        body = QSplitter(Qt.Orientation.Horizontal)
+        body.addWidget(left)
+        body.addWidget(self.detail_tabs)
+        body.setChildrenCollapsible(False)
+        body.setStretchFactor(0, 2)
+        body.setStretchFactor(1, 3)
+        body.setSizes([320, 480])
+
+        layout = QVBoxLayout(self)
+        layout.addLayout(path_row)
+        layout.addWidget(self.summary_label)
+        layout.addWidget(self.warning_label)
+        layout.addWidget(body, 1)
+
+    # ------------------------------------------------------------------ folder picking
+
+    @property
+    def folder(self) -> str:
+        return self.report.root if self.report else self.path_edit.text().strip()
+
+    def browse(self) -> None:
+        start = self.path_edit.text().strip() or str(Path.home())
+        folder = QFileDialog.getExistingDirectory(self, "Choose an image folder", start)
+        if folder:
+            self.set_folder(folder)
+
+    def set_folder(self, folder: str | os.PathLike) -> None:
+        """Show ``folder`` in the path field and scan it."""
+        self.path_edit.setText(str(folder))
+        self.scan(str(folder))
+
+    def _on_path_edit_return_pressed(self) -> None:
+        text = self.path_edit.text().strip()
+        if not text:
+            self._show_failure("Type the path of an image folder, or use Browse…")
+            return
+        self.scan(text)
+
+    def _refresh_recent_menu(self) -> None:
+        self.recent_menu.clear()
+        recent = settings.read("dataset/recent_folders")
+        for folder in recent:
+            action = self.recent_menu.addAction(folder)
+            action.triggered.connect(lambda _checked=False, f=folder: self.set_folder(f))
+        if recent:
+            self.recent_menu.addSeparator()
+        sample = paths.sample_dataset_dir()
+        action = self.recent_menu.addAction("Sample data: 5 kinds of flowers")
+        action.setEnabled(sample.is_dir())
+        action.triggered.connect(lambda _checked=False: self.set_folder(str(sample)))
+
+    # drag and drop of a folder anywhere on the panel
+    def dragEnterEvent(self, event) -> None:  # noqa: N802 - Qt override
+        if self._dropped_folder(event.mimeData()) is not None:
+            event.acceptProposedAction()
+        else:
+            event.ignore()
+
+    def dropEvent(self, event) -> None:  # noqa: N802 - Qt override
+        folder = self._dropped_folder(event.mimeData())
+        if folder is None:
+            event.ignore()
+            return
+        event.acceptProposedAction()
+        self.set_folder(folder)
+
+    @staticmethod
+    def _dropped_folder(mime) -> str | None:
+        if not mime.hasUrls():
+            return None
+        for url in mime.urls():
+            if url.isLocalFile() and os.path.isdir(url.toLocalFile()):
+                return url.toLocalFile()
+        return None
+
+    # ------------------------------------------------------------------ scanning
+
+    def scan(self, folder: str) -> None:
+        """Scan ``folder`` off the GUI thread; a newer scan supersedes an older one."""
+        self._scan_generation += 1
+        generation = self._scan_generation
+        self._set_field_error(None)
+        self.summary_label.setText(f"Scanning {folder} …")
+        self.scan_started.emit(folder)
+
+        def job():
+            return scan_dataset(folder)
+
+        def on_result(report: ScanReport) -> None:
+            if generation == self._scan_generation:
+                self._show_report(report)
+
+        def on_error(message: str, _traceback: str) -> None:
+            if generation == self._scan_generation:
+                self._show_failure(message)
+
+        run_in_background(job, on_result, on_error, receiver=self)
+
+    def _show_failure(self, message: str) -> None:
+        self.report = None
+        self._set_field_error(message)
+        self.summary_label.setText(f"Cannot use this folder: {message}")
+        self.scan_failed.emit(message)
+
+    def _set_field_error(self, message: str | None) -> None:
+        self.path_edit.setProperty("invalid", bool(message))
+        self.path_edit.setToolTip(message or "")
+        self.path_edit.style().unpolish(self.path_edit)
+        self.path_edit.style().polish(self.path_edit)
+
+    def _show_report(self, report: ScanReport) -> None:
+        self.report = report
+        self.path_edit.setText(report.root)
+        counts = report.counts
+        self._fill_class_table(counts)
+        self.balance_chart.set_counts(counts)
+        self._fill_problems(report)
+        self.summary_label.setText(self._summary_text(report))
+        try:
+            report.check_trainable()
+            blocking = None
+        except DatasetError as exc:
+            blocking = str(exc)
+        self._set_field_error(blocking)
+        shown = ([blocking] if blocking else []) + report.warnings[:3]
+        more = len(report.warnings) - 3
+        self.warning_label.setText("\n".join(f"⚠ {w}" for w in shown) + (f"\n… and {more} more (see Warnings)" if more > 0 else ""))
+        self.warning_label.setVisible(bool(shown))
+        self._show_thumbnail_rows(report)
+        if not blocking:
+            settings.remember_folder(report.root)
+            self._refresh_recent_menu()
+        self.scan_finished.emit(report)
+
+    @staticmethod
+    def _summary_text(report: ScanReport) -> str:
+        n = len(report.images)
+        classes = len(report.usable_classes)
+        parts = [f"<b>{classes} class{'es' if classes != 1 else ''}</b>", f"<b>{n} image{'s' if n != 1 else ''}</b>"]
+        if report.layout == "splits":
+            parts.append("your own train/val split")
+        formats = ", ".join(f"{k or '?'} {v}" for k, v in sorted(report.formats.items(), key=lambda kv: -kv[1]))
+        if formats:
+            parts.append(formats)
+        size_range = report.size_range
+        if size_range:
+            (w0, h0), (w1, h1) = size_range
+            parts.append(f"{w0}×{h0} to {w1}×{h1} px" if (w0, h0) != (w1, h1) else f"{w0}×{h0} px")
+        if report.problems:
+            parts.append(f"<span style='color:#b00020'>{len(report.problems)} unusable file(s)</span>")
+        return " · ".join(parts)
+
+    def _fill_class_table(self, counts: dict[str, int]) -> None:
+        self.class_table.setSortingEnabled(False)
+        self.class_table.setRowCount(len(counts))
+        for row, (name, count) in enumerate(counts.items()):
+            self.class_table.setItem(row, 0, QTableWidgetItem(name))
+            count_item = QTableWidgetItem()
+            count_item.setData(Qt.ItemDataRole.DisplayRole, count)  # numeric, so sorting is by number
+            count_item.setTextAlignment(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
+            self.class_table.setItem(row, 1, count_item)
+        self.class_table.setSortingEnabled(True)
+
+    def _fill_problems(self, report: ScanReport) -> None:
+        self.problem_tree.clear()
+        root = report.root
+        for problem in report.problems:
+            shown = os.path.relpath(problem.path, root) if problem.path.startswith(root) else problem.path
+            item = QTreeWidgetItem([shown, problem.reason])
+            item.setToolTip(0, problem.path)
+            item.setToolTip(1, problem.reason)
+            self.problem_tree.addTopLevelItem(item)
+        self.warning_tree.clear()
+        for warning in report.warnings:
+            item = QTreeWidgetItem([warning])
+            item.setToolTip(0, warning)
+            self.warning_tree.addTopLevelItem(item)
+        self.detail_tabs.setTabText(1, f"Problems ({len(report.problems)})")
+        self.detail_tabs.setTabText(2, f"Warnings ({len(report.warnings)})")
+
+    # ------------------------------------------------------------------ thumbnails
+
+    def _clear_thumbnail_rows(self) -> None:
+        while self._thumbnail_layout.count():
+            item = self._thumbnail_layout.takeAt(0)
+            if item.widget() is not None:
+                item.widget().deleteLater()
+
+    def _show_thumbnail_rows(self, report: ScanReport) -> None:
+        self._clear_thumbnail_rows()
+        self.thumbnail_labels: dict[str, list[QLabel]] = {}
+        counts = report.counts
+        for name in report.classes:
+            row = QWidget()
+            row_layout = QVBoxLayout(row)
+            row_layout.setContentsMargins(0, 0, 0, 6)
+            row_layout.setSpacing(2)
+            title = QLabel(f"<b>{name}</b> <span style='color:#666'>({counts.get(name, 0)})</span>")
+            row_layout.addWidget(title)
+            strip = QHBoxLayout()
+            strip.setSpacing(4)
+            strip.setAlignment(Qt.AlignmentFlag.AlignLeft)
+            row_layout.addLayout(strip)
+            self.thumbnail_labels[name] = []
+            for _ in range(min(THUMBNAILS_PER_CLASS, counts.get(name, 0))):
+                label = QLabel()
+                label.setFixedSize(QSize(THUMBNAIL_PX, THUMBNAIL_PX))
+                label.setStyleSheet("background: #e8e8e8; border-radius: 3px;")
+                strip.addWidget(label)
+                self.thumbnail_labels[name].append(label)
+            self._thumbnail_layout.addWidget(row)
+        generation = self._scan_generation
+
+        def on_thumbnails(by_class: dict) -> None:
+            if generation != self._scan_generation:
+                return
+            for name, thumbs in by_class.items():
+                labels = self.thumbnail_labels.get(name, [])
+                for label, (path, w, h, data) in zip(labels, thumbs):
+                    label.setPixmap(rgb_pixmap(w, h, data))
+                    label.setToolTip(os.path.relpath(path, report.root))
+
+        run_in_background(lambda: load_thumbnails(report), on_thumbnails, receiver=self)
+
+    def loaded_thumbnail_count(self) -> int:
+        return sum(1 for labels in getattr(self, "thumbnail_labels", {}).values()
+                   for label in labels if not label.pixmap().isNull())
+
+    def sample_paths(self, count: int = 8) -> list[str]:
+        """Up to ``count`` usable image paths spread over the classes (for previews)."""
+        if not self.report:
+            return []
+        by_class: dict[str, list[str]] = {}
+        for record in self.report.images:
+            by_class.setdefault(record.label, []).append(record.path)
+        picked: list[str] = []
+        index = 0
+        while len(picked) < count and any(index < len(v) for v in by_class.values()):
+            for files in by_class.values():
+                if index < len(files) and len(picked) < count:
+                    picked.append(files[index])
+            index += 1
+        return picked

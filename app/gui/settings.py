@@ -1,0 +1,96 @@
+"""Persistent window settings: one spec table, typed reads, an INI file under the TuneStudio home.
+
+The file lives in ``app.core.paths.settings_dir()``, so pointing ``TUNESTUDIO_HOME`` at a
+temporary folder (as every test does) also isolates the settings. ``use_settings_file`` moves it
+explicitly.
+"""
+from __future__ import annotations
+
+import json
+from pathlib import Path
+from typing import Any
+
+from PySide6.QtCore import QByteArray, QSettings
+
+from app.core import paths
+
+# (key, type, default, meaning). Every key the app reads or writes is listed here.
+SPEC: tuple[tuple[str, type, Any, str], ...] = (
+    ("window/geometry", QByteArray, QByteArray(), "main window position and size"),
+    ("window/state", QByteArray, QByteArray(), "dock and toolbar layout"),
+    ("window/splitter", QByteArray, QByteArray(), "width split between options and views"),
+    ("dataset/last_folder", str, "", "the image folder scanned last"),
+    ("dataset/recent_folders", list, [], "recently used image folders, newest first"),
+    ("options/last_config", str, "", "the search options as SearchConfig JSON"),
+    ("search/last_search_dir", str, "", "folder of the last search (for resume and export)"),
+)
+MAX_RECENT_FOLDERS = 8
+_SPEC_BY_KEY = {key: (kind, default) for key, kind, default, _ in SPEC}
+_override_path: Path | None = None
+
+
+def use_settings_file(path: str | Path | None) -> None:
+    """Store settings in ``path`` (an INI file); ``None`` restores the default location."""
+    global _override_path
+    _override_path = Path(path) if path is not None else None
+
+
+def settings_file() -> Path:
+    return _override_path or paths.settings_dir() / "tunestudio.ini"
+
+
+def open_settings() -> QSettings:
+    return QSettings(str(settings_file()), QSettings.Format.IniFormat)
+
+
+def read(key: str, settings: QSettings | None = None) -> Any:
+    """The stored value of ``key`` with its spec type, or its default when absent or unreadable."""
+    kind, default = _SPEC_BY_KEY[key]
+    settings = settings or open_settings()
+    if not settings.contains(key):
+        return _copy(default)
+    raw = settings.value(key)
+    if kind is list:
+        # INI files turn a one-element list into a plain string and an empty list into None.
+        if raw is None:
+            return []
+        return [str(v) for v in raw] if isinstance(raw, (list, tuple)) else [str(raw)]
+    if kind is QByteArray:
+        return raw if isinstance(raw, QByteArray) else QByteArray()
+    try:
+        return kind(raw)
+    except (TypeError, ValueError):
+        return _copy(default)
+
+
+def write(key: str, value: Any, settings: QSettings | None = None) -> None:
+    if key not in _SPEC_BY_KEY:
+        raise KeyError(f"unknown setting {key!r}; add it to settings.SPEC")
+    settings = settings or open_settings()
+    settings.setValue(key, value)
+    settings.sync()
+
+
+def remember_folder(folder: str) -> list[str]:
+    """Put ``folder`` first in the recent list (no duplicates) and return the new list."""
+    recent = [f for f in read("dataset/recent_folders") if f != folder]
+    recent = [folder] + recent[: MAX_RECENT_FOLDERS - 1]
+    settings = open_settings()
+    write("dataset/recent_folders", recent, settings)
+    write("dataset/last_folder", folder, settings)
+    return recent
+
+
+def read_config_dict() -> dict | None:
+    text = read("options/last_config")
+    if not text:
+        return None
+    try:
+        data = json.loads(text)
+    except json.JSONDecodeError:
+        return None
+    return data if isinstance(data, dict) else None
+
+
+def _copy(value: Any) -> Any:
+    return list(value) if isinstance(value, list) else value
