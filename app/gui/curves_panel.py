@@ -1,0 +1,655 @@
+"""Live training curves of a search.
+
+Three pyqtgraph plots in one ``GraphicsLayoutWidget``:
+
+* loss of the shown trial, train and validation per epoch, plus a thin live batch-loss line;
+* accuracy of the shown trial, train and validation per epoch;
+* every trial's objective (e.g. ``val_accuracy``) overlaid faintly, the best trial highlighted
+  and the shown trial drawn on top.
+
+Above them a line of text and a progress bar follow the running epoch batch by batch.
+
+Events only update plain Python state and mark what changed; a single-shot ``QTimer`` redraws
+at most ``REDRAW_INTERVAL_MS`` apart, so a burst of events costs one redraw. Every curve is
+created once and refreshed with ``setData``. The faint overlay of all trials is a *single*
+``PlotDataItem`` whose ``connect`` array breaks the line between trials: one path for 100 trials
+instead of 100 items, which is what keeps 100 trials x 100 epochs cheap to redraw.
+"""
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass, field
+
+import numpy as np
+import pyqtgraph as pg
+from PySide6.QtCore import QEvent, Qt, QTimer, Signal
+from PySide6.QtWidgets import QHBoxLayout, QLabel, QProgressBar, QVBoxLayout, QWidget
+
+from app.gui import theme
+
+REDRAW_INTERVAL_MS = 100  # 10 Hz looks live and leaves the CPU to training
+
+# Curve names accepted by ``CurvesPanel.curve_data``.
+CURVE_NAMES = ("loss", "val_loss", "accuracy", "val_accuracy", "batch_loss",
+               "overlay", "best", "selected")
+
+
+def lower_is_better(objective: str) -> bool:
+    """Direction of an objective metric: losses go down, everything else up."""
+    return "loss" in objective
+
+
+class _Series:
+    """x/y samples in preallocated numpy buffers that double when full.
+
+    pyqtgraph's own scrolling-plot idiom: appending is O(1) amortised and ``data()`` hands
+    ``setData`` views, so no list is converted on each redraw.
+    """
+
+    def __init__(self, capacity: int = 256) -> None:
+        self._x = np.empty(capacity)
+        self._y = np.empty(capacity)
+        self._n = 0
+
+    def append(self, x: float, y: float) -> None:
+        if self._n == len(self._x):
+            self._x = np.concatenate([self._x, np.empty(len(self._x))])
+            self._y = np.concatenate([self._y, np.empty(len(self._y))])
+        self._x[self._n] = x
+        self._y[self._n] = y
+        self._n += 1
+
+    def clear(self) -> None:
+        # Fresh buffers: a curve may still hold a view of the old ones until its next setData.
+        self.__init__()
+
+    def data(self) -> tuple[np.ndarray, np.ndarray]:
+        return self._x[:self._n], self._y[:self._n]
+
+    def __len__(self) -> int:
+        return self._n
+
+
+@dataclass
+class _Trial:
+    """What the panel knows about one trial: per-epoch metrics aligned on ``epochs``."""
+
+    trial_id: str
+    number: int | None = None
+    status: str = "RUNNING"
+    score: float | None = None
+    planned_epochs: int | None = None
+    epochs: list[int] = field(default_factory=list)  # 1-based: epoch 0 ends at x = 1
+    metrics: dict[str, list[float]] = field(default_factory=dict)
+
+    def add_epoch(self, epoch: int, logs: dict) -> None:
+        x = int(epoch) + 1
+        if self.epochs and x <= self.epochs[-1]:
+            # A second execution of the trial restarts at epoch 0: show the newest run.
+            self.epochs.clear()
+            self.metrics.clear()
+        self.epochs.append(x)
+        for key in logs:
+            self.metrics.setdefault(key, [math.nan] * (len(self.epochs) - 1))
+        for key, values in self.metrics.items():
+            values.append(_number(logs.get(key)))
+
+    def set_history(self, history: dict) -> None:
+        lengths = [len(v) for v in history.values() if isinstance(v, (list, tuple))]
+        n = max(lengths, default=0)
+        self.epochs = list(range(1, n + 1))
+        self.metrics = {}
+        for key, values in history.items():
+            if isinstance(values, (list, tuple)):
+                padded = [_number(v) for v in values] + [math.nan] * (n - len(values))
+                self.metrics[str(key)] = padded
+
+    def series(self, metric: str, finite_only: bool = False) -> tuple[np.ndarray, np.ndarray]:
+        values = self.metrics.get(metric)
+        if not values:
+            return np.empty(0), np.empty(0)
+        x = np.asarray(self.epochs, dtype=float)
+        y = np.asarray(values, dtype=float)
+        if finite_only:
+            keep = np.isfinite(y)
+            return x[keep], y[keep]
+        return x, y
+
+    @property
+    def label(self) -> str:
+        return f"trial {self.number}" if self.number is not None else f"trial {self.trial_id}"
+
+
+def _number(value) -> float:
+    try:
+        number = float(value)
+    except (TypeError, ValueError):
+        return math.nan
+    return number if math.isfinite(number) else math.nan
+
+
+class CurvesPanel(QWidget):
+    """Loss and accuracy curves of one trial, and the objective of every trial."""
+
+    trialClicked = Signal(str)
+    """A trial's line in the all-trials plot was clicked (its trial id)."""
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setObjectName("curvesPlot")
+        self._trials: dict[str, _Trial] = {}
+        self._objective = "val_accuracy"
+        self._max_trials: int | None = None
+        self._running_id: str | None = None
+        self._pinned_id: str | None = None
+        self._best_id: str | None = None
+        self._last_ended_id: str | None = None
+        self._batch = _Series()
+        self._progress: dict = {}
+        self._search_state = ""
+        self._overview_ids: list[str] = []
+        self._dirty = False
+
+        self._redraw_timer = QTimer(self)
+        self._redraw_timer.setSingleShot(True)
+        self._redraw_timer.setInterval(REDRAW_INTERVAL_MS)
+        self._redraw_timer.timeout.connect(self.flush)
+
+        self._status_label = QLabel(self.tr("No search running."))
+        self._status_label.setObjectName("curvesStatus")
+        self._status_label.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+        self._batch_bar = QProgressBar()
+        self._batch_bar.setObjectName("batchProgress")
+        self._batch_bar.setMaximumWidth(260)
+        self._batch_bar.setTextVisible(True)
+        self._batch_bar.setRange(0, 1)
+        self._batch_bar.setValue(0)
+        self._batch_bar.setFormat(self.tr("idle"))
+        self._batch_bar.setToolTip(self.tr("Batches done in the running epoch"))
+
+        self._graphics = pg.GraphicsLayoutWidget()
+        self._graphics.setMinimumSize(320, 260)
+        self._loss_plot = self._graphics.addPlot(row=0, col=0)
+        self._accuracy_plot = self._graphics.addPlot(row=0, col=1)
+        self._overview_plot = self._graphics.addPlot(row=1, col=0, colspan=2)
+        for plot in (self._loss_plot, self._accuracy_plot, self._overview_plot):
+            plot.showGrid(x=True, y=True, alpha=0.15)
+            plot.setLabel("bottom", self.tr("epoch"))
+            plot.setMenuEnabled(True)
+        self._accuracy_plot.setYRange(0.0, 1.0, padding=0.02)
+        self._accuracy_plot.enableAutoRange(axis="y", enable=False)
+
+        c = theme.colors(self.palette())
+        self._curves: dict[str, pg.PlotDataItem] = {}
+        self._loss_legend = self._loss_plot.addLegend(offset=(-10, 10), labelTextSize="8pt")
+        self._accuracy_legend = self._accuracy_plot.addLegend(offset=(-10, -10),
+                                                              labelTextSize="8pt")
+        self._overview_legend = self._overview_plot.addLegend(offset=(-10, -10),
+                                                              labelTextSize="8pt")
+        # The batch line grows without bound during long epochs: clip and peak-downsample it.
+        self._curves["batch_loss"] = self._loss_plot.plot(
+            name=self.tr("batch (running mean)"), antialias=False, clipToView=True,
+            autoDownsample=True, downsampleMethod="peak")
+        for plot, metric, name in ((self._loss_plot, "loss", self.tr("train")),
+                                   (self._loss_plot, "val_loss", self.tr("validation")),
+                                   (self._accuracy_plot, "accuracy", self.tr("train")),
+                                   (self._accuracy_plot, "val_accuracy", self.tr("validation"))):
+            # Symbols keep a 1-epoch trial visible: a single point draws no line.
+            self._curves[metric] = plot.plot(name=name, antialias=False, symbol="o",
+                                             symbolSize=5)
+        # Concatenated trials are not sorted by x, so clip-to-view (which bisects x) stays off.
+        self._curves["overlay"] = self._overview_plot.plot(name=self.tr("other trials"),
+                                                           antialias=False, clipToView=False)
+        self._curves["best"] = self._overview_plot.plot(name=self.tr("best"), antialias=False,
+                                                        symbol="o", symbolSize=4)
+        self._curves["selected"] = self._overview_plot.plot(name=self.tr("shown"), antialias=False,
+                                                            symbol="o", symbolSize=4)
+        self._best_marker = pg.ScatterPlotItem(size=14, symbol="star")
+        self._overview_plot.addItem(self._best_marker)
+        self._overview_plot.scene().sigMouseClicked.connect(self._on_scene_clicked)
+        self._apply_theme(c)
+
+        header = QHBoxLayout()
+        header.setContentsMargins(4, 2, 4, 2)
+        header.addWidget(self._status_label, 1)
+        header.addWidget(self._batch_bar)
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(0, 0, 0, 0)
+        layout.setSpacing(2)
+        layout.addLayout(header)
+        layout.addWidget(self._graphics, 1)
+        self._mark_dirty()
+        self.flush()
+
+    # ------------------------------------------------------------------ public API
+
+    def handle_event(self, event: dict) -> None:
+        """Take one event of ``app/core/events.py``; the plots catch up on the next redraw."""
+        if not isinstance(event, dict):
+            return
+        kind = event.get("type")
+        handler = {
+            "search_started": self._on_search_started,
+            "trial_started": self._on_trial_started,
+            "batch_ended": self._on_batch_ended,
+            "epoch_ended": self._on_epoch_ended,
+            "trial_ended": self._on_trial_ended,
+            "search_finished": self._on_search_finished,
+        }.get(kind)
+        if handler is not None:
+            handler(event)
+            self._mark_dirty()
+
+    def reset(self) -> None:
+        """Forget every trial and clear the plots."""
+        self._trials.clear()
+        self._running_id = self._pinned_id = self._best_id = self._last_ended_id = None
+        self._max_trials = None
+        self._batch.clear()
+        self._progress = {}
+        self._search_state = ""
+        self._mark_dirty()
+        self.flush()
+
+    def show_trial(self, trial_id: str | None) -> bool:
+        """Show one trial's loss and accuracy; None (or the running trial) follows the live one.
+
+        Returns False, changing nothing, for a trial the panel does not know.
+        """
+        if trial_id is not None and str(trial_id) not in self._trials:
+            return False
+        trial_id = None if trial_id is None else str(trial_id)
+        self._pinned_id = None if trial_id == self._running_id else trial_id
+        self._mark_dirty()
+        self.flush()  # a click deserves an immediate answer
+        return True
+
+    def load_trials(self, trials: list[dict], objective: str | None = None) -> None:
+        """Show stored trials (each with trial_id, status, score, history {metric: [values]})."""
+        self.reset()
+        if objective:
+            self._objective = objective
+        for summary in trials or []:
+            if not isinstance(summary, dict) or summary.get("trial_id") is None:
+                continue
+            trial = self._trial(summary["trial_id"])
+            trial.number = summary.get("number", trial.number)
+            trial.status = str(summary.get("status") or "COMPLETED").upper()
+            trial.score = _finite_or_none(summary.get("score"))
+            if isinstance(summary.get("history"), dict):
+                trial.set_history(summary["history"])
+        self._recompute_best()
+        self._pinned_id = self._best_id or (next(reversed(self._trials)) if self._trials else None)
+        self._search_state = self.tr("%n stored trial(s)", "", len(self._trials))
+        self._mark_dirty()
+        self.flush()
+
+    def flush(self) -> None:
+        """Redraw now whatever changed since the last redraw."""
+        self._redraw_timer.stop()
+        if not self._dirty:
+            return
+        self._dirty = False
+        self._redraw()
+
+    def curve_data(self, name: str) -> tuple[np.ndarray, np.ndarray]:
+        """The (x, y) a curve currently draws (pending changes are drawn first). For tests."""
+        if name not in self._curves:
+            raise KeyError(f"unknown curve {name!r}; known: {', '.join(CURVE_NAMES)}")
+        self.flush()
+        item = self._curves[name]
+        x = item.xData if item.xData is not None else np.empty(0)
+        y = item.yData if item.yData is not None else np.empty(0)
+        return np.asarray(x), np.asarray(y)
+
+    def trial_curve_count(self) -> int:
+        """How many trials have a line in the all-trials plot."""
+        self.flush()
+        return len(self._overview_ids)
+
+    def best_trial_id(self) -> str | None:
+        return self._best_id
+
+    def displayed_trial_id(self) -> str | None:
+        """The trial whose loss and accuracy are on screen."""
+        return self._displayed_id()
+
+    def objective(self) -> str:
+        return self._objective
+
+    def status_text(self) -> str:
+        self.flush()
+        return self._status_label.text()
+
+    # ------------------------------------------------------------------ events
+
+    def _on_search_started(self, event: dict) -> None:
+        self.reset()
+        config = event.get("config") if isinstance(event.get("config"), dict) else {}
+        self._objective = str(config.get("objective") or "val_accuracy")
+        self._max_trials = event.get("max_trials")
+        self._search_state = self.tr("Search started")
+
+    def _on_trial_started(self, event: dict) -> None:
+        trial = self._trial(event.get("trial_id"))
+        trial.number = event.get("number", trial.number)
+        trial.status = "RUNNING"
+        trial.score = None
+        self._running_id = trial.trial_id
+        self._batch.clear()
+        self._progress = {}
+
+    def _on_batch_ended(self, event: dict) -> None:
+        trial_id = str(event.get("trial_id"))
+        if trial_id != self._running_id:
+            self._on_trial_started({"trial_id": trial_id})
+        epoch = _int(event.get("epoch"))
+        batch = _int(event.get("batch"))
+        steps = max(1, _int(event.get("steps"), 1))
+        logs = event.get("logs") if isinstance(event.get("logs"), dict) else {}
+        loss = _number(logs.get("loss"))
+        x = epoch + min(batch + 1, steps) / steps
+        if len(self._batch) and x < self._batch.data()[0][-1]:
+            self._batch.clear()  # a new execution of the same trial
+        if math.isfinite(loss):
+            self._batch.append(x, loss)
+        self._progress = {"epoch": epoch, "batch": batch, "steps": steps, "loss": loss}
+
+    def _on_epoch_ended(self, event: dict) -> None:
+        trial = self._trial(event.get("trial_id"))
+        if trial.trial_id != self._running_id and trial.status == "RUNNING":
+            self._running_id = trial.trial_id
+        logs = event.get("logs") if isinstance(event.get("logs"), dict) else {}
+        trial.add_epoch(_int(event.get("epoch")), logs)
+        planned = event.get("epochs")
+        if isinstance(planned, int) and planned > 0:
+            trial.planned_epochs = planned
+
+    def _on_trial_ended(self, event: dict) -> None:
+        trial = self._trial(event.get("trial_id"))
+        trial.number = event.get("number", trial.number)
+        trial.status = str(event.get("status") or "COMPLETED").upper()
+        trial.score = _finite_or_none(event.get("score"))
+        history = event.get("history")
+        # The final history is authoritative when live epochs were missed (throttled, resumed).
+        if isinstance(history, dict) and history:
+            longest = max((len(v) for v in history.values() if isinstance(v, list)), default=0)
+            if longest > len(trial.epochs):
+                trial.set_history(history)
+        if trial.trial_id == self._running_id:
+            self._running_id = None
+        # Until the next trial starts, the one that just ended stays on screen.
+        self._last_ended_id = trial.trial_id
+        self._recompute_best()
+
+    def _on_search_finished(self, event: dict) -> None:
+        for summary in event.get("trials") or []:
+            if isinstance(summary, dict) and summary.get("trial_id") is not None:
+                trial = self._trial(summary["trial_id"])
+                trial.status = str(summary.get("status") or trial.status).upper()
+                trial.score = _finite_or_none(summary.get("score", trial.score))
+                if not trial.epochs and isinstance(summary.get("history"), dict):
+                    trial.set_history(summary["history"])
+        status = str(event.get("status") or "completed")
+        for trial in self._trials.values():
+            if trial.status == "RUNNING":
+                trial.status = "CANCELLED" if status == "cancelled" else "FAILED"
+        self._running_id = None
+        self._recompute_best()
+        best = event.get("best_trial_id")
+        if best is not None and str(best) in self._trials:
+            self._best_id = str(best)
+        self._search_state = {
+            "completed": self.tr("Search completed"),
+            "cancelled": self.tr("Search cancelled"),
+            "failed": self.tr("Search failed"),
+        }.get(status, self.tr("Search ended"))
+
+    # ------------------------------------------------------------------ state helpers
+
+    def _trial(self, trial_id) -> _Trial:
+        trial_id = str(trial_id)
+        trial = self._trials.get(trial_id)
+        if trial is None:
+            trial = self._trials[trial_id] = _Trial(trial_id)
+        return trial
+
+    def _displayed_id(self) -> str | None:
+        if self._pinned_id is not None:
+            return self._pinned_id
+        if self._running_id is not None:
+            return self._running_id
+        if self._last_ended_id in self._trials:
+            return self._last_ended_id
+        return next(reversed(self._trials)) if self._trials else None
+
+    def _recompute_best(self) -> None:
+        scored = [t for t in self._trials.values()
+                  if t.status == "COMPLETED" and t.score is not None]
+        if not scored:
+            self._best_id = None
+            return
+        sign = 1.0 if lower_is_better(self._objective) else -1.0
+        self._best_id = min(scored, key=lambda t: sign * t.score).trial_id
+
+    def _mark_dirty(self) -> None:
+        self._dirty = True
+        if not self._redraw_timer.isActive():
+            self._redraw_timer.start()
+
+    # ------------------------------------------------------------------ drawing
+
+    def _redraw(self) -> None:
+        shown = self._trials.get(self._displayed_id() or "")
+        live = shown is not None and shown.trial_id == self._running_id
+        for metric in ("loss", "val_loss", "accuracy", "val_accuracy"):
+            x, y = shown.series(metric) if shown else (np.empty(0), np.empty(0))
+            self._set_curve(metric, x, y)
+        if live:
+            bx, by = self._batch.data()
+            self._set_curve("batch_loss", bx, by)
+        else:
+            self._set_curve("batch_loss", np.empty(0), np.empty(0))
+        title = shown.label if shown else ""
+        self._loss_plot.setTitle(self.tr("Loss") + (f" \u2014 {title}" if title else ""),
+                                 color=self._colors.foreground, size="10pt")
+        self._accuracy_plot.setTitle(self.tr("Accuracy") + (f" \u2014 {title}" if title else ""),
+                                     color=self._colors.foreground, size="10pt")
+        self._redraw_overview(shown)
+        self._redraw_header(shown)
+
+    def _redraw_overview(self, shown: _Trial | None) -> None:
+        objective = self._objective
+        best = self._trials.get(self._best_id or "")
+        special = {t.trial_id for t in (best, shown) if t is not None}
+        xs, ys, connects, ids = [], [], [], []
+        for trial in self._trials.values():
+            x, y = trial.series(objective, finite_only=True)
+            if not len(x):
+                continue
+            ids.append(trial.trial_id)
+            if trial.trial_id in special:
+                continue
+            connect = np.ones(len(x), dtype=np.int32)
+            connect[-1] = 0  # no line from this trial's last epoch to the next trial's first
+            xs.append(x)
+            ys.append(y)
+            connects.append(connect)
+        self._overview_ids = ids
+        overlay = self._curves["overlay"]
+        if xs:
+            overlay.setData(np.concatenate(xs), np.concatenate(ys), connect=np.concatenate(connects),
+                            skipFiniteCheck=True)
+        else:
+            overlay.setData(np.empty(0), np.empty(0))
+
+        if best is not None:
+            bx, by = best.series(objective, finite_only=True)
+            self._set_curve("best", bx, by)
+            if len(by):
+                i = int(np.argmin(by) if lower_is_better(objective) else np.argmax(by))
+                self._best_marker.setData([bx[i]], [by[i]])
+            else:
+                self._best_marker.setData([], [])
+            best_name = self.tr("best: {trial} ({score})").format(
+                trial=best.label, score=_format_score(best.score))
+        else:
+            self._set_curve("best", np.empty(0), np.empty(0))
+            self._best_marker.setData([], [])
+            best_name = self.tr("best")
+        self._set_legend_text(self._overview_legend, self._curves["best"], best_name)
+
+        if shown is not None and shown is not best:
+            sx, sy = shown.series(objective, finite_only=True)
+            self._set_curve("selected", sx, sy)
+            state = self.tr("running") if shown.trial_id == self._running_id else self.tr("shown")
+            self._set_legend_text(self._overview_legend, self._curves["selected"],
+                                  f"{shown.label} ({state})")
+        else:
+            self._set_curve("selected", np.empty(0), np.empty(0))
+        direction = self.tr("lower is better") if lower_is_better(objective) else self.tr(
+            "higher is better")
+        self._overview_plot.setTitle(
+            self.tr("All trials \u2014 {objective} ({direction})").format(
+                objective=objective, direction=direction),
+            color=self._colors.foreground, size="10pt")
+        self._overview_plot.setLabel("left", objective)
+        if "accuracy" in objective:
+            self._overview_plot.setYRange(0.0, 1.0, padding=0.02)
+            self._overview_plot.enableAutoRange(axis="y", enable=False)
+        else:
+            self._overview_plot.enableAutoRange(axis="y", enable=True)
+
+    def _redraw_header(self, shown: _Trial | None) -> None:
+        running = self._trials.get(self._running_id or "")
+        if running is not None:
+            total = f"/{self._max_trials}" if isinstance(self._max_trials, int) else ""
+            parts = [self.tr("Trial {n}{total} running").format(
+                n=running.number if running.number is not None else running.trial_id,
+                total=total)]
+            p = self._progress
+            if p:
+                planned = running.planned_epochs
+                epoch_text = f"{p['epoch'] + 1}/{planned}" if planned else str(p["epoch"] + 1)
+                parts.append(self.tr("epoch {e}").format(e=epoch_text))
+                if math.isfinite(p.get("loss", math.nan)):
+                    parts.append(self.tr("batch loss {loss:.4f}").format(loss=p["loss"]))
+                self._batch_bar.setRange(0, p["steps"])
+                self._batch_bar.setValue(min(p["batch"] + 1, p["steps"]))
+                self._batch_bar.setFormat(self.tr("batch %v/%m"))
+            else:
+                self._batch_bar.setRange(0, 0)  # busy indicator until the first batch
+                self._batch_bar.setFormat(self.tr("starting"))
+            if shown is not None and shown is not running:
+                parts.append(self.tr("showing {trial}").format(trial=shown.label))
+            text = " \u00b7 ".join(parts)
+        else:
+            self._batch_bar.setRange(0, 1)
+            self._batch_bar.setValue(1 if self._trials else 0)
+            self._batch_bar.setFormat(self.tr("idle") if not self._trials else self.tr("done"))
+            if not self._trials:
+                text = self._search_state or self.tr("No search running.")
+            else:
+                parts = [self._search_state] if self._search_state else []
+                best = self._trials.get(self._best_id or "")
+                if best is not None:
+                    parts.append(self.tr("best {trial}: {objective} {score}").format(
+                        trial=best.label, objective=self._objective,
+                        score=_format_score(best.score)))
+                if shown is not None:
+                    parts.append(self.tr("showing {trial} ({status})").format(
+                        trial=shown.label, status=shown.status.lower()))
+                text = " \u00b7 ".join(parts)
+        self._status_label.setText(text)
+
+    def _set_curve(self, name: str, x: np.ndarray, y: np.ndarray) -> None:
+        finite = bool(len(y) == 0 or np.isfinite(y).all())
+        self._curves[name].setData(x, y, skipFiniteCheck=finite, connect="all" if finite else "finite")
+
+    @staticmethod
+    def _set_legend_text(legend: pg.LegendItem, item: pg.PlotDataItem, text: str) -> None:
+        label = legend.getLabel(item)
+        if label is not None and label.text != text:
+            label.setText(text)
+
+    # ------------------------------------------------------------------ look
+
+    def _apply_theme(self, c: theme.Colors) -> None:
+        self._colors = c
+        self._graphics.setBackground(c.background)
+        for plot in (self._loss_plot, self._accuracy_plot, self._overview_plot):
+            for side in ("left", "bottom"):
+                axis = plot.getAxis(side)
+                axis.setPen(pg.mkPen(c.foreground))
+                axis.setTextPen(pg.mkPen(c.foreground))
+        for legend in (self._loss_legend, self._accuracy_legend, self._overview_legend):
+            legend.setLabelTextColor(c.foreground)
+            for _sample, label in legend.items:
+                label.setText(label.text)  # setLabelTextColor alone does not re-render
+            fill = pg.mkColor(c.background)
+            fill.setAlpha(200)
+            legend.setBrush(pg.mkBrush(fill))
+        styles = {
+            "loss": (c.train, 2.0, Qt.PenStyle.SolidLine),
+            "val_loss": (c.validation, 2.0, Qt.PenStyle.SolidLine),
+            "accuracy": (c.train, 2.0, Qt.PenStyle.SolidLine),
+            "val_accuracy": (c.validation, 2.0, Qt.PenStyle.SolidLine),
+            "batch_loss": (c.batch, 1.0, Qt.PenStyle.SolidLine),
+            "overlay": (c.overlay, 1.0, Qt.PenStyle.SolidLine),
+            "best": (c.best, 2.5, Qt.PenStyle.SolidLine),
+            "selected": (c.selected, 2.0, Qt.PenStyle.SolidLine),
+        }
+        for name, (color, width, style) in styles.items():
+            item = self._curves[name]
+            item.setPen(pg.mkPen(color, width=width, style=style))
+            if item.opts.get("symbol"):
+                item.setSymbolPen(pg.mkPen(color))
+                item.setSymbolBrush(pg.mkBrush(color))
+        self._best_marker.setPen(pg.mkPen(c.foreground, width=0.8))
+        self._best_marker.setBrush(pg.mkBrush(c.best))
+
+    def changeEvent(self, event: QEvent) -> None:  # noqa: N802 (Qt API)
+        if event.type() == QEvent.Type.PaletteChange:
+            self._apply_theme(theme.colors(self.palette()))
+            self._mark_dirty()
+        super().changeEvent(event)
+
+    def _on_scene_clicked(self, mouse_event) -> None:
+        """Find the trial line nearest the click (within a few pixels) in the all-trials plot."""
+        view = self._overview_plot.vb
+        if not self._overview_plot.sceneBoundingRect().contains(mouse_event.scenePos()):
+            return
+        pixel = view.mapSceneToView(mouse_event.scenePos())
+        x_per_px, y_per_px = view.viewPixelSize()
+        if not (x_per_px and y_per_px):
+            return
+        best_id, best_distance = None, 8.0  # pixels
+        for trial_id in self._overview_ids:
+            x, y = self._trials[trial_id].series(self._objective, finite_only=True)
+            if not len(x):
+                continue
+            distance = np.hypot((x - pixel.x()) / x_per_px, (y - pixel.y()) / y_per_px).min()
+            if x[0] <= pixel.x() <= x[-1]:
+                # Between epochs, measure to the line itself, not only to its points.
+                on_line = abs(np.interp(pixel.x(), x, y) - pixel.y()) / y_per_px
+                distance = min(distance, on_line)
+            if distance < best_distance:
+                best_id, best_distance = trial_id, float(distance)
+        if best_id is not None:
+            self.trialClicked.emit(best_id)
+
+
+def _finite_or_none(value) -> float | None:
+    number = _number(value)
+    return number if math.isfinite(number) else None
+
+
+def _int(value, default: int = 0) -> int:
+    try:
+        return int(value)
+    except (TypeError, ValueError):
+        return default
+
+
+def _format_score(score: float | None) -> str:
+    return "\u2013" if score is None else f"{score:.4f}"

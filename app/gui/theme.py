@@ -1,0 +1,107 @@
+"""Colours and fonts shared by the live-run panels.
+
+The hues come from the Okabe-Ito palette, which stays distinguishable for colour-blind readers,
+and each has a light-palette and a dark-palette variant so lines keep their contrast against
+either window background. Plots take their background and text colours from the application
+palette instead of pyqtgraph's default black, so they sit naturally in the window.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from PySide6.QtGui import QColor, QFont, QFontDatabase, QPalette
+from PySide6.QtWidgets import QApplication
+
+# Okabe-Ito hues (light variant, dark variant).
+_BLUE = ("#0072B2", "#56B4E9")
+_ORANGE = ("#D55E00", "#E69F00")
+_GREEN = ("#009E73", "#3DDC97")
+_PURPLE = ("#CC79A7", "#E7A3CA")
+_RED = ("#C0392B", "#FF6B5E")
+
+
+@dataclass(frozen=True)
+class Colors:
+    """Named colours for one palette (light or dark)."""
+
+    train: QColor
+    validation: QColor
+    best: QColor
+    selected: QColor
+    overlay: QColor
+    batch: QColor
+    failed: QColor
+    running: QColor
+    muted: QColor
+    background: QColor
+    foreground: QColor
+    best_row: QColor
+    dark: bool
+
+
+def is_dark(palette: QPalette | None = None) -> bool:
+    """True when the window background is darker than its text."""
+    palette = palette or _app_palette()
+    if palette is None:
+        return False
+    return palette.color(QPalette.ColorRole.Window).lightness() < palette.color(
+        QPalette.ColorRole.WindowText).lightness()
+
+
+def colors(palette: QPalette | None = None) -> Colors:
+    """The panel colours that read well on ``palette`` (default: the application's)."""
+    palette = palette or _app_palette()
+    dark = is_dark(palette)
+    pick = 1 if dark else 0
+    background = palette.color(QPalette.ColorRole.Base) if palette else QColor("white")
+    foreground = palette.color(QPalette.ColorRole.Text) if palette else QColor("black")
+    batch = QColor(_BLUE[pick])
+    batch.setAlpha(110)
+    # Grey with alpha blends into either background; 100 curves stay readable as a cloud.
+    overlay = QColor(150, 150, 150, 80 if dark else 70)
+    best_row = QColor(_GREEN[pick])
+    best_row.setAlpha(60)
+    return Colors(
+        train=QColor(_BLUE[pick]),
+        validation=QColor(_ORANGE[pick]),
+        best=QColor(_GREEN[pick]),
+        selected=QColor(_PURPLE[pick]),
+        overlay=overlay,
+        batch=batch,
+        failed=QColor(_RED[pick]),
+        running=QColor(_BLUE[pick]),
+        muted=QColor(150, 150, 150),
+        background=QColor(background),
+        foreground=QColor(foreground),
+        best_row=best_row,
+        dark=dark,
+    )
+
+
+def status_color(status: str, palette: QPalette | None = None) -> QColor | None:
+    """Text colour for a trial status, or None to keep the palette's text colour."""
+    c = colors(palette)
+    status = (status or "").upper()
+    if status in ("FAILED", "INVALID"):
+        return c.failed
+    if status == "RUNNING":
+        return c.running
+    if status in ("STOPPED", "CANCELLED"):
+        return c.muted
+    return None
+
+
+def monospace_font() -> QFont:
+    """The system fixed-width font, for numbers that should line up."""
+    return QFontDatabase.systemFont(QFontDatabase.SystemFont.FixedFont)
+
+
+def bold(font: QFont) -> QFont:
+    font = QFont(font)
+    font.setBold(True)
+    return font
+
+
+def _app_palette() -> QPalette | None:
+    app = QApplication.instance()
+    return app.palette() if app is not None else None

@@ -1,0 +1,206 @@
+"""A realistic, deterministic stream of search events, without TensorFlow.
+
+``fake_search_events()`` returns the event dicts a real search emits, in order and with exactly
+the fields documented in ``app/core/events.py``: ``search_started``, a ``notice``, then per trial
+``trial_started``, ``batch_ended`` (every batch), ``epoch_ended`` (with a validation confusion
+matrix whose counts agree with ``val_accuracy``), ``trial_ended``, and finally
+``search_finished``. Curves improve with noise, some hyperparameters train better than others,
+and chosen trials can fail or the search can be cancelled.
+
+Only the standard library is used, so GUI tests and fake runners can import it freely::
+
+    from fake_events import fake_search_events
+    for event in fake_search_events(n_trials=3, epochs=4, classes=["cat", "dog"]):
+        panel.handle_event(event)
+"""
+from __future__ import annotations
+
+import math
+import random
+from typing import Iterable
+
+DEFAULT_CLASSES = ("daisy", "dandelion", "roses", "sunflowers", "tulips")
+FAILURE_MESSAGE = (
+    "Traceback (most recent call last):\n"
+    '  File "keras_tuner/src/engine/base_tuner.py", line 274, in _try_run_and_update_trial\n'
+    "    self._run_and_update_trial(trial, *fit_args, **fit_kwargs)\n"
+    "tensorflow.python.framework.errors_impl.ResourceExhaustedError: "
+    "OOM when allocating tensor with shape[64,128,128,64]"
+)
+
+
+def fake_search_events(n_trials: int = 3, epochs: int = 4, classes: Iterable[str] | None = None,
+                       *, steps: int = 5, val_per_class: int = 8, failed_trials: Iterable[int] = (),
+                       cancel_during_trial: int | None = None, objective: str = "val_accuracy",
+                       seed: int = 0, start_time: float = 1_700_000_000.0,
+                       search_id: str = "20231114-221320-flowers") -> list[dict]:
+    """The events of one search, oldest first.
+
+    Args:
+        n_trials: trials to run (``max_trials``).
+        epochs: planned epochs per trial.
+        classes: class names (default: five flower names).
+        steps: batches per epoch; every batch gets a ``batch_ended`` event.
+        val_per_class: validation images per class, the confusion matrices' row sums.
+        failed_trials: 1-based trial numbers that fail after their first epoch.
+        cancel_during_trial: 1-based trial number during whose second epoch the user cancels;
+            that trial ends ``CANCELLED`` and the search ends ``cancelled``.
+        objective: ``"val_accuracy"`` or ``"val_loss"``; sets the score and the direction.
+        seed: the same seed gives the same events.
+        start_time: the first event's ``time``.
+        search_id: the search's id.
+    """
+    rng = random.Random(seed)
+    classes = list(classes) if classes is not None else list(DEFAULT_CLASSES)
+    n_classes = len(classes)
+    failed = set(failed_trials)
+    clock = _Clock(start_time)
+    search_dir = f"/home/user/.local/share/TuneStudio/searches/{search_id}"
+    config = {
+        "data_dir": "/home/user/photos/flowers", "name": "flowers", "architecture": "simple_cnn",
+        "image_size": 64, "tuner": "random", "max_trials": n_trials, "epochs": epochs,
+        "objective": objective, "seed": 42, "val_fraction": 0.2,
+        "learning_rate": {"min": 1e-4, "max": 1e-2, "log": True},
+        "width": {"choices": [32, 64]}, "depth": {"min": 1, "max": 3},
+        "dropout": {"min": 0.0, "max": 0.5, "step": 0.1},
+        "optimizer": {"choices": ["adam", "sgd"]}, "batch_norm": {"choices": [True, False]},
+    }
+    val_count = val_per_class * n_classes
+    events = [_event("search_started", clock.tick(0.0),
+                     search_id=search_id, search_dir=search_dir, config=config, device="CPU",
+                     devices=["CPU"], mixed_precision=False, classes=classes,
+                     train_count=val_count * 4, val_count=val_count, test_count=0,
+                     max_trials=n_trials, resumed=False, completed_trials=0,
+                     dataset_fingerprint="3f9a1c0d2b7e", versions={
+                         "tensorflow": "2.21.0", "keras": "3.15.1", "keras_tuner": "1.4.8"}),
+              _event("notice", clock.tick(0.4), level="info",
+                     message=f"Found {n_classes} classes; images are resized to 64 px.")]
+    id_width = len(str(max(n_trials - 1, 0)))
+    summaries: list[dict] = []
+    search_status = "completed"
+    search_start = start_time
+
+    for number in range(1, n_trials + 1):
+        trial_id = str(number - 1).zfill(id_width)
+        hp = {
+            "learning_rate": round(10 ** rng.uniform(-4, -2), 8),
+            "width": rng.choice([32, 64]),
+            "depth": rng.randint(1, 3),
+            "dropout": round(rng.choice([0.0, 0.1, 0.2, 0.3, 0.4, 0.5]), 1),
+            "optimizer": rng.choice(["adam", "sgd"]),
+            "batch_norm": rng.choice([True, False]),
+        }
+        batch_size = 32
+        # How good this trial gets: learning rates near 1e-3 and adam train best.
+        quality = 0.55 + 0.3 * math.exp(-(math.log10(hp["learning_rate"]) + 3) ** 2)
+        quality += 0.05 if hp["optimizer"] == "adam" else -0.05
+        quality = min(0.97, max(1.0 / n_classes + 0.05, quality + rng.uniform(-0.05, 0.05)))
+        speed = rng.uniform(0.5, 1.2)
+        trial_start = clock.tick(0.6)
+        events.append(_event("trial_started", trial_start, trial_id=trial_id, number=number,
+                             hyperparameters=dict(hp), batch_size=batch_size))
+        history: dict[str, list[float]] = {"loss": [], "accuracy": [], "val_loss": [],
+                                           "val_accuracy": []}
+        confusion = None
+        status, message = "COMPLETED", ""
+        for epoch in range(epochs):
+            progress = 1.0 - math.exp(-speed * (epoch + 1))
+            train_acc = _clip(1.0 / n_classes + (quality + 0.04 - 1.0 / n_classes) * progress
+                              + rng.uniform(-0.02, 0.02))
+            train_loss = max(0.02, -math.log(max(train_acc, 1e-3)) * 1.3 + rng.uniform(0, 0.05))
+            for batch in range(steps):
+                # Keras batch logs are running means over the epoch so far.
+                wobble = rng.uniform(-0.08, 0.08) / (batch + 1)
+                events.append(_event(
+                    "batch_ended", clock.tick(0.25), trial_id=trial_id, epoch=epoch, batch=batch,
+                    steps=steps, logs={"loss": round(train_loss * (1.15 - 0.15 * batch / steps)
+                                                     + wobble, 5),
+                                       "accuracy": round(_clip(train_acc + wobble), 5)}))
+                if cancel_during_trial == number and epoch == 1 and batch == steps // 2:
+                    status, message = "CANCELLED", "cancelled by the user"
+                    break
+            if status == "CANCELLED":
+                break
+            target = _clip(1.0 / n_classes + (quality - 1.0 / n_classes) * progress
+                           + rng.uniform(-0.04, 0.04))
+            confusion = _confusion(rng, n_classes, val_per_class, target)
+            correct = sum(confusion[i][i] for i in range(n_classes))
+            val_acc = correct / val_count
+            val_loss = max(0.05, -math.log(max(val_acc, 1e-3)) * 1.4 + rng.uniform(0, 0.1))
+            logs = {"loss": round(train_loss, 5), "accuracy": round(train_acc, 5),
+                    "val_loss": round(val_loss, 5), "val_accuracy": round(val_acc, 5)}
+            for key, value in logs.items():
+                history[key].append(value)
+            events.append(_event("epoch_ended", clock.tick(0.3), trial_id=trial_id, epoch=epoch,
+                                 epochs=epochs, logs=logs, confusion=confusion,
+                                 class_names=list(classes)))
+            if number in failed:
+                status, message = "FAILED", FAILURE_MESSAGE
+                break
+        values = history[objective]
+        if status == "COMPLETED" and values:
+            pick = max if objective == "val_accuracy" else min
+            score = pick(values)
+            best_step = values.index(score)
+        else:
+            score, best_step = None, 0
+        summary = {"trial_id": trial_id, "number": number, "status": status, "score": score,
+                   "best_step": best_step, "duration": round(clock.now - trial_start, 3),
+                   "message": message, "hyperparameters": dict(hp),
+                   "history": {k: list(v) for k, v in history.items()},
+                   "confusion": confusion if status == "COMPLETED" else None}
+        summaries.append(summary)
+        events.append(_event("trial_ended", clock.tick(0.1), **summary))
+        if status == "CANCELLED":
+            search_status = "cancelled"
+            break
+
+    completed = [s for s in summaries if s["status"] == "COMPLETED"]
+    best = None
+    if completed:
+        key = (lambda s: -s["score"]) if objective == "val_accuracy" else (lambda s: s["score"])
+        best = min(completed, key=key)
+    events.append(_event(
+        "search_finished", clock.tick(0.2), status=search_status, error="",
+        best_trial_id=best["trial_id"] if best else None,
+        best_score=best["score"] if best else None,
+        best_hyperparameters=dict(best["hyperparameters"]) if best else {},
+        trials=summaries, duration=round(clock.now - search_start, 3), search_dir=search_dir))
+    return events
+
+
+def _event(kind: str, time: float, **fields) -> dict:
+    event = {"type": kind, "time": time}
+    event.update(fields)
+    return event
+
+
+def _clip(value: float) -> float:
+    return min(1.0, max(0.0, value))
+
+
+def _confusion(rng: random.Random, n: int, per_class: int, accuracy: float) -> list[list[int]]:
+    """Rows = true class; each row sums to ``per_class``; about ``accuracy`` on the diagonal."""
+    matrix = [[0] * n for _ in range(n)]
+    for true in range(n):
+        if n < 2:
+            matrix[true][true] = per_class
+            continue
+        correct = sum(1 for _ in range(per_class) if rng.random() < accuracy)
+        matrix[true][true] = correct
+        # Mistakes favour a "neighbour" class, as real confusions do (roses vs tulips).
+        for _ in range(per_class - correct):
+            wrong = (true + 1) % n if rng.random() < 0.5 else rng.randrange(n)
+            if wrong == true:
+                wrong = (true + 1) % n
+            matrix[true][wrong] += 1
+    return matrix
+
+
+class _Clock:
+    def __init__(self, start: float) -> None:
+        self.now = start
+
+    def tick(self, seconds: float) -> float:
+        self.now += seconds
+        return round(self.now, 3)
