@@ -2,41 +2,99 @@
 
 Two layouts are accepted:
 
-* ``DIR/<class>/...images``: one subfolder per class; the split is made here;
+* ``DIR/<class>/...images``: one subfolder per class (nested folders count for their class);
+  the split is made here;
 * ``DIR/train/<class>/...``, ``DIR/val/<class>/...`` and optional ``DIR/test/<class>/...``:
-  the user's own split is kept.
+  the user's own split is kept (a missing val or test split is carved out of train).
 
 Every file found is either usable or listed in ``problems`` with its reason: nothing is dropped
-silently. Files TensorFlow cannot decode as they are (CMYK JPEG, 16-bit PNG, EXIF-rotated photos,
-...) but Pillow can are marked ``needs_conversion``; the input pipeline converts those once into a
-cache folder.
+silently. Hidden and system files (``.DS_Store``, ``Thumbs.db``) are listed too, as ``ignored``.
+
+Each image is checked the way TensorFlow will read it, but cheaply (measured in
+``bench/scan_speed.py``): the header gives the size (huge images are refused before any
+decode), JPEGs are decoded at 1/8 scale (catches every truncation and corruption TensorFlow
+rejects, 8x faster than a full decode), PNGs have their chunk checksums verified and must end with
+a complete IEND chunk (TensorFlow rejects PNGs that lack it even though Pillow reads them), and
+the other formats are fully decoded because they are converted anyway. Files TensorFlow cannot
+decode correctly as they are (CMYK JPEG, palette BMP, GIF, WebP, TIFF, EXIF-rotated photos) are
+marked ``needs_conversion``: :func:`decodable_path` converts those once into an RGB PNG.
+
+Results are cached in ``paths.cache_dir()/scan-cache.sqlite3`` keyed by path, size and
+modification time, so re-scanning an unchanged folder only costs the directory walk.
 """
 from __future__ import annotations
 
 import hashlib
+import io
+import json
 import os
+import sqlite3
+import stat as stat_module
+import time
 from collections import Counter
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
+from typing import Callable, Iterable
 
-IMAGE_EXTENSIONS = {".jpg", ".jpeg", ".png", ".bmp", ".gif"}
+IMAGE_EXTENSIONS = {".jpg", ".jpeg", ".jpe", ".jfif", ".png", ".bmp", ".gif"}
 # Pillow reads these too; we convert them for TensorFlow.
-CONVERTIBLE_EXTENSIONS = {".webp", ".tif", ".tiff"}
-SYSTEM_FILES = {".ds_store", "thumbs.db", "desktop.ini", ".directory"}
+CONVERTIBLE_EXTENSIONS = {".webp", ".tif", ".tiff", ".ppm", ".pgm", ".pbm", ".pnm", ".avif",
+                          ".tga", ".ico", ".jp2", ".j2k", ".qoi", ".dib"}
+# Common picture formats we cannot read: named so the message can say what to do.
+UNSUPPORTED_EXTENSIONS = {
+    ".heic": "HEIC", ".heif": "HEIF", ".svg": "SVG", ".psd": "Photoshop", ".pdf": "PDF",
+    ".eps": "EPS", ".raw": "camera RAW", ".cr2": "camera RAW", ".cr3": "camera RAW",
+    ".nef": "camera RAW", ".arw": "camera RAW", ".dng": "camera RAW", ".orf": "camera RAW",
+    ".rw2": "camera RAW", ".jxl": "JPEG XL", ".xcf": "GIMP",
+}
+SYSTEM_FILES = {".ds_store", "thumbs.db", "desktop.ini", ".directory", "ehthumbs.db", "icon\r"}
+SYSTEM_FOLDERS = {"__macosx", "@eadir", "$recycle.bin", "system volume information", "__pycache__",
+                  ".trashes", ".spotlight-v100", ".fseventsd"}
 SPLIT_NAMES = ("train", "val", "test")
 SPLIT_ALIASES = {"train": "train", "training": "train", "val": "val", "valid": "val",
                  "validation": "val", "test": "test", "testing": "test"}
+
+# Formats Pillow may identify a file as. TGA has no signature, so it is only tried for .tga files
+# (otherwise random binary files can pass as TGA).
+PILLOW_FORMATS = ("JPEG", "PNG", "GIF", "BMP", "DIB", "WEBP", "TIFF", "PPM", "AVIF", "QOI")
+EXTRA_FORMATS_BY_EXTENSION = {".tga": "TGA", ".ico": "ICO", ".jp2": "JPEG2000", ".j2k": "JPEG2000"}
+# Formats (and colour modes) tf.io.decode_image reads correctly as they are.
+TF_NATIVE_FORMATS = {"JPEG", "MPO", "PNG", "BMP"}
+EXTENSIONS_BY_FORMAT = {"JPEG": {".jpg", ".jpeg", ".jpe", ".jfif"}, "MPO": {".jpg", ".jpeg", ".mpo"},
+                        "PNG": {".png"}, "BMP": {".bmp", ".dib"}, "DIB": {".bmp", ".dib"},
+                        "GIF": {".gif"}, "WEBP": {".webp"}, "TIFF": {".tif", ".tiff"},
+                        "PPM": {".ppm", ".pgm", ".pbm", ".pnm"}, "AVIF": {".avif"}, "QOI": {".qoi"},
+                        "TGA": {".tga"}, "ICO": {".ico"}, "JPEG2000": {".jp2", ".j2k"}}
+GRAYSCALE_MODES = {"1", "L", "LA", "La", "I", "I;16", "I;16B", "I;16L", "I;16N", "F"}
+
 MAX_PIXELS = 40_000_000  # above this an image is refused as a possible decompression bomb
+MAX_FILE_BYTES = 512 * 2**20  # no usable training image is this large
+WHOLE_READ_BYTES = 16 * 2**20  # files up to this size are read once into memory
+HEAD_BYTES = 64 * 1024  # enough to recognise any image signature
+FULL_PNG_DECODE_PIXELS = 1_000_000  # small PNGs are also fully decoded (cheap, catches bad zlib data)
+TINY_SIDE = 8  # images smaller than this a side carry little information
 FEW_IMAGES = 5
 IMBALANCE_RATIO = 10.0
+MAX_LISTED_WARNINGS = 5  # per kind of per-file warning; the rest is summarised
+SCAN_VERSION = 3  # bump whenever _inspect changes its verdicts: invalidates the scan cache
+CONVERSION_VERSION = 2  # bump whenever decodable_path changes its output
+_PNG_IEND = b"\x00\x00\x00\x00IEND\xaeB`\x82"
+
+# Problem kinds
+UNUSABLE = "unusable"  # a file that is meant as data but cannot be used
+IGNORED = "ignored"  # hidden/system files and folders, skipped on purpose
 
 
 class DatasetError(ValueError):
     """The folder cannot be used as a dataset at all; the message says why."""
 
 
-@dataclass
+class ScanCancelled(DatasetError):
+    """The scan was stopped through its ``cancel`` token."""
+
+
+@dataclass(slots=True)
 class ImageRecord:
     path: str  # absolute path of the original file
     label: str  # class name
@@ -47,12 +105,15 @@ class ImageRecord:
     size_bytes: int = 0
     needs_conversion: bool = False
     note: str = ""  # e.g. "animated GIF: first frame used"
+    mode: str = ""  # Pillow colour mode: "RGB", "L", "CMYK", "P", ...
+    content_hash: str = ""  # finds exact duplicates; part of the fingerprint
 
 
-@dataclass
+@dataclass(slots=True)
 class Problem:
     path: str
     reason: str
+    kind: str = UNUSABLE  # UNUSABLE or IGNORED
 
 
 @dataclass
@@ -64,6 +125,7 @@ class ScanReport:
     problems: list[Problem] = field(default_factory=list)
     warnings: list[str] = field(default_factory=list)
     duplicates: list[list[str]] = field(default_factory=list)
+    stats: dict = field(default_factory=dict)  # files, seconds, cache_hits
 
     @property
     def counts(self) -> dict[str, int]:
@@ -78,30 +140,49 @@ class ScanReport:
     def size_range(self) -> tuple[tuple[int, int], tuple[int, int]] | None:
         if not self.images:
             return None
-        areas = sorted(self.images, key=lambda r: r.width * r.height)
-        return (areas[0].width, areas[0].height), (areas[-1].width, areas[-1].height)
+        smallest = min(self.images, key=lambda r: r.width * r.height)
+        largest = max(self.images, key=lambda r: r.width * r.height)
+        return (smallest.width, smallest.height), (largest.width, largest.height)
 
     @property
     def usable_classes(self) -> list[str]:
         counts = self.counts
         return [c for c in self.classes if counts[c] > 0]
 
+    @property
+    def unusable(self) -> list[Problem]:
+        """Problems that lose data (hidden and system files left out)."""
+        return [p for p in self.problems if p.kind != IGNORED]
+
     def fingerprint(self) -> str:
-        """Hash of the usable file list (relative paths, sizes, labels): changes when the data does."""
+        """Hash of the usable files (relative paths, sizes, contents, labels): changes when the data does."""
         h = hashlib.sha256()
         root = Path(self.root)
         for r in sorted(self.images, key=lambda r: r.path):
             rel = os.path.relpath(r.path, root)
-            h.update(f"{rel}\0{r.size_bytes}\0{r.label}\0{r.split}\n".encode("utf-8", "surrogateescape"))
+            h.update(f"{rel}\0{r.size_bytes}\0{r.content_hash}\0{r.label}\0{r.split}\n"
+                     .encode("utf-8", "surrogateescape"))
         return h.hexdigest()[:16]
 
     def check_trainable(self) -> None:
         """Raise :class:`DatasetError` unless at least two classes have images."""
         usable = self.usable_classes
-        if len(usable) < 2:
-            found = f"only '{usable[0]}'" if usable else "none"
-            raise DatasetError(f"{self.root}: a classifier needs at least two classes with usable images "
-                               f"(found {found}). Put each class's images in its own subfolder.")
+        if len(usable) >= 2:
+            return
+        hint = self.stats.get("hint", "")
+        if not self.classes:
+            loose = self.stats.get("loose_images", 0)
+            found = (f" It has {loose} image{'s' if loose != 1 else ''} directly inside; "
+                     "move them into one folder per class." if loose else "")
+            raise DatasetError(f"{self.root} has no class folders.{found} Put each class's images in its "
+                               f"own subfolder (e.g. cats/ and dogs/).{hint}")
+        if not self.images:
+            files = self.stats.get("files", 0)
+            raise DatasetError(f"{self.root} does not look like an image dataset: none of its {files} "
+                               f"file{'s' if files != 1 else ''} is a usable image (see the problem list). "
+                               f"Choose a folder with one subfolder of images per class.{hint}")
+        raise DatasetError(f"{self.root}: a classifier needs at least two classes with usable images "
+                           f"(found only '{usable[0]}'). Put each class's images in its own subfolder.{hint}")
 
     def to_dict(self) -> dict:
         size_range = self.size_range
@@ -117,229 +198,651 @@ class ScanReport:
             "warnings": list(self.warnings),
             "duplicates": self.duplicates,
             "fingerprint": self.fingerprint(),
+            "stats": {k: v for k, v in self.stats.items() if k != "hint"},
         }
 
 
-# --------------------------------------------------------------------------- scanning
+# --------------------------------------------------------------------------- inspecting one file
 
 
 def _is_hidden(name: str) -> bool:
     return name.startswith(".") or name.lower() in SYSTEM_FILES
 
 
-def _inspect(path: str) -> tuple[dict | None, str | None]:
-    """Look at one file with Pillow. Returns (image facts, None) or (None, reason)."""
+def _is_system_folder(name: str) -> bool:
+    return name.startswith(".") or name.lower() in SYSTEM_FOLDERS
+
+
+def _valid_text(path: str) -> bool:
+    """False for names with bytes that are not UTF-8 (TensorFlow and JSON cannot carry them)."""
+    try:
+        path.encode("utf-8")
+        return True
+    except UnicodeEncodeError:
+        return False
+
+
+@dataclass(slots=True)
+class _Outcome:
+    """What inspecting one file found: facts of a usable image, or why it is not usable."""
+
+    facts: dict | None = None
+    reason: str = ""
+    notes: tuple = ()  # short keys ("cmyk", "exif", ...) behind the warnings
+    cacheable: bool = True  # False for passing conditions (unreadable, vanished)
+
+
+def _stat_failure(path: str, exc: OSError) -> _Outcome:
+    import errno
+
+    if exc.errno == errno.ELOOP:
+        return _Outcome(reason="symbolic link loop: the link points back to itself", cacheable=False)
+    if isinstance(exc, FileNotFoundError):
+        if os.path.islink(path):
+            return _Outcome(reason="broken link: its target does not exist", cacheable=False)
+        return _Outcome(reason="file disappeared during the scan", cacheable=False)
+    if isinstance(exc, PermissionError):
+        return _Outcome(reason="cannot read: permission denied", cacheable=False)
+    return _Outcome(reason=f"cannot read: {exc.strerror or exc}", cacheable=False)
+
+
+def _not_an_image(path: str, head: bytes) -> _Outcome:
+    ext = os.path.splitext(path)[1].lower()
+    if ext in UNSUPPORTED_EXTENSIONS:
+        return _Outcome(reason=f"unsupported format ({UNSUPPORTED_EXTENSIONS[ext]}): convert it to JPEG or PNG")
+    from PIL import Image
+
+    # Name formats Pillow knows but we do not train on (PSD, EPS, ICNS...), by signature only.
+    try:
+        for fmt, (_, accept) in Image.OPEN.items():
+            if fmt != "TGA" and accept is not None and accept(head[:16]):
+                return _Outcome(reason=f"unsupported image format ({fmt}): convert it to JPEG or PNG")
+    except Exception:  # noqa: BLE001 - a plugin's signature test misbehaving is not the file's fault
+        pass
+    if ext in IMAGE_EXTENSIONS or ext in CONVERTIBLE_EXTENSIONS:
+        return _Outcome(reason=f"not an image: the content is not a {ext[1:].upper()} file "
+                               "(damaged, or not really a picture)")
+    return _Outcome(reason="not an image (unrecognised content)")
+
+
+def _inspect(path: str, size: int | None = None) -> _Outcome:
+    """Look at one file the way TensorFlow will read it (see the module docstring)."""
+    from PIL import Image, UnidentifiedImageError
+
+    if size is None:
+        try:
+            size = os.stat(path).st_size
+        except OSError as exc:
+            return _stat_failure(path, exc)
+    if size == 0:
+        return _Outcome(reason="empty file (0 bytes)")
+    if size > MAX_FILE_BYTES:
+        return _Outcome(reason=f"refused: {size / 2**20:.0f} MB is too large for a training image")
+    ext = os.path.splitext(path)[1].lower()
+    formats = PILLOW_FORMATS + ((EXTRA_FORMATS_BY_EXTENSION[ext],) if ext in EXTRA_FORMATS_BY_EXTENSION else ())
+    try:
+        with open(path, "rb") as fh:
+            head = fh.read(HEAD_BYTES)
+            if len(head) < size and not _has_image_signature(head, formats):
+                return _not_an_image(path, head)  # never read a large non-image file to its end
+            if size <= WHOLE_READ_BYTES:
+                data = head + fh.read()
+                content_hash = hashlib.blake2b(data, digest_size=16).hexdigest()
+                return _check_image(path, ext, io.BytesIO(data), data, len(data), content_hash, formats)
+            fh.seek(0)
+            content_hash = hashlib.file_digest(fh, lambda: hashlib.blake2b(digest_size=16)).hexdigest()
+            fh.seek(0)
+            return _check_image(path, ext, fh, None, size, content_hash, formats)
+    except (UnidentifiedImageError, SyntaxError):
+        return _not_an_image(path, head)
+    except FileNotFoundError:
+        return _Outcome(reason="file disappeared during the scan", cacheable=False)
+    except PermissionError:
+        return _Outcome(reason="cannot read: permission denied", cacheable=False)
+    except IsADirectoryError:
+        return _Outcome(reason="not a file", cacheable=False)
+    except OSError as exc:
+        return _Outcome(reason=f"cannot read: {exc.strerror or exc}", cacheable=False)
+
+
+def _has_image_signature(head: bytes, formats: Iterable[str]) -> bool:
+    from PIL import Image
+
+    prefix = head[:16]
+    for fmt in formats:
+        entry = Image.OPEN.get(fmt)
+        if entry is None:
+            continue
+        accept = entry[1]
+        try:
+            if accept is None or accept(prefix):
+                return True
+        except Exception:  # noqa: BLE001
+            return True  # let Image.open decide
+    return False
+
+
+def _check_image(path: str, ext: str, source, data: bytes | None, size: int, content_hash: str,
+                 formats: tuple) -> _Outcome:
+    """Identify, size-check and integrity-check one image read from ``source``."""
     from PIL import Image, UnidentifiedImageError
 
     try:
-        size = os.path.getsize(path)
+        img = Image.open(source, formats=formats)
+    except (Image.DecompressionBombError, Image.DecompressionBombWarning) as exc:
+        return _Outcome(reason=f"refused: image too large to decode safely, possible decompression bomb ({exc})")
+    except UnidentifiedImageError:
+        raise
     except OSError as exc:
-        return None, f"cannot read: {exc.strerror or exc}"
-    if size == 0:
-        return None, "empty file (0 bytes)"
-    ext = os.path.splitext(path)[1].lower()
-    try:
-        with open(path, "rb") as fh:
-            try:
-                img = Image.open(fh)
-            except UnidentifiedImageError:
-                return None, "not an image (unrecognised content)"
-            except Image.DecompressionBombError as exc:
-                return None, f"refused: image too large, possible decompression bomb ({exc})"
-            fmt = (img.format or "").upper()
-            width, height = img.size
-            if width * height > MAX_PIXELS:
-                return None, (f"refused: {width}x{height} pixels is too large to decode safely "
-                              f"(limit {MAX_PIXELS:,} pixels)")
-            if width < 1 or height < 1:
-                return None, "image has no pixels"
-            mode = img.mode
-            n_frames = getattr(img, "n_frames", 1)
-            try:
-                orientation = img.getexif().get(0x0112, 1) if fmt in ("JPEG", "TIFF", "WEBP", "PNG") else 1
-            except Exception:  # noqa: BLE001 - broken EXIF is not fatal, the pixels may be fine
-                orientation = 1
-            # A full decode is the only reliable check for truncated or corrupt data.
-            try:
-                img.load()
-            except Image.DecompressionBombError as exc:
-                return None, f"refused: possible decompression bomb ({exc})"
-            except (OSError, SyntaxError, ValueError) as exc:
-                return None, f"corrupt or truncated image ({exc})"
-    except OSError as exc:
-        return None, f"cannot read: {exc.strerror or exc}"
-
-    notes = []
-    needs_conversion = False
-    tf_formats = {"JPEG": {".jpg", ".jpeg"}, "PNG": {".png"}, "BMP": {".bmp"}, "GIF": {".gif"}}
-    if fmt not in tf_formats:
-        needs_conversion = True
-        notes.append(f"{fmt or 'unknown'} format converted")
-    elif ext not in tf_formats[fmt]:
-        notes.append(f"{fmt} content with a {ext or 'missing'} extension")
-    if mode in ("CMYK", "YCbCr", "LAB", "I;16", "I;16B", "I;16L", "I", "F") or mode.startswith("I;16"):
-        needs_conversion = True
-        notes.append(f"{mode} colour mode converted to RGB")
-    if orientation not in (1, None):
-        needs_conversion = True
-        notes.append("EXIF orientation applied")
-    if fmt == "GIF" and n_frames > 1:
-        notes.append(f"animated GIF ({n_frames} frames): first frame used")
-    return {"width": width, "height": height, "format": fmt, "size_bytes": size,
-            "needs_conversion": needs_conversion, "note": "; ".join(notes)}, None
-
-
-def _walk_class_folder(folder: Path, problems: list[Problem]) -> list[str]:
-    """Every file below a class folder (nested folders included), without following link loops."""
-    files: list[str] = []
-    seen_dirs: set[tuple[int, int]] = set()
-
-    def onerror(exc: OSError) -> None:
-        problems.append(Problem(str(getattr(exc, "filename", folder)), f"cannot read folder: {exc.strerror or exc}"))
-
-    for dirpath, dirnames, filenames in os.walk(folder, followlinks=True, onerror=onerror):
+        if isinstance(exc, (FileNotFoundError, PermissionError)):
+            raise
+        return _Outcome(reason=f"corrupt or truncated image: {_short_error(exc)}")
+    except Exception as exc:  # noqa: BLE001 - plugins raise many types for a damaged header
+        return _Outcome(reason=f"corrupt image: unreadable header ({_short_error(exc)})")
+    with img:
+        fmt = (img.format or "").upper()
+        width, height = img.size
+        if width * height > MAX_PIXELS:
+            return _Outcome(reason=(f"refused: {width}x{height} pixels is too large to decode safely "
+                                    f"(limit {MAX_PIXELS:,} pixels; possible decompression bomb)"))
+        if width < 1 or height < 1:
+            return _Outcome(reason="corrupt image: it has no pixels")
+        mode = img.mode
+        animated = bool(getattr(img, "is_animated", False))
         try:
-            st = os.stat(dirpath)
-            key = (st.st_dev, st.st_ino)
-        except OSError:
-            continue
-        if key in seen_dirs:
-            problems.append(Problem(dirpath, "folder link loop: skipped"))
-            dirnames[:] = []
-            continue
-        seen_dirs.add(key)
-        hidden_dirs = [d for d in dirnames if d.startswith(".")]
-        for d in hidden_dirs:
-            problems.append(Problem(os.path.join(dirpath, d), "hidden folder: skipped"))
-        dirnames[:] = sorted(d for d in dirnames if not d.startswith("."))
-        for name in sorted(filenames):
-            files.append(os.path.join(dirpath, name))
-    return files
+            orientation = img.getexif().get(0x0112, 1)
+        except Exception:  # noqa: BLE001 - broken EXIF is not fatal, the pixels may be fine
+            orientation = 1
+        bmp_plain = fmt not in ("BMP", "DIB") or (mode in ("RGB", "RGBA", "L") and img.info.get("compression", 0) == 0)
+        try:
+            _verify_pixels(img, fmt, source, data, width, height)
+        except (Image.DecompressionBombError, Image.DecompressionBombWarning) as exc:
+            return _Outcome(reason=f"refused: possible decompression bomb ({exc})")
+        except MemoryError:
+            return _Outcome(reason="refused: not enough memory to decode this image")
+        except Exception as exc:  # noqa: BLE001 - decoders raise many types for damaged data
+            return _Outcome(reason=f"corrupt or truncated image: {_short_error(exc)}")
+
+    notes: list[tuple[str, str]] = []
+    needs_conversion = False
+    if fmt not in TF_NATIVE_FORMATS or not bmp_plain:
+        needs_conversion = True
+        notes.append(("format", f"{fmt} converted to PNG for training"))
+    if ext not in EXTENSIONS_BY_FORMAT.get(fmt, {ext}):
+        notes.append(("extension", f"{fmt} content with a {ext or 'missing'} extension: read by content"))
+    if mode == "CMYK" or mode == "YCbCr" or mode == "LAB":
+        needs_conversion = True
+        notes.append(("cmyk", f"{mode} colours converted to RGB"))
+    if mode.startswith("I;16") or mode in ("I", "F"):
+        notes.append(("16bit", "16-bit image reduced to 8 bits per channel"))
+    if mode in ("RGBA", "LA", "La", "RGBa", "PA") or (mode == "P" and "transparency" in img.info):
+        notes.append(("alpha", "transparency dropped"))
+    if orientation in (2, 3, 4, 5, 6, 7, 8):
+        needs_conversion = True
+        notes.append(("exif", "EXIF orientation applied"))
+    if animated:
+        needs_conversion = True
+        notes.append(("animated", f"animated {fmt}: first frame used"))
+    if width < TINY_SIDE or height < TINY_SIDE:
+        notes.append(("tiny", f"only {width}x{height} px"))
+    if mode in GRAYSCALE_MODES:
+        notes.append(("grayscale", "grayscale: used as 3 equal channels"))
+    facts = {"width": width, "height": height, "format": fmt, "size_bytes": size, "mode": mode,
+             "needs_conversion": needs_conversion, "note": "; ".join(text for _, text in notes),
+             "content_hash": content_hash}
+    return _Outcome(facts=facts, notes=tuple(key for key, _ in notes))
 
 
-def _class_folders(folder: Path) -> list[Path]:
+def _verify_pixels(img, fmt: str, source, data: bytes | None, width: int, height: int) -> None:
+    """Raise if TensorFlow would fail to decode this image; as cheaply as that can be known."""
+    from PIL import Image
+
+    if fmt in ("JPEG", "MPO"):
+        # Decoding at 1/8 scale still walks all entropy-coded data: same verdicts as a full decode.
+        img.draft(img.mode, ((width + 7) // 8, (height + 7) // 8))
+        img.load()
+        return
+    if fmt == "PNG":
+        tail = data[-4096:] if data is not None else _read_tail(source)
+        if _PNG_IEND not in tail:
+            raise OSError("truncated PNG: the end chunk (IEND) is missing")
+        if width * height <= FULL_PNG_DECODE_PIXELS:
+            img.load()  # cheap here, and catches damaged compressed data with valid checksums
+        source.seek(0)
+        with Image.open(source, formats=("PNG",)) as fresh:
+            fresh.verify()  # every chunk checksum, as libpng (TensorFlow) checks them
+        return
+    img.load()
+
+
+def _read_tail(fp) -> bytes:
+    fp.seek(0, os.SEEK_END)
+    end = fp.tell()
+    fp.seek(max(0, end - 4096))
+    return fp.read()
+
+
+def _short_error(exc: Exception) -> str:
+    text = str(exc).strip() or type(exc).__name__
+    return text if len(text) <= 160 else text[:157] + "..."
+
+
+# --------------------------------------------------------------------------- the scan cache
+
+
+class _ScanCache:
+    """Inspection results keyed by (path, size, mtime); never lets a cache failure stop a scan."""
+
+    def __init__(self, root: str, enabled: bool):
+        self.root = root
+        self.entries: dict[str, tuple[int, int, str]] = {}
+        self.db: sqlite3.Connection | None = None
+        if not enabled:
+            return
+        try:
+            from .paths import cache_dir
+
+            self.db = sqlite3.connect(str(cache_dir() / "scan-cache.sqlite3"), timeout=5)
+            self.db.execute("CREATE TABLE IF NOT EXISTS scan_cache (path TEXT PRIMARY KEY, size INTEGER, "
+                            "mtime_ns INTEGER, version INTEGER, outcome TEXT)")
+            prefix = root.rstrip(os.sep) + os.sep
+            rows = self.db.execute("SELECT path, size, mtime_ns, outcome FROM scan_cache "
+                                   "WHERE version = ? AND path >= ? AND path < ?",
+                                   (SCAN_VERSION, prefix, prefix[:-1] + chr(ord(os.sep) + 1)))
+            self.entries = {p: (s, m, o) for p, s, m, o in rows}
+        except (sqlite3.Error, OSError, UnicodeError):
+            self._close()
+
+    def get(self, path: str, size: int, mtime_ns: int) -> _Outcome | None:
+        entry = self.entries.get(path)
+        if entry is None or entry[0] != size or entry[1] != mtime_ns:
+            return None
+        try:
+            data = json.loads(entry[2])
+        except ValueError:
+            return None
+        return _Outcome(facts=data.get("facts"), reason=data.get("reason", ""), notes=tuple(data.get("notes", ())))
+
+    def save(self, fresh: list[tuple[str, int, int, _Outcome]], seen: set[str]) -> None:
+        if self.db is None:
+            return
+        try:
+            with self.db:
+                self.db.executemany(
+                    "INSERT OR REPLACE INTO scan_cache VALUES (?, ?, ?, ?, ?)",
+                    [(p, s, m, SCAN_VERSION, json.dumps({"facts": o.facts, "reason": o.reason, "notes": o.notes}))
+                     for p, s, m, o in fresh if o.cacheable and _valid_text(p)])
+                gone = [(p,) for p in self.entries if p not in seen]
+                if gone:
+                    self.db.executemany("DELETE FROM scan_cache WHERE path = ?", gone)
+        except (sqlite3.Error, UnicodeError):
+            pass
+        finally:
+            self._close()
+
+    def _close(self) -> None:
+        if self.db is not None:
+            try:
+                self.db.close()
+            except sqlite3.Error:
+                pass
+        self.db = None
+
+
+# --------------------------------------------------------------------------- walking the folder
+
+
+def _scandir_sorted(folder: str) -> list[os.DirEntry]:
+    with os.scandir(folder) as it:
+        return sorted(it, key=lambda e: e.name)
+
+
+def _is_dir(entry: os.DirEntry) -> bool:
     try:
-        entries = sorted(folder.iterdir(), key=lambda p: p.name)
+        return entry.is_dir()  # follows links; False for broken links and link loops
+    except OSError:
+        return False
+
+
+def _folder_problem(path: str, exc: OSError) -> Problem:
+    if isinstance(exc, FileNotFoundError):
+        return Problem(path, "folder disappeared during the scan")
+    if isinstance(exc, PermissionError):
+        return Problem(path, "cannot read folder: permission denied")
+    return Problem(path, f"cannot read folder: {exc.strerror or exc}")
+
+
+def _walk_class_folder(folder: str, label: str, split: str | None, problems: list[Problem],
+                       seen_dirs: set[tuple[int, int]], out: list[tuple[str, str, str | None]],
+                       nested: Counter) -> None:
+    """Append every file below a class folder (nested folders included) without following link loops."""
+    stack = [folder]
+    while stack:
+        current = stack.pop()
+        try:
+            st = os.stat(current)
+            key = (st.st_dev, st.st_ino)
+            if key in seen_dirs:
+                problems.append(Problem(current, "folder link loop or second link to a folder already "
+                                                 "scanned: skipped", IGNORED))
+                continue
+            seen_dirs.add(key)
+            entries = _scandir_sorted(current)
+        except OSError as exc:
+            problems.append(_folder_problem(current, exc))
+            continue
+        subfolders = []
+        for entry in entries:
+            if _is_dir(entry):
+                if _is_system_folder(entry.name):
+                    problems.append(Problem(entry.path, "hidden or system folder: skipped", IGNORED))
+                else:
+                    subfolders.append(entry.path)
+            elif _is_hidden(entry.name):
+                problems.append(Problem(entry.path, "hidden or system file: skipped", IGNORED))
+            elif not _valid_text(entry.path):
+                problems.append(Problem(entry.path, "file name is not valid text (UTF-8): rename it"))
+            else:
+                out.append((entry.path, label, split))
+                if current != folder:
+                    nested[label] += 1
+        stack.extend(reversed(subfolders))  # depth-first, in name order
+
+
+def _class_folders(folder: str) -> list[os.DirEntry]:
+    try:
+        entries = _scandir_sorted(folder)
+    except FileNotFoundError:
+        raise DatasetError(f"{folder}: folder not found (was it moved or deleted?)") from None
+    except PermissionError:
+        raise DatasetError(f"{folder}: cannot read folder (permission denied)") from None
     except OSError as exc:
         raise DatasetError(f"{folder}: cannot read folder ({exc.strerror or exc})") from None
-    return [p for p in entries if p.is_dir() and not p.name.startswith(".")]
+    return [e for e in entries if _is_dir(e) and not _is_system_folder(e.name)]
 
 
 def detect_layout(root: Path) -> tuple[str, dict[str, Path]]:
-    """("splits", {"train": path, ...}) or ("classes", {"": root})."""
-    subdirs = {p.name.lower(): p for p in _class_folders(root)}
-    splits = {}
+    """("splits", {"train": path, "val": path, ...}) or ("classes", {"": root}).
+
+    A folder whose only subfolders are split names (train and at least one of val/test) is a
+    split layout; anything else is a class layout.
+    """
+    subdirs = {e.name.lower(): Path(e.path) for e in _class_folders(str(root))}
+    splits: dict[str, Path] = {}
     for name, path in subdirs.items():
         if name in SPLIT_ALIASES:
-            splits[SPLIT_ALIASES[name]] = path
-    if "train" in splits and "val" in splits and set(subdirs) <= set(SPLIT_ALIASES):
+            splits.setdefault(SPLIT_ALIASES[name], path)
+    if "train" in splits and len(splits) >= 2 and set(subdirs) <= set(SPLIT_ALIASES):
         return "splits", splits
     return "classes", {"": root}
 
 
-def scan_dataset(root: str | Path, workers: int | None = None, progress=None) -> ScanReport:
+def _list_files(root: Path, layout: str, parts: dict[str, Path], problems: list[Problem]
+                ) -> tuple[list[str], list[tuple[str, str, str | None]], Counter, int]:
+    """Classes, candidate files (path, label, split), nested-file counts per class, loose images."""
+    classes: list[str] = []
+    candidates: list[tuple[str, str, str | None]] = []
+    nested: Counter = Counter()
+    loose_images = 0
+    seen_dirs: set[tuple[int, int]] = set()
+    if layout == "splits":
+        used = {str(p) for p in parts.values()}
+        for entry in _scandir_sorted(str(root)):
+            if entry.path in used:
+                continue
+            if _is_hidden(entry.name) or (_is_dir(entry) and _is_system_folder(entry.name)):
+                problems.append(Problem(entry.path, "hidden or system file: skipped", IGNORED))
+            elif _is_dir(entry):
+                problems.append(Problem(entry.path, "a second folder for the same split: not used "
+                                                    "(merge it into the other one)"))
+            else:
+                problems.append(Problem(entry.path, "file outside the train/val/test folders: not used"))
+    for split, part in parts.items():
+        try:
+            entries = _scandir_sorted(str(part))
+        except OSError as exc:
+            if part == root:
+                raise DatasetError(f"{root}: cannot read folder ({exc.strerror or exc})") from None
+            problems.append(_folder_problem(str(part), exc))
+            continue
+        for entry in entries:
+            if _is_dir(entry):
+                if _is_system_folder(entry.name):
+                    problems.append(Problem(entry.path, "hidden or system folder: skipped", IGNORED))
+                    continue
+                if not _valid_text(entry.name):
+                    problems.append(Problem(entry.path, "class folder name is not valid text (UTF-8): rename it"))
+                    continue
+                label = entry.name
+                if label not in classes:
+                    classes.append(label)
+                _walk_class_folder(entry.path, label, split or None, problems, seen_dirs, candidates, nested)
+            elif _is_hidden(entry.name):
+                problems.append(Problem(entry.path, "hidden or system file: skipped", IGNORED))
+            else:
+                where = f"'{split}' folder" if split else "folder"
+                problems.append(Problem(entry.path, f"file directly in the {where}, outside any class "
+                                                    "folder: not used"))
+                if os.path.splitext(entry.name)[1].lower() in IMAGE_EXTENSIONS | CONVERTIBLE_EXTENSIONS:
+                    loose_images += 1
+    classes.sort()
+    return classes, candidates, nested, loose_images
+
+
+# --------------------------------------------------------------------------- the scan
+
+
+def _inspect_with_cache(path: str, cache: _ScanCache) -> tuple[_Outcome, tuple[int, int] | None, bool]:
+    """(outcome, (size, mtime_ns) to cache it under or None, came from cache)."""
+    try:
+        st = os.stat(path)
+    except OSError as exc:
+        return _stat_failure(path, exc), None, False
+    if not stat_module.S_ISREG(st.st_mode):
+        return _Outcome(reason="not a regular file (device, pipe or socket)", cacheable=False), None, False
+    key = (st.st_size, st.st_mtime_ns)
+    cached = cache.get(path, *key)
+    if cached is not None:
+        return cached, key, True
+    try:
+        return _inspect(path, st.st_size), key, False
+    except Exception as exc:  # noqa: BLE001 - one strange file must never stop the whole scan
+        return _Outcome(reason=f"cannot inspect: {_short_error(exc)}", cacheable=False), None, False
+
+
+def scan_dataset(root: str | Path, workers: int | None = None, progress: Callable[[int, int], None] | None = None,
+                 cancel=None, use_cache: bool = True) -> ScanReport:
     """Scan an image folder. Raises :class:`DatasetError` when it is not a folder at all.
 
-    ``progress(done, total)`` is called now and then while files are inspected.
+    ``progress(done, total)`` is called in the calling thread now and then while files are
+    inspected. ``cancel`` is anything with ``is_set()``; when set, :class:`ScanCancelled` is
+    raised. ``use_cache=False`` inspects every file again.
     """
+    started = time.perf_counter()
     root = Path(root).expanduser()
-    if not root.exists():
-        raise DatasetError(f"{root}: folder not found")
-    if not root.is_dir():
-        raise DatasetError(f"{root}: not a folder")
-    root = root.resolve()
+    if not str(root).strip():
+        raise DatasetError("No folder chosen: choose the folder that holds one subfolder per class.")
+    try:
+        if not root.exists():
+            raise DatasetError(f"{root}: folder not found")
+        if not root.is_dir():
+            raise DatasetError(f"{root}: not a folder (choose the folder that holds the class folders)")
+        root = root.resolve()
+    except OSError as exc:  # e.g. a root that is itself a link loop
+        raise DatasetError(f"{root}: cannot open folder ({exc.strerror or exc})") from None
+    from PIL import Image
+
+    Image.init()  # import every plugin once, before threads race to do it
     layout, parts = detect_layout(root)
     problems: list[Problem] = []
-    candidates: list[tuple[str, str, str | None]] = []  # (path, label, split)
-    classes: list[str] = []
-    for split, part in parts.items():
-        for entry in sorted(part.iterdir(), key=lambda p: p.name) if part.is_dir() else []:
-            if entry.is_file() or entry.is_symlink() and not entry.is_dir():
-                problems.append(Problem(str(entry), "file outside any class folder: not used"
-                                        if not _is_hidden(entry.name) else "hidden or system file: skipped"))
-        for class_dir in _class_folders(part):
-            label = class_dir.name
-            if label not in classes:
-                classes.append(label)
-            for path in _walk_class_folder(class_dir, problems):
-                name = os.path.basename(path)
-                if _is_hidden(name):
-                    problems.append(Problem(path, "hidden or system file: skipped"))
-                    continue
-                candidates.append((path, label, split or None))
-    classes.sort()
+    classes, candidates, nested, loose_images = _list_files(root, layout, parts, problems)
+
+    cache = _ScanCache(str(root), use_cache)
+    total = len(candidates)
+    chunk_size = 64
+    chunks = [candidates[i:i + chunk_size] for i in range(0, total, chunk_size)]
+
+    def inspect_chunk(chunk):
+        if cancel is not None and cancel.is_set():
+            return None
+        return [_inspect_with_cache(path, cache) for path, _, _ in chunk]
 
     images: list[ImageRecord] = []
-    total = len(candidates)
-    with ThreadPoolExecutor(max_workers=workers or min(8, (os.cpu_count() or 2) * 2)) as pool:
-        for i, ((path, label, split), (facts, reason)) in enumerate(
-                zip(candidates, pool.map(lambda c: _inspect(c[0]), candidates))):
-            if progress and (i % 200 == 0 or i == total - 1):
-                progress(i + 1, total)
-            if reason:
-                problems.append(Problem(path, reason))
-                continue
-            ext = os.path.splitext(path)[1].lower()
-            if ext not in IMAGE_EXTENSIONS and ext not in CONVERTIBLE_EXTENSIONS:
-                facts["note"] = "; ".join(x for x in (facts["note"], f"unusual extension {ext or '(none)'}") if x)
-            images.append(ImageRecord(path=path, label=label, split=split, **facts))
+    fresh: list[tuple[str, int, int, _Outcome]] = []
+    note_examples: dict[str, list[str]] = {}
+    cache_hits = 0
+    done = 0
+    max_workers = workers or min(8, (os.cpu_count() or 2) * 2)
+    with ThreadPoolExecutor(max_workers=max_workers, thread_name_prefix="scan") as pool:
+        for chunk, results in zip(chunks, pool.map(inspect_chunk, chunks)):
+            if results is None or (cancel is not None and cancel.is_set()):
+                pool.shutdown(wait=False, cancel_futures=True)
+                cache.save([], set(cache.entries))
+                raise ScanCancelled(f"{root}: scan cancelled")
+            for (path, label, split), (outcome, key, from_cache) in zip(chunk, results):
+                cache_hits += from_cache
+                if key is not None and not from_cache:
+                    fresh.append((path, key[0], key[1], outcome))
+                if outcome.facts is None:
+                    problems.append(Problem(path, outcome.reason))
+                    continue
+                images.append(ImageRecord(path=path, label=label, split=split, **outcome.facts))
+                for note in outcome.notes:
+                    note_examples.setdefault(note, []).append(path)
+            done += len(chunk)
+            if progress:
+                progress(done, total)
+    cache.save(fresh, {path for path, _, _ in candidates})
 
     report = ScanReport(root=str(root), layout=layout, classes=classes, images=images, problems=problems)
-    _add_warnings(report)
+    report.stats = {"files": total, "images": len(images), "cache_hits": cache_hits,
+                    "seconds": round(time.perf_counter() - started, 3), "loose_images": loose_images,
+                    "hint": _wrapper_folder_hint(root, layout, classes, candidates)}
+    _add_warnings(report, note_examples, nested)
     return report
 
 
-def _file_hash(path: str) -> str:
-    h = hashlib.blake2b(digest_size=16)
-    with open(path, "rb") as fh:
-        for chunk in iter(lambda: fh.read(1 << 20), b""):
-            h.update(chunk)
-    return h.hexdigest()
+def _wrapper_folder_hint(root: Path, layout: str, classes: list[str], candidates) -> str:
+    """When the chosen folder only wraps the real dataset (an unzipped archive), say which to pick."""
+    if layout != "classes" or len(classes) != 1:
+        return ""
+    inner = root / classes[0]
+    try:
+        subfolders = [e.name for e in _class_folders(str(inner))]
+    except DatasetError:
+        return ""
+    if len(subfolders) >= 2:
+        return f" It holds one folder, '{classes[0]}', whose subfolders look like classes: choose {inner} instead."
+    return ""
 
 
-def _add_warnings(report: ScanReport) -> None:
+# --------------------------------------------------------------------------- warnings
+
+
+def _plural(n: int, word: str, plural: str | None = None) -> str:
+    return f"{n} {word if n == 1 else (plural or word + 's')}"
+
+
+_NOTE_WARNINGS = {
+    "extension": "have an extension that does not match their content (e.g. {example}); "
+                 "they are read by their content.",
+    "format": "are in a format TensorFlow cannot read directly or correctly (e.g. {example}); "
+              "they are converted to PNG for training.",
+    "cmyk": "use CMYK colours (e.g. {example}); they are converted to RGB.",
+    "16bit": "have 16 bits per channel (e.g. {example}); they are reduced to 8 bits.",
+    "alpha": "have transparency (e.g. {example}); it is dropped, transparent areas keep their stored colour.",
+    "exif": "carry an EXIF rotation (e.g. {example}); they are turned upright for training.",
+    "animated": "are animated (e.g. {example}); only the first frame is used.",
+    "tiny": "are smaller than {tiny} px on a side (e.g. {example}); they are stretched to the "
+            "training size and carry little information.",
+}
+
+
+def _add_warnings(report: ScanReport, note_examples: dict[str, list[str]], nested: Counter) -> None:
     counts = report.counts
     warnings = report.warnings
+    root = report.root
+
+    def rel(path: str) -> str:
+        return os.path.relpath(path, root) if path.startswith(root) else path
+
+    if report.stats.get("hint"):
+        warnings.append(report.stats["hint"].strip())
     if not report.classes:
-        warnings.append("No class folders found: put each class's images in its own subfolder.")
+        loose = report.stats.get("loose_images", 0)
+        warnings.append("No class folders found: put each class's images in its own subfolder"
+                        + (f" ({_plural(loose, 'image')} lie directly in the folder)." if loose else "."))
+    files = report.stats.get("files", 0)
+    unusable = [p for p in report.problems if p.kind != IGNORED]
+    if report.classes and not report.images and files:
+        warnings.append(f"This does not look like an image dataset: none of its {_plural(files, 'file')} "
+                        "is a usable image.")
+    elif files >= 20 and len(report.images) < files / 2:
+        warnings.append(f"Most files here are not usable images ({len(report.images)} of {files}): "
+                        "is this the right folder?")
     for c, n in counts.items():
         if n == 0:
             warnings.append(f"Class '{c}' has no usable images and will be left out.")
         elif n < FEW_IMAGES:
-            warnings.append(f"Class '{c}' has only {n} image{'s' if n != 1 else ''}: results will be unreliable.")
+            warnings.append(f"Class '{c}' has only {_plural(n, 'image')}: results will be unreliable.")
     nonzero = [n for n in counts.values() if n]
     if len(nonzero) >= 2 and max(nonzero) >= IMBALANCE_RATIO * min(nonzero):
         big = max(counts, key=counts.get)
         small = min((c for c in counts if counts[c]), key=counts.get)
         warnings.append(f"Heavy class imbalance: '{big}' has {counts[big]} images, '{small}' only {counts[small]}.")
-    # Exact duplicates by content: hash only files whose sizes collide.
-    by_size: dict[int, list[ImageRecord]] = {}
-    for r in report.images:
-        by_size.setdefault(r.size_bytes, []).append(r)
+    for label, n in sorted(nested.items()):
+        warnings.append(f"Class '{label}' has {_plural(n, 'file')} in subfolders; they count as '{label}'.")
+    if report.layout == "splits":
+        for split in sorted({r.split for r in report.images if r.split}):
+            present = {r.label for r in report.images if r.split == split}
+            missing = [c for c in report.usable_classes if c not in present]
+            if missing:
+                warnings.append(f"The '{split}' split has no images of {', '.join(repr(c) for c in missing)}.")
+    for key, template in _NOTE_WARNINGS.items():
+        paths = note_examples.get(key)
+        if paths:
+            warnings.append(f"{_plural(len(paths), 'image')} "
+                            + template.format(example=rel(paths[0]), tiny=TINY_SIDE))
+    gray = len(note_examples.get("grayscale", ()))
+    if 0 < gray < len(report.images):
+        warnings.append(f"Grayscale and colour images are mixed ({gray} of {len(report.images)} grayscale, "
+                        f"e.g. {rel(note_examples['grayscale'][0])}); grayscale ones are used as 3 equal channels.")
+    _add_duplicate_warnings(report, rel)
+    ignored = len(report.problems) - len(unusable)
+    if unusable:
+        reasons = Counter(p.reason.split(":")[0].split(" (")[0] for p in unusable)
+        summary = ", ".join(f"{n} {reason}" for reason, n in reasons.most_common(4))
+        warnings.append(f"{_plural(len(unusable), 'file')} cannot be used ({summary}); see the problem list.")
+    if ignored:
+        warnings.append(f"{_plural(ignored, 'hidden or system file')} skipped (e.g. {rel(next(p.path for p in report.problems if p.kind == IGNORED))}).")
+
+
+def _add_duplicate_warnings(report: ScanReport, rel) -> None:
     groups: dict[str, list[ImageRecord]] = {}
-    for same in by_size.values():
-        if len(same) < 2:
-            continue
-        for r in same:
-            try:
-                groups.setdefault(_file_hash(r.path), []).append(r)
-            except OSError:
-                continue
+    for r in report.images:
+        if r.content_hash:
+            groups.setdefault(r.content_hash, []).append(r)
+    conflicts, leaks, plain = [], [], []
     for recs in groups.values():
         if len(recs) < 2:
             continue
         report.duplicates.append(sorted(r.path for r in recs))
-        labels = {r.label for r in recs}
-        splits = {r.split for r in recs if r.split}
-        names = ", ".join(os.path.relpath(r.path, report.root) for r in recs[:3])
+        labels = sorted({r.label for r in recs})
+        splits = sorted({r.split for r in recs if r.split})
+        names = ", ".join(rel(r.path) for r in recs[:3]) + (f" and {len(recs) - 3} more" if len(recs) > 3 else "")
         if len(labels) > 1:
-            warnings.append(f"The same image is in different classes ({', '.join(sorted(labels))}): {names}")
+            conflicts.append(f"The same image is in different classes ({', '.join(labels)}): {names}")
         elif len(splits) > 1:
-            warnings.append(f"The same image is in more than one split ({', '.join(sorted(splits))}): {names}")
+            leaks.append(f"The same image is in more than one split ({', '.join(splits)}), "
+                         f"which inflates validation scores: {names}")
         else:
-            warnings.append(f"Exact duplicate files: {names}")
-    if report.problems:
-        warnings.append(f"{len(report.problems)} file(s) cannot be used; see the problem list.")
+            plain.append(f"Exact duplicate files: {names}")
+    report.duplicates.sort()
+    for items, what in ((conflicts, "images in more than one class"), (leaks, "images shared between splits"),
+                        (plain, "groups of exact duplicates")):
+        report.warnings.extend(items[:MAX_LISTED_WARNINGS])
+        if len(items) > MAX_LISTED_WARNINGS:
+            report.warnings.append(f"... and {len(items) - MAX_LISTED_WARNINGS} more {what}.")
 
 
 # --------------------------------------------------------------------------- splitting
@@ -350,66 +853,124 @@ def _stable_unit(relpath: str, seed: int) -> float:
     return int.from_bytes(digest[:8], "big") / 2**64
 
 
+def _carve(records: list[ImageRecord], root: str, seed: int, fractions: list[tuple[str, float]]
+           ) -> dict[str, list[ImageRecord]]:
+    """Stratified, stable assignment of ``records`` to the named fractions; the rest is train.
+
+    A file's place depends only on its relative path and the seed, so adding files never moves
+    existing ones (except that a class with no file in a split lends it its closest candidate).
+    """
+    out: dict[str, list[ImageRecord]] = {"train": []}
+    for name, _ in fractions:
+        out[name] = []
+    by_class: dict[str, list[tuple[float, ImageRecord]]] = {}
+    for r in records:
+        by_class.setdefault(r.label, []).append((_stable_unit(os.path.relpath(r.path, root), seed), r))
+    for label in sorted(by_class):
+        ranked = sorted(by_class[label], key=lambda ur: (ur[0], ur[1].path))
+        start = 0
+        lower = 0.0
+        for name, fraction in fractions:
+            upper = lower + fraction
+            end = start
+            while end < len(ranked) and ranked[end][0] < upper:
+                end += 1
+            if fraction > 0 and end == start and len(ranked) - start >= 2:
+                end = start + 1  # every class needs an example in each requested split
+            out[name] += [r for _, r in ranked[start:end]]
+            start, lower = end, upper
+        out["train"] += [r for _, r in ranked[start:]]
+    return out
+
+
 def split_dataset(report: ScanReport, val_fraction: float = 0.2, test_fraction: float = 0.0,
                   seed: int = 42) -> dict[str, list[ImageRecord]]:
-    """Stratified, seeded, stable split.
+    """Stratified, seeded, stable split into ``{"train", "val", "test"}``.
 
     Each file's split depends only on its relative path and the seed, so adding files never
     moves existing ones. Within each class the files are ranked by that hash and the lowest
     fractions go to test and validation, which keeps each class represented (at least one
-    validation image per class that has two or more).
+    validation image per class that has two or more). A folder's own train/val/test split is kept;
+    a split it lacks is carved out of its train images the same way.
     """
+    for name, value in (("val_fraction", val_fraction), ("test_fraction", test_fraction)):
+        if not 0 <= value < 1:
+            raise ValueError(f"{name} must be from 0 to below 1 (got {value})")
+    if val_fraction + test_fraction >= 1:
+        raise ValueError("val_fraction and test_fraction together must leave images to train on")
     usable = set(report.usable_classes)
+    records = [r for r in report.images if r.label in usable]
     out: dict[str, list[ImageRecord]] = {"train": [], "val": [], "test": []}
-    if report.layout == "splits":
-        for r in report.images:
-            if r.label in usable:
-                out[r.split or "train"].append(r)
+    if report.layout != "splits":
+        carved = _carve(records, report.root, seed, [("test", test_fraction), ("val", val_fraction)])
+        for name in out:
+            out[name] = carved.get(name, [])
         return out
-    by_class: dict[str, list[ImageRecord]] = {}
-    for r in report.images:
-        if r.label in usable:
-            by_class.setdefault(r.label, []).append(r)
-    root = report.root
-    for label, recs in by_class.items():
-        ranked = sorted(recs, key=lambda r: _stable_unit(os.path.relpath(r.path, root), seed))
-        units = [_stable_unit(os.path.relpath(r.path, root), seed) for r in ranked]
-        n_test = sum(1 for u in units if u < test_fraction)
-        n_val = sum(1 for u in units if test_fraction <= u < test_fraction + val_fraction)
-        if val_fraction > 0 and n_val == 0 and len(ranked) - n_test >= 2:
-            n_val = 1  # every class needs a validation example to be measured
-        out["test"] += ranked[:n_test]
-        out["val"] += ranked[n_test:n_test + n_val]
-        out["train"] += ranked[n_test + n_val:]
+    for r in records:
+        out[r.split or "train"].append(r)
+    wanted = [(name, fraction) for name, fraction in (("test", test_fraction), ("val", val_fraction))
+              if not out[name] and fraction > 0]
+    if wanted:
+        carved = _carve(out["train"], report.root, seed, wanted)
+        for name in out:
+            if name == "train" or name in dict(wanted):
+                out[name] = carved.get(name, [])
     return out
 
 
 # --------------------------------------------------------------------------- conversion
 
 
+def _to_rgb(img):
+    """An RGB copy of any Pillow image, scaling high-bit-depth data instead of clipping it."""
+    from PIL import Image
+
+    mode = img.mode
+    if mode.startswith("I;16") or mode in ("I", "F"):
+        import numpy as np
+
+        values = np.asarray(img, dtype=np.float64)
+        top = 65535.0 if (mode.startswith("I;16") or values.max(initial=0) > 255) else 255.0
+        if mode == "F" and values.max(initial=0) <= 1.0:
+            top = 1.0
+        gray = np.clip(values / top * 255.0 + 0.5, 0, 255).astype(np.uint8)
+        return Image.fromarray(gray, mode="L").convert("RGB")
+    if mode in ("RGBA", "LA", "PA", "RGBa", "La") or (mode == "P" and "transparency" in img.info):
+        # Drop alpha the way tf.io.decode_image(channels=3) does: keep the stored colour.
+        return img.convert("RGBA").convert("RGB") if mode == "P" else img.convert("RGB")
+    return img.convert("RGB")
+
+
 def decodable_path(record: ImageRecord, cache_folder: str | Path) -> str:
     """A path TensorFlow's decoder reads correctly for this image.
 
-    Most files are used as they are. Those marked ``needs_conversion`` (CMYK, 16-bit, EXIF
-    orientation, formats TF does not decode) are converted once with Pillow into an RGB PNG in
-    ``cache_folder``, keyed by path, size and modification time, so a changed file is redone.
+    Most files are used as they are. Those marked ``needs_conversion`` (CMYK, EXIF orientation,
+    animated or formats TF does not decode correctly) are converted once with Pillow into an RGB
+    PNG in ``cache_folder``, keyed by path, size and modification time, so a changed file is redone.
+    Raises :class:`DatasetError` when the file can no longer be read.
     """
     if not record.needs_conversion:
         return record.path
     from PIL import Image, ImageOps
 
-    st = os.stat(record.path)
-    key = hashlib.sha256(f"{record.path}\0{st.st_size}\0{st.st_mtime_ns}".encode("utf-8", "surrogateescape"))
+    try:
+        st = os.stat(record.path)
+    except OSError as exc:
+        raise DatasetError(f"{record.path}: cannot read ({exc.strerror or exc}); was it moved or deleted?") from None
+    key = hashlib.sha256(f"{CONVERSION_VERSION}\0{record.path}\0{st.st_size}\0{st.st_mtime_ns}"
+                         .encode("utf-8", "surrogateescape"))
     out = Path(cache_folder) / f"{key.hexdigest()[:24]}.png"
-    if out.exists():
+    if out.is_file() and out.stat().st_size > 0:
         return str(out)
     out.parent.mkdir(parents=True, exist_ok=True)
-    with Image.open(record.path) as img:
-        img = ImageOps.exif_transpose(img)
-        if img.mode.startswith("I;16") or img.mode in ("I", "F"):
-            img = img.point(lambda v: v / 256).convert("L") if img.mode != "F" else img.convert("L")
-        img = img.convert("RGB")
-        tmp = out.with_suffix(".tmp.png")
-        img.save(tmp, format="PNG")
+    tmp = out.with_name(f"{out.stem}.{os.getpid()}.{time.monotonic_ns()}.tmp")
+    try:
+        with Image.open(record.path) as img:
+            img.seek(0)  # animated: the first frame, as TensorFlow's expand_animations=False
+            rgb = _to_rgb(ImageOps.exif_transpose(img))
+            rgb.save(tmp, format="PNG", compress_level=1)
         os.replace(tmp, out)
+    except Exception as exc:  # noqa: BLE001 - any decoder failure becomes one clear message
+        tmp.unlink(missing_ok=True)
+        raise DatasetError(f"{record.path}: cannot convert for training ({_short_error(exc)})") from None
     return str(out)
