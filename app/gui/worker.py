@@ -79,14 +79,24 @@ class SearchWorker(QObject):
         self.finished.emit(final)
 
 
+_running_threads: set[QThread] = set()
+
+
 def start_search_thread(worker: SearchWorker) -> QThread:
-    """Move ``worker`` to a new QThread, wire its lifetime and start it."""
+    """Move ``worker`` to a new QThread, wire its lifetime and start it.
+
+    The thread is also referenced here until a later call finds it finished: a QThread
+    garbage-collected while running aborts the whole process.
+    """
     thread = QThread()
     thread.setObjectName("SearchThread")
     worker.moveToThread(thread)
     thread.started.connect(worker.run)
     worker.finished.connect(thread.quit)
     worker.finished.connect(worker.deleteLater)
+    for old in [t for t in _running_threads if t.isFinished()]:
+        _running_threads.discard(old)
+    _running_threads.add(thread)
     thread.start()
     return thread
 

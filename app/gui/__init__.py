@@ -1,0 +1,17 @@
+"""TuneStudio's Qt window. ``from app.gui import MainWindow`` imports the window on first use."""
+from __future__ import annotations
+
+__all__ = ["MainWindow", "run_app"]
+
+
+def __getattr__(name: str):
+    # Lazy: importing app.gui (e.g. for settings) must not build the whole window module.
+    if name == "MainWindow":
+        from app.gui.main_window import MainWindow
+
+        return MainWindow
+    if name == "run_app":
+        from app.gui.app import run_app
+
+        return run_app
+    raise AttributeError(f"module 'app.gui' has no attribute {name!r}")

@@ -1,0 +1,83 @@
+"""Starting the window: ``run_app(argv)`` builds the QApplication, shows MainWindow, runs the loop."""
+from __future__ import annotations
+
+import sys
+import traceback
+
+from PySide6.QtCore import QPointF, QRectF, Qt, QTimer
+from PySide6.QtGui import QColor, QIcon, QLinearGradient, QPainter, QPainterPath, QPen, QPixmap
+from PySide6.QtWidgets import QApplication
+
+from app import __version__
+from app.core.paths import APP_NAME
+
+ORGANIZATION = "TuneStudio"
+
+
+def make_app_icon() -> QIcon:
+    """The app icon, drawn in code: a rising learning curve on a blue tile (crisp at any size)."""
+    icon = QIcon()
+    for size in (16, 24, 32, 48, 64, 128, 256):
+        pixmap = QPixmap(size, size)
+        pixmap.fill(Qt.GlobalColor.transparent)
+        painter = QPainter(pixmap)
+        painter.setRenderHint(QPainter.RenderHint.Antialiasing)
+        gradient = QLinearGradient(0, 0, 0, size)
+        gradient.setColorAt(0, QColor("#2f81f7"))
+        gradient.setColorAt(1, QColor("#1a4fa3"))
+        painter.setBrush(gradient)
+        painter.setPen(Qt.PenStyle.NoPen)
+        painter.drawRoundedRect(QRectF(0, 0, size, size), size * 0.2, size * 0.2)
+        curve = QPainterPath(QPointF(size * 0.18, size * 0.78))
+        curve.cubicTo(QPointF(size * 0.35, size * 0.30), QPointF(size * 0.55, size * 0.28),
+                      QPointF(size * 0.84, size * 0.24))
+        painter.setPen(QPen(QColor("white"), max(size * 0.09, 1.5), Qt.PenStyle.SolidLine,
+                            Qt.PenCapStyle.RoundCap))
+        painter.setBrush(Qt.BrushStyle.NoBrush)
+        painter.drawPath(curve)
+        painter.setBrush(QColor("#ffd33d"))
+        painter.setPen(Qt.PenStyle.NoPen)
+        radius = size * 0.09
+        painter.drawEllipse(QPointF(size * 0.84, size * 0.24), radius, radius)
+        painter.end()
+        icon.addPixmap(pixmap)
+    return icon
+
+
+def _install_excepthook(window) -> None:
+    """An unexpected error in a GUI slot becomes a dialog instead of a silent or fatal failure."""
+    previous = sys.excepthook
+
+    def hook(exc_type, exc, tb):
+        text = "".join(traceback.format_exception(exc_type, exc, tb))
+        sys.stderr.write(text)
+        try:
+            window.show_error("Unexpected error", f"{exc_type.__name__}: {exc}", details=text)
+        except Exception:  # noqa: BLE001 - never let the hook itself fail
+            previous(exc_type, exc, tb)
+
+    sys.excepthook = hook
+
+
+def run_app(argv: list[str] | None = None) -> int:
+    """Show the TuneStudio window and run until it closes; returns the exit code."""
+    argv = list(sys.argv if argv is None else argv)
+    app = QApplication.instance() or QApplication(argv)
+    app.setOrganizationName(ORGANIZATION)
+    app.setApplicationName(APP_NAME)
+    app.setApplicationVersion(__version__)
+    app.setApplicationDisplayName(APP_NAME)
+    app.setWindowIcon(make_app_icon())
+
+    from app.gui.main_window import MainWindow
+
+    window = MainWindow()
+    window.show()
+    _install_excepthook(window)
+    # After the first paint: the window appears at once, the scan follows.
+    QTimer.singleShot(0, window.open_initial_dataset)
+    return app.exec()
+
+
+if __name__ == "__main__":
+    raise SystemExit(run_app())

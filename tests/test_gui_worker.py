@@ -1,0 +1,171 @@
+"""SearchWorker on its QThread and run_in_background, with fake runners (no TensorFlow)."""
+from __future__ import annotations
+
+import threading
+
+import pytest
+from PySide6.QtCore import QObject, QThread, Slot
+
+from app.core.config import SearchConfig
+from app.gui.worker import SearchWorker, run_in_background, start_search_thread
+
+
+class Recorder(QObject):
+    """Receives the worker's signals on the GUI thread and notes which thread ran each slot."""
+
+    def __init__(self):
+        super().__init__()
+        self.events: list[dict] = []
+        self.failures: list[str] = []
+        self.finals: list[dict] = []
+        self.threads: set = set()
+
+    @Slot(dict)
+    def on_event(self, event: dict) -> None:
+        self.threads.add(QThread.currentThread())
+        self.events.append(event)
+
+    @Slot(str)
+    def on_failed(self, text: str) -> None:
+        self.failures.append(text)
+
+    @Slot(dict)
+    def on_finished(self, final: dict) -> None:
+        self.threads.add(QThread.currentThread())
+        self.finals.append(final)
+
+
+def _wire(worker: SearchWorker) -> Recorder:
+    recorder = Recorder()
+    worker.event_received.connect(recorder.on_event)
+    worker.failed.connect(recorder.on_failed)
+    worker.finished.connect(recorder.on_finished)
+    return recorder
+
+
+def _run(qtbot, worker: SearchWorker) -> tuple[Recorder, QThread]:
+    recorder = _wire(worker)
+    with qtbot.waitSignal(worker.finished, timeout=10000):
+        thread = start_search_thread(worker)
+    qtbot.waitUntil(lambda: thread.isFinished(), timeout=5000)
+    return recorder, thread
+
+
+def test_events_are_relayed_in_order_and_delivered_on_the_gui_thread(qtbot):
+    runner_threads = []
+
+    def runner(config, listener, cancel=None, search_dir=None, resume=False):
+        runner_threads.append(threading.current_thread())
+        for i in range(5):
+            listener({"type": "notice", "time": 0.0, "level": "info", "message": f"n{i}"})
+        final = {"type": "search_finished", "time": 0.0, "status": "completed", "search_dir": "/x",
+                 "best_trial_id": None, "best_score": None, "best_hyperparameters": {}, "trials": [],
+                 "duration": 0.1}
+        listener(final)
+        return final
+
+    worker = SearchWorker(SearchConfig(data_dir="/data"), runner=runner)
+    recorder, _thread = _run(qtbot, worker)
+    assert [e.get("message") for e in recorder.events[:5]] == [f"n{i}" for i in range(5)]
+    assert recorder.finals[0]["status"] == "completed"
+    assert runner_threads[0] is not threading.main_thread()  # the runner ran off the GUI thread
+    assert recorder.threads == {QThread.currentThread()}  # slots ran on the GUI thread
+    assert recorder.failures == []
+
+
+def test_cancel_reaches_the_runner_and_the_arguments_are_passed_through(qtbot):
+    seen = {}
+    started = threading.Event()
+
+    def runner(config, listener, cancel=None, search_dir=None, resume=False):
+        seen.update(search_dir=search_dir, resume=resume, data_dir=config.data_dir)
+        started.set()
+        assert cancel.wait(5), "cancel never arrived"
+        final = {"type": "search_finished", "status": "cancelled", "search_dir": search_dir}
+        return final
+
+    worker = SearchWorker(SearchConfig(data_dir="/data"), search_dir="/s/1", resume=True, runner=runner)
+    recorder = _wire(worker)
+    with qtbot.waitSignal(worker.finished, timeout=10000):
+        thread = start_search_thread(worker)
+        assert started.wait(5)
+        worker.cancel()
+    qtbot.waitUntil(thread.isFinished, timeout=5000)
+    assert worker.cancel_requested
+    assert seen == {"search_dir": "/s/1", "resume": True, "data_dir": "/data"}
+    assert recorder.finals[0]["status"] == "cancelled"
+
+
+def test_runner_exception_becomes_failed_signal_and_a_failed_final_event(qtbot):
+    def runner(config, listener, cancel=None, search_dir=None, resume=False):
+        listener({"type": "search_started", "search_dir": "/s/2"})
+        raise MemoryError("out of memory in trial 3")
+
+    worker = SearchWorker(SearchConfig(data_dir="/data"), runner=runner)
+    recorder, _thread = _run(qtbot, worker)
+    assert len(recorder.failures) == 1 and "MemoryError: out of memory in trial 3" in recorder.failures[0]
+    final = recorder.finals[0]
+    assert final["type"] == "search_finished" and final["status"] == "failed"
+    assert "out of memory" in final["error"]
+    assert final["search_dir"] == "/s/2"  # learnt from search_started, so the search stays resumable
+
+
+def test_runner_returning_nothing_is_reported_as_failed(qtbot):
+    worker = SearchWorker(SearchConfig(data_dir="/data"), runner=lambda *a, **k: None)
+    recorder, _thread = _run(qtbot, worker)
+    assert recorder.finals[0]["status"] == "failed"
+
+
+def test_run_in_background_delivers_results_and_errors_on_the_gui_thread(qtbot):
+    results, errors, threads = [], [], []
+
+    def on_result(value):
+        threads.append(threading.current_thread())
+        results.append(value)
+
+    def on_error(message, tb):
+        threads.append(threading.current_thread())
+        errors.append((message, tb))
+
+    worker_threads = []
+
+    def job():
+        worker_threads.append(threading.current_thread())
+        return 42
+
+    def bad_job():
+        raise ValueError("cannot read folder")
+
+    run_in_background(job, on_result, on_error)
+    run_in_background(bad_job, on_result, on_error)
+    qtbot.waitUntil(lambda: len(results) + len(errors) == 2, timeout=5000)
+    assert results == [42]
+    assert errors[0][0] == "cannot read folder" and "ValueError" in errors[0][1]
+    assert worker_threads[0] is not threading.main_thread()
+    assert all(t is threading.main_thread() for t in threads)
+
+
+def test_background_result_for_a_deleted_receiver_is_dropped(qtbot):
+    receiver = QObject()
+    gate = threading.Event()
+    delivered = []
+    run_in_background(lambda: gate.wait(5) or "late", delivered.append, receiver=receiver)
+    receiver.deleteLater()
+    qtbot.wait(50)
+    gate.set()
+    from PySide6.QtCore import QThreadPool
+
+    assert QThreadPool.globalInstance().waitForDone(5000)
+    qtbot.wait(50)
+    assert delivered == []
+
+
+@pytest.mark.parametrize("cancel_first", [True])
+def test_cancel_before_start_is_kept(qtbot, cancel_first):
+    def runner(config, listener, cancel=None, search_dir=None, resume=False):
+        return {"type": "search_finished", "status": "cancelled" if cancel.is_set() else "completed"}
+
+    worker = SearchWorker(SearchConfig(data_dir="/data"), runner=runner)
+    worker.cancel()
+    recorder, _thread = _run(qtbot, worker)
+    assert recorder.finals[0]["status"] == "cancelled"
