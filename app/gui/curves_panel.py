@@ -292,6 +292,10 @@ class CurvesPanel(QWidget):
         self._dirty = False
         self._redraw()
 
+    def redraw_pending(self) -> bool:
+        """True while changes wait for the throttled redraw."""
+        return self._dirty
+
     def curve_data(self, name: str) -> tuple[np.ndarray, np.ndarray]:
         """The (x, y) a curve currently draws (pending changes are drawn first). For tests."""
         if name not in self._curves:
