@@ -256,6 +256,8 @@ def _not_an_image(path: str, head: bytes) -> _Outcome:
     try:
         for fmt, (_, accept) in Image.OPEN.items():
             if fmt != "TGA" and accept is not None and accept(head[:16]):
+                if fmt in PILLOW_FORMATS or fmt in EXTRA_FORMATS_BY_EXTENSION.values():
+                    return _Outcome(reason=f"corrupt image: it starts like a {fmt} file but its header is damaged")
                 return _Outcome(reason=f"unsupported image format ({fmt}): convert it to JPEG or PNG")
     except Exception:  # noqa: BLE001 - a plugin's signature test misbehaving is not the file's fault
         pass
@@ -513,16 +515,20 @@ def _folder_problem(path: str, exc: OSError) -> Problem:
 
 
 def _walk_class_folder(folder: str, label: str, split: str | None, problems: list[Problem],
-                       seen_dirs: set[tuple[int, int]], out: list[tuple[str, str, str | None]],
-                       nested: Counter) -> None:
-    """Append every file below a class folder (nested folders included) without following link loops."""
+                       seen_dirs: set[tuple[int, int]], reserved: set[tuple[int, int]],
+                       out: list[tuple[str, str, str | None]], nested: Counter) -> None:
+    """Append every file below a class folder (nested folders included) without following link loops.
+
+    ``seen_dirs`` are folders already walked; ``reserved`` are the root, split and class folders,
+    which a link inside a class must not pull into that class.
+    """
     stack = [folder]
     while stack:
         current = stack.pop()
         try:
             st = os.stat(current)
             key = (st.st_dev, st.st_ino)
-            if key in seen_dirs:
+            if key in seen_dirs or (current != folder and key in reserved):
                 problems.append(Problem(current, "folder link loop or second link to a folder already "
                                                  "scanned: skipped", IGNORED))
                 continue
@@ -585,6 +591,7 @@ def _list_files(root: Path, layout: str, parts: dict[str, Path], problems: list[
     nested: Counter = Counter()
     loose_images = 0
     seen_dirs: set[tuple[int, int]] = set()
+    class_dirs: list[tuple[str, os.DirEntry]] = []
     if layout == "splits":
         used = {str(p) for p in parts.values()}
         for entry in _scandir_sorted(str(root)):
@@ -613,10 +620,7 @@ def _list_files(root: Path, layout: str, parts: dict[str, Path], problems: list[
                 if not _valid_text(entry.name):
                     problems.append(Problem(entry.path, "class folder name is not valid text (UTF-8): rename it"))
                     continue
-                label = entry.name
-                if label not in classes:
-                    classes.append(label)
-                _walk_class_folder(entry.path, label, split or None, problems, seen_dirs, candidates, nested)
+                class_dirs.append((split, entry))
             elif _is_hidden(entry.name):
                 problems.append(Problem(entry.path, "hidden or system file: skipped", IGNORED))
             else:
@@ -625,6 +629,19 @@ def _list_files(root: Path, layout: str, parts: dict[str, Path], problems: list[
                                                     "folder: not used"))
                 if os.path.splitext(entry.name)[1].lower() in IMAGE_EXTENSIONS | CONVERTIBLE_EXTENSIONS:
                     loose_images += 1
+    # Known up front so that a link into the root or another class is never walked as this class.
+    reserved: set[tuple[int, int]] = set()
+    for folder in [str(root), *map(str, parts.values()), *(e.path for _, e in class_dirs)]:
+        try:
+            st = os.stat(folder)
+            reserved.add((st.st_dev, st.st_ino))
+        except OSError:
+            pass
+    for split, entry in class_dirs:
+        label = entry.name
+        if label not in classes:
+            classes.append(label)
+        _walk_class_folder(entry.path, label, split or None, problems, seen_dirs, reserved, candidates, nested)
     classes.sort()
     return classes, candidates, nested, loose_images
 
@@ -659,9 +676,9 @@ def scan_dataset(root: str | Path, workers: int | None = None, progress: Callabl
     raised. ``use_cache=False`` inspects every file again.
     """
     started = time.perf_counter()
-    root = Path(root).expanduser()
     if not str(root).strip():
         raise DatasetError("No folder chosen: choose the folder that holds one subfolder per class.")
+    root = Path(root).expanduser()
     try:
         if not root.exists():
             raise DatasetError(f"{root}: folder not found")

@@ -1,0 +1,137 @@
+"""How fast is a dataset scan? Generates N small images in a temp folder, scans, prints images/s.
+
+    python bench/scan_speed.py --count 5000            # 32 px JPEG/PNG mix, 10 classes
+    python bench/scan_speed.py --count 100000 --keep DIR
+
+Reports the first scan (every file inspected), a re-scan (answered by the scan cache) and
+optionally a scan with the cache off, plus the peak resident memory of this process.
+The check modes compared with ``--compare-checks`` are: the full decode of every image versus the
+cheap checks the scanner uses (1/8-scale JPEG decode, PNG checksums + IEND).
+"""
+from __future__ import annotations
+
+import argparse
+import io
+import os
+import random
+import resource
+import shutil
+import sys
+import tempfile
+import time
+from concurrent.futures import ThreadPoolExecutor
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
+
+
+def peak_rss_mb() -> float:
+    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024  # kB on Linux
+
+
+def generate(folder: Path, count: int, size: int, classes: int, seed: int = 0) -> None:
+    """``count`` random-noise-and-gradient images, 2/3 JPEG and 1/3 PNG, in ``classes`` folders."""
+    from PIL import Image
+
+    rng = random.Random(seed)
+    templates = []
+    for i in range(64):  # a few distinct images, re-encoded with a varying quality so files differ
+        img = Image.effect_noise((size, size), 40 + i).convert("RGB")
+        img = Image.blend(img, Image.linear_gradient("L").resize((size, size)).convert("RGB"), 0.5)
+        templates.append(img)
+
+    def write(i: int) -> None:
+        cls = folder / f"class_{i % classes:02d}"
+        img = templates[rng.randrange(len(templates))].rotate(i % 360)
+        if i % 3 == 2:
+            img.save(cls / f"img_{i:06d}.png", optimize=False)
+        else:
+            img.save(cls / f"img_{i:06d}.jpg", quality=70 + i % 25)
+
+    for c in range(classes):
+        (folder / f"class_{c:02d}").mkdir(parents=True, exist_ok=True)
+    with ThreadPoolExecutor(4) as pool:
+        list(pool.map(write, range(count)))
+
+
+def compare_checks(folder: Path, limit: int = 3000) -> None:
+    """Time the integrity checks alone (single thread) on up to ``limit`` files of ``folder``."""
+    from PIL import Image
+
+    files = sorted(str(p) for p in folder.rglob("*") if p.is_file())[:limit]
+    datas = [Path(f).read_bytes() for f in files]
+
+    def full(data):
+        with Image.open(io.BytesIO(data)) as img:
+            img.load()
+
+    def cheap(data):
+        with Image.open(io.BytesIO(data)) as img:
+            if img.format == "JPEG":
+                img.draft(img.mode, ((img.width + 7) // 8, (img.height + 7) // 8))
+                img.load()
+            else:
+                assert b"IEND" in data[-16:]
+                img.verify()
+
+    def header(data):
+        with Image.open(io.BytesIO(data)) as img:
+            img.size
+
+    for name, fn in (("header only", header), ("full decode", full), ("cheap checks", cheap)):
+        t = time.perf_counter()
+        for d in datas:
+            fn(d)
+        dt = time.perf_counter() - t
+        print(f"  {name:13s}: {len(datas) / dt:9,.0f} images/s (in memory, 1 thread)")
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--count", type=int, default=5000)
+    parser.add_argument("--size", type=int, default=32)
+    parser.add_argument("--classes", type=int, default=10)
+    parser.add_argument("--workers", type=int, default=None)
+    parser.add_argument("--keep", type=Path, default=None, help="generate into (or reuse) this folder")
+    parser.add_argument("--no-cache-run", action="store_true", help="also time a scan with the cache off")
+    parser.add_argument("--compare-checks", action="store_true")
+    args = parser.parse_args()
+
+    home = tempfile.mkdtemp(prefix="tunestudio-bench-home-")
+    os.environ["TUNESTUDIO_HOME"] = home
+    from app.core.dataset import scan_dataset
+
+    folder = args.keep or Path(tempfile.mkdtemp(prefix="tunestudio-bench-data-")) / "data"
+    try:
+        if not folder.exists() or not any(folder.iterdir()):
+            t = time.perf_counter()
+            generate(folder, args.count, args.size, args.classes)
+            print(f"generated {args.count} images of {args.size} px in {time.perf_counter() - t:.1f} s")
+        if args.compare_checks:
+            compare_checks(folder)
+        rss_before = peak_rss_mb()
+        t = time.perf_counter()
+        report = scan_dataset(folder, workers=args.workers)
+        first = time.perf_counter() - t
+        n = report.stats["files"]
+        print(f"first scan : {n} files in {first:.2f} s = {n / first:,.0f} images/s "
+              f"({len(report.images)} usable, {len(report.problems)} problems)")
+        t = time.perf_counter()
+        report = scan_dataset(folder, workers=args.workers)
+        again = time.perf_counter() - t
+        print(f"re-scan    : {again:.2f} s = {n / again:,.0f} images/s ({report.stats['cache_hits']} from the cache)")
+        if args.no_cache_run:
+            t = time.perf_counter()
+            scan_dataset(folder, workers=args.workers, use_cache=False)
+            dt = time.perf_counter() - t
+            print(f"no cache   : {dt:.2f} s = {n / dt:,.0f} images/s")
+        print(f"peak RSS   : {peak_rss_mb():.0f} MB (before scanning {rss_before:.0f} MB)")
+    finally:
+        shutil.rmtree(home, ignore_errors=True)
+        if args.keep is None:
+            shutil.rmtree(folder.parent, ignore_errors=True)
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
