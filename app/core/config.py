@@ -258,6 +258,8 @@ class SearchConfig:
     def validate(self, memory_bytes: int | None = None) -> list[ConfigError]:
         """Every problem in this config, each naming its field. Empty when usable."""
         e: list[ConfigError] = []
+        if self.data_dir and not Path(self.data_dir).expanduser().is_dir():
+            e.append(ConfigError("data_dir", f"folder not found: {self.data_dir}"))
         if self.architecture not in ARCHITECTURES:
             e.append(ConfigError("architecture", f"unknown architecture {self.architecture!r}; "
                                  f"choose one of {', '.join(ARCHITECTURES)}"))

@@ -337,18 +337,32 @@ def _make_hypermodel(config: SearchConfig, train, val, num_classes: int, mixed_p
             if limit and batch_size > int(limit):
                 raise tf.errors.ResourceExhaustedError(None, None, f"OOM when allocating a batch of {batch_size} "
                                                        "(fault injected for testing)")
-            nan_trials = os.environ.get(FAULT_NAN_TRIALS, "")
-            if tuner.current_trial_id is not None and str(_trial_number(tuner.current_trial_id)) in nan_trials.split(","):
-                model.add_loss(lambda: tf.constant(float("nan")))
+            callbacks = list(kwargs.pop("callbacks", None) or [])
+            nan_trials = os.environ.get(FAULT_NAN_TRIALS, "").split(",")
+            if tuner.current_trial_id is not None and str(_trial_number(tuner.current_trial_id)) in nan_trials:
+                callbacks.append(_PoisonWeights())
             tuner._steps[tuner.current_trial_id] = steps_per_epoch(len(train), batch_size)
             train_ds = make_dataset(train, config.image_size, batch_size, shuffle=True,
                                     seed=config.seed).map(one_hot)
             val_ds = make_dataset(val, config.image_size, batch_size, shuffle=False,
                                   seed=config.seed).map(one_hot)
             # The datasets shuffle themselves; Keras would only warn about its own shuffle flag.
-            return model.fit(train_ds, validation_data=val_ds, shuffle=False, **kwargs)
+            return model.fit(train_ds, validation_data=val_ds, shuffle=False, callbacks=callbacks, **kwargs)
 
     return StudioHyperModel()
+
+
+def _PoisonWeights():
+    """Fault injection: NaN output weights, so the real forward pass yields a non-finite loss."""
+    import keras
+    import numpy as np
+
+    class PoisonWeights(keras.callbacks.Callback):
+        def on_train_begin(self, logs=None):
+            layer = self.model.get_layer("logits")
+            layer.kernel.assign(np.full(layer.kernel.shape, np.nan, dtype="float32"))
+
+    return PoisonWeights()
 
 
 def _batch_size(hp) -> int:

@@ -1,0 +1,450 @@
+"""``tunestudio``: the window with no arguments; ``scan``, ``search``, ``export``, ``history`` headless.
+
+User errors print one line and exit with code 2; a search that fails exits with 1.
+"""
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import signal
+import sys
+import threading
+import time
+from pathlib import Path
+
+EXIT_OK, EXIT_FAILED, EXIT_USAGE = 0, 1, 2
+
+
+class UserError(Exception):
+    pass
+
+
+def _error(message: str) -> int:
+    print(f"tunestudio: error: {message}", file=sys.stderr)
+    return EXIT_USAGE
+
+
+# --------------------------------------------------------------------------- option parsing
+
+
+def parse_tunable(text: str, kind: type):
+    """``"64"`` fixed, ``"32,64"`` choices, ``"1e-4:1e-2"`` range (``:log`` suffix for log scale)."""
+    def one(value: str):
+        value = value.strip()
+        if kind is bool:
+            if value.lower() in ("1", "true", "yes", "on"):
+                return True
+            if value.lower() in ("0", "false", "no", "off"):
+                return False
+            raise UserError(f"'{value}' is not true/false")
+        if kind is str:
+            return value
+        try:
+            number = float(value)
+        except ValueError:
+            raise UserError(f"'{value}' is not a number") from None
+        if kind is int:
+            if not number.is_integer():
+                raise UserError(f"'{value}' is not a whole number")
+            return int(number)
+        return number
+
+    text = text.strip()
+    if ":" in text and kind not in (str, bool):
+        parts = text.split(":")
+        log = parts[-1].lower() == "log"
+        if log:
+            parts = parts[:-1]
+        if len(parts) != 2:
+            raise UserError(f"'{text}': a range is MIN:MAX (optionally MIN:MAX:log)")
+        spec = {"min": one(parts[0]), "max": one(parts[1])}
+        if log:
+            spec["log"] = True
+        return spec
+    if "," in text:
+        return {"choices": [one(v) for v in text.split(",") if v.strip()]}
+    return one(text)
+
+
+TUNABLE_FLAGS = {
+    # flag: (config field, kind, help)
+    "--batch-size": ("batch_size", int, "batch size: 32, or choices 16,32,64"),
+    "--width": ("width", int, "units/filters: 64, choices 32,64 or range 16:128"),
+    "--depth": ("depth", int, "blocks/layers: 2, choices or range 1:4"),
+    "--dropout": ("dropout", float, "dropout rate: 0.3 or range 0:0.5"),
+    "--l1": ("l1", float, "L1 factor"),
+    "--l2": ("l2", float, "L2 factor"),
+    "--batch-norm": ("batch_norm", bool, "batch normalisation: true, false or true,false"),
+    "--optimizer": ("optimizer", str, "adam, sgd, rmsprop, adamw (comma list to search)"),
+    "--learning-rate": ("learning_rate", float, "1e-3, or a range 1e-4:1e-2:log"),
+    "--schedule": ("schedule", str, "constant, exponential, cosine, linear (comma list to search)"),
+    "--momentum": ("momentum", float, "momentum for SGD/RMSprop"),
+    "--label-smoothing": ("label_smoothing", float, "label smoothing"),
+    "--augment": ("augmentation.enabled", bool, "data augmentation: true, false or true,false"),
+}
+
+
+def build_parser() -> argparse.ArgumentParser:
+    from app import __version__
+
+    parser = argparse.ArgumentParser(prog="tunestudio", description="Tune an image classifier without writing code. "
+                                     "With no command, opens the window.")
+    parser.add_argument("--version", action="version", version=f"TuneStudio {__version__}")
+    sub = parser.add_subparsers(dest="command")
+
+    scan = sub.add_parser("scan", help="scan an image folder and report what is in it")
+    scan.add_argument("folder")
+    scan.add_argument("--json", action="store_true", help="print the report as JSON")
+
+    search = sub.add_parser("search", help="run a hyperparameter search on an image folder")
+    search.add_argument("folder", nargs="?", help="image folder (one subfolder per class, or train/val/test)")
+    search.add_argument("--config", help="a JSON search config (flags below override it)")
+    search.add_argument("--arch", "--architecture", dest="architecture",
+                        help="mlp, simple_cnn, vgg, resnet, mobilenet_v2, efficientnet_b0, resnet50")
+    search.add_argument("--tuner", help="random, grid, hyperband, bayesian")
+    search.add_argument("--max-trials", type=int)
+    search.add_argument("--epochs", type=int, help="max epochs per trial")
+    search.add_argument("--image-size", type=int)
+    search.add_argument("--seed", type=int)
+    search.add_argument("--objective", help="val_accuracy or val_loss")
+    search.add_argument("--name", help="a name for this search")
+    search.add_argument("--val-fraction", type=float)
+    search.add_argument("--patience", type=int, help="early-stopping patience (epochs)")
+    search.add_argument("--no-early-stopping", action="store_true")
+    search.add_argument("--weights", dest="backbone_weights", help="transfer backbones: imagenet, none, or a file")
+    for flag, (_, _, help_text) in TUNABLE_FLAGS.items():
+        search.add_argument(flag, help=help_text)
+    search.add_argument("--workdir", help="the search folder (default: a new one under TUNESTUDIO_HOME)")
+    search.add_argument("--resume", action="store_true",
+                        help="continue an unfinished search (--workdir, or the latest unfinished one)")
+    search.add_argument("--export", metavar="OUT", help="export the best model to this folder afterwards")
+    search.add_argument("--in-process", action="store_true", help="train in this process (default: a child process)")
+    search.add_argument("--json", action="store_true", help="print one final JSON object")
+
+    export = sub.add_parser("export", help="export a trial of a finished search as a SavedModel")
+    export.add_argument("search_dir", help="the search folder (printed by 'search')")
+    export.add_argument("out", help="the export folder (new or empty)")
+    export.add_argument("--trial", help="trial id (default: the best)")
+    export.add_argument("--overwrite", action="store_true", help="replace an earlier export in OUT")
+    export.add_argument("--json", action="store_true")
+
+    try:
+        from app.history_cli import add_history_parser
+    except ImportError:
+        pass
+    else:
+        add_history_parser(sub)
+    return parser
+
+
+# --------------------------------------------------------------------------- commands
+
+
+def cmd_scan(args) -> int:
+    from app.core.dataset import DatasetError, scan_dataset
+
+    try:
+        report = scan_dataset(args.folder)
+    except DatasetError as exc:
+        return _error(str(exc))
+    data = report.to_dict()
+    if args.json:
+        print(json.dumps(data, indent=2, ensure_ascii=False))
+        return EXIT_OK
+    print(f"{data['root']}  ({data['layout']} layout, {data['image_count']} usable images)")
+    width = max((len(c) for c in report.classes), default=5)
+    for name, count in data["counts"].items():
+        print(f"  {name:<{width}}  {count:>6}")
+    if data["size_range"]:
+        (w0, h0), (w1, h1) = data["size_range"]
+        print(f"  sizes {w0}x{h0} .. {w1}x{h1}; formats {', '.join(f'{k} {v}' for k, v in data['formats'].items())}")
+    for w in data["warnings"]:
+        print(f"warning: {w}")
+    for p in data["problems"]:
+        print(f"skipped: {p['path']}: {p['reason']}")
+    try:
+        report.check_trainable()
+    except DatasetError as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return EXIT_FAILED
+    return EXIT_OK
+
+
+def _config_from_args(args):
+    from app.core.config import ConfigError, SearchConfig
+
+    config = SearchConfig.load(args.config) if args.config else SearchConfig()
+    changes = {}
+    if args.folder:
+        changes["data_dir"] = str(Path(args.folder).expanduser())
+    for name in ("architecture", "tuner", "max_trials", "epochs", "image_size", "seed", "objective", "name",
+                 "val_fraction", "patience", "backbone_weights"):
+        value = getattr(args, name)
+        if value is not None:
+            changes[name] = value
+    if args.no_early_stopping:
+        changes["early_stopping"] = False
+    data = config.to_dict()
+    data.update(changes)
+    for flag, (field, kind, _) in TUNABLE_FLAGS.items():
+        text = getattr(args, flag.lstrip("-").replace("-", "_"))
+        if text is None:
+            continue
+        try:
+            value = parse_tunable(text, kind)
+        except UserError as exc:
+            raise ConfigError(field, str(exc)) from None
+        if field.startswith("augmentation."):
+            data["augmentation"][field.split(".", 1)[1]] = value
+        else:
+            data[field] = value
+    config = SearchConfig.from_dict(data)
+    if not config.data_dir:
+        raise ConfigError("data_dir", "give the image folder (tunestudio search FOLDER)")
+    return config.check()
+
+
+class TerminalProgress:
+    """One status line on stderr: trial k/N, epoch, batch, best score, ETA."""
+
+    def __init__(self, enabled: bool):
+        self.enabled = enabled
+        self.max_trials = None
+        self.trial_number = 0
+        self.done_durations: list[float] = []
+        self.best = None
+        self.epochs = None
+        self.started = time.time()
+        self.last_line = ""
+
+    def __call__(self, event: dict) -> None:
+        kind = event["type"]
+        if kind == "search_started":
+            self.max_trials = event.get("max_trials")
+            self.epochs = event["config"].get("epochs")
+            self._print_line(f"Search started on {event['device']}: {event['train_count']} training and "
+                             f"{event['val_count']} validation images, {len(event['classes'])} classes",
+                             newline=True)
+        elif kind == "notice":
+            self._print_line(f"{event['level']}: {event['message']}", newline=True)
+        elif kind == "trial_started":
+            self.trial_number = event["number"]
+            self.trial_started = time.time()
+            self._status(f"epoch 1/{self.epochs}")
+        elif kind == "batch_ended":
+            self._status(f"epoch {event['epoch'] + 1}/{self.epochs} batch {event['batch'] + 1}/{event['steps']}")
+        elif kind == "epoch_ended":
+            logs = event["logs"]
+            acc = logs.get("val_accuracy")
+            self._status(f"epoch {event['epoch'] + 1}/{self.epochs} done"
+                         + (f", val_accuracy {acc:.3f}" if acc is not None else ""))
+        elif kind == "trial_ended":
+            if event.get("duration"):
+                self.done_durations.append(event["duration"])
+            score = event.get("score")
+            if event["status"] == "COMPLETED" and score is not None and (self.best is None or score > self.best):
+                self.best = score
+            detail = f"score {score:.4f}" if score is not None else event.get("message") or ""
+            self._print_line(f"Trial {event['number']}: {event['status'].lower()} {detail}".rstrip(), newline=True)
+        elif kind == "search_finished":
+            self._print_line("", newline=False)
+
+    def _status(self, detail: str) -> None:
+        total = f"/{self.max_trials}" if self.max_trials else ""
+        eta = ""
+        if self.max_trials and self.done_durations:
+            remaining = max(0, self.max_trials - len(self.done_durations))
+            seconds = remaining * sum(self.done_durations) / len(self.done_durations)
+            eta = f" | ETA {int(seconds // 60)}m{int(seconds % 60):02d}s"
+        best = f" | best {self.best:.4f}" if self.best is not None else ""
+        self._print_line(f"Trial {self.trial_number}{total} | {detail}{best}{eta}")
+
+    def _print_line(self, text: str, newline: bool = False) -> None:
+        if not self.enabled:
+            if newline and text:
+                print(text, file=sys.stderr)
+            return
+        pad = " " * max(0, len(self.last_line) - len(text))
+        sys.stderr.write("\r" + text + pad + ("\n" if newline else ""))
+        sys.stderr.flush()
+        self.last_line = "" if newline else text
+
+
+class HistoryRecorder:
+    """Records events in the history database; a history problem never stops a search."""
+
+    def __init__(self):
+        from app.core.history import HistoryStore
+
+        try:
+            self.store = HistoryStore()
+        except Exception as exc:  # noqa: BLE001
+            self.store = None
+            self._warn(exc)
+
+    def _warn(self, exc: Exception) -> None:
+        print(f"warning: history not recorded ({exc})", file=sys.stderr)
+
+    def __call__(self, event: dict) -> None:
+        if self.store is None:
+            return
+        try:
+            self.store.record(event)
+        except Exception as exc:  # noqa: BLE001
+            self._warn(exc)
+
+    def export(self, search_dir: str, card: dict) -> None:
+        if self.store is None:
+            return
+        try:
+            self.store.record_export_card(Path(search_dir).name, card["path"], card)
+        except Exception as exc:  # noqa: BLE001
+            self._warn(exc)
+
+
+def cmd_search(args) -> int:
+    from app.core import events as ev
+    from app.core.config import ConfigError, SearchConfig
+    from app.core.runner import SearchError, find_resumable, load_search_info
+
+    workdir = Path(args.workdir).expanduser() if args.workdir else None
+    try:
+        if args.resume:
+            if workdir is None:
+                unfinished = find_resumable()
+                if not unfinished:
+                    return _error("no unfinished search to resume")
+                workdir = Path(unfinished[0]["search_dir"])
+            config = SearchConfig.from_dict(load_search_info(workdir)["config"])
+        else:
+            config = _config_from_args(args)
+            if workdir is not None and (workdir / "search.json").exists():
+                return _error(f"{workdir} already holds a search: use --resume to continue it, "
+                              "or choose a new folder")
+    except ConfigError as exc:
+        return _error(f"{exc.field}: {exc.message}")
+    except SearchError as exc:
+        return _error(str(exc))
+    if args.export:
+        out = Path(args.export).expanduser()
+        if out.exists() and (not out.is_dir() or any(out.iterdir())):
+            return _error(f"--export {out}: choose a new or empty folder")
+
+    cancel = threading.Event()
+    interrupts = {"count": 0}
+
+    def on_interrupt(signum, frame):
+        interrupts["count"] += 1
+        if interrupts["count"] > 1:
+            raise KeyboardInterrupt
+        print("\nStopping after the current batch (Ctrl+C again to abort)...", file=sys.stderr)
+        cancel.set()
+
+    previous_handler = signal.signal(signal.SIGINT, on_interrupt)
+    progress = TerminalProgress(enabled=sys.stderr.isatty())
+    history = HistoryRecorder()
+
+    def listener(event):
+        progress(event)
+        history(event)
+
+    try:
+        if args.in_process:
+            from app.core.runner import run_search
+
+            final = run_search(config, listener, cancel=cancel, search_dir=workdir, resume=args.resume)
+        else:
+            from app.core.process import run_search_in_subprocess
+
+            final = run_search_in_subprocess(config, listener, cancel=cancel, search_dir=workdir,
+                                             resume=args.resume)
+    except KeyboardInterrupt:
+        print("Aborted.", file=sys.stderr)
+        return 130
+    finally:
+        signal.signal(signal.SIGINT, previous_handler)
+
+    result = {
+        "status": final["status"], "error": final.get("error") or None, "search_dir": final["search_dir"],
+        "best_trial_id": final["best_trial_id"], "best_score": final["best_score"],
+        "best_hyperparameters": final["best_hyperparameters"], "trials": final["trials"],
+        "duration": final.get("duration"), "export": None,
+    }
+    code = EXIT_OK
+    if final["status"] == ev.FAILED:
+        print(f"tunestudio: search failed: {final['error']}", file=sys.stderr)
+        code = EXIT_FAILED
+    elif final["status"] == ev.CANCELLED:
+        print(f"Search stopped. Resume with: tunestudio search --resume --workdir {final['search_dir']}",
+              file=sys.stderr)
+        code = EXIT_FAILED
+    elif args.export:
+        from app.core.export import ExportError, export_trial
+
+        try:
+            card = export_trial(final["search_dir"], args.export)
+        except ExportError as exc:
+            print(f"tunestudio: export failed: {exc}", file=sys.stderr)
+            code = EXIT_FAILED
+        else:
+            result["export"] = {"path": card["path"], "trial_id": card["trial_id"], "self_check": card["self_check"]}
+            history.export(final["search_dir"], card)
+    if args.json:
+        print(json.dumps(result, indent=2, ensure_ascii=False))
+    else:
+        if final["best_score"] is not None:
+            print(f"Best trial {final['best_trial_id']}: {config.objective} {final['best_score']:.4f}")
+            for k, v in (final["best_hyperparameters"] or {}).items():
+                print(f"  {k} = {v}")
+        print(f"Search folder: {final['search_dir']}")
+        if result["export"]:
+            check = result["export"]["self_check"]
+            print(f"Exported to {result['export']['path']} (self-check {'passed' if check['passed'] else 'FAILED'})")
+    return code
+
+
+def cmd_export(args) -> int:
+    from app.core.export import ExportError, export_trial
+
+    search_dir = Path(args.search_dir).expanduser()
+    if not (search_dir / "search.json").is_file():
+        return _error(f"{search_dir}: not a TuneStudio search folder")
+    try:
+        card = export_trial(search_dir, args.out, trial_id=args.trial, overwrite=args.overwrite)
+    except ExportError as exc:
+        return _error(str(exc))
+    HistoryRecorder().export(str(search_dir), card)
+    if args.json:
+        print(json.dumps(card, indent=2, ensure_ascii=False, default=str))
+    else:
+        check = card["self_check"]
+        print(f"Exported trial {card['trial_id']} to {card['path']}")
+        print(f"Self-check {'passed' if check['passed'] else 'FAILED'}: max difference {check['max_abs_diff']} "
+              f"on {check['images']} validation images")
+    return EXIT_OK if card["self_check"]["passed"] else EXIT_FAILED
+
+
+def main(argv: list[str] | None = None) -> int:
+    argv = sys.argv[1:] if argv is None else argv
+    if not argv:
+        from app.gui.app import run_app
+
+        return run_app(sys.argv[:1])
+    os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "2")
+    parser = build_parser()
+    args = parser.parse_args(argv)
+    handlers = {"scan": cmd_scan, "search": cmd_search, "export": cmd_export}
+    if args.command in handlers:
+        try:
+            return handlers[args.command](args)
+        except (UserError, OSError) as exc:
+            return _error(str(exc))
+    if args.command == "history":
+        return args.func(args)
+    parser.print_help()
+    return EXIT_USAGE
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,150 @@
+"""Run a search in a spawned child process and relay its events to the calling thread.
+
+Why a child process: TensorFlow leaks several MB per trial, never hands GPU memory back, and
+its garbage collections stall the GIL for 200+ ms at each trial start. In a child, none of that
+reaches the window's process, and when the search ends the memory goes back to the system.
+
+Cancel is cooperative (the child's hooks raise inside the running batch and leave the search
+resumable); if the child does not stop within ``kill_after`` seconds it is killed, which Keras
+Tuner also resumes from (only the interrupted trial reruns).
+"""
+from __future__ import annotations
+
+import multiprocessing as mp
+import os
+import queue
+import signal
+import sys
+import threading
+import time
+from pathlib import Path
+
+from . import events as ev
+from .config import SearchConfig
+
+POLL_S = 0.05
+
+
+def _watch_parent(parent_pid: int) -> None:
+    """End the child when the process that started it is gone (no orphaned training)."""
+    while True:
+        time.sleep(1.0)
+        if os.getppid() != parent_pid:
+            os._exit(3)
+
+
+def _child_main(config_dict: dict, search_dir: str, resume: bool, events: mp.Queue, cancel, parent_pid: int) -> None:
+    os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "2")
+    # The window owns Ctrl+C; the child stops through the cancel event.
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
+    threading.Thread(target=_watch_parent, args=(parent_pid,), daemon=True).start()
+    from .runner import run_search
+
+    config = SearchConfig.from_dict(config_dict)
+    run_search(config, events.put, cancel=cancel, search_dir=search_dir, resume=resume)
+    events.close()
+    events.join_thread()  # make sure the last event is flushed before exiting
+
+
+def _exit_reason(code: int | None) -> str:
+    if code is None:
+        return "did not exit"
+    if code < 0:
+        try:
+            name = signal.Signals(-code).name
+        except ValueError:
+            name = f"signal {-code}"
+        hint = " (the system may have run out of memory)" if name == "SIGKILL" else ""
+        return f"was killed by {name}{hint}"
+    return f"exited with code {code}"
+
+
+def run_search_in_subprocess(config: SearchConfig, listener: ev.Listener, cancel: ev.CancelToken | None = None,
+                             search_dir: str | Path | None = None, resume: bool = False,
+                             kill_after: float = 30.0) -> dict:
+    """Same contract as :func:`app.core.runner.run_search`, with training in a spawned child.
+
+    ``listener`` is called in the calling thread. Returns the final ``search_finished`` event; a
+    crash of the child becomes a ``failed`` final event that says how it ended.
+    """
+    from .runner import new_search_dir
+
+    if search_dir is None:
+        if resume:
+            raise ValueError("resume needs the search folder")
+        search_dir = new_search_dir(config)
+    search_dir = str(search_dir)
+    ctx = mp.get_context("spawn")
+    events: mp.Queue = ctx.Queue()
+    child_cancel = ctx.Event()
+    process = ctx.Process(target=_child_main, name="tunestudio-search",
+                          args=(config.to_dict(), search_dir, resume, events, child_cancel, os.getpid()),
+                          daemon=True)
+    started = time.time()
+    process.start()
+    final: dict | None = None
+    cancel_sent_at: float | None = None
+    killed = False
+    try:
+        while True:
+            try:
+                event = events.get(timeout=POLL_S)
+            except queue.Empty:
+                event = None
+            if event is not None:
+                if event.get("type") == ev.SEARCH_FINISHED:
+                    final = event
+                listener(event)
+                continue
+            if cancel is not None and cancel.is_set() and cancel_sent_at is None:
+                child_cancel.set()
+                cancel_sent_at = time.monotonic()
+            if cancel_sent_at is not None and not killed and process.is_alive() \
+                    and time.monotonic() - cancel_sent_at > kill_after:
+                process.kill()
+                killed = True
+            if not process.is_alive():
+                # Drain what the child sent just before it ended.
+                while True:
+                    try:
+                        event = events.get(timeout=0.2)
+                    except queue.Empty:
+                        break
+                    if event.get("type") == ev.SEARCH_FINISHED:
+                        final = event
+                    listener(event)
+                break
+    finally:
+        if process.is_alive():
+            process.kill()
+        process.join(timeout=10)
+        events.close()
+    if final is None:
+        if killed:
+            final = ev.make_event(ev.SEARCH_FINISHED, status=ev.CANCELLED, error="",
+                                  best_trial_id=None, best_score=None, best_hyperparameters=None, trials=[],
+                                  duration=time.time() - started, search_dir=search_dir)
+        else:
+            final = ev.make_event(ev.SEARCH_FINISHED, status=ev.FAILED,
+                                  error=f"The training process {_exit_reason(process.exitcode)} before the "
+                                        "search finished. Completed trials are kept; resume to continue.",
+                                  best_trial_id=None, best_score=None, best_hyperparameters=None, trials=[],
+                                  duration=time.time() - started, search_dir=search_dir)
+        _mark_interrupted(search_dir, final["status"])
+        listener(final)
+    return final
+
+
+def _mark_interrupted(search_dir: str, status: str) -> None:
+    """Record in search.json that the search did not finish, so it is offered for resume."""
+    from .runner import SearchError, _update_search_info
+
+    try:
+        _update_search_info(Path(search_dir), status="cancelled" if status == ev.CANCELLED else "running",
+                            interrupted_at=time.time())
+    except (SearchError, OSError):
+        pass
+
+
+if __name__ == "__main__":  # pragma: no cover - spawn re-imports this module by name
+    sys.exit(0)
