@@ -906,8 +906,9 @@ def split_dataset(report: ScanReport, val_fraction: float = 0.2, test_fraction: 
 
     Each file's split depends only on its relative path and the seed, so adding files never
     moves existing ones. Within each class the files are ranked by that hash and the lowest
-    fractions go to test and validation, which keeps each class represented (at least one
-    validation image per class that has two or more). A folder's own train/val/test split is kept;
+    fractions go to test and validation. Each class is kept represented: a class with no file
+    in a requested split (but two or more files) lends it its closest candidate; that one file
+    returns to the split its hash gives once a file of its own lands there. A folder's own train/val/test split is kept;
     a split it lacks is carved out of its train images the same way.
     """
     for name, value in (("val_fraction", val_fraction), ("test_fraction", test_fraction)):
