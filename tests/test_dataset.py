@@ -154,9 +154,12 @@ def test_files_keep_their_split_when_files_are_added(tmp_path):
 def test_split_survives_moving_the_dataset_folder(tmp_path):
     make_images(tmp_path / "one" / "a", 20)
     make_images(tmp_path / "one" / "b", 20, start=50)
-    before = {os.path.relpath(p, tmp_path / "one"): s for p, s in split_of(split_dataset(scan_dataset(tmp_path / "one"))).items()}
+    def relative_split(root):
+        return {os.path.relpath(p, root): s for p, s in split_of(split_dataset(scan_dataset(root))).items()}
+
+    before = relative_split(tmp_path / "one")
     shutil.move(tmp_path / "one", tmp_path / "two")
-    after = {os.path.relpath(p, tmp_path / "two"): s for p, s in split_of(split_dataset(scan_dataset(tmp_path / "two"))).items()}
+    after = relative_split(tmp_path / "two")
     assert before == after
 
 

@@ -831,7 +831,8 @@ def _add_warnings(report: ScanReport, note_examples: dict[str, list[str]], neste
         summary = ", ".join(f"{n} {reason}" for reason, n in reasons.most_common(4))
         warnings.append(f"{_plural(len(unusable), 'file')} cannot be used ({summary}); see the problem list.")
     if ignored:
-        warnings.append(f"{_plural(ignored, 'hidden or system file')} skipped (e.g. {rel(next(p.path for p in report.problems if p.kind == IGNORED))}).")
+        example = next(p.path for p in report.problems if p.kind == IGNORED)
+        warnings.append(f"{_plural(ignored, 'hidden or system file')} skipped (e.g. {rel(example)}).")
 
 
 def _add_duplicate_warnings(report: ScanReport, rel) -> None:
@@ -908,8 +909,10 @@ def split_dataset(report: ScanReport, val_fraction: float = 0.2, test_fraction: 
     moves existing ones. Within each class the files are ranked by that hash and the lowest
     fractions go to test and validation. Each class is kept represented: a class with no file
     in a requested split (but two or more files) lends it its closest candidate; that one file
-    returns to the split its hash gives once a file of its own lands there. A folder's own train/val/test split is kept;
-    a split it lacks is carved out of its train images the same way.
+    returns to the split its hash gives once a file of its own lands there.
+
+    A folder's own train/val/test split is kept; a split it lacks is carved out of its train
+    images the same way.
     """
     for name, value in (("val_fraction", val_fraction), ("test_fraction", test_fraction)):
         if not 0 <= value < 1:
