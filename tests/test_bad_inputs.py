@@ -575,3 +575,57 @@ def test_tensorflow_rejects_what_the_scan_rejects(base):
         assert problem_for(report, base / "airplane" / name).startswith("corrupt")
         with pytest.raises(tf.errors.InvalidArgumentError):
             tf.io.decode_image(data, channels=3, expand_animations=False)
+
+
+# --------------------------------------------------------------------------- a real search on all of it
+
+
+def _add_every_bad_input(root: Path) -> None:
+    """The unusable files of this module, dropped into a dataset's classes and root."""
+    plane, car = root / "airplane", root / "automobile"
+    (plane / "notes.txt").write_text("not a picture")
+    (plane / "empty.jpg").write_bytes(b"")
+    photo = jpeg_bytes(Image.effect_noise((120, 80), 60).convert("RGB"))
+    (plane / "truncated.jpg").write_bytes(photo[: len(photo) // 2])
+    picture = png_bytes(Image.effect_noise((64, 64), 60).convert("RGB"))
+    (car / "no_iend.png").write_bytes(picture[:-3])
+    (car / "flipped.png").write_bytes(picture[:300] + bytes(255 - b for b in picture[300:308]) + picture[308:])
+    (car / "bomb.png").write_bytes(raw_png(50_000, 50_000, 8, 2, None))
+    (car / "phone.heic").write_bytes(b"\x00\x00\x00\x18ftypheic" + b"\0" * 100)
+    (plane / ".DS_Store").write_bytes(b"\0\0\0\1Bud1")
+    (car / "Thumbs.db").write_bytes(b"\xd0\xcf\x11\xe0")
+    (root / "README.txt").write_text("stray file")
+    (root / "empty class").mkdir()
+    nested = plane / "more" / "deeper"
+    nested.mkdir(parents=True)
+    shutil.copy(sorted(plane.glob("*.jpg"))[0], nested / "nested.jpg")
+    if hasattr(os, "symlink"):
+        (plane / "loop").symlink_to(plane, target_is_directory=True)
+        (car / "self.jpg").symlink_to(car / "self.jpg")
+        (car / "gone.jpg").symlink_to(root / "nowhere.jpg")
+
+
+@pytest.mark.slow
+def test_a_real_search_runs_on_a_folder_with_every_bad_input(base):
+    pytest.importorskip("tensorflow")
+    from app.core.config import Augmentation, SearchConfig
+    from app.core.events import COMPLETED, EventLog
+    from app.core.runner import run_search
+
+    _usable_kinds(base)  # a third class of every odd-but-usable kind, with a Chinese name
+    _add_every_bad_input(base)
+    report = scan_dataset(base)
+    assert report.usable_classes == ["airplane", "automobile", "猫 kinds"]
+    assert len(report.unusable) >= 10
+    config = SearchConfig(data_dir=str(base), name="bad-inputs", architecture="mlp", image_size=16, epochs=1,
+                          max_trials=1, batch_size=4, width=8, depth=1, dense_units=8, dropout=0.0, l2=0.0,
+                          batch_norm=False, optimizer="adam", learning_rate=0.01, schedule="constant",
+                          augmentation=Augmentation(enabled=False), val_fraction=0.25)
+    log = EventLog()
+    final = run_search(config, log)
+    assert final["status"] == COMPLETED, final.get("error")
+    started = log.of_type("search_started")[0]
+    assert started["classes"] == ["airplane", "automobile", "猫 kinds"]
+    assert started["train_count"] + started["val_count"] + started["test_count"] == len(report.images)
+    trials = log.of_type("trial_ended")
+    assert [t["status"] for t in trials] == ["COMPLETED"]
