@@ -360,6 +360,25 @@ def test_one_pixel_image(base):
     assert any("smaller than 8 px" in w and "dot.png" in w for w in report.warnings)
 
 
+def test_large_png_is_checked_without_a_full_decode(base, monkeypatch):
+    """Checksums and the end chunk decide for big PNGs; decoding 1.2 megapixels is not needed."""
+    from PIL import ImageFile
+
+    big = base / "airplane" / "big.png"
+    halves((1200, 1000)).save(big, compress_level=1)
+    decoded = []
+    original_load = ImageFile.ImageFile.load
+
+    def spy_load(self):
+        decoded.append(self.size)
+        return original_load(self)
+
+    monkeypatch.setattr(ImageFile.ImageFile, "load", spy_load)
+    report = scan_dataset(base, workers=1)
+    assert record_for(report, big).width == 1200
+    assert (1200, 1000) not in decoded
+
+
 # --------------------------------------------------------------------------- odd folders
 
 
@@ -532,6 +551,9 @@ def _usable_kinds(root: Path) -> dict[str, tuple[Path, object]]:
     add("exif8_ccw.jpg", exif_rotated(8), top_bottom(BLUE, RED))  # turn 90° counter-clockwise
     add("exif3_180.jpg", exif_rotated(3),
         lambda a: a.shape == (20, 40, 3) and near(a[10, 2], BLUE) and near(a[10, 37], RED))
+    exif = Image.Exif()
+    exif[0x0112] = 6
+    add("exif6.png", png_bytes(halves((40, 20)), exif=exif.tobytes()), top_bottom(RED, BLUE))
     add("exif2_mirror.jpg", exif_rotated(2),
         lambda a: a.shape == (20, 40, 3) and near(a[10, 2], BLUE) and near(a[10, 37], RED))
     return kinds

@@ -77,7 +77,7 @@ TINY_SIDE = 8  # images smaller than this a side carry little information
 FEW_IMAGES = 5
 IMBALANCE_RATIO = 10.0
 MAX_LISTED_WARNINGS = 5  # per kind of per-file warning; the rest is summarised
-SCAN_VERSION = 3  # bump whenever _inspect changes its verdicts: invalidates the scan cache
+SCAN_VERSION = 4  # bump whenever _inspect changes its verdicts: invalidates the scan cache
 CONVERSION_VERSION = 2  # bump whenever decodable_path changes its output
 _PNG_IEND = b"\x00\x00\x00\x00IEND\xaeB`\x82"
 
@@ -351,10 +351,6 @@ def _check_image(path: str, ext: str, source, data: bytes | None, size: int, con
             return _Outcome(reason="corrupt image: it has no pixels")
         mode = img.mode
         animated = bool(getattr(img, "is_animated", False))
-        try:
-            orientation = img.getexif().get(0x0112, 1)
-        except Exception:  # noqa: BLE001 - broken EXIF is not fatal, the pixels may be fine
-            orientation = 1
         bmp_plain = fmt not in ("BMP", "DIB") or (mode in ("RGB", "RGBA", "L") and img.info.get("compression", 0) == 0)
         try:
             _verify_pixels(img, fmt, source, data, width, height)
@@ -364,6 +360,7 @@ def _check_image(path: str, ext: str, source, data: bytes | None, size: int, con
             return _Outcome(reason="refused: not enough memory to decode this image")
         except Exception as exc:  # noqa: BLE001 - decoders raise many types for damaged data
             return _Outcome(reason=f"corrupt or truncated image: {_short_error(exc)}")
+        orientation = _orientation(img, fmt)
 
     notes: list[tuple[str, str]] = []
     needs_conversion = False
@@ -415,6 +412,16 @@ def _verify_pixels(img, fmt: str, source, data: bytes | None, width: int, height
             fresh.verify()  # every chunk checksum, as libpng (TensorFlow) checks them
         return
     img.load()
+
+
+def _orientation(img, fmt: str) -> int:
+    """The EXIF orientation tag (1 = upright), read without decoding the pixels."""
+    if fmt == "PNG" and "exif" not in img.info:
+        return 1  # Pillow's PNG getexif() would decode the whole image to look further
+    try:
+        return int(img.getexif().get(0x0112, 1) or 1)
+    except Exception:  # noqa: BLE001 - broken EXIF is not fatal, the pixels may be fine
+        return 1
 
 
 def _read_tail(fp) -> bytes:
