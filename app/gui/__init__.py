@@ -1,6 +1,12 @@
 """TuneStudio's Qt window. ``from app.gui import MainWindow`` imports the window on first use."""
 from __future__ import annotations
 
+from app.gui.pyside_compat import protect_none
+
+# PySide6 6.12.0 on Python 3.11 drops a reference to None on every void Qt call, which aborts
+# the app within minutes of live plotting; see app/gui/pyside_compat.py.
+protect_none()
+
 __all__ = ["MainWindow", "run_app"]
 
 

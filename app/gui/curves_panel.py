@@ -29,6 +29,9 @@ from app.gui import theme
 
 REDRAW_INTERVAL_MS = 100  # 10 Hz looks live and leaves the CPU to training
 
+MAX_EPOCHS_WITH_DOTS = 40
+_SYMBOL_CURVES = ("loss", "val_loss", "accuracy", "val_accuracy", "best", "selected")
+
 # Curve names accepted by ``CurvesPanel.curve_data``.
 CURVE_NAMES = ("loss", "val_loss", "accuracy", "val_accuracy", "batch_loss",
                "overlay", "best", "selected")
@@ -50,6 +53,7 @@ class _Series:
         self._x = np.empty(capacity)
         self._y = np.empty(capacity)
         self._n = 0
+        self.generation = 0  # changes on clear(), so a redraw can tell old data from new
 
     def append(self, x: float, y: float) -> None:
         if self._n == len(self._x):
@@ -61,7 +65,10 @@ class _Series:
 
     def clear(self) -> None:
         # Fresh buffers: a curve may still hold a view of the old ones until its next setData.
-        self.__init__()
+        self._x = np.empty(256)
+        self._y = np.empty(256)
+        self._n = 0
+        self.generation += 1
 
     def data(self) -> tuple[np.ndarray, np.ndarray]:
         return self._x[:self._n], self._y[:self._n]
@@ -81,6 +88,7 @@ class _Trial:
     planned_epochs: int | None = None
     epochs: list[int] = field(default_factory=list)  # 1-based: epoch 0 ends at x = 1
     metrics: dict[str, list[float]] = field(default_factory=dict)
+    version: int = 0  # bumped on every data change; redraws skip curves whose version is drawn
 
     def add_epoch(self, epoch: int, logs: dict) -> None:
         x = int(epoch) + 1
@@ -88,6 +96,7 @@ class _Trial:
             # A second execution of the trial restarts at epoch 0: show the newest run.
             self.epochs.clear()
             self.metrics.clear()
+        self.version += 1
         self.epochs.append(x)
         for key in logs:
             self.metrics.setdefault(key, [math.nan] * (len(self.epochs) - 1))
@@ -97,6 +106,7 @@ class _Trial:
     def set_history(self, history: dict) -> None:
         lengths = [len(v) for v in history.values() if isinstance(v, (list, tuple))]
         n = max(lengths, default=0)
+        self.version += 1
         self.epochs = list(range(1, n + 1))
         self.metrics = {}
         for key, values in history.items():
@@ -148,6 +158,7 @@ class CurvesPanel(QWidget):
         self._progress: dict = {}
         self._search_state = ""
         self._overview_ids: list[str] = []
+        self._drawn: dict[str, object] = {}  # what each curve/label shows now, to skip no-ops
         self._dirty = False
 
         self._redraw_timer = QTimer(self)
@@ -173,7 +184,10 @@ class CurvesPanel(QWidget):
         self._accuracy_plot = self._graphics.addPlot(row=0, col=1)
         self._overview_plot = self._graphics.addPlot(row=1, col=0, colspan=2)
         for plot in (self._loss_plot, self._accuracy_plot, self._overview_plot):
-            plot.showGrid(x=True, y=True, alpha=0.15)
+            # Horizontal grid lines on major ticks only: a full grid with minor levels tripled
+            # the paint time (bench/plot_update.py) for little reading benefit.
+            plot.showGrid(x=False, y=True, alpha=0.15)
+            plot.getAxis("left").setStyle(maxTickLevel=0)
             plot.setLabel("bottom", self.tr("epoch"))
             plot.setMenuEnabled(True)
         self._accuracy_plot.setYRange(0.0, 1.0, padding=0.02)
@@ -248,6 +262,7 @@ class CurvesPanel(QWidget):
         self._batch.clear()
         self._progress = {}
         self._search_state = ""
+        self._drawn.clear()
         self._mark_dirty()
         self.flush()
 
@@ -291,6 +306,12 @@ class CurvesPanel(QWidget):
             return
         self._dirty = False
         self._redraw()
+
+    def redraw_everything(self) -> None:
+        """Redraw every curve from scratch now (after a palette change; for benchmarks)."""
+        self._drawn.clear()
+        self._mark_dirty()
+        self.flush()
 
     def redraw_pending(self) -> bool:
         """True while changes wait for the throttled redraw."""
@@ -446,19 +467,18 @@ class CurvesPanel(QWidget):
     def _redraw(self) -> None:
         shown = self._trials.get(self._displayed_id() or "")
         live = shown is not None and shown.trial_id == self._running_id
+        shown_key = (shown.trial_id, shown.version) if shown else None
         for metric in ("loss", "val_loss", "accuracy", "val_accuracy"):
-            x, y = shown.series(metric) if shown else (np.empty(0), np.empty(0))
-            self._set_curve(metric, x, y)
+            self._set_curve(metric, shown_key,
+                            (lambda m=metric: shown.series(m)) if shown else None)
         if live:
-            bx, by = self._batch.data()
-            self._set_curve("batch_loss", bx, by)
+            self._set_curve("batch_loss", (shown.trial_id, self._batch.generation, len(self._batch)),
+                            self._batch.data)
         else:
-            self._set_curve("batch_loss", np.empty(0), np.empty(0))
-        title = shown.label if shown else ""
-        self._loss_plot.setTitle(self.tr("Loss") + (f" \u2014 {title}" if title else ""),
-                                 color=self._colors.foreground, size="10pt")
-        self._accuracy_plot.setTitle(self.tr("Accuracy") + (f" \u2014 {title}" if title else ""),
-                                     color=self._colors.foreground, size="10pt")
+            self._set_curve("batch_loss", None, None)
+        suffix = f" \u2014 {shown.label}" if shown else ""
+        self._set_title(self._loss_plot, self.tr("Loss") + suffix)
+        self._set_title(self._accuracy_plot, self.tr("Accuracy") + suffix)
         self._redraw_overview(shown)
         self._redraw_header(shown)
 
@@ -466,63 +486,74 @@ class CurvesPanel(QWidget):
         objective = self._objective
         best = self._trials.get(self._best_id or "")
         special = {t.trial_id for t in (best, shown) if t is not None}
-        xs, ys, connects, ids = [], [], [], []
+        overlay_trials, ids = [], []
         for trial in self._trials.values():
-            x, y = trial.series(objective, finite_only=True)
-            if not len(x):
+            if objective not in trial.metrics:
                 continue
             ids.append(trial.trial_id)
-            if trial.trial_id in special:
-                continue
-            connect = np.ones(len(x), dtype=np.int32)
-            connect[-1] = 0  # no line from this trial's last epoch to the next trial's first
-            xs.append(x)
-            ys.append(y)
-            connects.append(connect)
-        self._overview_ids = ids
-        overlay = self._curves["overlay"]
-        if xs:
-            overlay.setData(np.concatenate(xs), np.concatenate(ys), connect=np.concatenate(connects),
-                            skipFiniteCheck=True)
-        else:
-            overlay.setData(np.empty(0), np.empty(0))
+            if trial.trial_id not in special:
+                overlay_trials.append(trial)
+        overlay_key = (objective, tuple((t.trial_id, t.version) for t in overlay_trials))
+        if self._drawn.get("overlay") != overlay_key:
+            self._drawn["overlay"] = overlay_key
+            xs, ys, connects = [], [], []
+            for trial in overlay_trials:
+                x, y = trial.series(objective, finite_only=True)
+                if not len(x):
+                    continue
+                connect = np.ones(len(x), dtype=np.int32)
+                connect[-1] = 0  # no line from this trial's last epoch to the next trial's first
+                xs.append(x)
+                ys.append(y)
+                connects.append(connect)
+            overlay = self._curves["overlay"]
+            if xs:
+                overlay.setData(np.concatenate(xs), np.concatenate(ys),
+                                connect=np.concatenate(connects), skipFiniteCheck=True)
+            else:
+                overlay.setData(np.empty(0), np.empty(0))
+        self._overview_ids = [tid for tid in ids if self._has_points(self._trials[tid])]
 
         if best is not None:
-            bx, by = best.series(objective, finite_only=True)
-            self._set_curve("best", bx, by)
-            if len(by):
-                i = int(np.argmin(by) if lower_is_better(objective) else np.argmax(by))
-                self._best_marker.setData([bx[i]], [by[i]])
-            else:
-                self._best_marker.setData([], [])
+            best_key = (objective, best.trial_id, best.version)
+            if self._drawn.get("best") != best_key:
+                bx, by = best.series(objective, finite_only=True)
+                if len(by):
+                    i = int(np.argmin(by) if lower_is_better(objective) else np.argmax(by))
+                    self._best_marker.setData([bx[i]], [by[i]])
+                else:
+                    self._best_marker.setData([], [])
+            self._set_curve("best", best_key, lambda: best.series(objective, finite_only=True))
             best_name = self.tr("best: {trial} ({score})").format(
                 trial=best.label, score=_format_score(best.score))
         else:
-            self._set_curve("best", np.empty(0), np.empty(0))
-            self._best_marker.setData([], [])
+            if self._drawn.get("best") is not None:
+                self._best_marker.setData([], [])
+            self._set_curve("best", None, None)
             best_name = self.tr("best")
         self._set_legend_text(self._overview_legend, self._curves["best"], best_name)
 
         if shown is not None and shown is not best:
-            sx, sy = shown.series(objective, finite_only=True)
-            self._set_curve("selected", sx, sy)
+            self._set_curve("selected", (objective, shown.trial_id, shown.version),
+                            lambda: shown.series(objective, finite_only=True))
             state = self.tr("running") if shown.trial_id == self._running_id else self.tr("shown")
             self._set_legend_text(self._overview_legend, self._curves["selected"],
                                   f"{shown.label} ({state})")
         else:
-            self._set_curve("selected", np.empty(0), np.empty(0))
-        direction = self.tr("lower is better") if lower_is_better(objective) else self.tr(
-            "higher is better")
-        self._overview_plot.setTitle(
-            self.tr("All trials \u2014 {objective} ({direction})").format(
-                objective=objective, direction=direction),
-            color=self._colors.foreground, size="10pt")
-        self._overview_plot.setLabel("left", objective)
-        if "accuracy" in objective:
-            self._overview_plot.setYRange(0.0, 1.0, padding=0.02)
-            self._overview_plot.enableAutoRange(axis="y", enable=False)
-        else:
-            self._overview_plot.enableAutoRange(axis="y", enable=True)
+            self._set_curve("selected", None, None)
+        if self._drawn.get("objective") != objective:
+            self._drawn["objective"] = objective
+            direction = self.tr("lower is better") if lower_is_better(objective) else self.tr(
+                "higher is better")
+            self._set_title(self._overview_plot, self.tr(
+                "All trials \u2014 {objective} ({direction})").format(
+                    objective=objective, direction=direction))
+            self._overview_plot.setLabel("left", objective)
+            if "accuracy" in objective:
+                self._overview_plot.setYRange(0.0, 1.0, padding=0.02)
+                self._overview_plot.enableAutoRange(axis="y", enable=False)
+            else:
+                self._overview_plot.enableAutoRange(axis="y", enable=True)
 
     def _redraw_header(self, shown: _Trial | None) -> None:
         running = self._trials.get(self._running_id or "")
@@ -566,9 +597,42 @@ class CurvesPanel(QWidget):
                 text = " \u00b7 ".join(parts)
         self._status_label.setText(text)
 
-    def _set_curve(self, name: str, x: np.ndarray, y: np.ndarray) -> None:
+    def _set_curve(self, name: str, key, data) -> None:
+        """Give a curve new data unless ``key`` says it already shows it.
+
+        ``data`` is a callable returning (x, y), or None for an empty curve.
+        """
+        if key is not None and self._drawn.get(name) == key:
+            return
+        if key is None and name in self._drawn and self._drawn[name] is None:
+            return
+        self._drawn[name] = key
+        x, y = data() if data is not None else (np.empty(0), np.empty(0))
+        item = self._curves[name]
+        if item.opts.get("symbol") is not None or name in _SYMBOL_CURVES:
+            # Dots mark the epochs of short runs (a 1-epoch run draws no line at all);
+            # on long runs they only cost paint time.
+            symbol = "o" if len(x) <= MAX_EPOCHS_WITH_DOTS else None
+            if item.opts.get("symbol") != symbol:
+                item.setSymbol(symbol)
         finite = bool(len(y) == 0 or np.isfinite(y).all())
-        self._curves[name].setData(x, y, skipFiniteCheck=finite, connect="all" if finite else "finite")
+        item.setData(x, y, skipFiniteCheck=finite, connect="all" if finite else "finite")
+
+    def _has_points(self, trial: _Trial) -> bool:
+        """Whether the trial has a finite objective value to draw (cached per data version)."""
+        key = ("points", trial.trial_id)
+        cached = self._drawn.get(key)
+        if cached is not None and cached[:2] == (trial.version, self._objective):
+            return cached[2]
+        has = bool(np.isfinite(trial.series(self._objective)[1]).any())
+        self._drawn[key] = (trial.version, self._objective, has)
+        return has
+
+    def _set_title(self, plot: pg.PlotItem, text: str) -> None:
+        key = ("title", id(plot))
+        if self._drawn.get(key) != text:
+            self._drawn[key] = text
+            plot.setTitle(text, color=self._colors.foreground, size="10pt")
 
     @staticmethod
     def _set_legend_text(legend: pg.LegendItem, item: pg.PlotDataItem, text: str) -> None:
@@ -615,6 +679,7 @@ class CurvesPanel(QWidget):
     def changeEvent(self, event: QEvent) -> None:  # noqa: N802 (Qt API)
         if event.type() == QEvent.Type.PaletteChange:
             self._apply_theme(theme.colors(self.palette()))
+            self._drawn.clear()  # titles carry the text colour
             self._mark_dirty()
         super().changeEvent(event)
 
