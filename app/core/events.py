@@ -8,7 +8,8 @@ them as they come. The types, in the order a search emits them:
     ``search_id, search_dir, config (dict), device (str), devices (list[str]),
     mixed_precision (bool), classes (list[str]), train_count, val_count, test_count,
     max_trials (int | None: Hyperband/Grid decide themselves), resumed (bool),
-    completed_trials (int, > 0 on resume), dataset_fingerprint, versions (dict)``
+    completed_trials (int, > 0 on resume), dataset_fingerprint, versions (dict), cache ("memory" |
+    "disk"), pid (the training process)``
 ``notice``
     ``level ("info" | "warning"), message`` - e.g. ImageNet weights not cached.
 ``trial_started``

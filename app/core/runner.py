@@ -518,7 +518,7 @@ def _search(config, info, search_dir, resume, emit, cancel, state, previous) -> 
         classes=classes, train_count=len(train), val_count=len(val), test_count=len(splits.get("test", [])),
         max_trials=_planned_trials(config), resumed=bool(resume), completed_trials=completed,
         dataset_fingerprint=info.get("dataset_fingerprint"), versions=info.get("versions", {}),
-        cache=cache))
+        cache=cache, pid=os.getpid()))
     callbacks = []
     if config.early_stopping:
         callbacks.append(keras.callbacks.EarlyStopping(monitor=config.objective, patience=config.patience,

@@ -1,0 +1,57 @@
+"""The child-process runner: events relayed, crashes reported, kill -9 then resume."""
+import os
+import signal
+import threading
+
+import pytest
+
+from app.core import events as ev
+from app.core.process import run_search_in_subprocess
+from app.core.runner import find_resumable, load_search_info
+from test_engine import tiny_config
+
+pytestmark = pytest.mark.slow
+
+
+def test_kill_9_mid_search_is_reported_and_the_search_resumes_without_redoing_trials(tiny_dataset):
+    log = ev.EventLog()
+    pid = {}
+
+    def listener(event):
+        log(event)
+        if event["type"] == ev.SEARCH_STARTED:
+            pid["child"] = event["pid"]
+        # Kill the training process while trial 2 is running.
+        if event["type"] == ev.TRIAL_STARTED and event["trial_id"] == "1":
+            os.kill(pid["child"], signal.SIGKILL)
+
+    config = tiny_config(tiny_dataset, max_trials=3)
+    final = run_search_in_subprocess(config, listener)
+    assert pid["child"] != os.getpid()
+    assert final["status"] == "failed"
+    assert "SIGKILL" in final["error"] and "resume" in final["error"]
+    assert [e["status"] for e in log.of_type(ev.TRIAL_ENDED)] == ["COMPLETED"]
+    search_dir = final["search_dir"]
+    assert any(r["search_dir"] == search_dir for r in find_resumable())
+
+    resumed = ev.EventLog()
+    final2 = run_search_in_subprocess(config, resumed, search_dir=search_dir, resume=True)
+    assert final2["status"] == "completed", final2
+    assert [e["trial_id"] for e in resumed.of_type(ev.TRIAL_STARTED)] == ["1", "2"]
+    assert sorted(t["status"] for t in final2["trials"]) == ["COMPLETED"] * 3
+    assert load_search_info(search_dir)["status"] == "completed"
+
+
+def test_cancel_from_another_thread_stops_the_child_and_keeps_it_resumable(tiny_dataset):
+    cancel = threading.Event()
+    log = ev.EventLog()
+
+    def listener(event):
+        log(event)
+        if event["type"] == ev.TRIAL_ENDED:
+            threading.Timer(0.01, cancel.set).start()
+
+    final = run_search_in_subprocess(tiny_config(tiny_dataset, max_trials=4), listener, cancel=cancel)
+    assert final["status"] == "cancelled"
+    assert load_search_info(final["search_dir"])["status"] == "cancelled"
+    assert len(log.of_type(ev.TRIAL_STARTED)) < 4
