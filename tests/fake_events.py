@@ -96,6 +96,8 @@ def fake_search_events(n_trials: int = 3, epochs: int = 4, classes: Iterable[str
         quality += 0.05 if hp["optimizer"] == "adam" else -0.05
         quality = min(0.97, max(1.0 / n_classes + 0.05, quality + rng.uniform(-0.05, 0.05)))
         speed = rng.uniform(0.5, 1.2)
+        # Wider and deeper networks take longer per batch.
+        batch_seconds = 0.08 * hp["width"] / 32 * (1 + 0.5 * hp["depth"]) * rng.uniform(0.8, 1.25)
         trial_start = clock.tick(0.6)
         events.append(_event("trial_started", trial_start, trial_id=trial_id, number=number,
                              hyperparameters=dict(hp), batch_size=batch_size))
@@ -112,7 +114,7 @@ def fake_search_events(n_trials: int = 3, epochs: int = 4, classes: Iterable[str
                 # Keras batch logs are running means over the epoch so far.
                 wobble = rng.uniform(-0.08, 0.08) / (batch + 1)
                 events.append(_event(
-                    "batch_ended", clock.tick(0.25), trial_id=trial_id, epoch=epoch, batch=batch,
+                    "batch_ended", clock.tick(batch_seconds), trial_id=trial_id, epoch=epoch, batch=batch,
                     steps=steps, logs={"loss": round(train_loss * (1.15 - 0.15 * batch / steps)
                                                      + wobble, 5),
                                        "accuracy": round(_clip(train_acc + wobble), 5)}))

@@ -171,6 +171,7 @@ class CurvesPanel(QWidget):
         self._status_label.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
         self._batch_bar = QProgressBar()
         self._batch_bar.setObjectName("batchProgress")
+        self._batch_bar.setMinimumWidth(150)
         self._batch_bar.setMaximumWidth(260)
         self._batch_bar.setTextVisible(True)
         self._batch_bar.setRange(0, 1)
@@ -190,6 +191,8 @@ class CurvesPanel(QWidget):
             plot.getAxis("left").setStyle(maxTickLevel=0)
             plot.setLabel("bottom", self.tr("epoch"))
             plot.setMenuEnabled(True)
+        # Loss and accuracy of one trial share their epoch axis.
+        self._accuracy_plot.setXLink(self._loss_plot)
         self._accuracy_plot.setYRange(0.0, 1.0, padding=0.02)
         self._accuracy_plot.enableAutoRange(axis="y", enable=False)
 
@@ -476,11 +479,37 @@ class CurvesPanel(QWidget):
                             self._batch.data)
         else:
             self._set_curve("batch_loss", None, None)
+        self._fit_epoch_axis(shown, live)
         suffix = f" \u2014 {shown.label}" if shown else ""
         self._set_title(self._loss_plot, self.tr("Loss") + suffix)
         self._set_title(self._accuracy_plot, self.tr("Accuracy") + suffix)
         self._redraw_overview(shown)
         self._redraw_header(shown)
+
+    def _fit_epoch_axis(self, shown: _Trial | None, live: bool) -> None:
+        """Frame the shown trial's planned epochs, so a live curve grows into a steady plot.
+
+        Only reframes when the trial or its length changes, leaving the user's zoom alone.
+        """
+        if shown is None:
+            return
+        last = shown.epochs[-1] if shown.epochs else 0
+        planned = shown.planned_epochs if live else None
+        right = max(planned or 0, last, 1)
+        key = (shown.trial_id, right)
+        if self._drawn.get("epoch_axis") == key:
+            return
+        self._drawn["epoch_axis"] = key
+        self._loss_plot.enableAutoRange(axis="x", enable=False)
+        self._loss_plot.setXRange(0.0 if live else 0.5, right + 0.5, padding=0.0)
+        # The batch line belongs in the legend only while there is one.
+        batch = self._curves["batch_loss"]
+        in_legend = self._loss_legend.getLabel(batch) is not None
+        if live and not in_legend:
+            self._loss_legend.addItem(batch, self.tr("batch (running mean)"))
+            self._refresh_legend_colors(self._loss_legend)
+        elif not live and in_legend:
+            self._loss_legend.removeItem(batch)
 
     def _redraw_overview(self, shown: _Trial | None) -> None:
         objective = self._objective
@@ -549,6 +578,9 @@ class CurvesPanel(QWidget):
                 "All trials \u2014 {objective} ({direction})").format(
                     objective=objective, direction=direction))
             self._overview_plot.setLabel("left", objective)
+            # Legend where curves rarely go: low for accuracies, high for losses.
+            corner = (-10, 10) if lower_is_better(objective) else (-10, -10)
+            self._overview_legend.setOffset(corner)
             if "accuracy" in objective:
                 self._overview_plot.setYRange(0.0, 1.0, padding=0.02)
                 self._overview_plot.enableAutoRange(axis="y", enable=False)
@@ -580,8 +612,7 @@ class CurvesPanel(QWidget):
             text = " \u00b7 ".join(parts)
         else:
             self._batch_bar.setRange(0, 1)
-            self._batch_bar.setValue(1 if self._trials else 0)
-            self._batch_bar.setFormat(self.tr("idle") if not self._trials else self.tr("done"))
+            self._batch_bar.setValue(0)
             if not self._trials:
                 text = self._search_state or self.tr("No search running.")
             else:
@@ -596,6 +627,7 @@ class CurvesPanel(QWidget):
                         trial=shown.label, status=shown.status.lower()))
                 text = " \u00b7 ".join(parts)
         self._status_label.setText(text)
+        self._batch_bar.setVisible(running is not None)
 
     def _set_curve(self, name: str, key, data) -> None:
         """Give a curve new data unless ``key`` says it already shows it.
@@ -652,8 +684,8 @@ class CurvesPanel(QWidget):
                 axis.setTextPen(pg.mkPen(c.foreground))
         for legend in (self._loss_legend, self._accuracy_legend, self._overview_legend):
             legend.setLabelTextColor(c.foreground)
-            for _sample, label in legend.items:
-                label.setText(label.text)  # setLabelTextColor alone does not re-render
+            self._refresh_legend_colors(legend)
+            legend.setZValue(100)  # above the curves, so its backdrop keeps the text readable
             fill = pg.mkColor(c.background)
             fill.setAlpha(200)
             legend.setBrush(pg.mkBrush(fill))
@@ -675,6 +707,11 @@ class CurvesPanel(QWidget):
                 item.setSymbolBrush(pg.mkBrush(color))
         self._best_marker.setPen(pg.mkPen(c.foreground, width=0.8))
         self._best_marker.setBrush(pg.mkBrush(c.best))
+
+    @staticmethod
+    def _refresh_legend_colors(legend: pg.LegendItem) -> None:
+        for _sample, label in legend.items:
+            label.setText(label.text, color=legend.opts["labelTextColor"])
 
     def changeEvent(self, event: QEvent) -> None:  # noqa: N802 (Qt API)
         if event.type() == QEvent.Type.PaletteChange:
