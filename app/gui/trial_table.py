@@ -482,6 +482,14 @@ class TrialTable(QWidget):
                 return True
         return False
 
+    def selected_trial_id(self) -> str | None:
+        """The trial of the current row, or None when no row is selected."""
+        index = self.table_view.selectionModel().currentIndex()
+        if not index.isValid() or not self.table_view.selectionModel().isRowSelected(
+                index.row(), index.parent()):
+            return None
+        return index.data(TRIAL_ID_ROLE)
+
     def columns(self) -> list[str]:
         """Column names (hyperparameters by their keys)."""
         return self._model.columns()
