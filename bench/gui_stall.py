@@ -1,0 +1,135 @@
+"""GUI-thread stalls: how late a 10 ms timer fires while the window runs a real search.
+
+    python bench/gui_stall.py [--data DIR] [--idle 6] [--trials 4] [--epochs 2] [--max-seconds 150]
+
+The real ``MainWindow`` with its real runner (search in a child process, events relayed by the
+worker thread into every live panel). A ``Qt.PreciseTimer`` ticks every 10 ms on the GUI thread;
+each tick's lateness is its interval minus 10 ms. First the idle window is measured (baseline),
+then the window scans the folder and runs a small search with many trial switches; every tick
+from pressing Start to the end of the search counts.
+"""
+from __future__ import annotations
+
+import argparse
+import os
+import sys
+import time
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+import common  # noqa: E402
+
+TICK_MS = 10
+
+
+def summarise(lateness_ms: list[float]) -> dict:
+    return {"ticks": len(lateness_ms),
+            "p50_ms": round(common.percentile(lateness_ms, 50) or 0, 2),
+            "p99_ms": round(common.percentile(lateness_ms, 99) or 0, 2),
+            "max_ms": round(max(lateness_ms, default=0), 2),
+            "over_25_ms": sum(1 for v in lateness_ms if v > 25),
+            "over_50_ms": sum(1 for v in lateness_ms if v > 50)}
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--data", default=str(common.default_dataset("flowers-mini")))
+    parser.add_argument("--idle", type=float, default=6.0, help="seconds of idle baseline")
+    parser.add_argument("--trials", type=int, default=4)
+    parser.add_argument("--epochs", type=int, default=2)
+    parser.add_argument("--image-size", type=int, default=32)
+    parser.add_argument("--max-seconds", type=float, default=150.0, help="stop the search after this long")
+    args = parser.parse_args()
+    common.quiet_tensorflow()
+    common.isolated_home()
+
+    from PySide6.QtCore import QElapsedTimer, QEventLoop, Qt, QTimer
+    from PySide6.QtWidgets import QApplication
+
+    app = QApplication(sys.argv)
+    from app.core.config import SearchConfig
+    from app.gui.main_window import MainWindow
+
+    window = MainWindow()
+    window.confirm = lambda title, text: True
+    window.resize(1280, 860)
+    window.show()
+
+    clock = QElapsedTimer()
+    clock.start()
+    samples: list[float] = []
+    last = {"t": None}
+    phase = {"name": "warmup"}
+    by_phase: dict[str, list[float]] = {"idle": [], "search": []}
+
+    def tick() -> None:
+        now = clock.nsecsElapsed() / 1e6
+        if last["t"] is not None and phase["name"] in by_phase:
+            by_phase[phase["name"]].append(max(0.0, now - last["t"] - TICK_MS))
+        last["t"] = now
+
+    timer = QTimer()
+    timer.setTimerType(Qt.TimerType.PreciseTimer)
+    timer.setInterval(TICK_MS)
+    timer.timeout.connect(tick)
+    timer.start()
+
+    def wait(seconds: float, until=None) -> None:
+        """Run a real Qt event loop (as app.exec() would) for ``seconds`` or until ``until()``."""
+        loop = QEventLoop()
+        QTimer.singleShot(int(seconds * 1000), loop.quit)
+        poll = QTimer()
+        if until is not None:
+            poll.timeout.connect(lambda: until() and loop.quit())
+            poll.start(100)
+        loop.exec()
+        poll.stop()
+
+    wait(1.5)  # window settles: first paints, resumable-search lookup
+    phase["name"] = "idle"
+    last["t"] = None
+    wait(args.idle)
+
+    phase["name"] = "warmup"
+    scanned = {"report": None}
+    window.dataset_panel.scan_finished.connect(lambda report: scanned.update(report=report))
+    window.dataset_panel.set_folder(args.data)
+    wait(120, until=lambda: scanned["report"] is not None)
+    if scanned["report"] is None:
+        raise SystemExit("the dataset scan did not finish")
+    config = SearchConfig(data_dir=str(args.data), max_trials=args.trials, epochs=args.epochs,
+                          image_size=args.image_size, name="bench-gui-stall")
+    window.options_panel.set_config(config)
+    phase["name"] = "search"
+    last["t"] = None
+    started = time.monotonic()
+    if not window.start_search():
+        raise SystemExit(f"the window refused to start: {window.status_label.text()}")
+    wait(args.max_seconds, until=lambda: not window.is_running)
+    stopped_early = window.is_running
+    if stopped_early:
+        window.stop_search()
+        phase["name"] = "stopping"
+        wait(60, until=lambda: not window.is_running)
+    duration = time.monotonic() - started
+    final = window.final_event or {}
+    timer.stop()
+
+    idle, search = summarise(by_phase["idle"]), summarise(by_phase["search"])
+    trials = sum(1 for t in final.get("trials", []) if t.get("status") == "COMPLETED")
+    print(f"idle window      : p50 {idle['p50_ms']:.2f} ms, p99 {idle['p99_ms']:.2f} ms, max {idle['max_ms']:.1f} ms "
+          f"late ({idle['ticks']} ticks)")
+    print(f"during the search: p50 {search['p50_ms']:.2f} ms, p99 {search['p99_ms']:.2f} ms, "
+          f"max {search['max_ms']:.1f} ms late, {search['over_25_ms']} ticks > 25 ms ({search['ticks']} ticks, "
+          f"{duration:.0f} s, {trials} trials completed, status {final.get('status')}"
+          f"{', stopped at the time limit' if stopped_early else ''})")
+    common.emit_result({"gui_stall_p99_ms": search["p99_ms"], "gui_stall_max_ms": search["max_ms"],
+                        "search": search, "idle": idle, "search_seconds": round(duration, 1),
+                        "trials_completed": trials, "search_status": final.get("status"),
+                        "stopped_at_limit": stopped_early})
+    window.close()
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

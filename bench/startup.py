@@ -1,0 +1,107 @@
+"""Start-up time: process start to the main window shown, TuneStudio versus a bare PySide6 window.
+
+    python bench/startup.py [--runs 5]
+
+Each run is a fresh interpreter. The clock starts just before the parent spawns it and stops when
+the child's first event-loop turn after ``show()`` has painted the window (a zero-delay timer
+after ``show()`` plus ``processEvents``), so both sides include the interpreter start, imports,
+QApplication and window construction and the first paint. Runs alternate between the two sides;
+the figure is the ratio of the medians.
+"""
+from __future__ import annotations
+
+import argparse
+import os
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+import common  # noqa: E402
+
+
+def child(kind: str) -> None:
+    """Build and show the window, then print the wall time once it is on screen, and quit."""
+    os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
+    sys.path.insert(0, str(common.REPO))
+    if kind == "bare":
+        from PySide6.QtCore import QTimer
+        from PySide6.QtWidgets import QApplication, QMainWindow
+
+        app = QApplication(sys.argv)
+        window = QMainWindow()
+        window.setWindowTitle("bare")
+        window.resize(1200, 800)
+        window.show()
+    else:
+        # What run_app does up to app.exec(), without entering a loop that never ends.
+        from PySide6.QtCore import QTimer
+        from PySide6.QtWidgets import QApplication
+
+        from app.gui import app as gui_app
+
+        app = QApplication(sys.argv)
+        app.setOrganizationName(gui_app.ORGANIZATION)
+        app.setApplicationName(gui_app.APP_NAME)
+        app.setWindowIcon(gui_app.make_app_icon())
+        from app.gui.main_window import MainWindow
+
+        window = MainWindow()
+        window.show()
+
+    def shown() -> None:
+        app.processEvents()  # the first paint has happened once the posted paint events ran
+        print(f"SHOWN {time.time():.6f} {int('tensorflow' in sys.modules)}", flush=True)
+        app.quit()
+
+    QTimer.singleShot(0, shown)
+    app.exec()
+
+
+def one_run(kind: str, home: str) -> tuple[float, bool]:
+    env = dict(os.environ, QT_QPA_PLATFORM="offscreen", TUNESTUDIO_HOME=home)
+    start = time.time()
+    proc = subprocess.run([sys.executable, __file__, "--child", kind], capture_output=True, text=True,
+                          env=env, cwd=common.REPO, timeout=120)
+    for line in proc.stdout.splitlines():
+        if line.startswith("SHOWN "):
+            _, stamp, tf_loaded = line.split()
+            return float(stamp) - start, tf_loaded == "1"
+    raise RuntimeError(f"{kind} window did not show: {proc.stderr.strip()[-500:]}")
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--runs", type=int, default=5)
+    parser.add_argument("--child", choices=("bare", "tunestudio"))
+    args = parser.parse_args()
+    if args.child:
+        child(args.child)
+        return 0
+    home = tempfile.mkdtemp(prefix="tunestudio-bench-home-")
+    one_run("tunestudio", home)  # warm the OS file cache for both, and settle first-run work
+    one_run("bare", home)
+    bare, studio, tf_seen = [], [], False
+    for _ in range(args.runs):
+        seconds, _tf = one_run("bare", home)
+        bare.append(seconds)
+        seconds, tf_loaded = one_run("tunestudio", home)
+        studio.append(seconds)
+        tf_seen |= tf_loaded
+    bare_ms = statistics.median(bare) * 1000
+    studio_ms = statistics.median(studio) * 1000
+    ratio = studio_ms / bare_ms
+    print(f"process start to window shown (median of {args.runs}): TuneStudio {studio_ms:.0f} ms, "
+          f"bare PySide6 window {bare_ms:.0f} ms, ratio {ratio:.2f}"
+          + ("  (TensorFlow was imported at start-up!)" if tf_seen else ""))
+    common.emit_result({"startup_ratio": round(ratio, 3), "startup_tunestudio_ms": round(studio_ms),
+                        "startup_bare_ms": round(bare_ms), "tensorflow_at_startup": tf_seen,
+                        "runs": args.runs})
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
