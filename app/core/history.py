@@ -254,6 +254,11 @@ class HistoryStore:
         return self.conn.execute("PRAGMA integrity_check").fetchone()[0]
 
     @property
+    def recording_search_id(self) -> str | None:
+        """The search whose events this store is receiving now (started, not finished)."""
+        return self._current_search
+
+    @property
     def schema_version(self) -> int:
         return self.conn.execute("PRAGMA user_version").fetchone()[0]
 

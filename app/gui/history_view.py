@@ -1,0 +1,894 @@
+"""The History tab: every past search, browsable and comparable exactly as it was recorded.
+
+Top: the searches, in a sortable table filtered as you type (name, dataset, notes) and by
+status. Below, for the opened search(es):
+
+* **Trials**: the search's summary and best hyperparameters, its trials (``TrialTable``), and
+  the selected trial's curves (``CurvesPanel``) and confusion matrix (``ConfusionView``);
+* **Compare**: tick trials of any opened search and compare them (``CompareView``);
+* **Score vs hyperparameters**: one scatter plot per tuned hyperparameter.
+
+Actions: re-run (``rerunRequested(dict)`` carries the config for the options panel), rename,
+notes, delete with its files (after confirmation), trials to CSV, prune checkpoints to the best
+k, and TensorBoard on 127.0.0.1 in the browser. ``refresh()`` reloads after a search.
+
+The view reads and edits through one :class:`HistoryStore` on the GUI thread; pass the main
+window's store so only one connection writes.
+"""
+from __future__ import annotations
+
+import math
+import random
+from datetime import datetime
+from pathlib import Path
+from typing import Any
+
+import pyqtgraph as pg
+from PySide6.QtCore import QEvent, QSortFilterProxyModel, Qt, QUrl, Signal, Slot
+from PySide6.QtGui import QBrush, QColor, QDesktopServices, QStandardItem, QStandardItemModel
+from PySide6.QtWidgets import (QAbstractItemView, QApplication, QComboBox, QFileDialog, QHBoxLayout,
+                               QHeaderView, QInputDialog, QLabel, QLineEdit, QListWidget,
+                               QListWidgetItem, QMessageBox, QPushButton, QSpinBox, QSplitter,
+                               QTableView, QTableWidget, QTableWidgetItem, QTabWidget, QVBoxLayout,
+                               QWidget)
+
+from app.core.history import HistoryError, HistoryStore
+from app.gui import theme
+from app.gui.compare_view import TRIAL_COLORS, CompareView, format_value, trial_label
+from app.gui.confusion_view import ConfusionView
+from app.gui.curves_panel import CurvesPanel
+
+try:
+    from app.gui.trial_table import TrialTable
+except ImportError:  # pragma: no cover - written in parallel by another engineer
+    TrialTable = None
+
+SEARCH_ID_ROLE = Qt.ItemDataRole.UserRole + 1
+SORT_ROLE = Qt.ItemDataRole.UserRole + 2
+COLUMNS = ("Name", "Dataset", "Status", "Started", "Best score", "Trials", "Disk use")
+DEFAULT_KEEP_BEST = 3
+MAX_SCATTER_COLUMNS = 3
+
+
+def human_bytes(count: int | None) -> str:
+    if count is None:
+        return "–"
+    size = float(count)
+    for unit in ("B", "KB", "MB", "GB", "TB"):
+        if size < 1024 or unit == "TB":
+            return f"{size:.0f} {unit}" if unit == "B" else f"{size:.1f} {unit}"
+        size /= 1024
+    return str(count)
+
+
+def human_time(timestamp: float | None) -> str:
+    return datetime.fromtimestamp(timestamp).strftime("%Y-%m-%d %H:%M") if timestamp else "–"
+
+
+# --------------------------------------------------------------------------- searches table
+
+
+class _SearchFilter(QSortFilterProxyModel):
+    """Matches the filter text in name, dataset or notes, and the chosen status."""
+
+    def __init__(self, parent=None) -> None:
+        super().__init__(parent)
+        self.text = ""
+        self.status = ""
+        self.setSortRole(SORT_ROLE)
+        self.setSortCaseSensitivity(Qt.CaseSensitivity.CaseInsensitive)
+
+    def set_filter(self, text: str, status: str) -> None:
+        self.text, self.status = text.strip().lower(), status
+        self.invalidateFilter()
+
+    def filterAcceptsRow(self, source_row: int, source_parent) -> bool:  # noqa: N802 (Qt API)
+        model = self.sourceModel()
+        if self.status:
+            status = model.index(source_row, 2, source_parent).data(SORT_ROLE)
+            if status != self.status:
+                return False
+        if not self.text:
+            return True
+        haystack = model.index(source_row, 0, source_parent).data(Qt.ItemDataRole.UserRole + 3) or ""
+        return self.text in haystack
+
+
+class _FallbackTrialTable(QTableWidget):
+    """Trials as rows, used only until the shared ``TrialTable`` exists."""
+
+    trialSelected = Signal(str)
+
+    def __init__(self, parent=None) -> None:
+        super().__init__(parent)
+        self.setEditTriggers(QTableWidget.EditTrigger.NoEditTriggers)
+        self.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
+        self.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
+        self.itemSelectionChanged.connect(self._on_selection)
+
+    def load_trials(self, trials: list[dict]) -> None:
+        names: list[str] = []
+        for trial in trials:
+            names += [n for n in trial.get("hyperparameters") or {} if n not in names]
+        headers = ["#", "Status", "Score", "Epochs", *names]
+        self.clear()
+        self.setColumnCount(len(headers))
+        self.setHorizontalHeaderLabels(headers)
+        self.setRowCount(len(trials))
+        for row, trial in enumerate(trials):
+            values = [trial.get("number"), trial.get("status"),
+                      None if trial.get("score") is None else f"{trial['score']:.4f}",
+                      len(trial.get("epochs") or []),
+                      *[(trial.get("hyperparameters") or {}).get(n) for n in names]]
+            for col, value in enumerate(values):
+                item = QTableWidgetItem(format_value(value) if col > 2 else str(value if value is not None else "–"))
+                item.setData(Qt.ItemDataRole.UserRole, str(trial.get("trial_id")))
+                self.setItem(row, col, item)
+        self.resizeColumnsToContents()
+
+    def _on_selection(self) -> None:
+        items = self.selectedItems()
+        if items:
+            self.trialSelected.emit(items[0].data(Qt.ItemDataRole.UserRole))
+
+
+# --------------------------------------------------------------------------- scatter plots
+
+
+class ScoreScatterView(QWidget):
+    """Score against each tuned hyperparameter: one small scatter plot per hyperparameter.
+
+    Numbers sit on their value (a log axis when they span decades); categories and booleans sit
+    on evenly spaced positions, jittered so equal values do not hide each other.
+    """
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setObjectName("scoreScatter")
+        self._caption = QLabel(self.tr("Open a search to see how each hyperparameter relates to the score."))
+        self._caption.setWordWrap(True)
+        self._graphics = pg.GraphicsLayoutWidget()
+        self._graphics.setMinimumHeight(200)
+        self._plots: dict[str, pg.PlotItem] = {}
+        self._points: dict[str, list[tuple[float, float]]] = {}
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(0, 0, 0, 0)
+        layout.addWidget(self._caption)
+        layout.addWidget(self._graphics, 1)
+
+    def set_trials(self, trials: list[dict], objective: str = "val_accuracy") -> None:
+        """Plot completed trials (dicts as ``HistoryStore.get_trials`` returns them)."""
+        self._graphics.clear()
+        self._plots.clear()
+        self._points.clear()
+        scored = [t for t in trials if t.get("status") == "COMPLETED" and isinstance(t.get("score"), (int, float))]
+        names: list[str] = []
+        for trial in scored:
+            names += [n for n in trial.get("hyperparameters") or {} if n not in names]
+        varying, fixed = [], []
+        for name in names:
+            values = {repr((t.get("hyperparameters") or {}).get(name)) for t in scored}
+            (varying if len(values) > 1 else fixed).append(name)
+        if not scored:
+            self._caption.setText(self.tr("No completed trials to plot."))
+            return
+        text = self.tr("%1 of %n completed trial(s) against each hyperparameter that varied.", "", len(scored))
+        text = text.replace("%1", objective)
+        if fixed:
+            text += " " + self.tr("Same in every trial: %1.").replace("%1", ", ".join(fixed))
+        self._caption.setText(text)
+        c = theme.colors(self.palette())
+        self._graphics.setBackground(c.background)
+        search_ids = sorted({t.get("search_id") for t in scored}, key=str)
+        rng = random.Random(0)  # same jitter on every redraw
+        for index, name in enumerate(varying):
+            plot = self._graphics.addPlot(row=index // MAX_SCATTER_COLUMNS, col=index % MAX_SCATTER_COLUMNS)
+            plot.setTitle(name, color=c.foreground.name(), size="9pt")
+            plot.setLabel("left", objective)
+            plot.showGrid(x=True, y=True, alpha=0.15)
+            plot.setMouseEnabled(x=False, y=False)
+            for axis in ("left", "bottom"):
+                plot.getAxis(axis).setTextPen(c.foreground)
+                plot.getAxis(axis).setPen(c.foreground)
+            values = [(t.get("hyperparameters") or {}).get(name) for t in scored]
+            numeric = all(isinstance(v, (int, float)) and not isinstance(v, bool) for v in values)
+            spots = []
+            if numeric:
+                positive = [float(v) for v in values if v > 0]
+                use_log = (len(positive) == len(values) and max(positive) / min(positive) >= 100)
+                for trial, value in zip(scored, values):
+                    x = math.log10(value) if use_log else float(value)
+                    spots.append((x, trial))
+                if use_log:
+                    plot.setLogMode(x=False, y=False)
+                    plot.setLabel("bottom", f"log10({name})")
+            else:
+                categories = sorted({format_value(v) for v in values}, key=str)
+                for trial, value in zip(scored, values):
+                    x = categories.index(format_value(value)) + rng.uniform(-0.15, 0.15)
+                    spots.append((x, trial))
+                plot.getAxis("bottom").setTicks([list(enumerate(categories))])
+                plot.setXRange(-0.5, len(categories) - 0.5, padding=0)
+            scatter = pg.ScatterPlotItem(hoverable=True, tip=None, size=9)
+            scatter.addPoints([{
+                "pos": (x, float(trial["score"])),
+                "brush": pg.mkBrush(TRIAL_COLORS[search_ids.index(trial.get("search_id")) % len(TRIAL_COLORS)]),
+                "pen": pg.mkPen(None),
+                "data": trial_label(trial, with_search=len(search_ids) > 1),
+            } for x, trial in spots])
+            scatter.sigHovered.connect(lambda item, points, ev, p=plot: self._on_hover(p, points))
+            plot.addItem(scatter)
+            self._plots[name] = plot
+            self._points[name] = [(x, float(t["score"])) for x, t in spots]
+
+    def _on_hover(self, plot: pg.PlotItem, points) -> None:
+        if len(points):
+            point = points[0]
+            plot.vb.setToolTip(f"{point.data()}: {point.pos().y():.4f}")
+        else:
+            plot.vb.setToolTip("")
+
+    def plotted_hyperparameters(self) -> list[str]:
+        return list(self._plots)
+
+    def points(self, name: str) -> list[tuple[float, float]]:
+        return list(self._points.get(name, []))
+
+
+# --------------------------------------------------------------------------- the view
+
+
+class HistoryView(QWidget):
+    """Past searches: list, open, compare, re-run, rename, annotate, delete, export, prune."""
+
+    rerunRequested = Signal(dict)
+    """The user wants to run a search again: a copy of its config, to edit before starting."""
+    searchDeleted = Signal(str)
+
+    def __init__(self, store: HistoryStore | None = None, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setObjectName("historyView")
+        self.store = store if store is not None else HistoryStore()
+        self._searches: dict[str, dict] = {}
+        self._opened: dict[str, dict] = {}  # search id -> get_search() result
+        self._current_id: str | None = None
+        self._tensorboards: dict[str, Any] = {}  # logdir -> process
+
+        # --- filter row
+        self.filter_edit = QLineEdit()
+        self.filter_edit.setObjectName("historyFilter")
+        self.filter_edit.setPlaceholderText(self.tr("Filter by name, dataset or notes…"))
+        self.filter_edit.setClearButtonEnabled(True)
+        self.status_combo = QComboBox()
+        self.status_combo.setObjectName("historyStatus")
+        for label, value in ((self.tr("All statuses"), ""), (self.tr("Completed"), "completed"),
+                             (self.tr("Cancelled"), "cancelled"), (self.tr("Failed"), "failed"),
+                             (self.tr("Running / interrupted"), "running")):
+            self.status_combo.addItem(label, value)
+        self.refresh_button = QPushButton(self.tr("Refresh"))
+        filter_row = QHBoxLayout()
+        filter_row.addWidget(self.filter_edit, 1)
+        filter_row.addWidget(self.status_combo)
+        filter_row.addWidget(self.refresh_button)
+
+        # --- searches table
+        self._model = QStandardItemModel(0, len(COLUMNS), self)
+        self._model.setHorizontalHeaderLabels([self.tr(c) for c in COLUMNS])
+        self._proxy = _SearchFilter(self)
+        self._proxy.setSourceModel(self._model)
+        self.table = QTableView()
+        self.table.setObjectName("historySearches")
+        self.table.setModel(self._proxy)
+        self.table.setSortingEnabled(True)
+        self.table.sortByColumn(3, Qt.SortOrder.DescendingOrder)
+        self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
+        self.table.setSelectionMode(QAbstractItemView.SelectionMode.ExtendedSelection)
+        self.table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
+        self.table.setAlternatingRowColors(True)
+        self.table.verticalHeader().setVisible(False)
+        header = self.table.horizontalHeader()
+        header.setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
+        header.setStretchLastSection(False)
+        header.setSectionResizeMode(1, QHeaderView.ResizeMode.Stretch)
+        self.table.setToolTip(self.tr("Double-click to open; select several to compare their trials"))
+
+        # --- actions
+        self.open_button = QPushButton(self.tr("Open"))
+        self.rerun_button = QPushButton(self.tr("Re-run…"))
+        self.rerun_button.setToolTip(self.tr("Load this search's options to edit and start again"))
+        self.rename_button = QPushButton(self.tr("Rename…"))
+        self.notes_button = QPushButton(self.tr("Notes…"))
+        self.delete_button = QPushButton(self.tr("Delete…"))
+        self.csv_button = QPushButton(self.tr("Export CSV…"))
+        self.csv_button.setToolTip(self.tr("Save the trials of the selected searches as a table"))
+        self.keep_spin = QSpinBox()
+        self.keep_spin.setObjectName("keepBest")
+        self.keep_spin.setRange(0, 1000)
+        self.keep_spin.setValue(DEFAULT_KEEP_BEST)
+        self.keep_spin.setPrefix(self.tr("keep best "))
+        self.keep_spin.setToolTip(self.tr("How many trials keep their checkpoint when pruning"))
+        self.prune_button = QPushButton(self.tr("Prune checkpoints…"))
+        self.prune_button.setToolTip(self.tr("Delete the weights of all but the best trials to free disk space"))
+        self.tensorboard_button = QPushButton(self.tr("TensorBoard"))
+        self.tensorboard_button.setToolTip(self.tr("Start TensorBoard on 127.0.0.1 for this search and open it"))
+        actions = QHBoxLayout()
+        for button in (self.open_button, self.rerun_button, self.rename_button, self.notes_button,
+                       self.delete_button, self.csv_button):
+            actions.addWidget(button)
+        actions.addStretch(1)
+        actions.addWidget(self.keep_spin)
+        actions.addWidget(self.prune_button)
+        actions.addWidget(self.tensorboard_button)
+
+        # --- details: trials
+        self.summary_label = QLabel(self.tr("Open a search to see its trials."))
+        self.summary_label.setObjectName("historySummary")
+        self.summary_label.setWordWrap(True)
+        self.summary_label.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+        self.summary_label.setAlignment(Qt.AlignmentFlag.AlignTop | Qt.AlignmentFlag.AlignLeft)
+        self.trial_table = TrialTable() if TrialTable is not None else _FallbackTrialTable()
+        self.trial_table.setObjectName("historyTrials")
+        self.curves = CurvesPanel()
+        self.confusion = ConfusionView()
+        trials_left = QSplitter(Qt.Orientation.Vertical)
+        trials_left.addWidget(self.summary_label)
+        trials_left.addWidget(self.trial_table)
+        trials_left.setStretchFactor(1, 1)
+        trials_right = QSplitter(Qt.Orientation.Vertical)
+        trials_right.addWidget(self.curves)
+        trials_right.addWidget(self.confusion)
+        trials_right.setStretchFactor(0, 3)
+        trials_right.setStretchFactor(1, 2)
+        trials_page = QSplitter(Qt.Orientation.Horizontal)
+        trials_page.addWidget(trials_left)
+        trials_page.addWidget(trials_right)
+        trials_page.setStretchFactor(0, 2)
+        trials_page.setStretchFactor(1, 3)
+
+        # --- details: compare
+        self.compare_list = QListWidget()
+        self.compare_list.setObjectName("compareChoices")
+        self.compare_button = QPushButton(self.tr("Compare ticked trials"))
+        compare_hint = QLabel(self.tr("Tick two or more trials, from one search or several "
+                                      "(select several searches above and open them)."))
+        compare_hint.setWordWrap(True)
+        choices = QWidget()
+        choices_layout = QVBoxLayout(choices)
+        choices_layout.setContentsMargins(0, 0, 0, 0)
+        choices_layout.addWidget(compare_hint)
+        choices_layout.addWidget(self.compare_list, 1)
+        choices_layout.addWidget(self.compare_button)
+        self.compare_view = CompareView()
+        compare_page = QSplitter(Qt.Orientation.Horizontal)
+        compare_page.addWidget(choices)
+        compare_page.addWidget(self.compare_view)
+        compare_page.setStretchFactor(0, 1)
+        compare_page.setStretchFactor(1, 4)
+
+        # --- details: scatter
+        self.scatter = ScoreScatterView()
+
+        self.tabs = QTabWidget()
+        self.tabs.setObjectName("historyTabs")
+        self.tabs.addTab(trials_page, self.tr("Trials"))
+        self.tabs.addTab(compare_page, self.tr("Compare"))
+        self.tabs.addTab(self.scatter, self.tr("Score vs hyperparameters"))
+
+        top = QWidget()
+        top_layout = QVBoxLayout(top)
+        top_layout.setContentsMargins(0, 0, 0, 0)
+        top_layout.addLayout(filter_row)
+        top_layout.addWidget(self.table, 1)
+        top_layout.addLayout(actions)
+        splitter = QSplitter(Qt.Orientation.Vertical)
+        splitter.addWidget(top)
+        splitter.addWidget(self.tabs)
+        splitter.setStretchFactor(0, 2)
+        splitter.setStretchFactor(1, 5)
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(4, 4, 4, 4)
+        layout.addWidget(splitter)
+
+        # --- wiring
+        self.filter_edit.textChanged.connect(self._on_filter_changed)
+        self.status_combo.currentIndexChanged.connect(self._on_filter_changed)
+        self.refresh_button.clicked.connect(self.refresh)
+        self.table.doubleClicked.connect(lambda _index: self.open_selected())
+        self.table.selectionModel().selectionChanged.connect(self._update_buttons)
+        self.open_button.clicked.connect(self.open_selected)
+        self.rerun_button.clicked.connect(self.rerun_current)
+        self.rename_button.clicked.connect(self.rename_current)
+        self.notes_button.clicked.connect(self.annotate_current)
+        self.delete_button.clicked.connect(self.delete_selected)
+        self.csv_button.clicked.connect(self.export_csv)
+        self.prune_button.clicked.connect(self.prune_current)
+        self.tensorboard_button.clicked.connect(self.open_tensorboard)
+        self.trial_table.trialSelected.connect(self._on_trial_selected)
+        self.curves.trialClicked.connect(self._on_trial_selected)
+        self.compare_button.clicked.connect(self.compare_checked)
+        app = QApplication.instance()
+        if app is not None:
+            app.aboutToQuit.connect(self.stop_tensorboards)
+        self.refresh()
+
+    # ------------------------------------------------------------------ public API
+
+    @Slot()
+    def refresh(self) -> None:
+        """Reload the searches (after a search ended, or on request); keeps the selection."""
+        selected = set(self.selected_ids())
+        try:
+            searches = self.store.list_searches()
+        except HistoryError as exc:
+            self._error(self.tr("Cannot read the history"), str(exc))
+            return
+        active = getattr(self.store, "recording_search_id", None)
+        self._searches = {s["id"]: s for s in searches}
+        self.table.setSortingEnabled(False)
+        self._model.removeRows(0, self._model.rowCount())
+        for search in searches:
+            self._model.appendRow(self._row_items(search, active))
+        self.table.setSortingEnabled(True)
+        self.table.resizeColumnsToContents()
+        self.table.horizontalHeader().setSectionResizeMode(1, QHeaderView.ResizeMode.Stretch)
+        if selected:
+            self.select_searches([i for i in selected if i in self._searches])
+        for search_id in list(self._opened):
+            if search_id not in self._searches:
+                del self._opened[search_id]
+        if self._opened:
+            self.open_searches(list(self._opened))
+        else:
+            self._clear_details()
+        self._update_buttons()
+
+    def search_ids(self) -> list[str]:
+        """Ids of the rows shown (after filter and sort), top to bottom."""
+        return [self._proxy.index(r, 0).data(SEARCH_ID_ROLE) for r in range(self._proxy.rowCount())]
+
+    def selected_ids(self) -> list[str]:
+        rows = sorted({index.row() for index in self.table.selectionModel().selectedRows()})
+        return [self._proxy.index(r, 0).data(SEARCH_ID_ROLE) for r in rows]
+
+    def select_searches(self, search_ids: list[str]) -> None:
+        selection = self.table.selectionModel()
+        selection.clearSelection()
+        for row in range(self._proxy.rowCount()):
+            if self._proxy.index(row, 0).data(SEARCH_ID_ROLE) in search_ids:
+                selection.select(self._proxy.index(row, 0),
+                                 selection.SelectionFlag.Select | selection.SelectionFlag.Rows)
+
+    def set_filter(self, text: str = "", status: str = "") -> None:
+        self.filter_edit.setText(text)
+        index = self.status_combo.findData(status)
+        self.status_combo.setCurrentIndex(max(index, 0))
+
+    @Slot()
+    def open_selected(self) -> None:
+        ids = self.selected_ids()
+        if ids:
+            self.open_searches(ids)
+
+    def open_searches(self, search_ids: list[str]) -> None:
+        """Show these searches: the first in the Trials tab, all of them for comparison."""
+        opened: dict[str, dict] = {}
+        for search_id in search_ids:
+            try:
+                opened[search_id] = self.store.get_search(search_id)
+            except HistoryError as exc:
+                self._error(self.tr("Cannot open the search"), str(exc))
+        if not opened:
+            return
+        previously_ticked = set(self.ticked_trials())
+        self._opened = opened
+        self._current_id = next(iter(opened))
+        self._show_search(opened[self._current_id])
+        self._fill_compare_choices(previously_ticked)
+        all_trials = [t for s in opened.values() for t in s["trials"]]
+        objective = opened[self._current_id].get("objective") or "val_accuracy"
+        self.scatter.set_trials(all_trials, objective)
+        self._update_buttons()
+
+    def current_search(self) -> dict | None:
+        return self._opened.get(self._current_id) if self._current_id else None
+
+    def ticked_trials(self) -> list[tuple[str, str]]:
+        """(search id, trial id) of the trials ticked for comparison."""
+        out = []
+        for row in range(self.compare_list.count()):
+            item = self.compare_list.item(row)
+            if item.checkState() == Qt.CheckState.Checked:
+                out.append(tuple(item.data(Qt.ItemDataRole.UserRole)))
+        return out
+
+    def set_ticked_trials(self, keys: list[tuple[str, str]]) -> None:
+        wanted = {tuple(k) for k in keys}
+        for row in range(self.compare_list.count()):
+            item = self.compare_list.item(row)
+            key = tuple(item.data(Qt.ItemDataRole.UserRole))
+            item.setCheckState(Qt.CheckState.Checked if key in wanted else Qt.CheckState.Unchecked)
+
+    @Slot()
+    def compare_checked(self) -> None:
+        self.compare_trials(self.ticked_trials())
+
+    def compare_trials(self, keys: list[tuple[str, str]]) -> None:
+        """Compare trials given as (search id, trial id), from any opened search."""
+        by_key = {(s_id, t["trial_id"]): dict(t, objective=s.get("objective"))
+                  for s_id, s in self._opened.items() for t in s["trials"]}
+        trials = [by_key[tuple(k)] for k in keys if tuple(k) in by_key]
+        if len(trials) < 2:
+            QMessageBox.information(self, self.tr("Compare trials"),
+                                    self.tr("Tick at least two trials to compare."))
+            return
+        self.set_ticked_trials([(t["search_id"], t["trial_id"]) for t in trials])
+        self.compare_view.set_trials(trials)
+        self.tabs.setCurrentIndex(1)
+
+    # ------------------------------------------------------------------ actions
+
+    @Slot()
+    def rerun_current(self) -> None:
+        search = self._target_search()
+        if search is None:
+            return
+        config = dict(search.get("config") or {})
+        if not config:
+            self._error(self.tr("Re-run"), self.tr("This search has no stored options to re-run."))
+            return
+        base = config.get("name") or search.get("name") or ""
+        config["name"] = f"{base} (re-run)".strip()
+        self.rerunRequested.emit(config)
+
+    @Slot()
+    def rename_current(self) -> None:
+        search = self._target_search()
+        if search is None:
+            return
+        name, ok = QInputDialog.getText(self, self.tr("Rename search"), self.tr("Name:"),
+                                        QLineEdit.EchoMode.Normal, search.get("name") or "")
+        if not ok:
+            return
+        try:
+            self.store.rename_search(search["id"], name)
+        except HistoryError as exc:
+            self._error(self.tr("Rename search"), str(exc))
+            return
+        self.refresh()
+
+    @Slot()
+    def annotate_current(self) -> None:
+        search = self._target_search()
+        if search is None:
+            return
+        notes, ok = QInputDialog.getMultiLineText(self, self.tr("Notes"),
+                                                  self.tr("Notes for %1:").replace("%1", search.get("name") or search["id"]),
+                                                  search.get("notes") or "")
+        if not ok:
+            return
+        try:
+            self.store.annotate_search(search["id"], notes)
+        except HistoryError as exc:
+            self._error(self.tr("Notes"), str(exc))
+            return
+        self.refresh()
+
+    @Slot()
+    def delete_selected(self) -> None:
+        ids = self.selected_ids() or ([self._current_id] if self._current_id else [])
+        if not ids:
+            return
+        active = getattr(self.store, "recording_search_id", None)
+        if active in ids:
+            self._error(self.tr("Delete"), self.tr("That search is still running; stop it first."))
+            return
+        names = [self._searches.get(i, {}).get("name") or i for i in ids]
+        size = sum(self._searches.get(i, {}).get("disk_bytes") or 0 for i in ids)
+        text = (self.tr("Delete %n search(es) and their files (%1)?", "", len(ids)).replace("%1", human_bytes(size))
+                + "\n\n" + "\n".join(names[:10]) + ("\n…" if len(names) > 10 else "")
+                + "\n\n" + self.tr("Checkpoints, logs and the record of every trial are removed. "
+                                   "This cannot be undone."))
+        answer = QMessageBox.question(self, self.tr("Delete searches"), text,
+                                      QMessageBox.StandardButton.Yes | QMessageBox.StandardButton.Cancel,
+                                      QMessageBox.StandardButton.Cancel)
+        if answer != QMessageBox.StandardButton.Yes:
+            return
+        for search_id in ids:
+            try:
+                self.store.delete_search(search_id)
+            except HistoryError as exc:
+                self._error(self.tr("Delete"), str(exc))
+                continue
+            self._opened.pop(search_id, None)
+            self.searchDeleted.emit(search_id)
+        self.refresh()
+
+    @Slot()
+    def export_csv(self) -> None:
+        ids = self.selected_ids() or list(self._opened)
+        if not ids:
+            QMessageBox.information(self, self.tr("Export CSV"), self.tr("Select one or more searches first."))
+            return
+        default = str(Path.home() / f"{self._searches.get(ids[0], {}).get('name') or 'trials'}-trials.csv")
+        path, _ = QFileDialog.getSaveFileName(self, self.tr("Export trials as CSV"), default,
+                                              self.tr("CSV files (*.csv)"))
+        if not path:
+            return
+        try:
+            text = self.store.trials_csv(ids)
+            Path(path).write_text(text, encoding="utf-8")
+        except HistoryError as exc:
+            self._error(self.tr("Export CSV"), str(exc))
+        except OSError as exc:
+            self._error(self.tr("Export CSV"), self.tr("Cannot write %1: %2").replace("%1", path)
+                        .replace("%2", exc.strerror or str(exc)))
+
+    @Slot()
+    def prune_current(self) -> None:
+        search = self._target_search()
+        if search is None:
+            return
+        keep = self.keep_spin.value()
+        answer = QMessageBox.question(
+            self, self.tr("Prune checkpoints"),
+            self.tr("Keep the checkpoints of the best %n trial(s) of “%1” and delete the others' weights?",
+                    "", keep).replace("%1", search.get("name") or search["id"]),
+            QMessageBox.StandardButton.Yes | QMessageBox.StandardButton.Cancel, QMessageBox.StandardButton.Cancel)
+        if answer != QMessageBox.StandardButton.Yes:
+            return
+        try:
+            result = self.store.prune_checkpoints(search["id"], keep_best=keep)
+        except HistoryError as exc:
+            self._error(self.tr("Prune checkpoints"), str(exc))
+            return
+        self.refresh()
+        QMessageBox.information(
+            self, self.tr("Prune checkpoints"),
+            self.tr("Removed %n checkpoint(s), freed %1.", "", len(result["removed"]))
+            .replace("%1", human_bytes(result["freed_bytes"])))
+
+    @Slot()
+    def open_tensorboard(self) -> None:
+        search = self._target_search()
+        if search is None:
+            return
+        from app.core.tensorboard_tools import tensorboard_logdir
+
+        if not search.get("search_dir") or not Path(search["search_dir"]).is_dir():
+            self._error(self.tr("TensorBoard"), self.tr("The folder of this search no longer exists."))
+            return
+        logdir = str(tensorboard_logdir(search["search_dir"]))
+        running = self._tensorboards.get(logdir)
+        if running is not None and running[0].poll() is None:
+            QDesktopServices.openUrl(QUrl(running[1]))
+            return
+        from app.gui.worker import run_in_background
+
+        self.tensorboard_button.setEnabled(False)
+        self.tensorboard_button.setText(self.tr("Starting TensorBoard…"))
+        run_in_background(lambda: _start_tensorboard(logdir),
+                          lambda result: self._on_tensorboard_started(logdir, result),
+                          self._on_tensorboard_failed, receiver=self)
+
+    def _on_tensorboard_started(self, logdir: str, result) -> None:
+        self._reset_tensorboard_button()
+        process, url = result
+        self._tensorboards[logdir] = (process, url)
+        QDesktopServices.openUrl(QUrl(url))
+
+    def _on_tensorboard_failed(self, message: str, _traceback: str = "") -> None:
+        self._reset_tensorboard_button()
+        self._error(self.tr("TensorBoard"), message)
+
+    def _reset_tensorboard_button(self) -> None:
+        self.tensorboard_button.setText(self.tr("TensorBoard"))
+        self._update_buttons()
+
+    @Slot()
+    def stop_tensorboards(self) -> None:
+        """Stop every TensorBoard this view started (the app calls it on quit)."""
+        from app.core.tensorboard_tools import stop_tensorboard
+
+        for process, _url in self._tensorboards.values():
+            stop_tensorboard(process)
+        self._tensorboards.clear()
+
+    # ------------------------------------------------------------------ details
+
+    def _show_search(self, search: dict) -> None:
+        self.summary_label.setText(self._summary_html(search))
+        trials = search["trials"]
+        objective = search.get("objective") or "val_accuracy"
+        self.trial_table.load_trials(trials)
+        self.curves.load_trials(trials, objective)
+        self.confusion.load_trials(trials, search.get("classes") or None)
+        best = search.get("best_trial_id")
+        shown = best if best is not None else (trials[-1]["trial_id"] if trials else None)
+        if shown is not None:
+            self._on_trial_selected(shown)
+
+    def _summary_html(self, search: dict) -> str:
+        def esc(text: Any) -> str:
+            return (str(text).replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;"))
+
+        status = self._display_status(search)
+        lines = [f"<b style='font-size: 11pt'>{esc(search.get('name') or search['id'])}</b> "
+                 f"&nbsp;<span>{esc(status)}</span>"]
+        if search.get("error"):
+            lines.append(f"<span style='color:{theme.colors(self.palette()).failed.name()}'>{esc(search['error'])}</span>")
+        best = search.get("best_score")
+        lines.append(self.tr("Best %1: <b>%2</b> (trial %3) · %4 of %5 trials completed")
+                     .replace("%1", esc(search.get("objective") or "score"))
+                     .replace("%2", "–" if best is None else f"{best:.4f}")
+                     .replace("%3", esc(search.get("best_trial_id") or "–"))
+                     .replace("%4", str(search.get("completed_trials", 0)))
+                     .replace("%5", str(search.get("trial_count", 0))))
+        if search.get("best_hyperparameters"):
+            hp = ", ".join(f"{esc(k)} = <b>{esc(format_value(v))}</b>" for k, v in search["best_hyperparameters"].items())
+            lines.append(self.tr("Best hyperparameters: ") + hp)
+        classes = search.get("classes") or []
+        lines.append(self.tr("Dataset: ") + f"{esc(search.get('data_dir') or '–')} · "
+                     + self.tr("%n class(es)", "", len(classes))
+                     + (f" ({esc(', '.join(classes[:8]))}{'…' if len(classes) > 8 else ''})" if classes else "")
+                     + (f" · {self.tr('fingerprint')} {esc(search['dataset_fingerprint'][:12])}"
+                        if search.get("dataset_fingerprint") else ""))
+        lines.append(self.tr("Started %1 · ended %2 · device %3 · seed %4")
+                     .replace("%1", human_time(search.get("started_at")))
+                     .replace("%2", human_time(search.get("ended_at")))
+                     .replace("%3", esc(search.get("device") or "–"))
+                     .replace("%4", esc(search.get("seed") if search.get("seed") is not None else "–")))
+        versions = search.get("versions") or {}
+        if versions:
+            lines.append(self.tr("Versions: ") + esc(", ".join(f"{k} {v}" for k, v in versions.items())))
+        disk = self._searches.get(search["id"], {}).get("disk_bytes", search.get("disk_bytes"))
+        lines.append(self.tr("Disk use: ") + human_bytes(disk) + (f" · {esc(search['search_dir'])}" if search.get("search_dir") else ""))
+        if search.get("exports"):
+            last = search["exports"][-1]
+            check = last.get("self_check") or {}
+            verdict = (self.tr("self-check passed") if check.get("passed")
+                       else self.tr("self-check failed") if check else "")
+            lines.append(self.tr("Exported trial %1 to %2 %3").replace("%1", esc(last.get("trial_id")))
+                         .replace("%2", esc(last.get("folder"))).replace("%3", verdict))
+        if search.get("notes"):
+            lines.append(self.tr("Notes: ") + f"<i>{esc(search['notes'])}</i>")
+        return "<br>".join(lines)
+
+    @Slot(str)
+    def _on_trial_selected(self, trial_id: str) -> None:
+        self.curves.show_trial(trial_id)
+        self.confusion.show_trial(trial_id)
+
+    def _fill_compare_choices(self, previously_ticked: set) -> None:
+        self.compare_list.clear()
+        several = len(self._opened) > 1
+        default: set = set()
+        if not previously_ticked:
+            # Start with something to compare: the best trial of each search, or the best two.
+            for search in self._opened.values():
+                ranked = sorted((t for t in search["trials"] if t["status"] == "COMPLETED" and t["score"] is not None),
+                                key=lambda t: t["score"], reverse=not _lower_is_better(search.get("objective")))
+                for trial in ranked[:1 if several else 2]:
+                    default.add((search["id"], trial["trial_id"]))
+        for search in self._opened.values():
+            for trial in search["trials"]:
+                score = "–" if trial["score"] is None else f"{trial['score']:.4f}"
+                text = f"{trial_label(trial, with_search=several)}  {score}  {trial['status'].lower()}"
+                item = QListWidgetItem(text)
+                key = (search["id"], trial["trial_id"])
+                item.setData(Qt.ItemDataRole.UserRole, list(key))
+                item.setFlags(item.flags() | Qt.ItemFlag.ItemIsUserCheckable)
+                ticked = key in previously_ticked or key in default
+                item.setCheckState(Qt.CheckState.Checked if ticked else Qt.CheckState.Unchecked)
+                self.compare_list.addItem(item)
+        keys = self.ticked_trials()
+        if len(keys) >= 2:
+            by_key = {(s_id, t["trial_id"]): dict(t, objective=s.get("objective"))
+                      for s_id, s in self._opened.items() for t in s["trials"]}
+            self.compare_view.set_trials([by_key[k] for k in keys])
+        else:
+            self.compare_view.set_trials([])
+
+    def _clear_details(self) -> None:
+        self._opened = {}
+        self._current_id = None
+        self.summary_label.setText(self.tr("Open a search to see its trials."))
+        self.trial_table.load_trials([])
+        self.curves.reset()
+        self.confusion.reset()
+        self.compare_list.clear()
+        self.compare_view.set_trials([])
+        self.scatter.set_trials([])
+
+    # ------------------------------------------------------------------ helpers
+
+    def _row_items(self, search: dict, active: str | None) -> list[QStandardItem]:
+        status = self._display_status(search, active)
+        values = [
+            (search.get("name") or search["id"], (search.get("name") or "").lower()),
+            (search.get("data_dir") or "–", search.get("data_dir") or ""),
+            (status, search.get("status")),
+            (human_time(search.get("started_at")), search.get("started_at") or 0.0),
+            ("–" if search.get("best_score") is None else f"{search['best_score']:.4f}",
+             search.get("best_score") if search.get("best_score") is not None else -math.inf),
+            (f"{search.get('completed_trials', 0)}/{search.get('trial_count', 0)}", search.get("trial_count", 0)),
+            (human_bytes(search.get("disk_bytes")), search.get("disk_bytes") or 0),
+        ]
+        items = []
+        color = theme.status_color({"failed": "FAILED", "cancelled": "CANCELLED", "running": "RUNNING"}
+                                   .get(search.get("status"), ""), self.palette())
+        for col, (text, sort_key) in enumerate(values):
+            item = QStandardItem(str(text))
+            item.setData(sort_key, SORT_ROLE)
+            item.setEditable(False)
+            if col in (4, 5, 6):
+                item.setTextAlignment(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
+            if col == 2 and color is not None:
+                item.setForeground(QBrush(color))
+            items.append(item)
+        items[0].setData(search["id"], SEARCH_ID_ROLE)
+        items[0].setData(" ".join(str(search.get(k) or "") for k in ("name", "data_dir", "notes", "id")).lower(),
+                         Qt.ItemDataRole.UserRole + 3)
+        tip = f"{search['id']}" + (f"\n{search['notes']}" if search.get("notes") else "")
+        if search.get("error"):
+            tip += f"\n{search['error']}"
+        items[0].setToolTip(tip)
+        items[1].setToolTip(search.get("data_dir") or "")
+        return items
+
+    def _display_status(self, search: dict, active: str | None = None) -> str:
+        status = search.get("status") or ""
+        if status == "running":
+            active = active if active is not None else getattr(self.store, "recording_search_id", None)
+            return self.tr("running") if search["id"] == active else self.tr("interrupted")
+        return {"completed": self.tr("completed"), "cancelled": self.tr("cancelled"),
+                "failed": self.tr("failed")}.get(status, status)
+
+    def _target_search(self) -> dict | None:
+        """The search an action applies to: the selected one, else the opened one."""
+        ids = self.selected_ids()
+        search_id = ids[0] if ids else self._current_id
+        if not search_id:
+            QMessageBox.information(self, self.tr("History"), self.tr("Select a search first."))
+            return None
+        search = self._opened.get(search_id) or self._searches.get(search_id)
+        if search is None:
+            try:
+                search = self.store.get_search(search_id)
+            except HistoryError as exc:
+                self._error(self.tr("History"), str(exc))
+                return None
+        return search
+
+    @Slot()
+    def _on_filter_changed(self, *_args) -> None:
+        self._proxy.set_filter(self.filter_edit.text(), self.status_combo.currentData() or "")
+
+    @Slot()
+    def _update_buttons(self, *_args) -> None:
+        has_target = bool(self.selected_ids() or self._current_id)
+        for button in (self.open_button,):
+            button.setEnabled(bool(self.selected_ids()))
+        for button in (self.rerun_button, self.rename_button, self.notes_button, self.delete_button,
+                       self.csv_button, self.prune_button):
+            button.setEnabled(has_target)
+        starting = self.tensorboard_button.text() != self.tr("TensorBoard")
+        self.tensorboard_button.setEnabled(has_target and not starting)
+
+    def _error(self, title: str, message: str) -> None:
+        QMessageBox.warning(self, title, message)
+
+    def changeEvent(self, event: QEvent) -> None:  # noqa: N802 (Qt API)
+        if event.type() == QEvent.Type.PaletteChange and self._opened:
+            self.scatter.set_trials([t for s in self._opened.values() for t in s["trials"]],
+                                    self.current_search().get("objective") or "val_accuracy")
+        super().changeEvent(event)
+
+
+def _start_tensorboard(logdir: str):
+    from app.core.tensorboard_tools import start_tensorboard
+
+    return start_tensorboard(logdir)
+
+
+def _lower_is_better(objective: str | None) -> bool:
+    return bool(objective) and "loss" in objective

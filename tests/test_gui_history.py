@@ -1,0 +1,247 @@
+"""The History view: lists, filters, opens, compares, plots, re-runs, renames and deletes searches."""
+import csv
+import io
+
+import pytest
+from PySide6.QtCore import Qt
+from PySide6.QtWidgets import QFileDialog, QInputDialog, QMessageBox
+
+from app.core import paths
+from app.core.history import HistoryStore
+from app.gui.history_view import HistoryView
+from fake_events import fake_search_events
+
+
+def _record(store, search_id, name, start, data_dir="/home/user/photos/flowers", **kwargs):
+    for event in fake_search_events(search_id=search_id, start_time=start, **kwargs):
+        if event["type"] == "search_started":
+            event["search_dir"] = str(paths.searches_dir() / search_id)
+            event["config"] = dict(event["config"], name=name, data_dir=data_dir)
+        elif event["type"] == "search_finished":
+            event["search_dir"] = str(paths.searches_dir() / search_id)
+        store.record(event)
+
+
+@pytest.fixture
+def store():
+    store = HistoryStore()
+    _record(store, "20260101-100000-flowers", "flowers baseline", 1_767_261_600.0, n_trials=4, epochs=3, seed=1)
+    _record(store, "20260102-100000-flowers", "flowers wider", 1_767_348_000.0, n_trials=3, epochs=3, seed=2,
+            failed_trials=[2])
+    _record(store, "20260103-100000-pets", "pets", 1_767_434_400.0, n_trials=2, epochs=2, seed=3,
+            classes=["cat", "dog"], cancel_during_trial=2, data_dir="/home/user/photos/pets")
+    for search in store.list_searches():
+        (paths.searches_dir() / search["id"] / "tuner" / "trial_0").mkdir(parents=True)
+    yield store
+    store.close()
+
+
+@pytest.fixture
+def view(qtbot, store):
+    widget = HistoryView(store=store)
+    qtbot.addWidget(widget)
+    widget.resize(1200, 800)
+    return widget
+
+
+def test_lists_sorts_and_filters_searches(view):
+    assert view.search_ids() == ["20260103-100000-pets", "20260102-100000-flowers", "20260101-100000-flowers"]
+    model = view.table.model()
+    row = view.search_ids().index("20260103-100000-pets")
+    assert model.index(row, 2).data() == "cancelled"
+    assert model.index(row, 0).data() == "pets"
+
+    view.table.sortByColumn(4, Qt.SortOrder.DescendingOrder)  # best score
+    scores = [model.index(r, 4).data() for r in range(model.rowCount())]
+    assert scores == sorted(scores, reverse=True)
+
+    view.set_filter("flowers")
+    assert sorted(view.search_ids()) == ["20260101-100000-flowers", "20260102-100000-flowers"]
+    view.set_filter("", "cancelled")
+    assert view.search_ids() == ["20260103-100000-pets"]
+    view.set_filter("wider", "")
+    assert view.search_ids() == ["20260102-100000-flowers"]
+    view.set_filter("no such search")
+    assert view.search_ids() == []
+
+
+def test_opens_a_search_with_its_trials_curves_and_confusion(view, store):
+    view.select_searches(["20260101-100000-flowers"])
+    view.open_selected()
+    search = store.get_search("20260101-100000-flowers")
+    assert view.current_search()["id"] == search["id"]
+    assert "flowers baseline" in view.summary_label.text()
+    assert "Best hyperparameters" in view.summary_label.text()
+    # The best trial is shown exactly as recorded.
+    best = next(t for t in search["trials"] if t["trial_id"] == search["best_trial_id"])
+    assert view.curves.displayed_trial_id() == best["trial_id"]
+    _x, y = view.curves.curve_data("val_accuracy")
+    assert list(y) == pytest.approx(best["history"]["val_accuracy"])
+    assert view.confusion.matrix() == best["confusion"]
+    # Score against each hyperparameter that varied.
+    plotted = view.scatter.plotted_hyperparameters()
+    assert "learning_rate" in plotted and "optimizer" in plotted
+    completed = [t for t in search["trials"] if t["status"] == "COMPLETED"]
+    assert sorted(y for _x, y in view.scatter.points("optimizer")) == pytest.approx(
+        sorted(t["score"] for t in completed))
+    # Categories sit near their integer position (jittered, never on top of the next one).
+    assert all(abs(x - round(x)) <= 0.15 for x, _y in view.scatter.points("optimizer"))
+
+
+def test_compares_trials_from_two_searches(view, store, auto_info):
+    view.select_searches(["20260101-100000-flowers", "20260102-100000-flowers"])
+    view.open_selected()
+    keys = [("20260101-100000-flowers", "0"), ("20260101-100000-flowers", "1"), ("20260102-100000-flowers", "0")]
+    view.compare_trials(keys)
+    assert view.tabs.currentIndex() == 1
+    assert sorted(view.ticked_trials()) == sorted(keys)
+    compared = view.compare_view.trials()
+    assert [(t["search_id"], t["trial_id"]) for t in compared] == keys
+    # Curves overlaid, one per trial, exactly the stored validation history.
+    first = store.get_search("20260102-100000-flowers")["trials"][0]
+    assert view.compare_view.curve_data("val_accuracy", 2)[1] == pytest.approx(first["history"]["val_accuracy"])
+    # Hyperparameters that differ are marked; fake trials differ at least in learning rate.
+    assert "learning_rate" in view.compare_view.differing_rows()
+    assert view.compare_view.matrix_count() == 3
+
+    view.set_ticked_trials(keys[:1])
+    view.compare_checked()  # fewer than two: a message, not a comparison
+    assert len(view.compare_view.trials()) == 3
+    assert "at least two" in auto_info[-1]
+
+
+@pytest.fixture(autouse=True)
+def auto_info(monkeypatch):
+    """Message boxes are recorded instead of shown (a modal box would block the test)."""
+    shown = []
+    monkeypatch.setattr(QMessageBox, "information", lambda *a, **k: shown.append(a[2]))
+    monkeypatch.setattr(QMessageBox, "warning", lambda *a, **k: shown.append(a[2]))
+    return shown
+
+
+def test_delete_asks_first_and_removes_rows_and_files(view, store, monkeypatch, auto_info):
+    folder = paths.searches_dir() / "20260102-100000-flowers"
+    assert folder.exists()
+    view.select_searches(["20260102-100000-flowers"])
+    view.open_selected()
+
+    monkeypatch.setattr(QMessageBox, "question", lambda *a, **k: QMessageBox.StandardButton.Cancel)
+    view.delete_selected()
+    assert folder.exists() and "20260102-100000-flowers" in view.search_ids()
+
+    asked = []
+
+    def accept(*args, **kwargs):
+        asked.append(args[2])
+        return QMessageBox.StandardButton.Yes
+
+    monkeypatch.setattr(QMessageBox, "question", accept)
+    view.select_searches(["20260102-100000-flowers"])
+    view.delete_selected()
+    assert "flowers wider" in asked[0]
+    assert not folder.exists()
+    assert "20260102-100000-flowers" not in view.search_ids()
+    assert all(s["id"] != "20260102-100000-flowers" for s in store.list_searches())
+    assert view.current_search() is None
+    assert auto_info == []
+
+
+def test_rerun_rename_notes_and_csv(view, store, monkeypatch, qtbot, tmp_path, auto_info):
+    view.select_searches(["20260103-100000-pets"])
+    with qtbot.waitSignal(view.rerunRequested) as blocker:
+        view.rerun_current()
+    config = blocker.args[0]
+    assert config["data_dir"] == "/home/user/photos/pets"
+    assert config["name"] == "pets (re-run)"
+
+    monkeypatch.setattr(QInputDialog, "getText", lambda *a, **k: ("pets, tuned", True))
+    view.rename_current()
+    assert store.get_search("20260103-100000-pets")["name"] == "pets, tuned"
+    row = view.search_ids().index("20260103-100000-pets")
+    assert view.table.model().index(row, 0).data() == "pets, tuned"
+
+    monkeypatch.setattr(QInputDialog, "getMultiLineText", lambda *a, **k: ("cancelled to try a GPU", True))
+    view.select_searches(["20260103-100000-pets"])
+    view.annotate_current()
+    assert store.get_search("20260103-100000-pets")["notes"] == "cancelled to try a GPU"
+    view.set_filter("gpu")
+    assert view.search_ids() == ["20260103-100000-pets"]
+    view.set_filter("")
+
+    out = tmp_path / "trials.csv"
+    monkeypatch.setattr(QFileDialog, "getSaveFileName", lambda *a, **k: (str(out), "CSV files (*.csv)"))
+    view.select_searches(["20260103-100000-pets", "20260101-100000-flowers"])
+    view.export_csv()
+    rows = list(csv.DictReader(io.StringIO(out.read_text())))
+    assert len(rows) == 2 + 4
+    assert {r["search_id"] for r in rows} == {"20260103-100000-pets", "20260101-100000-flowers"}
+
+    monkeypatch.setattr(QInputDialog, "getText", lambda *a, **k: ("   ", True))
+    view.select_searches(["20260103-100000-pets"])
+    view.rename_current()
+    assert auto_info and "name" in auto_info[-1]
+
+
+def test_prune_keeps_the_best_checkpoints(view, store, monkeypatch, auto_info):
+    search_dir = paths.searches_dir() / "20260101-100000-flowers"
+    search = store.get_search("20260101-100000-flowers")
+    for trial in search["trials"]:
+        folder = search_dir / "tuner" / f"trial_{trial['trial_id']}"
+        folder.mkdir(parents=True, exist_ok=True)
+        (folder / "checkpoint.weights.h5").write_bytes(b"x" * 2048)
+    monkeypatch.setattr(QMessageBox, "question", lambda *a, **k: QMessageBox.StandardButton.Yes)
+    view.select_searches(["20260101-100000-flowers"])
+    view.keep_spin.setValue(1)
+    view.prune_current()
+    remaining = list(search_dir.glob("tuner/trial_*/checkpoint.weights.h5"))
+    assert [p.parent.name for p in remaining] == [f"trial_{search['best_trial_id']}"]
+    assert "freed 6.0 KB" in auto_info[-1]
+    row = view.search_ids().index("20260101-100000-flowers")
+    assert view.table.model().index(row, 6).data().endswith("KB")
+
+
+def test_refresh_shows_a_new_search_and_marks_interrupted_ones(view, store):
+    _record(store, "20260104-100000-new", "new one", 1_767_520_800.0, n_trials=2, epochs=2)
+    events = fake_search_events(search_id="20260105-100000-crashed", start_time=1_767_607_200.0, n_trials=2)
+    for event in events[:-1]:  # no search_finished: the process died
+        store.record(event)
+    view.refresh()
+    assert view.search_ids()[:2] == ["20260105-100000-crashed", "20260104-100000-new"]
+    model = view.table.model()
+    # The store is still receiving this search's events: it is running.
+    assert model.index(0, 2).data() == "running"
+    other = HistoryView(store=HistoryStore())
+    try:
+        assert other.table.model().index(0, 2).data() == "interrupted"
+    finally:
+        other.deleteLater()
+
+
+def test_tensorboard_starts_in_background_and_opens_the_browser(view, monkeypatch, qtbot, auto_info):
+    import app.gui.history_view as history_view
+
+    opened = []
+    monkeypatch.setattr(history_view.QDesktopServices, "openUrl", lambda url: opened.append(url.toString()))
+
+    class FakeProcess:
+        def poll(self):
+            return None
+
+    monkeypatch.setattr(history_view, "_start_tensorboard",
+                        lambda logdir: (FakeProcess(), "http://127.0.0.1:6123/"))
+    view.select_searches(["20260101-100000-flowers"])
+    view.open_tensorboard()
+    qtbot.waitUntil(lambda: opened == ["http://127.0.0.1:6123/"])
+    assert view.tensorboard_button.isEnabled()
+
+    def broken(logdir):
+        from app.core.tensorboard_tools import TensorBoardError
+
+        raise TensorBoardError("the tensorboard package is not installed")
+
+    monkeypatch.setattr(history_view, "_start_tensorboard", broken)
+    view.select_searches(["20260102-100000-flowers"])
+    view.open_tensorboard()
+    qtbot.waitUntil(lambda: bool(auto_info))
+    assert "not installed" in auto_info[-1]
+    view._tensorboards.clear()  # the fake process needs no stopping
