@@ -26,7 +26,6 @@ from __future__ import annotations
 
 import hashlib
 import io
-import json
 import os
 import sqlite3
 import stat as stat_module
@@ -157,9 +156,8 @@ class ScanReport:
     def fingerprint(self) -> str:
         """Hash of the usable files (relative paths, sizes, contents, labels): changes when the data does."""
         h = hashlib.sha256()
-        root = Path(self.root)
         for r in sorted(self.images, key=lambda r: r.path):
-            rel = os.path.relpath(r.path, root)
+            rel = relative_path(r.path, self.root)
             h.update(f"{rel}\0{r.size_bytes}\0{r.content_hash}\0{r.label}\0{r.split}\n"
                      .encode("utf-8", "surrogateescape"))
         return h.hexdigest()[:16]
@@ -211,6 +209,14 @@ def _is_hidden(name: str) -> bool:
 
 def _is_system_folder(name: str) -> bool:
     return name.startswith(".") or name.lower() in SYSTEM_FOLDERS
+
+
+def relative_path(path: str, root: str) -> str:
+    """``path`` relative to ``root`` (fast for the usual case of a path inside root)."""
+    prefix = root if root.endswith(os.sep) else root + os.sep
+    if path.startswith(prefix):
+        return path[len(prefix):]
+    return os.path.relpath(path, root)
 
 
 def _valid_text(path: str) -> bool:
@@ -440,11 +446,17 @@ def _short_error(exc: Exception) -> str:
 
 
 class _ScanCache:
-    """Inspection results keyed by (path, size, mtime); never lets a cache failure stop a scan."""
+    """Inspection results keyed by (path, size, mtime); never lets a cache failure stop a scan.
+
+    Rows of the folder being scanned are loaded into a dict up front (one query), looked up from
+    the worker threads, and new results are written back in one transaction at the end.
+    """
+
+    SCHEMA = 1  # PRAGMA user_version; a different one drops the table
+    COLUMNS = ("width", "height", "format", "mode", "needs_conversion", "note", "content_hash")
 
     def __init__(self, root: str, enabled: bool):
-        self.root = root
-        self.entries: dict[str, tuple[int, int, str]] = {}
+        self.entries: dict[str, tuple] = {}
         self.db: sqlite3.Connection | None = None
         if not enabled:
             return
@@ -452,13 +464,20 @@ class _ScanCache:
             from .paths import cache_dir
 
             self.db = sqlite3.connect(str(cache_dir() / "scan-cache.sqlite3"), timeout=5)
-            self.db.execute("CREATE TABLE IF NOT EXISTS scan_cache (path TEXT PRIMARY KEY, size INTEGER, "
-                            "mtime_ns INTEGER, version INTEGER, outcome TEXT)")
+            if self.db.execute("PRAGMA user_version").fetchone()[0] != self.SCHEMA:
+                with self.db:
+                    self.db.execute("DROP TABLE IF EXISTS scan_cache")
+                    self.db.execute(f"PRAGMA user_version = {self.SCHEMA}")
+            self.db.execute(
+                "CREATE TABLE IF NOT EXISTS scan_cache (path TEXT PRIMARY KEY, size INTEGER, mtime_ns INTEGER, "
+                "version INTEGER, reason TEXT, notes TEXT, width INTEGER, height INTEGER, format TEXT, "
+                "mode TEXT, needs_conversion INTEGER, note TEXT, content_hash TEXT)")
             prefix = root.rstrip(os.sep) + os.sep
-            rows = self.db.execute("SELECT path, size, mtime_ns, outcome FROM scan_cache "
-                                   "WHERE version = ? AND path >= ? AND path < ?",
-                                   (SCAN_VERSION, prefix, prefix[:-1] + chr(ord(os.sep) + 1)))
-            self.entries = {p: (s, m, o) for p, s, m, o in rows}
+            rows = self.db.execute(
+                "SELECT path, size, mtime_ns, reason, notes, " + ", ".join(self.COLUMNS) +
+                " FROM scan_cache WHERE version = ? AND path >= ? AND path < ?",
+                (SCAN_VERSION, prefix, prefix[:-1] + chr(ord(os.sep) + 1)))
+            self.entries = {row[0]: row[1:] for row in rows}
         except (sqlite3.Error, OSError, UnicodeError):
             self._close()
 
@@ -466,21 +485,28 @@ class _ScanCache:
         entry = self.entries.get(path)
         if entry is None or entry[0] != size or entry[1] != mtime_ns:
             return None
-        try:
-            data = json.loads(entry[2])
-        except ValueError:
-            return None
-        return _Outcome(facts=data.get("facts"), reason=data.get("reason", ""), notes=tuple(data.get("notes", ())))
+        reason, notes = entry[2], entry[3]
+        notes = tuple(notes.split(",")) if notes else ()
+        if reason:
+            return _Outcome(reason=reason, notes=notes)
+        facts = dict(zip(self.COLUMNS, entry[4:]))
+        facts["needs_conversion"] = bool(facts["needs_conversion"])
+        facts["size_bytes"] = size
+        return _Outcome(facts=facts, notes=notes)
 
     def save(self, fresh: list[tuple[str, int, int, _Outcome]], seen: set[str]) -> None:
         if self.db is None:
             return
+
+        def row(path, size, mtime_ns, outcome):
+            facts = outcome.facts or {}
+            return (path, size, mtime_ns, SCAN_VERSION, outcome.reason, ",".join(outcome.notes),
+                    *(facts.get(c) for c in self.COLUMNS))
+
         try:
             with self.db:
-                self.db.executemany(
-                    "INSERT OR REPLACE INTO scan_cache VALUES (?, ?, ?, ?, ?)",
-                    [(p, s, m, SCAN_VERSION, json.dumps({"facts": o.facts, "reason": o.reason, "notes": o.notes}))
-                     for p, s, m, o in fresh if o.cacheable and _valid_text(p)])
+                self.db.executemany("INSERT OR REPLACE INTO scan_cache VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                                    [row(*item) for item in fresh if item[3].cacheable])
                 gone = [(p,) for p in self.entries if p not in seen]
                 if gone:
                     self.db.executemany("DELETE FROM scan_cache WHERE path = ?", gone)
@@ -549,11 +575,13 @@ def _walk_class_folder(folder: str, label: str, split: str | None, problems: lis
             if _is_dir(entry):
                 if _is_system_folder(entry.name):
                     problems.append(Problem(entry.path, "hidden or system folder: skipped", IGNORED))
+                elif not _valid_text(entry.name):
+                    problems.append(Problem(entry.path, "folder name is not valid text (UTF-8): rename it"))
                 else:
                     subfolders.append(entry.path)
             elif _is_hidden(entry.name):
                 problems.append(Problem(entry.path, "hidden or system file: skipped", IGNORED))
-            elif not _valid_text(entry.path):
+            elif not _valid_text(entry.name):
                 problems.append(Problem(entry.path, "file name is not valid text (UTF-8): rename it"))
             else:
                 out.append((entry.path, label, split))
@@ -694,6 +722,8 @@ def scan_dataset(root: str | Path, workers: int | None = None, progress: Callabl
         root = root.resolve()
     except OSError as exc:  # e.g. a root that is itself a link loop
         raise DatasetError(f"{root}: cannot open folder ({exc.strerror or exc})") from None
+    if not _valid_text(str(root)):
+        raise DatasetError(f"{root}: the folder's path is not valid text (UTF-8); rename it")
     from PIL import Image
 
     Image.init()  # import every plugin once, before threads race to do it
@@ -788,7 +818,7 @@ def _add_warnings(report: ScanReport, note_examples: dict[str, list[str]], neste
     root = report.root
 
     def rel(path: str) -> str:
-        return os.path.relpath(path, root) if path.startswith(root) else path
+        return relative_path(path, root) if path.startswith(root) else path
 
     if report.stats.get("hint"):
         warnings.append(report.stats["hint"].strip())
@@ -852,20 +882,31 @@ def _add_duplicate_warnings(report: ScanReport, rel) -> None:
         if len(recs) < 2:
             continue
         report.duplicates.append(sorted(r.path for r in recs))
-        labels = sorted({r.label for r in recs})
-        splits = sorted({r.split for r in recs if r.split})
-        names = ", ".join(rel(r.path) for r in recs[:3]) + (f" and {len(recs) - 3} more" if len(recs) > 3 else "")
-        if len(labels) > 1:
-            conflicts.append(f"The same image is in different classes ({', '.join(labels)}): {names}")
-        elif len(splits) > 1:
-            leaks.append(f"The same image is in more than one split ({', '.join(splits)}), "
-                         f"which inflates validation scores: {names}")
-        else:
-            plain.append(f"Exact duplicate files: {names}")
+        labels = {r.label for r in recs}
+        splits = {r.split for r in recs if r.split}
+        (conflicts if len(labels) > 1 else leaks if len(splits) > 1 else plain).append(recs)
     report.duplicates.sort()
-    for items, what in ((conflicts, "images in more than one class"), (leaks, "images shared between splits"),
-                        (plain, "groups of exact duplicates")):
-        report.warnings.extend(items[:MAX_LISTED_WARNINGS])
+
+    def names(recs):
+        shown = ", ".join(rel(r.path) for r in recs[:3])
+        return shown + (f" and {len(recs) - 3} more" if len(recs) > 3 else "")
+
+    def conflict(recs):
+        return f"The same image is in different classes ({', '.join(sorted({r.label for r in recs}))}): {names(recs)}"
+
+    def leak(recs):
+        splits = ", ".join(sorted({r.split for r in recs if r.split}))
+        return f"The same image is in more than one split ({splits}), which inflates validation scores: {names(recs)}"
+
+    def duplicate(recs):
+        return f"Exact duplicate files: {names(recs)}"
+
+    # Only the first few of each kind are spelled out; with thousands, the rest is a count.
+    for items, describe, what in ((conflicts, conflict, "images in more than one class"),
+                                  (leaks, leak, "images shared between splits"),
+                                  (plain, duplicate, "groups of exact duplicates")):
+        items.sort(key=lambda recs: recs[0].path)
+        report.warnings.extend(describe(recs) for recs in items[:MAX_LISTED_WARNINGS])
         if len(items) > MAX_LISTED_WARNINGS:
             report.warnings.append(f"... and {len(items) - MAX_LISTED_WARNINGS} more {what}.")
 
@@ -890,7 +931,7 @@ def _carve(records: list[ImageRecord], root: str, seed: int, fractions: list[tup
         out[name] = []
     by_class: dict[str, list[tuple[float, ImageRecord]]] = {}
     for r in records:
-        by_class.setdefault(r.label, []).append((_stable_unit(os.path.relpath(r.path, root), seed), r))
+        by_class.setdefault(r.label, []).append((_stable_unit(relative_path(r.path, root), seed), r))
     for label in sorted(by_class):
         ranked = sorted(by_class[label], key=lambda ur: (ur[0], ur[1].path))
         start = 0
