@@ -61,11 +61,18 @@ def main() -> int:
     last = {"t": None}
     phase = {"name": "warmup"}
     by_phase: dict[str, list[float]] = {"idle": [], "search": []}
+    # For finding causes: the biggest stalls with what the window was doing just before.
+    stalls: list[dict] = []
+    recent = {"event": None, "search_start_ms": None}
 
     def tick() -> None:
         now = clock.nsecsElapsed() / 1e6
         if last["t"] is not None and phase["name"] in by_phase:
-            by_phase[phase["name"]].append(max(0.0, now - last["t"] - TICK_MS))
+            late = max(0.0, now - last["t"] - TICK_MS)
+            by_phase[phase["name"]].append(late)
+            if phase["name"] == "search" and late > 25:
+                stalls.append({"at_s": round((now - recent["search_start_ms"]) / 1000, 2), "late_ms": round(late, 1),
+                               "last_event": recent["event"], "tensorflow_loaded": "tensorflow" in sys.modules})
         last["t"] = now
 
     timer = QTimer()
@@ -100,11 +107,14 @@ def main() -> int:
     config = SearchConfig(data_dir=str(args.data), max_trials=args.trials, epochs=args.epochs,
                           image_size=args.image_size, name="bench-gui-stall")
     window.options_panel.set_config(config)
+    window.search_state_changed.connect(lambda state: recent.update(event=f"state:{state}"))
     phase["name"] = "search"
     last["t"] = None
+    recent["search_start_ms"] = clock.nsecsElapsed() / 1e6
     started = time.monotonic()
     if not window.start_search():
         raise SystemExit(f"the window refused to start: {window.status_label.text()}")
+    window.worker.event_received.connect(lambda event: recent.update(event=event.get("type")))
     wait(args.max_seconds, until=lambda: not window.is_running)
     stopped_early = window.is_running
     if stopped_early:
@@ -123,7 +133,15 @@ def main() -> int:
           f"max {search['max_ms']:.1f} ms late, {search['over_25_ms']} ticks > 25 ms ({search['ticks']} ticks, "
           f"{duration:.0f} s, {trials} trials completed, status {final.get('status')}"
           f"{', stopped at the time limit' if stopped_early else ''})")
+    worst = sorted(stalls, key=lambda st: -st["late_ms"])[:8]
+    for st in sorted(worst, key=lambda st: st["at_s"]):
+        print(f"  stall {st['late_ms']:6.1f} ms at {st['at_s']:6.2f} s, after {st['last_event']}"
+              f"{' (TensorFlow loaded in the window process)' if st['tensorflow_loaded'] else ''}")
+    tf_in_window = "tensorflow" in sys.modules
+    if tf_in_window:
+        print("  note: TensorFlow was imported into the window's process during the search")
     common.emit_result({"gui_stall_p99_ms": search["p99_ms"], "gui_stall_max_ms": search["max_ms"],
+                        "worst_stalls": worst, "tensorflow_in_window_process": tf_in_window,
                         "search": search, "idle": idle, "search_seconds": round(duration, 1),
                         "trials_completed": trials, "search_status": final.get("status"),
                         "stopped_at_limit": stopped_early})
