@@ -18,15 +18,13 @@ from typing import Any
 import pyqtgraph as pg
 from PySide6.QtCore import QEvent, Qt
 from PySide6.QtGui import QBrush, QColor
-from PySide6.QtWidgets import (QFrame, QHBoxLayout, QHeaderView, QLabel, QScrollArea, QSplitter,
-                               QTableWidget, QTableWidgetItem, QVBoxLayout, QWidget)
+from PySide6.QtWidgets import (QAbstractItemView, QFrame, QHBoxLayout, QHeaderView, QLabel, QScrollArea,
+                               QSplitter, QTableView, QTableWidget, QTableWidgetItem, QVBoxLayout,
+                               QWidget)
 
 from app.gui import theme
 
-try:
-    from app.gui.confusion_view import ConfusionView
-except ImportError:  # pragma: no cover - the shared widget is written in parallel
-    ConfusionView = None
+from app.gui.confusion_view import ConfusionModel
 
 # Okabe-Ito plus a few distinct extras: trial colours that stay apart for colour-blind readers.
 TRIAL_COLORS = ("#0072B2", "#D55E00", "#009E73", "#CC79A7", "#E69F00", "#56B4E9", "#7F3C8D",
@@ -58,29 +56,29 @@ def format_value(value: Any) -> str:
     return str(value)
 
 
-class _MatrixTable(QTableWidget):
-    """A plain confusion-matrix table, used only until the shared ConfusionView exists."""
-
-    def set_matrix(self, matrix, class_names) -> None:
-        matrix = matrix or []
-        names = list(class_names or []) or [str(i) for i in range(len(matrix))]
-        self.setRowCount(len(matrix))
-        self.setColumnCount(len(matrix))
-        self.setHorizontalHeaderLabels(names[:len(matrix)])
-        self.setVerticalHeaderLabels(names[:len(matrix)])
-        peak = max((max(row) for row in matrix if row), default=0) or 1
-        for r, row in enumerate(matrix):
-            for c, count in enumerate(row):
-                item = QTableWidgetItem(str(count))
-                item.setTextAlignment(Qt.AlignmentFlag.AlignCenter)
-                shade = QColor(0, 114, 178, int(200 * count / peak))
-                item.setBackground(QBrush(shade))
-                self.setItem(r, c, item)
-        self.resizeColumnsToContents()
-
-
-def _confusion_widget() -> QWidget:
-    return ConfusionView() if ConfusionView is not None else _MatrixTable()
+def _compact_matrix(matrix: list[list[int]], class_names: list[str]) -> QTableView:
+    """A small confusion heatmap (the shared ``ConfusionModel``: same shading as the Trials tab)."""
+    names = list(class_names or []) or [str(i) for i in range(len(matrix))]
+    model = ConfusionModel()
+    model.set_matrix(matrix, names[:len(matrix)])
+    view = QTableView()
+    model.setParent(view)
+    view.setModel(model)
+    view.setObjectName("compareMatrix")
+    view.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
+    view.setSelectionMode(QAbstractItemView.SelectionMode.NoSelection)
+    view.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
+    view.verticalHeader().setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
+    view.horizontalHeader().setMinimumSectionSize(28)
+    view.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
+    view.setVerticalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
+    view.resizeColumnsToContents()
+    view.resizeRowsToContents()
+    # Show the whole matrix: the row of matrices scrolls as one instead of each matrix on its own.
+    frame = 2 * view.frameWidth()
+    view.setFixedSize(view.verticalHeader().sizeHint().width() + view.horizontalHeader().length() + frame,
+                      view.horizontalHeader().sizeHint().height() + view.verticalHeader().length() + frame)
+    return view
 
 
 class CompareView(QWidget):
@@ -128,13 +126,11 @@ class CompareView(QWidget):
         lower = QSplitter(Qt.Orientation.Horizontal)
         lower.addWidget(self._table)
         lower.addWidget(matrices_scroll)
-        lower.setStretchFactor(0, 2)
-        lower.setStretchFactor(1, 3)
+        lower.setSizes([400, 600])
         splitter = QSplitter(Qt.Orientation.Vertical)
         splitter.addWidget(self._graphics)
         splitter.addWidget(lower)
-        splitter.setStretchFactor(0, 1)
-        splitter.setStretchFactor(1, 1)
+        splitter.setSizes([450, 400])
 
         layout = QVBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
@@ -187,7 +183,7 @@ class CompareView(QWidget):
                     curve.hide()
                     continue
                 values = (self._trials[index].get("history") or {}).get(metric) or []
-                points = [(i, float(v)) for i, v in enumerate(values)
+                points = [(i + 1, float(v)) for i, v in enumerate(values)
                           if isinstance(v, (int, float)) and math.isfinite(v)]
                 color = QColor(TRIAL_COLORS[index % len(TRIAL_COLORS)])
                 curve.setPen(pg.mkPen(color, width=2))
@@ -202,7 +198,7 @@ class CompareView(QWidget):
         trials = self._trials
         rows: list[tuple[str, list[Any]]] = [
             (self.tr("score"), [t.get("score") for t in trials]),
-            (self.tr("status"), [t.get("status") for t in trials]),
+            (self.tr("status"), [str(t.get("status") or "").lower() for t in trials]),
             (self.tr("epochs"), [len(t.get("epochs") or next(iter((t.get("history") or {}).values()), []))
                                  for t in trials]),
         ]
@@ -214,7 +210,8 @@ class CompareView(QWidget):
         self._table.clear()
         self._table.setColumnCount(len(trials))
         self._table.setRowCount(len(rows))
-        self._table.setHorizontalHeaderLabels(self._labels)
+        # Two-line headers ("search" over "#3") keep the columns narrow.
+        self._table.setHorizontalHeaderLabels([label.replace(" · ", "\n") for label in self._labels])
         c = theme.colors(self.palette())
         marked = QColor(c.validation)
         marked.setAlpha(60)
@@ -270,21 +267,27 @@ class CompareView(QWidget):
             title = QLabel(self._labels[index])
             title.setStyleSheet(f"color: {TRIAL_COLORS[index % len(TRIAL_COLORS)]}; font-weight: bold;")
             box_layout.addWidget(title)
-            if trial.get("confusion"):
-                matrix = _confusion_widget()
-                matrix.set_matrix(trial["confusion"], trial.get("class_names") or [])
-                matrix.setMinimumSize(200, 180)
-                box_layout.addWidget(matrix, 1)
+            confusion = trial.get("confusion")
+            if confusion:
+                correct = sum(confusion[i][i] for i in range(len(confusion)) if i < len(confusion[i]))
+                total = sum(sum(row) for row in confusion)
+                if total:
+                    title.setText(f"{self._labels[index]}  ·  {correct}/{total} "
+                                  + self.tr("correct") + f" ({correct / total:.1%})")
+                box_layout.addWidget(_compact_matrix(confusion, trial.get("class_names") or []))
+                box_layout.addStretch(1)
             else:
                 box_layout.addWidget(QLabel(self.tr("no confusion matrix recorded")), 1)
-            self._matrices_layout.addWidget(box, 1)
+            self._matrices_layout.addWidget(box)
             self._matrix_widgets.append(box)
+        self._matrices_layout.addStretch(1)
 
     # ------------------------------------------------------------------ theme
 
     def _apply_theme(self) -> None:
         c = theme.colors(self.palette())
         self._graphics.setBackground(c.background)
+        self._legend.setLabelTextColor(c.foreground)
         for plot in self._plots.values():
             for axis in ("left", "bottom"):
                 plot.getAxis(axis).setTextPen(c.foreground)

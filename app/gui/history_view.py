@@ -17,6 +17,7 @@ window's store so only one connection writes.
 """
 from __future__ import annotations
 
+import json
 import math
 import random
 from datetime import datetime
@@ -27,10 +28,9 @@ import pyqtgraph as pg
 from PySide6.QtCore import QEvent, QSortFilterProxyModel, Qt, QUrl, Signal, Slot
 from PySide6.QtGui import QBrush, QColor, QDesktopServices, QStandardItem, QStandardItemModel
 from PySide6.QtWidgets import (QAbstractItemView, QApplication, QComboBox, QFileDialog, QHBoxLayout,
-                               QHeaderView, QInputDialog, QLabel, QLineEdit, QListWidget,
-                               QListWidgetItem, QMessageBox, QPushButton, QSpinBox, QSplitter,
-                               QTableView, QTableWidget, QTableWidgetItem, QTabWidget, QVBoxLayout,
-                               QWidget)
+                               QHeaderView, QInputDialog, QLabel, QLineEdit, QMessageBox, QPushButton,
+                               QSpinBox, QSplitter, QTableView, QTabWidget, QTreeWidget,
+                               QTreeWidgetItem, QTreeWidgetItemIterator, QVBoxLayout, QWidget)
 
 from app.core.history import HistoryError, HistoryStore
 from app.gui import theme
@@ -38,16 +38,18 @@ from app.gui.compare_view import TRIAL_COLORS, CompareView, format_value, trial_
 from app.gui.confusion_view import ConfusionView
 from app.gui.curves_panel import CurvesPanel
 
-try:
-    from app.gui.trial_table import TrialTable
-except ImportError:  # pragma: no cover - written in parallel by another engineer
-    TrialTable = None
+from app.gui.trial_table import TrialTable
 
 SEARCH_ID_ROLE = Qt.ItemDataRole.UserRole + 1
 SORT_ROLE = Qt.ItemDataRole.UserRole + 2
 COLUMNS = ("Name", "Dataset", "Status", "Started", "Best score", "Trials", "Disk use")
 DEFAULT_KEEP_BEST = 3
 MAX_SCATTER_COLUMNS = 3
+MAX_CATEGORIES = 6  # numeric hyperparameters with at most this many values are plotted as columns
+
+
+def json_key(value: Any) -> str:
+    return json.dumps(value, sort_keys=True, default=str)
 
 
 def human_bytes(count: int | None) -> str:
@@ -94,44 +96,6 @@ class _SearchFilter(QSortFilterProxyModel):
         return self.text in haystack
 
 
-class _FallbackTrialTable(QTableWidget):
-    """Trials as rows, used only until the shared ``TrialTable`` exists."""
-
-    trialSelected = Signal(str)
-
-    def __init__(self, parent=None) -> None:
-        super().__init__(parent)
-        self.setEditTriggers(QTableWidget.EditTrigger.NoEditTriggers)
-        self.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
-        self.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
-        self.itemSelectionChanged.connect(self._on_selection)
-
-    def load_trials(self, trials: list[dict]) -> None:
-        names: list[str] = []
-        for trial in trials:
-            names += [n for n in trial.get("hyperparameters") or {} if n not in names]
-        headers = ["#", "Status", "Score", "Epochs", *names]
-        self.clear()
-        self.setColumnCount(len(headers))
-        self.setHorizontalHeaderLabels(headers)
-        self.setRowCount(len(trials))
-        for row, trial in enumerate(trials):
-            values = [trial.get("number"), trial.get("status"),
-                      None if trial.get("score") is None else f"{trial['score']:.4f}",
-                      len(trial.get("epochs") or []),
-                      *[(trial.get("hyperparameters") or {}).get(n) for n in names]]
-            for col, value in enumerate(values):
-                item = QTableWidgetItem(format_value(value) if col > 2 else str(value if value is not None else "–"))
-                item.setData(Qt.ItemDataRole.UserRole, str(trial.get("trial_id")))
-                self.setItem(row, col, item)
-        self.resizeColumnsToContents()
-
-    def _on_selection(self) -> None:
-        items = self.selectedItems()
-        if items:
-            self.trialSelected.emit(items[0].data(Qt.ItemDataRole.UserRole))
-
-
 # --------------------------------------------------------------------------- scatter plots
 
 
@@ -176,10 +140,15 @@ class ScoreScatterView(QWidget):
         text = text.replace("%1", objective)
         if fixed:
             text += " " + self.tr("Same in every trial: %1.").replace("%1", ", ".join(fixed))
+        search_ids = sorted({t.get("search_id") for t in scored}, key=str)
+        if len(search_ids) > 1:
+            names = {t.get("search_id"): t.get("search_name") or t.get("search_id") for t in scored}
+            text = text.replace("&", "&amp;").replace("<", "&lt;") + "<br>" + " &nbsp; ".join(
+                f"<span style='color:{TRIAL_COLORS[i % len(TRIAL_COLORS)]}'>●</span> "
+                f"{str(names[s]).replace('&', '&amp;').replace('<', '&lt;')}" for i, s in enumerate(search_ids))
         self._caption.setText(text)
         c = theme.colors(self.palette())
         self._graphics.setBackground(c.background)
-        search_ids = sorted({t.get("search_id") for t in scored}, key=str)
         rng = random.Random(0)  # same jitter on every redraw
         for index, name in enumerate(varying):
             plot = self._graphics.addPlot(row=index // MAX_SCATTER_COLUMNS, col=index % MAX_SCATTER_COLUMNS)
@@ -192,18 +161,24 @@ class ScoreScatterView(QWidget):
                 plot.getAxis(axis).setPen(c.foreground)
             values = [(t.get("hyperparameters") or {}).get(name) for t in scored]
             numeric = all(isinstance(v, (int, float)) and not isinstance(v, bool) for v in values)
+            distinct = {json_key(v) for v in values}
             spots = []
-            if numeric:
+            if numeric and len(distinct) > MAX_CATEGORIES:
                 positive = [float(v) for v in values if v > 0]
-                use_log = (len(positive) == len(values) and max(positive) / min(positive) >= 100)
+                use_log = len(positive) == len(values) and max(positive) / min(positive) >= 20
                 for trial, value in zip(scored, values):
-                    x = math.log10(value) if use_log else float(value)
-                    spots.append((x, trial))
+                    spots.append((math.log10(value) if use_log else float(value), trial))
                 if use_log:
-                    plot.setLogMode(x=False, y=False)
-                    plot.setLabel("bottom", f"log10({name})")
+                    low, high = math.floor(min(x for x, _ in spots)), math.ceil(max(x for x, _ in spots))
+                    plot.getAxis("bottom").setTicks([[(e, f"1e{e}") for e in range(low, high + 1)]])
+                    plot.setLabel("bottom", self.tr("log scale"))
             else:
-                categories = sorted({format_value(v) for v in values}, key=str)
+                # Few values (categories, booleans, or numbers like depth 1-3): one column each,
+                # jittered so trials with the same value and score stay visible.
+                if numeric:
+                    categories = [format_value(v) for v in sorted({v for v in values})]
+                else:
+                    categories = sorted({format_value(v) for v in values}, key=str)
                 for trial, value in zip(scored, values):
                     x = categories.index(format_value(value)) + rng.uniform(-0.15, 0.15)
                     spots.append((x, trial))
@@ -326,28 +301,32 @@ class HistoryView(QWidget):
         self.summary_label.setWordWrap(True)
         self.summary_label.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
         self.summary_label.setAlignment(Qt.AlignmentFlag.AlignTop | Qt.AlignmentFlag.AlignLeft)
-        self.trial_table = TrialTable() if TrialTable is not None else _FallbackTrialTable()
+        self.trial_table = TrialTable()
         self.trial_table.setObjectName("historyTrials")
         self.curves = CurvesPanel()
         self.confusion = ConfusionView()
-        trials_left = QSplitter(Qt.Orientation.Vertical)
-        trials_left.addWidget(self.summary_label)
-        trials_left.addWidget(self.trial_table)
-        trials_left.setStretchFactor(1, 1)
         trials_right = QSplitter(Qt.Orientation.Vertical)
         trials_right.addWidget(self.curves)
         trials_right.addWidget(self.confusion)
-        trials_right.setStretchFactor(0, 3)
-        trials_right.setStretchFactor(1, 2)
-        trials_page = QSplitter(Qt.Orientation.Horizontal)
-        trials_page.addWidget(trials_left)
-        trials_page.addWidget(trials_right)
-        trials_page.setStretchFactor(0, 2)
-        trials_page.setStretchFactor(1, 3)
+        trials_right.setSizes([500, 300])
+        trials_split = QSplitter(Qt.Orientation.Horizontal)
+        trials_split.addWidget(self.trial_table)
+        trials_split.addWidget(trials_right)
+        trials_split.setSizes([500, 800])
+        trials_page = QWidget()
+        trials_layout = QVBoxLayout(trials_page)
+        trials_layout.setContentsMargins(2, 2, 2, 2)
+        trials_layout.addWidget(self.summary_label)
+        trials_layout.addWidget(trials_split, 1)
 
         # --- details: compare
-        self.compare_list = QListWidget()
+        self.compare_list = QTreeWidget()
         self.compare_list.setObjectName("compareChoices")
+        self.compare_list.setColumnCount(3)
+        self.compare_list.setHeaderLabels([self.tr("Trial"), self.tr("Score"), self.tr("Status")])
+        self.compare_list.setRootIsDecorated(True)
+        self.compare_list.setUniformRowHeights(True)
+        self.compare_list.setMinimumWidth(260)
         self.compare_button = QPushButton(self.tr("Compare ticked trials"))
         compare_hint = QLabel(self.tr("Tick two or more trials, from one search or several "
                                       "(select several searches above and open them)."))
@@ -362,8 +341,7 @@ class HistoryView(QWidget):
         compare_page = QSplitter(Qt.Orientation.Horizontal)
         compare_page.addWidget(choices)
         compare_page.addWidget(self.compare_view)
-        compare_page.setStretchFactor(0, 1)
-        compare_page.setStretchFactor(1, 4)
+        compare_page.setSizes([300, 1100])
 
         # --- details: scatter
         self.scatter = ScoreScatterView()
@@ -383,8 +361,7 @@ class HistoryView(QWidget):
         splitter = QSplitter(Qt.Orientation.Vertical)
         splitter.addWidget(top)
         splitter.addWidget(self.tabs)
-        splitter.setStretchFactor(0, 2)
-        splitter.setStretchFactor(1, 5)
+        splitter.setSizes([260, 640])  # about eight searches visible above the details
         layout = QVBoxLayout(self)
         layout.setContentsMargins(4, 4, 4, 4)
         layout.addWidget(splitter)
@@ -492,21 +469,26 @@ class HistoryView(QWidget):
     def current_search(self) -> dict | None:
         return self._opened.get(self._current_id) if self._current_id else None
 
+    def _trial_items(self) -> list[QTreeWidgetItem]:
+        items = []
+        iterator = QTreeWidgetItemIterator(self.compare_list)
+        while iterator.value() is not None:
+            item = iterator.value()
+            if item.data(0, Qt.ItemDataRole.UserRole):
+                items.append(item)
+            iterator += 1
+        return items
+
     def ticked_trials(self) -> list[tuple[str, str]]:
         """(search id, trial id) of the trials ticked for comparison."""
-        out = []
-        for row in range(self.compare_list.count()):
-            item = self.compare_list.item(row)
-            if item.checkState() == Qt.CheckState.Checked:
-                out.append(tuple(item.data(Qt.ItemDataRole.UserRole)))
-        return out
+        return [tuple(item.data(0, Qt.ItemDataRole.UserRole)) for item in self._trial_items()
+                if item.checkState(0) == Qt.CheckState.Checked]
 
     def set_ticked_trials(self, keys: list[tuple[str, str]]) -> None:
         wanted = {tuple(k) for k in keys}
-        for row in range(self.compare_list.count()):
-            item = self.compare_list.item(row)
-            key = tuple(item.data(Qt.ItemDataRole.UserRole))
-            item.setCheckState(Qt.CheckState.Checked if key in wanted else Qt.CheckState.Unchecked)
+        for item in self._trial_items():
+            key = tuple(item.data(0, Qt.ItemDataRole.UserRole))
+            item.setCheckState(0, Qt.CheckState.Checked if key in wanted else Qt.CheckState.Unchecked)
 
     @Slot()
     def compare_checked(self) -> None:
@@ -699,12 +681,13 @@ class HistoryView(QWidget):
         self.summary_label.setText(self._summary_html(search))
         trials = search["trials"]
         objective = search.get("objective") or "val_accuracy"
-        self.trial_table.load_trials(trials)
+        self.trial_table.load_trials(trials, objective)
         self.curves.load_trials(trials, objective)
         self.confusion.load_trials(trials, search.get("classes") or None)
         best = search.get("best_trial_id")
         shown = best if best is not None else (trials[-1]["trial_id"] if trials else None)
         if shown is not None:
+            self.trial_table.select_trial(shown)
             self._on_trial_selected(shown)
 
     def _summary_html(self, search: dict) -> str:
@@ -738,10 +721,10 @@ class HistoryView(QWidget):
                      .replace("%3", esc(search.get("device") or "–"))
                      .replace("%4", esc(search.get("seed") if search.get("seed") is not None else "–")))
         versions = search.get("versions") or {}
-        if versions:
-            lines.append(self.tr("Versions: ") + esc(", ".join(f"{k} {v}" for k, v in versions.items())))
         disk = self._searches.get(search["id"], {}).get("disk_bytes", search.get("disk_bytes"))
-        lines.append(self.tr("Disk use: ") + human_bytes(disk) + (f" · {esc(search['search_dir'])}" if search.get("search_dir") else ""))
+        lines.append(self.tr("Disk use: ") + human_bytes(disk)
+                     + (f" in {esc(search['search_dir'])}" if search.get("search_dir") else "")
+                     + (" · " + esc(", ".join(f"{k} {v}" for k, v in versions.items())) if versions else ""))
         if search.get("exports"):
             last = search["exports"][-1]
             check = last.get("self_check") or {}
@@ -770,16 +753,27 @@ class HistoryView(QWidget):
                 for trial in ranked[:1 if several else 2]:
                     default.add((search["id"], trial["trial_id"]))
         for search in self._opened.values():
+            parent = QTreeWidgetItem([search.get("name") or search["id"]])
+            parent.setFirstColumnSpanned(True)
+            parent.setToolTip(0, search["id"])
+            parent.setFlags(parent.flags() & ~Qt.ItemFlag.ItemIsSelectable)
+            self.compare_list.addTopLevelItem(parent)
             for trial in search["trials"]:
                 score = "–" if trial["score"] is None else f"{trial['score']:.4f}"
-                text = f"{trial_label(trial, with_search=several)}  {score}  {trial['status'].lower()}"
-                item = QListWidgetItem(text)
+                item = QTreeWidgetItem([trial_label(trial, with_search=False), score, trial["status"].lower()])
                 key = (search["id"], trial["trial_id"])
-                item.setData(Qt.ItemDataRole.UserRole, list(key))
+                item.setData(0, Qt.ItemDataRole.UserRole, list(key))
                 item.setFlags(item.flags() | Qt.ItemFlag.ItemIsUserCheckable)
                 ticked = key in previously_ticked or key in default
-                item.setCheckState(Qt.CheckState.Checked if ticked else Qt.CheckState.Unchecked)
-                self.compare_list.addItem(item)
+                item.setCheckState(0, Qt.CheckState.Checked if ticked else Qt.CheckState.Unchecked)
+                item.setTextAlignment(1, Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
+                color = theme.status_color(trial["status"], self.palette())
+                if color is not None:
+                    item.setForeground(2, QBrush(color))
+                parent.addChild(item)
+            parent.setExpanded(True)
+        for column in range(3):
+            self.compare_list.resizeColumnToContents(column)
         keys = self.ticked_trials()
         if len(keys) >= 2:
             by_key = {(s_id, t["trial_id"]): dict(t, objective=s.get("objective"))
