@@ -57,6 +57,11 @@ def rgb_pixmap(width: int, height: int, data: bytes) -> QPixmap:
     return QPixmap.fromImage(image.copy())  # copy: QImage does not own ``data``
 
 
+def _unusable(report: ScanReport) -> list:
+    """Problems that lose data (hidden and system files skipped on purpose left out)."""
+    return [p for p in report.problems if getattr(p, "kind", "unusable") != "ignored"]
+
+
 class ClassBalanceChart(pg.PlotWidget):
     """Images per class as bars, class names on the x axis."""
 
@@ -344,8 +349,9 @@ class DatasetPanel(QWidget):
         if size_range:
             (w0, h0), (w1, h1) = size_range
             parts.append(f"{w0}×{h0} to {w1}×{h1} px" if (w0, h0) != (w1, h1) else f"{w0}×{h0} px")
-        if report.problems:
-            parts.append(f"<span style='color:#b00020'>{len(report.problems)} unusable file(s)</span>")
+        unusable = _unusable(report)
+        if unusable:
+            parts.append(f"<span style='color:#b00020'>{len(unusable)} unusable file(s)</span>")
         return " · ".join(parts)
 
     def _fill_class_table(self, counts: dict[str, int]) -> None:
@@ -362,18 +368,23 @@ class DatasetPanel(QWidget):
     def _fill_problems(self, report: ScanReport) -> None:
         self.problem_tree.clear()
         root = report.root
-        for problem in report.problems:
+        # Files that lose data first; hidden/system files skipped on purpose after, greyed.
+        ordered = sorted(report.problems, key=lambda p: getattr(p, "kind", "unusable") == "ignored")
+        for problem in ordered:
             shown = os.path.relpath(problem.path, root) if problem.path.startswith(root) else problem.path
             item = QTreeWidgetItem([shown, problem.reason])
             item.setToolTip(0, problem.path)
             item.setToolTip(1, problem.reason)
+            if getattr(problem, "kind", "unusable") == "ignored":
+                for column in (0, 1):
+                    item.setForeground(column, Qt.GlobalColor.gray)
             self.problem_tree.addTopLevelItem(item)
         self.warning_tree.clear()
         for warning in report.warnings:
             item = QTreeWidgetItem([warning])
             item.setToolTip(0, warning)
             self.warning_tree.addTopLevelItem(item)
-        self.detail_tabs.setTabText(1, f"Problems ({len(report.problems)})")
+        self.detail_tabs.setTabText(1, f"Problems ({len(_unusable(report))})")
         self.detail_tabs.setTabText(2, f"Warnings ({len(report.warnings)})")
 
     # ------------------------------------------------------------------ thumbnails

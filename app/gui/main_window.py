@@ -17,7 +17,7 @@ from PySide6.QtCore import QByteArray, QElapsedTimer, Qt, QTimer, Signal
 from PySide6.QtGui import QAction, QCloseEvent, QGuiApplication, QKeySequence
 from PySide6.QtWidgets import (
     QFileDialog, QFrame, QHBoxLayout, QHeaderView, QInputDialog, QLabel, QMainWindow, QMessageBox,
-    QProgressBar, QPushButton, QSizePolicy, QSplitter, QStyle, QTableWidget, QTableWidgetItem,
+    QProgressBar, QPushButton, QScrollArea, QSizePolicy, QSplitter, QStyle, QTableWidget, QTableWidgetItem,
     QTabWidget, QVBoxLayout, QWidget,
 )
 
@@ -180,13 +180,19 @@ class SearchProgress:
 
 
 class MainWindow(QMainWindow):
-    """The TuneStudio window. ``runner`` replaces the real search runner (tests use a fake)."""
+    """The TuneStudio window.
+
+    ``runner`` replaces the real search runner and ``device_probe`` the TensorFlow device query
+    (tests pass fakes); both default to the real ones.
+    """
 
     search_state_changed = Signal(str)  # "running", "stopping", "idle"
     export_finished = Signal(dict)
 
-    def __init__(self, runner: Runner | None = None, parent: QWidget | None = None):
+    def __init__(self, runner: Runner | None = None, parent: QWidget | None = None,
+                 device_probe: Callable[[], dict] | None = None):
         super().__init__(parent)
+        self._device_probe = device_probe
         self.setObjectName("mainWindow")
         self.setWindowTitle("TuneStudio")
         self.setAcceptDrops(True)
@@ -319,9 +325,13 @@ class MainWindow(QMainWindow):
         self.confusion_view = _live_panel("confusion_view", "ConfusionView", "confusionView", "Confusion matrix")
         self.trial_table = _live_panel("trial_table", "TrialTable", "trialTable", "Trial table")
         self._live_panels = (self.curves_panel, self.confusion_view, self.trial_table)
+        # Clicking a trial anywhere shows it everywhere.
         trial_clicked = getattr(self.curves_panel, "trialClicked", None)
         if trial_clicked is not None and hasattr(self.trial_table, "select_trial"):
             trial_clicked.connect(self.trial_table.select_trial)
+        trial_selected = getattr(self.trial_table, "trialSelected", None)
+        if trial_selected is not None:
+            trial_selected.connect(self._on_trial_selected)
 
         self.notice_label = QLabel()
         self.notice_label.setObjectName("noticeLabel")
@@ -361,7 +371,17 @@ class MainWindow(QMainWindow):
             from app.gui.history_view import HistoryView
 
             self.history_view = HistoryView()
-            self.view_tabs.addTab(self.history_view, "History")
+            # Its own curves/confusion/trial widgets carry the live panels' names: keep those unique.
+            for name in ("curvesPlot", "confusionView", "trialTable"):
+                for widget in self.history_view.findChildren(QWidget, name):
+                    widget.setObjectName("history" + name[0].upper() + name[1:])
+            # In a scroll area, so its own minimum width cannot force the whole window wider.
+            history_scroll = QScrollArea()
+            history_scroll.setObjectName("historyScroll")
+            history_scroll.setWidgetResizable(True)
+            history_scroll.setFrameShape(QFrame.Shape.NoFrame)
+            history_scroll.setWidget(self.history_view)
+            self.view_tabs.addTab(history_scroll, "History")
         except ImportError:
             self.history_view = None
 
@@ -715,7 +735,6 @@ class MainWindow(QMainWindow):
         if thread is not None:
             thread.quit()
             thread.wait()
-            thread.deleteLater()
         self._status_timer.stop()
         # A final event synthesised by the worker (runner crashed) never reached the panels.
         if final and not self._saw_final_event:
@@ -796,6 +815,18 @@ class MainWindow(QMainWindow):
             except ValueError as exc:
                 self._report_panel_error(self.best_confusion_view, exc)
         self.results_export_button.setText(f"Export best trial (#{number})…")
+
+    def _on_trial_selected(self, trial_id: str) -> None:
+        for panel in (self.curves_panel, self.confusion_view):
+            show = getattr(panel, "show_trial", None)
+            if callable(show):
+                show(trial_id)
+        if not self.is_running and self.final_event:
+            ended = self._trial_events.get(str(trial_id))
+            number = (ended or {}).get("number") or trial_id
+            completed = ended is not None and str(ended.get("status", "")).upper() == "COMPLETED"
+            self.results_export_button.setText(f"Export selected trial (#{number})…" if completed
+                                               else "Export best trial…")
 
     def selected_trial_id(self) -> str | None:
         getter = getattr(self.trial_table, "selected_trial_id", None)
@@ -894,6 +925,8 @@ class MainWindow(QMainWindow):
         self._device_requested = True
 
         def job():
+            if self._device_probe is not None:
+                return self._device_probe()
             from app.core.devices import describe_devices
 
             return describe_devices()

@@ -11,6 +11,7 @@ import threading
 import traceback
 from typing import Any, Callable
 
+import shiboken6
 from PySide6.QtCore import QObject, QRunnable, QThread, QThreadPool, Signal, Slot
 
 from app.core.config import SearchConfig
@@ -94,8 +95,9 @@ def start_search_thread(worker: SearchWorker) -> QThread:
     thread.started.connect(worker.run)
     worker.finished.connect(thread.quit)
     worker.finished.connect(worker.deleteLater)
-    for old in [t for t in _running_threads if t.isFinished()]:
-        _running_threads.discard(old)
+    for old in list(_running_threads):
+        if not shiboken6.isValid(old) or old.isFinished():
+            _running_threads.discard(old)
     _running_threads.add(thread)
     thread.start()
     return thread

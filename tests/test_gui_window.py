@@ -1,0 +1,514 @@
+"""The real main window, driven offscreen: dataset, options, a search (fake and real), export, close."""
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+import threading
+import time
+import types
+from pathlib import Path
+
+import pytest
+from PySide6.QtCore import Qt
+from PySide6.QtWidgets import (
+    QAbstractItemView, QComboBox, QLineEdit, QProgressBar, QPushButton, QSpinBox, QWidget,
+)
+
+from app.core import paths
+from app.core.dataset import scan_dataset
+from fake_events import fake_search_events
+
+REPO = Path(__file__).resolve().parents[1]
+
+
+# --------------------------------------------------------------------------- a fake runner
+
+
+class FakeRunner:
+    """Same signature as ``run_search_in_subprocess``; plays a realistic fake event stream.
+
+    It writes a ``search.json`` like the real runner, so Resume works on what it leaves behind.
+    ``hold_after_first_epoch`` blocks after trial 1's first epoch until cancel (like a long run).
+    """
+
+    def __init__(self, n_trials=3, epochs=2, failed_trials=(), hold_after_first_epoch=False,
+                 error: Exception | None = None, delay: float = 0.0):
+        self.n_trials = n_trials
+        self.epochs = epochs
+        self.failed_trials = failed_trials
+        self.hold = hold_after_first_epoch
+        self.error = error
+        self.delay = delay
+        self.calls: list[dict] = []
+        self.holding = threading.Event()
+
+    def __call__(self, config, listener, cancel=None, search_dir=None, resume=False):
+        self.calls.append({"search_dir": search_dir, "resume": resume, "config": config})
+        if self.error is not None:
+            raise self.error
+        if search_dir is None:
+            search_dir = paths.searches_dir() / f"fake-{len(self.calls)}-{time.time_ns()}"
+            search_dir.mkdir(parents=True)
+        search_dir = Path(search_dir)
+        info = {"search_id": search_dir.name, "config": config.to_dict(), "status": "running"}
+        (search_dir / "search.json").write_text(json.dumps(info))
+        classes = scan_dataset(config.data_dir).usable_classes
+        events = fake_search_events(n_trials=self.n_trials, epochs=self.epochs, classes=classes,
+                                    failed_trials=self.failed_trials, val_per_class=2, steps=3,
+                                    search_id=search_dir.name)
+        held = False
+        final = None
+        for event in events:
+            if cancel is not None and cancel.is_set():
+                break
+            if event.get("search_dir"):
+                event["search_dir"] = str(search_dir)
+            if event["type"] == "search_started":
+                event["config"] = config.to_dict()
+                event["resumed"] = resume
+            listener(event)
+            if event["type"] == "search_finished":
+                final = event
+            if self.delay:
+                time.sleep(self.delay)
+            if self.hold and not held and not resume and event["type"] == "epoch_ended":
+                held = True
+                self.holding.set()
+                cancel.wait(30)
+        status = "completed" if final is not None else "cancelled"
+        info["status"] = status
+        (search_dir / "search.json").write_text(json.dumps(info))
+        if final is None:
+            final = {"type": "search_finished", "time": time.time(), "status": "cancelled", "error": "",
+                     "best_trial_id": None, "best_score": None, "best_hyperparameters": {}, "trials": [],
+                     "duration": 0.5, "search_dir": str(search_dir)}
+            listener(final)
+        return final
+
+
+# --------------------------------------------------------------------------- helpers
+
+
+@pytest.fixture
+def make_window(qtbot):
+    """Build MainWindow with a runner; closes it (stopping any search) at the end."""
+    windows = []
+
+    def make(runner=None, real_devices=False):
+        from app.gui import MainWindow
+
+        probe = None if real_devices else (lambda: {"device": "CPU: test", "gpus": [],
+                                                    "mixed_precision_available": False})
+        window = MainWindow(runner=runner, device_probe=probe)
+        window.confirm = lambda title, text: True
+        window.choose_export_folder = lambda: ""
+        qtbot.addWidget(window)
+        window.show()
+        windows.append(window)
+        return window
+
+    yield make
+    for window in windows:
+        if window.is_running:
+            window.stop_search()
+            qtbot.waitUntil(lambda w=window: not w.is_running, timeout=30000)
+    from app.gui.worker import wait_for_background_jobs
+
+    wait_for_background_jobs(20000)
+
+
+def scan(qtbot, window, folder) -> None:
+    panel = window.dataset_panel
+    with qtbot.waitSignal(panel.scan_finished, timeout=20000):
+        edit = window.findChild(QLineEdit, "datasetPathEdit")
+        edit.setText(str(folder))
+        qtbot.keyClick(edit, Qt.Key.Key_Return)
+
+
+def set_small_search(window, trials=3, epochs=2) -> None:
+    window.findChild(QSpinBox, "maxTrialsSpin").setValue(trials)
+    window.findChild(QSpinBox, "epochsSpin").setValue(epochs)
+    window.findChild(QSpinBox, "imageSizeSpin").setValue(32)
+
+
+def trial_rows(window) -> int:
+    table = window.findChild(QWidget, "trialTable")
+    view = table if isinstance(table, QAbstractItemView) else table.findChild(QAbstractItemView)
+    return view.model().rowCount()
+
+
+def run_to_end(qtbot, window, timeout=30000) -> dict:
+    with qtbot.waitSignal(window.search_state_changed, timeout=timeout,
+                          check_params_cb=lambda state: state == "idle"):
+        qtbot.mouseClick(window.findChild(QPushButton, "startButton"), Qt.MouseButton.LeftButton)
+    return window.final_event
+
+
+# --------------------------------------------------------------------------- tests
+
+
+def test_window_starts_without_tensorflow_and_has_the_named_controls():
+    code = (
+        "import sys\n"
+        "from PySide6.QtWidgets import QApplication\n"
+        "app = QApplication([])\n"
+        "from app.gui import MainWindow\n"
+        "w = MainWindow(); w.show(); app.processEvents()\n"
+        "print('tensorflow' in sys.modules, 'keras' in sys.modules)\n"
+    )
+    env = dict(os.environ, QT_QPA_PLATFORM="offscreen", PYTHONPATH=str(REPO))
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, env=env, timeout=120,
+                         cwd=REPO)
+    assert out.returncode == 0, out.stderr
+    assert out.stdout.split() == ["False", "False"]
+
+
+def test_required_object_names(make_window):
+    window = make_window()
+    expected = {"datasetPathEdit": QLineEdit, "architectureCombo": QComboBox, "maxTrialsSpin": QSpinBox,
+                "epochsSpin": QSpinBox, "imageSizeSpin": QSpinBox, "startButton": QPushButton,
+                "stopButton": QPushButton, "exportButton": QPushButton, "progressBar": QProgressBar,
+                "curvesPlot": QWidget, "confusionView": QWidget, "trialTable": QWidget}
+    for name, kind in expected.items():
+        assert isinstance(window.findChild(kind, name), kind), name
+    assert window.findChild(QPushButton, "stopButton").isEnabled() is False
+    assert window.findChild(QPushButton, "exportButton").isEnabled() is False
+
+
+def test_standard_shortcuts(make_window):
+    window = make_window()
+    assert window.open_action.shortcut().toString() == "Ctrl+O"
+    assert window.start_action.shortcut().toString() == "Ctrl+R"
+    assert {s.toString() for s in window.stop_action.shortcuts()} == {"Ctrl+.", "Esc"}
+    assert window.quit_action.shortcut().toString() == "Ctrl+Q"
+
+
+def test_typed_path_is_scanned_with_counts_chart_and_thumbnails(qtbot, make_window, tiny_dataset):
+    window = make_window()
+    scan(qtbot, window, tiny_dataset)
+    panel = window.dataset_panel
+    assert panel.class_table.rowCount() == 3
+    assert panel.balance_chart.bar_heights() == [6.0, 6.0, 6.0]
+    assert "3 classes" in panel.summary_label.text() and "18 images" in panel.summary_label.text()
+    qtbot.waitUntil(lambda: panel.loaded_thumbnail_count() == 18, timeout=10000)
+    assert str(tiny_dataset.resolve()) in panel.recent_menu.actions()[0].text()
+
+
+def test_bad_folder_is_marked_with_its_reason(qtbot, make_window, tmp_path):
+    window = make_window()
+    edit = window.findChild(QLineEdit, "datasetPathEdit")
+    with qtbot.waitSignal(window.dataset_panel.scan_failed, timeout=10000) as blocker:
+        edit.setText(str(tmp_path / "nope"))
+        qtbot.keyClick(edit, Qt.Key.Key_Return)
+    assert "folder not found" in blocker.args[0]
+    assert edit.property("invalid") is True and "folder not found" in edit.toolTip()
+    # Start refuses without a usable dataset, saying why, and starts nothing.
+    assert window.start_search() is False
+    assert not window.is_running
+
+
+def test_unusable_files_are_listed_with_reasons(qtbot, make_window, tiny_dataset):
+    (tiny_dataset / "airplane" / "broken.jpg").write_bytes(b"not an image at all")
+    window = make_window()
+    scan(qtbot, window, tiny_dataset)
+    tree = window.dataset_panel.problem_tree
+    assert tree.topLevelItemCount() == 1
+    item = tree.topLevelItem(0)
+    assert item.text(0).endswith("broken.jpg") and "not an image" in item.text(1)
+    assert window.dataset_panel.detail_tabs.tabText(1) == "Problems (1)"
+
+
+def test_single_class_folder_cannot_start(qtbot, make_window, tmp_path, tiny_dataset):
+    only = tmp_path / "one"
+    (only / "cat").mkdir(parents=True)
+    for f in list((tiny_dataset / "airplane").iterdir())[:3]:
+        (only / "cat" / f.name).write_bytes(f.read_bytes())
+    window = make_window(FakeRunner())
+    scan(qtbot, window, only)
+    assert window.findChild(QLineEdit, "datasetPathEdit").property("invalid") is True
+    assert window.start_search() is False
+    assert "at least two classes" in window.status_label.text()
+
+
+def test_bad_option_is_marked_at_its_field_and_start_refused(qtbot, make_window, tiny_dataset):
+    runner = FakeRunner()
+    window = make_window(runner)
+    scan(qtbot, window, tiny_dataset)
+    options = window.options_panel
+    options.width_edit.setText("32, wide")
+    options.depth_range.minimum_box.setValue(4)
+    options.depth_range.maximum_box.setValue(2)
+    qtbot.mouseClick(window.findChild(QPushButton, "startButton"), Qt.MouseButton.LeftButton)
+    assert not window.is_running and runner.calls == []
+    assert options.width_edit.property("invalid") is True
+    assert "'wide' is not a number" in options.width_edit.toolTip()
+    assert options.error_label.isVisible() and "Width" in options.error_label.text()
+    # Fixing the width reveals the next problem (the range), still at its own field.
+    options.width_edit.setText("32")
+    assert window.start_search() is False
+    assert options.invalid_fields() == ["depth"]
+    assert "greater than max" in options.depth_range.toolTip()
+    options.depth_range.maximum_box.setValue(4)
+    options.architecture_combo.setCurrentIndex(options.architecture_combo.findData("mobilenet_v2"))
+    options.image_size_spin.setValue(16)
+    assert window.start_search() is False
+    assert options.invalid_fields() == ["image_size"]
+
+
+def test_options_round_trip_through_search_config(make_window):
+    from app.core.config import SearchConfig
+
+    window = make_window()
+    options = window.options_panel
+    config = SearchConfig(data_dir="/d", architecture="resnet", image_size=48, width={"min": 16, "max": 64},
+                          depth=2, dropout=0.0, l1={"choices": [0.0, 1e-5]}, batch_norm=False,
+                          optimizer={"choices": ["rmsprop", "adamw"]},
+                          learning_rate={"min": 1e-3, "max": 5e-2, "log": True}, schedule="cosine",
+                          batch_size={"choices": [8, 16]}, tuner="hyperband", epochs=4, seed=7,
+                          early_stopping=False, clip_mode="none")
+    options.set_config(config)
+    produced, errors = options.collect("/d")
+    assert errors == []
+    for name in ("architecture", "image_size", "width", "depth", "dropout", "l1", "batch_norm", "optimizer",
+                 "learning_rate", "schedule", "batch_size", "tuner", "epochs", "seed", "early_stopping",
+                 "clip_mode"):
+        assert getattr(produced, name) == getattr(config, name), name
+    assert options.hyperband_factor_spin.isEnabled() and not options.max_trials_spin.isEnabled()
+
+
+def test_fake_search_fills_every_panel_and_the_summary(qtbot, make_window, tiny_dataset):
+    runner = FakeRunner(n_trials=3, epochs=2, failed_trials=(2,))
+    window = make_window(runner)
+    scan(qtbot, window, tiny_dataset)
+    set_small_search(window)
+    final = run_to_end(qtbot, window)
+    assert final["status"] == "completed"
+    assert runner.calls[0]["config"].data_dir == str(tiny_dataset.resolve())
+    assert runner.calls[0]["config"].max_trials == 3
+    curves = window.findChild(QWidget, "curvesPlot")
+    if hasattr(curves, "curve_data"):
+        x, y = curves.curve_data("val_accuracy")
+        assert len(x) >= 1
+    confusion = window.findChild(QWidget, "confusionView")
+    if hasattr(confusion, "matrix"):
+        assert sum(map(sum, confusion.matrix())) == 2 * 3  # val_per_class x classes
+    if not window.trial_table.__class__.__name__.startswith("_Pending"):
+        assert trial_rows(window) == 3
+    assert window.progress_bar.value() == window.progress_bar.maximum()
+    assert window.view_tabs.currentIndex() == window.results_tab_index
+    assert f"{final['best_score']:.4f}" in window.summary_label.text()
+    assert window.best_hp_table.rowCount() == len(final["best_hyperparameters"])
+    assert window.findChild(QPushButton, "exportButton").isEnabled()
+    assert window.findChild(QPushButton, "startButton").isEnabled()
+    assert not window.findChild(QPushButton, "stopButton").isEnabled()
+    assert "Search finished" in window.status_label.text()
+
+
+def test_status_text_counts_trials_and_epochs(qtbot, make_window, tiny_dataset):
+    runner = FakeRunner(n_trials=2, epochs=3, hold_after_first_epoch=True)
+    window = make_window(runner)
+    scan(qtbot, window, tiny_dataset)
+    set_small_search(window, trials=2, epochs=3)
+    qtbot.mouseClick(window.findChild(QPushButton, "startButton"), Qt.MouseButton.LeftButton)
+    qtbot.waitUntil(lambda: window.progress.epoch >= 1, timeout=10000)
+    window._refresh_status()
+    text = window.status_label.text()
+    assert text.startswith("Trial 1 of 2") and "epoch 2/3" in text and "elapsed" in text and "ETA" in text
+    assert 0 < window.progress_bar.value() < window.progress_bar.maximum()
+    assert window.options_panel.isEnabled() is False and window.dataset_panel.isEnabled() is False
+
+
+def test_stop_mid_search_then_resume_the_same_search(qtbot, make_window, tiny_dataset):
+    runner = FakeRunner(n_trials=2, epochs=2, hold_after_first_epoch=True)
+    window = make_window(runner)
+    scan(qtbot, window, tiny_dataset)
+    set_small_search(window, trials=2)
+    qtbot.mouseClick(window.findChild(QPushButton, "startButton"), Qt.MouseButton.LeftButton)
+    assert runner.holding.wait(10)
+    assert window.findChild(QPushButton, "stopButton").isEnabled()
+    with qtbot.waitSignal(window.search_state_changed, timeout=10000,
+                          check_params_cb=lambda state: state == "idle"):
+        qtbot.mouseClick(window.findChild(QPushButton, "stopButton"), Qt.MouseButton.LeftButton)
+    assert window.final_event["status"] == "cancelled"
+    assert "Resume" in window.status_label.text()
+    stopped_dir = runner.calls[0]["search_dir"] or window.search_dir
+    resume_button = window.findChild(QPushButton, "resumeButton")
+    assert resume_button.isEnabled()
+    with qtbot.waitSignal(window.search_state_changed, timeout=20000,
+                          check_params_cb=lambda state: state == "idle"):
+        qtbot.mouseClick(resume_button, Qt.MouseButton.LeftButton)
+    assert runner.calls[1]["resume"] is True
+    assert str(runner.calls[1]["search_dir"]) == str(window.search_dir) == str(stopped_dir)
+    assert window.final_event["status"] == "completed"
+
+
+def test_unfinished_search_from_an_earlier_session_is_offered(qtbot, make_window, tiny_dataset):
+    from app.core.config import SearchConfig
+
+    folder = paths.searches_dir() / "20260101-120000-earlier"
+    folder.mkdir(parents=True)
+    config = SearchConfig(data_dir=str(tiny_dataset), max_trials=1, epochs=1, name="earlier")
+    (folder / "search.json").write_text(json.dumps({"config": config.to_dict(), "status": "cancelled"}))
+    runner = FakeRunner(n_trials=1, epochs=1)
+    window = make_window(runner)
+    resume_button = window.findChild(QPushButton, "resumeButton")
+    qtbot.waitUntil(resume_button.isEnabled, timeout=10000)
+    assert "earlier" in window.status_label.text()
+    with qtbot.waitSignal(window.search_state_changed, timeout=20000,
+                          check_params_cb=lambda state: state == "idle"):
+        qtbot.mouseClick(resume_button, Qt.MouseButton.LeftButton)
+    assert runner.calls[0]["resume"] is True and Path(runner.calls[0]["search_dir"]) == folder
+    assert window.options_panel.name_edit.text() == "earlier"  # the resumed search's options are shown
+
+
+def test_worker_error_is_shown_as_a_dialog_and_the_window_recovers(qtbot, make_window, tiny_dataset):
+    runner = FakeRunner(error=RuntimeError("the training process crashed"))
+    window = make_window(runner)
+    scan(qtbot, window, tiny_dataset)
+    run_to_end(qtbot, window)
+    assert window.final_event["status"] == "failed"
+    assert len(window.errors_shown) == 1
+    title, text = window.errors_shown[0]
+    assert "the training process crashed" in text
+    assert window._message_boxes and not window._message_boxes[0].isModal()
+    assert window.findChild(QPushButton, "startButton").isEnabled()
+
+
+def test_failed_final_event_from_a_crashed_child_is_reported(qtbot, make_window, tiny_dataset):
+    def crashed(config, listener, cancel=None, search_dir=None, resume=False):
+        final = {"type": "search_finished", "time": 0.0, "status": "failed",
+                 "error": "the training process was killed by SIGKILL (the system may have run out of memory)",
+                 "best_trial_id": None, "best_score": None, "best_hyperparameters": {}, "trials": [],
+                 "duration": 1.0, "search_dir": None}
+        listener(final)
+        return final
+
+    window = make_window(crashed)
+    scan(qtbot, window, tiny_dataset)
+    run_to_end(qtbot, window)
+    assert [t for t, _ in window.errors_shown] == ["The search failed"]
+    assert "SIGKILL" in window.errors_shown[0][1]
+    assert "No completed trial" in window.summary_label.text()
+
+
+def test_close_during_a_search_asks_then_stops_and_closes(qtbot, make_window, tiny_dataset):
+    runner = FakeRunner(n_trials=2, epochs=2, hold_after_first_epoch=True)
+    window = make_window(runner)
+    scan(qtbot, window, tiny_dataset)
+    qtbot.mouseClick(window.findChild(QPushButton, "startButton"), Qt.MouseButton.LeftButton)
+    assert runner.holding.wait(10)
+    questions = []
+    window.confirm = lambda title, text: questions.append(text) or False
+    assert window.close() is False  # answered No: keeps running
+    assert window.is_running and window.isVisible() and len(questions) == 1
+    window.confirm = lambda title, text: questions.append(text) or True
+    window.close()
+    qtbot.waitUntil(lambda: not window.isVisible(), timeout=20000)
+    assert not window.is_running and window.thread is None
+    assert window.final_event["status"] == "cancelled"
+    assert len(questions) == 2
+    from app.gui import settings
+
+    assert settings.read("search/last_search_dir") == window.search_dir
+
+
+def test_settings_restore_options_and_last_folder(qtbot, make_window, tiny_dataset):
+    window = make_window()
+    scan(qtbot, window, tiny_dataset)
+    window.findChild(QSpinBox, "maxTrialsSpin").setValue(7)
+    window.findChild(QSpinBox, "epochsSpin").setValue(3)
+    window.options_panel.batch_size_edit.setText("8, 16")
+    window.resize(900, 650)  # the offscreen screen is 800 px wide: Qt clamps restored widths to it
+    window.close()
+    again = make_window()
+    assert again.findChild(QSpinBox, "maxTrialsSpin").value() == 7
+    assert again.findChild(QSpinBox, "epochsSpin").value() == 3
+    assert again.options_panel.batch_size_edit.text() == "8, 16"
+    assert again.height() == 650
+    with qtbot.waitSignal(again.dataset_panel.scan_finished, timeout=20000):
+        again.open_initial_dataset()
+    assert again.dataset_panel.report.root == str(tiny_dataset.resolve())
+
+
+def test_first_run_opens_the_bundled_sample(qtbot, make_window):
+    window = make_window()
+    with qtbot.waitSignal(window.dataset_panel.scan_finished, timeout=30000):
+        window.open_initial_dataset()
+    report = window.dataset_panel.report
+    assert Path(report.root) == paths.sample_dataset_dir().resolve()
+    assert len(report.usable_classes) == 5 and len(report.images) == 80
+
+
+def test_export_writes_to_the_chosen_folder_and_shows_the_self_check(qtbot, make_window, tiny_dataset,
+                                                                      tmp_path, monkeypatch):
+    calls = []
+
+    def fake_export_trial(search_dir, out_dir, trial_id=None):
+        calls.append((search_dir, Path(out_dir), trial_id))
+        Path(out_dir, "saved_model").mkdir(parents=True)
+        return {"trial_id": "01", "self_check": {"passed": True, "max_abs_diff": 3e-7, "images": 6}}
+
+    monkeypatch.setitem(sys.modules, "app.core.export", types.SimpleNamespace(export_trial=fake_export_trial))
+    window = make_window(FakeRunner(n_trials=2, epochs=1))
+    scan(qtbot, window, tiny_dataset)
+    run_to_end(qtbot, window)
+    window.choose_export_folder = lambda: str(tmp_path / "exports")
+    with qtbot.waitSignal(window.export_finished, timeout=10000) as blocker:
+        qtbot.mouseClick(window.findChild(QPushButton, "exportButton"), Qt.MouseButton.LeftButton)
+    out_dir = Path(blocker.args[0]["out_dir"])
+    assert out_dir.parent == tmp_path / "exports" and (out_dir / "saved_model").is_dir()
+    assert calls[0][0] == window.search_dir
+    assert "self-check passed" in window.export_label.text() and str(out_dir) in window.export_label.text()
+    # Cancelling the folder dialog exports nothing.
+    window.choose_export_folder = lambda: ""
+    qtbot.mouseClick(window.findChild(QPushButton, "exportButton"), Qt.MouseButton.LeftButton)
+    assert len(calls) == 1
+
+
+def test_about_box_lists_versions_without_importing_tensorflow(make_window):
+    window = make_window()
+    box = window.show_about()
+    text = box.text()
+    for name in ("TensorFlow", "Keras", "Keras Tuner", "Qt"):
+        assert name in text
+    assert not box.isModal()
+    box.close()
+
+
+# --------------------------------------------------------------------------- the real thing
+
+
+@pytest.mark.slow
+def test_real_search_end_to_end_with_export(qtbot, make_window, tiny_dataset, tmp_path):
+    """Real runner in a child process: 3 classes x 6 photos, 2 MLP trials of 1 epoch, then export."""
+    pytest.importorskip("app.core.process")
+    window = make_window(real_devices=True)  # the real runner and device query
+    scan(qtbot, window, tiny_dataset)
+    options = window.options_panel
+    options.architecture_combo.setCurrentIndex(options.architecture_combo.findData("mlp"))
+    set_small_search(window, trials=2, epochs=1)
+    options.image_size_spin.setValue(16)
+    options.width_edit.setText("16")
+    options.dense_units_edit.setText("16")
+    options.batch_size_edit.setText("8")
+    options.augmentation_combo.setCurrentIndex(2)  # never: keeps the tiny run fast
+    final = run_to_end(qtbot, window, timeout=300000)
+    assert final["status"] == "completed", final.get("error")
+    val_count = json.loads((Path(window.search_dir) / "search.json").read_text())
+    val_size = len(val_count["splits"]["val"])
+    curves = window.findChild(QWidget, "curvesPlot")
+    assert len(curves.curve_data("val_accuracy")[0]) >= 1
+    confusion = window.findChild(QWidget, "confusionView")
+    assert sum(map(sum, confusion.matrix())) == val_size
+    if not window.trial_table.__class__.__name__.startswith("_Pending"):
+        assert trial_rows(window) == len(final["trials"]) == 2
+    if not (REPO / "app" / "core" / "export.py").exists():
+        pytest.skip("app.core.export not there yet")
+    window.choose_export_folder = lambda: str(tmp_path / "exports")
+    with qtbot.waitSignal(window.export_finished, timeout=300000) as blocker:
+        qtbot.mouseClick(window.findChild(QPushButton, "exportButton"), Qt.MouseButton.LeftButton)
+    out_dir = Path(blocker.args[0]["out_dir"])
+    assert (out_dir / "saved_model" / "saved_model.pb").is_file()
+    assert blocker.args[0]["card"]["self_check"]["passed"] is True
