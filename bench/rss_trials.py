@@ -8,7 +8,7 @@
 
 Each mode runs in a fresh interpreter. The search: the default simple-CNN search space at 32 px,
 1 epoch per trial, on a small real-photo folder, so the figures show the per-trial leak rather
-than training. Growth per trial is the least-squares slope after the first 3 trials.
+than training. Growth per trial is the least-squares slope after the first 3 trials (fewer in a short run).
 """
 from __future__ import annotations
 
@@ -57,12 +57,17 @@ def measure(mode: str, data_dir: str, trials: int) -> dict:
     result = {"mode": mode, "trials": len(parent), "status": final["status"], "error": final.get("error"),
               "seconds": round(time.monotonic() - started, 1), "parent_start_mb": at_start["parent"],
               "parent_mb": [round(v, 1) for v in parent],
-              "parent_mb_per_trial": _round(common.slope_per_step(parent, WARMUP_TRIALS)),
+              "parent_mb_per_trial": _round(common.slope_per_step(parent, _warmup(parent))),
               "parent_end_mb": round(common.rss_mb() or 0, 1)}
     if mode == "subprocess":
         result.update(child_start_mb=at_start["child"], child_mb=[round(v, 1) if v else v for v in child],
-                      child_mb_per_trial=_round(common.slope_per_step(child, WARMUP_TRIALS)))
+                      child_mb_per_trial=_round(common.slope_per_step(child, _warmup(child))))
     return result
+
+
+def _warmup(values: list) -> int:
+    """Trials left out of the slope: the first 3, fewer in a short run (keeping at least 3 points)."""
+    return max(0, min(WARMUP_TRIALS, len(values) - 3))
 
 
 def _round(value: float | None) -> float | None:
