@@ -396,3 +396,51 @@ def test_notices_before_start_are_kept_and_a_search_failing_before_start_is_reco
     assert failed["name"] == "broken" and failed["data_dir"] == "/data/empty"
     assert [n["message"] for n in failed["notices"]] == ["folder is empty"]
     assert store.errors == []
+
+
+@pytest.mark.slow
+def test_a_real_tiny_search_is_recorded_with_every_trial_and_epoch(tmp_path):
+    from conftest import copy_subset
+
+    from app.core.config import SearchConfig
+    from app.core.runner import run_search
+
+    data = copy_subset("cifar10-mini", tmp_path / "cifar", classes=2, per_class=6)
+    config = SearchConfig().replace(
+        data_dir=str(data), name="real tiny", architecture="mlp", image_size=16, epochs=1, max_trials=2,
+        batch_size=8, width={"choices": [16, 32]}, depth=1, early_stopping=False, tensorboard=True, seed=7,
+        augmentation={"enabled": False})
+    store = HistoryStore()
+    final = run_search(config, store.record)
+    assert final["status"] == "completed", final
+    assert store.errors == []
+
+    [listed] = store.list_searches()
+    search = store.get_search(listed["id"])
+    assert search["status"] == "completed" and search["name"] == "real tiny"
+    assert search["search_dir"] == final["search_dir"]
+    assert search["dataset_fingerprint"] and search["device"] and search["versions"].get("tensorflow")
+    assert search["seed"] == 7 and len(search["classes"]) == 2
+    assert [t["trial_id"] for t in search["trials"]] == [t["trial_id"] for t in final["trials"]]
+    assert len(search["trials"]) == 2
+    for trial in search["trials"]:
+        assert trial["status"] == "COMPLETED"
+        assert [e["epoch"] for e in trial["epochs"]] == [0]
+        assert set(trial["history"]) >= {"loss", "accuracy", "val_loss", "val_accuracy"}
+        assert trial["hyperparameters"]["width"] in (16, 32)
+        matrix = trial["confusion"]
+        assert len(matrix) == 2 and sum(map(sum, matrix)) == search["val_count"]
+        assert trial["checkpoint_path"] and Path(trial["checkpoint_path"]).is_file()
+    assert search["best_trial_id"] == final["best_trial_id"]
+    assert search["best_score"] == pytest.approx(final["best_score"])
+    assert search["disk_bytes"] and search["disk_bytes"] > 0
+    assert (Path(final["search_dir"]) / "tensorboard").is_dir()
+
+    # The event log on disk rebuilds the same search.
+    rebuilt = HistoryStore(tmp_path / "rebuilt.sqlite3")
+    assert rebuilt.import_events_file(final["search_dir"]) == search["id"]
+    again = rebuilt.get_search(search["id"])
+    assert [(t["trial_id"], t["score"]) for t in again["trials"]] == [(t["trial_id"], t["score"]) for t in search["trials"]]
+
+    pruned = store.prune_checkpoints(search["id"], keep_best=1)
+    assert pruned["kept"] == [final["best_trial_id"]] and len(pruned["removed"]) == 1
