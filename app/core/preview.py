@@ -26,7 +26,17 @@ def load_image(path: str | Path, image_size: int) -> np.ndarray:
 
 
 def augmentation_layers(augmentation: Augmentation, seed: int | None = None) -> list:
-    """The Keras layers for ``augmentation`` (a strength of 0 leaves that layer out)."""
+    """The Keras layers for ``augmentation`` (a strength of 0 leaves that layer out).
+
+    The model builder's own layers when available, so the preview is exactly what training does.
+    """
+    try:
+        from app.core.config import SearchConfig
+        from app.core.models import _augmentation_layers
+    except ImportError:
+        pass
+    else:
+        return _augmentation_layers(SearchConfig(augmentation=augmentation), seed)
     import keras
 
     layers = []

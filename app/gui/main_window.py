@@ -854,6 +854,10 @@ class MainWindow(QMainWindow):
         search_dir = self.search_dir
         name = Path(search_dir).name + (f"-trial-{trial_id}" if trial_id else "-best")
         out_dir = Path(folder) / name
+        suffix = 2
+        while out_dir.exists():  # export refuses non-empty folders: never reuse an earlier one
+            out_dir = Path(folder) / f"{name}-{suffix}"
+            suffix += 1
         self.export_action.setEnabled(False)
         self.export_button.setEnabled(False)
         self.results_export_button.setEnabled(False)
