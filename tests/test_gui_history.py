@@ -245,3 +245,33 @@ def test_tensorboard_starts_in_background_and_opens_the_browser(view, monkeypatc
     qtbot.waitUntil(lambda: bool(auto_info))
     assert "not installed" in auto_info[-1]
     view._tensorboards.clear()  # the fake process needs no stopping
+
+
+def test_a_damaged_database_gives_a_message_not_a_traceback(qtbot, auto_info):
+    paths.history_db_path().write_bytes(b"not a database at all " * 200)
+    view = HistoryView()
+    qtbot.addWidget(view)
+    assert view.search_ids() == []
+    assert "cannot be opened" in view.summary_label.text()
+    assert not view.delete_button.isEnabled()
+    view.delete_selected()
+    view.export_csv()
+    view.rerun_current()
+    assert auto_info and "cannot be opened" in auto_info[-1]
+
+
+def test_disk_use_of_an_unfinished_search_is_measured_in_the_background(view, store, qtbot):
+    events = fake_search_events(search_id="20260106-100000-killed", start_time=1_767_693_600.0, n_trials=1)
+    folder = paths.searches_dir() / "20260106-100000-killed"
+    (folder / "tuner" / "trial_0").mkdir(parents=True)
+    (folder / "tuner" / "trial_0" / "checkpoint.weights.h5").write_bytes(b"w" * 4096)
+    events[0]["search_dir"] = str(folder)
+    other = HistoryStore()  # a different recorder: the view's store does not consider it running
+    for event in events[:-1]:
+        other.record(event)
+    other.close()
+    view.refresh()
+    row = view.search_ids().index("20260106-100000-killed")
+    assert view.table.model().index(row, 2).data() == "interrupted"
+    qtbot.waitUntil(lambda: store.get_search("20260106-100000-killed")["disk_bytes"] == 4096)
+    qtbot.waitUntil(lambda: view.table.model().index(row, 6).data() == "4.0 KB")

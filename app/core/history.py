@@ -228,12 +228,16 @@ class HistoryStore:
         # isolation_level=None: we open transactions ourselves, one per event.
         self.conn = sqlite3.connect(str(self.path), timeout=10.0, isolation_level=None)
         self.conn.row_factory = sqlite3.Row
-        self.conn.execute("PRAGMA journal_mode=WAL")
-        # NORMAL in WAL mode survives an application crash; only a power cut may lose the last
-        # transactions, never corrupt the file.
-        self.conn.execute("PRAGMA synchronous=NORMAL")
-        self.conn.execute("PRAGMA foreign_keys=ON")
-        migrate(self.conn)
+        try:
+            self.conn.execute("PRAGMA journal_mode=WAL")
+            # NORMAL in WAL mode survives an application crash; only a power cut may lose the
+            # last transactions, never corrupt the file.
+            self.conn.execute("PRAGMA synchronous=NORMAL")
+            self.conn.execute("PRAGMA foreign_keys=ON")
+            migrate(self.conn)
+        except Exception:
+            self.conn.close()
+            raise
         self._current_search: str | None = None
         self._pending_notices: list[dict] = []
         self.errors: list[str] = []
@@ -710,10 +714,10 @@ class HistoryStore:
 
     def record_export_card(self, search_id: str, out_dir: str | Path, card: dict) -> int:
         """``record_export`` from the model card ``app.core.export.export_trial`` returns."""
-        formats = [name for name in ("saved_model", "model.keras", "labels.txt", "model_card.json")
-                   if (Path(out_dir) / name).exists()]
-        return self.record_export(search_id, card.get("trial_id"), out_dir, formats or card.get("formats", []),
-                                  card.get("self_check"))
+        search_id = search_id or card.get("search_id")
+        names = card.get("files") or ["saved_model", "model.keras", "labels.txt", "model_card.json"]
+        formats = [name for name in names if (Path(out_dir) / name).exists()] or list(names)
+        return self.record_export(search_id, card.get("trial_id"), out_dir, formats, card.get("self_check"))
 
     @staticmethod
     def _export_dict(row: sqlite3.Row) -> dict:
@@ -761,6 +765,11 @@ class HistoryStore:
             with self._transaction():
                 self.conn.execute("UPDATE searches SET disk_bytes = ? WHERE id = ?", (usage["total"], search_id))
         return usage
+
+    def set_disk_bytes(self, search_id: str, total: int) -> None:
+        """Store a folder size measured elsewhere (e.g. by a background job of the window)."""
+        with self._transaction():
+            self.conn.execute("UPDATE searches SET disk_bytes = ? WHERE id = ?", (int(total), search_id))
 
     def prune_checkpoints(self, search_id: str, keep_best: int = 3) -> dict:
         """Delete the checkpoint files of all but the best ``keep_best`` completed trials.

@@ -20,6 +20,7 @@ from __future__ import annotations
 import json
 import math
 import random
+import sqlite3
 from datetime import datetime
 from pathlib import Path
 from typing import Any
@@ -32,7 +33,7 @@ from PySide6.QtWidgets import (QAbstractItemView, QApplication, QComboBox, QFile
                                QSpinBox, QSplitter, QTableView, QTabWidget, QTreeWidget,
                                QTreeWidgetItem, QTreeWidgetItemIterator, QVBoxLayout, QWidget)
 
-from app.core.history import HistoryError, HistoryStore
+from app.core.history import HistoryError, HistoryStore, folder_size
 from app.gui import theme
 from app.gui.compare_view import TRIAL_COLORS, CompareView, format_value, trial_label
 from app.gui.confusion_view import ConfusionView
@@ -44,6 +45,8 @@ SEARCH_ID_ROLE = Qt.ItemDataRole.UserRole + 1
 SORT_ROLE = Qt.ItemDataRole.UserRole + 2
 COLUMNS = ("Name", "Dataset", "Status", "Started", "Best score", "Trials", "Disk use")
 DEFAULT_KEEP_BEST = 3
+# What a history call can raise: our own checks, a damaged database file, a folder we cannot read.
+STORE_ERRORS = (HistoryError, sqlite3.Error, OSError)
 MAX_SCATTER_COLUMNS = 3
 MAX_CATEGORIES = 6  # numeric hyperparameters with at most this many values are plotted as columns
 
@@ -223,7 +226,14 @@ class HistoryView(QWidget):
     def __init__(self, store: HistoryStore | None = None, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.setObjectName("historyView")
-        self.store = store if store is not None else HistoryStore()
+        self._store_error = ""
+        if store is None:
+            try:
+                store = HistoryStore()
+            except STORE_ERRORS as exc:  # the window still opens; the tab says what is wrong
+                self._store_error = str(exc)
+        self.store = store
+        self._measuring: set[str] = set()
         self._searches: dict[str, dict] = {}
         self._opened: dict[str, dict] = {}  # search id -> get_search() result
         self._current_id: str | None = None
@@ -394,9 +404,15 @@ class HistoryView(QWidget):
     def refresh(self) -> None:
         """Reload the searches (after a search ended, or on request); keeps the selection."""
         selected = set(self.selected_ids())
+        if self.store is None:
+            self._clear_details()
+            self.summary_label.setText(self.tr("The history database cannot be opened: %1")
+                                       .replace("%1", self._store_error))
+            self._update_buttons()
+            return
         try:
             searches = self.store.list_searches()
-        except HistoryError as exc:
+        except STORE_ERRORS as exc:
             self._error(self.tr("Cannot read the history"), str(exc))
             return
         active = getattr(self.store, "recording_search_id", None)
@@ -417,6 +433,7 @@ class HistoryView(QWidget):
             self.open_searches(list(self._opened))
         else:
             self._clear_details()
+        self._measure_disk_use([s["id"] for s in searches if s.get("disk_bytes") is None])
         self._update_buttons()
 
     def search_ids(self) -> list[str]:
@@ -449,10 +466,12 @@ class HistoryView(QWidget):
     def open_searches(self, search_ids: list[str]) -> None:
         """Show these searches: the first in the Trials tab, all of them for comparison."""
         opened: dict[str, dict] = {}
+        if self.store is None:
+            return
         for search_id in search_ids:
             try:
                 opened[search_id] = self.store.get_search(search_id)
-            except HistoryError as exc:
+            except STORE_ERRORS as exc:
                 self._error(self.tr("Cannot open the search"), str(exc))
         if not opened:
             return
@@ -465,6 +484,39 @@ class HistoryView(QWidget):
         objective = opened[self._current_id].get("objective") or "val_accuracy"
         self.scatter.set_trials(all_trials, objective)
         self._update_buttons()
+        self._measure_disk_use(list(opened))
+
+    def _measure_disk_use(self, search_ids: list[str]) -> None:
+        """Measure search folders off the GUI thread (a big search has thousands of files)."""
+        from app.gui.worker import run_in_background
+
+        active = getattr(self.store, "recording_search_id", None)
+        for search_id in search_ids:
+            search = self._searches.get(search_id) or {}
+            folder = search.get("search_dir")
+            if not folder or search_id == active or search_id in self._measuring or not Path(folder).is_dir():
+                continue
+            self._measuring.add(search_id)
+            run_in_background(lambda f=folder: folder_size(f),
+                              lambda total, i=search_id: self._on_disk_measured(i, total),
+                              lambda _m, _t, i=search_id: self._measuring.discard(i), receiver=self)
+
+    def _on_disk_measured(self, search_id: str, total: int) -> None:
+        self._measuring.discard(search_id)
+        search = self._searches.get(search_id)
+        if search is None or self.store is None:
+            return
+        if search.get("disk_bytes") != total:
+            try:
+                self.store.set_disk_bytes(search_id, total)
+            except STORE_ERRORS:
+                return
+            search["disk_bytes"] = total
+        for row in range(self._model.rowCount()):
+            if self._model.item(row, 0).data(SEARCH_ID_ROLE) == search_id:
+                item = self._model.item(row, 6)
+                item.setText(human_bytes(total))
+                item.setData(total, SORT_ROLE)
 
     def current_search(self) -> dict | None:
         return self._opened.get(self._current_id) if self._current_id else None
@@ -533,7 +585,7 @@ class HistoryView(QWidget):
             return
         try:
             self.store.rename_search(search["id"], name)
-        except HistoryError as exc:
+        except STORE_ERRORS as exc:
             self._error(self.tr("Rename search"), str(exc))
             return
         self.refresh()
@@ -550,7 +602,7 @@ class HistoryView(QWidget):
             return
         try:
             self.store.annotate_search(search["id"], notes)
-        except HistoryError as exc:
+        except STORE_ERRORS as exc:
             self._error(self.tr("Notes"), str(exc))
             return
         self.refresh()
@@ -558,7 +610,7 @@ class HistoryView(QWidget):
     @Slot()
     def delete_selected(self) -> None:
         ids = self.selected_ids() or ([self._current_id] if self._current_id else [])
-        if not ids:
+        if not ids or self.store is None:
             return
         active = getattr(self.store, "recording_search_id", None)
         if active in ids:
@@ -578,7 +630,7 @@ class HistoryView(QWidget):
         for search_id in ids:
             try:
                 self.store.delete_search(search_id)
-            except HistoryError as exc:
+            except STORE_ERRORS as exc:
                 self._error(self.tr("Delete"), str(exc))
                 continue
             self._opened.pop(search_id, None)
@@ -588,6 +640,8 @@ class HistoryView(QWidget):
     @Slot()
     def export_csv(self) -> None:
         ids = self.selected_ids() or list(self._opened)
+        if self.store is None:
+            return
         if not ids:
             QMessageBox.information(self, self.tr("Export CSV"), self.tr("Select one or more searches first."))
             return
@@ -599,7 +653,7 @@ class HistoryView(QWidget):
         try:
             text = self.store.trials_csv(ids)
             Path(path).write_text(text, encoding="utf-8")
-        except HistoryError as exc:
+        except STORE_ERRORS as exc:
             self._error(self.tr("Export CSV"), str(exc))
         except OSError as exc:
             self._error(self.tr("Export CSV"), self.tr("Cannot write %1: %2").replace("%1", path)
@@ -620,7 +674,7 @@ class HistoryView(QWidget):
             return
         try:
             result = self.store.prune_checkpoints(search["id"], keep_best=keep)
-        except HistoryError as exc:
+        except STORE_ERRORS as exc:
             self._error(self.tr("Prune checkpoints"), str(exc))
             return
         self.refresh()
@@ -839,6 +893,10 @@ class HistoryView(QWidget):
 
     def _target_search(self) -> dict | None:
         """The search an action applies to: the selected one, else the opened one."""
+        if self.store is None:
+            self._error(self.tr("History"), self.tr("The history database cannot be opened: %1")
+                        .replace("%1", self._store_error))
+            return None
         ids = self.selected_ids()
         search_id = ids[0] if ids else self._current_id
         if not search_id:
@@ -848,7 +906,7 @@ class HistoryView(QWidget):
         if search is None:
             try:
                 search = self.store.get_search(search_id)
-            except HistoryError as exc:
+            except STORE_ERRORS as exc:
                 self._error(self.tr("History"), str(exc))
                 return None
         return search
@@ -859,7 +917,7 @@ class HistoryView(QWidget):
 
     @Slot()
     def _update_buttons(self, *_args) -> None:
-        has_target = bool(self.selected_ids() or self._current_id)
+        has_target = self.store is not None and bool(self.selected_ids() or self._current_id)
         for button in (self.open_button,):
             button.setEnabled(bool(self.selected_ids()))
         for button in (self.rerun_button, self.rename_button, self.notes_button, self.delete_button,
