@@ -30,7 +30,7 @@ def peak_rss_mb() -> float:
 
 
 def generate(folder: Path, count: int, size: int, classes: int, seed: int = 0) -> None:
-    """``count`` random-noise-and-gradient images, 2/3 JPEG and 1/3 PNG, in ``classes`` folders."""
+    """``count`` distinct noise-and-gradient images, 2/3 JPEG and 1/3 PNG, in ``classes`` folders."""
     from PIL import Image
 
     rng = random.Random(seed)
@@ -43,6 +43,9 @@ def generate(folder: Path, count: int, size: int, classes: int, seed: int = 0) -
     def write(i: int) -> None:
         cls = folder / f"class_{i % classes:02d}"
         img = templates[rng.randrange(len(templates))].rotate(i % 360)
+        # A unique stripe of pixels per index, so files are distinct (no duplicate warnings).
+        for bit in range(20):
+            img.putpixel((bit, 0), (255, 255, 255) if i >> bit & 1 else (0, 0, 0))
         if i % 3 == 2:
             img.save(cls / f"img_{i:06d}.png", optimize=False)
         else:
