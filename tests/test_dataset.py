@@ -284,6 +284,25 @@ def test_cancel_stops_the_scan(tiny_dataset):
     assert isinstance(ScanCancelled("x"), DatasetError)
 
 
+def test_cancel_midway_keeps_the_work_done_for_the_next_scan(tmp_path):
+    root = tmp_path / "d"
+    make_images(root / "a", 100)
+    make_images(root / "b", 100, start=200)
+    cancel = threading.Event()
+    seen = []
+
+    def progress(done, total):
+        seen.append(done)
+        cancel.set()  # the user presses Cancel after the first batch of files
+
+    with pytest.raises(ScanCancelled):
+        scan_dataset(root, workers=1, progress=progress, cancel=cancel)
+    assert seen and seen[0] < 200
+    again = scan_dataset(root)
+    assert 0 < again.stats["cache_hits"] < 200
+    assert again.counts == {"a": 100, "b": 100}
+
+
 # --------------------------------------------------------------------------- conversion
 
 

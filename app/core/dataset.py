@@ -549,7 +549,7 @@ def _folder_problem(path: str, exc: OSError) -> Problem:
 
 def _walk_class_folder(folder: str, label: str, split: str | None, problems: list[Problem],
                        seen_dirs: set[tuple[int, int]], reserved: set[tuple[int, int]],
-                       out: list[tuple[str, str, str | None]], nested: Counter) -> None:
+                       out: list[tuple[str, str, str | None]], nested: Counter, cancel=None) -> None:
     """Append every file below a class folder (nested folders included) without following link loops.
 
     ``seen_dirs`` are folders already walked; ``reserved`` are the root, split and class folders,
@@ -557,6 +557,8 @@ def _walk_class_folder(folder: str, label: str, split: str | None, problems: lis
     """
     stack = [folder]
     while stack:
+        if cancel is not None and cancel.is_set():
+            raise ScanCancelled(f"{folder}: scan cancelled")
         current = stack.pop()
         try:
             st = os.stat(current)
@@ -618,7 +620,7 @@ def detect_layout(root: Path) -> tuple[str, dict[str, Path]]:
     return "classes", {"": root}
 
 
-def _list_files(root: Path, layout: str, parts: dict[str, Path], problems: list[Problem]
+def _list_files(root: Path, layout: str, parts: dict[str, Path], problems: list[Problem], cancel=None
                 ) -> tuple[list[str], list[tuple[str, str, str | None]], Counter, int]:
     """Classes, candidate files (path, label, split), nested-file counts per class, loose images."""
     classes: list[str] = []
@@ -676,7 +678,8 @@ def _list_files(root: Path, layout: str, parts: dict[str, Path], problems: list[
         label = entry.name
         if label not in classes:
             classes.append(label)
-        _walk_class_folder(entry.path, label, split or None, problems, seen_dirs, reserved, candidates, nested)
+        _walk_class_folder(entry.path, label, split or None, problems, seen_dirs, reserved, candidates, nested,
+                           cancel)
     classes.sort()
     return classes, candidates, nested, loose_images
 
@@ -729,7 +732,7 @@ def scan_dataset(root: str | Path, workers: int | None = None, progress: Callabl
     Image.init()  # import every plugin once, before threads race to do it
     layout, parts = detect_layout(root)
     problems: list[Problem] = []
-    classes, candidates, nested, loose_images = _list_files(root, layout, parts, problems)
+    classes, candidates, nested, loose_images = _list_files(root, layout, parts, problems, cancel=cancel)
 
     cache = _ScanCache(str(root), use_cache)
     total = len(candidates)
@@ -751,7 +754,7 @@ def scan_dataset(root: str | Path, workers: int | None = None, progress: Callabl
         for chunk, results in zip(chunks, pool.map(inspect_chunk, chunks)):
             if results is None or (cancel is not None and cancel.is_set()):
                 pool.shutdown(wait=False, cancel_futures=True)
-                cache.save([], set(cache.entries))
+                cache.save(fresh, set(cache.entries))  # keep the work done: a new scan resumes from it
                 raise ScanCancelled(f"{root}: scan cancelled")
             for (path, label, split), (outcome, key, from_cache) in zip(chunk, results):
                 cache_hits += from_cache
