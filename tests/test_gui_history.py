@@ -275,3 +275,29 @@ def test_disk_use_of_an_unfinished_search_is_measured_in_the_background(view, st
     assert view.table.model().index(row, 2).data() == "interrupted"
     qtbot.waitUntil(lambda: store.get_search("20260106-100000-killed")["disk_bytes"] == 4096)
     qtbot.waitUntil(lambda: view.table.model().index(row, 6).data() == "4.0 KB")
+
+
+def test_a_search_the_database_missed_is_imported_when_the_view_opens(qtbot):
+    import json
+    import os
+
+    folder = paths.searches_dir() / "20260107-100000-missed"
+    folder.mkdir(parents=True)
+    events = fake_search_events(search_id=folder.name, start_time=1_767_780_000.0, n_trials=2)
+    (folder / "events.jsonl").write_text("".join(json.dumps(e) + "\n" for e in events))
+    os.utime(folder / "events.jsonl", (1_767_790_000, 1_767_790_000))
+    view = HistoryView()
+    qtbot.addWidget(view)
+    assert view.search_ids() == [folder.name]
+
+
+def test_keys_on_the_table_open_and_delete(view, qtbot, monkeypatch):
+    monkeypatch.setattr(QMessageBox, "question", lambda *a, **k: QMessageBox.StandardButton.Yes)
+    view.show()
+    view.select_searches(["20260101-100000-flowers"])
+    view.table.setFocus()
+    qtbot.keyClick(view.table, Qt.Key.Key_Return)
+    assert view.current_search()["id"] == "20260101-100000-flowers"
+    view.select_searches(["20260101-100000-flowers"])
+    qtbot.keyClick(view.table, Qt.Key.Key_Delete)
+    assert "20260101-100000-flowers" not in view.search_ids()

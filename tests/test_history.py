@@ -444,3 +444,19 @@ def test_a_real_tiny_search_is_recorded_with_every_trial_and_epoch(tmp_path):
 
     pruned = store.prune_checkpoints(search["id"], keep_best=1)
     assert pruned["kept"] == [final["best_trial_id"]] and len(pruned["removed"]) == 1
+
+
+def test_import_unrecorded_picks_up_old_logs_only():
+    store = HistoryStore()
+    old_dir = paths.searches_dir() / "20260101-000000-lost"
+    fresh_dir = paths.searches_dir() / "20260101-000001-busy"
+    for folder in (old_dir, fresh_dir):
+        folder.mkdir()
+        lines = [json.dumps(e) for e in search_events(search_id=folder.name, search_dir=folder, trials=1)]
+        (folder / "events.jsonl").write_text("\n".join(lines) + "\n")
+    os.utime(old_dir / "events.jsonl", (1_700_000_000, 1_700_000_000))
+    (paths.searches_dir() / "no-log").mkdir()
+    assert store.import_unrecorded() == ["20260101-000000-lost"]
+    assert store.get_search("20260101-000000-lost")["status"] == "completed"
+    assert store.import_unrecorded() == []  # already known now
+    assert store.import_unrecorded(min_age_seconds=0) == ["20260101-000001-busy"]

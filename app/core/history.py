@@ -549,6 +549,29 @@ class HistoryStore:
                                   (kept["name"], kept["notes"], search_id))
         return search_id
 
+    def import_unrecorded(self, min_age_seconds: float = 120.0) -> list[str]:
+        """Import search folders under ``TUNESTUDIO_HOME/searches`` that the database does not
+        know (their events were logged but never recorded, e.g. the window crashed).
+
+        Folders whose log changed in the last ``min_age_seconds`` are left alone: a search may be
+        writing them right now. Returns the imported ids; unreadable logs are skipped.
+        """
+        known = {row["search_dir"] for row in self.conn.execute("SELECT search_dir FROM searches")}
+        known |= {row["id"] for row in self.conn.execute("SELECT id FROM searches")}
+        imported = []
+        now = time.time()
+        for folder in sorted(paths.searches_dir().iterdir()):
+            log_file = folder / "events.jsonl"
+            if folder.name in known or str(folder) in known or not log_file.is_file():
+                continue
+            try:
+                if now - log_file.stat().st_mtime < min_age_seconds:
+                    continue
+                imported.append(self.import_events_file(log_file))
+            except (HistoryError, OSError) as exc:
+                log.warning("history: %s not imported: %s", folder, exc)
+        return imported
+
     # ---------------------------------------------------------------- queries
 
     def list_searches(self, text: str = "", status: str | None = None, dataset: str | None = None,

@@ -27,7 +27,7 @@ from typing import Any
 
 import pyqtgraph as pg
 from PySide6.QtCore import QEvent, QSortFilterProxyModel, Qt, QUrl, Signal, Slot
-from PySide6.QtGui import QBrush, QColor, QDesktopServices, QStandardItem, QStandardItemModel
+from PySide6.QtGui import QAction, QBrush, QColor, QDesktopServices, QStandardItem, QStandardItemModel
 from PySide6.QtWidgets import (QAbstractItemView, QApplication, QComboBox, QFileDialog, QHBoxLayout,
                                QHeaderView, QInputDialog, QLabel, QLineEdit, QMessageBox, QPushButton,
                                QSpinBox, QSplitter, QTableView, QTabWidget, QTreeWidget,
@@ -393,9 +393,29 @@ class HistoryView(QWidget):
         self.trial_table.trialSelected.connect(self._on_trial_selected)
         self.curves.trialClicked.connect(self._on_trial_selected)
         self.compare_button.clicked.connect(self.compare_checked)
+        # Right-click and keys on the searches table do what the buttons do.
+        for text, slot in ((self.tr("Open\tEnter"), self.open_selected),
+                           (self.tr("Re-run…"), self.rerun_current),
+                           (self.tr("Rename…\tF2"), self.rename_current),
+                           (self.tr("Notes…"), self.annotate_current),
+                           (self.tr("Export CSV…"), self.export_csv),
+                           (self.tr("Prune checkpoints…"), self.prune_current),
+                           (self.tr("TensorBoard"), self.open_tensorboard),
+                           (self.tr("Delete…\tDel"), self.delete_selected)):
+            action = QAction(text, self.table)
+            action.triggered.connect(slot)
+            self.table.addAction(action)
+        self.table.setContextMenuPolicy(Qt.ContextMenuPolicy.ActionsContextMenu)
+        self.table.installEventFilter(self)
         app = QApplication.instance()
         if app is not None:
             app.aboutToQuit.connect(self.stop_tensorboards)
+        if self.store is not None:
+            try:
+                # Searches whose events never reached the database (the window crashed).
+                self.store.import_unrecorded()
+            except STORE_ERRORS as exc:
+                self._store_error = str(exc)
         self.refresh()
 
     # ------------------------------------------------------------------ public API
@@ -928,6 +948,22 @@ class HistoryView(QWidget):
 
     def _error(self, title: str, message: str) -> None:
         QMessageBox.warning(self, title, message)
+
+    def eventFilter(self, watched, event) -> bool:  # noqa: N802 (Qt API)
+        # Keys on the searches table; a filter rather than shortcuts so they work wherever the
+        # tab is embedded (shortcuts need an active window).
+        if watched is self.table and event.type() == QEvent.Type.KeyPress:
+            key = event.key()
+            if key in (Qt.Key.Key_Return, Qt.Key.Key_Enter):
+                self.open_selected()
+                return True
+            if key == Qt.Key.Key_Delete:
+                self.delete_selected()
+                return True
+            if key == Qt.Key.Key_F2:
+                self.rename_current()
+                return True
+        return super().eventFilter(watched, event)
 
     def changeEvent(self, event: QEvent) -> None:  # noqa: N802 (Qt API)
         if event.type() == QEvent.Type.PaletteChange and self._opened:
