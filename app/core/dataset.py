@@ -801,21 +801,23 @@ def _plural(n: int, word: str, plural: str | None = None) -> str:
 
 
 _NOTE_WARNINGS = {
-    "extension": "have an extension that does not match their content (e.g. {example}); "
+    "extension": "Images whose extension does not match their content: {n} (e.g. {example}); "
                  "they are read by their content.",
-    "format": "are in a format TensorFlow cannot read directly or correctly (e.g. {example}); "
+    "format": "Images in a format TensorFlow cannot read directly or correctly: {n} (e.g. {example}); "
               "they are converted to PNG for training.",
-    "cmyk": "use CMYK colours (e.g. {example}); they are converted to RGB.",
-    "16bit": "have 16 bits per channel (e.g. {example}); they are reduced to 8 bits.",
-    "alpha": "have transparency (e.g. {example}); it is dropped, transparent areas keep their stored colour.",
-    "exif": "carry an EXIF rotation (e.g. {example}); they are turned upright for training.",
-    "animated": "are animated (e.g. {example}); only the first frame is used.",
-    "tiny": "are smaller than {tiny} px on a side (e.g. {example}); they are stretched to the "
+    "cmyk": "CMYK images: {n} (e.g. {example}); they are converted to RGB.",
+    "16bit": "Images with 16 bits per channel: {n} (e.g. {example}); they are reduced to 8 bits.",
+    "alpha": "Images with transparency: {n} (e.g. {example}); it is dropped and transparent areas keep "
+             "their stored colour.",
+    "exif": "Photos with an EXIF rotation: {n} (e.g. {example}); they are turned upright for training.",
+    "animated": "Animated images: {n} (e.g. {example}); only the first frame is used.",
+    "tiny": "Images smaller than {tiny} px on a side: {n} (e.g. {example}); they are stretched to the "
             "training size and carry little information.",
 }
 
 
 def _add_warnings(report: ScanReport, note_examples: dict[str, list[str]], nested: Counter) -> None:
+    """Most important first: the window shows the first few."""
     counts = report.counts
     warnings = report.warnings
     root = report.root
@@ -837,6 +839,10 @@ def _add_warnings(report: ScanReport, note_examples: dict[str, list[str]], neste
     elif files >= 20 and len(report.images) < files / 2:
         warnings.append(f"Most files here are not usable images ({len(report.images)} of {files}): "
                         "is this the right folder?")
+    if unusable:
+        reasons = Counter(p.reason.split(":")[0].split(" (")[0] for p in unusable)
+        summary = ", ".join(f"{n} {reason}" for reason, n in reasons.most_common(4))
+        warnings.append(f"{_plural(len(unusable), 'file')} cannot be used ({summary}); see the problem list.")
     for c, n in counts.items():
         if n == 0:
             warnings.append(f"Class '{c}' has no usable images and will be left out.")
@@ -847,29 +853,24 @@ def _add_warnings(report: ScanReport, note_examples: dict[str, list[str]], neste
         big = max(counts, key=counts.get)
         small = min((c for c in counts if counts[c]), key=counts.get)
         warnings.append(f"Heavy class imbalance: '{big}' has {counts[big]} images, '{small}' only {counts[small]}.")
-    for label, n in sorted(nested.items()):
-        warnings.append(f"Class '{label}' has {_plural(n, 'file')} in subfolders; they count as '{label}'.")
     if report.layout == "splits":
         for split in sorted({r.split for r in report.images if r.split}):
             present = {r.label for r in report.images if r.split == split}
             missing = [c for c in report.usable_classes if c not in present]
             if missing:
                 warnings.append(f"The '{split}' split has no images of {', '.join(repr(c) for c in missing)}.")
-    for key, template in _NOTE_WARNINGS.items():
-        paths = note_examples.get(key)
-        if paths:
-            warnings.append(f"{_plural(len(paths), 'image')} "
-                            + template.format(example=rel(paths[0]), tiny=TINY_SIDE))
+    _add_duplicate_warnings(report, rel)
     gray = len(note_examples.get("grayscale", ()))
     if 0 < gray < len(report.images):
         warnings.append(f"Grayscale and colour images are mixed ({gray} of {len(report.images)} grayscale, "
                         f"e.g. {rel(note_examples['grayscale'][0])}); grayscale ones are used as 3 equal channels.")
-    _add_duplicate_warnings(report, rel)
+    for key, template in _NOTE_WARNINGS.items():
+        paths = note_examples.get(key)
+        if paths:
+            warnings.append(template.format(n=len(paths), example=rel(paths[0]), tiny=TINY_SIDE))
+    for label, n in sorted(nested.items()):
+        warnings.append(f"Class '{label}' has {_plural(n, 'file')} in subfolders; they count as '{label}'.")
     ignored = len(report.problems) - len(unusable)
-    if unusable:
-        reasons = Counter(p.reason.split(":")[0].split(" (")[0] for p in unusable)
-        summary = ", ".join(f"{n} {reason}" for reason, n in reasons.most_common(4))
-        warnings.append(f"{_plural(len(unusable), 'file')} cannot be used ({summary}); see the problem list.")
     if ignored:
         example = next(p.path for p in report.problems if p.kind == IGNORED)
         warnings.append(f"{_plural(ignored, 'hidden or system file')} skipped (e.g. {rel(example)}).")
