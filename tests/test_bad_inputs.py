@@ -175,6 +175,8 @@ def test_decompression_bomb_is_refused_without_decoding(base, monkeypatch):
     for name in bombs:
         reason = problem_for(report, base / "airplane" / name)
         assert reason.startswith("refused") and "decompression bomb" in reason
+    assert "2,500,000,000 pixels" in problem_for(report, base / "airplane" / "bomb.png")
+    assert "8000x6000 pixels" in problem_for(report, base / "airplane" / "wide.png")
     assert (50_000, 50_000) not in decoded and (8_000, 6_000) not in decoded
     assert decoded, "the spy saw the good images being decoded"
 
@@ -308,8 +310,8 @@ def test_sixteen_bit_png(base):
     (base / "airplane" / "rgb16.png").write_bytes(raw_png(16, 4, 16, 2, b"".join(b"\0" + rgb_row for _ in range(4))))
     report = scan_dataset(base)
     assert record_for(report, base / "airplane" / "gray16.png").mode.startswith("I;16")
-    record_for(report, base / "airplane" / "rgb16.png")
-    assert any("16 bits per channel" in w for w in report.warnings)
+    assert "16-bit" in record_for(report, base / "airplane" / "rgb16.png").note
+    assert any("Images with 16 bits per channel: 2" in w for w in report.warnings)
 
 
 def test_palette_and_rgba_png(base):

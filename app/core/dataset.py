@@ -27,6 +27,7 @@ from __future__ import annotations
 import hashlib
 import io
 import os
+import re
 import sqlite3
 import stat as stat_module
 import time
@@ -76,7 +77,7 @@ TINY_SIDE = 8  # images smaller than this a side carry little information
 FEW_IMAGES = 5
 IMBALANCE_RATIO = 10.0
 MAX_LISTED_WARNINGS = 5  # per kind of per-file warning; the rest is summarised
-SCAN_VERSION = 4  # bump whenever _inspect changes its verdicts: invalidates the scan cache
+SCAN_VERSION = 5  # bump whenever _inspect changes its verdicts: invalidates the scan cache
 CONVERSION_VERSION = 2  # bump whenever decodable_path changes its output
 _PNG_IEND = b"\x00\x00\x00\x00IEND\xaeB`\x82"
 
@@ -338,7 +339,10 @@ def _check_image(path: str, ext: str, source, data: bytes | None, size: int, con
     try:
         img = Image.open(source, formats=formats)
     except (Image.DecompressionBombError, Image.DecompressionBombWarning) as exc:
-        return _Outcome(reason=f"refused: image too large to decode safely, possible decompression bomb ({exc})")
+        found = re.search(r"\((\d+) pixels\)", str(exc))
+        size_text = f"{int(found.group(1)):,} pixels" if found else "too many pixels"
+        return _Outcome(reason=f"refused: {size_text} is too large to decode safely (limit {MAX_PIXELS:,} "
+                               "pixels; possible decompression bomb)")
     except UnidentifiedImageError:
         raise
     except OSError as exc:
@@ -357,6 +361,8 @@ def _check_image(path: str, ext: str, source, data: bytes | None, size: int, con
             return _Outcome(reason="corrupt image: it has no pixels")
         mode = img.mode
         animated = bool(getattr(img, "is_animated", False))
+        # Pillow opens 16-bit colour PNGs as 8-bit RGB; the raw mode of the tile tells.
+        deep = mode.startswith("I;16") or mode in ("I", "F") or any(";16" in str(t[3]) for t in img.tile or ())
         bmp_plain = fmt not in ("BMP", "DIB") or (mode in ("RGB", "RGBA", "L") and img.info.get("compression", 0) == 0)
         try:
             _verify_pixels(img, fmt, source, data, width, height)
@@ -378,7 +384,7 @@ def _check_image(path: str, ext: str, source, data: bytes | None, size: int, con
     if mode == "CMYK" or mode == "YCbCr" or mode == "LAB":
         needs_conversion = True
         notes.append(("cmyk", f"{mode} colours converted to RGB"))
-    if mode.startswith("I;16") or mode in ("I", "F"):
+    if deep:
         notes.append(("16bit", "16-bit image reduced to 8 bits per channel"))
     if mode in ("RGBA", "LA", "La", "RGBa", "PA") or (mode == "P" and "transparency" in img.info):
         notes.append(("alpha", "transparency dropped"))
