@@ -460,3 +460,18 @@ def test_import_unrecorded_picks_up_old_logs_only():
     assert store.get_search("20260101-000000-lost")["status"] == "completed"
     assert store.import_unrecorded() == []  # already known now
     assert store.import_unrecorded(min_age_seconds=0) == ["20260101-000001-busy"]
+    # TensorBoard serves the search's folder with every trial's HParams (its HParams dashboard).
+    import urllib.request
+
+    from app.core.tensorboard_tools import start_tensorboard, stop_tensorboard, tensorboard_logdir
+
+    process, url = start_tensorboard(tensorboard_logdir(final["search_dir"]))
+    try:
+        request = urllib.request.Request(url + "data/plugin/hparams/experiment",
+                                         data=json.dumps({"experimentName": ""}).encode(),
+                                         headers={"Content-Type": "application/json", "X-XSRF-Protected": "1"})
+        with urllib.request.urlopen(request, timeout=60) as response:
+            experiment = json.loads(response.read())
+    finally:
+        stop_tensorboard(process)
+    assert "width" in {info["name"] for info in experiment["hparamInfos"]}
