@@ -301,3 +301,23 @@ def test_keys_on_the_table_open_and_delete(view, qtbot, monkeypatch):
     view.select_searches(["20260101-100000-flowers"])
     qtbot.keyClick(view.table, Qt.Key.Key_Delete)
     assert "20260101-100000-flowers" not in view.search_ids()
+
+
+def test_records_a_live_search_from_worker_events(qtbot, tmp_path):
+    view = HistoryView()
+    qtbot.addWidget(view)
+    events = fake_search_events(search_id="20260108-100000-live", start_time=1_767_866_400.0, n_trials=2)
+    view.record_event(events[0])
+    assert view.search_ids() == ["20260108-100000-live"]
+    assert view.table.model().index(0, 2).data() == "running"
+    for event in events[1:]:
+        view.record_event(event)
+    assert view.table.model().index(0, 2).data() == "completed"
+    assert view.table.model().index(0, 5).data() == "2/2"
+    assert view.store.errors == []
+
+    card = {"path": str(tmp_path / "export"), "search_id": "20260108-100000-live", "trial_id": "0",
+            "files": ["saved_model"], "self_check": {"passed": True, "max_abs_diff": 0.0, "images": 4}}
+    assert view.record_export(card)
+    assert view.store.get_search("20260108-100000-live")["exports"][0]["self_check"]["passed"]
+    assert not view.record_export({"search_id": "missing"})

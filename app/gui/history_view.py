@@ -18,6 +18,7 @@ window's store so only one connection writes.
 from __future__ import annotations
 
 import json
+import logging
 import math
 import random
 import sqlite3
@@ -40,6 +41,8 @@ from app.gui.confusion_view import ConfusionView
 from app.gui.curves_panel import CurvesPanel
 
 from app.gui.trial_table import TrialTable
+
+log = logging.getLogger(__name__)
 
 SEARCH_ID_ROLE = Qt.ItemDataRole.UserRole + 1
 SORT_ROLE = Qt.ItemDataRole.UserRole + 2
@@ -455,6 +458,31 @@ class HistoryView(QWidget):
             self._clear_details()
         self._measure_disk_use([s["id"] for s in searches if s.get("disk_bytes") is None])
         self._update_buttons()
+
+    @Slot(dict)
+    def record_event(self, event: dict) -> None:
+        """Record a search event (connect the search worker's ``event_received`` and
+        ``finished`` here: this runs on the GUI thread, the one thread that writes history).
+        The table follows: a new search appears when it starts and is updated when it ends."""
+        if self.store is None or not isinstance(event, dict):
+            return
+        self.store.record(event)  # never raises: history must not disturb the search
+        if event.get("type") in ("search_started", "search_finished"):
+            self.refresh()
+
+    def record_export(self, card: dict, search_id: str | None = None) -> bool:
+        """Keep an export done in the window (``card`` as ``app.core.export.export_trial``
+        returns it). Returns False, logging why, when it could not be recorded."""
+        if self.store is None:
+            return False
+        try:
+            self.store.record_export_card(search_id, card["path"], card)
+        except (KeyError, *STORE_ERRORS) as exc:
+            log.warning("export not recorded in history: %s", exc)
+            return False
+        if self._opened:
+            self.open_searches(list(self._opened))
+        return True
 
     def search_ids(self) -> list[str]:
         """Ids of the rows shown (after filter and sort), top to bottom."""
