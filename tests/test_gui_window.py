@@ -34,13 +34,17 @@ class FakeRunner:
     """
 
     def __init__(self, n_trials=3, epochs=2, failed_trials=(), hold_after_first_epoch=False,
-                 error: Exception | None = None, delay: float = 0.0):
+                 error: Exception | None = None, delay: float = 0.0, hold_after_epochs: int = 1,
+                 val_per_class: int = 2, steps: int = 3):
         self.n_trials = n_trials
         self.epochs = epochs
         self.failed_trials = failed_trials
         self.hold = hold_after_first_epoch
         self.error = error
         self.delay = delay
+        self.hold_after_epochs = hold_after_epochs
+        self.val_per_class = val_per_class
+        self.steps = steps
         self.calls: list[dict] = []
         self.holding = threading.Event()
 
@@ -56,9 +60,11 @@ class FakeRunner:
         (search_dir / "search.json").write_text(json.dumps(info))
         classes = scan_dataset(config.data_dir).usable_classes
         events = fake_search_events(n_trials=self.n_trials, epochs=self.epochs, classes=classes,
-                                    failed_trials=self.failed_trials, val_per_class=2, steps=3,
+                                    failed_trials=self.failed_trials, val_per_class=self.val_per_class,
+                                    steps=self.steps,
                                     search_id=search_dir.name)
         held = False
+        epochs_seen = 0
         final = None
         for event in events:
             if cancel is not None and cancel.is_set():
@@ -73,7 +79,9 @@ class FakeRunner:
                 final = event
             if self.delay:
                 time.sleep(self.delay)
-            if self.hold and not held and not resume and event["type"] == "epoch_ended":
+            epochs_seen += event["type"] == "epoch_ended"
+            if (self.hold and not held and not resume and event["type"] == "epoch_ended"
+                    and epochs_seen >= self.hold_after_epochs):
                 held = True
                 self.holding.set()
                 cancel.wait(30)
@@ -512,3 +520,56 @@ def test_real_search_end_to_end_with_export(qtbot, make_window, tiny_dataset, tm
     out_dir = Path(blocker.args[0]["out_dir"])
     assert (out_dir / "saved_model" / "saved_model.pb").is_file()
     assert blocker.args[0]["card"]["self_check"]["passed"] is True
+
+
+# --------------------------------------------------------------------------- screenshots
+
+
+@pytest.mark.skipif(not os.environ.get("TUNESTUDIO_SCREENSHOTS"), reason="set TUNESTUDIO_SCREENSHOTS=<folder>")
+def test_screenshots(qtbot, make_window):
+    """Save the window empty, after a scan, during and after a (fake) search, for a person to look at."""
+    out = Path(os.environ["TUNESTUDIO_SCREENSHOTS"])
+    out.mkdir(parents=True, exist_ok=True)
+    tag = os.environ.get("TUNESTUDIO_SCREENSHOT_TAG", "")
+    runner = FakeRunner(n_trials=8, epochs=6, failed_trials=(3,), hold_after_first_epoch=True,
+                        hold_after_epochs=21, val_per_class=8, steps=20)
+    window = make_window(runner)
+    window.resize(1280, 800)
+
+    def save(name):
+        qtbot.wait(300)
+        for panel in (window.curves_panel,):
+            getattr(panel, "flush", lambda: None)()
+        window.grab().save(str(out / f"{name}{tag}.png"))
+
+    save("01-empty")
+    with qtbot.waitSignal(window.dataset_panel.scan_finished, timeout=30000):
+        window.open_initial_dataset()
+    qtbot.waitUntil(lambda: window.dataset_panel.loaded_thumbnail_count() >= 35, timeout=20000)
+    save("02-dataset")
+    options = window.options_panel
+    options.tabs.setCurrentIndex(1)
+    options.request_preview()
+    qtbot.waitUntil(lambda: options.preview_button.isEnabled(), timeout=120000)
+    save("03-options-augmentation")
+    options.width_edit.setText("32, wide")
+    window.start_search()
+    save("04-invalid-option")
+    options.width_edit.setText("32, 64")
+    options.tabs.setCurrentIndex(3)
+    window.findChild(QSpinBox, "maxTrialsSpin").setValue(8)
+    window.findChild(QSpinBox, "epochsSpin").setValue(6)
+    qtbot.mouseClick(window.findChild(QPushButton, "startButton"), Qt.MouseButton.LeftButton)
+    assert runner.holding.wait(20)
+    qtbot.wait(500)
+    window._refresh_status()
+    save("05-training")
+    with qtbot.waitSignal(window.search_state_changed, timeout=20000,
+                          check_params_cb=lambda state: state == "idle"):
+        window.stop_search()
+    # Then a whole search, without the pause, for the finished views.
+    runner.hold = False
+    run_to_end(qtbot, window)
+    save("07-results")
+    window.view_tabs.setCurrentIndex(window.training_tab_index)
+    save("06-training-finished")

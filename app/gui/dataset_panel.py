@@ -16,7 +16,7 @@ from PySide6.QtCore import QSize, Qt, Signal
 from PySide6.QtGui import QImage, QPixmap
 from PySide6.QtWidgets import (
     QAbstractItemView, QFileDialog, QFrame, QHBoxLayout, QHeaderView, QLabel, QLineEdit, QMenu,
-    QPushButton, QScrollArea, QSplitter, QTableWidget, QTableWidgetItem, QTabWidget, QToolButton,
+    QPushButton, QScrollArea, QSplitter, QStackedWidget, QTableWidget, QTableWidgetItem, QTabWidget, QToolButton,
     QTreeWidget, QTreeWidgetItem, QVBoxLayout, QWidget,
 )
 
@@ -26,7 +26,7 @@ from app.gui import settings
 from app.gui.worker import run_in_background
 
 THUMBNAILS_PER_CLASS = 8
-THUMBNAIL_PX = 64
+THUMBNAIL_PX = 60
 BAR_COLOR = (76, 132, 200)
 
 
@@ -140,7 +140,7 @@ class DatasetPanel(QWidget):
         path_row.addWidget(self.browse_button)
         path_row.addWidget(self.recent_button)
 
-        self.summary_label = QLabel("Choose a folder of images, or drop one here.")
+        self.summary_label = QLabel("No folder chosen yet.")
         self.summary_label.setObjectName("datasetSummary")
         self.summary_label.setWordWrap(True)
         self.summary_label.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
@@ -163,6 +163,7 @@ class DatasetPanel(QWidget):
         self.class_table.horizontalHeader().setSectionResizeMode(0, QHeaderView.ResizeMode.Stretch)
         self.class_table.horizontalHeader().setSectionResizeMode(1, QHeaderView.ResizeMode.ResizeToContents)
         self.class_table.setSortingEnabled(True)
+        self.class_table.sortByColumn(0, Qt.SortOrder.AscendingOrder)
 
         self.balance_chart = ClassBalanceChart()
 
@@ -207,13 +208,28 @@ class DatasetPanel(QWidget):
         body.setChildrenCollapsible(False)
         body.setStretchFactor(0, 2)
         body.setStretchFactor(1, 3)
-        body.setSizes([320, 480])
+        body.setSizes([300, 560])
+
+        # Until a folder is scanned, a short explanation instead of empty tables and axes.
+        self.empty_hint = QLabel(
+            "<p style='font-size:15pt'>Which images should the model learn?</p>"
+            "<p>Choose a folder with one subfolder per class, for example<br>"
+            "<code>flowers/daisy/*.jpg</code>, <code>flowers/roses/*.jpg</code>, …</p>"
+            "<p>Type its path above and press Enter, use <b>Browse…</b>, drop the folder here,<br>"
+            "or pick the bundled sample data from <b>Recent</b>.</p>")
+        self.empty_hint.setObjectName("datasetEmptyHint")
+        self.empty_hint.setAlignment(Qt.AlignmentFlag.AlignCenter)
+        self.empty_hint.setWordWrap(True)
+        self.empty_hint.setStyleSheet("color: #555;")
+        self.body_stack = QStackedWidget()
+        self.body_stack.addWidget(self.empty_hint)
+        self.body_stack.addWidget(body)
 
         layout = QVBoxLayout(self)
         layout.addLayout(path_row)
         layout.addWidget(self.summary_label)
         layout.addWidget(self.warning_label)
-        layout.addWidget(body, 1)
+        layout.addWidget(self.body_stack, 1)
 
     # ------------------------------------------------------------------ folder picking
 
@@ -313,6 +329,7 @@ class DatasetPanel(QWidget):
 
     def _show_report(self, report: ScanReport) -> None:
         self.report = report
+        self.body_stack.setCurrentIndex(1)
         self.path_edit.setText(report.root)
         counts = report.counts
         self._fill_class_table(counts)

@@ -317,6 +317,14 @@ class MainWindow(QMainWindow):
         for button in (self.start_button, self.stop_button, self.resume_button, self.export_button):
             action_bar.addWidget(button)
         action_bar.addSpacing(12)
+        self.options_toggle = QPushButton("Options")
+        self.options_toggle.setObjectName("optionsToggle")
+        self.options_toggle.setCheckable(True)
+        self.options_toggle.setChecked(True)
+        self.options_toggle.setToolTip("Show or hide the options column (hidden while a search runs, "
+                                       "to give the live views room)")
+        self.options_toggle.toggled.connect(self._set_options_visible)
+        action_bar.addWidget(self.options_toggle)
         action_bar.addStretch(1)
         action_bar.addWidget(self.device_label)
 
@@ -343,8 +351,9 @@ class MainWindow(QMainWindow):
         live_top.setObjectName("liveSplitter")
         live_top.addWidget(self.curves_panel)
         live_top.addWidget(self.confusion_view)
-        live_top.setStretchFactor(0, 3)
-        live_top.setStretchFactor(1, 2)
+        live_top.setStretchFactor(0, 1)
+        live_top.setStretchFactor(1, 1)
+        live_top.setSizes([620, 650])  # the matrix and its per-class table need the room
         live_top.setChildrenCollapsible(False)
         live = QSplitter(Qt.Orientation.Vertical)
         live.setObjectName("trainingSplitter")
@@ -385,7 +394,7 @@ class MainWindow(QMainWindow):
         except ImportError:
             self.history_view = None
 
-        options_frame = QFrame()
+        options_frame = self.options_frame = QFrame()
         options_frame.setObjectName("optionsFrame")
         options_layout = QVBoxLayout(options_frame)
         options_layout.setContentsMargins(8, 4, 0, 4)
@@ -402,6 +411,7 @@ class MainWindow(QMainWindow):
         self.splitter.setChildrenCollapsible(False)
         options_frame.setMinimumWidth(340)
         self.splitter.setSizes([400, 880])
+        self.view_tabs.currentChanged.connect(self._on_view_tab_changed)
 
         central = QWidget()
         layout = QVBoxLayout(central)
@@ -448,12 +458,22 @@ class MainWindow(QMainWindow):
         self.best_confusion_view = _live_panel("confusion_view", "ConfusionView", "bestConfusionView",
                                                "Confusion matrix")
         self.best_confusion_view.setObjectName("bestConfusionView")
+        self.best_curves = _live_panel("curves_panel", "CurvesPanel", "bestCurvesPlot", "Curves")
+        self.best_curves.setObjectName("bestCurvesPlot")
+        left = QSplitter(Qt.Orientation.Vertical)
+        left.addWidget(self.best_hp_table)
+        left.addWidget(self.best_curves)
+        left.setStretchFactor(0, 1)
+        left.setStretchFactor(1, 2)
+        left.setChildrenCollapsible(False)
+        left.setSizes([210, 360])
         body = QSplitter(Qt.Orientation.Horizontal)
-        body.addWidget(self.best_hp_table)
+        body.addWidget(left)
         body.addWidget(self.best_confusion_view)
-        body.setStretchFactor(0, 2)
-        body.setStretchFactor(1, 3)
+        body.setStretchFactor(0, 1)
+        body.setStretchFactor(1, 1)
         body.setChildrenCollapsible(False)
+        body.setSizes([540, 720])
         layout.addWidget(body, 1)
 
         export_box = QFrame()
@@ -473,6 +493,16 @@ class MainWindow(QMainWindow):
         export_layout.addWidget(self.export_label, 1)
         layout.addWidget(export_box)
         return page
+
+    def _set_options_visible(self, visible: bool) -> None:
+        self.options_frame.setVisible(visible)
+        if self.options_toggle.isChecked() != visible:
+            self.options_toggle.setChecked(visible)
+
+    def _on_view_tab_changed(self, index: int) -> None:
+        # Choosing data goes with choosing options; the live views want the room.
+        if index == self.dataset_tab_index and not self.is_running:
+            self._set_options_visible(True)
 
     # ------------------------------------------------------------------ settings
 
@@ -642,6 +672,7 @@ class MainWindow(QMainWindow):
         self.worker.failed.connect(self._on_worker_failed)
         self.worker.finished.connect(self._on_worker_finished)
         self.thread = start_search_thread(self.worker)
+        self._set_options_visible(False)
         self._elapsed.start()
         self._status_timer.start()
         self.view_tabs.setCurrentIndex(self.training_tab_index)
@@ -788,6 +819,7 @@ class MainWindow(QMainWindow):
                                        + html.escape(str(final.get("error") or "")))
             self.best_hp_table.setRowCount(0)
             self.best_confusion_view.reset()
+            self.best_curves.reset()
             return
         best = next((t for t in trials if str(t.get("trial_id")) == str(best_id)), {})
         number = best.get("number") or best_id
@@ -805,6 +837,10 @@ class MainWindow(QMainWindow):
             self.best_hp_table.setItem(row, 0, QTableWidgetItem(str(name)))
             self.best_hp_table.setItem(row, 1, QTableWidgetItem(_format_value(value)))
         self.best_confusion_view.reset()
+        if hasattr(self.best_curves, "load_trials"):
+            stored = [dict(e, trial_id=str(t)) for t, e in self._trial_events.items()]
+            self.best_curves.load_trials(stored, self._objective)
+            self.best_curves.show_trial(str(best_id))
         ended = self._trial_events.get(str(best_id))
         confusion = (ended or {}).get("confusion") or best.get("confusion")
         names = (ended or {}).get("class_names") or self._classes

@@ -294,6 +294,7 @@ class OptionsPanel(QWidget):
         scroll = QScrollArea()
         scroll.setWidgetResizable(True)
         scroll.setFrameShape(QFrame.Shape.NoFrame)
+        scroll.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)  # fields shrink instead
         scroll.setWidget(form_host)
         index = self.tabs.addTab(scroll, title)
         for name, widget in self.fields.items():
