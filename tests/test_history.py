@@ -445,21 +445,6 @@ def test_a_real_tiny_search_is_recorded_with_every_trial_and_epoch(tmp_path):
     pruned = store.prune_checkpoints(search["id"], keep_best=1)
     assert pruned["kept"] == [final["best_trial_id"]] and len(pruned["removed"]) == 1
 
-
-def test_import_unrecorded_picks_up_old_logs_only():
-    store = HistoryStore()
-    old_dir = paths.searches_dir() / "20260101-000000-lost"
-    fresh_dir = paths.searches_dir() / "20260101-000001-busy"
-    for folder in (old_dir, fresh_dir):
-        folder.mkdir()
-        lines = [json.dumps(e) for e in search_events(search_id=folder.name, search_dir=folder, trials=1)]
-        (folder / "events.jsonl").write_text("\n".join(lines) + "\n")
-    os.utime(old_dir / "events.jsonl", (1_700_000_000, 1_700_000_000))
-    (paths.searches_dir() / "no-log").mkdir()
-    assert store.import_unrecorded() == ["20260101-000000-lost"]
-    assert store.get_search("20260101-000000-lost")["status"] == "completed"
-    assert store.import_unrecorded() == []  # already known now
-    assert store.import_unrecorded(min_age_seconds=0) == ["20260101-000001-busy"]
     # TensorBoard serves the search's folder with every trial's HParams (its HParams dashboard).
     import urllib.request
 
@@ -475,3 +460,32 @@ def test_import_unrecorded_picks_up_old_logs_only():
     finally:
         stop_tensorboard(process)
     assert "width" in {info["name"] for info in experiment["hparamInfos"]}
+
+
+def test_import_unrecorded_picks_up_old_logs_only():
+    store = HistoryStore()
+    old_dir = paths.searches_dir() / "20260101-000000-lost"
+    fresh_dir = paths.searches_dir() / "20260101-000001-busy"
+    for folder in (old_dir, fresh_dir):
+        folder.mkdir()
+        lines = [json.dumps(e) for e in search_events(search_id=folder.name, search_dir=folder, trials=1)]
+        (folder / "events.jsonl").write_text("\n".join(lines) + "\n")
+    os.utime(old_dir / "events.jsonl", (1_700_000_000, 1_700_000_000))
+    (paths.searches_dir() / "no-log").mkdir()
+    assert store.import_unrecorded() == ["20260101-000000-lost"]
+    assert store.get_search("20260101-000000-lost")["status"] == "completed"
+    assert store.import_unrecorded() == []  # already known now
+    assert store.import_unrecorded(min_age_seconds=0) == ["20260101-000001-busy"]
+
+
+def test_a_hyperband_round_starting_at_a_later_epoch_keeps_its_epoch_numbers():
+    store = HistoryStore()
+    record_all(store, list(search_events(search_id="hb", trials=1, epochs=1, finish=False))[:1])
+    store.record(make_event("trial_started", trial_id="0007", number=8, hyperparameters={"tuner/initial_epoch": 3}))
+    for epoch in (3, 4):
+        store.record(make_event("epoch_ended", trial_id="0007", epoch=epoch, epochs=5,
+                                logs={"val_accuracy": epoch / 10}, confusion=None, class_names=[]))
+    store.record(make_event("trial_ended", trial_id="0007", number=8, status="COMPLETED", score=0.4,
+                            history={"val_accuracy": [0.3, 0.4]}, hyperparameters={}))
+    [trial] = store.get_search("hb")["trials"]
+    assert [e["epoch"] for e in trial["epochs"]] == [3, 4]

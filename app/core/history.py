@@ -466,10 +466,15 @@ class HistoryStore:
         assignments = ", ".join(f"{k} = ?" for k in updates)
         self.conn.execute(f"UPDATE trials SET {assignments} WHERE search_id = ? AND trial_id = ?",
                           (*updates.values(), search_id, trial_id))
-        # Per-epoch metrics missed (e.g. events lost) are filled in from the trial's history.
+        # Epochs whose events were lost are filled in from the trial's own history, but only
+        # when the recorded epochs count from 0: a Hyperband round starts at a later epoch, and
+        # there list positions are not epoch numbers.
         history = event.get("history") if isinstance(event.get("history"), dict) else {}
         lengths = [len(v) for v in history.values() if isinstance(v, list)]
-        for epoch in range(max(lengths, default=0)):
+        recorded = [r[0] for r in self.conn.execute(
+            "SELECT epoch FROM epochs WHERE search_id = ? AND trial_id = ? ORDER BY epoch", (search_id, trial_id))]
+        first_missing = len(recorded) if recorded == list(range(len(recorded))) else max(lengths, default=0)
+        for epoch in range(first_missing, max(lengths, default=0)):
             logs = {k: _float_or_none(v[epoch]) for k, v in history.items()
                     if isinstance(v, list) and epoch < len(v)}
             self.conn.execute(

@@ -12,8 +12,9 @@ Actions: re-run (``rerunRequested(dict)`` carries the config for the options pan
 notes, delete with its files (after confirmation), trials to CSV, prune checkpoints to the best
 k, and TensorBoard on 127.0.0.1 in the browser. ``refresh()`` reloads after a search.
 
-The view reads and edits through one :class:`HistoryStore` on the GUI thread; pass the main
-window's store so only one connection writes.
+The view reads and edits through one :class:`HistoryStore` on the GUI thread, the one thread
+that writes history: the main window connects its search worker's ``event_received`` and
+``finished`` signals to :meth:`HistoryView.record_event`.
 """
 from __future__ import annotations
 
@@ -39,7 +40,6 @@ from app.gui import theme
 from app.gui.compare_view import TRIAL_COLORS, CompareView, format_value, trial_label
 from app.gui.confusion_view import ConfusionView
 from app.gui.curves_panel import CurvesPanel
-
 from app.gui.trial_table import TrialTable
 
 log = logging.getLogger(__name__)
