@@ -171,3 +171,22 @@ def test_dataset_problems_end_the_search_with_a_message_not_a_traceback(tmp_path
     final = run_search(tiny_config(tmp_path / "only"), log)
     assert final["status"] == "failed"
     assert "at least two classes" in final["error"]
+
+
+def test_disk_cache_streams_a_folder_that_would_not_fit_in_memory(tiny_dataset):
+    log = ev.EventLog()
+    final = run_search(tiny_config(tiny_dataset, max_trials=1, epochs=2, cache="disk"), log)
+    assert final["status"] == "completed"
+    assert log.of_type(ev.SEARCH_STARTED)[0]["cache"] == "disk"
+    cache_files = os.listdir(os.path.join(final["search_dir"], "cache"))
+    assert any(name.startswith("train") for name in cache_files)
+    assert sum(map(sum, log.of_type(ev.EPOCH_ENDED)[-1]["confusion"])) == log.of_type(ev.SEARCH_STARTED)[0]["val_count"]
+
+
+def test_auto_cache_chooses_disk_when_images_exceed_the_memory_share(monkeypatch):
+    from app.core import pipeline
+
+    monkeypatch.setattr(pipeline, "available_memory_bytes", lambda: 1_000_000)
+    assert pipeline.choose_cache("auto", 100, 64) == "disk"
+    monkeypatch.setattr(pipeline, "available_memory_bytes", lambda: 64 * 2**30)
+    assert pipeline.choose_cache("auto", 100, 64) == "memory"

@@ -1,0 +1,64 @@
+"""Every architecture builds, takes raw uint8 pixels and returns probabilities; backbone weights load from a file."""
+import numpy as np
+import pytest
+
+from app.core.config import ARCHITECTURES, SearchConfig
+from app.core.models import build_model, resolve_backbone_weights
+
+pytestmark = pytest.mark.slow
+
+
+def build(config, **hp_values):
+    import keras_tuner as kt
+
+    hp = kt.HyperParameters()
+    for name, value in hp_values.items():
+        hp.Fixed(name, value)
+    return build_model(config, hp, num_classes=3, steps_per_epoch=2), hp
+
+
+@pytest.mark.parametrize("architecture", [a for a in ARCHITECTURES if a not in ("efficientnet_b0", "resnet50")])
+def test_each_architecture_predicts_probabilities_from_uint8(tmp_path, architecture):
+    size = 32
+    config = SearchConfig(data_dir=str(tmp_path), architecture=architecture, image_size=size, width=8, depth=2,
+                          backbone_weights="none", batch_norm=True)
+    model, hp = build(config)
+    x = np.random.default_rng(0).integers(0, 255, (2, size, size, 3), dtype=np.uint8)
+    p = model.predict(x, verbose=0)
+    assert p.shape == (2, 3) and np.allclose(p.sum(axis=1), 1, atol=1e-5)
+    # Every searched option shows up in the trial's hyperparameters.
+    assert {"width", "depth", "dropout", "optimizer", "learning_rate", "batch_size"} <= set(hp.values)
+
+
+def test_missing_imagenet_weights_give_a_notice_not_a_download(tmp_path, monkeypatch):
+    monkeypatch.setenv("KERAS_HOME", str(tmp_path / "keras"))
+    config = SearchConfig(data_dir=str(tmp_path), architecture="mobilenet_v2", image_size=32)
+    weights, notice = resolve_backbone_weights(config)
+    assert weights is None and "not in the Keras cache" in notice
+    cached = tmp_path / "keras" / "models"
+    cached.mkdir(parents=True)
+    (cached / "mobilenet_v2_weights_tf_dim_ordering_tf_kernels_1.0_224_no_top.h5").write_bytes(b"x")
+    assert resolve_backbone_weights(config) == ("imagenet", None)
+
+
+def test_backbone_weights_file_is_loaded_and_frozen(tmp_path):
+    import keras
+
+    source = keras.applications.MobileNetV2(include_top=False, weights=None, input_shape=(32, 32, 3))
+    path = tmp_path / "backbone.weights.h5"
+    source.save_weights(path)
+    config = SearchConfig(data_dir=str(tmp_path), architecture="mobilenet_v2", image_size=32,
+                          backbone_weights=str(path))
+    weights, notice = resolve_backbone_weights(config)
+    assert weights == str(path) and notice is None
+    model, _ = build_model_with(config, weights)
+    backbone = next(layer for layer in model.layers if layer.name.startswith("mobilenetv2"))
+    assert not backbone.trainable  # pretrained features are kept; only the head trains
+    assert np.allclose(backbone.get_weights()[0], source.get_weights()[0])
+
+
+def build_model_with(config, weights):
+    import keras_tuner as kt
+
+    hp = kt.HyperParameters()
+    return build_model(config, hp, num_classes=3, steps_per_epoch=2, weights=weights), hp
