@@ -321,3 +321,15 @@ def test_records_a_live_search_from_worker_events(qtbot, tmp_path):
     assert view.record_export(card)
     assert view.store.get_search("20260108-100000-live")["exports"][0]["self_check"]["passed"]
     assert not view.record_export({"search_id": "missing"})
+
+
+def test_resume_is_offered_only_for_stopped_searches_with_a_folder(view, store, qtbot):
+    folder = paths.searches_dir() / "20260103-100000-pets"
+    (folder / "search.json").write_text("{}")
+    view.select_searches(["20260101-100000-flowers"])  # completed
+    assert not view.resume_button.isEnabled()
+    view.select_searches(["20260103-100000-pets"])  # cancelled
+    assert view.resume_button.isEnabled()
+    with qtbot.waitSignal(view.resumeRequested) as blocker:
+        view.resume_current()
+    assert blocker.args == [str(folder)]

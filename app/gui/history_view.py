@@ -224,6 +224,8 @@ class HistoryView(QWidget):
 
     rerunRequested = Signal(dict)
     """The user wants to run a search again: a copy of its config, to edit before starting."""
+    resumeRequested = Signal(str)
+    """The user wants to continue a stopped or interrupted search: its folder."""
     searchDeleted = Signal(str)
 
     def __init__(self, store: HistoryStore | None = None, parent: QWidget | None = None) -> None:
@@ -284,6 +286,8 @@ class HistoryView(QWidget):
         self.open_button = QPushButton(self.tr("Open"))
         self.rerun_button = QPushButton(self.tr("Re-run…"))
         self.rerun_button.setToolTip(self.tr("Load this search's options to edit and start again"))
+        self.resume_button = QPushButton(self.tr("Resume"))
+        self.resume_button.setToolTip(self.tr("Continue a stopped or interrupted search where it left off"))
         self.rename_button = QPushButton(self.tr("Rename…"))
         self.notes_button = QPushButton(self.tr("Notes…"))
         self.delete_button = QPushButton(self.tr("Delete…"))
@@ -300,7 +304,7 @@ class HistoryView(QWidget):
         self.tensorboard_button = QPushButton(self.tr("TensorBoard"))
         self.tensorboard_button.setToolTip(self.tr("Start TensorBoard on 127.0.0.1 for this search and open it"))
         actions = QHBoxLayout()
-        for button in (self.open_button, self.rerun_button, self.rename_button, self.notes_button,
+        for button in (self.open_button, self.rerun_button, self.resume_button, self.rename_button, self.notes_button,
                        self.delete_button, self.csv_button):
             actions.addWidget(button)
         actions.addStretch(1)
@@ -387,6 +391,7 @@ class HistoryView(QWidget):
         self.table.selectionModel().selectionChanged.connect(self._update_buttons)
         self.open_button.clicked.connect(self.open_selected)
         self.rerun_button.clicked.connect(self.rerun_current)
+        self.resume_button.clicked.connect(self.resume_current)
         self.rename_button.clicked.connect(self.rename_current)
         self.notes_button.clicked.connect(self.annotate_current)
         self.delete_button.clicked.connect(self.delete_selected)
@@ -621,6 +626,22 @@ class HistoryView(QWidget):
         base = config.get("name") or search.get("name") or ""
         config["name"] = f"{base} (re-run)".strip()
         self.rerunRequested.emit(config)
+
+    @Slot()
+    def resume_current(self) -> None:
+        search = self._target_search()
+        if search is None:
+            return
+        if not self._resumable(search):
+            self._error(self.tr("Resume"), self.tr("Only a stopped or interrupted search whose folder "
+                                                   "still exists can be resumed."))
+            return
+        self.resumeRequested.emit(str(search["search_dir"]))
+
+    def _resumable(self, search: dict) -> bool:
+        active = getattr(self.store, "recording_search_id", None)
+        return (search.get("status") in ("cancelled", "running") and search["id"] != active
+                and bool(search.get("search_dir")) and (Path(search["search_dir"]) / "search.json").is_file())
 
     @Slot()
     def rename_current(self) -> None:
@@ -929,6 +950,7 @@ class HistoryView(QWidget):
             tip += f"\n{search['error']}"
         items[0].setToolTip(tip)
         items[1].setToolTip(search.get("data_dir") or "")
+        items[4].setToolTip(self.tr("best %1").replace("%1", search.get("objective") or "score"))
         return items
 
     def _display_status(self, search: dict, active: str | None = None) -> str:
@@ -971,6 +993,9 @@ class HistoryView(QWidget):
         for button in (self.rerun_button, self.rename_button, self.notes_button, self.delete_button,
                        self.csv_button, self.prune_button):
             button.setEnabled(has_target)
+        ids = self.selected_ids()
+        target = self._searches.get(ids[0] if ids else self._current_id or "")
+        self.resume_button.setEnabled(has_target and target is not None and self._resumable(target))
         starting = self.tensorboard_button.text() != self.tr("TensorBoard")
         self.tensorboard_button.setEnabled(has_target and not starting)
 
