@@ -25,22 +25,22 @@ def home() -> Path:
     return path
 
 
-def searches_dir() -> Path:
-    path = home() / "searches"
+def _subfolder(name: str) -> Path:
+    path = home() / name
     path.mkdir(parents=True, exist_ok=True)
     return path
+
+
+def searches_dir() -> Path:
+    return _subfolder("searches")
 
 
 def cache_dir() -> Path:
-    path = home() / "cache"
-    path.mkdir(parents=True, exist_ok=True)
-    return path
+    return _subfolder("cache")
 
 
 def settings_dir() -> Path:
-    path = home() / "settings"
-    path.mkdir(parents=True, exist_ok=True)
-    return path
+    return _subfolder("settings")
 
 
 def history_db_path() -> Path:
