@@ -331,6 +331,24 @@ def test_decodable_path_converts_once_and_redoes_changed_files(tmp_path):
         decodable_path(rec, tmp_path / "other")
 
 
+def test_big_rotated_photo_is_converted_upright_and_capped(tmp_path):
+    root = tmp_path / "d"
+    make_images(root / "a", 2)
+    make_images(root / "b", 2, start=10)
+    photo = Image.new("RGB", (3000, 1000), (200, 20, 20))
+    photo.paste((20, 20, 200), (1500, 0, 3000, 1000))
+    exif = Image.Exif()
+    exif[0x0112] = 6  # shown turned 90° clockwise: 1000 wide, 3000 tall, red on top
+    path = root / "a" / "portrait.jpg"
+    photo.save(path, quality=90, exif=exif.tobytes())
+    rec = next(r for r in scan_dataset(root).images if r.path == str(path))
+    assert rec.needs_conversion and (rec.width, rec.height) == (3000, 1000)
+    out = decodable_path(rec, tmp_path / "conv")
+    with Image.open(out) as converted:
+        assert converted.format == "JPEG" and converted.size == (683, 2048)
+        assert converted.getpixel((340, 100))[0] > 150 and converted.getpixel((340, 1900))[2] > 150
+
+
 # --------------------------------------------------------------------------- start-up cost
 
 
