@@ -322,10 +322,12 @@ class HistoryView(QWidget):
         self.trial_table.setObjectName("historyTrials")
         self.curves = CurvesPanel()
         self.confusion = ConfusionView()
-        trials_right = QSplitter(Qt.Orientation.Vertical)
-        trials_right.addWidget(self.curves)
-        trials_right.addWidget(self.confusion)
-        trials_right.setSizes([500, 300])
+        # Curves and confusion matrix share the height as tabs: both need room to be legible.
+        self.trial_views = QTabWidget()
+        self.trial_views.setObjectName("historyTrialViews")
+        self.trial_views.addTab(self.curves, self.tr("Curves"))
+        self.trial_views.addTab(self.confusion, self.tr("Confusion matrix"))
+        trials_right = self.trial_views
         trials_split = QSplitter(Qt.Orientation.Horizontal)
         trials_split.addWidget(self.trial_table)
         trials_split.addWidget(trials_right)
@@ -378,7 +380,7 @@ class HistoryView(QWidget):
         splitter = QSplitter(Qt.Orientation.Vertical)
         splitter.addWidget(top)
         splitter.addWidget(self.tabs)
-        splitter.setSizes([260, 640])  # about eight searches visible above the details
+        splitter.setSizes([230, 670])  # about six searches visible above the details
         layout = QVBoxLayout(self)
         layout.setContentsMargins(4, 4, 4, 4)
         layout.addWidget(splitter)
@@ -802,6 +804,7 @@ class HistoryView(QWidget):
 
     def _show_search(self, search: dict) -> None:
         self.summary_label.setText(self._summary_html(search))
+        self.summary_label.setToolTip(self._summary_tooltip(search))
         trials = search["trials"]
         objective = search.get("objective") or "val_accuracy"
         self.trial_table.load_trials(trials, objective)
@@ -814,50 +817,53 @@ class HistoryView(QWidget):
             self._on_trial_selected(shown)
 
     def _summary_html(self, search: dict) -> str:
-        def esc(text: Any) -> str:
-            return (str(text).replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;"))
-
+        """A few dense lines about a search; folder and package versions go in the tooltip."""
         status = self._display_status(search)
-        lines = [f"<b style='font-size: 11pt'>{esc(search.get('name') or search['id'])}</b> "
-                 f"&nbsp;<span>{esc(status)}</span>"]
-        if search.get("error"):
-            lines.append(f"<span style='color:{theme.colors(self.palette()).failed.name()}'>{esc(search['error'])}</span>")
         best = search.get("best_score")
-        lines.append(self.tr("Best %1: <b>%2</b> (trial %3) · %4 of %5 trials completed")
-                     .replace("%1", esc(search.get("objective") or "score"))
-                     .replace("%2", "–" if best is None else f"{best:.4f}")
-                     .replace("%3", esc(search.get("best_trial_id") or "–"))
-                     .replace("%4", str(search.get("completed_trials", 0)))
-                     .replace("%5", str(search.get("trial_count", 0))))
+        best_trial = next((t for t in search.get("trials", []) if t["trial_id"] == search.get("best_trial_id")), None)
+        lines = [f"<b style='font-size: 11pt'>{_esc(search.get('name') or search['id'])}</b> &nbsp;{_esc(status)}"
+                 + " &nbsp;·&nbsp; " + self.tr("best %1 <b>%2</b> (%3) · %4 of %5 trials completed")
+                 .replace("%1", _esc(search.get("objective") or "score"))
+                 .replace("%2", "–" if best is None else f"{best:.4f}")
+                 .replace("%3", _esc(trial_label(best_trial, with_search=False) if best_trial else "–"))
+                 .replace("%4", str(search.get("completed_trials", 0)))
+                 .replace("%5", str(search.get("trial_count", 0)))]
+        if search.get("error"):
+            lines.append(f"<span style='color:{theme.colors(self.palette()).failed.name()}'>{_esc(search['error'])}</span>")
         if search.get("best_hyperparameters"):
-            hp = ", ".join(f"{esc(k)} = <b>{esc(format_value(v))}</b>" for k, v in search["best_hyperparameters"].items())
-            lines.append(self.tr("Best hyperparameters: ") + hp)
+            lines.append(self.tr("Best hyperparameters: ") + ", ".join(
+                f"{_esc(k)} = <b>{_esc(format_value(v))}</b>" for k, v in search["best_hyperparameters"].items()))
         classes = search.get("classes") or []
-        lines.append(self.tr("Dataset: ") + f"{esc(search.get('data_dir') or '–')} · "
+        lines.append(self.tr("Dataset: ") + f"{_esc(search.get('data_dir') or '–')} · "
                      + self.tr("%n class(es)", "", len(classes))
-                     + (f" ({esc(', '.join(classes[:8]))}{'…' if len(classes) > 8 else ''})" if classes else "")
-                     + (f" · {self.tr('fingerprint')} {esc(search['dataset_fingerprint'][:12])}"
+                     + (f" ({_esc(', '.join(classes[:8]))}{'…' if len(classes) > 8 else ''})" if classes else "")
+                     + (f" · {self.tr('fingerprint')} {_esc(search['dataset_fingerprint'][:12])}"
                         if search.get("dataset_fingerprint") else ""))
-        lines.append(self.tr("Started %1 · ended %2 · device %3 · seed %4")
+        disk = self._searches.get(search["id"], {}).get("disk_bytes", search.get("disk_bytes"))
+        lines.append(self.tr("Started %1 · ended %2 · %3 · seed %4 · disk use %5")
                      .replace("%1", human_time(search.get("started_at")))
                      .replace("%2", human_time(search.get("ended_at")))
-                     .replace("%3", esc(search.get("device") or "–"))
-                     .replace("%4", esc(search.get("seed") if search.get("seed") is not None else "–")))
-        versions = search.get("versions") or {}
-        disk = self._searches.get(search["id"], {}).get("disk_bytes", search.get("disk_bytes"))
-        lines.append(self.tr("Disk use: ") + human_bytes(disk)
-                     + (f" in {esc(search['search_dir'])}" if search.get("search_dir") else "")
-                     + (" · " + esc(", ".join(f"{k} {v}" for k, v in versions.items())) if versions else ""))
+                     .replace("%3", _esc(search.get("device") or self.tr("device unknown")))
+                     .replace("%4", _esc(search.get("seed") if search.get("seed") is not None else "–"))
+                     .replace("%5", human_bytes(disk)))
         if search.get("exports"):
             last = search["exports"][-1]
             check = last.get("self_check") or {}
             verdict = (self.tr("self-check passed") if check.get("passed")
                        else self.tr("self-check failed") if check else "")
-            lines.append(self.tr("Exported trial %1 to %2 %3").replace("%1", esc(last.get("trial_id")))
-                         .replace("%2", esc(last.get("folder"))).replace("%3", verdict))
+            lines.append(self.tr("Exported trial %1 to %2 %3").replace("%1", _esc(last.get("trial_id")))
+                         .replace("%2", _esc(last.get("folder"))).replace("%3", verdict))
         if search.get("notes"):
-            lines.append(self.tr("Notes: ") + f"<i>{esc(search['notes'])}</i>")
+            lines.append(self.tr("Notes: ") + f"<i>{_esc(search['notes'])}</i>")
         return "<br>".join(lines)
+
+    def _summary_tooltip(self, search: dict) -> str:
+        versions = search.get("versions") or {}
+        return "\n".join(filter(None, [
+            f"{self.tr('Search')} {search['id']}",
+            f"{self.tr('Folder')} {search.get('search_dir') or '–'}",
+            ", ".join(f"{k} {v}" for k, v in versions.items()),
+        ]))
 
     @Slot(str)
     def _on_trial_selected(self, trial_id: str) -> None:
@@ -1023,6 +1029,10 @@ class HistoryView(QWidget):
             self.scatter.set_trials([t for s in self._opened.values() for t in s["trials"]],
                                     self.current_search().get("objective") or "val_accuracy")
         super().changeEvent(event)
+
+
+def _esc(text: Any) -> str:
+    return str(text).replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
 
 
 def _start_tensorboard(logdir: str):
