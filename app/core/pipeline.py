@@ -86,15 +86,26 @@ def load_split(paths: list[str], labels: list[int], image_size: int, cache: str,
     return SplitData(labels=all_labels, images=all_images, skipped=len(labels_arr) - len(all_labels))
 
 
-def make_dataset(split: SplitData, image_size: int, batch_size: int, shuffle: bool, seed: int):
-    """A batched, prefetched ``tf.data.Dataset`` of (uint8 images, int labels)."""
+def make_dataset(split: SplitData, image_size: int, batch_size: int, shuffle: bool, seed: int,
+                 num_classes: int | None = None):
+    """A batched, prefetched ``tf.data.Dataset`` of (uint8 images, labels).
+
+    Labels are class indices, or one-hot float vectors when ``num_classes`` is given (encoded
+    inside the pipeline, before the prefetch, so training never waits for it).
+    """
     import tensorflow as tf
+
+    def finish(ds):
+        ds = ds.batch(batch_size)
+        if num_classes:
+            ds = ds.map(lambda x, y: (x, tf.one_hot(y, num_classes)), num_parallel_calls=tf.data.AUTOTUNE)
+        return ds.prefetch(tf.data.AUTOTUNE)
 
     if split.images is not None:
         ds = tf.data.Dataset.from_tensor_slices((split.images, split.labels))
         if shuffle:
             ds = ds.shuffle(len(split), seed=seed, reshuffle_each_iteration=True)
-        return ds.batch(batch_size).prefetch(tf.data.AUTOTUNE)
+        return finish(ds)
     ds = tf.data.Dataset.from_tensor_slices((split.paths, split.labels))
     ds = ds.map(_decode_fn(image_size), num_parallel_calls=tf.data.AUTOTUNE, deterministic=True)
     # ignore_errors before batching keeps the good images of a batch with one bad file.
@@ -105,7 +116,7 @@ def make_dataset(split: SplitData, image_size: int, batch_size: int, shuffle: bo
     if shuffle:
         # Shuffle after the cache, so each epoch gets a new order (a cache after shuffle freezes it).
         ds = ds.shuffle(min(len(split), 10_000), seed=seed, reshuffle_each_iteration=True)
-    return ds.batch(batch_size).prefetch(tf.data.AUTOTUNE)
+    return finish(ds)
 
 
 def steps_per_epoch(count: int, batch_size: int) -> int:
