@@ -39,6 +39,9 @@ def main() -> int:
     parser.add_argument("--epochs", type=int, default=2)
     parser.add_argument("--image-size", type=int, default=32)
     parser.add_argument("--max-seconds", type=float, default=150.0, help="stop the search after this long")
+    parser.add_argument("--no-device-probe", action="store_true",
+                        help="diagnostic: replace the window's TensorFlow device query with a stub, to see "
+                             "the stalls that remain once the window process never imports TensorFlow")
     args = parser.parse_args()
     common.quiet_tensorflow()
     common.isolated_home()
@@ -51,6 +54,8 @@ def main() -> int:
     from app.gui.main_window import MainWindow
 
     window = MainWindow()
+    if args.no_device_probe:
+        window._device_probe = lambda: {"device": "CPU (stub)", "gpus": [], "mixed_precision_available": False}
     window.confirm = lambda title, text: True
     window.resize(1280, 860)
     window.show()
