@@ -12,6 +12,7 @@ import io
 import os
 import shutil
 import struct
+import sys
 import zlib
 from pathlib import Path
 
@@ -653,3 +654,24 @@ def test_a_real_search_runs_on_a_folder_with_every_bad_input(base):
     assert started["train_count"] + started["val_count"] + started["test_count"] == len(report.images)
     trials = log.of_type("trial_ended")
     assert [t["status"] for t in trials] == ["COMPLETED"]
+
+
+@pytest.mark.skipif(sys.platform in ("darwin", "win32"), reason="needs a filesystem that stores raw bytes")
+def test_names_that_are_not_valid_text(base):
+    good = sorted((base / "airplane").iterdir())[0].read_bytes()
+    folder = os.fsencode(base / "airplane")
+    with open(os.path.join(folder, b"caf\xe9.jpg"), "wb") as fh:  # Latin-1 bytes, not UTF-8
+        fh.write(good)
+    os.mkdir(os.path.join(os.fsencode(base), b"cl\xe4ss"))
+    with open(os.path.join(os.fsencode(base), b"cl\xe4ss", b"x.jpg"), "wb") as fh:
+        fh.write(good)
+    (base / "automobile" / "NO_EXTENSION").write_bytes(good)
+    report = scan_dataset(base)
+    reasons = {os.path.basename(p.path): p.reason for p in report.problems}
+    assert reasons["caf\ufffd.jpg"] == "file name is not valid text (UTF-8): rename it"
+    assert reasons["cl\ufffdss"] == "class folder name is not valid text (UTF-8): rename it"
+    assert report.classes == ["airplane", "automobile"]
+    assert "missing extension" in record_for(report, base / "automobile" / "NO_EXTENSION").note
+    import json
+
+    json.dumps(report.to_dict(), ensure_ascii=False).encode("utf-8")  # printable, storable

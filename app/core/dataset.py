@@ -221,6 +221,11 @@ def relative_path(path: str, root: str) -> str:
     return os.path.relpath(path, root)
 
 
+def _printable(path: str) -> str:
+    """``path`` with bytes that are not UTF-8 shown as U+FFFD, safe to print, store and display."""
+    return path.encode("utf-8", "surrogateescape").decode("utf-8", "replace")
+
+
 def _valid_text(path: str) -> bool:
     """False for names with bytes that are not UTF-8 (TensorFlow and JSON cannot carry them)."""
     try:
@@ -585,13 +590,13 @@ def _walk_class_folder(folder: str, label: str, split: str | None, problems: lis
                 if _is_system_folder(entry.name):
                     problems.append(Problem(entry.path, "hidden or system folder: skipped", IGNORED))
                 elif not _valid_text(entry.name):
-                    problems.append(Problem(entry.path, "folder name is not valid text (UTF-8): rename it"))
+                    problems.append(Problem(_printable(entry.path), "folder name is not valid text (UTF-8): rename it"))
                 else:
                     subfolders.append(entry.path)
             elif _is_hidden(entry.name):
                 problems.append(Problem(entry.path, "hidden or system file: skipped", IGNORED))
             elif not _valid_text(entry.name):
-                problems.append(Problem(entry.path, "file name is not valid text (UTF-8): rename it"))
+                problems.append(Problem(_printable(entry.path), "file name is not valid text (UTF-8): rename it"))
             else:
                 out.append((entry.path, label, split))
                 if current != folder:
@@ -662,7 +667,7 @@ def _list_files(root: Path, layout: str, parts: dict[str, Path], problems: list[
                     problems.append(Problem(entry.path, "hidden or system folder: skipped", IGNORED))
                     continue
                 if not _valid_text(entry.name):
-                    problems.append(Problem(entry.path, "class folder name is not valid text (UTF-8): rename it"))
+                    problems.append(Problem(_printable(entry.path), "class folder name is not valid text (UTF-8): rename it"))
                     continue
                 class_dirs.append((split, entry))
             elif _is_hidden(entry.name):
