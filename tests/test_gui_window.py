@@ -312,6 +312,9 @@ def test_fake_search_fills_every_panel_and_the_summary(qtbot, make_window, tiny_
     assert window.findChild(QPushButton, "startButton").isEnabled()
     assert not window.findChild(QPushButton, "stopButton").isEnabled()
     assert "Search finished" in window.status_label.text()
+    if window.history_view is not None:  # the search was recorded in the history store
+        window.history_view.refresh()
+        assert Path(window.search_dir).name in window.history_view.search_ids()
 
 
 def test_status_text_counts_trials_and_epochs(qtbot, make_window, tiny_dataset):

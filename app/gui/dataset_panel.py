@@ -13,7 +13,7 @@ from pathlib import Path
 import numpy as np
 import pyqtgraph as pg
 from PySide6.QtCore import QSize, Qt, Signal
-from PySide6.QtGui import QImage, QPixmap
+from PySide6.QtGui import QFontMetrics, QImage, QPixmap
 from PySide6.QtWidgets import (
     QAbstractItemView, QFileDialog, QFrame, QHBoxLayout, QHeaderView, QLabel, QLineEdit, QMenu,
     QPushButton, QScrollArea, QSplitter, QStackedWidget, QTableWidget, QTableWidgetItem, QTabWidget, QToolButton,
@@ -78,16 +78,34 @@ class ClassBalanceChart(pg.PlotWidget):
         self.setMinimumHeight(140)
 
     def set_counts(self, counts: dict[str, int]) -> None:
-        names = list(counts)
-        heights = np.array([counts[n] for n in names], dtype=float)
-        x = np.arange(len(names), dtype=float)
+        self._names = list(counts)
+        heights = np.array([counts[n] for n in self._names], dtype=float)
+        x = np.arange(len(self._names), dtype=float)
         self._bars.setOpts(x=x, height=heights, width=0.7)
-        # Long or many names: abbreviate so the axis stays readable.
-        limit = 10 if len(names) <= 6 else 6
-        ticks = [(i, n if len(n) <= limit else n[: limit - 1] + "…") for i, n in enumerate(names)]
-        self.getPlotItem().getAxis("bottom").setTicks([ticks])
-        self.setXRange(-0.6, max(len(names) - 0.4, 0.6), padding=0)
+        self._update_ticks()
+        self.setXRange(-0.6, max(len(self._names) - 0.4, 0.6), padding=0)
         self.setYRange(0, max(float(heights.max()) if len(heights) else 1.0, 1.0) * 1.1, padding=0)
+
+    def _update_ticks(self) -> None:
+        """Class names under the bars, shortened to the room each bar has (names never overlap)."""
+        names = getattr(self, "_names", [])
+        plot_item = self.getPlotItem()
+        if plot_item is None:  # resize during construction
+            return
+        axis = plot_item.getAxis("bottom")
+        if not names:
+            axis.setTicks([[]])
+            return
+        per_bar = max(axis.width(), self.width() * 0.8) / len(names)
+        char = max(QFontMetrics(axis.font() if hasattr(axis, "font") else self.font()).averageCharWidth(), 1)
+        limit = max(int(per_bar / char) - 2, 3)
+        step = 1 if limit > 3 or len(names) <= 12 else max(len(names) // 12, 1)  # very many classes: every n-th
+        ticks = [(i, n if len(n) <= limit else n[: limit - 1] + "…") for i, n in enumerate(names) if i % step == 0]
+        axis.setTicks([ticks])
+
+    def resizeEvent(self, event) -> None:  # noqa: N802 - Qt override
+        super().resizeEvent(event)
+        self._update_ticks()
 
     def bar_heights(self) -> list[float]:
         heights = self._bars.opts.get("height")

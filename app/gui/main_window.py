@@ -698,8 +698,14 @@ class MainWindow(QMainWindow):
 
     # ------------------------------------------------------------------ events from the worker
 
+    def _record_in_history(self, event: dict) -> None:
+        record = getattr(self.history_view, "record_event", None)
+        if callable(record):
+            record(event)
+
     def _on_search_event(self, event: dict) -> None:
         kind = event.get("type")
+        self._record_in_history(event)
         for panel in self._live_panels:
             try:
                 panel.handle_event(event)
@@ -708,6 +714,7 @@ class MainWindow(QMainWindow):
         self.progress.handle_event(event)
         if kind == "search_started":
             self.search_dir = event.get("search_dir") or self.search_dir
+            self._search_id = event.get("search_id")
             self._classes = list(event.get("classes") or [])
             if event.get("device"):
                 self.device_label.setText(f"Device: {event['device']}")
@@ -769,6 +776,7 @@ class MainWindow(QMainWindow):
         self._status_timer.stop()
         # A final event synthesised by the worker (runner crashed) never reached the panels.
         if final and not self._saw_final_event:
+            self._record_in_history(final)
             for panel in self._live_panels:
                 try:
                     panel.handle_event(final)
@@ -930,6 +938,10 @@ class MainWindow(QMainWindow):
         url = Path(out_dir).resolve().as_uri()
         self.export_label.setText(f"Exported to <a href='{url}'>{html.escape(str(out_dir))}</a><br>{verdict}")
         self.status_label.setText(f"Exported to {out_dir}")
+        record_export = getattr(self.history_view, "record_export", None)
+        if callable(record_export):
+            record_export(dict(card, path=card.get("path", str(out_dir))),
+                          getattr(self, "_search_id", None) or Path(self.search_dir or "").name or None)
         self.export_finished.emit(self.last_export)
 
     # ------------------------------------------------------------------ resume discovery, device
