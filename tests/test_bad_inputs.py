@@ -108,9 +108,14 @@ def test_non_image_files_are_listed_as_not_images(base):
 
 def test_known_but_unsupported_formats_say_what_to_do(base):
     (base / "airplane" / "phone.heic").write_bytes(b"\x00\x00\x00\x18ftypheic" + b"\0" * 100)
+    # Some phones write the generic 'mif1' brand, which an AVIF reader half-recognises.
+    (base / "airplane" / "other.heic").write_bytes(b"\x00\x00\x00\x18ftypmif1\x00\x00\x00\x00mif1heic" + b"\0" * 100)
+    (base / "airplane" / "layers.psd").write_bytes(b"8BPS\x00\x01" + b"\0" * 100)
     report = scan_dataset(base)
-    reason = problem_for(report, base / "airplane" / "phone.heic")
-    assert "unsupported format (HEIC)" in reason and "JPEG or PNG" in reason
+    for name in ("phone.heic", "other.heic"):
+        reason = problem_for(report, base / "airplane" / name)
+        assert "unsupported format (HEIC)" in reason and "JPEG or PNG" in reason
+    assert "unsupported format (Photoshop)" in problem_for(report, base / "airplane" / "layers.psd")
 
 
 def test_zero_byte_file(base):

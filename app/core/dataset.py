@@ -303,11 +303,16 @@ def _inspect(path: str, size: int | None = None) -> _Outcome:
             if size <= WHOLE_READ_BYTES:
                 data = head + fh.read()
                 content_hash = hashlib.blake2b(data, digest_size=16).hexdigest()
-                return _check_image(path, ext, io.BytesIO(data), data, len(data), content_hash, formats)
-            fh.seek(0)
-            content_hash = hashlib.file_digest(fh, lambda: hashlib.blake2b(digest_size=16)).hexdigest()
-            fh.seek(0)
-            return _check_image(path, ext, fh, None, size, content_hash, formats)
+                outcome = _check_image(path, ext, io.BytesIO(data), data, len(data), content_hash, formats)
+            else:
+                fh.seek(0)
+                content_hash = hashlib.file_digest(fh, lambda: hashlib.blake2b(digest_size=16)).hexdigest()
+                fh.seek(0)
+                outcome = _check_image(path, ext, fh, None, size, content_hash, formats)
+            if outcome.facts is None and outcome.reason.startswith("corrupt") and ext in UNSUPPORTED_EXTENSIONS:
+                # e.g. a HEIC photo whose container an AVIF reader half-recognises
+                return _Outcome(reason=f"unsupported format ({UNSUPPORTED_EXTENSIONS[ext]}): convert it to JPEG or PNG")
+            return outcome
     except (UnidentifiedImageError, SyntaxError):
         return _not_an_image(path, head)
     except FileNotFoundError:
@@ -786,12 +791,12 @@ def scan_dataset(root: str | Path, workers: int | None = None, progress: Callabl
     report = ScanReport(root=str(root), layout=layout, classes=classes, images=images, problems=problems)
     report.stats = {"files": total, "images": len(images), "cache_hits": cache_hits,
                     "seconds": round(time.perf_counter() - started, 3), "loose_images": loose_images,
-                    "hint": _wrapper_folder_hint(root, layout, classes, candidates)}
+                    "hint": _wrapper_folder_hint(root, layout, classes)}
     _add_warnings(report, note_examples, nested)
     return report
 
 
-def _wrapper_folder_hint(root: Path, layout: str, classes: list[str], candidates) -> str:
+def _wrapper_folder_hint(root: Path, layout: str, classes: list[str]) -> str:
     """When the chosen folder only wraps the real dataset (an unzipped archive), say which to pick."""
     if layout != "classes" or len(classes) != 1:
         return ""
