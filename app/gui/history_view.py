@@ -121,13 +121,39 @@ class ScoreScatterView(QWidget):
         self._graphics.setMinimumHeight(200)
         self._plots: dict[str, pg.PlotItem] = {}
         self._points: dict[str, list[tuple[float, float]]] = {}
+        self._pending: tuple[list[dict], str] | None = None
         layout = QVBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
         layout.addWidget(self._caption)
         layout.addWidget(self._graphics, 1)
 
     def set_trials(self, trials: list[dict], objective: str = "val_accuracy") -> None:
-        """Plot completed trials (dicts as ``HistoryStore.get_trials`` returns them)."""
+        """Plot completed trials (dicts as ``HistoryStore.get_trials`` returns them).
+
+        While the view is hidden (another tab is shown) the plots are only built when it
+        appears: opening a search must not wait for plots nobody looks at."""
+        self._pending = (list(trials), objective)
+        if self.isVisible():
+            self._draw()
+
+    def showEvent(self, event) -> None:  # noqa: N802 (Qt API)
+        super().showEvent(event)
+        if self._pending is not None:
+            self._draw()
+
+    def plotted_hyperparameters(self) -> list[str]:
+        self._draw()
+        return list(self._plots)
+
+    def points(self, name: str) -> list[tuple[float, float]]:
+        self._draw()
+        return list(self._points.get(name, []))
+
+    def _draw(self) -> None:
+        if self._pending is None:
+            return
+        trials, objective = self._pending
+        self._pending = None
         self._graphics.clear()
         self._plots.clear()
         self._points.clear()
@@ -147,6 +173,8 @@ class ScoreScatterView(QWidget):
         if fixed:
             text += " " + self.tr("Same in every trial: %1.").replace("%1", ", ".join(fixed))
         search_ids = sorted({t.get("search_id") for t in scored}, key=str)
+        brushes = {sid: pg.mkBrush(TRIAL_COLORS[i % len(TRIAL_COLORS)]) for i, sid in enumerate(search_ids)}
+        no_pen = pg.mkPen(None)
         if len(search_ids) > 1:
             names = {t.get("search_id"): t.get("search_name") or t.get("search_id") for t in scored}
             text = text.replace("&", "&amp;").replace("<", "&lt;") + "<br>" + " &nbsp; ".join(
@@ -193,8 +221,8 @@ class ScoreScatterView(QWidget):
             scatter = pg.ScatterPlotItem(hoverable=True, tip=None, size=9)
             scatter.addPoints([{
                 "pos": (x, float(trial["score"])),
-                "brush": pg.mkBrush(TRIAL_COLORS[search_ids.index(trial.get("search_id")) % len(TRIAL_COLORS)]),
-                "pen": pg.mkPen(None),
+                "brush": brushes[trial.get("search_id")],
+                "pen": no_pen,
                 "data": trial_label(trial, with_search=len(search_ids) > 1),
             } for x, trial in spots])
             scatter.sigHovered.connect(lambda item, points, ev, p=plot: self._on_hover(p, points))
@@ -208,12 +236,6 @@ class ScoreScatterView(QWidget):
             plot.vb.setToolTip(f"{point.data()}: {point.pos().y():.4f}")
         else:
             plot.vb.setToolTip("")
-
-    def plotted_hyperparameters(self) -> list[str]:
-        return list(self._plots)
-
-    def points(self, name: str) -> list[tuple[float, float]]:
-        return list(self._points.get(name, []))
 
 
 # --------------------------------------------------------------------------- the view
@@ -459,10 +481,10 @@ class HistoryView(QWidget):
         for search_id in list(self._opened):
             if search_id not in self._searches:
                 del self._opened[search_id]
-        if self._opened:
-            self.open_searches(list(self._opened))
-        else:
+        if not self._opened:
             self._clear_details()
+        elif any(self._signature(self._searches[i]) != self._signature(s) for i, s in self._opened.items()):
+            self.open_searches(list(self._opened))  # an opened search changed: show it as it is now
         self._measure_disk_use([s["id"] for s in searches if s.get("disk_bytes") is None])
         self._update_buttons()
 
@@ -958,6 +980,12 @@ class HistoryView(QWidget):
         items[1].setToolTip(search.get("data_dir") or "")
         items[4].setToolTip(self.tr("best %1").replace("%1", search.get("objective") or "score"))
         return items
+
+    @staticmethod
+    def _signature(search: dict) -> tuple:
+        """What the table knows of a search; when it is unchanged an opened search needs no reload."""
+        return tuple(search.get(k) for k in ("name", "notes", "status", "ended_at", "best_score",
+                                               "trial_count", "completed_trials", "disk_bytes"))
 
     def _display_status(self, search: dict, active: str | None = None) -> str:
         status = search.get("status") or ""
