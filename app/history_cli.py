@@ -28,7 +28,8 @@ def add_history_parser(subparsers: argparse._SubParsersAction) -> argparse.Argum
                                    description="List past searches, or show one with its trials.")
     parser.add_argument("--json", action="store_true", help="print JSON instead of a table")
     parser.add_argument("--status", choices=SEARCH_STATUSES, help="only searches with this status")
-    parser.add_argument("--filter", default="", metavar="TEXT", help="only searches whose name, dataset or notes contain TEXT")
+    parser.add_argument("--filter", default="", metavar="TEXT",
+                        help="only searches whose name, dataset or notes contain TEXT")
     parser.add_argument("--db", help=argparse.SUPPRESS)  # another history file (tests, support)
     actions = parser.add_subparsers(dest="history_action", metavar="{show,csv,import}")
     show = actions.add_parser("show", help="one search with its trials")

@@ -440,7 +440,8 @@ def test_a_real_tiny_search_is_recorded_with_every_trial_and_epoch(tmp_path):
     rebuilt = HistoryStore(tmp_path / "rebuilt.sqlite3")
     assert rebuilt.import_events_file(final["search_dir"]) == search["id"]
     again = rebuilt.get_search(search["id"])
-    assert [(t["trial_id"], t["score"]) for t in again["trials"]] == [(t["trial_id"], t["score"]) for t in search["trials"]]
+    assert ([(t["trial_id"], t["score"]) for t in again["trials"]]
+            == [(t["trial_id"], t["score"]) for t in search["trials"]])
 
     pruned = store.prune_checkpoints(search["id"], keep_best=1)
     assert pruned["kept"] == [final["best_trial_id"]] and len(pruned["removed"]) == 1

@@ -29,7 +29,7 @@ from typing import Any
 
 import pyqtgraph as pg
 from PySide6.QtCore import QEvent, QSortFilterProxyModel, Qt, QUrl, Signal, Slot
-from PySide6.QtGui import QAction, QBrush, QColor, QDesktopServices, QStandardItem, QStandardItemModel
+from PySide6.QtGui import QAction, QBrush, QDesktopServices, QStandardItem, QStandardItemModel
 from PySide6.QtWidgets import (QAbstractItemView, QApplication, QComboBox, QFileDialog, QHBoxLayout,
                                QHeaderView, QInputDialog, QLabel, QLineEdit, QMessageBox, QPushButton,
                                QSpinBox, QSplitter, QTableView, QTabWidget, QTreeWidget,
@@ -689,7 +689,8 @@ class HistoryView(QWidget):
         if search is None:
             return
         notes, ok = QInputDialog.getMultiLineText(self, self.tr("Notes"),
-                                                  self.tr("Notes for %1:").replace("%1", search.get("name") or search["id"]),
+                                                  self.tr("Notes for %1:").replace(
+                                                      "%1", search.get("name") or search["id"]),
                                                   search.get("notes") or "")
         if not ok:
             return
@@ -851,7 +852,8 @@ class HistoryView(QWidget):
                  .replace("%4", str(search.get("completed_trials", 0)))
                  .replace("%5", str(search.get("trial_count", 0)))]
         if search.get("error"):
-            lines.append(f"<span style='color:{theme.colors(self.palette()).failed.name()}'>{_esc(search['error'])}</span>")
+            failed = theme.colors(self.palette()).failed.name()
+            lines.append(f"<span style='color:{failed}'>{_esc(search['error'])}</span>")
         if search.get("best_hyperparameters"):
             lines.append(self.tr("Best hyperparameters: ") + ", ".join(
                 f"{_esc(k)} = <b>{_esc(format_value(v))}</b>" for k, v in search["best_hyperparameters"].items()))
