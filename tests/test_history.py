@@ -490,3 +490,18 @@ def test_a_hyperband_round_starting_at_a_later_epoch_keeps_its_epoch_numbers():
                             history={"val_accuracy": [0.3, 0.4]}, hyperparameters={}))
     [trial] = store.get_search("hb")["trials"]
     assert [e["epoch"] for e in trial["epochs"]] == [3, 4]
+
+
+def test_search_finished_adds_trials_whose_events_were_lost():
+    store = HistoryStore()
+    events = list(search_events(search_id="lossy", trials=2))
+    # Everything about trial "01" was lost; the final summary still lists it.
+    kept = [e for e in events if e.get("trial_id") != "01"]
+    kept[-1]["trials"] = [{"trial_id": "00", "number": 1, "status": "COMPLETED", "score": 0.35},
+                          {"trial_id": "01", "number": 2, "status": "FAILED", "score": None,
+                           "hyperparameters": {"depth": 2}, "message": "OOM"}]
+    record_all(store, kept)
+    trials = store.get_search("lossy")["trials"]
+    assert [(t["trial_id"], t["status"]) for t in trials] == [("00", "COMPLETED"), ("01", "FAILED")]
+    assert trials[0]["score"] == pytest.approx(0.35) and len(trials[0]["epochs"]) == 2  # not overwritten
+    assert trials[1]["failure_reason"] == "OOM" and trials[1]["hyperparameters"] == {"depth": 2}

@@ -495,6 +495,17 @@ class HistoryStore:
         self.conn.execute(
             "UPDATE trials SET status = ? WHERE search_id = ? AND status = 'RUNNING'",
             ("CANCELLED" if status == "cancelled" else "INTERRUPTED", search_id))
+        # The final summary lists every trial: add any whose own events never arrived.
+        for summary in event.get("trials") or []:
+            if not isinstance(summary, dict) or summary.get("trial_id") is None:
+                continue
+            self.conn.execute(
+                "INSERT OR IGNORE INTO trials (search_id, trial_id, number, hyperparameters_json, status, score, "
+                "duration, failure_reason) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+                (search_id, str(summary["trial_id"]), _int_or_none(summary.get("number")),
+                 _dumps(summary.get("hyperparameters") or {}), str(summary.get("status") or "COMPLETED"),
+                 _float_or_none(summary.get("score")), _float_or_none(summary.get("duration")),
+                 str(summary.get("message") or "")))
         self._update_best(search_id, event)
         row = self.conn.execute("SELECT search_dir FROM searches WHERE id = ?", (search_id,)).fetchone()
         if row and row["search_dir"] and Path(row["search_dir"]).is_dir():
