@@ -303,6 +303,15 @@ def test_cancel_midway_keeps_the_work_done_for_the_next_scan(tmp_path):
     assert again.counts == {"a": 100, "b": 100}
 
 
+def test_worker_processes_give_the_same_report_as_threads(tiny_dataset):
+    (tiny_dataset / "bird" / "broken.jpg").write_bytes(b"\xff\xd8\xff\xe0 not really")
+    by_threads = scan_dataset(tiny_dataset, use_cache=False, processes=False)
+    by_processes = scan_dataset(tiny_dataset, use_cache=False, processes=True, workers=2)
+    assert by_processes.stats["workers"] == "2 processes"
+    assert by_processes.to_dict() | {"stats": None} == by_threads.to_dict() | {"stats": None}
+    assert [p.path for p in by_processes.problems] == [str(tiny_dataset / "bird" / "broken.jpg")]
+
+
 # --------------------------------------------------------------------------- conversion
 
 

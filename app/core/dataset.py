@@ -76,6 +76,7 @@ FULL_PNG_DECODE_PIXELS = 1_000_000  # small PNGs are also fully decoded (cheap, 
 TINY_SIDE = 8  # images smaller than this a side carry little information
 FEW_IMAGES = 5
 IMBALANCE_RATIO = 10.0
+PROCESS_THRESHOLD = 4000  # files to inspect before worker processes pay for their start-up
 MAX_LISTED_WARNINGS = 5  # per kind of per-file warning; the rest is summarised
 SCAN_VERSION = 5  # bump whenever _inspect changes its verdicts: invalidates the scan cache
 CONVERSION_VERSION = 3  # bump whenever decodable_path changes its output
@@ -704,8 +705,8 @@ def _list_files(root: Path, layout: str, parts: dict[str, Path], problems: list[
 # --------------------------------------------------------------------------- the scan
 
 
-def _inspect_with_cache(path: str, cache: _ScanCache) -> tuple[_Outcome, tuple[int, int] | None, bool]:
-    """(outcome, (size, mtime_ns) to cache it under or None, came from cache)."""
+def _stat_and_lookup(path: str, cache: _ScanCache) -> tuple[_Outcome | None, tuple[int, int] | None, bool]:
+    """(outcome or None when the file must be inspected, (size, mtime_ns) or None, came from cache)."""
     try:
         st = os.stat(path)
     except OSError as exc:
@@ -714,21 +715,44 @@ def _inspect_with_cache(path: str, cache: _ScanCache) -> tuple[_Outcome, tuple[i
         return _Outcome(reason="not a regular file (device, pipe or socket)", cacheable=False), None, False
     key = (st.st_size, st.st_mtime_ns)
     cached = cache.get(path, *key)
-    if cached is not None:
-        return cached, key, True
-    try:
-        return _inspect(path, st.st_size), key, False
-    except Exception as exc:  # noqa: BLE001 - one strange file must never stop the whole scan
-        return _Outcome(reason=f"cannot inspect: {_short_error(exc)}", cacheable=False), None, False
+    return cached, key, cached is not None
+
+
+def _inspect_many(items: list[tuple[str, int]]) -> list[_Outcome]:
+    """Inspect (path, size) pairs; runs in a worker thread or a worker process."""
+    outcomes = []
+    for path, size in items:
+        try:
+            outcomes.append(_inspect(path, size))
+        except Exception as exc:  # noqa: BLE001 - one strange file must never stop the whole scan
+            outcomes.append(_Outcome(reason=f"cannot inspect: {_short_error(exc)}", cacheable=False))
+    return outcomes
+
+
+def _worker_pool(use_processes: bool, workers: int):
+    """Processes for big first scans (Pillow's header parsing holds the GIL), threads otherwise."""
+    if use_processes:
+        import multiprocessing
+        from concurrent.futures import ProcessPoolExecutor
+
+        try:
+            # spawn, never fork: the window's process has Qt and worker threads running.
+            return ProcessPoolExecutor(max_workers=workers, mp_context=multiprocessing.get_context("spawn"))
+        except (OSError, ValueError, ImportError):
+            pass  # e.g. no /dev/shm for the queue's semaphores: threads work everywhere
+    return ThreadPoolExecutor(max_workers=workers, thread_name_prefix="scan")
 
 
 def scan_dataset(root: str | Path, workers: int | None = None, progress: Callable[[int, int], None] | None = None,
-                 cancel=None, use_cache: bool = True) -> ScanReport:
+                 cancel=None, use_cache: bool = True, processes: bool | None = None) -> ScanReport:
     """Scan an image folder. Raises :class:`DatasetError` when it is not a folder at all.
 
     ``progress(done, total)`` is called in the calling thread now and then while files are
     inspected. ``cancel`` is anything with ``is_set()``; when set, :class:`ScanCancelled` is
-    raised. ``use_cache=False`` inspects every file again.
+    raised (what was inspected so far is kept in the scan cache). ``use_cache=False`` inspects
+    every file again. ``processes`` chooses worker processes over threads for inspecting files;
+    by default they are used when more than ``PROCESS_THRESHOLD`` files need a look and there
+    is more than one CPU.
     """
     started = time.perf_counter()
     if not str(root).strip():
@@ -751,45 +775,74 @@ def scan_dataset(root: str | Path, workers: int | None = None, progress: Callabl
     problems: list[Problem] = []
     classes, candidates, nested, loose_images = _list_files(root, layout, parts, problems, cancel=cancel)
 
+    def cancelled() -> bool:
+        return cancel is not None and cancel.is_set()
+
     cache = _ScanCache(str(root), use_cache)
     total = len(candidates)
-    chunk_size = 64
-    chunks = [candidates[i:i + chunk_size] for i in range(0, total, chunk_size)]
-
-    def inspect_chunk(chunk):
-        if cancel is not None and cancel.is_set():
-            return None
-        return [_inspect_with_cache(path, cache) for path, _, _ in chunk]
-
-    images: list[ImageRecord] = []
+    cpus = os.cpu_count() or 1
+    threads = workers or min(8, cpus * 2)
+    outcomes: list[_Outcome | None] = [None] * total
+    keys: list[tuple[int, int] | None] = [None] * total
     fresh: list[tuple[str, int, int, _Outcome]] = []
-    note_examples: dict[str, list[str]] = {}
     cache_hits = 0
-    done = 0
-    max_workers = workers or min(8, (os.cpu_count() or 2) * 2)
-    with ThreadPoolExecutor(max_workers=max_workers, thread_name_prefix="scan") as pool:
-        for chunk, results in zip(chunks, pool.map(inspect_chunk, chunks)):
-            if results is None or (cancel is not None and cancel.is_set()):
-                pool.shutdown(wait=False, cancel_futures=True)
-                cache.save(fresh, set(cache.entries))  # keep the work done: a new scan resumes from it
-                raise ScanCancelled(f"{root}: scan cancelled")
-            for (path, label, split), (outcome, key, from_cache) in zip(chunk, results):
-                cache_hits += from_cache
-                if key is not None and not from_cache:
-                    fresh.append((path, key[0], key[1], outcome))
-                if outcome.facts is None:
-                    problems.append(Problem(path, outcome.reason))
-                    continue
-                images.append(ImageRecord(path=path, label=label, split=split, **outcome.facts))
-                for note in outcome.notes:
-                    note_examples.setdefault(note, []).append(path)
-            done += len(chunk)
-            if progress:
-                progress(done, total)
+
+    # 1. stat every file and answer what the cache knows (threads: stat waits on the disk).
+    stat_chunks = [range(i, min(i + 256, total)) for i in range(0, total, 256)]
+    with ThreadPoolExecutor(max_workers=threads, thread_name_prefix="scan-stat") as pool:
+        looked_up = pool.map(lambda idx: [_stat_and_lookup(candidates[i][0], cache) for i in idx], stat_chunks)
+        for idx, results in zip(stat_chunks, looked_up):
+            for i, (outcome, key, hit) in zip(idx, results):
+                outcomes[i], keys[i] = outcome, key
+                cache_hits += hit
+    if cancelled():
+        raise ScanCancelled(f"{root}: scan cancelled")
+    misses = [i for i in range(total) if outcomes[i] is None]
+    done = total - len(misses)
+    if progress:
+        progress(done, total)
+
+    # 2. inspect the rest.
+    if processes is None:
+        processes = len(misses) >= PROCESS_THRESHOLD and cpus > 1 and workers != 1
+    chunk_size = 256 if processes else 64
+    chunks = [misses[i:i + chunk_size] for i in range(0, len(misses), chunk_size)]
+    pool_size = (workers or min(8, cpus)) if processes else threads
+    while chunks:
+        pool = _worker_pool(processes, pool_size)
+        try:
+            work = [[(candidates[i][0], keys[i][0]) for i in chunk] for chunk in chunks]
+            for chunk, results in zip(list(chunks), pool.map(_inspect_many, work)):
+                for i, outcome in zip(chunk, results):
+                    outcomes[i] = outcome
+                    fresh.append((candidates[i][0], keys[i][0], keys[i][1], outcome))
+                chunks.pop(0)
+                done += len(chunk)
+                if progress:
+                    progress(done, total)
+                if cancelled():
+                    cache.save(fresh, set(cache.entries))  # keep the work done: a new scan resumes from it
+                    raise ScanCancelled(f"{root}: scan cancelled")
+        except (OSError, RuntimeError):  # BrokenProcessPool is a RuntimeError
+            if not processes:
+                raise
+            processes, pool_size = False, threads  # a worker process died or could not start: use threads
+        finally:
+            pool.shutdown(wait=True, cancel_futures=True)
     cache.save(fresh, {path for path, _, _ in candidates})
 
+    images: list[ImageRecord] = []
+    note_examples: dict[str, list[str]] = {}
+    for (path, label, split), outcome in zip(candidates, outcomes):
+        if outcome.facts is None:
+            problems.append(Problem(path, outcome.reason))
+            continue
+        images.append(ImageRecord(path=path, label=label, split=split, **outcome.facts))
+        for note in outcome.notes:
+            note_examples.setdefault(note, []).append(path)
     report = ScanReport(root=str(root), layout=layout, classes=classes, images=images, problems=problems)
-    report.stats = {"files": total, "images": len(images), "cache_hits": cache_hits,
+    report.stats = {"files": total, "images": len(images), "cache_hits": cache_hits, "inspected": len(misses),
+                    "workers": f"{pool_size} {'processes' if processes else 'threads'}",
                     "seconds": round(time.perf_counter() - started, 3), "loose_images": loose_images,
                     "hint": _wrapper_folder_hint(root, layout, classes)}
     _add_warnings(report, note_examples, nested)
