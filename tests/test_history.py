@@ -348,6 +348,7 @@ def test_import_events_file_rebuilds_a_search_from_a_cut_off_log():
     store.annotate_search("imp", "kept")
 
     assert store.import_events_file(search_dir) == "imp"
+    assert store.recording_search_id is None  # a cut-off log is not a running search
     search = store.get_search("imp")
     assert [t["status"] for t in search["trials"]] == ["COMPLETED", "COMPLETED"]
     assert search["notes"] == "kept"

@@ -556,9 +556,15 @@ class HistoryStore:
         kept = self.conn.execute("SELECT name, notes FROM searches WHERE id = ?", (search_id,)).fetchone()
         with self._transaction():
             self.conn.execute("DELETE FROM searches WHERE id = ?", (search_id,))
-        self._current_search = None
-        for event in events:
-            self.record(event)
+        # Replaying must not make the store think the imported search is the one it is recording.
+        recording, pending = self._current_search, self._pending_notices
+        self._current_search, self._pending_notices = None, []
+        try:
+            for event in events:
+                self.record(event)
+        finally:
+            self._current_search = None if recording == search_id else recording
+            self._pending_notices = pending
         if kept is not None:
             with self._transaction():
                 self.conn.execute("UPDATE searches SET name = ?, notes = ? WHERE id = ?",
