@@ -26,9 +26,10 @@ from app.gui import theme
 
 from app.gui.confusion_view import ConfusionModel
 
-# Okabe-Ito plus a few distinct extras: trial colours that stay apart for colour-blind readers.
+# Okabe-Ito hues plus a few distinct extras: trial colours that stay apart for colour-blind
+# readers. Black and pale yellow are left out: each vanishes on one of the two window themes.
 TRIAL_COLORS = ("#0072B2", "#D55E00", "#009E73", "#CC79A7", "#E69F00", "#56B4E9", "#7F3C8D",
-                "#000000", "#F0E442", "#8C564B")
+                "#8C8C8C", "#B8860B", "#8C564B")
 VALIDATION_METRICS = ("val_accuracy", "val_loss")
 
 
