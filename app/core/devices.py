@@ -41,6 +41,27 @@ def configure_devices() -> dict:
     return {"device": device, "gpus": names, "mixed_precision_available": bool(gpus)}
 
 
-def describe_devices() -> dict:
-    """Same as :func:`configure_devices`; call it off the GUI thread (it imports TensorFlow)."""
+def describe_devices(timeout: float = 180.0) -> dict:
+    """The answer of :func:`configure_devices`, for a process that does not train (the window).
+
+    Asked in a short-lived spawned child, so the caller never imports TensorFlow: importing it
+    holds the GIL for seconds and adds ~600 MB and ~350k objects that every later garbage
+    collection must walk, which freezes a window for 200-700 ms at a time. Where TensorFlow is
+    already loaded the question is answered here. Call it off the GUI thread.
+    """
+    import sys
+
+    if "tensorflow" in sys.modules:
+        return dict(configure_devices())
+    import multiprocessing as mp
+    from concurrent.futures import ProcessPoolExecutor
+
+    with ProcessPoolExecutor(max_workers=1, mp_context=mp.get_context("spawn")) as pool:
+        return dict(pool.submit(_probe_in_child).result(timeout=timeout))
+
+
+def _probe_in_child() -> dict:
+    import os
+
+    os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "2")
     return dict(configure_devices())
