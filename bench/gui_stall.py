@@ -11,6 +11,7 @@ from pressing Start to the end of the search counts.
 from __future__ import annotations
 
 import argparse
+import gc
 import os
 import sys
 import time
@@ -39,6 +40,8 @@ def main() -> int:
     parser.add_argument("--epochs", type=int, default=2)
     parser.add_argument("--image-size", type=int, default=32)
     parser.add_argument("--max-seconds", type=float, default=150.0, help="stop the search after this long")
+    parser.add_argument("--profile", type=Path, default=None,
+                        help="diagnostic: cProfile the GUI thread during the search and save the stats here")
     parser.add_argument("--no-device-probe", action="store_true",
                         help="diagnostic: replace the window's TensorFlow device query with a stub, to see "
                              "the stalls that remain once the window process never imports TensorFlow")
@@ -70,14 +73,28 @@ def main() -> int:
     stalls: list[dict] = []
     recent = {"event": None, "search_start_ms": None}
 
+    collections: list[tuple[float, float, int]] = []  # (start ms, duration ms, generation) of slow GCs
+    gc_started = {"t": 0.0}
+
+    def on_gc(gc_phase: str, info: dict) -> None:
+        now = clock.nsecsElapsed() / 1e6
+        if gc_phase == "start":
+            gc_started["t"] = now
+        elif now - gc_started["t"] > 5:
+            collections.append((gc_started["t"], now - gc_started["t"], info.get("generation", -1)))
+
+    gc.callbacks.append(on_gc)
+
     def tick() -> None:
         now = clock.nsecsElapsed() / 1e6
         if last["t"] is not None and phase["name"] in by_phase:
             late = max(0.0, now - last["t"] - TICK_MS)
             by_phase[phase["name"]].append(late)
             if phase["name"] == "search" and late > 25:
+                gc_ms = sum(d for t, d, _ in collections if t >= last["t"] and t + d <= now)
                 stalls.append({"at_s": round((now - recent["search_start_ms"]) / 1000, 2), "late_ms": round(late, 1),
-                               "last_event": recent["event"], "tensorflow_loaded": "tensorflow" in sys.modules})
+                               "last_event": recent["event"], "tensorflow_loaded": "tensorflow" in sys.modules,
+                               "gc_ms": round(gc_ms, 1)})
         last["t"] = now
 
     timer = QTimer()
@@ -117,6 +134,12 @@ def main() -> int:
     last["t"] = None
     recent["search_start_ms"] = clock.nsecsElapsed() / 1e6
     started = time.monotonic()
+    profiler = None
+    if args.profile:
+        import cProfile
+
+        profiler = cProfile.Profile()  # profiles this (the GUI) thread only
+        profiler.enable()
     if not window.start_search():
         raise SystemExit(f"the window refused to start: {window.status_label.text()}")
     window.worker.event_received.connect(lambda event: recent.update(event=event.get("type")))
@@ -127,6 +150,9 @@ def main() -> int:
         phase["name"] = "stopping"
         wait(60, until=lambda: not window.is_running)
     duration = time.monotonic() - started
+    if profiler is not None:
+        profiler.disable()
+        profiler.dump_stats(str(args.profile))
     final = window.final_event or {}
     timer.stop()
 
@@ -140,7 +166,8 @@ def main() -> int:
           f"{', stopped at the time limit' if stopped_early else ''})")
     worst = sorted(stalls, key=lambda st: -st["late_ms"])[:8]
     for st in sorted(worst, key=lambda st: st["at_s"]):
-        print(f"  stall {st['late_ms']:6.1f} ms at {st['at_s']:6.2f} s, after {st['last_event']}"
+        gc_text = f", garbage collection {st['gc_ms']:.0f} ms" if st["gc_ms"] else ""
+        print(f"  stall {st['late_ms']:6.1f} ms at {st['at_s']:6.2f} s, after {st['last_event']}{gc_text}"
               f"{' (TensorFlow loaded in the window process)' if st['tensorflow_loaded'] else ''}")
     tf_in_window = "tensorflow" in sys.modules
     if tf_in_window:
@@ -151,7 +178,13 @@ def main() -> int:
                         "trials_completed": trials, "search_status": final.get("status"),
                         "stopped_at_limit": stopped_early})
     window.close()
-    return 0
+    from app.gui.worker import wait_for_background_jobs
+
+    wait_for_background_jobs(20000)
+    sys.stdout.flush()
+    # Skip interpreter teardown: PySide6 6.12 can crash while destroying a window this busy,
+    # and the figures are already out.
+    os._exit(0)
 
 
 if __name__ == "__main__":
