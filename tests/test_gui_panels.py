@@ -199,6 +199,10 @@ def test_clicking_a_line_in_the_all_trials_plot_names_its_trial(curves, qtbot):
     with qtbot.waitSignal(curves.trialClicked) as blocker:
         qtbot.mouseClick(curves._graphics.viewport(), Qt.MouseButton.LeftButton, pos=view_point)
     assert blocker.args == ["low"]
+    # Hovering names the trial under the mouse.
+    qtbot.mouseMove(curves._graphics.viewport(), view_point)
+    qtbot.waitUntil(lambda: curves._graphics.toolTip().startswith("trial 1:"))
+    assert "val_accuracy 0.2000" in curves._graphics.toolTip()
 
 
 def pg_point(x, y):

@@ -224,6 +224,9 @@ class CurvesPanel(QWidget):
         self._best_marker = pg.ScatterPlotItem(size=14, symbol="star")
         self._overview_plot.addItem(self._best_marker)
         self._overview_plot.scene().sigMouseClicked.connect(self._on_scene_clicked)
+        # Hover names the trial under the mouse; at most 20 look-ups a second.
+        self._hover_proxy = pg.SignalProxy(self._overview_plot.scene().sigMouseMoved,
+                                           rateLimit=20, slot=self._on_mouse_moved)
         self._apply_theme(c)
 
         header = QHBoxLayout()
@@ -721,29 +724,46 @@ class CurvesPanel(QWidget):
         super().changeEvent(event)
 
     def _on_scene_clicked(self, mouse_event) -> None:
-        """Find the trial line nearest the click (within a few pixels) in the all-trials plot."""
-        view = self._overview_plot.vb
-        if not self._overview_plot.sceneBoundingRect().contains(mouse_event.scenePos()):
+        trial_id = self._trial_near(mouse_event.scenePos())
+        if trial_id is not None:
+            self.trialClicked.emit(trial_id)
+
+    def _on_mouse_moved(self, args) -> None:
+        """Name the trial under the mouse in the all-trials plot (rate-limited by SignalProxy)."""
+        scene_pos = args[0]
+        trial_id = self._trial_near(scene_pos)
+        if trial_id is None:
+            self._graphics.setToolTip("")
             return
-        pixel = view.mapSceneToView(mouse_event.scenePos())
+        trial = self._trials[trial_id]
+        score = _format_score(trial.score) if trial.score is not None else trial.status.lower()
+        best = self.tr(" (best)") if trial_id == self._best_id else ""
+        self._graphics.setToolTip(self.tr("{trial}{best}: {objective} {score}\nclick to select")
+                                  .format(trial=trial.label, best=best,
+                                          objective=self._objective, score=score))
+
+    def _trial_near(self, scene_pos, max_pixels: float = 8.0) -> str | None:
+        """The trial whose line in the all-trials plot passes within a few pixels of a point."""
+        view = self._overview_plot.vb
+        if not view.sceneBoundingRect().contains(scene_pos):
+            return None
+        point = view.mapSceneToView(scene_pos)
         x_per_px, y_per_px = view.viewPixelSize()
         if not (x_per_px and y_per_px):
-            return
-        best_id, best_distance = None, 8.0  # pixels
+            return None
+        nearest, nearest_distance = None, max_pixels
         for trial_id in self._overview_ids:
             x, y = self._trials[trial_id].series(self._objective, finite_only=True)
             if not len(x):
                 continue
-            distance = np.hypot((x - pixel.x()) / x_per_px, (y - pixel.y()) / y_per_px).min()
-            if x[0] <= pixel.x() <= x[-1]:
+            distance = np.hypot((x - point.x()) / x_per_px, (y - point.y()) / y_per_px).min()
+            if x[0] <= point.x() <= x[-1]:
                 # Between epochs, measure to the line itself, not only to its points.
-                on_line = abs(np.interp(pixel.x(), x, y) - pixel.y()) / y_per_px
+                on_line = abs(np.interp(point.x(), x, y) - point.y()) / y_per_px
                 distance = min(distance, on_line)
-            if distance < best_distance:
-                best_id, best_distance = trial_id, float(distance)
-        if best_id is not None:
-            self.trialClicked.emit(best_id)
-
+            if distance < nearest_distance:
+                nearest, nearest_distance = trial_id, float(distance)
+        return nearest
 
 def _finite_or_none(value) -> float | None:
     number = _number(value)
