@@ -104,11 +104,11 @@ def make_window(qtbot):
     """Build MainWindow with a runner; closes it (stopping any search) at the end."""
     windows = []
 
-    def make(runner=None, real_devices=False):
+    def make(runner=None, real_devices=False, probe=None):
         from app.gui import MainWindow
 
-        probe = None if real_devices else (lambda: {"device": "CPU: test", "gpus": [],
-                                                    "mixed_precision_available": False})
+        if probe is None and not real_devices:
+            probe = lambda: {"device": "CPU: test", "gpus": [], "mixed_precision_available": False}  # noqa: E731
         window = MainWindow(runner=runner, device_probe=probe)
         window.confirm = lambda title, text: True
         window.choose_export_folder = lambda: ""
@@ -163,7 +163,9 @@ def test_window_starts_without_tensorflow_and_has_the_named_controls():
         "from PySide6.QtWidgets import QApplication\n"
         "app = QApplication([])\n"
         "from app.gui import MainWindow\n"
-        "w = MainWindow(); w.show(); app.processEvents()\n"
+        "from PySide6.QtCore import QTimer\n"
+        "w = MainWindow(); w.show()\n"
+        "QTimer.singleShot(1500, app.quit); app.exec()  # startup jobs (resume lookup) run too\n"
         "print('tensorflow' in sys.modules, 'keras' in sys.modules)\n"
     )
     env = dict(os.environ, QT_QPA_PLATFORM="offscreen", PYTHONPATH=str(REPO))
@@ -215,6 +217,66 @@ def test_bad_folder_is_marked_with_its_reason(qtbot, make_window, tmp_path):
     # Start refuses without a usable dataset, saying why, and starts nothing.
     assert window.start_search() is False
     assert not window.is_running
+
+
+def test_dropping_a_folder_scans_it_and_a_file_is_refused(qtbot, make_window, tiny_dataset):
+    from PySide6.QtCore import QMimeData, QPointF, QUrl
+    from PySide6.QtGui import QDropEvent
+
+    window = make_window()
+    panel = window.dataset_panel
+
+    def drop(path):
+        mime = QMimeData()
+        mime.setUrls([QUrl.fromLocalFile(str(path))])
+        event = QDropEvent(QPointF(10, 10), Qt.DropAction.CopyAction, mime, Qt.MouseButton.LeftButton,
+                           Qt.KeyboardModifier.NoModifier)
+        window.dropEvent(event)
+        return event
+
+    refused = drop(next((tiny_dataset / "airplane").iterdir()))
+    assert not refused.isAccepted() and panel.report is None
+    with qtbot.waitSignal(panel.scan_finished, timeout=20000):
+        drop(tiny_dataset)
+    assert panel.report.root == str(tiny_dataset.resolve())
+
+
+def test_recent_menu_rescans_an_earlier_folder(qtbot, make_window, tiny_dataset, tmp_path):
+    from conftest import copy_subset
+
+    other = copy_subset("cifar10-mini", tmp_path / "other", classes=2, per_class=5)
+    window = make_window()
+    scan(qtbot, window, tiny_dataset)
+    scan(qtbot, window, other)
+    panel = window.dataset_panel
+    texts = [a.text() for a in panel.recent_menu.actions()]
+    assert texts[:2] == [str(other.resolve()), str(tiny_dataset.resolve())]
+    assert texts[-1].startswith("Sample data")
+    with qtbot.waitSignal(panel.scan_finished, timeout=20000):
+        panel.recent_menu.actions()[1].trigger()
+    assert panel.report.root == str(tiny_dataset.resolve()) and panel.class_table.rowCount() == 3
+
+
+def test_run_app_shows_the_window_on_the_sample_data(tmp_path):
+    code = (
+        "from PySide6.QtCore import QTimer\n"
+        "from PySide6.QtWidgets import QApplication\n"
+        "app = QApplication([])\n"
+        "def report():\n"
+        "    w = [t for t in app.topLevelWidgets() if t.objectName() == 'mainWindow'][0]\n"
+        "    r = w.dataset_panel.report\n"
+        "    print(w.isVisible(), app.applicationName(), len(r.images) if r else None, flush=True)\n"
+        "    w.close(); app.quit()\n"
+        "QTimer.singleShot(4000, report)\n"
+        "from app.gui.app import run_app\n"
+        "print('exit', run_app(['tunestudio']))\n"
+    )
+    env = dict(os.environ, QT_QPA_PLATFORM="offscreen", PYTHONPATH=str(REPO),
+               TUNESTUDIO_HOME=str(tmp_path / "home"))
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, env=env, timeout=120,
+                         cwd=REPO)
+    assert out.returncode == 0, out.stderr
+    assert out.stdout.split() == ["True", "TuneStudio", "80", "exit", "0"]
 
 
 def test_unusable_files_are_listed_with_reasons(qtbot, make_window, tiny_dataset):
@@ -478,6 +540,26 @@ def test_export_writes_to_the_chosen_folder_and_shows_the_self_check(qtbot, make
     assert len(calls) == 1
 
 
+def test_device_is_queried_lazily_and_mixed_precision_follows_the_gpu(qtbot, make_window):
+    calls = []
+
+    def gpu_probe():
+        calls.append(1)
+        return {"device": "GPU 0: Test RTX", "gpus": ["GPU 0: Test RTX"], "mixed_precision_available": True}
+
+    window = make_window(probe=gpu_probe)
+    qtbot.wait(200)
+    assert calls == [] and "detected when training starts" in window.device_label.text()
+    mixed = window.options_panel.mixed_precision_check
+    assert not mixed.isEnabled()
+    window.options_panel.tabs.setCurrentIndex(window.options_panel.search_tab_index)
+    qtbot.waitUntil(lambda: "GPU 0: Test RTX" in window.device_label.text(), timeout=5000)
+    assert mixed.isEnabled()
+    window.options_panel.tabs.setCurrentIndex(0)
+    window.options_panel.tabs.setCurrentIndex(window.options_panel.search_tab_index)
+    assert calls == [1]  # asked once
+
+
 def test_about_box_lists_versions_without_importing_tensorflow(make_window):
     window = make_window()
     box = window.show_about()
@@ -523,6 +605,49 @@ def test_real_search_end_to_end_with_export(qtbot, make_window, tiny_dataset, tm
     out_dir = Path(blocker.args[0]["out_dir"])
     assert (out_dir / "saved_model" / "saved_model.pb").is_file()
     assert blocker.args[0]["card"]["self_check"]["passed"] is True
+
+
+@pytest.mark.slow
+def test_real_search_stop_resume_and_close(qtbot, make_window, tiny_dataset):
+    """Real runner: stop during trial 1, resume the same search to the end, then close mid-search."""
+    pytest.importorskip("app.core.process")
+    window = make_window(real_devices=True)
+    scan(qtbot, window, tiny_dataset)
+    options = window.options_panel
+    options.architecture_combo.setCurrentIndex(options.architecture_combo.findData("mlp"))
+    set_small_search(window, trials=2, epochs=2)
+    options.image_size_spin.setValue(16)
+    options.width_edit.setText("16")
+    options.dense_units_edit.setText("16")
+    options.batch_size_edit.setText("4")
+    options.augmentation_combo.setCurrentIndex(2)
+    options.early_stopping_check.setChecked(False)
+    seen = []
+    qtbot.mouseClick(window.findChild(QPushButton, "startButton"), Qt.MouseButton.LeftButton)
+    window.worker.event_received.connect(lambda e: seen.append(e["type"]))
+    qtbot.waitUntil(lambda: "batch_ended" in seen, timeout=180000)
+    with qtbot.waitSignal(window.search_state_changed, timeout=120000,
+                          check_params_cb=lambda state: state == "idle"):
+        qtbot.mouseClick(window.findChild(QPushButton, "stopButton"), Qt.MouseButton.LeftButton)
+    assert window.final_event["status"] == "cancelled", window.final_event
+    stopped_dir = window.search_dir
+    with qtbot.waitSignal(window.search_state_changed, timeout=300000,
+                          check_params_cb=lambda state: state == "idle"):
+        qtbot.mouseClick(window.findChild(QPushButton, "resumeButton"), Qt.MouseButton.LeftButton)
+    final = window.final_event
+    assert final["status"] == "completed", final.get("error")
+    assert window.search_dir == stopped_dir
+    assert sum(1 for t in final["trials"] if str(t.get("status")).upper() == "COMPLETED") == 2
+    # A new search, closed while it trains: asks, stops the child, then the window closes.
+    seen.clear()
+    qtbot.mouseClick(window.findChild(QPushButton, "startButton"), Qt.MouseButton.LeftButton)
+    window.worker.event_received.connect(lambda e: seen.append(e["type"]))
+    qtbot.waitUntil(lambda: "trial_started" in seen, timeout=180000)
+    asked = []
+    window.confirm = lambda title, text: asked.append(title) or True
+    window.close()
+    qtbot.waitUntil(lambda: not window.isVisible(), timeout=120000)
+    assert asked and not window.is_running and window.final_event["status"] == "cancelled"
 
 
 # --------------------------------------------------------------------------- screenshots

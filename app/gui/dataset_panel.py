@@ -8,11 +8,12 @@ that cannot be used, with its reason.
 from __future__ import annotations
 
 import os
+import threading
 from pathlib import Path
 
 import numpy as np
 import pyqtgraph as pg
-from PySide6.QtCore import QSize, Qt, Signal
+from PySide6.QtCore import QSize, Qt, QTimer, Signal
 from PySide6.QtGui import QFontMetrics, QImage, QPixmap
 from PySide6.QtWidgets import (
     QAbstractItemView, QFileDialog, QFrame, QHBoxLayout, QHeaderView, QLabel, QLineEdit, QMenu,
@@ -125,6 +126,11 @@ class DatasetPanel(QWidget):
         self.setAcceptDrops(True)
         self.report: ScanReport | None = None
         self._scan_generation = 0
+        self._scan_cancel: threading.Event | None = None
+        self._scan_progress = [0, 0]
+        self._progress_timer = QTimer(self)
+        self._progress_timer.setInterval(200)
+        self._progress_timer.timeout.connect(self._on_progress_timer)
         self._build()
         self._refresh_recent_menu()
 
@@ -313,25 +319,40 @@ class DatasetPanel(QWidget):
     # ------------------------------------------------------------------ scanning
 
     def scan(self, folder: str) -> None:
-        """Scan ``folder`` off the GUI thread; a newer scan supersedes an older one."""
+        """Scan ``folder`` off the GUI thread; a newer scan cancels and supersedes an older one."""
         self._scan_generation += 1
         generation = self._scan_generation
+        if self._scan_cancel is not None:
+            self._scan_cancel.set()
+        cancel = self._scan_cancel = threading.Event()
+        progress = self._scan_progress = [0, 0]  # written by the scan thread, read by the timer
         self._set_field_error(None)
         self.summary_label.setText(f"Scanning {folder} …")
+        self._progress_timer.start()
         self.scan_started.emit(folder)
 
+        def on_progress(done: int, total: int) -> None:
+            progress[0], progress[1] = done, total
+
         def job():
-            return scan_dataset(folder)
+            return scan_dataset(folder, progress=on_progress, cancel=cancel)
 
         def on_result(report: ScanReport) -> None:
             if generation == self._scan_generation:
+                self._progress_timer.stop()
                 self._show_report(report)
 
         def on_error(message: str, _traceback: str) -> None:
             if generation == self._scan_generation:
+                self._progress_timer.stop()
                 self._show_failure(message)
 
         run_in_background(job, on_result, on_error, receiver=self)
+
+    def _on_progress_timer(self) -> None:
+        done, total = self._scan_progress
+        if total:
+            self.summary_label.setText(f"Scanning {self.path_edit.text().strip()} … {done:,} of {total:,} files")
 
     def _show_failure(self, message: str) -> None:
         self.report = None

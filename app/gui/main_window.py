@@ -30,6 +30,7 @@ from app.gui.options_panel import OptionsPanel
 from app.gui.worker import Runner, SearchWorker, run_in_background, start_search_thread
 
 STATUS_REFRESH_MS = 1000
+MAX_NOTICES_SHOWN = 4
 
 
 class _PendingPanel(QLabel):
@@ -206,6 +207,7 @@ class MainWindow(QMainWindow):
         self._message_boxes: list[QMessageBox] = []
         self._resumable: list[dict] = []
         self._trial_events: dict[str, dict] = {}
+        self._notices: list[str] = []
         self._classes: list[str] = []
         self._objective = "val_accuracy"
         self._close_when_stopped = False
@@ -303,6 +305,9 @@ class MainWindow(QMainWindow):
         self.dataset_panel.scan_failed.connect(self._on_scan_failed)
         self.options_panel = OptionsPanel()
         self.options_panel.sample_paths_provider = self.dataset_panel.sample_paths
+        # The device query imports TensorFlow: only when training starts or someone looks at the
+        # hardware options, never at start-up.
+        self.options_panel.tabs.currentChanged.connect(self._on_option_tab_changed)
 
         # Action bar: the few buttons that drive everything.
         self.start_button = self._button(self.start_action, "startButton", "Start", primary=True)
@@ -494,6 +499,10 @@ class MainWindow(QMainWindow):
         layout.addWidget(export_box)
         return page
 
+    def _on_option_tab_changed(self, index: int) -> None:
+        if index == getattr(self.options_panel, "search_tab_index", -1):
+            self._detect_device()
+
     def _set_options_visible(self, visible: bool) -> None:
         self.options_frame.setVisible(visible)
         if self.options_toggle.isChecked() != visible:
@@ -655,6 +664,7 @@ class MainWindow(QMainWindow):
             panel.reset()
         self.notice_label.hide()
         self.notice_label.clear()
+        self._notices = []
         self._trial_events.clear()
         self._objective = config.objective
         self._classes = []
@@ -738,9 +748,11 @@ class MainWindow(QMainWindow):
 
     def _add_notice(self, event: dict) -> None:
         icon = "⚠" if event.get("level") == "warning" else "ℹ"
-        message = html.escape(str(event.get("message", "")))
-        previous = self.notice_label.text()
-        self.notice_label.setText((previous + "<br>" if previous else "") + f"{icon} {message}")
+        self._notices.append(f"{icon} {html.escape(str(event.get('message', '')))}")
+        shown = self._notices[-MAX_NOTICES_SHOWN:]
+        hidden = len(self._notices) - len(shown)
+        self.notice_label.setText("<br>".join(shown) + (f"<br>… {hidden} earlier" if hidden else ""))
+        self.notice_label.setToolTip("\n".join(self._notices))
         self.notice_label.show()
 
     def _update_progress_bar(self) -> None:

@@ -12,7 +12,7 @@ from typing import Any, Callable
 
 import numpy as np
 from PySide6.QtCore import Qt, Signal
-from PySide6.QtGui import QImage, QPixmap
+from PySide6.QtGui import QImage, QPixmap, QValidator
 from PySide6.QtWidgets import (
     QAbstractSpinBox, QCheckBox, QComboBox, QDoubleSpinBox, QFormLayout, QFrame, QGridLayout, QGroupBox, QHBoxLayout,
     QLabel, QLineEdit, QPushButton, QScrollArea, QSpinBox, QTabWidget, QVBoxLayout, QWidget,
@@ -116,8 +116,6 @@ class SciSpinBox(QDoubleSpinBox):
             return self.value()
 
     def validate(self, text: str, pos: int):  # noqa: D102 - Qt override
-        from PySide6.QtGui import QValidator
-
         stripped = text.strip()
         if not stripped:
             return QValidator.State.Intermediate, text, pos
@@ -272,6 +270,7 @@ class OptionsPanel(QWidget):
         self._add_tab("Model", self._model_page())
         self._add_tab("Regularization", self._regularization_page())
         self._add_tab("Optimizer", self._optimizer_page())
+        self.search_tab_index = self.tabs.count()
         self._add_tab("Search", self._search_page())
 
         self.error_label = QLabel()

@@ -17,7 +17,6 @@ from app.core import paths
 # (key, type, default, meaning). Every key the app reads or writes is listed here.
 SPEC: tuple[tuple[str, type, Any, str], ...] = (
     ("window/geometry", QByteArray, QByteArray(), "main window position and size"),
-    ("window/state", QByteArray, QByteArray(), "dock and toolbar layout"),
     ("window/splitter", QByteArray, QByteArray(), "width split between options and views"),
     ("dataset/last_folder", str, "", "the image folder scanned last"),
     ("dataset/recent_folders", list, [], "recently used image folders, newest first"),
