@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import math
 
-from PySide6.QtCore import QAbstractTableModel, QModelIndex, QRect, QSize, Qt, Signal
+from PySide6.QtCore import QAbstractTableModel, QEvent, QModelIndex, QRect, QSize, Qt, Signal
 from PySide6.QtGui import QColor, QFontMetrics, QPainter
 from PySide6.QtWidgets import (QAbstractItemView, QHBoxLayout, QHeaderView, QLabel, QSplitter,
                                QStyle, QStyleOptionHeader, QTableView, QTableWidget,
@@ -268,6 +268,8 @@ class ConfusionView(QWidget):
         self._model = ConfusionModel(self)
         self.matrix_view = QTableView()
         self.matrix_view.setObjectName("confusionMatrix")
+        self.matrix_view.setAccessibleName(self.tr("Confusion matrix: rows true class, "
+                                                   "columns predicted class"))
         self.matrix_view.setModel(self._model)
         self._column_header = _ClassNameHeader(self.matrix_view)
         self.matrix_view.setHorizontalHeader(self._column_header)
@@ -279,6 +281,7 @@ class ConfusionView(QWidget):
 
         self.metrics_table = QTableWidget(0, len(self.METRIC_COLUMNS))
         self.metrics_table.setObjectName("classMetrics")
+        self.metrics_table.setAccessibleName(self.tr("Precision, recall and F1 per class"))
         self.metrics_table.setHorizontalHeaderLabels([self.tr(c) for c in self.METRIC_COLUMNS])
         self.metrics_table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
         self.metrics_table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
@@ -289,11 +292,9 @@ class ConfusionView(QWidget):
         self.metrics_table.setTextElideMode(Qt.TextElideMode.ElideRight)
         self.metrics_table.horizontalHeader().setSectionResizeMode(
             QHeaderView.ResizeMode.ResizeToContents)
-        self._accuracy_label = QLabel(self.tr("Accuracy: %1").replace("%1", UNDEFINED))
+        self._accuracy_label = QLabel()
         self._accuracy_label.setObjectName("overallAccuracy")
-        font = self._accuracy_label.font()
-        font.setBold(True)
-        self._accuracy_label.setFont(font)
+        self._accuracy_label.setFont(theme.bold(self._accuracy_label.font()))
 
         left = QWidget()
         left_layout = QVBoxLayout(left)
@@ -494,6 +495,11 @@ class ConfusionView(QWidget):
             text = self.tr("Accuracy: {value:.3f} ({correct} of {total} correct)").format(
                 value=accuracy, correct=m["correct"], total=m["total"])
         self._accuracy_label.setText(text)
+
+    def changeEvent(self, event) -> None:  # noqa: N802 (Qt API)
+        if event.type() == QEvent.Type.PaletteChange:
+            self._refresh_tables()  # cell shades blend with the palette's base colour
+        super().changeEvent(event)
 
     def _undefined_reason(self, column: int) -> str:
         return (self.tr("Undefined: no image was predicted as this class"),

@@ -158,7 +158,7 @@ class CurvesPanel(QWidget):
         self._progress: dict = {}
         self._search_state = ""
         self._overview_ids: list[str] = []
-        self._drawn: dict[str, object] = {}  # what each curve/label shows now, to skip no-ops
+        self._drawn: dict[object, object] = {}  # what each curve/label shows now, to skip no-ops
         self._dirty = False
 
         self._redraw_timer = QTimer(self)
@@ -181,6 +181,9 @@ class CurvesPanel(QWidget):
 
         self._graphics = pg.GraphicsLayoutWidget()
         self._graphics.setMinimumSize(320, 260)
+        self._graphics.setAccessibleName(self.tr("Training curves"))
+        self._graphics.setAccessibleDescription(self.tr(
+            "Loss and accuracy per epoch of the shown trial, and every trial's objective"))
         self._loss_plot = self._graphics.addPlot(row=0, col=0)
         self._accuracy_plot = self._graphics.addPlot(row=0, col=1)
         self._overview_plot = self._graphics.addPlot(row=1, col=0, colspan=2)

@@ -40,10 +40,7 @@ class RunSummary(QWidget):
 
         self._headline = QLabel()
         self._headline.setObjectName("summaryHeadline")
-        font = self._headline.font()
-        font.setPointSizeF(font.pointSizeF() * 1.5)
-        font.setBold(True)
-        self._headline.setFont(font)
+        self._headline.setFont(theme.headline(self._headline.font()))
         self._headline.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
         self._subtitle = QLabel()
         self._subtitle.setObjectName("summarySubtitle")

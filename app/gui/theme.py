@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from PySide6.QtGui import QColor, QFont, QFontDatabase, QPalette
+from PySide6.QtGui import QColor, QFont, QPalette
 from PySide6.QtWidgets import QApplication
 
 # Okabe-Ito hues (light variant, dark variant).
@@ -91,14 +91,20 @@ def status_color(status: str, palette: QPalette | None = None) -> QColor | None:
     return None
 
 
-def monospace_font() -> QFont:
-    """The system fixed-width font, for numbers that should line up."""
-    return QFontDatabase.systemFont(QFontDatabase.SystemFont.FixedFont)
-
-
 def bold(font: QFont) -> QFont:
+    """A bold copy of ``font`` (the best trial, totals)."""
     font = QFont(font)
     font.setBold(True)
+    return font
+
+
+def headline(font: QFont, scale: float = 1.5) -> QFont:
+    """A larger bold copy of ``font`` for the one number a panel is about."""
+    font = bold(font)
+    if font.pointSizeF() > 0:
+        font.setPointSizeF(font.pointSizeF() * scale)
+    else:  # pixel-sized fonts (some platforms) report -1 points
+        font.setPixelSize(round(font.pixelSize() * scale))
     return font
 
 

@@ -12,7 +12,7 @@ import json
 import math
 import re
 
-from PySide6.QtCore import (QAbstractTableModel, QItemSelectionModel, QModelIndex,
+from PySide6.QtCore import (QAbstractTableModel, QEvent, QItemSelectionModel, QModelIndex,
                             QSortFilterProxyModel, Qt, Signal)
 from PySide6.QtGui import QFont, QFontMetrics
 from PySide6.QtWidgets import (QAbstractItemView, QComboBox, QHBoxLayout, QHeaderView, QLabel,
@@ -122,8 +122,7 @@ class TrialTableModel(QAbstractTableModel):
         self._best_id: str | None = None
         self.objective = "val_accuracy"
         self._colors = theme.colors()
-        self._bold = QFont()
-        self._bold.setBold(True)
+        self._bold = theme.bold(QFont())
 
     # ---------------------------------------------------------------- structure
 
@@ -370,6 +369,7 @@ class TrialTable(QWidget):
 
         self.table_view = QTableView()
         self.table_view.setObjectName("trialTable")
+        self.table_view.setAccessibleName(self.tr("Trials"))
         self.table_view.setModel(self._proxy)
         self.table_view.setSortingEnabled(True)
         self.table_view.sortByColumn(0, Qt.SortOrder.AscendingOrder)
@@ -606,8 +606,6 @@ class TrialTable(QWidget):
         self._update_count()
 
     def changeEvent(self, event) -> None:  # noqa: N802 (Qt API)
-        from PySide6.QtCore import QEvent
-
         if event.type() == QEvent.Type.PaletteChange:
             self._model.set_colors(theme.colors(self.palette()))
         super().changeEvent(event)
