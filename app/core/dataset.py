@@ -524,7 +524,7 @@ class _ScanCache:
         try:
             with self.db:
                 self.db.executemany("INSERT OR REPLACE INTO scan_cache VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
-                                    [row(*item) for item in fresh if item[3].cacheable])
+                                    (row(*item) for item in fresh if item[3].cacheable))
                 gone = [(p,) for p in self.entries if p not in seen]
                 if gone:
                     self.db.executemany("DELETE FROM scan_cache WHERE path = ?", gone)
