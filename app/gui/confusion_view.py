@@ -260,8 +260,9 @@ class ConfusionView(QWidget):
         self._caption = QLabel(self.tr("No confusion matrix yet: it appears after the first epoch."))
         self._caption.setObjectName("confusionCaption")
         self._caption.setWordWrap(True)
-        hint = QLabel(self.tr("Rows: true class \u2193 \u00b7 columns: predicted class \u2192 "
-                              "\u00b7 shade: share of the true class"))
+        hint = QLabel(self.tr("Rows: true class \u00b7 columns: predicted class"))
+        hint.setToolTip(self.tr("A cell's shade is its share of the true class's images: "
+                                "blue on the diagonal (correct), orange elsewhere (mistakes)."))
         hint.setEnabled(False)  # drawn in the palette's placeholder tone
         hint.setWordWrap(True)
 
@@ -306,7 +307,7 @@ class ConfusionView(QWidget):
         right_layout.setContentsMargins(0, 0, 0, 0)
         right_layout.addWidget(self._accuracy_label)
         right_layout.addWidget(self.metrics_table, 1)
-        splitter = QSplitter(Qt.Orientation.Horizontal)
+        splitter = self._splitter = QSplitter(Qt.Orientation.Horizontal)
         splitter.addWidget(left)
         splitter.addWidget(right)
         splitter.setStretchFactor(0, 3)
@@ -437,8 +438,9 @@ class ConfusionView(QWidget):
         biggest = max((max(row) for row in self._matrix if row), default=0)
         cell = max(metrics.horizontalAdvance(str(biggest)) + 12, metrics.height() + 8, 26)
         widest_name = max((metrics.horizontalAdvance(name) for name in self._names), default=0)
-        # Names read across while a handful fit; beyond that they turn vertical.
-        vertical = n > 8 or widest_name > 100
+        # Names read across while they fit the view; beyond that they turn vertical.
+        room = self.matrix_view.viewport().width() or self.matrix_view.width()
+        vertical = n > 8 or widest_name > 100 or n * (widest_name + 12) > room
         header = self._column_header
         header.set_vertical_text(vertical)
         header.setMinimumSectionSize(cell if vertical else min(widest_name + 12, 112))
@@ -495,6 +497,16 @@ class ConfusionView(QWidget):
             text = self.tr("Accuracy: {value:.3f} ({correct} of {total} correct)").format(
                 value=accuracy, correct=m["correct"], total=m["total"])
         self._accuracy_label.setText(text)
+
+    def resizeEvent(self, event) -> None:  # noqa: N802 (Qt API)
+        super().resizeEvent(event)
+        # Side by side when wide, stacked when narrow (e.g. docked beside the curves).
+        size = event.size()
+        wide = size.width() >= 700 and size.width() >= 1.4 * size.height()
+        orientation = Qt.Orientation.Horizontal if wide else Qt.Orientation.Vertical
+        if self._splitter.orientation() != orientation:
+            self._splitter.setOrientation(orientation)
+        self._fit_matrix_layout()
 
     def changeEvent(self, event) -> None:  # noqa: N802 (Qt API)
         if event.type() == QEvent.Type.PaletteChange:
