@@ -2,8 +2,9 @@
 
 Run:  QT_QPA_PLATFORM=offscreen .venv/bin/python bench/plot_update.py [--trials 100] [--epochs 100]
 
-Each figure is the median of several repeats, in milliseconds, and includes painting the whole
-panel (``QWidget.grab()`` renders it into a pixmap, as a screen update would):
+Each figure is the median (and the fastest) of several repeats, in milliseconds, and includes
+painting the whole panel (``QWidget.grab()`` renders it into a pixmap, as a screen update would).
+On a busy machine the medians wander; the fastest run is the better estimate of the cost itself.
 
 * load:    ``load_trials`` of the whole history, then a paint;
 * epoch:   one ``epoch_ended`` of a live trial (state + setData + paint);
@@ -50,14 +51,14 @@ def make_trials(n_trials: int, n_epochs: int, seed: int = 0) -> list[dict]:
     return trials
 
 
-def timed(action, repeats: int) -> float:
-    """Median milliseconds of ``action()``."""
+def timed(action, repeats: int) -> tuple[float, float]:
+    """(median, fastest) milliseconds of ``action()``."""
     samples = []
     for _ in range(repeats):
         start = time.perf_counter()
         action()
         samples.append((time.perf_counter() - start) * 1000)
-    return statistics.median(samples)
+    return statistics.median(samples), min(samples)
 
 
 def main() -> int:
@@ -152,15 +153,18 @@ def main() -> int:
     single_ms = timed(single_item_redraw, max(3, args.repeats // 3))
 
     print(f"curves panel {width}x{height}, {args.trials} trials x {args.epochs} epochs "
-          f"({curve_count} lines in the all-trials plot), median of repeats, offscreen:")
-    print(f"  load stored trials + paint          {load_ms:8.1f} ms")
-    print(f"  live epoch_ended + redraw + paint    {epoch_ms:8.1f} ms")
-    print(f"  live batch_ended + redraw + paint    {batch_ms:8.1f} ms")
-    print(f"  show_trial (overlay rebuilt) + paint {select_ms:8.1f} ms")
-    print(f"  full redraw of every curve + paint   {single_ms:8.1f} ms  (whole panel, 3 plots)")
-    print(f"  reference: 1 item per trial + paint  {per_item_ms:8.1f} ms  (one plot only)")
-    print(f"  redraws are throttled to at most one per "
-          f"{__import__('app.gui.curves_panel', fromlist=['x']).REDRAW_INTERVAL_MS} ms")
+          f"({curve_count} lines in the all-trials plot), offscreen; ms median / fastest:")
+    rows = (("load stored trials + paint", load_ms, ""),
+            ("live epoch_ended + redraw + paint", epoch_ms, ""),
+            ("live batch_ended + redraw + paint", batch_ms, ""),
+            ("show_trial (overlay rebuilt) + paint", select_ms, ""),
+            ("full redraw of every curve + paint", single_ms, "whole panel, 3 plots"),
+            ("reference: 1 item per trial + paint", per_item_ms, "one plot only"))
+    for label, (median, fastest), note in rows:
+        print(f"  {label:38s} {median:7.1f} / {fastest:6.1f}" + (f"   ({note})" if note else ""))
+    from app.gui.curves_panel import REDRAW_INTERVAL_MS
+
+    print(f"  redraws are throttled to at most one per {REDRAW_INTERVAL_MS} ms")
 
     for widget in (panel, reference):
         widget.close()
