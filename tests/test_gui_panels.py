@@ -395,6 +395,26 @@ def test_clicking_a_header_sorts(table, qtbot):
     assert second == list(reversed(first))
 
 
+def test_hyperparameter_columns_are_the_union_over_trials(table):
+    table.handle_event({"type": "trial_started", "time": 1.0, "trial_id": "0", "number": 1,
+                        "hyperparameters": {"optimizer": "adam", "learning_rate": 0.001},
+                        "batch_size": 32})
+    table.handle_event({"type": "trial_started", "time": 2.0, "trial_id": "1", "number": 2,
+                        "hyperparameters": {"optimizer": "sgd", "learning_rate": 0.01,
+                                            "momentum": 0.9, "pool": "auto"},
+                        "batch_size": 32})
+    table.handle_event({"type": "trial_started", "time": 3.0, "trial_id": "2", "number": 3,
+                        "hyperparameters": {"optimizer": "sgd", "learning_rate": 0.02,
+                                            "momentum": 0.5, "pool": 2},
+                        "batch_size": 32})
+    assert table.columns()[5:-1] == ["optimizer", "learning_rate", "momentum", "pool"]
+    assert table.cell("0", "momentum") == ""  # adam has no momentum
+    assert table.cell("1", "momentum") == "0.9"
+    # Mixed numbers and words sort without error: numbers first, then words.
+    table.table_view.sortByColumn(table.columns().index("pool"), Qt.SortOrder.AscendingOrder)
+    assert table.column_texts("pool") == ["2", "auto", ""]
+
+
 def test_selecting_a_row_emits_its_trial_id(table, qtbot):
     table.load_trials(_stored_trials(4))
     with qtbot.waitSignal(table.trialSelected) as blocker:
