@@ -89,6 +89,88 @@ def compare_checks(folder: Path, limit: int = 3000) -> None:
         print(f"  {name:13s}: {len(datas) / dt:9,.0f} images/s (in memory, 1 thread)")
 
 
+def damaged_variants(seed: int = 1) -> list[tuple[str, str, bytes]]:
+    """(format, damage, bytes): truncations, missing last bytes, flipped bytes, trailing junk."""
+    from PIL import Image
+
+    photos = sorted(Path("/work/shared/datasets/flowers-mini").glob("*/*.jpg"))[:6]
+    sources = [Image.open(p).convert("RGB") for p in photos] or [
+        Image.effect_noise((160, 120), 40 + i).convert("RGB") for i in range(6)]
+    rng = random.Random(seed)
+    out = []
+    for img in sources:
+        for fmt, kw in (("JPEG", {}), ("JPEG-progressive", {"progressive": True}), ("PNG", {}), ("GIF", {}),
+                        ("BMP", {})):
+            buf = io.BytesIO()
+            img.save(buf, fmt.split("-")[0], **kw)
+            data = buf.getvalue()
+            n = len(data)
+            out += [(fmt, "intact", data), (fmt, "trailing junk", data + b"junk" * 8)]
+            out += [(fmt, "truncated", data[: int(n * cut)]) for cut in (0.2, 0.5, 0.8, 0.95)]
+            out += [(fmt, "last bytes cut", data[:-k]) for k in (1, 2, 3, 10)]
+            for _ in range(3):
+                flipped = bytearray(data)
+                at = rng.randrange(n // 4, n - 16)
+                flipped[at:at + 8] = bytes(rng.randrange(256) for _ in range(8))
+                out.append((fmt, "bytes flipped", bytes(flipped)))
+    return out
+
+
+def agreement() -> None:
+    """How often each check's verdict (usable or not) agrees with what tf.io.decode_image does."""
+    from collections import Counter
+
+    from PIL import Image
+
+    from app.core.dataset import _inspect, decodable_path, ImageRecord
+
+    os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "3")
+    import tensorflow as tf
+
+    def tf_reads(data: bytes) -> bool:
+        try:
+            tf.io.decode_image(data, channels=3, expand_animations=False)
+            return True
+        except tf.errors.InvalidArgumentError:
+            return False
+
+    def pillow(check):
+        def run(data: bytes) -> bool:
+            try:
+                with Image.open(io.BytesIO(data)) as img:
+                    check(img)
+                return True
+            except Exception:  # noqa: BLE001
+                return False
+        return run
+
+    naive = {
+        "EOI/IEND marker only": lambda d: d.rstrip(b"\0").endswith(b"\xff\xd9") or d.endswith(b"IEND\xaeB`\x82"),
+        "Pillow verify()": pillow(lambda img: img.verify()),
+        "Pillow full decode": pillow(lambda img: img.load()),
+    }
+    folder = Path(tempfile.mkdtemp(prefix="tunestudio-agreement-"))
+    table: dict[str, Counter] = {}
+    for i, (fmt, damage, data) in enumerate(damaged_variants()):
+        path = folder / f"{i}.{fmt.split('-')[0].lower()}"
+        path.write_bytes(data)
+        outcome = _inspect(str(path))
+        # What training will see: the scanner's converted copy where it converts.
+        usable = outcome.facts is not None
+        if usable and outcome.facts["needs_conversion"]:
+            record = ImageRecord(path=str(path), label="x", **outcome.facts)
+            truth = tf_reads(Path(decodable_path(record, folder / "converted")).read_bytes())
+        else:
+            truth = tf_reads(data)
+        verdicts = {"scanner": usable, **{name: check(data) for name, check in naive.items()}}
+        for name, verdict in verdicts.items():
+            counts = table.setdefault(f"{fmt:16s} {name}", Counter())
+            counts["agree" if verdict == truth else ("says usable, TF fails" if verdict else "says broken, TF reads")] += 1
+    shutil.rmtree(folder, ignore_errors=True)
+    for key, counts in sorted(table.items()):
+        print(f"  {key:40s} " + ", ".join(f"{v} {k}" for k, v in sorted(counts.items())))
+
+
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--count", type=int, default=5000)
@@ -97,11 +179,17 @@ def main() -> int:
     parser.add_argument("--workers", type=int, default=None)
     parser.add_argument("--keep", type=Path, default=None, help="generate into (or reuse) this folder")
     parser.add_argument("--no-cache-run", action="store_true", help="also time a scan with the cache off")
-    parser.add_argument("--compare-checks", action="store_true")
+    parser.add_argument("--compare-checks", action="store_true", help="time the integrity checks alone")
+    parser.add_argument("--agreement", action="store_true",
+                        help="compare the scanner's verdicts on damaged files with TensorFlow's (and exit)")
     args = parser.parse_args()
 
     home = tempfile.mkdtemp(prefix="tunestudio-bench-home-")
     os.environ["TUNESTUDIO_HOME"] = home
+    if args.agreement:
+        agreement()
+        shutil.rmtree(home, ignore_errors=True)
+        return 0
     from app.core.dataset import scan_dataset
 
     folder = args.keep or Path(tempfile.mkdtemp(prefix="tunestudio-bench-data-")) / "data"
