@@ -415,6 +415,19 @@ def test_hyperparameter_columns_are_the_union_over_trials(table):
     assert table.column_texts("pool") == ["2", "auto", ""]
 
 
+def test_unvaried_hyperparameters_are_hidden_until_asked_for(table):
+    trials = _stored_trials(4)
+    for trial in trials:
+        trial["hyperparameters"]["initializer"] = "he_normal"  # fixed in the search space
+    table.load_trials(trials[:1])
+    assert "initializer" in table.visible_columns()  # one trial: nothing to compare yet
+    table.load_trials(trials)
+    assert "initializer" not in table.visible_columns()
+    assert {"learning_rate", "units"} <= set(table.visible_columns())
+    table.set_show_unvaried(True)
+    assert "initializer" in table.visible_columns()
+
+
 def test_selecting_a_row_emits_its_trial_id(table, qtbot):
     table.load_trials(_stored_trials(4))
     with qtbot.waitSignal(table.trialSelected) as blocker:

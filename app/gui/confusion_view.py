@@ -417,7 +417,7 @@ class ConfusionView(QWidget):
     def _show_stored(self, trial_id: str) -> None:
         matrix, names, where = self._by_trial[trial_id]
         number = self._numbers.get(trial_id)
-        label = self.tr("trial {n}").format(n=number if number is not None else trial_id)
+        label = self.tr("trial {n}").format(n=number or trial_id)
         try:
             self.set_matrix(matrix, names, self.tr("Validation confusion \u2014 {trial}, {where}")
                             .format(trial=label, where=where))

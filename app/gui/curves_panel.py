@@ -17,6 +17,7 @@ instead of 100 items, which is what keeps 100 trials x 100 epochs cheap to redra
 """
 from __future__ import annotations
 
+import html
 import math
 from dataclasses import dataclass, field
 
@@ -127,7 +128,8 @@ class _Trial:
 
     @property
     def label(self) -> str:
-        return f"trial {self.number}" if self.number is not None else f"trial {self.trial_id}"
+        # The runner numbers trials from 1; 0 or None means it could not (odd trial ids).
+        return f"trial {self.number or self.trial_id}"
 
 
 def _number(value) -> float:
@@ -201,22 +203,19 @@ class CurvesPanel(QWidget):
 
         c = theme.colors(self.palette())
         self._curves: dict[str, pg.PlotDataItem] = {}
-        self._loss_legend = self._loss_plot.addLegend(offset=(-10, 10), labelTextSize="8pt")
-        self._accuracy_legend = self._accuracy_plot.addLegend(offset=(-10, -10),
-                                                              labelTextSize="8pt")
+        # Loss and accuracy name their lines in the title (see _series_title): a legend box
+        # would cover the data of short runs, which fill the whole plot.
         self._overview_legend = self._overview_plot.addLegend(offset=(-10, -10),
                                                               labelTextSize="8pt")
         # The batch line grows without bound during long epochs: clip and peak-downsample it.
         self._curves["batch_loss"] = self._loss_plot.plot(
-            name=self.tr("batch (running mean)"), antialias=False, clipToView=True,
+            antialias=False, clipToView=True,
             autoDownsample=True, downsampleMethod="peak")
-        for plot, metric, name in ((self._loss_plot, "loss", self.tr("train")),
-                                   (self._loss_plot, "val_loss", self.tr("validation")),
-                                   (self._accuracy_plot, "accuracy", self.tr("train")),
-                                   (self._accuracy_plot, "val_accuracy", self.tr("validation"))):
+        for plot, metric in ((self._loss_plot, "loss"), (self._loss_plot, "val_loss"),
+                             (self._accuracy_plot, "accuracy"),
+                             (self._accuracy_plot, "val_accuracy")):
             # Symbols keep a 1-epoch trial visible: a single point draws no line.
-            self._curves[metric] = plot.plot(name=name, antialias=False, symbol="o",
-                                             symbolSize=5)
+            self._curves[metric] = plot.plot(antialias=False, symbol="o", symbolSize=5)
         # Concatenated trials are not sorted by x, so clip-to-view (which bisects x) stays off.
         self._curves["overlay"] = self._overview_plot.plot(name=self.tr("other trials"),
                                                            antialias=False, clipToView=False)
@@ -486,11 +485,22 @@ class CurvesPanel(QWidget):
         else:
             self._set_curve("batch_loss", None, None)
         self._fit_epoch_axis(shown, live)
-        suffix = f" \u2014 {shown.label}" if shown else ""
-        self._set_title(self._loss_plot, self.tr("Loss") + suffix)
-        self._set_title(self._accuracy_plot, self.tr("Accuracy") + suffix)
+        self._set_title(self._loss_plot, self._series_title(self.tr("Loss"), shown, live))
+        self._set_title(self._accuracy_plot, self._series_title(self.tr("Accuracy"), shown, False))
         self._redraw_overview(shown)
         self._redraw_header(shown)
+
+    def _series_title(self, what: str, shown: _Trial | None, with_batch: bool) -> str:
+        """'Loss — trial 3  ━ train ━ validation': the title doubles as the legend."""
+        c = self._colors
+        title = f"{what} \u2014 {shown.label}" if shown else what
+        keys = [(c.train, self.tr("train")), (c.validation, self.tr("validation"))]
+        if with_batch:
+            keys.append((c.batch, self.tr("batch")))
+        swatches = "&nbsp;&nbsp;".join(
+            f"<span style='color:{color.name()}'>\u2501&nbsp;{html.escape(name)}</span>"
+            for color, name in keys)
+        return f"{html.escape(title)}&nbsp;&nbsp;&nbsp;<span style='font-size:8pt'>{swatches}</span>"
 
     def _fit_epoch_axis(self, shown: _Trial | None, live: bool) -> None:
         """Frame the shown trial's planned epochs, so a live curve grows into a steady plot.
@@ -508,14 +518,8 @@ class CurvesPanel(QWidget):
         self._drawn["epoch_axis"] = key
         self._loss_plot.enableAutoRange(axis="x", enable=False)
         self._loss_plot.setXRange(0.0 if live else 0.5, right + 0.5, padding=0.0)
-        # The batch line belongs in the legend only while there is one.
-        batch = self._curves["batch_loss"]
-        in_legend = self._loss_legend.getLabel(batch) is not None
-        if live and not in_legend:
-            self._loss_legend.addItem(batch, self.tr("batch (running mean)"))
-            self._refresh_legend_colors(self._loss_legend)
-        elif not live and in_legend:
-            self._loss_legend.removeItem(batch)
+        for plot in (self._loss_plot, self._accuracy_plot):
+            _whole_epoch_ticks(plot, right)
 
     def _redraw_overview(self, shown: _Trial | None) -> None:
         objective = self._objective
@@ -548,6 +552,10 @@ class CurvesPanel(QWidget):
             else:
                 overlay.setData(np.empty(0), np.empty(0))
         self._overview_ids = [tid for tid in ids if self._has_points(self._trials[tid])]
+        longest = max((len(self._trials[tid].epochs) for tid in ids), default=0)
+        if self._drawn.get("overview_epochs") != longest:
+            self._drawn["overview_epochs"] = longest
+            _whole_epoch_ticks(self._overview_plot, longest)
 
         if best is not None:
             best_key = (objective, best.trial_id, best.version)
@@ -598,7 +606,7 @@ class CurvesPanel(QWidget):
         if running is not None:
             total = f"/{self._max_trials}" if isinstance(self._max_trials, int) else ""
             parts = [self.tr("Trial {n}{total} running").format(
-                n=running.number if running.number is not None else running.trial_id,
+                n=running.number or running.trial_id,
                 total=total)]
             p = self._progress
             if p:
@@ -688,13 +696,13 @@ class CurvesPanel(QWidget):
                 axis = plot.getAxis(side)
                 axis.setPen(pg.mkPen(c.foreground))
                 axis.setTextPen(pg.mkPen(c.foreground))
-        for legend in (self._loss_legend, self._accuracy_legend, self._overview_legend):
-            legend.setLabelTextColor(c.foreground)
-            self._refresh_legend_colors(legend)
-            legend.setZValue(100)  # above the curves, so its backdrop keeps the text readable
-            fill = pg.mkColor(c.background)
-            fill.setAlpha(200)
-            legend.setBrush(pg.mkBrush(fill))
+        legend = self._overview_legend
+        legend.setLabelTextColor(c.foreground)
+        self._refresh_legend_colors(legend)
+        legend.setZValue(100)  # above the curves, so its backdrop keeps the text readable
+        fill = pg.mkColor(c.background)
+        fill.setAlpha(200)
+        legend.setBrush(pg.mkBrush(fill))
         styles = {
             "loss": (c.train, 2.0, Qt.PenStyle.SolidLine),
             "val_loss": (c.validation, 2.0, Qt.PenStyle.SolidLine),
@@ -767,6 +775,16 @@ class CurvesPanel(QWidget):
             if distance < nearest_distance:
                 nearest, nearest_distance = trial_id, float(distance)
         return nearest
+
+def _whole_epoch_ticks(plot: pg.PlotItem, epochs: int) -> None:
+    """Tick every epoch on short runs (pyqtgraph would label 1.5); automatic ticks on long ones."""
+    axis = plot.getAxis("bottom")
+    if epochs <= 20:
+        step = 1 if epochs <= 12 else 2
+        axis.setTickSpacing(major=step, minor=step)
+    else:
+        axis.setTickSpacing()
+
 
 def _finite_or_none(value) -> float | None:
     number = _number(value)

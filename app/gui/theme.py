@@ -55,8 +55,9 @@ def colors(palette: QPalette | None = None) -> Colors:
     pick = 1 if dark else 0
     background = palette.color(QPalette.ColorRole.Base) if palette else QColor("white")
     foreground = palette.color(QPalette.ColorRole.Text) if palette else QColor("black")
-    batch = QColor(_BLUE[pick])
-    batch.setAlpha(110)
+    # The live batch line: a lighter blue than "train", thin, so it reads as a sketch behind it.
+    batch = QColor(("#56B4E9", "#A6D8F5")[pick])
+    batch.setAlpha(170)
     # Grey with alpha blends into either background; 100 curves stay readable as a cloud.
     overlay = QColor(150, 150, 150, 80 if dark else 70)
     best_row = QColor(_GREEN[pick])

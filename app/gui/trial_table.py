@@ -15,8 +15,8 @@ import re
 from PySide6.QtCore import (QAbstractTableModel, QEvent, QItemSelectionModel, QModelIndex,
                             QSortFilterProxyModel, Qt, Signal)
 from PySide6.QtGui import QFont, QFontMetrics
-from PySide6.QtWidgets import (QAbstractItemView, QComboBox, QHBoxLayout, QHeaderView, QLabel,
-                               QTableView, QVBoxLayout, QWidget)
+from PySide6.QtWidgets import (QAbstractItemView, QCheckBox, QComboBox, QHBoxLayout,
+                               QHeaderView, QLabel, QTableView, QVBoxLayout, QWidget)
 
 from app.gui import theme
 
@@ -258,7 +258,7 @@ class TrialTableModel(QAbstractTableModel):
 
     def _text(self, trial: _Trial, column: str) -> str:
         if column == "#":
-            number = str(trial.number) if trial.number is not None else trial.trial_id
+            number = str(trial.number or trial.trial_id)
             return f"\u2605 {number}" if trial.trial_id == self._best_id else number
         if column == "Status":
             return STATUS_TEXT.get(trial.status, trial.status.lower())
@@ -282,7 +282,7 @@ class TrialTableModel(QAbstractTableModel):
 
     def _sort_value(self, trial: _Trial, column: str):
         if column == "#":
-            return trial.number if trial.number is not None else trial.trial_id
+            return trial.number or trial.trial_id
         if column == "Status":
             return STATUS_TEXT.get(trial.status, trial.status.lower())
         if column == "Score":
@@ -396,10 +396,17 @@ class TrialTable(QWidget):
         self._filter.currentIndexChanged.connect(self._on_filter_changed)
         self._count_label = QLabel()
         self._count_label.setObjectName("trialCount")
+        self._show_fixed = QCheckBox(self.tr("Unvaried hyperparameters"))
+        self._show_fixed.setObjectName("showFixedHyperparameters")
+        self._show_fixed.setToolTip(self.tr(
+            "Also show hyperparameter columns whose value is the same in every trial"))
+        self._show_fixed.toggled.connect(self._update_hidden_columns)
 
         bar = QHBoxLayout()
         bar.setContentsMargins(0, 0, 0, 0)
         bar.addWidget(self._count_label, 1)
+        bar.addWidget(self._show_fixed)
+        bar.addSpacing(8)
         bar.addWidget(QLabel(self.tr("Show:")))
         bar.addWidget(self._filter)
         layout = QVBoxLayout(self)
@@ -433,6 +440,7 @@ class TrialTable(QWidget):
             trial.epochs_done = 0
             self._set_hyperparameters(trial, event.get("hyperparameters"))
             self._model.trial_changed(trial)
+            self._update_hidden_columns()
         elif kind in ("batch_ended", "epoch_ended"):
             self._on_progress(event)
         elif kind == "trial_ended":
@@ -462,6 +470,7 @@ class TrialTable(QWidget):
         self._model.recompute_best()
         self._update_count()
         self._fit_columns()
+        self._update_hidden_columns()
 
     def row_count(self) -> int:
         """Rows shown (after the status filter)."""
@@ -489,6 +498,14 @@ class TrialTable(QWidget):
                 index.row(), index.parent()):
             return None
         return index.data(TRIAL_ID_ROLE)
+
+    def visible_columns(self) -> list[str]:
+        """Column names not hidden (unvaried hyperparameters are hidden unless asked for)."""
+        return [name for c, name in enumerate(self._model.columns())
+                if not self.table_view.isColumnHidden(c)]
+
+    def set_show_unvaried(self, show: bool) -> None:
+        self._show_fixed.setChecked(show)
 
     def columns(self) -> list[str]:
         """Column names (hyperparameters by their keys)."""
@@ -567,9 +584,28 @@ class TrialTable(QWidget):
                 trial.message = trial.message or str(event.get("error") or "search ended")
                 self._model.trial_changed(trial)
         self._model.recompute_best()
+        self._update_hidden_columns()
         best = event.get("best_trial_id")
         if best is not None and any(t.trial_id == str(best) for t in self._model.trials()):
             self._model.set_best(str(best))
+
+    def _update_hidden_columns(self, *_args) -> None:
+        """Hide hyperparameters every trial shares (fixed in the search space), once 2+ trials ran.
+
+        With a dozen fixed settings beside three searched ones, the columns that can explain a
+        score difference would otherwise scroll out of sight.
+        """
+        trials = self._model.trials()
+        show_all = self._show_fixed.isChecked() or len(trials) < 2
+        first_hp = len(FIXED_COLUMNS)
+        for offset, name in enumerate(self._model.columns()[first_hp:-1]):
+            if show_all:
+                hidden = False
+            else:
+                values = {json.dumps(t.hyperparameters.get(name), sort_keys=True, default=str)
+                          for t in trials}
+                hidden = len(values) == 1
+            self.table_view.setColumnHidden(first_hp + offset, hidden)
 
     def _update_count(self) -> None:
         trials = self._model.trials()
