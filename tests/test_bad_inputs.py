@@ -680,3 +680,13 @@ def test_names_that_are_not_valid_text(base):
     import json
 
     json.dumps(report.to_dict(), ensure_ascii=False).encode("utf-8")  # printable, storable
+
+
+@pytest.mark.skipif(not hasattr(os, "mkfifo"), reason="needs named pipes")
+def test_a_named_pipe_is_not_opened(base):
+    """Opening a FIFO would block the scan forever; it is reported instead."""
+    pipe = base / "airplane" / "pipe.jpg"
+    os.mkfifo(pipe)
+    report = scan_dataset(base)
+    assert problem_for(report, pipe) == "not a regular file (device, pipe or socket)"
+    assert report.counts["airplane"] == 6
