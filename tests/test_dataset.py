@@ -91,6 +91,17 @@ def test_split_layout_reports_stray_files_and_missing_classes(tmp_path):
     assert any("'val' split has no images of 'b'" in w for w in report.warnings)
 
 
+def test_class_names_differing_only_in_case_are_flagged(tmp_path):
+    root = tmp_path / "data"
+    make_images(root / "train" / "Cats", 3)
+    make_images(root / "train" / "dogs", 3, start=10)
+    make_images(root / "val" / "cats", 2, start=20)
+    make_images(root / "val" / "dogs", 2, start=30)
+    report = scan_dataset(root)
+    assert report.classes == ["Cats", "cats", "dogs"]
+    assert any("differ only in case" in w and "'Cats', 'cats'" in w for w in report.warnings)
+
+
 def test_a_class_called_test_does_not_make_a_split_layout(tmp_path):
     make_images(tmp_path / "d" / "test", 3)
     make_images(tmp_path / "d" / "cats", 3, start=10)

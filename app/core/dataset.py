@@ -925,6 +925,13 @@ def _add_warnings(report: ScanReport, note_examples: dict[str, list[str]], neste
         big = max(counts, key=counts.get)
         small = min((c for c in counts if counts[c]), key=counts.get)
         warnings.append(f"Heavy class imbalance: '{big}' has {counts[big]} images, '{small}' only {counts[small]}.")
+    by_folded: dict[str, list[str]] = {}
+    for c in report.classes:
+        by_folded.setdefault(c.casefold().strip(), []).append(c)
+    for names in by_folded.values():
+        if len(names) > 1:
+            warnings.append(f"Class names that differ only in case or spaces: {', '.join(repr(n) for n in names)}; "
+                            "they are separate classes. Rename the folders if they are meant to be one.")
     if report.layout == "splits":
         for split in sorted({r.split for r in report.images if r.split}):
             present = {r.label for r in report.images if r.split == split}
