@@ -165,7 +165,10 @@ def agreement() -> None:
         verdicts = {"scanner": usable, **{name: check(data) for name, check in naive.items()}}
         for name, verdict in verdicts.items():
             counts = table.setdefault(f"{fmt:16s} {name}", Counter())
-            counts["agree" if verdict == truth else ("says usable, TF fails" if verdict else "says broken, TF reads")] += 1
+            if verdict == truth:
+                counts["agree"] += 1
+            else:
+                counts["says usable, TF fails" if verdict else "says broken, TF reads"] += 1
     shutil.rmtree(folder, ignore_errors=True)
     for key, counts in sorted(table.items()):
         print(f"  {key:40s} " + ", ".join(f"{v} {k}" for k, v in sorted(counts.items())))

@@ -675,7 +675,8 @@ def _list_files(root: Path, layout: str, parts: dict[str, Path], problems: list[
                     problems.append(Problem(entry.path, "hidden or system folder: skipped", IGNORED))
                     continue
                 if not _valid_text(entry.name):
-                    problems.append(Problem(_printable(entry.path), "class folder name is not valid text (UTF-8): rename it"))
+                    problems.append(Problem(_printable(entry.path),
+                                            "class folder name is not valid text (UTF-8): rename it"))
                     continue
                 class_dirs.append((split, entry))
             elif _is_hidden(entry.name):
