@@ -428,6 +428,30 @@ def test_unvaried_hyperparameters_are_hidden_until_asked_for(table):
     assert "initializer" in table.visible_columns()
 
 
+def test_table_follows_new_trials_unless_scrolled_away(table, qtbot):
+    table.resize(700, 220)
+    table.show()
+    qtbot.waitExposed(table)
+    view = table.table_view
+
+    def visible(trial_id):
+        c = table.columns().index("#")
+        for row in range(table.row_count()):
+            index = view.model().index(row, c)
+            if index.data(Qt.ItemDataRole.UserRole + 2) == trial_id:
+                return view.viewport().rect().intersects(view.visualRect(index))
+        return False
+
+    events = fake_search_events(n_trials=30, epochs=1, steps=1)
+    _feed(table, events[:-1])
+    last = _of_type(events, "trial_started")[-1]["trial_id"]
+    assert visible(last)
+    view.scrollToTop()
+    table.handle_event({"type": "trial_started", "time": 1e9, "trial_id": "new", "number": 31,
+                        "hyperparameters": {}, "batch_size": 32})
+    assert not visible("new")  # the user was reading the top rows; leave them there
+
+
 def test_selecting_a_row_emits_its_trial_id(table, qtbot):
     table.load_trials(_stored_trials(4))
     with qtbot.waitSignal(table.trialSelected) as blocker:

@@ -201,6 +201,9 @@ class TrialTableModel(QAbstractTableModel):
     def best_trial_id(self) -> str | None:
         return self._best_id
 
+    def row_of(self, trial_id: str) -> int:
+        return self._rows[str(trial_id)]
+
     def trials(self) -> list[_Trial]:
         return list(self._trials)
 
@@ -430,6 +433,9 @@ class TrialTable(QWidget):
             self._model.objective = str(config.get("objective") or "val_accuracy")
             self._max_trials = event.get("max_trials")
         elif kind == "trial_started":
+            # Follow new trials down the table unless the user scrolled away to read.
+            scrollbar = self.table_view.verticalScrollBar()
+            follow = scrollbar.value() >= scrollbar.maximum()
             trial = self._model.trial(event.get("trial_id"))
             trial.number = event.get("number", trial.number)
             trial.status = "RUNNING"
@@ -441,6 +447,10 @@ class TrialTable(QWidget):
             self._set_hyperparameters(trial, event.get("hyperparameters"))
             self._model.trial_changed(trial)
             self._update_hidden_columns()
+            if follow:
+                self.table_view.doItemsLayout()  # the new row must be laid out to scroll to it
+                self.table_view.scrollTo(self._proxy.mapFromSource(
+                    self._model.index(self._model.row_of(trial.trial_id), 0)))
         elif kind in ("batch_ended", "epoch_ended"):
             self._on_progress(event)
         elif kind == "trial_ended":
