@@ -87,8 +87,20 @@ def test_split_layout_reports_stray_files_and_missing_classes(tmp_path):
     (root / "README.txt").write_text("my dataset")
     report = scan_dataset(root)
     assert report.layout == "splits"
-    assert any(p.path.endswith("README.txt") and "outside the train/val/test" in p.reason for p in report.problems)
+    readme = next(p for p in report.problems if p.path.endswith("README.txt"))
+    assert "outside the train/val/test" in readme.reason and readme.kind == "ignored"
     assert any("'val' split has no images of 'b'" in w for w in report.warnings)
+
+
+def test_documents_beside_the_classes_are_skipped_quietly_but_images_are_not(tiny_dataset):
+    (tiny_dataset / "LICENSE.txt").write_text("CC-BY")
+    Image.new("RGB", (8, 8)).save(tiny_dataset / "stray.png")
+    report = scan_dataset(tiny_dataset)
+    reasons = {Path(p.path).name: (p.kind, p.reason) for p in report.problems}
+    assert reasons["LICENSE.txt"][0] == "ignored"
+    assert reasons["stray.png"] == ("unusable", "image directly in the folder, outside any class folder: not used "
+                                                "(move it into its class folder)")
+    assert [p.path for p in report.unusable] == [str(tiny_dataset / "stray.png")]
 
 
 def test_class_names_differing_only_in_case_are_flagged(tmp_path):

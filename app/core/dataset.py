@@ -640,6 +640,13 @@ def detect_layout(root: Path) -> tuple[str, dict[str, Path]]:
     return "classes", {"": root}
 
 
+def _loose_file(path: str, where: str) -> Problem:
+    """A file beside the class folders: an image there is lost data, a README or LICENSE is not."""
+    if os.path.splitext(path)[1].lower() in IMAGE_EXTENSIONS | CONVERTIBLE_EXTENSIONS:
+        return Problem(path, f"image {where}: not used (move it into its class folder)")
+    return Problem(path, f"file {where}: not used", IGNORED)
+
+
 def _list_files(root: Path, layout: str, parts: dict[str, Path], problems: list[Problem], cancel=None
                 ) -> tuple[list[str], list[tuple[str, str, str | None]], Counter, int]:
     """Classes, candidate files (path, label, split), nested-file counts per class, loose images."""
@@ -660,7 +667,7 @@ def _list_files(root: Path, layout: str, parts: dict[str, Path], problems: list[
                 problems.append(Problem(entry.path, "a second folder for the same split: not used "
                                                     "(merge it into the other one)"))
             else:
-                problems.append(Problem(entry.path, "file outside the train/val/test folders: not used"))
+                problems.append(_loose_file(entry.path, "outside the train/val/test folders"))
     for split, part in parts.items():
         try:
             entries = _scandir_sorted(str(part))
@@ -683,10 +690,8 @@ def _list_files(root: Path, layout: str, parts: dict[str, Path], problems: list[
                 problems.append(Problem(entry.path, "hidden or system file: skipped", IGNORED))
             else:
                 where = f"'{split}' folder" if split else "folder"
-                problems.append(Problem(entry.path, f"file directly in the {where}, outside any class "
-                                                    "folder: not used"))
-                if os.path.splitext(entry.name)[1].lower() in IMAGE_EXTENSIONS | CONVERTIBLE_EXTENSIONS:
-                    loose_images += 1
+                problems.append(_loose_file(entry.path, f"directly in the {where}, outside any class folder"))
+                loose_images += problems[-1].kind == UNUSABLE
     # Known up front so that a link into the root or another class is never walked as this class.
     reserved: set[tuple[int, int]] = set()
     for folder in [str(root), *map(str, parts.values()), *(e.path for _, e in class_dirs)]:
@@ -953,7 +958,7 @@ def _add_warnings(report: ScanReport, note_examples: dict[str, list[str]], neste
     ignored = len(report.problems) - len(unusable)
     if ignored:
         example = next(p.path for p in report.problems if p.kind == IGNORED)
-        warnings.append(f"{_plural(ignored, 'hidden or system file')} skipped (e.g. {rel(example)}).")
+        warnings.append(f"{_plural(ignored, 'hidden, system or stray file')} skipped (e.g. {rel(example)}).")
 
 
 def _add_duplicate_warnings(report: ScanReport, rel) -> None:
