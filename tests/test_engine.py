@@ -190,3 +190,16 @@ def test_auto_cache_chooses_disk_when_images_exceed_the_memory_share(monkeypatch
     assert pipeline.choose_cache("auto", 100, 64) == "disk"
     monkeypatch.setattr(pipeline, "available_memory_bytes", lambda: 64 * 2**30)
     assert pipeline.choose_cache("auto", 100, 64) == "memory"
+
+
+def test_only_the_best_k_checkpoints_are_kept_and_the_best_still_exports(tiny_dataset, tmp_path):
+    from app.core.export import export_trial, list_trials
+
+    final = run_search(tiny_config(tiny_dataset, max_trials=3, keep_best_checkpoints=1,
+                                   learning_rate={"min": 1e-4, "max": 1e-1, "log": True}), ev.EventLog())
+    assert final["status"] == "completed"
+    trials = list_trials(final["search_dir"])
+    assert len(trials) == 3
+    assert [t["trial_id"] for t in trials if t["has_checkpoint"]] == [final["best_trial_id"]]
+    card = export_trial(final["search_dir"], tmp_path / "best")
+    assert card["self_check"]["passed"]

@@ -201,6 +201,7 @@ class SearchConfig:
     test_fraction: float = 0.0
     cache: str = "auto"
     max_retries_per_trial: int = 0
+    keep_best_checkpoints: int = 5  # weights of the best k trials are kept; 0 keeps all
     max_consecutive_failed_trials: int = 3
 
     # ---------------------------------------------------------------- (de)serialisation
@@ -277,6 +278,7 @@ class SearchConfig:
         e += _scalar_int("seed", self.seed, 0, 2**31 - 1)
         e += _scalar_int("hyperband_factor", self.hyperband_factor, 2, 100)
         e += _scalar_int("max_retries_per_trial", self.max_retries_per_trial, 0, 10)
+        e += _scalar_int("keep_best_checkpoints", self.keep_best_checkpoints, 0, 100000)
         e += _scalar_int("max_consecutive_failed_trials", self.max_consecutive_failed_trials, 1, 1000)
         if self.tuner == "hyperband" and isinstance(self.epochs, int) and self.epochs < 2:
             e.append(ConfigError("epochs", "Hyperband needs at least 2 epochs"))

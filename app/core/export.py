@@ -49,6 +49,26 @@ def list_trials(search_dir: str | Path) -> list[dict]:
     return out
 
 
+def prune_checkpoints(search_dir: str | Path, objective: str, keep: int) -> list[str]:
+    """Delete the weights of all but the best ``keep`` completed trials; return the trial ids pruned.
+
+    ``trial.json`` files stay, so resume and history still see every trial.
+    """
+    if keep <= 0:
+        return []
+    trials = list_trials(search_dir)
+    ranked = sorted((t for t in trials if t["status"] == "COMPLETED" and t["score"] is not None),
+                    key=lambda t: t["score"], reverse=objective.endswith("accuracy"))
+    keep_ids = {t["trial_id"] for t in ranked[:keep]}
+    pruned = []
+    for t in trials:
+        # A running trial's checkpoint is still being written: leave it.
+        if t["has_checkpoint"] and t["trial_id"] not in keep_ids and t["status"] != "RUNNING":
+            (_trial_dir(Path(search_dir), t["trial_id"]) / "checkpoint.weights.h5").unlink(missing_ok=True)
+            pruned.append(t["trial_id"])
+    return pruned
+
+
 def best_trial_id(search_dir: str | Path, objective: str) -> str | None:
     done = [t for t in list_trials(search_dir)
             if t["status"] == "COMPLETED" and t["score"] is not None and t["has_checkpoint"]]

@@ -181,7 +181,11 @@ def _make_tuner_class(base):
     class StudioTuner(base):
         cancelled_error = SearchCancelled
 
-        def setup_reporting(self, emit, cancel, class_names, planned_epochs):
+        def setup_reporting(self, emit, cancel, class_names, planned_epochs, config):
+            self._keep_checkpoints = config.keep_best_checkpoints
+            self._objective_name = config.objective
+            # Hyperband reloads earlier rounds' checkpoints when it promotes a trial: prune at the end.
+            self._prune_during_search = config.tuner != "hyperband"
             self._emit = emit
             self._cancel = cancel
             self._class_names = class_names
@@ -256,6 +260,13 @@ def _make_tuner_class(base):
             self._emit(trial_summary_event(stored, self._trial_started.get(trial.trial_id),
                                            self._history.get(trial.trial_id, {}),
                                            self._last_confusion.get(trial.trial_id)))
+            if self._prune_during_search:
+                self.prune_checkpoints()
+
+        def prune_checkpoints(self):
+            from .export import prune_checkpoints
+
+            prune_checkpoints(self.directory, self._objective_name, self._keep_checkpoints)
 
     StudioTuner.NonFiniteLoss = NonFiniteLoss
     return StudioTuner
@@ -551,7 +562,7 @@ def _search(config, info, search_dir, resume, emit, cancel, state, previous) -> 
     hypermodel = _make_hypermodel(config, train, val, len(classes), mixed, weights, emit, state)
     tuner = build_tuner(config, search_dir, hypermodel)
     state["tuner"] = tuner
-    tuner.setup_reporting(emit, cancel, classes, config.epochs)
+    tuner.setup_reporting(emit, cancel, classes, config.epochs, config)
     completed = sum(1 for t in tuner.oracle.trials.values() if t.status == "COMPLETED")
     emit(ev.make_event(
         ev.SEARCH_STARTED, search_id=info["search_id"], name=info.get("name"), search_dir=str(search_dir),
@@ -587,6 +598,7 @@ def _search(config, info, search_dir, resume, emit, cancel, state, previous) -> 
         return ev.CANCELLED, ""
     finally:
         gc.unfreeze()
+    tuner.prune_checkpoints()
     return ev.COMPLETED, ""
 
 
