@@ -303,6 +303,16 @@ class HistoryRecorder:
             self._warn(exc)
 
 
+def _hint_unfinished(data_dir: str, unfinished: list[dict]) -> None:
+    """Point at an interrupted search of the same folder, which the user may rather resume."""
+    target = str(Path(data_dir).expanduser().resolve())
+    for info in unfinished:
+        if info.get("data_root") == target:
+            print(f"note: an unfinished search of this folder exists ({info['search_id']}); "
+                  f"resume it with: tunestudio search --resume --workdir {info['search_dir']}", file=sys.stderr)
+            return
+
+
 def cmd_search(args) -> int:
     from app.core import events as ev
     from app.core.config import ConfigError, SearchConfig
@@ -319,6 +329,7 @@ def cmd_search(args) -> int:
             config = SearchConfig.from_dict(load_search_info(workdir)["config"])
         else:
             config = _config_from_args(args)
+            _hint_unfinished(config.data_dir, find_resumable())
             if workdir is not None and (workdir / "search.json").exists():
                 return _error(f"{workdir} already holds a search: use --resume to continue it, "
                               "or choose a new folder")
