@@ -101,6 +101,8 @@ class ScanCancelled(DatasetError):
 
 @dataclass(slots=True)
 class ImageRecord:
+    """One usable image, with what the scan learnt about it."""
+
     path: str  # absolute path of the original file
     label: str  # class name
     split: str | None = None  # "train"/"val"/"test" when the folder fixes it
@@ -116,6 +118,8 @@ class ImageRecord:
 
 @dataclass(slots=True)
 class Problem:
+    """A file or folder that is not used, and why."""
+
     path: str
     reason: str
     kind: str = UNUSABLE  # UNUSABLE or IGNORED
@@ -123,6 +127,8 @@ class Problem:
 
 @dataclass
 class ScanReport:
+    """What a folder holds: usable images by class, every unused file with its reason, warnings."""
+
     root: str
     layout: str  # "classes" or "splits"
     classes: list[str]
@@ -130,7 +136,7 @@ class ScanReport:
     problems: list[Problem] = field(default_factory=list)
     warnings: list[str] = field(default_factory=list)
     duplicates: list[list[str]] = field(default_factory=list)
-    stats: dict = field(default_factory=dict)  # files, seconds, cache_hits
+    stats: dict = field(default_factory=dict)  # files, inspected, cache_hits, workers, seconds
 
     @property
     def counts(self) -> dict[str, int]:
@@ -156,7 +162,7 @@ class ScanReport:
 
     @property
     def unusable(self) -> list[Problem]:
-        """Problems that lose data (hidden and system files left out)."""
+        """Problems that lose data (hidden, system and stray non-image files left out)."""
         return [p for p in self.problems if p.kind != IGNORED]
 
     def fingerprint(self) -> str:
@@ -180,6 +186,9 @@ class ScanReport:
                      "move them into one folder per class." if loose else "")
             raise DatasetError(f"{self.root} has no class folders.{found} Put each class's images in its "
                                f"own subfolder (e.g. cats/ and dogs/).{hint}")
+        if not self.images and not self.stats.get("files", 0):
+            raise DatasetError(f"{self.root}: its class folders are empty. Put each class's images in its "
+                               f"own subfolder.{hint}")
         if not self.images:
             files = self.stats.get("files", 0)
             raise DatasetError(f"{self.root} does not look like an image dataset: none of its {files} "
