@@ -114,6 +114,16 @@ def test_class_names_differing_only_in_case_are_flagged(tmp_path):
     assert any("differ only in case" in w and "'Cats', 'cats'" in w for w in report.warnings)
 
 
+@pytest.mark.skipif(not hasattr(os, "symlink"), reason="needs symlinks")
+def test_class_folders_may_be_links_to_elsewhere(tmp_path):
+    make_images(tmp_path / "storage" / "cats", 4)
+    make_images(tmp_path / "d" / "dogs", 4, start=10)
+    (tmp_path / "d" / "cats").symlink_to(tmp_path / "storage" / "cats", target_is_directory=True)
+    report = scan_dataset(tmp_path / "d")
+    assert report.counts == {"cats": 4, "dogs": 4}
+    assert all(r.path.startswith(str(tmp_path / "d")) for r in report.images)
+
+
 def test_a_class_called_test_does_not_make_a_split_layout(tmp_path):
     make_images(tmp_path / "d" / "test", 3)
     make_images(tmp_path / "d" / "cats", 3, start=10)
