@@ -277,6 +277,19 @@ def test_folder_and_files_vanishing_during_the_scan(base, monkeypatch):
     assert report.counts == {"airplane": 5, "automobile": 0}
 
 
+def test_the_whole_folder_vanishing_during_the_scan(base, monkeypatch):
+    real_detect = dataset.detect_layout
+
+    def detect_then_delete(root):
+        result = real_detect(root)
+        shutil.rmtree(base)
+        return result
+
+    monkeypatch.setattr(dataset, "detect_layout", detect_then_delete)
+    with pytest.raises(DatasetError, match="disappeared during the scan"):
+        scan_dataset(base)
+
+
 def test_dataset_folder_vanishing_or_wrong(tmp_path):
     with pytest.raises(DatasetError, match="folder not found"):
         scan_dataset(tmp_path / "missing")

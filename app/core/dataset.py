@@ -649,6 +649,15 @@ def detect_layout(root: Path) -> tuple[str, dict[str, Path]]:
     return "classes", {"": root}
 
 
+def _root_entries(root: Path) -> list[os.DirEntry]:
+    try:
+        return _scandir_sorted(str(root))
+    except FileNotFoundError:
+        raise DatasetError(f"{root}: the folder disappeared during the scan") from None
+    except OSError as exc:
+        raise DatasetError(f"{root}: cannot read folder ({exc.strerror or exc})") from None
+
+
 def _loose_file(path: str, where: str) -> Problem:
     """A file beside the class folders: an image there is lost data, a README or LICENSE is not."""
     if os.path.splitext(path)[1].lower() in IMAGE_EXTENSIONS | CONVERTIBLE_EXTENSIONS:
@@ -667,7 +676,7 @@ def _list_files(root: Path, layout: str, parts: dict[str, Path], problems: list[
     class_dirs: list[tuple[str, os.DirEntry]] = []
     if layout == "splits":
         used = {str(p) for p in parts.values()}
-        for entry in _scandir_sorted(str(root)):
+        for entry in _root_entries(root):
             if entry.path in used:
                 continue
             if _is_hidden(entry.name) or (_is_dir(entry) and _is_system_folder(entry.name)):
@@ -678,13 +687,14 @@ def _list_files(root: Path, layout: str, parts: dict[str, Path], problems: list[
             else:
                 problems.append(_loose_file(entry.path, "outside the train/val/test folders"))
     for split, part in parts.items():
-        try:
-            entries = _scandir_sorted(str(part))
-        except OSError as exc:
-            if part == root:
-                raise DatasetError(f"{root}: cannot read folder ({exc.strerror or exc})") from None
-            problems.append(_folder_problem(str(part), exc))
-            continue
+        if part == root:
+            entries = _root_entries(root)
+        else:
+            try:
+                entries = _scandir_sorted(str(part))
+            except OSError as exc:
+                problems.append(_folder_problem(str(part), exc))
+                continue
         for entry in entries:
             if _is_dir(entry):
                 if _is_system_folder(entry.name):
