@@ -467,7 +467,15 @@ def test_images_without_class_folders(tmp_path):
     report = scan_dataset(root)
     assert report.classes == [] and len(report.problems) == 3
     assert "outside any class folder" in problem_for(report, root / "0.png")
-    with pytest.raises(DatasetError, match="no class folders.*3 images directly inside"):
+    with pytest.raises(DatasetError, match="no class folders.*3 images directly inside") as raised:
+        report.check_trainable()
+    assert "folder above" not in str(raised.value)  # its neighbours hold no images: no such hint
+
+
+def test_choosing_a_class_folder_suggests_its_parent(tmp_path):
+    root = copy_subset("cifar10-mini", tmp_path / "data", classes=2, per_class=3)
+    report = scan_dataset(root / "airplane")
+    with pytest.raises(DatasetError, match=f"single class's folder: choose the folder above it, {root}"):
         report.check_trainable()
 
 

@@ -871,22 +871,39 @@ def scan_dataset(root: str | Path, workers: int | None = None, progress: Callabl
     report.stats = {"files": total, "images": len(images), "cache_hits": cache_hits, "inspected": len(misses),
                     "workers": f"{pool_size} {'processes' if processes else 'threads'}",
                     "seconds": round(time.perf_counter() - started, 3), "loose_images": loose_images,
-                    "hint": _wrapper_folder_hint(root, layout, classes)}
+                    "hint": _folder_hint(root, layout, classes, loose_images)}
     _add_warnings(report, note_examples, nested)
     return report
 
 
-def _wrapper_folder_hint(root: Path, layout: str, classes: list[str]) -> str:
-    """When the chosen folder only wraps the real dataset (an unzipped archive), say which to pick."""
-    if layout != "classes" or len(classes) != 1:
-        return ""
-    inner = root / classes[0]
+def _holds_images(folder: str, look_at: int = 50) -> bool:
+    """Whether one of the first entries of ``folder`` has an image extension (a cheap guess)."""
     try:
-        subfolders = [e.name for e in _class_folders(str(inner))]
+        with os.scandir(folder) as it:
+            for n, entry in enumerate(it):
+                if n >= look_at:
+                    break
+                if os.path.splitext(entry.name)[1].lower() in IMAGE_EXTENSIONS | CONVERTIBLE_EXTENSIONS:
+                    return True
+    except OSError:
+        pass
+    return False
+
+
+def _folder_hint(root: Path, layout: str, classes: list[str], loose_images: int) -> str:
+    """When the user picked the folder above or below the dataset, say which one to pick."""
+    try:
+        if layout == "classes" and len(classes) == 1:  # e.g. an unzipped archive's wrapper folder
+            inner = root / classes[0]
+            if len(_class_folders(str(inner))) >= 2:
+                return (f" It holds one folder, '{classes[0]}', whose subfolders look like classes: "
+                        f"choose {inner} instead.")
+        if not classes and loose_images and root.parent != root:  # a class folder itself
+            siblings = [e for e in _class_folders(str(root.parent)) if e.path != str(root)]
+            if any(_holds_images(e.path) for e in siblings[:20]):
+                return f" This looks like a single class's folder: choose the folder above it, {root.parent}."
     except DatasetError:
-        return ""
-    if len(subfolders) >= 2:
-        return f" It holds one folder, '{classes[0]}', whose subfolders look like classes: choose {inner} instead."
+        pass
     return ""
 
 
