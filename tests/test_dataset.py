@@ -345,6 +345,20 @@ def test_worker_processes_give_the_same_report_as_threads(tiny_dataset):
     assert [p.path for p in by_processes.problems] == [str(tiny_dataset / "bird" / "broken.jpg")]
 
 
+def test_worker_processes_start_from_a_background_thread(tiny_dataset):
+    """The window scans from a worker thread; spawning processes from there must work too."""
+    result = {}
+
+    def scan():
+        result["report"] = scan_dataset(tiny_dataset, use_cache=False, processes=True, workers=2)
+
+    worker = threading.Thread(target=scan)
+    worker.start()
+    worker.join(timeout=120)
+    assert not worker.is_alive()
+    assert result["report"].counts == {"airplane": 6, "automobile": 6, "bird": 6}
+
+
 # --------------------------------------------------------------------------- conversion
 
 
