@@ -437,7 +437,7 @@ def _verify_pixels(img, fmt: str, source, data: bytes | None, width: int, height
         img.load()
         return
     if fmt == "PNG":
-        tail = data[-4096:] if data is not None else _read_tail(source)
+        tail = data if data is not None else _read_tail(source)  # junk may follow IEND
         if _PNG_IEND not in tail:
             raise OSError("truncated PNG: the end chunk (IEND) is missing")
         if width * height <= FULL_PNG_DECODE_PIXELS:
