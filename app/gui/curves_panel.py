@@ -303,7 +303,8 @@ class CurvesPanel(QWidget):
                 trial.set_history(summary["history"])
         self._recompute_best()
         self._pinned_id = self._best_id or (next(reversed(self._trials)) if self._trials else None)
-        self._search_state = self.tr("%n stored trial(s)", "", len(self._trials))
+        self._search_state = (self.tr("%n stored trial(s)", "", len(self._trials))
+                              if self._trials else self.tr("No stored trials."))
         self._mark_dirty()
         self.flush()
 
