@@ -333,3 +333,22 @@ def test_resume_is_offered_only_for_stopped_searches_with_a_folder(view, store, 
     with qtbot.waitSignal(view.resumeRequested) as blocker:
         view.resume_current()
     assert blocker.args == [str(folder)]
+
+
+def test_opens_a_search_that_failed_before_its_first_trial(view, store, qtbot):
+    from app.core.events import make_event
+
+    folder = paths.searches_dir() / "20260109-100000-empty"
+    folder.mkdir()
+    store.record(make_event("search_finished", status="failed", error="The folder has no images",
+                            best_trial_id=None, best_score=None, trials=[], duration=0.1, search_dir=str(folder)))
+    view.refresh()
+    view.select_searches([folder.name])
+    view.open_selected()
+    assert "The folder has no images" in view.summary_label.text()
+    assert view.current_search()["trials"] == []
+    view.tabs.setCurrentIndex(2)
+    assert view.scatter.plotted_hyperparameters() == []
+    with qtbot.waitSignal(view.rerunRequested, raising=False, timeout=200) as blocker:
+        view.rerun_current()  # no stored options: a message instead
+    assert not blocker.signal_triggered
