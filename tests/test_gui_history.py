@@ -352,3 +352,26 @@ def test_opens_a_search_that_failed_before_its_first_trial(view, store, qtbot):
     with qtbot.waitSignal(view.rerunRequested, raising=False, timeout=200) as blocker:
         view.rerun_current()  # no stored options: a message instead
     assert not blocker.signal_triggered
+
+
+def test_keep_best_is_remembered_and_auto_prune_runs_after_a_completed_search(qtbot):
+    first = HistoryView()
+    qtbot.addWidget(first)
+    first.keep_spin.setValue(1)
+    first.auto_prune_check.setChecked(True)
+    view = HistoryView()  # a new window: the choices are kept in the history database
+    qtbot.addWidget(view)
+    assert view.keep_spin.value() == 1 and view.auto_prune_check.isChecked()
+
+    search_id = "20260110-100000-auto"
+    folder = paths.searches_dir() / search_id
+    events = fake_search_events(search_id=search_id, start_time=1_768_039_200.0, n_trials=3)
+    events[0]["search_dir"] = str(folder)
+    view.record_event(events[0])
+    for trial_id in ("0", "1", "2"):
+        (folder / "tuner" / f"trial_{trial_id}").mkdir(parents=True)
+        (folder / "tuner" / f"trial_{trial_id}" / "checkpoint.weights.h5").write_bytes(b"w" * 100)
+    for event in events[1:]:
+        view.record_event(event)
+    best = view.store.get_search(search_id)["best_trial_id"]
+    assert [p.parent.name for p in folder.glob("tuner/trial_*/checkpoint.weights.h5")] == [f"trial_{best}"]

@@ -194,6 +194,8 @@ def test_migration_from_v1_keeps_data_and_adds_new_columns(tmp_path):
     assert search["trials"][0]["hyperparameters"] == {"depth": 2}
     assert search["trials"][0]["history"] == {"val_accuracy": [0.7]}
     # New features work on the migrated database.
+    store.set_preference("keep_best", 5)
+    assert store.preference("keep_best") == 5 and store.preference("missing", 1) == 1
     store.annotate_search("old", "from v1")
     store.record_export("old", "00", tmp_path / "out", ["saved_model"], {"passed": True})
     assert store.get_search("old")["exports"][0]["self_check"] == {"passed": True}
@@ -506,3 +508,10 @@ def test_search_finished_adds_trials_whose_events_were_lost():
     assert [(t["trial_id"], t["status"]) for t in trials] == [("00", "COMPLETED"), ("01", "FAILED")]
     assert trials[0]["score"] == pytest.approx(0.35) and len(trials[0]["epochs"]) == 2  # not overwritten
     assert trials[1]["failure_reason"] == "OOM" and trials[1]["hyperparameters"] == {"depth": 2}
+
+
+def test_prune_refuses_the_search_being_recorded():
+    store = HistoryStore()
+    record_all(store, search_events(search_id="live", trials=1, finish=False))
+    with pytest.raises(HistoryError, match="still running"):
+        store.prune_checkpoints("live", keep_best=1)

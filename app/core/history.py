@@ -126,8 +126,15 @@ CREATE INDEX exports_search ON exports(search_id);
 CREATE INDEX notices_search ON notices(search_id);
 """
 
+_SCHEMA_V3 = """
+CREATE TABLE preferences (
+    key TEXT PRIMARY KEY,
+    value_json TEXT NOT NULL
+);
+"""
+
 # MIGRATIONS[i] takes a database from user_version i to i + 1.
-MIGRATIONS: list[str] = [_SCHEMA_V1, _SCHEMA_V2]
+MIGRATIONS: list[str] = [_SCHEMA_V1, _SCHEMA_V2, _SCHEMA_V3]
 SCHEMA_VERSION = len(MIGRATIONS)
 
 
@@ -794,6 +801,18 @@ class HistoryStore:
         if self._current_search == search_id:
             self._current_search = None
 
+    # ---------------------------------------------------------------- preferences
+
+    def preference(self, key: str, default: Any = None) -> Any:
+        """A history preference (e.g. how many checkpoints pruning keeps), or ``default``."""
+        row = self.conn.execute("SELECT value_json FROM preferences WHERE key = ?", (key,)).fetchone()
+        return default if row is None else _loads(row["value_json"], default)
+
+    def set_preference(self, key: str, value: Any) -> None:
+        with self._transaction():
+            self.conn.execute("INSERT OR REPLACE INTO preferences (key, value_json) VALUES (?, ?)",
+                              (key, _dumps(value)))
+
     # ---------------------------------------------------------------- disk
 
     def disk_usage(self, search_id: str) -> dict:
@@ -825,6 +844,8 @@ class HistoryStore:
         if isinstance(keep_best, bool) or not isinstance(keep_best, int) or keep_best < 0:
             raise HistoryError(f"keep_best must be a whole number, 0 or more (got {keep_best!r})")
         row = self._require(search_id)
+        if search_id == self._current_search:
+            raise HistoryError("this search is still running; prune its checkpoints when it has finished")
         order = "ASC" if _minimise(row["objective"]) else "DESC"
         best = [r["trial_id"] for r in self.conn.execute(
             f"SELECT trial_id FROM trials WHERE search_id = ? AND status = 'COMPLETED' AND score IS NOT NULL "

@@ -30,9 +30,9 @@ from typing import Any
 import pyqtgraph as pg
 from PySide6.QtCore import QEvent, QSortFilterProxyModel, Qt, QUrl, Signal, Slot
 from PySide6.QtGui import QAction, QBrush, QDesktopServices, QStandardItem, QStandardItemModel
-from PySide6.QtWidgets import (QAbstractItemView, QApplication, QComboBox, QFileDialog, QHBoxLayout,
-                               QHeaderView, QInputDialog, QLabel, QLineEdit, QMessageBox, QPushButton,
-                               QSpinBox, QSplitter, QTableView, QTabWidget, QTreeWidget,
+from PySide6.QtWidgets import (QAbstractItemView, QApplication, QCheckBox, QComboBox, QFileDialog,
+                               QHBoxLayout, QHeaderView, QInputDialog, QLabel, QLineEdit, QMessageBox,
+                               QPushButton, QSpinBox, QSplitter, QTableView, QTabWidget, QTreeWidget,
                                QTreeWidgetItem, QTreeWidgetItemIterator, QVBoxLayout, QWidget)
 
 from app.core.history import HistoryError, HistoryStore, folder_size
@@ -318,9 +318,14 @@ class HistoryView(QWidget):
         self.keep_spin = QSpinBox()
         self.keep_spin.setObjectName("keepBest")
         self.keep_spin.setRange(0, 1000)
-        self.keep_spin.setValue(DEFAULT_KEEP_BEST)
+        self.keep_spin.setValue(self._preference("keep_best", DEFAULT_KEEP_BEST, int))
         self.keep_spin.setPrefix(self.tr("keep best "))
         self.keep_spin.setToolTip(self.tr("How many trials keep their checkpoint when pruning"))
+        self.auto_prune_check = QCheckBox(self.tr("after each search"))
+        self.auto_prune_check.setObjectName("autoPrune")
+        self.auto_prune_check.setToolTip(self.tr("When a search completes, keep only the checkpoints "
+                                                 "of its best trials"))
+        self.auto_prune_check.setChecked(self._preference("auto_prune", False, bool))
         self.prune_button = QPushButton(self.tr("Prune checkpoints…"))
         self.prune_button.setToolTip(self.tr("Delete the weights of all but the best trials to free disk space"))
         self.tensorboard_button = QPushButton(self.tr("TensorBoard"))
@@ -331,6 +336,7 @@ class HistoryView(QWidget):
             actions.addWidget(button)
         actions.addStretch(1)
         actions.addWidget(self.keep_spin)
+        actions.addWidget(self.auto_prune_check)
         actions.addWidget(self.prune_button)
         actions.addWidget(self.tensorboard_button)
 
@@ -422,6 +428,8 @@ class HistoryView(QWidget):
         self.csv_button.clicked.connect(self.export_csv)
         self.prune_button.clicked.connect(self.prune_current)
         self.tensorboard_button.clicked.connect(self.open_tensorboard)
+        self.keep_spin.valueChanged.connect(lambda value: self._set_preference("keep_best", value))
+        self.auto_prune_check.toggled.connect(lambda on: self._set_preference("auto_prune", on))
         self.trial_table.trialSelected.connect(self._on_trial_selected)
         self.curves.trialClicked.connect(self._on_trial_selected)
         self.compare_button.clicked.connect(self.compare_checked)
@@ -495,9 +503,33 @@ class HistoryView(QWidget):
         The table follows: a new search appears when it starts and is updated when it ends."""
         if self.store is None or not isinstance(event, dict):
             return
+        recording = self.store.recording_search_id
         self.store.record(event)  # never raises: history must not disturb the search
+        if (event.get("type") == "search_finished" and event.get("status") == "completed" and recording
+                and self.auto_prune_check.isChecked()):
+            # Only completed searches: a stopped Hyperband search resumes from these checkpoints.
+            try:
+                self.store.prune_checkpoints(recording, keep_best=self.keep_spin.value())
+            except STORE_ERRORS as exc:
+                log.warning("automatic pruning of %s failed: %s", recording, exc)
         if event.get("type") in ("search_started", "search_finished"):
             self.refresh()
+
+    def _preference(self, key: str, default: Any, kind: type) -> Any:
+        if self.store is None:
+            return default
+        try:
+            value = self.store.preference(key, default)
+        except STORE_ERRORS:
+            return default
+        return value if isinstance(value, kind) else default
+
+    def _set_preference(self, key: str, value: Any) -> None:
+        if self.store is not None:
+            try:
+                self.store.set_preference(key, value)
+            except STORE_ERRORS as exc:
+                log.warning("history preference %s not saved: %s", key, exc)
 
     def record_export(self, card: dict, search_id: str | None = None) -> bool:
         """Keep an export done in the window (``card`` as ``app.core.export.export_trial``
@@ -759,10 +791,13 @@ class HistoryView(QWidget):
         if search is None:
             return
         keep = self.keep_spin.value()
+        text = self.tr("Keep the checkpoints of the best %n trial(s) of “%1” and delete the others' weights?",
+                       "", keep).replace("%1", search.get("name") or search["id"])
+        if search.get("status") != "completed":
+            text += "\n\n" + self.tr("This search has not completed: a Hyperband search continues from "
+                                      "these checkpoints when resumed.")
         answer = QMessageBox.question(
-            self, self.tr("Prune checkpoints"),
-            self.tr("Keep the checkpoints of the best %n trial(s) of “%1” and delete the others' weights?",
-                    "", keep).replace("%1", search.get("name") or search["id"]),
+            self, self.tr("Prune checkpoints"), text,
             QMessageBox.StandardButton.Yes | QMessageBox.StandardButton.Cancel, QMessageBox.StandardButton.Cancel)
         if answer != QMessageBox.StandardButton.Yes:
             return
