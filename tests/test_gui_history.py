@@ -375,3 +375,23 @@ def test_keep_best_is_remembered_and_auto_prune_runs_after_a_completed_search(qt
         view.record_event(event)
     best = view.store.get_search(search_id)["best_trial_id"]
     assert [p.parent.name for p in folder.glob("tuner/trial_*/checkpoint.weights.h5")] == [f"trial_{best}"]
+
+
+def test_a_search_running_from_the_command_line_shows_running_and_cannot_be_deleted(view, monkeypatch, auto_info):
+    search_id = "20260111-100000-cli"
+    folder = paths.searches_dir() / search_id
+    folder.mkdir()
+    events = fake_search_events(search_id=search_id, start_time=1_768_125_600.0, n_trials=2)
+    events[0]["search_dir"] = str(folder)
+    cli_store = HistoryStore()  # another process's recorder, in effect
+    for event in events[:5]:
+        cli_store.record(event)
+    (folder / "events.jsonl").write_text("{}\n")  # its log is being written right now
+    view.refresh()
+    row = view.search_ids().index(search_id)
+    assert view.table.model().index(row, 2).data() == "running"
+    monkeypatch.setattr(QMessageBox, "question", lambda *a, **k: QMessageBox.StandardButton.Yes)
+    view.select_searches([search_id])
+    assert not view.resume_button.isEnabled()
+    view.delete_selected()
+    assert folder.exists() and "still running" in auto_info[-1]

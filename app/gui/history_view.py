@@ -23,6 +23,7 @@ import logging
 import math
 import random
 import sqlite3
+import time
 from datetime import datetime
 from pathlib import Path
 from typing import Any
@@ -51,6 +52,7 @@ DEFAULT_KEEP_BEST = 3
 # What a history call can raise: our own checks, a damaged database file, a folder we cannot read.
 STORE_ERRORS = (HistoryError, sqlite3.Error, OSError)
 MAX_SCATTER_COLUMNS = 3
+LIVE_LOG_SECONDS = 300  # a running search's event log changes every few seconds
 MAX_CATEGORIES = 6  # numeric hyperparameters with at most this many values are plotted as columns
 
 
@@ -695,8 +697,7 @@ class HistoryView(QWidget):
         self.resumeRequested.emit(str(search["search_dir"]))
 
     def _resumable(self, search: dict) -> bool:
-        active = getattr(self.store, "recording_search_id", None)
-        return (search.get("status") in ("cancelled", "running") and search["id"] != active
+        return (search.get("status") in ("cancelled", "running") and not self._is_live(search)
                 and bool(search.get("search_dir")) and (Path(search["search_dir"]) / "search.json").is_file())
 
     @Slot()
@@ -738,8 +739,7 @@ class HistoryView(QWidget):
         ids = self.selected_ids() or ([self._current_id] if self._current_id else [])
         if not ids or self.store is None:
             return
-        active = getattr(self.store, "recording_search_id", None)
-        if active in ids:
+        if any(self._is_live(self._searches.get(i) or {"id": i}) for i in ids):
             self._error(self.tr("Delete"), self.tr("That search is still running; stop it first."))
             return
         names = [self._searches.get(i, {}).get("name") or i for i in ids]
@@ -1024,11 +1024,24 @@ class HistoryView(QWidget):
         return tuple(search.get(k) for k in ("name", "notes", "status", "ended_at", "best_score",
                                                "trial_count", "completed_trials", "disk_bytes"))
 
+    def _is_live(self, search: dict, active: str | None = None) -> bool:
+        """Is this search running now: recorded by this window, or its event log still growing
+        (a search started from the command line writes the same database)?"""
+        if search.get("status") != "running":
+            return False
+        active = active if active is not None else getattr(self.store, "recording_search_id", None)
+        if search["id"] == active:
+            return True
+        log_file = Path(search.get("search_dir") or "") / "events.jsonl"
+        try:
+            return bool(search.get("search_dir")) and time.time() - log_file.stat().st_mtime < LIVE_LOG_SECONDS
+        except OSError:
+            return False
+
     def _display_status(self, search: dict, active: str | None = None) -> str:
         status = search.get("status") or ""
         if status == "running":
-            active = active if active is not None else getattr(self.store, "recording_search_id", None)
-            return self.tr("running") if search["id"] == active else self.tr("interrupted")
+            return self.tr("running") if self._is_live(search, active) else self.tr("interrupted")
         return {"completed": self.tr("completed"), "cancelled": self.tr("cancelled"),
                 "failed": self.tr("failed")}.get(status, status)
 
