@@ -536,12 +536,12 @@ def test_panels_share_one_stream_without_errors(qtbot):
 
 @pytest.mark.skipif(sys.version_info >= (3, 12), reason="None is immortal from Python 3.12")
 def test_void_qt_calls_cannot_exhaust_none(qtbot):
-    """PySide6 6.12.0 drops a reference to None per void call; app.gui makes None immortal."""
-    import app.gui  # noqa: F401  (applies the workaround)
+    """PySide6 6.12.0 dropped a reference to None per void call; the pin (or the guard) prevents it."""
+    import app.gui  # noqa: F401  (applies the guard where a leak is measured)
     from PySide6.QtCore import QObject
 
-    assert sys.getrefcount(None) > 2**39
+    before = sys.getrefcount(None)
     probe = QObject()
     for _ in range(20000):  # more than None's natural reference count
         probe.setObjectName("probe")
-    assert sys.getrefcount(None) > 2**39
+    assert sys.getrefcount(None) >= before - 100
