@@ -266,6 +266,7 @@ class CompareView(QWidget):
             box_layout = QVBoxLayout(box)
             box_layout.setContentsMargins(2, 2, 2, 2)
             title = QLabel(self._labels[index])
+            title.setTextFormat(Qt.TextFormat.PlainText)  # a search name is never markup
             title.setStyleSheet(f"color: {TRIAL_COLORS[index % len(TRIAL_COLORS)]}; font-weight: bold;")
             box_layout.addWidget(title)
             confusion = trial.get("confusion")

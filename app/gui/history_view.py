@@ -22,6 +22,7 @@ import json
 import logging
 import math
 import random
+import re
 import sqlite3
 import time
 from datetime import datetime
@@ -771,7 +772,8 @@ class HistoryView(QWidget):
         if not ids:
             QMessageBox.information(self, self.tr("Export CSV"), self.tr("Select one or more searches first."))
             return
-        default = str(Path.home() / f"{self._searches.get(ids[0], {}).get('name') or 'trials'}-trials.csv")
+        name = re.sub(r"[^\w.-]+", "-", self._searches.get(ids[0], {}).get("name") or "search").strip("-.")
+        default = str(Path.home() / f"{name or 'search'}-trials.csv")
         path, _ = QFileDialog.getSaveFileName(self, self.tr("Export trials as CSV"), default,
                                               self.tr("CSV files (*.csv)"))
         if not path:
