@@ -11,6 +11,7 @@ them (``search_name``, ``trial_id``, ``number``, ``status``, ``score``, ``hyperp
 """
 from __future__ import annotations
 
+import html
 import json
 import math
 from typing import Any
@@ -193,7 +194,7 @@ class CompareView(QWidget):
                 curve.setData([p[0] for p in points], [p[1] for p in points])
                 curve.show()
                 if metric == "val_accuracy":
-                    self._legend.addItem(curve, self._labels[index])
+                    self._legend.addItem(curve, html.escape(self._labels[index]))  # legends render HTML
 
     def _update_table(self) -> None:
         trials = self._trials
