@@ -395,3 +395,26 @@ def test_a_search_running_from_the_command_line_shows_running_and_cannot_be_dele
     assert not view.resume_button.isEnabled()
     view.delete_selected()
     assert folder.exists() and "still running" in auto_info[-1]
+
+
+def test_deleting_a_search_kept_outside_the_home_keeps_its_folder(view, store, monkeypatch, tmp_path):
+    outside = tmp_path / "my-runs" / "20260112-100000-outside"
+    outside.mkdir(parents=True)
+    (outside / "keep.txt").write_text("mine")
+    events = fake_search_events(search_id=outside.name, start_time=1_768_212_000.0, n_trials=1)
+    events[0]["search_dir"] = str(outside)
+    for event in events:
+        store.record(event)
+    view.refresh()
+    questions = []
+
+    def answer(*args, **kwargs):
+        questions.append(args[2])
+        return QMessageBox.StandardButton.Yes
+
+    monkeypatch.setattr(QMessageBox, "question", answer)
+    view.select_searches([outside.name])
+    view.delete_selected()
+    assert "keep its folder" in questions[-1]
+    assert (outside / "keep.txt").read_text() == "mine"
+    assert outside.name not in view.search_ids()

@@ -45,6 +45,10 @@ class HistoryError(ValueError):
     """A history request that cannot be done (unknown search, unsafe delete, ...)."""
 
 
+class OutsideHomeError(HistoryError):
+    """A search folder lies outside ``TUNESTUDIO_HOME/searches``, so it is not deleted."""
+
+
 # --------------------------------------------------------------------------- schema
 
 _SCHEMA_V1 = """
@@ -790,7 +794,7 @@ class HistoryStore:
             folder = Path(search_dir).expanduser().resolve()
             root = paths.searches_dir().resolve()
             if not allow_outside and (folder == root or root not in folder.parents):
-                raise HistoryError(f"refusing to delete {folder}: it is not inside {root}")
+                raise OutsideHomeError(f"refusing to delete {folder}: it is not inside {root}")
             if folder.exists():
                 try:
                     shutil.rmtree(folder)

@@ -37,7 +37,7 @@ from PySide6.QtWidgets import (QAbstractItemView, QApplication, QCheckBox, QComb
                                QPushButton, QSpinBox, QSplitter, QTableView, QTabWidget, QTreeWidget,
                                QTreeWidgetItem, QTreeWidgetItemIterator, QVBoxLayout, QWidget)
 
-from app.core.history import HistoryError, HistoryStore, folder_size
+from app.core.history import HistoryError, HistoryStore, OutsideHomeError, folder_size
 from app.gui import theme
 from app.gui.compare_view import TRIAL_COLORS, CompareView, format_value, trial_label
 from app.gui.confusion_view import ConfusionView
@@ -756,7 +756,18 @@ class HistoryView(QWidget):
             return
         for search_id in ids:
             try:
-                self.store.delete_search(search_id)
+                try:
+                    self.store.delete_search(search_id)
+                except OutsideHomeError as exc:
+                    # A folder chosen by the user (e.g. `search --workdir`): never deleted from here.
+                    keep = QMessageBox.question(
+                        self, self.tr("Delete searches"),
+                        str(exc) + "\n\n" + self.tr("Remove the search from the history and keep its folder?"),
+                        QMessageBox.StandardButton.Yes | QMessageBox.StandardButton.Cancel,
+                        QMessageBox.StandardButton.Cancel)
+                    if keep != QMessageBox.StandardButton.Yes:
+                        continue
+                    self.store.delete_search(search_id, delete_files=False)
             except STORE_ERRORS as exc:
                 self._error(self.tr("Delete"), str(exc))
                 continue
