@@ -6,7 +6,18 @@
 Reports the first scan (every file inspected), a re-scan (answered by the scan cache) and
 optionally a scan with the cache off, plus the peak resident memory of this process.
 The check modes compared with ``--compare-checks`` are: the full decode of every image versus the
-cheap checks the scanner uses (1/8-scale JPEG decode, PNG checksums + IEND).
+cheap checks the scanner uses (1/8-scale JPEG decode, PNG checksums + IEND). ``--agreement``
+compares verdicts on 390 damaged files with what ``tf.io.decode_image`` does.
+
+Measured here (2 CPU cores shared with other jobs, load average 4-7, so about a third of an idle
+machine; 32 px images):
+
+* 5,000 images: first scan 1,100-2,500 images/s, re-scan from the cache 0.2-0.3 s, peak RSS 45 MB;
+* 100,000 images: first scan 48-60 s (about 2,000 images/s), re-scan 3.7-4.7 s, peak RSS 220 MB;
+* CPU per image about 270 us, mostly Pillow parsing headers and decoding;
+* a 4000x3000 JPEG: full decode 78 ms, 1/8-scale decode 9 ms (same verdicts as TensorFlow on all
+  156 damaged JPEGs); a 12 MP PNG: full decode 270 ms, checksums + IEND 1.8 ms (same verdicts
+  on all 78 damaged PNGs, where a full Pillow decode wrongly passes 24 that TensorFlow rejects).
 """
 from __future__ import annotations
 
