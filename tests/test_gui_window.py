@@ -549,7 +549,7 @@ def test_device_is_queried_lazily_and_mixed_precision_follows_the_gpu(qtbot, mak
 
     window = make_window(probe=gpu_probe)
     qtbot.wait(200)
-    assert calls == [] and "detected when training starts" in window.device_label.text()
+    assert calls == [] and "shown when training starts" in window.device_label.text()
     mixed = window.options_panel.mixed_precision_check
     assert not mixed.isEnabled()
     window.options_panel.tabs.setCurrentIndex(window.options_panel.search_tab_index)
@@ -558,6 +558,17 @@ def test_device_is_queried_lazily_and_mixed_precision_follows_the_gpu(qtbot, mak
     window.options_panel.tabs.setCurrentIndex(0)
     window.options_panel.tabs.setCurrentIndex(window.options_panel.search_tab_index)
     assert calls == [1]  # asked once
+
+
+@pytest.mark.slow
+def test_device_probe_runs_in_a_child_process():
+    from app.gui.main_window import probe_devices_in_child
+
+    had_tensorflow = "tensorflow" in sys.modules
+    info = probe_devices_in_child()
+    assert info["device"].startswith(("CPU", "GPU")) and isinstance(info["gpus"], list)
+    assert isinstance(info["mixed_precision_available"], bool)
+    assert ("tensorflow" in sys.modules) == had_tensorflow  # TensorFlow stayed in the child
 
 
 def test_about_box_lists_versions_without_importing_tensorflow(make_window):

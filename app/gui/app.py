@@ -4,6 +4,7 @@ from __future__ import annotations
 import sys
 import traceback
 
+import shiboken6
 from PySide6.QtCore import QPointF, QRectF, Qt, QTimer
 from PySide6.QtGui import QColor, QIcon, QLinearGradient, QPainter, QPainterPath, QPen, QPixmap
 from PySide6.QtWidgets import QApplication
@@ -76,7 +77,12 @@ def run_app(argv: list[str] | None = None) -> int:
     _install_excepthook(window)
     # After the first paint: the window appears at once, the scan follows.
     QTimer.singleShot(0, window.open_initial_dataset)
-    return app.exec()
+    exit_code = app.exec()
+    # Destroy the window while the QApplication still exists: left to interpreter shutdown,
+    # the order is arbitrary and Qt can crash on the way out.
+    sys.excepthook = sys.__excepthook__
+    shiboken6.delete(window)
+    return exit_code
 
 
 if __name__ == "__main__":

@@ -92,6 +92,17 @@ def package_versions() -> dict[str, str]:
     return out
 
 
+def probe_devices_in_child(timeout: float = 180.0) -> dict:
+    """``app.core.devices.describe_devices()`` run in a spawned child process (blocking)."""
+    import multiprocessing
+    from concurrent.futures import ProcessPoolExecutor
+
+    from app.core.devices import describe_devices
+
+    with ProcessPoolExecutor(max_workers=1, mp_context=multiprocessing.get_context("spawn")) as pool:
+        return pool.submit(describe_devices).result(timeout=timeout)
+
+
 class SearchProgress:
     """Plain bookkeeping of a running search for the status line: trial k of N, epoch, ETA."""
 
@@ -305,8 +316,8 @@ class MainWindow(QMainWindow):
         self.dataset_panel.scan_failed.connect(self._on_scan_failed)
         self.options_panel = OptionsPanel()
         self.options_panel.sample_paths_provider = self.dataset_panel.sample_paths
-        # The device query imports TensorFlow: only when training starts or someone looks at the
-        # hardware options, never at start-up.
+        # The device query loads TensorFlow (in a child): only when someone looks at the hardware
+        # options before a search, never at start-up; a search reports its own device.
         self.options_panel.tabs.currentChanged.connect(self._on_option_tab_changed)
 
         # Action bar: the few buttons that drive everything.
@@ -314,7 +325,7 @@ class MainWindow(QMainWindow):
         self.stop_button = self._button(self.stop_action, "stopButton", "Stop")
         self.resume_button = self._button(self.resume_action, "resumeButton", "Resume…")
         self.export_button = self._button(self.export_action, "exportButton", "Export…")
-        self.device_label = QLabel("Device: detected when training starts")
+        self.device_label = QLabel("Device: shown when training starts")
         self.device_label.setObjectName("deviceLabel")
         self.device_label.setStyleSheet("color: #555;")
         action_bar = QHBoxLayout()
@@ -402,7 +413,7 @@ class MainWindow(QMainWindow):
         options_frame = self.options_frame = QFrame()
         options_frame.setObjectName("optionsFrame")
         options_layout = QVBoxLayout(options_frame)
-        options_layout.setContentsMargins(8, 4, 0, 4)
+        options_layout.setContentsMargins(8, 4, 4, 4)
         options_title = QLabel("<b>Options</b>")
         options_layout.addWidget(options_title)
         options_layout.addWidget(self.options_panel, 1)
@@ -690,7 +701,6 @@ class MainWindow(QMainWindow):
         self.status_label.setText(f"{verb} the search ({ARCHITECTURES.get(config.architecture, config.architecture)}, "
                                   f"{TUNERS.get(config.tuner, config.tuner)})…")
         self._set_state("running")
-        self._detect_device()
 
     def stop_search(self) -> None:
         """Ask the running search to stop after the current batch; it stays resumable."""
@@ -727,7 +737,10 @@ class MainWindow(QMainWindow):
             self._search_id = event.get("search_id")
             self._classes = list(event.get("classes") or [])
             if event.get("device"):
-                self.device_label.setText(f"Device: {event['device']}")
+                devices = [str(d) for d in event.get("devices") or []]
+                gpus = [d for d in devices if d.upper().startswith("GPU")]
+                self._apply_device_info({"device": event["device"], "gpus": gpus,
+                                         "mixed_precision_available": bool(gpus)})
             if event.get("max_trials") is None:
                 self.progress.max_trials = None
         elif kind == "notice":
@@ -983,27 +996,28 @@ class MainWindow(QMainWindow):
         run_in_background(self._find_resumable, on_result, receiver=self)
 
     def _detect_device(self) -> None:
-        """Ask TensorFlow (off the GUI thread, once) which device trains."""
+        """Ask TensorFlow once which device would train, in a child process.
+
+        Measured: importing TensorFlow in a thread of the window's process holds the GIL long
+        enough to freeze the window for a third of a second; in a child it costs the window
+        nothing and keeps TensorFlow out of its memory. A running search reports its device in
+        ``search_started`` anyway, so this is only needed before the first search.
+        """
         if self._device_requested:
             return
         self._device_requested = True
-
-        def job():
-            if self._device_probe is not None:
-                return self._device_probe()
-            from app.core.devices import describe_devices
-
-            return describe_devices()
-
-        def on_result(info: dict) -> None:
-            self.device = info
-            self.device_label.setText(f"Device: {info.get('device', 'unknown')}")
-            self.options_panel.set_gpu_available(bool(info.get("mixed_precision_available")))
+        probe = self._device_probe or probe_devices_in_child
 
         def on_error(message: str, _traceback: str) -> None:
-            self.device_label.setText("Device: unknown")
+            if self.device is None:
+                self.device_label.setText("Device: unknown")
 
-        run_in_background(job, on_result, on_error, receiver=self)
+        run_in_background(probe, self._apply_device_info, on_error, receiver=self)
+
+    def _apply_device_info(self, info: dict) -> None:
+        self.device = info
+        self.device_label.setText(f"Device: {info.get('device', 'unknown')}")
+        self.options_panel.set_gpu_available(bool(info.get("mixed_precision_available")))
 
     # ------------------------------------------------------------------ dialogs
 

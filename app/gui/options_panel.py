@@ -31,8 +31,9 @@ QLabel#optionErrors { color: #b00020; }
 PREVIEW_COUNT = 8
 PREVIEW_PX = 84
 OPTIMIZER_LABELS = {"adam": "Adam", "sgd": "SGD", "rmsprop": "RMSprop", "adamw": "AdamW"}
-SCHEDULE_LABELS = {"constant": "Constant", "exponential": "Exponential decay", "cosine": "Cosine decay",
-                   "linear": "Linear decay"}
+SCHEDULE_LABELS = {"constant": "Constant", "exponential": "Exponential", "cosine": "Cosine",
+                   "linear": "Linear"}
+COMBO_MIN_CHARACTERS = 14  # long item texts elide instead of widening the whole column
 TRI_STATE = (("Try with and without", {"choices": [True, False]}), ("Always", True), ("Never", False))
 
 
@@ -219,8 +220,15 @@ def _dspin(minimum: float, maximum: float, step: float, decimals: int = 2) -> QD
     return box
 
 
-def _combo(items: dict[str, str] | list[tuple[str, Any]]) -> QComboBox:
+def _sized_combo() -> QComboBox:
     combo = QComboBox()
+    combo.setSizeAdjustPolicy(QComboBox.SizeAdjustPolicy.AdjustToMinimumContentsLengthWithIcon)
+    combo.setMinimumContentsLength(COMBO_MIN_CHARACTERS)
+    return combo
+
+
+def _combo(items: dict[str, str] | list[tuple[str, Any]]) -> QComboBox:
+    combo = _sized_combo()
     pairs = items.items() if isinstance(items, dict) else items
     for data, label in pairs:
         combo.addItem(label, data)
@@ -228,7 +236,7 @@ def _combo(items: dict[str, str] | list[tuple[str, Any]]) -> QComboBox:
 
 
 def _tri_state_combo() -> QComboBox:
-    combo = QComboBox()
+    combo = _sized_combo()
     for label, value in TRI_STATE:
         combo.addItem(label, json.dumps(value))
     return combo
@@ -450,7 +458,8 @@ class OptionsPanel(QWidget):
                                                      "Searched on a log scale between the two values"))
         self.schedule_checks = ChoiceChecks(SCHEDULE_LABELS)
         form.addRow("Schedule:", self._register("schedule", self.schedule_checks,
-                                                "How the learning rate changes during a trial"))
+                                                "How the learning rate changes during a trial: kept constant, or decayed "
+                                                "exponentially, along a cosine or linearly"))
         self.momentum_edit = TunableEdit(float, "e.g. 0.9")
         form.addRow("Momentum (SGD):", self._register("momentum", self.momentum_edit,
                                                       "Momentum for SGD and RMSprop: value, list or range"))
