@@ -418,3 +418,30 @@ def test_deleting_a_search_kept_outside_the_home_keeps_its_folder(view, store, m
     assert "keep its folder" in questions[-1]
     assert (outside / "keep.txt").read_text() == "mine"
     assert outside.name not in view.search_ids()
+
+
+def test_hyperparameter_effect_measures_what_mattered():
+    from app.gui.history_view import hyperparameter_effect
+
+    scores = [0.1, 0.2, 0.3, 0.4, 0.5, 0.6, 0.7, 0.8]
+    assert hyperparameter_effect([1e-4, 2e-4, 5e-4, 1e-3, 2e-3, 5e-3, 1e-2, 2e-2], scores) > 0.6
+    # A sweet spot in the middle of a range matters too, though it is not monotonic.
+    peak = [0.2, 0.3, 0.4, 0.8, 0.9, 0.85, 0.45, 0.3, 0.2, 0.25, 0.35, 0.3]
+    values = [10 ** (-4 + i / 4) for i in range(12)]
+    assert hyperparameter_effect(values, peak) > 0.5
+    assert hyperparameter_effect(["adam", "sgd"] * 4, [0.9, 0.1] * 4) == pytest.approx(1.0)
+    assert hyperparameter_effect(["adam", "sgd"] * 4, [0.5, 0.5, 0.6, 0.6] * 2) == pytest.approx(0.0)
+    assert hyperparameter_effect([1, 2, 3], [0.1, 0.2, 0.3]) is None  # too few trials to say
+
+
+def test_scatter_puts_the_strongest_hyperparameter_first(qtbot):
+    from app.gui.history_view import ScoreScatterView
+
+    scatter = ScoreScatterView()
+    qtbot.addWidget(scatter)
+    trials = [{"search_id": "s", "trial_id": str(i), "status": "COMPLETED", "score": 0.5 + 0.05 * i,
+               "hyperparameters": {"noise": ["a", "b"][(i // 2) % 2], "lr": 10 ** (-4 + i / 4)}}
+              for i in range(8)]
+    scatter.set_trials(trials)
+    assert scatter.plotted_hyperparameters() == ["lr", "noise"]
+    assert scatter.effects()["lr"] > scatter.effects()["noise"]

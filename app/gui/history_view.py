@@ -61,6 +61,39 @@ def json_key(value: Any) -> str:
     return json.dumps(value, sort_keys=True, default=str)
 
 
+def hyperparameter_effect(values: list, scores: list[float]) -> float | None:
+    """How much of the score's variation a hyperparameter explains, from 0 to 1.
+
+    The trials are grouped by value (numbers with many values into up to five ranges of equal
+    size, so a sweet spot in the middle counts too) and the share of the score's variance that
+    lies between the groups is corrected for chance (epsilon squared): with few trials, any
+    grouping explains a little by luck. None when there are too few trials to say.
+    """
+    n = len(scores)
+    if n < 4 or len(values) != n:
+        return None
+    keys = [json_key(v) for v in values]
+    numeric = all(isinstance(v, (int, float)) and not isinstance(v, bool) for v in values)
+    if numeric and len(set(keys)) > MAX_CATEGORIES:
+        bins = max(2, min(5, n // 3))
+        order = sorted(range(n), key=lambda i: values[i])
+        position = {}
+        for rank, i in enumerate(order):
+            position.setdefault(keys[i], rank)  # equal values share the first position: same range
+        keys = [str(position[k] * bins // n) for k in keys]
+    groups: dict[str, list[float]] = {}
+    for key, score in zip(keys, scores):
+        groups.setdefault(key, []).append(score)
+    k = len(groups)
+    mean = sum(scores) / n
+    total = sum((score - mean) ** 2 for score in scores)
+    if k < 2 or n - k < 1 or not total:
+        return None
+    between = sum(len(g) * (sum(g) / len(g) - mean) ** 2 for g in groups.values())
+    within_mean_square = (total - between) / (n - k)
+    return min(1.0, max(0.0, (between - (k - 1) * within_mean_square) / total))
+
+
 def human_bytes(count: int | None) -> str:
     if count is None:
         return "–"
@@ -125,6 +158,7 @@ class ScoreScatterView(QWidget):
         self._plots: dict[str, pg.PlotItem] = {}
         self._points: dict[str, list[tuple[float, float]]] = {}
         self._pending: tuple[list[dict], str] | None = None
+        self._effects: dict[str, float | None] = {}
         layout = QVBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
         layout.addWidget(self._caption)
@@ -152,6 +186,11 @@ class ScoreScatterView(QWidget):
         self._draw()
         return list(self._points.get(name, []))
 
+    def effects(self) -> dict[str, float | None]:
+        """Per plotted hyperparameter: its effect on the score (0 to 1), or None."""
+        self._draw()
+        return dict(self._effects)
+
     def _draw(self) -> None:
         if self._pending is None:
             return
@@ -160,6 +199,7 @@ class ScoreScatterView(QWidget):
         self._graphics.clear()
         self._plots.clear()
         self._points.clear()
+        self._effects = {}
         scored = [t for t in trials if t.get("status") == "COMPLETED" and isinstance(t.get("score"), (int, float))]
         names: list[str] = []
         for trial in scored:
@@ -171,7 +211,9 @@ class ScoreScatterView(QWidget):
         if not scored:
             self._caption.setText(self.tr("No completed trials to plot."))
             return
-        text = self.tr("%1 of %n completed trial(s) against each hyperparameter that varied.", "", len(scored))
+        text = self.tr("%1 of %n completed trial(s) against each hyperparameter that varied, largest "
+                       "effect first (effect: the share of the score's variation explained by the "
+                       "hyperparameter, 0 to 1, corrected for chance).", "", len(scored))
         text = text.replace("%1", objective)
         if fixed:
             text += " " + self.tr("Same in every trial: %1.").replace("%1", ", ".join(fixed))
@@ -187,9 +229,18 @@ class ScoreScatterView(QWidget):
         c = theme.colors(self.palette())
         self._graphics.setBackground(c.background)
         rng = random.Random(0)  # same jitter on every redraw
+        scores = [float(t["score"]) for t in scored]
+        effects = {name: hyperparameter_effect([(t.get("hyperparameters") or {}).get(name) for t in scored], scores)
+                   for name in varying}
+        # Strongest effect first: what mattered is what the user sees first.
+        varying.sort(key=lambda n: -(effects[n] if effects[n] is not None else -1.0))
+        self._effects = effects
         for index, name in enumerate(varying):
             plot = self._graphics.addPlot(row=index // MAX_SCATTER_COLUMNS, col=index % MAX_SCATTER_COLUMNS)
-            plot.setTitle(name, color=c.foreground.name(), size="9pt")
+            strength = effects[name]
+            title = (_esc(name) if strength is None
+                     else f"{_esc(name)} &nbsp;<small>{self.tr('effect')} {strength:.2f}</small>")
+            plot.setTitle(title, color=c.foreground.name(), size="9pt")
             plot.setLabel("left", objective)
             plot.showGrid(x=True, y=True, alpha=0.15)
             plot.setMouseEnabled(x=False, y=False)
