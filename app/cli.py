@@ -437,6 +437,10 @@ def cmd_export(args) -> int:
 
 
 def main(argv: list[str] | None = None) -> int:
+    import multiprocessing
+
+    # A frozen (PyInstaller) build re-enters here in spawned children (training, scan workers).
+    multiprocessing.freeze_support()
     argv = sys.argv[1:] if argv is None else argv
     if not argv:
         from app.gui.app import run_app

@@ -139,14 +139,27 @@ def _prepare_split(config: SearchConfig, search_dir: Path, resume: bool, emit) -
             raise SearchError(f"The {name} split is empty: add more images (each class needs at least 2).")
         if missing and name == "train":
             raise SearchError(f"Classes with no training images: {', '.join(missing)}. Add more images.")
-    if report.problems:
+    unusable = report.unusable
+    if unusable:
         emit(ev.make_event(ev.NOTICE, level="warning",
-                           message=f"{len(report.problems)} file(s) cannot be used and are left out "
-                                   f"(first: {report.problems[0].path}: {report.problems[0].reason})."))
+                           message=f"{len(unusable)} file(s) cannot be used and are left out "
+                                   f"(first: {unusable[0].path}: {unusable[0].reason})."))
     conv_dir = cache_dir() / "converted"
-    splits = {}
+    splits, vanished = {}, []
     for name, records in split.items():
-        splits[name] = [[decodable_path(r, conv_dir), classes.index(r.label), r.path] for r in records]
+        rows = []
+        for r in records:
+            try:
+                rows.append([decodable_path(r, conv_dir), classes.index(r.label), r.path])
+            except DatasetError:
+                vanished.append(r.path)  # moved or deleted since the scan
+        splits[name] = rows
+    if vanished:
+        emit(ev.make_event(ev.NOTICE, level="warning",
+                           message=f"{len(vanished)} file(s) disappeared or changed since the scan and are "
+                                   f"left out (first: {vanished[0]})."))
+    if not splits["train"] or not splits["val"]:
+        raise SearchError("Too few images are left to train and validate: has the folder changed?")
     info = {
         "search_id": search_dir.name,
         "name": config.name or search_dir.name,
