@@ -442,6 +442,8 @@ def test_scatter_puts_the_strongest_hyperparameter_first(qtbot):
     trials = [{"search_id": "s", "trial_id": str(i), "status": "COMPLETED", "score": 0.5 + 0.05 * i,
                "hyperparameters": {"noise": ["a", "b"][(i // 2) % 2], "lr": 10 ** (-4 + i / 4)}}
               for i in range(8)]
+    for trial in trials:
+        trial["hyperparameters"]["tuner/epochs"] = 2 + trial["score"]  # Hyperband bookkeeping
     scatter.set_trials(trials)
     assert scatter.plotted_hyperparameters() == ["lr", "noise"]
     assert scatter.effects()["lr"] > scatter.effects()["noise"]

@@ -32,10 +32,10 @@ from typing import Any
 import pyqtgraph as pg
 from PySide6.QtCore import QEvent, QSortFilterProxyModel, Qt, QUrl, Signal, Slot
 from PySide6.QtGui import QAction, QBrush, QDesktopServices, QStandardItem, QStandardItemModel
-from PySide6.QtWidgets import (QAbstractItemView, QApplication, QCheckBox, QComboBox, QFileDialog,
+from PySide6.QtWidgets import (QAbstractItemView, QApplication, QCheckBox, QComboBox, QFileDialog, QFrame,
                                QHBoxLayout, QHeaderView, QInputDialog, QLabel, QLineEdit, QMessageBox,
-                               QPushButton, QSpinBox, QSplitter, QTableView, QTabWidget, QTreeWidget,
-                               QTreeWidgetItem, QTreeWidgetItemIterator, QVBoxLayout, QWidget)
+                               QPushButton, QScrollArea, QSpinBox, QSplitter, QTableView, QTabWidget,
+                               QTreeWidget, QTreeWidgetItem, QTreeWidgetItemIterator, QVBoxLayout, QWidget)
 
 from app.core.history import HistoryError, HistoryStore, OutsideHomeError, folder_size
 from app.gui import theme
@@ -53,6 +53,7 @@ DEFAULT_KEEP_BEST = 3
 # What a history call can raise: our own checks, a damaged database file, a folder we cannot read.
 STORE_ERRORS = (HistoryError, sqlite3.Error, OSError)
 MAX_SCATTER_COLUMNS = 3
+MIN_SCATTER_ROW_HEIGHT = 220
 LIVE_LOG_SECONDS = 300  # a running search's event log changes every few seconds
 MAX_CATEGORIES = 6  # numeric hyperparameters with at most this many values are plotted as columns
 
@@ -155,6 +156,11 @@ class ScoreScatterView(QWidget):
         self._caption.setWordWrap(True)
         self._graphics = pg.GraphicsLayoutWidget()
         self._graphics.setMinimumHeight(200)
+        # Many hyperparameters make many rows: they scroll rather than shrink to nothing.
+        scroll = QScrollArea()
+        scroll.setWidgetResizable(True)
+        scroll.setFrameShape(QFrame.Shape.NoFrame)
+        scroll.setWidget(self._graphics)
         self._plots: dict[str, pg.PlotItem] = {}
         self._points: dict[str, list[tuple[float, float]]] = {}
         self._pending: tuple[list[dict], str] | None = None
@@ -162,7 +168,7 @@ class ScoreScatterView(QWidget):
         layout = QVBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
         layout.addWidget(self._caption)
-        layout.addWidget(self._graphics, 1)
+        layout.addWidget(scroll, 1)
 
     def set_trials(self, trials: list[dict], objective: str = "val_accuracy") -> None:
         """Plot completed trials (dicts as ``HistoryStore.get_trials`` returns them).
@@ -203,7 +209,8 @@ class ScoreScatterView(QWidget):
         scored = [t for t in trials if t.get("status") == "COMPLETED" and isinstance(t.get("score"), (int, float))]
         names: list[str] = []
         for trial in scored:
-            names += [n for n in trial.get("hyperparameters") or {} if n not in names]
+            # "tuner/..." values are Hyperband's bookkeeping (epochs, bracket), not choices.
+            names += [n for n in trial.get("hyperparameters") or {} if n not in names and not n.startswith("tuner/")]
         varying, fixed = [], []
         for name in names:
             values = {repr((t.get("hyperparameters") or {}).get(name)) for t in scored}
@@ -235,6 +242,8 @@ class ScoreScatterView(QWidget):
         # Strongest effect first: what mattered is what the user sees first.
         varying.sort(key=lambda n: -(effects[n] if effects[n] is not None else -1.0))
         self._effects = effects
+        rows = math.ceil(len(varying) / MAX_SCATTER_COLUMNS)
+        self._graphics.setMinimumHeight(max(200, rows * MIN_SCATTER_ROW_HEIGHT))
         for index, name in enumerate(varying):
             plot = self._graphics.addPlot(row=index // MAX_SCATTER_COLUMNS, col=index % MAX_SCATTER_COLUMNS)
             strength = effects[name]
