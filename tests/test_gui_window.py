@@ -379,6 +379,21 @@ def test_fake_search_fills_every_panel_and_the_summary(qtbot, make_window, tiny_
         assert Path(window.search_dir).name in window.history_view.search_ids()
 
 
+def test_start_with_a_typed_but_unscanned_folder_scans_it_first(qtbot, make_window, tiny_dataset, tmp_path):
+    from conftest import copy_subset
+
+    other = copy_subset("cifar10-mini", tmp_path / "other", classes=2, per_class=5)
+    runner = FakeRunner(n_trials=1, epochs=1)
+    window = make_window(runner)
+    scan(qtbot, window, tiny_dataset)
+    window.findChild(QLineEdit, "datasetPathEdit").setText(str(other))  # no Enter
+    with qtbot.waitSignal(window.search_state_changed, timeout=20000,
+                          check_params_cb=lambda state: state == "idle"):
+        qtbot.mouseClick(window.findChild(QPushButton, "startButton"), Qt.MouseButton.LeftButton)
+        qtbot.waitUntil(lambda: window.is_running, timeout=20000)
+    assert runner.calls[0]["config"].data_dir == str(other.resolve())
+
+
 def test_status_text_counts_trials_and_epochs(qtbot, make_window, tiny_dataset):
     runner = FakeRunner(n_trials=2, epochs=3, hold_after_first_epoch=True)
     window = make_window(runner)

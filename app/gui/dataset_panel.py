@@ -349,6 +349,20 @@ class DatasetPanel(QWidget):
 
         run_in_background(job, on_result, on_error, receiver=self)
 
+    @property
+    def is_scanning(self) -> bool:
+        return self._progress_timer.isActive()
+
+    def typed_folder_differs(self) -> bool:
+        """True when the path field names another folder than the scanned one (Enter not pressed)."""
+        text = self.path_edit.text().strip()
+        if not text or self.report is None:
+            return bool(text) and self.report is None
+        try:
+            return Path(text).expanduser().resolve() != Path(self.report.root)
+        except OSError:
+            return True
+
     def _on_progress_timer(self) -> None:
         done, total = self._scan_progress
         if total:

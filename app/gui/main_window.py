@@ -222,6 +222,7 @@ class MainWindow(QMainWindow):
         self._classes: list[str] = []
         self._objective = "val_accuracy"
         self._close_when_stopped = False
+        self._start_when_scanned = False
         self._error_reported = False
         self._saw_final_event = False
         self._device_requested = False
@@ -576,13 +577,23 @@ class MainWindow(QMainWindow):
         self.dataset_panel.browse()
 
     def dragEnterEvent(self, event) -> None:  # noqa: N802 - Qt override
+        if self.is_running:  # the dataset cannot change under a running search
+            event.ignore()
+            return
         self.dataset_panel.dragEnterEvent(event)
 
     def dropEvent(self, event) -> None:  # noqa: N802 - Qt override
+        if self.is_running:
+            event.ignore()
+            return
         self.view_tabs.setCurrentIndex(self.dataset_tab_index)
         self.dataset_panel.dropEvent(event)
 
     def _on_scan_finished(self, report: ScanReport) -> None:
+        if self._start_when_scanned:
+            self._start_when_scanned = False
+            if not self.is_running and self.start_search():
+                return
         name = Path(report.root).name
         self.setWindowTitle(f"{name} – TuneStudio")
         if not self.is_running:
@@ -590,6 +601,7 @@ class MainWindow(QMainWindow):
                                       f"{len(report.usable_classes)} classes. Press Start (Ctrl+R) to search.")
 
     def _on_scan_failed(self, message: str) -> None:
+        self._start_when_scanned = False
         if not self.is_running:
             self.status_label.setText(f"Cannot use that folder: {message}")
 
@@ -624,7 +636,15 @@ class MainWindow(QMainWindow):
         """Validate the options and the dataset, then run a new search. False when refused."""
         if self.is_running:
             return False
-        report = self.dataset_panel.report
+        panel = self.dataset_panel
+        if panel.is_scanning or panel.typed_folder_differs():
+            # Start means "train on what the field shows": scan it first, then start.
+            self._start_when_scanned = True
+            if not panel.is_scanning:
+                panel.scan(panel.path_edit.text().strip())
+            self.status_label.setText("Scanning the folder first; the search starts when the scan is done…")
+            return False
+        report = panel.report
         if report is None:
             self._refuse("Choose an image folder first (File ▸ Open Folder, or type its path and press Enter).",
                          dataset=True)
