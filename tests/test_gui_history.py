@@ -72,6 +72,9 @@ def test_opens_a_search_with_its_trials_curves_and_confusion(view, store):
     assert view.current_search()["id"] == search["id"]
     assert "flowers baseline" in view.summary_label.text()
     assert "Best hyperparameters" in view.summary_label.text()
+    store.record({"type": "notice", "search_id": search["id"], "level": "warning", "message": "3 files <unreadable>"})
+    view.open_searches([search["id"]])
+    assert "3 files &lt;unreadable&gt;" in view.summary_label.text()
     # The best trial is shown exactly as recorded.
     best = next(t for t in search["trials"] if t["trial_id"] == search["best_trial_id"])
     assert view.curves.displayed_trial_id() == best["trial_id"]

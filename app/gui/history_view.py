@@ -985,6 +985,11 @@ class HistoryView(QWidget):
                        else self.tr("self-check failed") if check else "")
             lines.append(self.tr("Exported trial %1 to %2 %3").replace("%1", _esc(last.get("trial_id")))
                          .replace("%2", _esc(last.get("folder"))).replace("%3", verdict))
+        warnings = [n["message"] for n in search.get("notices") or [] if n.get("level") == "warning"]
+        for message in warnings[:3]:
+            lines.append(f"⚠ {_esc(message)}")
+        if len(warnings) > 3:
+            lines.append(self.tr("⚠ and %n more warning(s)", "", len(warnings) - 3))
         if search.get("notes"):
             lines.append(self.tr("Notes: ") + f"<i>{_esc(search['notes'])}</i>")
         return "<br>".join(lines)
