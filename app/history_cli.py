@@ -3,7 +3,9 @@
 * ``tunestudio history [--json] [--status S] [--filter TEXT]`` lists searches, newest first;
 * ``tunestudio history show ID [--json]`` shows one search with its trials (ID may be a prefix);
 * ``tunestudio history csv ID [ID ...] [-o FILE]`` writes its trials as a CSV table;
-* ``tunestudio history import SEARCH_DIR`` rebuilds a search from its ``events.jsonl``.
+* ``tunestudio history import SEARCH_DIR`` rebuilds a search from its ``events.jsonl``;
+* ``tunestudio history prune ID [--keep K]`` keeps the checkpoints of the best K trials only;
+* ``tunestudio history delete ID --yes`` deletes a search with its folder.
 
 User errors print one line to stderr and exit with code 2.
 """
@@ -31,7 +33,7 @@ def add_history_parser(subparsers: argparse._SubParsersAction) -> argparse.Argum
     parser.add_argument("--filter", default="", metavar="TEXT",
                         help="only searches whose name, dataset or notes contain TEXT")
     parser.add_argument("--db", help=argparse.SUPPRESS)  # another history file (tests, support)
-    actions = parser.add_subparsers(dest="history_action", metavar="{show,csv,import}")
+    actions = parser.add_subparsers(dest="history_action", metavar="{show,csv,import,prune,delete}")
     show = actions.add_parser("show", help="one search with its trials")
     show.add_argument("search_id", metavar="ID", help="search id (a unique prefix is enough)")
     show.add_argument("--json", action="store_true", help="print JSON instead of text")
@@ -40,6 +42,13 @@ def add_history_parser(subparsers: argparse._SubParsersAction) -> argparse.Argum
     table.add_argument("-o", "--output", help="file to write (default: standard output)")
     rebuild = actions.add_parser("import", help="rebuild a search from its folder's events.jsonl")
     rebuild.add_argument("search_dir", metavar="SEARCH_DIR")
+    prune = actions.add_parser("prune", help="delete the checkpoints of all but the best trials")
+    prune.add_argument("search_id", metavar="ID")
+    prune.add_argument("--keep", type=int, default=3, metavar="K", help="trials that keep their checkpoint (default 3)")
+    delete = actions.add_parser("delete", help="delete a search and its folder")
+    delete.add_argument("search_id", metavar="ID")
+    delete.add_argument("--yes", action="store_true", help="really delete (required: this cannot be undone)")
+    delete.add_argument("--keep-files", action="store_true", help="forget the search but keep its folder")
     parser.set_defaults(func=history_command)
     return parser
 
@@ -59,6 +68,19 @@ def history_command(args: argparse.Namespace) -> int:
         if action == "import":
             search_id = store.import_events_file(args.search_dir)
             print(f"imported {search_id}")
+            return 0
+        if action == "prune":
+            search_id = store.resolve_id(args.search_id)
+            result = store.prune_checkpoints(search_id, keep_best=args.keep)
+            print(f"kept {len(result['kept'])} checkpoint(s), removed {len(result['removed'])}, "
+                  f"freed {_bytes(result['freed_bytes'])}")
+            return 0
+        if action == "delete":
+            search_id = store.resolve_id(args.search_id)
+            if not args.yes:
+                return _fail(f"add --yes to delete {search_id} and its files (this cannot be undone)")
+            store.delete_search(search_id, delete_files=not args.keep_files)
+            print(f"deleted {search_id}")
             return 0
         return _list(store, args)
     except HistoryError as exc:

@@ -86,3 +86,21 @@ def test_history_csv_and_import(capsys, tmp_path):
     assert main(["history", "import", str(search_dir)]) == 0
     assert "imported 20260103-090000-lost" in capsys.readouterr().out
     assert HistoryStore().get_search(search_dir.name)["status"] == "completed"
+
+
+def test_history_prune_and_delete(capsys):
+    populate()
+    folder = paths.searches_dir() / "20260101-090000-pets"
+    for trial_id in ("00", "01"):
+        (folder / "tuner" / f"trial_{trial_id}").mkdir(parents=True)
+        (folder / "tuner" / f"trial_{trial_id}" / "checkpoint.weights.h5").write_bytes(b"w" * 2048)
+    assert main(["history", "prune", "20260101-090000-pets", "--keep", "1"]) == 0
+    assert "removed 1, freed 2.0 KB" in capsys.readouterr().out
+    assert main(["history", "prune", "20260101-090000-pets", "--keep", "-2"]) == 2
+    assert "keep_best" in capsys.readouterr().err
+
+    assert main(["history", "delete", "20260101-090000-pets"]) == 2
+    assert "--yes" in capsys.readouterr().err and folder.exists()
+    assert main(["history", "delete", "20260101-090000-pets", "--yes"]) == 0
+    assert not folder.exists()
+    assert main(["history", "show", "20260101-090000-pets"]) == 2
