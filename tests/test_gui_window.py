@@ -451,6 +451,44 @@ def test_unfinished_search_from_an_earlier_session_is_offered(qtbot, make_window
     assert window.options_panel.name_edit.text() == "earlier"  # the resumed search's options are shown
 
 
+def test_resumed_search_shows_the_trials_finished_before(qtbot, make_window, tiny_dataset):
+    from app.core.config import SearchConfig
+
+    config = SearchConfig(data_dir=str(tiny_dataset), max_trials=3, epochs=1)
+    events = fake_search_events(n_trials=3, epochs=2, classes=["airplane", "automobile", "bird"],
+                                val_per_class=2, steps=2, cancel_during_trial=2)
+    folder = paths.searches_dir() / "20260101-120000-stopped"
+    folder.mkdir(parents=True)
+    (folder / "search.json").write_text(json.dumps({"config": config.to_dict(), "status": "cancelled"}))
+    before = [e for e in events if e["type"] != "search_finished"]
+    (folder / "events.jsonl").write_text("".join(json.dumps(e) + "\n" for e in before))
+    ended_before = {e["trial_id"]: e["status"] for e in before if e["type"] == "trial_ended"}
+    rest = fake_search_events(n_trials=3, epochs=2, classes=["airplane", "automobile", "bird"],
+                              val_per_class=2, steps=2)
+    live = [e for e in rest if e["type"] in ("search_started", "search_finished")
+            or e.get("trial_id") in ("1", "2")]
+
+    def resumed_runner(config, listener, cancel=None, search_dir=None, resume=False):
+        for event in live:
+            event = dict(event, search_dir=str(search_dir)) if "search_dir" in event else event
+            if event["type"] == "search_started":
+                event["resumed"] = True
+                event["completed_trials"] = 1
+            listener(event)
+            time.sleep(0.01)
+        return live[-1]
+
+    window = make_window(resumed_runner)
+    resume_button = window.findChild(QPushButton, "resumeButton")
+    qtbot.waitUntil(resume_button.isEnabled, timeout=10000)
+    with qtbot.waitSignal(window.search_state_changed, timeout=20000,
+                          check_params_cb=lambda state: state == "idle"):
+        qtbot.mouseClick(resume_button, Qt.MouseButton.LeftButton)
+    assert ended_before == {"0": "COMPLETED", "1": "CANCELLED"}
+    assert trial_rows(window) == 3  # trial 0 replayed from the log, 1 (rerun) and 2 live
+    assert window.trial_table.column_texts("Status")[0].lower() == "completed"
+
+
 def test_worker_error_is_shown_as_a_dialog_and_the_window_recovers(qtbot, make_window, tiny_dataset):
     runner = FakeRunner(error=RuntimeError("the training process crashed"))
     window = make_window(runner)

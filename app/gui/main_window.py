@@ -218,6 +218,8 @@ class MainWindow(QMainWindow):
         self._message_boxes: list[QMessageBox] = []
         self._resumable: list[dict] = []
         self._trial_events: dict[str, dict] = {}
+        self._live_trial_ids: set[str] = set()
+        self._launch_count = 0
         self._notices: list[str] = []
         self._classes: list[str] = []
         self._objective = "val_accuracy"
@@ -691,12 +693,14 @@ class MainWindow(QMainWindow):
         return True
 
     def _launch(self, config: SearchConfig, search_dir: str | None, resume: bool) -> None:
+        self._launch_count += 1
         for panel in self._live_panels:
             panel.reset()
         self.notice_label.hide()
         self.notice_label.clear()
         self._notices = []
         self._trial_events.clear()
+        self._live_trial_ids = set()
         self._objective = config.objective
         self._classes = []
         self._error_reported = False
@@ -763,6 +767,10 @@ class MainWindow(QMainWindow):
                                          "mixed_precision_available": bool(gpus)})
             if event.get("max_trials") is None:
                 self.progress.max_trials = None
+            if event.get("resumed") and self.search_dir:
+                self._replay_earlier_trials(str(self.search_dir))
+        elif kind == "trial_started":
+            self._live_trial_ids.add(str(event.get("trial_id")))
         elif kind == "notice":
             self._add_notice(event)
         elif kind == "trial_ended":
@@ -773,6 +781,33 @@ class MainWindow(QMainWindow):
             self._update_progress_bar()
         else:
             self._refresh_status()
+
+    def _replay_earlier_trials(self, search_dir: str) -> None:
+        """A resumed search reports only new trials live: show the ones finished before too."""
+        launch = self._launch_count
+
+        def job():
+            from app.core.runner import read_events
+
+            # Interrupted trials rerun under the same id: only settled outcomes are replayed.
+            return [e for e in read_events(search_dir) if e.get("type") == "trial_ended"
+                    and str(e.get("status", "")).upper() in ("COMPLETED", "FAILED", "INVALID")]
+
+        def on_result(earlier: list) -> None:
+            if launch != self._launch_count:
+                return  # another search has started since: these trials are not its
+            for event in earlier:
+                trial_id = str(event.get("trial_id"))
+                if trial_id in self._trial_events or trial_id in self._live_trial_ids:
+                    continue  # reported live in this session
+                self._trial_events[trial_id] = event
+                for panel in self._live_panels:
+                    try:
+                        panel.handle_event(event)
+                    except Exception as exc:  # noqa: BLE001
+                        self._report_panel_error(panel, exc)
+
+        run_in_background(job, on_result, receiver=self)
 
     def _report_panel_error(self, panel: QWidget, exc: Exception) -> None:
         if not getattr(panel, "_error_reported", False):
