@@ -321,6 +321,7 @@ def test_bad_option_is_marked_at_its_field_and_start_refused(qtbot, make_window,
     assert options.invalid_fields() == ["depth"]
     assert "greater than max" in options.depth_range.toolTip()
     options.depth_range.maximum_box.setValue(4)
+    assert options.invalid_fields() == [] and not options.error_label.isVisible()  # cleared as fixed
     options.architecture_combo.setCurrentIndex(options.architecture_combo.findData("mobilenet_v2"))
     options.image_size_spin.setValue(16)
     assert window.start_search() is False

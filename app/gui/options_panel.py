@@ -548,6 +548,9 @@ class OptionsPanel(QWidget):
 
     def _on_any_change(self, *_args) -> None:
         self._update_enabled_state()
+        if self.error_label.isVisible():
+            # Problems are on show: let marks disappear as they are fixed (without jumping tabs).
+            self.collect(getattr(self, "_last_data_dir", ""), reveal=False)
         self.changed.emit()
 
     def _update_enabled_state(self) -> None:
@@ -627,8 +630,12 @@ class OptionsPanel(QWidget):
         check.setChecked(not off)
         field.set_spec(default_spec if off else spec)
 
-    def collect(self, data_dir: str = "") -> tuple[SearchConfig | None, list[ConfigError]]:
-        """The config the controls describe and every problem with it (marked at its control)."""
+    def collect(self, data_dir: str = "", reveal: bool = True) -> tuple[SearchConfig | None, list[ConfigError]]:
+        """The config the controls describe and every problem with it (marked at its control).
+
+        ``reveal`` switches to the tab of the first problem.
+        """
+        self._last_data_dir = data_dir
         errors: list[ConfigError] = []
         values: dict[str, Any] = {}
 
@@ -692,7 +699,7 @@ class OptionsPanel(QWidget):
                 errors.append(exc)
             else:
                 errors = [e for e in config.validate() if e.field != "data_dir"]
-        self.mark_errors(errors)
+        self.mark_errors(errors, reveal=reveal)
         return (config if not errors else None), errors
 
     def config(self, data_dir: str = "") -> SearchConfig | None:
@@ -700,7 +707,7 @@ class OptionsPanel(QWidget):
 
     # ------------------------------------------------------------------ error marking
 
-    def mark_errors(self, errors: list[ConfigError]) -> None:
+    def mark_errors(self, errors: list[ConfigError], reveal: bool = True) -> None:
         """Mark each error at its control; clear marks on every other control."""
         by_field: dict[str, list[str]] = {}
         for error in errors:
@@ -721,7 +728,7 @@ class OptionsPanel(QWidget):
             self.error_label.setText("Fix before starting:<br>" + "<br>".join(lines))
             self.error_label.show()
             first = next((e.field for e in errors if e.field in self._tab_of), None)
-            if first is not None:
+            if first is not None and reveal:
                 self.tabs.setCurrentIndex(self._tab_of[first])
         else:
             self.error_label.clear()
