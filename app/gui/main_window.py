@@ -1098,6 +1098,9 @@ class MainWindow(QMainWindow):
                           f"<h3>TuneStudio {__version__}</h3><p>Tune an image classifier with Keras Tuner, "
                           f"without writing code.</p><table>{rows}</table>", QMessageBox.StandardButton.Ok, self)
         box.setObjectName("aboutBox")
+        from app.gui.app import make_app_icon
+
+        box.setIconPixmap(make_app_icon().pixmap(64, 64))
         box.setModal(False)
         box.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
         box.show()
