@@ -38,15 +38,24 @@ def ensure_images(folder: Path, count: int, size: int) -> float:
     return time.monotonic() - started
 
 
+def peak_rss_mb() -> float:
+    """This process's peak resident memory (VmHWM: unlike ru_maxrss it is not inherited across exec)."""
+    with open("/proc/self/status", encoding="ascii") as fh:
+        for line in fh:
+            if line.startswith("VmHWM:"):
+                return int(line.split()[1]) / 1024
+    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+
+
 def scan_child(folder: str) -> None:
     common.isolated_home()
     from app.core.dataset import scan_dataset
 
-    before = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+    before = peak_rss_mb()
     started = time.perf_counter()
     report = scan_dataset(folder)
     seconds = time.perf_counter() - started
-    peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+    peak = peak_rss_mb()
     print("SCAN " + json.dumps({"seconds": seconds, "peak_mb": peak, "before_mb": before,
                                 "images": len(report.images), "problems": len(report.problems)}), flush=True)
 
