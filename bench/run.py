@@ -79,7 +79,9 @@ def verdict(key: str, value) -> str:
 
 def show(key: str, value) -> str:
     if isinstance(value, dict):
-        return f"{value.get('tunestudio')} vs {value.get('classic')} (classic)"
+        def acc(v):
+            return "-" if v is None else f"{v:.3f}"
+        return f"{acc(value.get('tunestudio'))} vs classic {acc(value.get('classic'))}"
     if isinstance(value, float):
         return f"{value:.3g}" if abs(value) < 100 else f"{value:.0f}"
     return "-" if value is None else str(value)
