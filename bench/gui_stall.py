@@ -42,6 +42,8 @@ def main() -> int:
     parser.add_argument("--max-seconds", type=float, default=150.0, help="stop the search after this long")
     parser.add_argument("--profile", type=Path, default=None,
                         help="diagnostic: cProfile the GUI thread during the search and save the stats here")
+    parser.add_argument("--redraw-ms", type=int, default=None,
+                        help="diagnostic: override the curves panel's redraw throttle (REDRAW_INTERVAL_MS)")
     parser.add_argument("--no-device-probe", action="store_true",
                         help="diagnostic: replace the window's TensorFlow device query with a stub, to see "
                              "the stalls that remain once the window process never imports TensorFlow")
@@ -56,6 +58,10 @@ def main() -> int:
     from app.core.config import SearchConfig
     from app.gui.main_window import MainWindow
 
+    if args.redraw_ms is not None:
+        from app.gui import curves_panel
+
+        curves_panel.REDRAW_INTERVAL_MS = args.redraw_ms
     window = MainWindow()
     if args.no_device_probe:
         window._device_probe = lambda: {"device": "CPU (stub)", "gpus": [], "mixed_precision_available": False}
