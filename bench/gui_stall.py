@@ -32,6 +32,40 @@ def summarise(lateness_ms: list[float]) -> dict:
             "over_50_ms": sum(1 for v in lateness_ms if v > 50)}
 
 
+def time_handlers(window) -> dict[str, list[float]]:
+    """Wrap each live panel's ``handle_event`` and the window's status updates with a timer.
+
+    Only methods the window calls through ``self.``/the panel object are wrapped, so everything
+    still runs on the GUI thread exactly as before.
+    """
+    timings: dict[str, list[float]] = {}
+
+    def wrap(owner, attribute: str, label: str, by_event: bool = False) -> None:
+        original = getattr(owner, attribute, None)
+        if original is None:
+            return
+
+        def timed(*args, **kwargs):
+            start = time.perf_counter()
+            try:
+                return original(*args, **kwargs)
+            finally:
+                kind = args[0].get("type") if by_event and args and isinstance(args[0], dict) else ""
+                key = f"{label}({kind})" if kind else label
+                timings.setdefault(key, []).append((time.perf_counter() - start) * 1000)
+
+        setattr(owner, attribute, timed)
+
+    for panel in getattr(window, "_live_panels", ()):
+        wrap(panel, "handle_event", f"{type(panel).__name__}.handle_event", by_event=True)
+    history = getattr(window, "history_view", None)
+    if history is not None:
+        wrap(history, "record_event", "HistoryView.record_event", by_event=True)
+    for name in ("_refresh_status", "_update_progress_bar", "_show_summary", "_set_state"):
+        wrap(window, name, f"MainWindow.{name}")
+    return timings
+
+
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--data", default=str(common.default_dataset("flowers-mini")))
@@ -149,6 +183,7 @@ def main() -> int:
     if not window.start_search():
         raise SystemExit(f"the window refused to start: {window.status_label.text()}")
     window.worker.event_received.connect(lambda event: recent.update(event=event.get("type")))
+    handler_ms = time_handlers(window)
     wait(args.max_seconds, until=lambda: not window.is_running)
     stopped_early = window.is_running
     if stopped_early:
@@ -175,6 +210,11 @@ def main() -> int:
         gc_text = f", garbage collection {st['gc_ms']:.0f} ms" if st["gc_ms"] else ""
         print(f"  stall {st['late_ms']:6.1f} ms at {st['at_s']:6.2f} s, after {st['last_event']}{gc_text}"
               f"{' (TensorFlow loaded in the window process)' if st['tensorflow_loaded'] else ''}")
+    slowest = sorted(((max(v), k, len(v), sum(v)) for k, v in handler_ms.items()), reverse=True)[:8]
+    if slowest:
+        print("  slowest GUI-thread handlers (max / calls / total ms; painting comes after, not included):")
+        for worst_ms, name, calls, total in slowest:
+            print(f"    {name:45s} {worst_ms:6.1f} / {calls:4d} / {total:7.1f}")
     tf_in_window = "tensorflow" in sys.modules
     if tf_in_window:
         print("  note: TensorFlow was imported into the window's process during the search")
