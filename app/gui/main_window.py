@@ -13,7 +13,7 @@ from importlib import metadata
 from pathlib import Path
 from typing import Any, Callable
 
-from PySide6.QtCore import QByteArray, QElapsedTimer, Qt, QTimer, Signal
+from PySide6.QtCore import QElapsedTimer, Qt, QTimer, Signal, Slot
 from PySide6.QtGui import QAction, QCloseEvent, QGuiApplication, QKeySequence
 from PySide6.QtWidgets import (
     QFileDialog, QFrame, QHBoxLayout, QHeaderView, QInputDialog, QLabel, QMainWindow, QMessageBox,
@@ -747,6 +747,7 @@ class MainWindow(QMainWindow):
         if callable(record):
             record(event)
 
+    @Slot(dict)
     def _on_search_event(self, event: dict) -> None:
         kind = event.get("type")
         self._record_in_history(event)
@@ -839,6 +840,7 @@ class MainWindow(QMainWindow):
         if self.progress.trial_number:
             self.status_label.setText(self.progress.text(elapsed))
 
+    @Slot(str)
     def _on_worker_failed(self, traceback_text: str) -> None:
         last_line = traceback_text.strip().splitlines()[-1] if traceback_text.strip() else "unknown error"
         self._error_reported = True
@@ -846,13 +848,15 @@ class MainWindow(QMainWindow):
                         f"{last_line}\n\nThe trials finished so far are kept; you can resume the search.",
                         details=traceback_text)
 
+    @Slot(dict)
     def _on_worker_finished(self, final: dict) -> None:
-        thread = self.thread
+        thread, worker = self.thread, self.worker
         self.worker = None
         self.thread = None
         if thread is not None:
             thread.quit()
             thread.wait()
+        del worker  # only now, with its thread stopped, may Python delete the worker
         self._status_timer.stop()
         # A final event synthesised by the worker (runner crashed) never reached the panels.
         if final and not self._saw_final_event:
