@@ -94,7 +94,8 @@ def start_search_thread(worker: SearchWorker) -> QThread:
     worker.moveToThread(thread)
     thread.started.connect(worker.run)
     worker.finished.connect(thread.quit)
-    worker.finished.connect(worker.deleteLater)
+    # No deleteLater: the worker is owned by Python (no parent). deleteLater in the worker thread
+    # while the GUI thread drops the last Python reference deleted it twice (a segfault in CI).
     for old in list(_running_threads):
         if not shiboken6.isValid(old) or old.isFinished():
             _running_threads.discard(old)
