@@ -1,7 +1,7 @@
 """TuneStudio's benchmarks in one command: a table, then one JSON object with every figure.
 
-    python bench/run.py            # the full run (about 20 minutes on 2 cores)
-    python bench/run.py --quick    # scaled-down counts, under 5 minutes
+    python bench/run.py            # the full run (about 16 minutes on 2 cores)
+    python bench/run.py --quick    # scaled-down counts and the scan scaled from 20k images, ~3.5 minutes
     python bench/run.py --only overhead,startup --data ../shared/datasets/cifar10-mini
 
 Each measurement runs as its own script in a fresh interpreter (bench/*.py, each runnable alone
@@ -41,16 +41,16 @@ def steps(args) -> list[tuple[str, str, list[str], float]]:
     data = ["--data", args.data] if args.data else []
     return [
         ("overhead", "overhead.py",
-         ["--epochs", "4", "--rounds", "1"] if q else ["--epochs", "10", "--rounds", "3"], 900),
+         ["--epochs", "6", "--rounds", "1"] if q else ["--epochs", "10", "--rounds", "3"], 900),
         ("startup", "startup.py", ["--runs", "3" if q else "7"], 600),
         ("gui_stall", "gui_stall.py",
          ["--idle", "4", "--trials", "2", "--epochs", "2", "--max-seconds", "60"] if q
          else ["--idle", "10", "--trials", "8", "--epochs", "2", "--max-seconds", "240"], 900),
-        ("search_quality", "search_quality.py", data + ["--budget", "20" if q else str(args.budget)],
+        ("search_quality", "search_quality.py", data + ["--budget", "30" if q else str(args.budget)],
          1800 if not q else 400),
         ("scan", "scan_100k.py", ["--count", str(args.scan_count or (20_000 if q else 100_000))], 1800),
         ("plot_update", "plot_update.py", ["--repeats", "5" if q else "15"], 600),
-        ("rss", "rss_trials.py", ["--trials", "4", "--mode", "subprocess"] if q else ["--trials", "20"], 3600),
+        ("rss", "rss_trials.py", ["--trials", "6", "--mode", "subprocess"] if q else ["--trials", "20"], 3600),
     ]
 
 
