@@ -167,8 +167,10 @@ def main() -> int:
               f"({s['trials_completed']} trials completed, {s['epochs']} epochs, {s['image_size']} px)")
     ts, classic = sides["tunestudio"]["best_val_accuracy"], sides["classic"]["best_val_accuracy"]
     wins = ts is not None and (classic is None or ts > classic)
-    print(f"TuneStudio's default search {'wins' if wins else 'does not win'} on {Path(args.data).name}")
-    common.emit_result({"search_quality": {"tunestudio": ts, "classic": classic, "wins": wins,
+    tie = ts is not None and ts == classic
+    print(f"TuneStudio's default search {'wins' if wins else 'ties' if tie else 'does not win'} "
+          f"on {Path(args.data).name}")
+    common.emit_result({"search_quality": {"tunestudio": ts, "classic": classic, "wins": wins, "tie": tie,
                                            "ratio": round(ts / classic, 3) if ts and classic else None,
                                            "budget_s": args.budget, "dataset": Path(args.data).name},
                         "sides": sides})
