@@ -112,7 +112,8 @@ def make_window(qtbot):
         window = MainWindow(runner=runner, device_probe=probe)
         window.confirm = lambda title, text: True
         window.choose_export_folder = lambda: ""
-        qtbot.addWidget(window)
+        # Not qtbot.addWidget: pytest-qt would close and delete the window before this
+        # fixture's teardown could stop a running search, leaving its thread behind.
         window.show()
         windows.append(window)
         return window
@@ -125,6 +126,10 @@ def make_window(qtbot):
     from app.gui.worker import wait_for_background_jobs
 
     wait_for_background_jobs(20000)
+    for window in windows:
+        window.close()
+        window.deleteLater()
+    qtbot.wait(10)
 
 
 def scan(qtbot, window, folder) -> None:

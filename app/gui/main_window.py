@@ -16,7 +16,7 @@ from typing import Any, Callable
 from PySide6.QtCore import QElapsedTimer, Qt, QTimer, Signal, Slot
 from PySide6.QtGui import QAction, QCloseEvent, QGuiApplication, QKeySequence
 from PySide6.QtWidgets import (
-    QFileDialog, QFrame, QHBoxLayout, QHeaderView, QInputDialog, QLabel, QMainWindow, QMessageBox,
+    QApplication, QFileDialog, QFrame, QHBoxLayout, QHeaderView, QInputDialog, QLabel, QMainWindow, QMessageBox,
     QProgressBar, QPushButton, QScrollArea, QSizePolicy, QSplitter, QStyle, QTableWidget, QTableWidgetItem,
     QTabWidget, QVBoxLayout, QWidget,
 )
@@ -31,6 +31,7 @@ from app.gui.worker import Runner, SearchWorker, run_in_background, start_search
 
 STATUS_REFRESH_MS = 1000
 MAX_NOTICES_SHOWN = 4
+QUIT_WAIT_MS = 60000  # the core kills a child that ignores cancel after 30 s
 
 
 class _PendingPanel(QLabel):
@@ -245,6 +246,9 @@ class MainWindow(QMainWindow):
         self._restore_settings()
         self._set_state("idle")
         QTimer.singleShot(0, self._look_for_resumable)
+        app = QApplication.instance()
+        if app is not None:
+            app.aboutToQuit.connect(self._on_about_to_quit)
 
     # ------------------------------------------------------------------ construction
 
@@ -1130,6 +1134,13 @@ class MainWindow(QMainWindow):
         return found[labels.index(label)] if ok and label in labels else None
 
     # ------------------------------------------------------------------ closing
+
+    def _on_about_to_quit(self) -> None:
+        """The application is quitting without closing this window first (e.g. logout):
+        stop the search and wait for its thread, since a QThread destroyed while running aborts."""
+        if self.worker is not None and self.thread is not None:
+            self.worker.cancel()
+            self.thread.wait(QUIT_WAIT_MS)
 
     def closeEvent(self, event: QCloseEvent) -> None:  # noqa: N802 - Qt override
         if self.is_running:
