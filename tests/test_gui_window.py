@@ -597,6 +597,43 @@ def test_export_writes_to_the_chosen_folder_and_shows_the_self_check(qtbot, make
     window.choose_export_folder = lambda: ""
     qtbot.mouseClick(window.findChild(QPushButton, "exportButton"), Qt.MouseButton.LeftButton)
     assert len(calls) == 1
+    # A selected (completed) trial is exported instead of the best, into a new folder.
+    if hasattr(window.trial_table, "select_trial"):
+        other = next(t for t, e in window._trial_events.items()
+                     if e["status"] == "COMPLETED" and t != window.final_event["best_trial_id"])
+        assert window.trial_table.select_trial(other)
+        window.choose_export_folder = lambda: str(tmp_path / "exports")
+        with qtbot.waitSignal(window.export_finished, timeout=10000) as blocker:
+            qtbot.mouseClick(window.findChild(QPushButton, "exportButton"), Qt.MouseButton.LeftButton)
+        assert calls[-1][2] == other and Path(blocker.args[0]["out_dir"]).name.endswith(f"-trial-{other}")
+
+
+def test_export_failure_is_reported_and_export_stays_possible(qtbot, make_window, tiny_dataset, tmp_path,
+                                                             monkeypatch):
+    def failing_export_trial(search_dir, out_dir, trial_id=None):
+        raise OSError("No space left on device")
+
+    monkeypatch.setitem(sys.modules, "app.core.export", types.SimpleNamespace(export_trial=failing_export_trial))
+    window = make_window(FakeRunner(n_trials=1, epochs=1))
+    scan(qtbot, window, tiny_dataset)
+    run_to_end(qtbot, window)
+    window.choose_export_folder = lambda: str(tmp_path)
+    qtbot.mouseClick(window.findChild(QPushButton, "exportButton"), Qt.MouseButton.LeftButton)
+    qtbot.waitUntil(lambda: bool(window.errors_shown), timeout=10000)
+    assert window.errors_shown[-1] == ("Export failed", "No space left on device")
+    assert "Export failed" in window.export_label.text()
+    assert window.findChild(QPushButton, "exportButton").isEnabled()
+
+
+def test_quitting_the_application_stops_a_running_search(qtbot, make_window, tiny_dataset):
+    runner = FakeRunner(n_trials=2, epochs=2, hold_after_first_epoch=True)
+    window = make_window(runner)
+    scan(qtbot, window, tiny_dataset)
+    qtbot.mouseClick(window.findChild(QPushButton, "startButton"), Qt.MouseButton.LeftButton)
+    assert runner.holding.wait(10)
+    thread = window.thread
+    window._on_about_to_quit()  # what QApplication.aboutToQuit triggers
+    assert thread.isFinished()  # waited for: no QThread is destroyed while running
 
 
 def test_device_is_queried_lazily_and_mixed_precision_follows_the_gpu(qtbot, make_window):

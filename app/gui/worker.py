@@ -12,7 +12,7 @@ import traceback
 from typing import Any, Callable
 
 import shiboken6
-from PySide6.QtCore import QObject, QRunnable, QThread, QThreadPool, Signal, Slot
+from PySide6.QtCore import QObject, QRunnable, Qt, QThread, QThreadPool, Signal, Slot
 
 from app.core.config import SearchConfig
 from app.core.events import FAILED, SEARCH_FINISHED, make_event
@@ -93,7 +93,9 @@ def start_search_thread(worker: SearchWorker) -> QThread:
     thread.setObjectName("SearchThread")
     worker.moveToThread(thread)
     thread.started.connect(worker.run)
-    worker.finished.connect(thread.quit)
+    # Direct: quit() is thread-safe, and the thread must end even while the GUI thread is
+    # blocked waiting for it (application shutdown).
+    worker.finished.connect(thread.quit, Qt.ConnectionType.DirectConnection)
     # No deleteLater: the worker is owned by Python (no parent). deleteLater in the worker thread
     # while the GUI thread drops the last Python reference deleted it twice (a segfault in CI).
     for old in list(_running_threads):
