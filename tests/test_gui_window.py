@@ -17,6 +17,7 @@ from PySide6.QtWidgets import (
 )
 
 from app.core import paths
+from app.core.config import SearchConfig
 from app.core.dataset import scan_dataset
 from fake_events import fake_search_events
 
@@ -808,3 +809,27 @@ def test_screenshots(qtbot, make_window):
     save("07-results")
     window.view_tabs.setCurrentIndex(window.training_tab_index)
     save("06-training-finished")
+
+
+def test_history_rerun_loads_options_and_folder_and_resume_continues_that_search(qtbot, make_window, tiny_dataset):
+    runner = FakeRunner(n_trials=1, epochs=1)
+    window = make_window(runner)
+    if window.history_view is None:
+        pytest.skip("no History tab")
+    config = SearchConfig(data_dir=str(tiny_dataset), architecture="vgg", max_trials=7, epochs=4, image_size=48)
+    with qtbot.waitSignal(window.dataset_panel.scan_finished, timeout=20000):
+        window.history_view.rerunRequested.emit(config.to_dict())
+    assert window.findChild(QSpinBox, "maxTrialsSpin").value() == 7
+    assert window.findChild(QSpinBox, "imageSizeSpin").value() == 48
+    assert window.findChild(QLineEdit, "datasetPathEdit").text() == str(tiny_dataset)
+    assert window.dataset_panel.report is not None
+
+    search_dir = paths.searches_dir() / "earlier"
+    search_dir.mkdir()
+    (search_dir / "search.json").write_text(json.dumps({"search_id": "earlier", "config": config.to_dict(),
+                                                        "status": "cancelled"}))
+    with qtbot.waitSignal(window.search_state_changed, timeout=20000,
+                          check_params_cb=lambda state: state == "idle"):
+        window.history_view.resumeRequested.emit(str(search_dir))
+    assert runner.calls[-1]["resume"] is True
+    assert Path(runner.calls[-1]["search_dir"]) == search_dir

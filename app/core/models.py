@@ -81,7 +81,7 @@ def _regularizer(l1: float, l2: float):
     return keras.regularizers.L1L2(l1=float(l1), l2=float(l2))
 
 
-def _augmentation_layers(config: SearchConfig, seed: int, value_range=(0.0, 255.0)) -> list:
+def augmentation_layers_for(config: SearchConfig, seed: int, value_range=(0.0, 255.0)) -> list:
     import keras
 
     aug = config.augmentation
@@ -141,7 +141,7 @@ def build_model(config: SearchConfig, hp, num_classes: int, steps_per_epoch: int
     inputs = keras.Input((size, size, 3), dtype="uint8", name="image")
     x = keras.layers.Rescaling(1.0, name="to_float")(inputs)
     if augment:
-        for layer in _augmentation_layers(config, seed):
+        for layer in augmentation_layers_for(config, seed):
             x = layer(x)
 
     def norm_act(y):

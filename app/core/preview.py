@@ -26,32 +26,11 @@ def load_image(path: str | Path, image_size: int) -> np.ndarray:
 
 
 def augmentation_layers(augmentation: Augmentation, seed: int | None = None) -> list:
-    """The Keras layers for ``augmentation`` (a strength of 0 leaves that layer out).
+    """The Keras layers for ``augmentation``: the model builder's own, so the preview is what training does."""
+    from app.core.config import SearchConfig
+    from app.core.models import augmentation_layers_for
 
-    The model builder's own layers when available, so the preview is exactly what training does.
-    """
-    try:
-        from app.core.config import SearchConfig
-        from app.core.models import _augmentation_layers
-    except ImportError:
-        pass
-    else:
-        return _augmentation_layers(SearchConfig(augmentation=augmentation), seed)
-    import keras
-
-    layers = []
-    if augmentation.flip and augmentation.flip != "none":
-        layers.append(keras.layers.RandomFlip(augmentation.flip, seed=seed))
-    if augmentation.rotation:
-        layers.append(keras.layers.RandomRotation(augmentation.rotation, fill_mode="reflect", seed=seed))
-    if augmentation.zoom:
-        layers.append(keras.layers.RandomZoom(augmentation.zoom, fill_mode="reflect", seed=seed))
-    if augmentation.translation:
-        layers.append(keras.layers.RandomTranslation(augmentation.translation, augmentation.translation,
-                                                     fill_mode="reflect", seed=seed))
-    if augmentation.contrast:
-        layers.append(keras.layers.RandomContrast(augmentation.contrast, seed=seed))
-    return layers
+    return augmentation_layers_for(SearchConfig(augmentation=augmentation), seed)
 
 
 def augmentation_preview(image_paths: Sequence[str | Path], augmentation: Augmentation, image_size: int,

@@ -23,6 +23,7 @@ from . import events as ev
 from .config import SearchConfig
 
 POLL_S = 0.05
+CHILD_NICENESS = 5
 
 
 def _watch_parent(parent_pid: int) -> None:
@@ -38,6 +39,11 @@ def _child_main(config_dict: dict, search_dir: str, resume: bool, events: mp.Que
     # The window owns Ctrl+C; the child stops through the cancel event.
     signal.signal(signal.SIGINT, signal.SIG_IGN)
     threading.Thread(target=_watch_parent, args=(parent_pid,), daemon=True).start()
+    try:
+        # Training yields the CPU to the window (and the rest of the desktop) when they need it.
+        os.nice(CHILD_NICENESS)
+    except (OSError, AttributeError):
+        pass
     from .runner import run_search
 
     config = SearchConfig.from_dict(config_dict)

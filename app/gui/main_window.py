@@ -22,7 +22,7 @@ from PySide6.QtWidgets import (
 )
 
 from app.core import paths
-from app.core.config import ARCHITECTURES, TUNERS, SearchConfig
+from app.core.config import ARCHITECTURES, TUNERS, ConfigError, SearchConfig
 from app.core.dataset import DatasetError, ScanReport
 from app.gui import settings
 from app.gui.dataset_panel import DatasetPanel
@@ -269,7 +269,7 @@ class MainWindow(QMainWindow):
 
         self.resume_action = QAction(style.standardIcon(QStyle.StandardPixmap.SP_BrowserReload), "&Resume Search…", self)
         self.resume_action.setShortcut(QKeySequence("Ctrl+Shift+R"))
-        self.resume_action.triggered.connect(self.resume_search)
+        self.resume_action.triggered.connect(lambda: self.resume_search())
 
         self.export_action = QAction(style.standardIcon(QStyle.StandardPixmap.SP_DialogSaveButton), "&Export Model…", self)
         self.export_action.setShortcut(QKeySequence("Ctrl+E"))
@@ -414,6 +414,8 @@ class MainWindow(QMainWindow):
             history_scroll.setFrameShape(QFrame.Shape.NoFrame)
             history_scroll.setWidget(self.history_view)
             self.view_tabs.addTab(history_scroll, "History")
+            self.history_view.rerunRequested.connect(self._on_history_rerun)
+            self.history_view.resumeRequested.connect(self._on_history_resume)
         except ImportError:
             self.history_view = None
 
@@ -668,12 +670,34 @@ class MainWindow(QMainWindow):
         self._launch(config, search_dir=None, resume=False)
         return True
 
-    def resume_search(self) -> bool:
-        """Continue a stopped or interrupted search where it left off."""
+    @Slot(dict)
+    def _on_history_rerun(self, config_data: dict) -> None:
+        """History's Re-run: load that search's options (to edit) and its folder; Start runs it."""
+        try:
+            config = SearchConfig.from_dict(config_data)
+        except ConfigError as exc:
+            self.show_error("Cannot load that search's options", str(exc))
+            return
+        self.options_panel.set_config(config)
+        if config.data_dir and not self.is_running:
+            self.dataset_panel.set_folder(config.data_dir)
+        self.view_tabs.setCurrentIndex(self.dataset_tab_index)
+        self.status_label.setText("Loaded that search's options: change what you like, then press Start.")
+
+    @Slot(str)
+    def _on_history_resume(self, search_dir: str) -> None:
+        if self.is_running:
+            self.status_label.setText("A search is running: stop it before resuming another.")
+            return
+        self.resume_search(target=search_dir)
+
+    def resume_search(self, target: str | None = None) -> bool:
+        """Continue a stopped or interrupted search (``target``, or the latest) where it left off."""
         if self.is_running:
             return False
-        target = None
-        if self.final_event and self.final_event.get("status") in ("cancelled", "failed") and self.search_dir:
+        if target:
+            pass
+        elif self.final_event and self.final_event.get("status") in ("cancelled", "failed") and self.search_dir:
             target = self.search_dir
         else:
             self._resumable = self._find_resumable()
