@@ -55,3 +55,19 @@ def test_cancel_from_another_thread_stops_the_child_and_keeps_it_resumable(tiny_
     assert final["status"] == "cancelled"
     assert load_search_info(final["search_dir"])["status"] == "cancelled"
     assert len(log.of_type(ev.TRIAL_STARTED)) < 4
+
+
+def test_training_process_is_recycled_every_n_trials_and_the_search_reads_as_one(tiny_dataset):
+    log = ev.EventLog()
+    final = run_search_in_subprocess(tiny_config(tiny_dataset, max_trials=3), log, trials_per_process=1)
+    assert final["status"] == "completed", final
+    assert len(log.of_type(ev.SEARCH_STARTED)) == 1
+    assert [e["trial_id"] for e in log.of_type(ev.TRIAL_STARTED)] == ["0", "1", "2"]
+    restarts = [e for e in log.of_type(ev.NOTICE) if "restarted" in e["message"]]
+    assert len(restarts) == 2
+    # Each notice names the child that stepped down: the first, then the second.
+    assert restarts[0]["pid"] == log.of_type(ev.SEARCH_STARTED)[0]["pid"]
+    assert restarts[1]["pid"] != restarts[0]["pid"]
+    assert sorted(t["status"] for t in final["trials"]) == ["COMPLETED"] * 3
+    assert all(t["duration"] for t in final["trials"])  # earlier children's trials keep their figures
+    assert log.events[-1] is final

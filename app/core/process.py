@@ -23,6 +23,8 @@ from . import events as ev
 from .config import SearchConfig
 
 POLL_S = 0.05
+# A fresh training process every this many trials keeps memory bounded (~20 MB per trial otherwise).
+TRIALS_PER_PROCESS = 20
 CHILD_NICENESS = 5
 
 
@@ -34,7 +36,8 @@ def _watch_parent(parent_pid: int) -> None:
             os._exit(3)
 
 
-def _child_main(config_dict: dict, search_dir: str, resume: bool, events: mp.Queue, cancel, parent_pid: int) -> None:
+def _child_main(config_dict: dict, search_dir: str, resume: bool, events: mp.Queue, cancel, parent_pid: int,
+                max_trials_in_process: int | None = None) -> None:
     os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "2")
     # The window owns Ctrl+C; the child stops through the cancel event.
     signal.signal(signal.SIGINT, signal.SIG_IGN)
@@ -47,7 +50,8 @@ def _child_main(config_dict: dict, search_dir: str, resume: bool, events: mp.Que
     from .runner import run_search
 
     config = SearchConfig.from_dict(config_dict)
-    run_search(config, events.put, cancel=cancel, search_dir=search_dir, resume=resume)
+    run_search(config, events.put, cancel=cancel, search_dir=search_dir, resume=resume,
+               max_trials_in_process=max_trials_in_process)
     events.close()
     events.join_thread()  # make sure the last event is flushed before exiting
 
@@ -67,30 +71,89 @@ def _exit_reason(code: int | None) -> str:
 
 def run_search_in_subprocess(config: SearchConfig, listener: ev.Listener, cancel: ev.CancelToken | None = None,
                              search_dir: str | Path | None = None, resume: bool = False,
-                             kill_after: float = 30.0) -> dict:
+                             kill_after: float = 30.0,
+                             trials_per_process: int | None = TRIALS_PER_PROCESS) -> dict:
     """Same contract as :func:`app.core.runner.run_search`, with training in a spawned child.
 
     ``listener`` is called in the calling thread. Returns the final ``search_finished`` event; a
     crash of the child becomes a ``failed`` final event that says how it ended.
+
+    TensorFlow keeps ~20 MB per trial it has run until its process ends, so after
+    ``trials_per_process`` trials the child stops before its next trial and a fresh child resumes
+    the search (Keras Tuner resumes exactly). The listener sees one search: the restarts show only
+    as notices.
     """
-    from .runner import new_search_dir
+    from .runner import RECYCLE, new_search_dir
 
     if search_dir is None:
         if resume:
             raise ValueError("resume needs the search folder")
         search_dir = new_search_dir(config)
     search_dir = str(search_dir)
+    started = time.time()
+    seen_start = False
+
+    def relay(event: dict) -> None:
+        nonlocal seen_start
+        if event.get("type") == ev.SEARCH_STARTED:
+            if seen_start:
+                return  # a recycled child resuming: the same search goes on
+            seen_start = True
+        listener(event)
+
+    while True:
+        final, killed, exitcode = _run_child(config, relay, cancel, search_dir, resume, kill_after,
+                                             trials_per_process)
+        if final is not None and final.get("type") == RECYCLE and not (cancel is not None and cancel.is_set()):
+            listener(ev.make_event(ev.NOTICE, level="info",
+                                   message=f"Training process restarted after {trials_per_process} "
+                                           f"trial{'s' if trials_per_process != 1 else ''} to hand its memory "
+                                           "back; the search continues.",
+                                   pid=final.get("pid")))
+            resume = True
+            continue
+        break
+    if final is None or final.get("type") != ev.SEARCH_FINISHED:
+        cancelled = killed or (final is not None and cancel is not None and cancel.is_set())
+        if cancelled:
+            final = ev.make_event(ev.SEARCH_FINISHED, status=ev.CANCELLED, error="",
+                                  best_trial_id=None, best_score=None, best_hyperparameters=None, trials=[],
+                                  duration=time.time() - started, search_dir=search_dir)
+        else:
+            final = ev.make_event(ev.SEARCH_FINISHED, status=ev.FAILED,
+                                  error=f"The training process {_exit_reason(exitcode)} before the "
+                                        "search finished. Completed trials are kept; resume to continue.",
+                                  best_trial_id=None, best_score=None, best_hyperparameters=None, trials=[],
+                                  duration=time.time() - started, search_dir=search_dir)
+        _mark_interrupted(search_dir, final["status"])
+        listener(final)
+    return final
+
+
+def _run_child(config: SearchConfig, listener: ev.Listener, cancel, search_dir: str, resume: bool,
+               kill_after: float, trials_per_process: int | None) -> tuple[dict | None, bool, int | None]:
+    """One child process: relay its events until it ends. Returns (its last event, killed, exit code)."""
+    from .runner import RECYCLE
+
     ctx = mp.get_context("spawn")
     events: mp.Queue = ctx.Queue()
     child_cancel = ctx.Event()
     process = ctx.Process(target=_child_main, name="tunestudio-search",
-                          args=(config.to_dict(), search_dir, resume, events, child_cancel, os.getpid()),
+                          args=(config.to_dict(), search_dir, resume, events, child_cancel, os.getpid(),
+                                trials_per_process),
                           daemon=True)
-    started = time.time()
     process.start()
     final: dict | None = None
     cancel_sent_at: float | None = None
     killed = False
+
+    def handle(event: dict) -> None:
+        nonlocal final
+        if event.get("type") in (ev.SEARCH_FINISHED, RECYCLE):
+            final = event
+        if event.get("type") != RECYCLE:
+            listener(event)
+
     try:
         while True:
             try:
@@ -98,9 +161,7 @@ def run_search_in_subprocess(config: SearchConfig, listener: ev.Listener, cancel
             except queue.Empty:
                 event = None
             if event is not None:
-                if event.get("type") == ev.SEARCH_FINISHED:
-                    final = event
-                listener(event)
+                handle(event)
                 continue
             if cancel is not None and cancel.is_set() and cancel_sent_at is None:
                 child_cancel.set()
@@ -116,29 +177,14 @@ def run_search_in_subprocess(config: SearchConfig, listener: ev.Listener, cancel
                         event = events.get(timeout=0.2)
                     except queue.Empty:
                         break
-                    if event.get("type") == ev.SEARCH_FINISHED:
-                        final = event
-                    listener(event)
+                    handle(event)
                 break
     finally:
         if process.is_alive():
             process.kill()
         process.join(timeout=10)
         events.close()
-    if final is None:
-        if killed:
-            final = ev.make_event(ev.SEARCH_FINISHED, status=ev.CANCELLED, error="",
-                                  best_trial_id=None, best_score=None, best_hyperparameters=None, trials=[],
-                                  duration=time.time() - started, search_dir=search_dir)
-        else:
-            final = ev.make_event(ev.SEARCH_FINISHED, status=ev.FAILED,
-                                  error=f"The training process {_exit_reason(process.exitcode)} before the "
-                                        "search finished. Completed trials are kept; resume to continue.",
-                                  best_trial_id=None, best_score=None, best_hyperparameters=None, trials=[],
-                                  duration=time.time() - started, search_dir=search_dir)
-        _mark_interrupted(search_dir, final["status"])
-        listener(final)
-    return final
+    return final, killed, process.exitcode
 
 
 def _mark_interrupted(search_dir: str, status: str) -> None:

@@ -32,6 +32,8 @@ SEARCH_FILE = "search.json"
 EVENTS_FILE = "events.jsonl"
 TUNER_PROJECT = "tuner"
 BATCH_EVENT_INTERVAL_S = 0.25
+# Internal: a child process stopped to be replaced (see run_search's max_trials_in_process).
+RECYCLE = "recycle"
 # Fault injection for tests of the failure paths (works across the process boundary).
 FAULT_OOM_ABOVE_BATCH = "TUNESTUDIO_FAULT_OOM_ABOVE_BATCH"
 FAULT_NAN_TRIALS = "TUNESTUDIO_FAULT_NAN_TRIALS"
@@ -188,11 +190,16 @@ def _make_tuner_class(base):
     class SearchCancelled(kt.errors.FatalError):
         pass
 
+    class ProcessRecycle(kt.errors.FatalError):
+        """This process has run its share of trials; a fresh one resumes the search."""
+
     class NonFiniteLoss(RuntimeError):
         pass
 
     class StudioTuner(base):
         cancelled_error = SearchCancelled
+        recycle_error = ProcessRecycle
+        recycle_after: int | None = None
 
         def setup_reporting(self, emit, cancel, class_names, planned_epochs, config):
             self._keep_checkpoints = config.keep_best_checkpoints
@@ -209,6 +216,8 @@ def _make_tuner_class(base):
             self._last_batch_event = 0.0
             self._steps: dict[str, int] = {}
             self._epoch = 0
+            self._trials_begun = 0
+            self.ended_events: dict[str, dict] = {}
             self.current_trial_id: str | None = None
 
         def _check_cancel(self):
@@ -217,6 +226,9 @@ def _make_tuner_class(base):
 
         def pre_create_trial(self):
             self._check_cancel()
+            budget_spent = bool(self.oracle.max_trials) and len(self.oracle.trials) >= self.oracle.max_trials
+            if self.recycle_after and self._trials_begun >= self.recycle_after and not budget_spent:
+                raise ProcessRecycle(f"{self._trials_begun} trials run in this process")
             super().pre_create_trial()
 
         def on_trial_begin(self, trial):
@@ -224,6 +236,7 @@ def _make_tuner_class(base):
             self._check_cancel()
             tid = trial.trial_id
             self.current_trial_id = tid
+            self._trials_begun += 1
             self._trial_started[tid] = time.time()
             self._history[tid] = {}
             self._last_confusion.pop(tid, None)
@@ -270,9 +283,11 @@ def _make_tuner_class(base):
             super().on_trial_end(trial)
             self.current_trial_id = None
             stored = self.oracle.get_trial(trial.trial_id)
-            self._emit(trial_summary_event(stored, self._trial_started.get(trial.trial_id),
-                                           self._history.get(trial.trial_id, {}),
-                                           self._last_confusion.get(trial.trial_id)))
+            summary = trial_summary_event(stored, self._trial_started.get(trial.trial_id),
+                                          self._history.get(trial.trial_id, {}),
+                                          self._last_confusion.get(trial.trial_id))
+            self.ended_events[trial.trial_id] = summary
+            self._emit(summary)
             if self._prune_during_search:
                 self.prune_checkpoints()
 
@@ -478,11 +493,16 @@ def _completed_before(search_dir: Path) -> dict[str, dict]:
 
 
 def run_search(config: SearchConfig, listener: ev.Listener, cancel: ev.CancelToken | None = None,
-               search_dir: str | Path | None = None, resume: bool = False) -> dict:
+               search_dir: str | Path | None = None, resume: bool = False,
+               max_trials_in_process: int | None = None) -> dict:
     """Run (or resume) a search in this thread; report events to ``listener``; return the final event.
 
     Never raises for problems in the data, the config or training: they end the search with a
     ``search_finished`` event whose status is ``failed`` and whose ``error`` says why.
+
+    ``max_trials_in_process``: stop (resumable) before starting a trial once this many ran here,
+    returning a ``recycle`` event instead of ``search_finished``; the supervisor of a child process
+    uses it to hand TensorFlow's per-trial memory back to the system and resume in a fresh child.
     """
     cancel = cancel or ev.NeverCancel()
     started = time.time()
@@ -511,12 +531,20 @@ def run_search(config: SearchConfig, listener: ev.Listener, cancel: ev.CancelTok
             config.check()
             info = _prepare_split(config, search_dir, resume, emit)
             _update_search_info(search_dir, status="running")
-            final_status, error = _search(config, info, search_dir, resume, emit, cancel, state, previous)
+            final_status, error = _search(config, info, search_dir, resume, emit, cancel, state, previous,
+                                          max_trials_in_process)
         except SearchError as exc:
             final_status, error = ev.FAILED, str(exc)
         except Exception as exc:  # noqa: BLE001 - reported to the user, with the traceback on stderr
             traceback.print_exc(file=sys.stderr)
             final_status, error = ev.FAILED, _explain(exc)
+        if final_status == RECYCLE:
+            recycle = ev.make_event(RECYCLE, search_dir=str(search_dir), pid=os.getpid(),
+                                    completed_trials=sum(1 for t in state["tuner"].oracle.trials.values()
+                                                         if t.status == "COMPLETED"))
+            listener(recycle)  # not in events.jsonl: it says nothing about the search itself
+            events_file.close()
+            return recycle
         final = _final_event(state.get("tuner"), final_status, error, started, search_dir, previous)
         try:
             _update_search_info(search_dir, status=final_status, finished=time.time(),
@@ -536,7 +564,8 @@ def _explain(exc: BaseException) -> str:
     return text
 
 
-def _search(config, info, search_dir, resume, emit, cancel, state, previous) -> tuple[str, str]:
+def _search(config, info, search_dir, resume, emit, cancel, state, previous,
+            max_trials_in_process=None) -> tuple[str, str]:
     import gc
 
     import keras
@@ -576,6 +605,7 @@ def _search(config, info, search_dir, resume, emit, cancel, state, previous) -> 
     tuner = build_tuner(config, search_dir, hypermodel)
     state["tuner"] = tuner
     tuner.setup_reporting(emit, cancel, classes, config.epochs, config)
+    tuner.recycle_after = max_trials_in_process
     completed = sum(1 for t in tuner.oracle.trials.values() if t.status == "COMPLETED")
     emit(ev.make_event(
         ev.SEARCH_STARTED, search_id=info["search_id"], name=info.get("name"), search_dir=str(search_dir),
@@ -609,6 +639,8 @@ def _search(config, info, search_dir, resume, emit, cancel, state, previous) -> 
                                hyperparameters=dict(tuner.oracle.get_trial(running).hyperparameters.values),
                                history=tuner._history.get(running, {}), confusion=None))
         return ev.CANCELLED, ""
+    except tuner.recycle_error:
+        return RECYCLE, ""
     finally:
         gc.unfreeze()
     tuner.prune_checkpoints()
@@ -650,8 +682,9 @@ def _planned_trials(config: SearchConfig) -> int | None:
 def _final_event(tuner, status: str, error: str, started: float, search_dir: Path, previous: dict) -> dict:
     trials, best = [], None
     if tuner is not None:
+        ended = {**previous, **getattr(tuner, "ended_events", {})}
         for trial in sorted(tuner.oracle.trials.values(), key=lambda t: _trial_number(t.trial_id)):
-            summary = previous.get(trial.trial_id, {})
+            summary = ended.get(trial.trial_id, {})
             if trial.status == "RUNNING":
                 trial_status = "CANCELLED"
             else:
