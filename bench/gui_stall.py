@@ -86,22 +86,20 @@ def main() -> int:
     common.isolated_home()
 
     from PySide6.QtCore import QElapsedTimer, QEventLoop, Qt, QTimer
-    from PySide6.QtWidgets import QApplication
 
-    app = QApplication(sys.argv)
     from app.core.config import SearchConfig
-    from app.gui.main_window import MainWindow
+    from app.gui import app as gui_app
 
+    app = gui_app.create_application(sys.argv)
     if args.redraw_ms is not None:
         from app.gui import curves_panel
 
         curves_panel.REDRAW_INTERVAL_MS = args.redraw_ms
-    window = MainWindow()
+    window = gui_app.show_main_window()  # run_app's path: the heavy tabs are built after the first paint
     if args.no_device_probe:
         window._device_probe = lambda: {"device": "CPU (stub)", "gpus": [], "mixed_precision_available": False}
     window.confirm = lambda title, text: True
     window.resize(1280, 860)
-    window.show()
 
     clock = QElapsedTimer()
     clock.start()

@@ -39,37 +39,31 @@ def child(kind: str) -> None:
     else:
         # What run_app does up to app.exec(), without entering a loop that never ends.
         from PySide6.QtCore import QTimer
-        from PySide6.QtWidgets import QApplication
 
         from app.gui import app as gui_app
 
-        app = QApplication(sys.argv)
-        app.setOrganizationName(gui_app.ORGANIZATION)
-        app.setApplicationName(gui_app.APP_NAME)
-        app.setWindowIcon(gui_app.make_app_icon())
-        from app.gui.main_window import MainWindow
-
-        window = MainWindow()
-        window.show()
+        app = gui_app.create_application(sys.argv)
+        window = gui_app.show_main_window()
 
     def shown() -> None:
         app.processEvents()  # the first paint has happened once the posted paint events ran
-        print(f"SHOWN {time.time():.6f} {int('tensorflow' in sys.modules)}", flush=True)
+        print(f"SHOWN {time.time():.6f} {int('tensorflow' in sys.modules)} {int('pyqtgraph' in sys.modules)}",
+              flush=True)
         app.quit()
 
     QTimer.singleShot(0, shown)
     app.exec()
 
 
-def one_run(kind: str, home: str) -> tuple[float, bool]:
+def one_run(kind: str, home: str) -> tuple[float, bool, bool]:
     env = dict(os.environ, QT_QPA_PLATFORM="offscreen", TUNESTUDIO_HOME=home)
     start = time.time()
     proc = subprocess.run([sys.executable, __file__, "--child", kind], capture_output=True, text=True,
                           env=env, cwd=common.REPO, timeout=120)
     for line in proc.stdout.splitlines():
         if line.startswith("SHOWN "):
-            _, stamp, tf_loaded = line.split()
-            return float(stamp) - start, tf_loaded == "1"
+            _, stamp, tf_loaded, pg_loaded = line.split()
+            return float(stamp) - start, tf_loaded == "1", pg_loaded == "1"
     raise RuntimeError(f"{kind} window did not show: {proc.stderr.strip()[-500:]}")
 
 
@@ -84,13 +78,14 @@ def main() -> int:
     home = tempfile.mkdtemp(prefix="tunestudio-bench-home-")
     one_run("tunestudio", home)  # warm the OS file cache for both, and settle first-run work
     one_run("bare", home)
-    bare, studio, tf_seen = [], [], False
+    bare, studio, tf_seen, pg_seen = [], [], False, False
     for _ in range(args.runs):
-        seconds, _tf = one_run("bare", home)
+        seconds, _tf, _pg = one_run("bare", home)
         bare.append(seconds)
-        seconds, tf_loaded = one_run("tunestudio", home)
+        seconds, tf_loaded, pg_loaded = one_run("tunestudio", home)
         studio.append(seconds)
         tf_seen |= tf_loaded
+        pg_seen |= pg_loaded
     bare_ms = statistics.median(bare) * 1000
     studio_ms = statistics.median(studio) * 1000
     ratio = studio_ms / bare_ms
@@ -99,6 +94,7 @@ def main() -> int:
           + ("  (TensorFlow was imported at start-up!)" if tf_seen else ""))
     common.emit_result({"startup_ratio": round(ratio, 3), "startup_tunestudio_ms": round(studio_ms),
                         "startup_bare_ms": round(bare_ms), "tensorflow_at_startup": tf_seen,
+                        "pyqtgraph_at_startup": pg_seen,
                         "runs": args.runs})
     return 0
 

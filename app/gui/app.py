@@ -60,20 +60,33 @@ def _install_excepthook(window) -> None:
     sys.excepthook = hook
 
 
-def run_app(argv: list[str] | None = None) -> int:
-    """Show the TuneStudio window and run until it closes; returns the exit code."""
-    argv = list(sys.argv if argv is None else argv)
+def create_application(argv: list[str]) -> QApplication:
+    """The QApplication with TuneStudio's names and icon (reuses an existing one)."""
     app = QApplication.instance() or QApplication(argv)
     app.setOrganizationName(ORGANIZATION)
     app.setApplicationName(APP_NAME)
     app.setApplicationVersion(__version__)
     app.setApplicationDisplayName(APP_NAME)
     app.setWindowIcon(make_app_icon())
+    return app
 
+
+def show_main_window():
+    """Build and show the main window the fast way: the pyqtgraph-based tabs and chart are built
+    just after the first paint (pyqtgraph and the history view cost ~2 s on a busy machine)."""
     from app.gui.main_window import MainWindow
 
-    window = MainWindow()
+    window = MainWindow(defer_heavy_tabs=True)
     window.show()
+    window.build_deferred_tabs_after_paint()
+    return window
+
+
+def run_app(argv: list[str] | None = None) -> int:
+    """Show the TuneStudio window and run until it closes; returns the exit code."""
+    argv = list(sys.argv if argv is None else argv)
+    app = create_application(argv)
+    window = show_main_window()
     _install_excepthook(window)
     # After the first paint: the window appears at once, the scan follows.
     QTimer.singleShot(0, window.open_initial_dataset)

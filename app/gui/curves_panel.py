@@ -29,6 +29,9 @@ from PySide6.QtWidgets import QHBoxLayout, QLabel, QProgressBar, QVBoxLayout, QW
 from app.gui import theme
 
 REDRAW_INTERVAL_MS = 100  # 10 Hz looks live and leaves the CPU to training
+# Batch events alone redraw at most once a second: each repaint of the plots costs 20-60 ms of
+# the GUI thread on a busy machine (axis text), and batch progress needs no more than 1 Hz.
+BATCH_REDRAW_INTERVAL_MS = 1000
 
 MAX_EPOCHS_WITH_DOTS = 40
 _SYMBOL_CURVES = ("loss", "val_loss", "accuracy", "val_accuracy", "best", "selected")
@@ -260,7 +263,7 @@ class CurvesPanel(QWidget):
         }.get(kind)
         if handler is not None:
             handler(event)
-            self._mark_dirty()
+            self._mark_dirty(BATCH_REDRAW_INTERVAL_MS if kind == "batch_ended" else None)
 
     def reset(self) -> None:
         """Forget every trial and clear the plots."""
@@ -466,10 +469,16 @@ class CurvesPanel(QWidget):
         sign = 1.0 if lower_is_better(self._objective) else -1.0
         self._best_id = min(scored, key=lambda t: sign * t.score).trial_id
 
-    def _mark_dirty(self) -> None:
+    def _mark_dirty(self, interval_ms: int | None = None) -> None:
         self._dirty = True
-        if not self._redraw_timer.isActive():
-            self._redraw_timer.start()
+        interval_ms = REDRAW_INTERVAL_MS if interval_ms is None else interval_ms
+        timer = self._redraw_timer
+        if not timer.isActive():
+            timer.start(interval_ms)
+        elif timer.interval() > interval_ms:
+            # An epoch or trial event brings forward a redraw that batch events scheduled for later
+            # (compared by interval: remainingTime() of a coarse timer can exceed its interval).
+            timer.start(min(interval_ms, max(timer.remainingTime(), 0)))
 
     # ------------------------------------------------------------------ drawing
 

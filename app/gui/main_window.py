@@ -13,7 +13,7 @@ from importlib import metadata
 from pathlib import Path
 from typing import Any, Callable
 
-from PySide6.QtCore import QElapsedTimer, Qt, QTimer, Signal, Slot
+from PySide6.QtCore import QElapsedTimer, QEvent, QObject, Qt, QTimer, Signal, Slot
 from PySide6.QtGui import QAction, QCloseEvent, QGuiApplication, QKeySequence
 from PySide6.QtWidgets import (
     QApplication, QFileDialog, QFrame, QHBoxLayout, QHeaderView, QInputDialog, QLabel, QMainWindow, QMessageBox,
@@ -32,6 +32,31 @@ from app.gui.worker import Runner, SearchWorker, run_in_background, start_search
 STATUS_REFRESH_MS = 1000
 MAX_NOTICES_SHOWN = 4
 QUIT_WAIT_MS = 60000  # the core kills a child that ignores cancel after 30 s
+# Built by build_deferred_tabs() when the window was made with defer_heavy_tabs=True; reading any
+# of them before that builds them at once (see MainWindow.__getattr__).
+DEFERRED_ATTRIBUTES = frozenset({
+    "curves_panel", "confusion_view", "trial_table", "_live_panels", "notice_label", "summary_label",
+    "best_hp_table", "best_confusion_view", "best_curves", "results_export_button", "export_label",
+    "history_view",
+})
+
+
+DEFERRED_BUILD_FALLBACK_MS = 3000
+
+
+class _FirstPaintWatcher(QObject):
+    """Calls ``callback`` (on a later event-loop turn) when the watched widget is first painted."""
+
+    def __init__(self, parent: QObject, callback: Callable[[], None]):
+        super().__init__(parent)
+        self._callback = callback
+
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:  # noqa: N802 - Qt override
+        if event.type() == QEvent.Type.Paint:
+            watched.removeEventFilter(self)
+            QTimer.singleShot(0, self._callback)
+            self.deleteLater()
+        return False
 
 
 class _PendingPanel(QLabel):
@@ -203,8 +228,12 @@ class MainWindow(QMainWindow):
     export_finished = Signal(dict)
 
     def __init__(self, runner: Runner | None = None, parent: QWidget | None = None,
-                 device_probe: Callable[[], dict] | None = None):
+                 device_probe: Callable[[], dict] | None = None, defer_heavy_tabs: bool = False):
+        """``defer_heavy_tabs``: leave the pyqtgraph-based content (Training, Results and History
+        tabs, the dataset bar chart) for :meth:`build_deferred_tabs`, so the window can show
+        before pyqtgraph is imported. ``run_app`` uses it; by default everything is built here."""
         super().__init__(parent)
+        self._heavy_tabs_pending = defer_heavy_tabs
         self._device_probe = device_probe
         self.setObjectName("mainWindow")
         self.setWindowTitle("TuneStudio")
@@ -250,7 +279,51 @@ class MainWindow(QMainWindow):
         if app is not None:
             app.aboutToQuit.connect(self._on_about_to_quit)
 
+    def __getattr__(self, name: str):
+        # Only reached when normal lookup fails: a deferred widget read before the deferred build
+        # (e.g. a search started at once) builds it now rather than failing.
+        if name in DEFERRED_ATTRIBUTES and vars(self).get("_heavy_tabs_pending"):
+            self.build_deferred_tabs()
+            return vars(self)[name]
+        raise AttributeError(f"{type(self).__name__!r} object has no attribute {name!r}")
+
     # ------------------------------------------------------------------ construction
+
+    def build_deferred_tabs(self) -> None:
+        """Build what ``defer_heavy_tabs`` left out (imports pyqtgraph); does nothing when built."""
+        if not vars(self).get("_heavy_tabs_pending"):
+            return
+        self._heavy_tabs_pending = False
+        for label in self._loading_labels:
+            label.hide()
+            label.deleteLater()
+        self._loading_labels = []
+        self.dataset_panel.build_chart()
+        self._build_training_content(self._training_layout)
+        self._build_results_content(self.results_page)
+        if self._build_history_view(self._history_scroll) is None:
+            unavailable = QLabel("History is not available in this build.")
+            unavailable.setAlignment(Qt.AlignmentFlag.AlignCenter)
+            self._history_scroll.setWidget(unavailable)
+        self.results_export_button.setEnabled(self.export_action.isEnabled())
+
+    def build_deferred_tabs_after_paint(self) -> None:
+        """Run :meth:`build_deferred_tabs` once the window has been painted (two event-loop turns
+        after its first paint, so the paint reaches the screen first)."""
+        if vars(self).get("_heavy_tabs_pending"):
+            self.installEventFilter(_FirstPaintWatcher(self, self._build_deferred_next_turn))
+            # A window that is never painted (shown minimised) still gets its tabs.
+            QTimer.singleShot(DEFERRED_BUILD_FALLBACK_MS, self.build_deferred_tabs)
+
+    def _build_deferred_next_turn(self) -> None:
+        QTimer.singleShot(0, self.build_deferred_tabs)
+
+    def _loading_label(self, layout: QVBoxLayout) -> None:
+        label = QLabel("Loading…")
+        label.setAlignment(Qt.AlignmentFlag.AlignCenter)
+        label.setStyleSheet("color: #777;")
+        layout.addWidget(label, 1)
+        self._loading_labels.append(label)
 
     def _build_actions(self) -> None:
         style = self.style()
@@ -318,7 +391,7 @@ class MainWindow(QMainWindow):
         return button
 
     def _build_ui(self) -> None:
-        self.dataset_panel = DatasetPanel()
+        self.dataset_panel = DatasetPanel(defer_chart=self._heavy_tabs_pending)
         self.dataset_panel.scan_finished.connect(self._on_scan_finished)
         self.dataset_panel.scan_failed.connect(self._on_scan_failed)
         self.options_panel = OptionsPanel()
@@ -351,73 +424,33 @@ class MainWindow(QMainWindow):
         action_bar.addStretch(1)
         action_bar.addWidget(self.device_label)
 
-        # Live panels (another engineer's widgets; each consumes events via handle_event).
-        self.curves_panel = _live_panel("curves_panel", "CurvesPanel", "curvesPlot", "Live curves")
-        self.confusion_view = _live_panel("confusion_view", "ConfusionView", "confusionView", "Confusion matrix")
-        self.trial_table = _live_panel("trial_table", "TrialTable", "trialTable", "Trial table")
-        self._live_panels = (self.curves_panel, self.confusion_view, self.trial_table)
-        # Clicking a trial anywhere shows it everywhere.
-        trial_clicked = getattr(self.curves_panel, "trialClicked", None)
-        if trial_clicked is not None and hasattr(self.trial_table, "select_trial"):
-            trial_clicked.connect(self.trial_table.select_trial)
-        trial_selected = getattr(self.trial_table, "trialSelected", None)
-        if trial_selected is not None:
-            trial_selected.connect(self._on_trial_selected)
-
-        self.notice_label = QLabel()
-        self.notice_label.setObjectName("noticeLabel")
-        self.notice_label.setWordWrap(True)
-        self.notice_label.setStyleSheet("background: #fff4d6; color: #5c4400; padding: 4px 8px; border-radius: 3px;")
-        self.notice_label.hide()
-
-        live_top = QSplitter(Qt.Orientation.Horizontal)
-        live_top.setObjectName("liveSplitter")
-        live_top.addWidget(self.curves_panel)
-        live_top.addWidget(self.confusion_view)
-        live_top.setStretchFactor(0, 1)
-        live_top.setStretchFactor(1, 1)
-        live_top.setSizes([620, 650])  # the matrix and its per-class table need the room
-        live_top.setChildrenCollapsible(False)
-        live = QSplitter(Qt.Orientation.Vertical)
-        live.setObjectName("trainingSplitter")
-        live.addWidget(live_top)
-        live.addWidget(self.trial_table)
-        live.setStretchFactor(0, 3)
-        live.setStretchFactor(1, 2)
-        live.setChildrenCollapsible(False)
         training_page = QWidget()
-        training_layout = QVBoxLayout(training_page)
-        training_layout.setContentsMargins(4, 4, 4, 4)
-        training_layout.addWidget(self.notice_label)
-        training_layout.addWidget(live, 1)
-
-        self.results_page = self._build_results_page()
+        self._training_layout = QVBoxLayout(training_page)
+        self._training_layout.setContentsMargins(4, 4, 4, 4)
+        self.results_page = QWidget()
+        self._loading_labels: list[QLabel] = []
+        if self._heavy_tabs_pending:
+            self._loading_label(self._training_layout)
+            self._loading_label(QVBoxLayout(self.results_page))
+        else:
+            self._build_training_content(self._training_layout)
+            self._build_results_content(self.results_page)
 
         self.view_tabs = QTabWidget()
         self.view_tabs.setObjectName("viewTabs")
         self.dataset_tab_index = self.view_tabs.addTab(self.dataset_panel, "1 · Dataset")
         self.training_tab_index = self.view_tabs.addTab(training_page, "2 · Training")
         self.results_tab_index = self.view_tabs.addTab(self.results_page, "3 · Results")
-        # History tab: the history engineer's HistoryView (app/gui/history_view.py) when present.
-        try:
-            from app.gui.history_view import HistoryView
-
-            self.history_view = HistoryView()
-            # Its own curves/confusion/trial widgets carry the live panels' names: keep those unique.
-            for name in ("curvesPlot", "confusionView", "trialTable"):
-                for widget in self.history_view.findChildren(QWidget, name):
-                    widget.setObjectName("history" + name[0].upper() + name[1:])
-            # In a scroll area, so its own minimum width cannot force the whole window wider.
-            history_scroll = QScrollArea()
-            history_scroll.setObjectName("historyScroll")
-            history_scroll.setWidgetResizable(True)
-            history_scroll.setFrameShape(QFrame.Shape.NoFrame)
-            history_scroll.setWidget(self.history_view)
-            self.view_tabs.addTab(history_scroll, "History")
-            self.history_view.rerunRequested.connect(self._on_history_rerun)
-            self.history_view.resumeRequested.connect(self._on_history_resume)
-        except ImportError:
-            self.history_view = None
+        if self._heavy_tabs_pending:
+            self._history_scroll = self._new_history_scroll()
+            loading = QLabel("Loading…")
+            loading.setAlignment(Qt.AlignmentFlag.AlignCenter)
+            self._history_scroll.setWidget(loading)
+            self.view_tabs.addTab(self._history_scroll, "History")
+        else:
+            history_scroll = self._build_history_view(None)
+            if history_scroll is not None:
+                self.view_tabs.addTab(history_scroll, "History")
 
         options_frame = self.options_frame = QFrame()
         options_frame.setObjectName("optionsFrame")
@@ -458,9 +491,74 @@ class MainWindow(QMainWindow):
         self.statusBar().addWidget(self.status_label, 1)
         self.statusBar().addPermanentWidget(self.progress_bar)
 
-    def _build_results_page(self) -> QWidget:
-        page = QWidget()
-        layout = QVBoxLayout(page)
+    def _build_training_content(self, training_layout: QVBoxLayout) -> None:
+        # Live panels (another engineer's widgets; each consumes events via handle_event).
+        self.curves_panel = _live_panel("curves_panel", "CurvesPanel", "curvesPlot", "Live curves")
+        self.confusion_view = _live_panel("confusion_view", "ConfusionView", "confusionView", "Confusion matrix")
+        self.trial_table = _live_panel("trial_table", "TrialTable", "trialTable", "Trial table")
+        self._live_panels = (self.curves_panel, self.confusion_view, self.trial_table)
+        # Clicking a trial anywhere shows it everywhere.
+        trial_clicked = getattr(self.curves_panel, "trialClicked", None)
+        if trial_clicked is not None and hasattr(self.trial_table, "select_trial"):
+            trial_clicked.connect(self.trial_table.select_trial)
+        trial_selected = getattr(self.trial_table, "trialSelected", None)
+        if trial_selected is not None:
+            trial_selected.connect(self._on_trial_selected)
+
+        self.notice_label = QLabel()
+        self.notice_label.setObjectName("noticeLabel")
+        self.notice_label.setWordWrap(True)
+        self.notice_label.setStyleSheet("background: #fff4d6; color: #5c4400; padding: 4px 8px; border-radius: 3px;")
+        self.notice_label.hide()
+
+        live_top = QSplitter(Qt.Orientation.Horizontal)
+        live_top.setObjectName("liveSplitter")
+        live_top.addWidget(self.curves_panel)
+        live_top.addWidget(self.confusion_view)
+        live_top.setStretchFactor(0, 1)
+        live_top.setStretchFactor(1, 1)
+        live_top.setSizes([620, 650])  # the matrix and its per-class table need the room
+        live_top.setChildrenCollapsible(False)
+        live = QSplitter(Qt.Orientation.Vertical)
+        live.setObjectName("trainingSplitter")
+        live.addWidget(live_top)
+        live.addWidget(self.trial_table)
+        live.setStretchFactor(0, 3)
+        live.setStretchFactor(1, 2)
+        live.setChildrenCollapsible(False)
+        training_layout.addWidget(self.notice_label)
+        training_layout.addWidget(live, 1)
+
+    @staticmethod
+    def _new_history_scroll() -> QScrollArea:
+        # In a scroll area, so the history view's minimum width cannot force the whole window wider.
+        history_scroll = QScrollArea()
+        history_scroll.setObjectName("historyScroll")
+        history_scroll.setWidgetResizable(True)
+        history_scroll.setFrameShape(QFrame.Shape.NoFrame)
+        return history_scroll
+
+    def _build_history_view(self, history_scroll: QScrollArea | None) -> QScrollArea | None:
+        """The history engineer's HistoryView (app/gui/history_view.py) in a scroll area, when present."""
+        try:
+            from app.gui.history_view import HistoryView
+
+            self.history_view = HistoryView()
+        except ImportError:
+            self.history_view = None
+            return None
+        # Its own curves/confusion/trial widgets carry the live panels' names: keep those unique.
+        for name in ("curvesPlot", "confusionView", "trialTable"):
+            for widget in self.history_view.findChildren(QWidget, name):
+                widget.setObjectName("history" + name[0].upper() + name[1:])
+        history_scroll = history_scroll or self._new_history_scroll()
+        history_scroll.setWidget(self.history_view)
+        self.history_view.rerunRequested.connect(self._on_history_rerun)
+        self.history_view.resumeRequested.connect(self._on_history_resume)
+        return history_scroll
+
+    def _build_results_content(self, page: QWidget) -> None:
+        layout = page.layout() if page.layout() is not None else QVBoxLayout(page)
         layout.setContentsMargins(12, 10, 12, 10)
         self.summary_label = QLabel("No finished search yet. Start one, then the best trial is summarised here.")
         self.summary_label.setObjectName("bestTrialSummary")
@@ -517,7 +615,6 @@ class MainWindow(QMainWindow):
         export_layout.addWidget(self.results_export_button)
         export_layout.addWidget(self.export_label, 1)
         layout.addWidget(export_box)
-        return page
 
     def _on_option_tab_changed(self, index: int) -> None:
         if index == getattr(self.options_panel, "search_tab_index", -1):
@@ -529,6 +626,8 @@ class MainWindow(QMainWindow):
             self.options_toggle.setChecked(visible)
 
     def _on_view_tab_changed(self, index: int) -> None:
+        if index != self.dataset_tab_index:
+            self.build_deferred_tabs()  # someone looks before the idle-time build: build now
         # Choosing data goes with choosing options; the live views want the room.
         if index == self.dataset_tab_index and not self.is_running:
             self._set_options_visible(True)
@@ -627,7 +726,8 @@ class MainWindow(QMainWindow):
         can_export = (not running and bool(self.search_dir)
                       and bool(self.final_event and self.final_event.get("best_trial_id") is not None))
         self.export_action.setEnabled(can_export)
-        self.results_export_button.setEnabled(can_export)
+        if "results_export_button" in vars(self):  # not yet built when deferred
+            self.results_export_button.setEnabled(can_export)
         for button, action in ((self.start_button, self.start_action), (self.stop_button, self.stop_action),
                                (self.resume_button, self.resume_action), (self.export_button, self.export_action)):
             button.setEnabled(action.isEnabled())

@@ -1,0 +1,174 @@
+"""The fast start-up path (``run_app``): the window shows first, the pyqtgraph-based tabs follow."""
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+import textwrap
+from pathlib import Path
+
+import pytest
+from PySide6.QtCore import Qt
+from PySide6.QtWidgets import QLineEdit, QWidget
+
+from test_gui_window import FakeRunner
+
+REPO = Path(__file__).resolve().parent.parent
+
+
+@pytest.fixture
+def deferred_window(qtbot):
+    """A MainWindow built with ``defer_heavy_tabs=True``; stops any search and deletes it at the end."""
+    from app.gui.main_window import MainWindow
+
+    probe = lambda: {"device": "CPU: test", "gpus": [], "mixed_precision_available": False}  # noqa: E731
+    windows = []
+
+    def make(runner=None):
+        window = MainWindow(runner=runner, device_probe=probe, defer_heavy_tabs=True)
+        window.confirm = lambda title, text: True
+        window.show()
+        windows.append(window)
+        return window
+
+    yield make
+    for window in windows:
+        if window.is_running:
+            window.stop_search()
+            qtbot.waitUntil(lambda w=window: not w.is_running, timeout=30000)
+    from app.gui.worker import wait_for_background_jobs
+
+    wait_for_background_jobs(20000)
+    for window in windows:
+        window.close()
+        window.deleteLater()
+    qtbot.wait(10)
+
+
+def scan(qtbot, window, folder) -> None:
+    with qtbot.waitSignal(window.dataset_panel.scan_finished, timeout=20000):
+        edit = window.findChild(QLineEdit, "datasetPathEdit")
+        edit.setText(str(folder))
+        qtbot.keyClick(edit, Qt.Key.Key_Return)
+
+
+def test_heavy_tabs_are_built_after_the_first_paint_and_keep_a_scan_made_before(qtbot, deferred_window,
+                                                                                   tiny_dataset):
+    window = deferred_window()
+    assert window.findChild(QWidget, "curvesPlot") is None  # not built yet
+    assert window.view_tabs.count() == 4  # but every tab is there from the start
+    scan(qtbot, window, tiny_dataset)  # the scan lands in the chart's placeholder
+    assert window.dataset_panel.balance_chart.bar_heights() == [6.0, 6.0, 6.0]
+
+    window.build_deferred_tabs_after_paint()
+    qtbot.waitUntil(lambda: window.findChild(QWidget, "curvesPlot") is not None, timeout=10000)
+    from app.gui.curves_panel import CurvesPanel
+    from app.gui.dataset_panel import balance_chart_class
+
+    assert isinstance(window.curves_panel, CurvesPanel)
+    for name in ("bestCurvesPlot", "confusionView", "bestConfusionView", "trialTable", "bestTrialSummary",
+                 "resultsExportButton", "noticeLabel"):
+        assert window.findChild(QWidget, name) is not None, name
+    assert window.history_view is not None and window.history_view.parent() is not None
+    chart = window.dataset_panel.balance_chart
+    assert isinstance(chart, balance_chart_class())  # the real pyqtgraph chart now, with the counts
+    assert chart.bar_heights() == [6.0, 6.0, 6.0]
+    assert not window.results_export_button.isEnabled()  # nothing to export yet
+    window.build_deferred_tabs()  # a second call changes nothing
+    assert window.findChildren(QWidget, "curvesPlot") == [window.curves_panel]
+
+
+def test_opening_a_tab_before_the_build_builds_it(qtbot, deferred_window):
+    window = deferred_window()
+    window.view_tabs.setCurrentIndex(window.results_tab_index)
+    assert window.findChild(QWidget, "bestTrialSummary") is not None
+    assert window.findChild(QWidget, "curvesPlot") is not None
+
+
+def test_search_started_before_the_build_runs_and_shows_its_results(qtbot, deferred_window, tiny_dataset):
+    runner = FakeRunner(n_trials=2, epochs=2)
+    window = deferred_window(runner)
+    scan(qtbot, window, tiny_dataset)
+    window.findChild(QWidget, "maxTrialsSpin").setValue(2)
+    assert window.start_search() is True  # the live panels it needs are built on the spot
+    qtbot.waitUntil(lambda: not window.is_running, timeout=30000)
+    assert window.final_event["status"] == "completed"
+    assert window.trial_table.findChild(QWidget) is not None
+    assert "Best trial" in window.summary_label.text()
+    assert window.results_export_button.isEnabled()
+    assert window.view_tabs.currentIndex() == window.results_tab_index
+
+
+def test_run_app_path_paints_before_importing_pyqtgraph_or_tensorflow(tmp_path):
+    script = textwrap.dedent("""
+        import json, sys
+        from PySide6.QtCore import QEvent, QEventLoop, QObject, QTimer
+        from app.gui import app as gui_app
+
+        app = gui_app.create_application(sys.argv)
+        window = gui_app.show_main_window()
+        report = {}
+
+        class PaintSpy(QObject):
+            def eventFilter(self, obj, event):
+                if event.type() == QEvent.Type.Paint and "painted" not in report:
+                    report["painted"] = True
+                    report["pyqtgraph_at_paint"] = "pyqtgraph" in sys.modules
+                    report["tensorflow_at_paint"] = "tensorflow" in sys.modules
+                return False
+
+        spy = PaintSpy()
+        window.installEventFilter(spy)
+
+        def built():
+            if window.findChild(QObject, "curvesPlot") is None:
+                QTimer.singleShot(20, built)
+                return
+            report["built"] = True
+            report["history"] = window.history_view is not None
+            report["pyqtgraph_after_build"] = "pyqtgraph" in sys.modules
+            report["tensorflow_after_build"] = "tensorflow" in sys.modules
+            print("REPORT " + json.dumps(report), flush=True)
+            app.quit()
+
+        QTimer.singleShot(0, built)
+        QTimer.singleShot(60000, app.quit)
+        app.exec()
+    """)
+    env = dict(os.environ, QT_QPA_PLATFORM="offscreen", TUNESTUDIO_HOME=str(tmp_path / "home"))
+    proc = subprocess.run([sys.executable, "-c", script], cwd=REPO, env=env, capture_output=True, text=True,
+                          timeout=120)
+    lines = [line for line in proc.stdout.splitlines() if line.startswith("REPORT ")]
+    assert lines, proc.stderr[-2000:]
+    report = json.loads(lines[-1][len("REPORT "):])
+    assert report["painted"] is True
+    assert report["pyqtgraph_at_paint"] is False
+    assert report["tensorflow_at_paint"] is False
+    assert report["built"] and report["history"] and report["pyqtgraph_after_build"]
+    assert report["tensorflow_after_build"] is False
+
+
+def test_curves_panel_redraws_batch_progress_at_most_once_a_second_but_epochs_promptly(qtbot):
+    from fake_events import fake_search_events
+
+    from app.gui import curves_panel
+    from app.gui.curves_panel import CurvesPanel
+
+    panel = CurvesPanel()
+    qtbot.addWidget(panel)
+    events = fake_search_events(n_trials=1, epochs=2, steps=4)
+    first_epoch = next(i for i, e in enumerate(events) if e["type"] == "epoch_ended")
+    for event in events[:first_epoch]:
+        panel.handle_event(event)
+    panel.flush()
+    batch = next(e for e in events[first_epoch:] if e["type"] == "batch_ended")
+    panel.handle_event(batch)
+    timer = panel._redraw_timer
+    assert panel.redraw_pending() and timer.isActive()
+    assert timer.interval() == curves_panel.BATCH_REDRAW_INTERVAL_MS  # a batch alone waits ~1 s
+    assert timer.remainingTime() > 2 * curves_panel.REDRAW_INTERVAL_MS
+    panel.handle_event(events[first_epoch])  # an epoch brings the redraw forward
+    assert timer.isActive() and timer.interval() <= curves_panel.REDRAW_INTERVAL_MS
+    qtbot.waitUntil(lambda: not panel.redraw_pending(), timeout=5000)
+    assert len(panel.curve_data("val_accuracy")[0]) == 1
