@@ -48,6 +48,8 @@ def _run(qtbot, worker: SearchWorker) -> tuple[Recorder, QThread]:
     with qtbot.waitSignal(worker.finished, timeout=10000):
         thread = start_search_thread(worker)
     qtbot.waitUntil(lambda: thread.isFinished(), timeout=5000)
+    # The recorder's slots are queued to this thread: "finished" arrives last, after every event.
+    qtbot.waitUntil(lambda: bool(recorder.finals), timeout=5000)
     return recorder, thread
 
 
@@ -91,6 +93,7 @@ def test_cancel_reaches_the_runner_and_the_arguments_are_passed_through(qtbot):
         assert started.wait(5)
         worker.cancel()
     qtbot.waitUntil(thread.isFinished, timeout=5000)
+    qtbot.waitUntil(lambda: bool(recorder.finals), timeout=5000)  # queued to this thread
     assert worker.cancel_requested
     assert seen == {"search_dir": "/s/1", "resume": True, "data_dir": "/data"}
     assert recorder.finals[0]["status"] == "cancelled"
