@@ -12,7 +12,7 @@ import pytest
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QLineEdit, QWidget
 
-from test_gui_window import FakeRunner
+from test_gui_window import FakeRunner, fake_device_probe, stop_and_close
 
 REPO = Path(__file__).resolve().parent.parent
 
@@ -22,28 +22,17 @@ def deferred_window(qtbot):
     """A MainWindow built with ``defer_heavy_tabs=True``; stops any search and deletes it at the end."""
     from app.gui.main_window import MainWindow
 
-    probe = lambda: {"device": "CPU: test", "gpus": [], "mixed_precision_available": False}  # noqa: E731
     windows = []
 
     def make(runner=None):
-        window = MainWindow(runner=runner, device_probe=probe, defer_heavy_tabs=True)
+        window = MainWindow(runner=runner, device_probe=fake_device_probe, defer_heavy_tabs=True)
         window.confirm = lambda title, text: True
         window.show()
         windows.append(window)
         return window
 
     yield make
-    for window in windows:
-        if window.is_running:
-            window.stop_search()
-            qtbot.waitUntil(lambda w=window: not w.is_running, timeout=30000)
-    from app.gui.worker import wait_for_background_jobs
-
-    wait_for_background_jobs(20000)
-    for window in windows:
-        window.close()
-        window.deleteLater()
-    qtbot.wait(10)
+    stop_and_close(qtbot, windows)
 
 
 def scan(qtbot, window, folder) -> None:

@@ -100,6 +100,10 @@ class FakeRunner:
 # --------------------------------------------------------------------------- helpers
 
 
+def fake_device_probe() -> dict:
+    return {"device": "CPU: test", "gpus": [], "mixed_precision_available": False}
+
+
 @pytest.fixture
 def make_window(qtbot):
     """Build MainWindow with a runner; closes it (stopping any search) at the end."""
@@ -109,7 +113,7 @@ def make_window(qtbot):
         from app.gui import MainWindow
 
         if probe is None and not real_devices:
-            probe = lambda: {"device": "CPU: test", "gpus": [], "mixed_precision_available": False}  # noqa: E731
+            probe = fake_device_probe
         window = MainWindow(runner=runner, device_probe=probe)
         window.confirm = lambda title, text: True
         window.choose_export_folder = lambda: ""
@@ -120,6 +124,11 @@ def make_window(qtbot):
         return window
 
     yield make
+    stop_and_close(qtbot, windows)
+
+
+def stop_and_close(qtbot, windows) -> None:
+    """Stop any running search, let background jobs finish, then close and delete the windows."""
     for window in windows:
         if window.is_running:
             window.stop_search()

@@ -408,13 +408,21 @@ class HistoryStore:
                           (search_id, _float_or_none(event.get("time")), str(event.get("level") or "info"),
                            str(event.get("message") or "")))
 
-    def _on_trial_started(self, event: dict) -> None:
+    def _trial_of(self, event: dict) -> tuple[str, str] | None:
+        """(search id, trial id) of a trial event, its row created if missing; None when unknown."""
         search_id = self._search_id_for(event)
         trial_id = event.get("trial_id")
         if search_id is None or trial_id is None:
-            return
+            return None
         trial_id = str(trial_id)
         self._ensure_trial(search_id, trial_id, event)
+        return search_id, trial_id
+
+    def _on_trial_started(self, event: dict) -> None:
+        key = self._trial_of(event)
+        if key is None:
+            return
+        search_id, trial_id = key
         # A trial started again (resume) restarts from scratch: its old partial epochs go.
         self.conn.execute("DELETE FROM epochs WHERE search_id = ? AND trial_id = ?", (search_id, trial_id))
         self.conn.execute(
@@ -425,13 +433,11 @@ class HistoryStore:
              _int_or_none(event.get("batch_size")), _float_or_none(event.get("time")), search_id, trial_id))
 
     def _on_epoch_ended(self, event: dict) -> None:
-        search_id = self._search_id_for(event)
-        trial_id = event.get("trial_id")
         epoch = _int_or_none(event.get("epoch"))
-        if search_id is None or trial_id is None or epoch is None:
+        key = self._trial_of(event) if epoch is not None else None
+        if key is None:
             return
-        trial_id = str(trial_id)
-        self._ensure_trial(search_id, trial_id, event)
+        search_id, trial_id = key
         logs = {k: _float_or_none(v) for k, v in (event.get("logs") or {}).items()}
         self.conn.execute(
             "INSERT OR REPLACE INTO epochs (search_id, trial_id, epoch, logs_json, planned_epochs, recorded_at) "
@@ -446,12 +452,10 @@ class HistoryStore:
                  search_id, trial_id))
 
     def _on_trial_ended(self, event: dict) -> None:
-        search_id = self._search_id_for(event)
-        trial_id = event.get("trial_id")
-        if search_id is None or trial_id is None:
+        key = self._trial_of(event)
+        if key is None:
             return
-        trial_id = str(trial_id)
-        self._ensure_trial(search_id, trial_id, event)
+        search_id, trial_id = key
         row = self.conn.execute("SELECT search_dir, classes_json FROM searches WHERE id = ?", (search_id,)).fetchone()
         checkpoint = None
         if row and row["search_dir"]:
