@@ -17,6 +17,7 @@ from PySide6.QtWidgets import (QAbstractItemView, QHBoxLayout, QHeaderView, QLab
                                QStyle, QStyleOptionHeader, QTableView, QTableWidget,
                                QTableWidgetItem, QVBoxLayout, QWidget)
 
+from app.core.events import SearchListener, dispatch
 from app.gui import theme
 
 UNDEFINED = "\u2013"  # en dash: precision of a never-predicted class, recall of an absent one
@@ -238,7 +239,7 @@ class _ClassNameHeader(QHeaderView):
         painter.restore()
 
 
-class ConfusionView(QWidget):
+class ConfusionView(QWidget, SearchListener):
     """Heatmap of the validation confusion matrix beside a per-class metrics table."""
 
     matrixChanged = Signal()
@@ -336,31 +337,34 @@ class ConfusionView(QWidget):
 
     def handle_event(self, event: dict) -> None:
         """Follow a search: each epoch's validation confusion of the running trial."""
-        if not isinstance(event, dict):
+        dispatch(event, self)
+
+    def on_search_started(self, event: dict) -> None:
+        self.reset()
+        self._classes = [str(c) for c in event.get("classes") or []]
+
+    def on_trial_started(self, event: dict) -> None:
+        self._running_id = str(event.get("trial_id"))
+        self._numbers[self._running_id] = event.get("number")
+
+    def on_epoch_ended(self, event: dict) -> None:
+        epochs = event.get("epochs")
+        epoch = f"{int(event.get('epoch', 0)) + 1}" + (f"/{epochs}" if epochs else "")
+        self._remember(event, self.tr("epoch {epoch}").format(epoch=epoch))
+
+    def on_trial_ended(self, event: dict) -> None:
+        self._numbers.setdefault(str(event.get("trial_id")), event.get("number"))
+        self._remember(event, self.tr("last epoch"))
+
+    def _remember(self, event: dict, where: str) -> None:
+        confusion = event.get("confusion")
+        if confusion is None:
             return
-        kind = event.get("type")
-        if kind == "search_started":
-            self.reset()
-            self._classes = [str(c) for c in event.get("classes") or []]
-        elif kind == "trial_started":
-            self._running_id = str(event.get("trial_id"))
-            self._numbers[self._running_id] = event.get("number")
-        elif kind in ("epoch_ended", "trial_ended"):
-            trial_id = str(event.get("trial_id"))
-            confusion = event.get("confusion")
-            if confusion is None:
-                return
-            names = event.get("class_names") or self._classes
-            if kind == "epoch_ended":
-                epochs = event.get("epochs")
-                epoch = f"{int(event.get('epoch', 0)) + 1}" + (f"/{epochs}" if epochs else "")
-                where = self.tr("epoch {epoch}").format(epoch=epoch)
-            else:
-                where = self.tr("last epoch")
-                self._numbers.setdefault(trial_id, event.get("number"))
-            self._by_trial[trial_id] = (confusion, names, where)
-            if self._pinned_id in (None, trial_id):
-                self._show_stored(trial_id)
+        trial_id = str(event.get("trial_id"))
+        names = event.get("class_names") or self._classes
+        self._by_trial[trial_id] = (confusion, names, where)
+        if self._pinned_id in (None, trial_id):
+            self._show_stored(trial_id)
 
     def show_trial(self, trial_id: str | None) -> bool:
         """Show a trial's last confusion matrix; None follows the running trial again."""

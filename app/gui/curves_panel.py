@@ -26,6 +26,7 @@ import pyqtgraph as pg
 from PySide6.QtCore import QEvent, Qt, QTimer, Signal
 from PySide6.QtWidgets import QHBoxLayout, QLabel, QProgressBar, QVBoxLayout, QWidget
 
+from app.core.events import SearchListener, dispatch
 from app.gui import theme
 
 REDRAW_INTERVAL_MS = 100  # 10 Hz looks live and leaves the CPU to training
@@ -143,7 +144,7 @@ def _number(value) -> float:
     return number if math.isfinite(number) else math.nan
 
 
-class CurvesPanel(QWidget):
+class CurvesPanel(QWidget, SearchListener):
     """Loss and accuracy curves of one trial, and the objective of every trial."""
 
     trialClicked = Signal(str)
@@ -250,20 +251,7 @@ class CurvesPanel(QWidget):
 
     def handle_event(self, event: dict) -> None:
         """Take one event of ``app/core/events.py``; the plots catch up on the next redraw."""
-        if not isinstance(event, dict):
-            return
-        kind = event.get("type")
-        handler = {
-            "search_started": self._on_search_started,
-            "trial_started": self._on_trial_started,
-            "batch_ended": self._on_batch_ended,
-            "epoch_ended": self._on_epoch_ended,
-            "trial_ended": self._on_trial_ended,
-            "search_finished": self._on_search_finished,
-        }.get(kind)
-        if handler is not None:
-            handler(event)
-            self._mark_dirty(BATCH_REDRAW_INTERVAL_MS if kind == "batch_ended" else None)
+        dispatch(event, self)
 
     def reset(self) -> None:
         """Forget every trial and clear the plots."""
@@ -360,14 +348,16 @@ class CurvesPanel(QWidget):
 
     # ------------------------------------------------------------------ events
 
-    def _on_search_started(self, event: dict) -> None:
+    def on_search_started(self, event: dict) -> None:
+        self._mark_dirty()
         self.reset()
         config = event.get("config") if isinstance(event.get("config"), dict) else {}
         self._objective = str(config.get("objective") or "val_accuracy")
         self._max_trials = event.get("max_trials")
         self._search_state = self.tr("Search started")
 
-    def _on_trial_started(self, event: dict) -> None:
+    def on_trial_started(self, event: dict) -> None:
+        self._mark_dirty()
         trial = self._trial(event.get("trial_id"))
         trial.number = event.get("number", trial.number)
         trial.status = "RUNNING"
@@ -376,10 +366,11 @@ class CurvesPanel(QWidget):
         self._batch.clear()
         self._progress = {}
 
-    def _on_batch_ended(self, event: dict) -> None:
+    def on_batch_ended(self, event: dict) -> None:
+        self._mark_dirty(BATCH_REDRAW_INTERVAL_MS)
         trial_id = str(event.get("trial_id"))
         if trial_id != self._running_id:
-            self._on_trial_started({"trial_id": trial_id})
+            self.on_trial_started({"trial_id": trial_id})
         epoch = _int(event.get("epoch"))
         batch = _int(event.get("batch"))
         steps = max(1, _int(event.get("steps"), 1))
@@ -392,7 +383,8 @@ class CurvesPanel(QWidget):
             self._batch.append(x, loss)
         self._progress = {"epoch": epoch, "batch": batch, "steps": steps, "loss": loss}
 
-    def _on_epoch_ended(self, event: dict) -> None:
+    def on_epoch_ended(self, event: dict) -> None:
+        self._mark_dirty()
         trial = self._trial(event.get("trial_id"))
         if trial.trial_id != self._running_id and trial.status == "RUNNING":
             self._running_id = trial.trial_id
@@ -402,7 +394,8 @@ class CurvesPanel(QWidget):
         if isinstance(planned, int) and planned > 0:
             trial.planned_epochs = planned
 
-    def _on_trial_ended(self, event: dict) -> None:
+    def on_trial_ended(self, event: dict) -> None:
+        self._mark_dirty()
         trial = self._trial(event.get("trial_id"))
         trial.number = event.get("number", trial.number)
         trial.status = str(event.get("status") or "COMPLETED").upper()
@@ -419,7 +412,8 @@ class CurvesPanel(QWidget):
         self._last_ended_id = trial.trial_id
         self._recompute_best()
 
-    def _on_search_finished(self, event: dict) -> None:
+    def on_search_finished(self, event: dict) -> None:
+        self._mark_dirty()
         for summary in event.get("trials") or []:
             if isinstance(summary, dict) and summary.get("trial_id") is not None:
                 trial = self._trial(summary["trial_id"])

@@ -24,6 +24,7 @@ from PySide6.QtWidgets import (
 from app.core import paths
 from app.core.config import ARCHITECTURES, TUNERS, ConfigError, SearchConfig
 from app.core.dataset import DatasetError, ScanReport
+from app.core.events import SearchListener, dispatch
 from app.gui import settings
 from app.gui.dataset_panel import DatasetPanel
 from app.gui.options_panel import OptionsPanel
@@ -129,7 +130,7 @@ def probe_devices_in_child(timeout: float = 180.0) -> dict:
         return pool.submit(describe_devices).result(timeout=timeout)
 
 
-class SearchProgress:
+class SearchProgress(SearchListener):
     """Plain bookkeeping of a running search for the status line: trial k of N, epoch, ETA."""
 
     def __init__(self) -> None:
@@ -144,29 +145,34 @@ class SearchProgress:
         self.completed_before = 0
 
     def handle_event(self, event: dict) -> None:
-        kind = event.get("type")
-        if kind == "search_started":
-            self.max_trials = event.get("max_trials") or None
-            self.completed_before = int(event.get("completed_trials") or 0)
-            self.trials_done = self.completed_before
-        elif kind == "trial_started":
-            self.trial_number = int(event.get("number") or self.trials_done + 1)
-            self.epoch, self.batch_fraction = 0, 0.0
-            self.trial_started_at = time.monotonic()
-        elif kind == "batch_ended":
-            steps = max(int(event.get("steps") or 1), 1)
-            self.epoch = int(event.get("epoch") or 0)
-            self.batch_fraction = min((int(event.get("batch") or 0) + 1) / steps, 1.0)
-        elif kind == "epoch_ended":
-            self.epoch = int(event.get("epoch") or 0) + 1
-            self.epochs = int(event.get("epochs") or self.epochs or 0)
-            self.batch_fraction = 0.0
-        elif kind == "trial_ended":
-            self.trials_done += 1
-            duration = event.get("duration")
-            if isinstance(duration, (int, float)) and math.isfinite(duration):
-                self.trial_durations.append(float(duration))
-            self.trial_started_at = None
+        dispatch(event, self)
+
+    def on_search_started(self, event: dict) -> None:
+        self.max_trials = event.get("max_trials") or None
+        self.completed_before = int(event.get("completed_trials") or 0)
+        self.trials_done = self.completed_before
+
+    def on_trial_started(self, event: dict) -> None:
+        self.trial_number = int(event.get("number") or self.trials_done + 1)
+        self.epoch, self.batch_fraction = 0, 0.0
+        self.trial_started_at = time.monotonic()
+
+    def on_batch_ended(self, event: dict) -> None:
+        steps = max(int(event.get("steps") or 1), 1)
+        self.epoch = int(event.get("epoch") or 0)
+        self.batch_fraction = min((int(event.get("batch") or 0) + 1) / steps, 1.0)
+
+    def on_epoch_ended(self, event: dict) -> None:
+        self.epoch = int(event.get("epoch") or 0) + 1
+        self.epochs = int(event.get("epochs") or self.epochs or 0)
+        self.batch_fraction = 0.0
+
+    def on_trial_ended(self, event: dict) -> None:
+        self.trials_done += 1
+        duration = event.get("duration")
+        if isinstance(duration, (int, float)) and math.isfinite(duration):
+            self.trial_durations.append(float(duration))
+        self.trial_started_at = None
 
     def trial_fraction(self) -> float:
         """How much of the running trial is done (0 to 1), from epochs and batches."""

@@ -12,6 +12,7 @@ from PySide6.QtCore import Qt
 from PySide6.QtWidgets import (QFormLayout, QGroupBox, QLabel, QScrollArea, QVBoxLayout,
                                QWidget)
 
+from app.core.events import SearchListener, dispatch
 from app.gui import theme
 from app.gui.trial_table import STATUS_TEXT, UNDEFINED, format_duration, format_value
 
@@ -26,7 +27,7 @@ def _float_or_none(value) -> float | None:
     return number if math.isfinite(number) else None
 
 
-class RunSummary(QWidget):
+class RunSummary(QWidget, SearchListener):
     """The outcome of a search at a glance."""
 
     def __init__(self, parent: QWidget | None = None) -> None:
@@ -83,23 +84,21 @@ class RunSummary(QWidget):
 
     def handle_event(self, event: dict) -> None:
         """Follow a search; ``search_finished`` is shown with :meth:`set_summary`."""
-        if not isinstance(event, dict):
-            return
-        kind = event.get("type")
-        if kind == "search_started":
-            self._on_search_started(event)
-        elif kind == "trial_started":
-            trial_id = str(event.get("trial_id"))
-            self._trials[trial_id] = {"trial_id": trial_id, "number": event.get("number"),
-                                      "status": "RUNNING", "score": None,
-                                      "hyperparameters": event.get("hyperparameters") or {}}
-            self._show_progress()
-        elif kind == "trial_ended":
-            trial_id = str(event.get("trial_id"))
-            self._trials[trial_id] = dict(event)
-            self._show_progress()
-        elif kind == "search_finished":
-            self.set_summary(event)
+        dispatch(event, self)
+
+    def on_trial_started(self, event: dict) -> None:
+        trial_id = str(event.get("trial_id"))
+        self._trials[trial_id] = {"trial_id": trial_id, "number": event.get("number"),
+                                  "status": "RUNNING", "score": None,
+                                  "hyperparameters": event.get("hyperparameters") or {}}
+        self._show_progress()
+
+    def on_trial_ended(self, event: dict) -> None:
+        self._trials[str(event.get("trial_id"))] = dict(event)
+        self._show_progress()
+
+    def on_search_finished(self, event: dict) -> None:
+        self.set_summary(event)
 
     def reset(self) -> None:
         self._trials.clear()
@@ -194,7 +193,7 @@ class RunSummary(QWidget):
 
     # ------------------------------------------------------------------ internals
 
-    def _on_search_started(self, event: dict) -> None:
+    def on_search_started(self, event: dict) -> None:
         self.reset()
         config = event.get("config") if isinstance(event.get("config"), dict) else {}
         self._objective = str(config.get("objective") or "val_accuracy")

@@ -18,6 +18,7 @@ from PySide6.QtGui import QFont, QFontMetrics
 from PySide6.QtWidgets import (QAbstractItemView, QCheckBox, QComboBox, QHBoxLayout,
                                QHeaderView, QLabel, QTableView, QVBoxLayout, QWidget)
 
+from app.core.events import SearchListener, dispatch
 from app.gui import theme
 
 SORT_ROLE = Qt.ItemDataRole.UserRole + 1
@@ -359,7 +360,7 @@ def _sort_key(value):
     return (1, 0, str(value).casefold())
 
 
-class TrialTable(QWidget):
+class TrialTable(QWidget, SearchListener):
     """Trials of a search in a sortable table; emits ``trialSelected`` with a row's trial id."""
 
     trialSelected = Signal(str)
@@ -424,42 +425,47 @@ class TrialTable(QWidget):
 
     def handle_event(self, event: dict) -> None:
         """Update rows from one event of ``app/core/events.py``."""
-        if not isinstance(event, dict):
-            return
-        kind = event.get("type")
-        if kind == "search_started":
-            self.reset()
-            config = event.get("config") if isinstance(event.get("config"), dict) else {}
-            self._model.objective = str(config.get("objective") or "val_accuracy")
-            self._max_trials = event.get("max_trials")
-        elif kind == "trial_started":
-            # Follow new trials down the table unless the user scrolled away to read.
-            scrollbar = self.table_view.verticalScrollBar()
-            follow = scrollbar.value() >= scrollbar.maximum()
-            trial = self._model.trial(event.get("trial_id"))
-            trial.number = event.get("number", trial.number)
-            trial.status = "RUNNING"
-            trial.score = trial.live_score = None
-            trial.message = ""
-            trial.start_time = _float_or_none(event.get("time"))
-            trial.duration = 0.0
-            trial.epochs_done = 0
-            self._set_hyperparameters(trial, event.get("hyperparameters"))
-            self._model.trial_changed(trial)
-            self._update_hidden_columns()
-            if follow:
-                self.table_view.doItemsLayout()  # the new row must be laid out to scroll to it
-                self.table_view.scrollTo(self._proxy.mapFromSource(
-                    self._model.index(self._model.row_of(trial.trial_id), 0)))
-        elif kind in ("batch_ended", "epoch_ended"):
-            self._on_progress(event)
-        elif kind == "trial_ended":
-            trial = self._model.trial(event.get("trial_id"))
-            self._apply_summary(trial, event)
-            self._model.trial_changed(trial)
-            self._model.recompute_best()
-        elif kind == "search_finished":
-            self._on_search_finished(event)
+        dispatch(event, self)
+
+    def on_search_started(self, event: dict) -> None:
+        self.reset()
+        config = event.get("config") if isinstance(event.get("config"), dict) else {}
+        self._model.objective = str(config.get("objective") or "val_accuracy")
+        self._max_trials = event.get("max_trials")
+        self._update_count()
+
+    def on_trial_started(self, event: dict) -> None:
+        # Follow new trials down the table unless the user scrolled away to read.
+        scrollbar = self.table_view.verticalScrollBar()
+        follow = scrollbar.value() >= scrollbar.maximum()
+        trial = self._model.trial(event.get("trial_id"))
+        trial.number = event.get("number", trial.number)
+        trial.status = "RUNNING"
+        trial.score = trial.live_score = None
+        trial.message = ""
+        trial.start_time = _float_or_none(event.get("time"))
+        trial.duration = 0.0
+        trial.epochs_done = 0
+        self._set_hyperparameters(trial, event.get("hyperparameters"))
+        self._model.trial_changed(trial)
+        self._update_hidden_columns()
+        if follow:
+            self.table_view.doItemsLayout()  # the new row must be laid out to scroll to it
+            self.table_view.scrollTo(self._proxy.mapFromSource(
+                self._model.index(self._model.row_of(trial.trial_id), 0)))
+        self._update_count()
+
+    def on_batch_ended(self, event: dict) -> None:
+        self._on_progress(event)
+
+    def on_epoch_ended(self, event: dict) -> None:
+        self._on_progress(event)
+
+    def on_trial_ended(self, event: dict) -> None:
+        trial = self._model.trial(event.get("trial_id"))
+        self._apply_summary(trial, event)
+        self._model.trial_changed(trial)
+        self._model.recompute_best()
         self._update_count()
 
     def reset(self) -> None:
@@ -580,7 +586,7 @@ class TrialTable(QWidget):
         if changed:
             self._model.trial_changed(trial)
 
-    def _on_search_finished(self, event: dict) -> None:
+    def on_search_finished(self, event: dict) -> None:
         for summary in event.get("trials") or []:
             if isinstance(summary, dict) and summary.get("trial_id") is not None:
                 trial = self._model.trial(summary["trial_id"])
@@ -598,6 +604,7 @@ class TrialTable(QWidget):
         best = event.get("best_trial_id")
         if best is not None and any(t.trial_id == str(best) for t in self._model.trials()):
             self._model.set_best(str(best))
+        self._update_count()
 
     def _update_hidden_columns(self, *_args) -> None:
         """Hide hyperparameters every trial shares (fixed in the search space), once 2+ trials ran.
