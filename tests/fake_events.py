@@ -103,7 +103,7 @@ def fake_search_events(n_trials: int = 3, epochs: int = 4, classes: Iterable[str
                              hyperparameters=dict(hp), batch_size=batch_size))
         history: dict[str, list[float]] = {"loss": [], "accuracy": [], "val_loss": [],
                                            "val_accuracy": []}
-        confusion = None
+        confusions: list[list[list[int]]] = []
         status, message = "COMPLETED", ""
         for epoch in range(epochs):
             progress = 1.0 - math.exp(-speed * (epoch + 1))
@@ -126,6 +126,7 @@ def fake_search_events(n_trials: int = 3, epochs: int = 4, classes: Iterable[str
             target = _clip(1.0 / n_classes + (quality - 1.0 / n_classes) * progress
                            + rng.uniform(-0.04, 0.04))
             confusion = _confusion(rng, n_classes, val_per_class, target)
+            confusions.append(confusion)
             correct = sum(confusion[i][i] for i in range(n_classes))
             val_acc = correct / val_count
             val_loss = max(0.05, -math.log(max(val_acc, 1e-3)) * 1.4 + rng.uniform(0, 0.1))
@@ -150,7 +151,8 @@ def fake_search_events(n_trials: int = 3, epochs: int = 4, classes: Iterable[str
                    "best_step": best_step, "duration": round(clock.now - trial_start, 3),
                    "message": message, "hyperparameters": dict(hp),
                    "history": {k: list(v) for k, v in history.items()},
-                   "confusion": confusion if status == "COMPLETED" else None}
+                   # The epoch whose weights were kept, as the runner reports it.
+                   "confusion": confusions[best_step] if status == "COMPLETED" else None}
         summaries.append(summary)
         events.append(_event("trial_ended", clock.tick(0.1), **summary))
         if status == "CANCELLED":

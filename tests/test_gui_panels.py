@@ -14,7 +14,8 @@ from fake_events import FAILURE_MESSAGE, fake_search_events
 from app.gui.confusion_view import ConfusionView, classification_metrics
 from app.gui.curves_panel import CurvesPanel
 from app.gui.run_summary import RunSummary
-from app.gui.trial_table import SORT_ROLE, TrialTable, format_value
+from app.core.formatting import format_value
+from app.gui.trial_table import SORT_ROLE, TrialTable
 
 
 def _of_type(events, kind):
@@ -374,7 +375,7 @@ def test_sorting_is_numeric(table):
     view.sortByColumn(columns.index("learning_rate"), Qt.SortOrder.AscendingOrder)
     rates = table.column_texts("learning_rate")[:12]
     assert [float(r) for r in rates] == sorted(float(r) for r in rates)
-    assert "1.23e-03" in rates and "0.05" in rates
+    assert "0.00123" in rates and "0.05" in rates
 
 
 def test_clicking_a_header_sorts(table, qtbot):
@@ -471,10 +472,11 @@ def test_cancelled_search_marks_the_running_trial(table):
     assert table.row_count() == 2
 
 
-def test_format_value_is_compact():
-    assert format_value(0.00123) == "1.23e-03"
+def test_format_value_is_compact_and_the_one_rule_of_every_view():
+    assert format_value(0.00123) == "0.00123"
+    assert format_value(1e-4) == "1e-4"
     assert format_value(0.25) == "0.25"
-    assert format_value(0.123456) == "0.123"
+    assert format_value(0.123456) == "0.1235"
     assert format_value(0.0) == "0"
     assert format_value(64) == "64"
     assert format_value(True) == "yes"
@@ -545,3 +547,23 @@ def test_void_qt_calls_cannot_exhaust_none(qtbot):
     for _ in range(20000):  # more than None's natural reference count
         probe.setObjectName("probe")
     assert sys.getrefcount(None) >= before - 100
+
+
+def test_confusion_of_an_ended_trial_is_its_kept_epoch(qtbot):
+    view = ConfusionView()
+    qtbot.addWidget(view)
+    events = fake_search_events(n_trials=6, epochs=4, seed=3)
+    confusions = {}
+    for event in events:
+        if event["type"] == "epoch_ended":
+            confusions[(event["trial_id"], event["epoch"])] = event["confusion"]
+        view.handle_event(event)
+    ended = [e for e in events if e["type"] == "trial_ended" and e["status"] == "COMPLETED"
+             and e["best_step"] < len(e["history"]["val_accuracy"]) - 1]
+    assert ended, "the stream should hold a trial whose best epoch is not its last"
+    trial = ended[0]
+    assert view.show_trial(trial["trial_id"])
+    matrix = confusions[(trial["trial_id"], trial["best_step"])]
+    assert view.matrix() == matrix
+    assert f"epoch {trial['best_step'] + 1} (weights kept)" in view.caption()
+    assert view.accuracy_text().startswith(f"Accuracy: {trial['score']:.3f}")

@@ -27,6 +27,7 @@ from pathlib import Path
 from typing import Any, Iterable
 
 from app.core import paths
+from app.core.search_state import UNFINISHED, lower_is_better
 
 log = logging.getLogger(__name__)
 
@@ -137,8 +138,12 @@ CREATE TABLE preferences (
 );
 """
 
+# One verdict for a trial its search ended around (see app.core.search_state.settle_status):
+# earlier versions stored "INTERRUPTED", which no trial filter listed.
+_SCHEMA_V4 = f"UPDATE trials SET status = '{UNFINISHED}' WHERE status = 'INTERRUPTED';"
+
 # MIGRATIONS[i] takes a database from user_version i to i + 1.
-MIGRATIONS: list[str] = [_SCHEMA_V1, _SCHEMA_V2, _SCHEMA_V3]
+MIGRATIONS: list[str] = [_SCHEMA_V1, _SCHEMA_V2, _SCHEMA_V3, _SCHEMA_V4]
 SCHEMA_VERSION = len(MIGRATIONS)
 
 
@@ -391,8 +396,8 @@ class HistoryStore:
             f"resume_count = resume_count + ? WHERE id = ?",
             (*values.values(), resumed, search_id))
         # Trials the crash or cancel left unfinished will be re-run from scratch by Keras Tuner.
-        self.conn.execute("UPDATE trials SET status = 'INTERRUPTED' WHERE search_id = ? AND status = 'RUNNING'",
-                          (search_id,))
+        self.conn.execute("UPDATE trials SET status = ? WHERE search_id = ? AND status = 'RUNNING'",
+                          (UNFINISHED, search_id))
         self._write_pending_notices(search_id)
 
     def _write_pending_notices(self, search_id: str) -> None:
@@ -509,7 +514,7 @@ class HistoryStore:
         # Trials still marked running were cut off by the cancel or failure.
         self.conn.execute(
             "UPDATE trials SET status = ? WHERE search_id = ? AND status = 'RUNNING'",
-            ("CANCELLED" if status == "cancelled" else "INTERRUPTED", search_id))
+            (UNFINISHED, search_id))
         # The final summary lists every trial: add any whose own events never arrived.
         for summary in event.get("trials") or []:
             if not isinstance(summary, dict) or summary.get("trial_id") is None:
@@ -531,7 +536,7 @@ class HistoryStore:
 
     def _update_best(self, search_id: str, finished: dict | None = None) -> None:
         row = self.conn.execute("SELECT objective FROM searches WHERE id = ?", (search_id,)).fetchone()
-        order = "ASC" if row and _minimise(row["objective"]) else "DESC"
+        order = "ASC" if row and lower_is_better(row["objective"]) else "DESC"
         best = self.conn.execute(
             f"SELECT trial_id, score FROM trials WHERE search_id = ? AND status = 'COMPLETED' "
             f"AND score IS NOT NULL ORDER BY score {order} LIMIT 1", (search_id,)).fetchone()
@@ -854,7 +859,7 @@ class HistoryStore:
         row = self._require(search_id)
         if search_id == self._current_search:
             raise HistoryError("this search is still running; prune its checkpoints when it has finished")
-        order = "ASC" if _minimise(row["objective"]) else "DESC"
+        order = "ASC" if lower_is_better(row["objective"]) else "DESC"
         best = [r["trial_id"] for r in self.conn.execute(
             f"SELECT trial_id FROM trials WHERE search_id = ? AND status = 'COMPLETED' AND score IS NOT NULL "
             f"ORDER BY score {order}, trial_id LIMIT ?", (search_id, keep_best))]
@@ -915,10 +920,6 @@ def _csv_value(value: Any) -> Any:
     if isinstance(value, (dict, list)):
         return json.dumps(value)
     return value
-
-
-def _minimise(objective: str | None) -> bool:
-    return bool(objective) and ("loss" in objective or "error" in objective)
 
 
 class _Transaction:

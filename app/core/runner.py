@@ -212,7 +212,7 @@ def _make_tuner_class(base):
             self._planned_epochs = planned_epochs
             self._trial_started: dict[str, float] = {}
             self._history: dict[str, dict[str, list]] = {}
-            self._last_confusion: dict[str, list] = {}
+            self._confusions: dict[str, dict[int, list]] = {}  # trial -> epoch -> matrix
             self._last_batch_event = 0.0
             self._steps: dict[str, int] = {}
             self._epoch = 0
@@ -239,7 +239,7 @@ def _make_tuner_class(base):
             self._trials_begun += 1
             self._trial_started[tid] = time.time()
             self._history[tid] = {}
-            self._last_confusion.pop(tid, None)
+            self._confusions.pop(tid, None)
             values = dict(trial.hyperparameters.values)
             self._emit(ev.make_event(ev.TRIAL_STARTED, trial_id=tid, number=_trial_number(tid),
                                      hyperparameters=values, batch_size=values.get("batch_size")))
@@ -273,7 +273,7 @@ def _make_tuner_class(base):
             for k, v in scalars.items():
                 history.setdefault(k, []).append(v if math.isfinite(v) else None)
             matrix = np.rint(np.asarray(confusion)).astype(int).tolist() if confusion is not None else None
-            self._last_confusion[trial.trial_id] = matrix
+            self._confusions.setdefault(trial.trial_id, {})[epoch] = matrix
             self._emit(ev.make_event(ev.EPOCH_ENDED, trial_id=trial.trial_id, epoch=epoch,
                                      epochs=self._planned_epochs, logs=scalars, confusion=matrix,
                                      class_names=self._class_names))
@@ -285,7 +285,7 @@ def _make_tuner_class(base):
             stored = self.oracle.get_trial(trial.trial_id)
             summary = trial_summary_event(stored, self._trial_started.get(trial.trial_id),
                                           self._history.get(trial.trial_id, {}),
-                                          self._last_confusion.get(trial.trial_id))
+                                          kept_confusion(self._confusions.get(trial.trial_id, {}), stored.best_step))
             self.ended_events[trial.trial_id] = summary
             self._emit(summary)
             if self._prune_during_search:
@@ -319,6 +319,14 @@ def _failure_reason(message: str | None) -> str:
                 return f"out of memory: {reason[:300]}"
             return reason[:500]
     return lines[-1][:500]
+
+
+def kept_confusion(by_epoch: dict[int, list], best_step) -> list | None:
+    """The confusion matrix of the epoch whose weights the checkpoint kept (``best_step``);
+    the last one when that epoch is unknown."""
+    if isinstance(best_step, int) and by_epoch.get(best_step) is not None:
+        return by_epoch[best_step]
+    return by_epoch[max(by_epoch)] if by_epoch else None
 
 
 def trial_summary_event(trial, started: float | None, history: dict, confusion) -> dict:

@@ -254,6 +254,7 @@ class ConfusionView(QWidget, SearchListener):
         self._metrics: dict | None = None
         self._by_trial: dict[str, tuple[list[list[int]], list[str], str]] = {}
         self._numbers: dict[str, int] = {}
+        self._epochs: dict[str, dict[int, list]] = {}  # the running trial's matrices by epoch
         self._running_id: str | None = None
         self._pinned_id: str | None = None
         self._classes: list[str] = []
@@ -349,15 +350,28 @@ class ConfusionView(QWidget, SearchListener):
 
     def on_epoch_ended(self, event: dict) -> None:
         epochs = event.get("epochs")
-        epoch = f"{int(event.get('epoch', 0)) + 1}" + (f"/{epochs}" if epochs else "")
-        self._remember(event, self.tr("epoch {epoch}").format(epoch=epoch))
+        epoch = int(event.get("epoch", 0))
+        if event.get("confusion") is not None:
+            self._epochs.setdefault(str(event.get("trial_id")), {})[epoch] = event["confusion"]
+        text = f"{epoch + 1}" + (f"/{epochs}" if epochs else "")
+        self._remember(event, event.get("confusion"), self.tr("epoch {epoch}").format(epoch=text))
 
     def on_trial_ended(self, event: dict) -> None:
-        self._numbers.setdefault(str(event.get("trial_id")), event.get("number"))
-        self._remember(event, self.tr("last epoch"))
+        """Once a trial ends, show the epoch whose weights were kept (``best_step``), not the last."""
+        trial_id = str(event.get("trial_id"))
+        self._numbers.setdefault(trial_id, event.get("number"))
+        epochs = self._epochs.pop(trial_id, {})
+        best_step = event.get("best_step")
+        confusion = epochs.get(best_step) if isinstance(best_step, int) else None
+        self._remember(event, confusion if confusion is not None else event.get("confusion"),
+                       self._kept_text(best_step))
 
-    def _remember(self, event: dict, where: str) -> None:
-        confusion = event.get("confusion")
+    def _kept_text(self, best_step) -> str:
+        if isinstance(best_step, int):
+            return self.tr("epoch {n} (weights kept)").format(n=best_step + 1)
+        return self.tr("weights kept")
+
+    def _remember(self, event: dict, confusion, where: str) -> None:
         if confusion is None:
             return
         trial_id = str(event.get("trial_id"))
@@ -390,11 +404,13 @@ class ConfusionView(QWidget, SearchListener):
                 trial_id = str(summary.get("trial_id"))
                 self._numbers[trial_id] = summary.get("number")
                 names = summary.get("class_names") or self._classes
-                self._by_trial[trial_id] = (summary["confusion"], names, self.tr("last epoch"))
+                self._by_trial[trial_id] = (summary["confusion"], names,
+                                            self._kept_text(summary.get("best_step")))
 
     def reset(self) -> None:
         self._matrix, self._names, self._metrics = [], [], None
         self._by_trial.clear()
+        self._epochs.clear()
         self._numbers.clear()
         self._running_id = self._pinned_id = None
         self._caption.setText(self.tr("No confusion matrix yet: it appears after the first epoch."))

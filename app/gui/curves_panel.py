@@ -27,6 +27,8 @@ from PySide6.QtCore import QEvent, Qt, QTimer, Signal
 from PySide6.QtWidgets import QHBoxLayout, QLabel, QProgressBar, QVBoxLayout, QWidget
 
 from app.core.events import SearchListener, dispatch
+from app.core.formatting import format_score
+from app.core.search_state import best_trial, finite_or_none, lower_is_better, normalize_status, settle_status
 from app.gui import theme
 
 REDRAW_INTERVAL_MS = 100  # 10 Hz looks live and leaves the CPU to training
@@ -40,11 +42,6 @@ _SYMBOL_CURVES = ("loss", "val_loss", "accuracy", "val_accuracy", "best", "selec
 # Curve names accepted by ``CurvesPanel.curve_data``.
 CURVE_NAMES = ("loss", "val_loss", "accuracy", "val_accuracy", "batch_loss",
                "overlay", "best", "selected")
-
-
-def lower_is_better(objective: str) -> bool:
-    """Direction of an objective metric: losses go down, everything else up."""
-    return "loss" in objective
 
 
 class _Series:
@@ -288,8 +285,8 @@ class CurvesPanel(QWidget, SearchListener):
                 continue
             trial = self._trial(summary["trial_id"])
             trial.number = summary.get("number", trial.number)
-            trial.status = str(summary.get("status") or "COMPLETED").upper()
-            trial.score = _finite_or_none(summary.get("score"))
+            trial.status = normalize_status(summary.get("status"))
+            trial.score = finite_or_none(summary.get("score"))
             if isinstance(summary.get("history"), dict):
                 trial.set_history(summary["history"])
         self._recompute_best()
@@ -398,8 +395,8 @@ class CurvesPanel(QWidget, SearchListener):
         self._mark_dirty()
         trial = self._trial(event.get("trial_id"))
         trial.number = event.get("number", trial.number)
-        trial.status = str(event.get("status") or "COMPLETED").upper()
-        trial.score = _finite_or_none(event.get("score"))
+        trial.status = normalize_status(event.get("status"))
+        trial.score = finite_or_none(event.get("score"))
         history = event.get("history")
         # The final history is authoritative when live epochs were missed (throttled, resumed).
         if isinstance(history, dict) and history:
@@ -417,14 +414,13 @@ class CurvesPanel(QWidget, SearchListener):
         for summary in event.get("trials") or []:
             if isinstance(summary, dict) and summary.get("trial_id") is not None:
                 trial = self._trial(summary["trial_id"])
-                trial.status = str(summary.get("status") or trial.status).upper()
-                trial.score = _finite_or_none(summary.get("score", trial.score))
+                trial.status = normalize_status(summary.get("status") or trial.status)
+                trial.score = finite_or_none(summary.get("score", trial.score))
                 if not trial.epochs and isinstance(summary.get("history"), dict):
                     trial.set_history(summary["history"])
         status = str(event.get("status") or "completed")
         for trial in self._trials.values():
-            if trial.status == "RUNNING":
-                trial.status = "CANCELLED" if status == "cancelled" else "FAILED"
+            trial.status = settle_status(trial.status)
         self._running_id = None
         self._recompute_best()
         best = event.get("best_trial_id")
@@ -455,13 +451,9 @@ class CurvesPanel(QWidget, SearchListener):
         return next(reversed(self._trials)) if self._trials else None
 
     def _recompute_best(self) -> None:
-        scored = [t for t in self._trials.values()
-                  if t.status == "COMPLETED" and t.score is not None]
-        if not scored:
-            self._best_id = None
-            return
-        sign = 1.0 if lower_is_better(self._objective) else -1.0
-        self._best_id = min(scored, key=lambda t: sign * t.score).trial_id
+        best = best_trial(({"trial_id": t.trial_id, "status": t.status, "score": t.score}
+                           for t in self._trials.values()), self._objective)
+        self._best_id = best["trial_id"] if best else None
 
     def _mark_dirty(self, interval_ms: int | None = None) -> None:
         self._dirty = True
@@ -572,7 +564,7 @@ class CurvesPanel(QWidget, SearchListener):
                     self._best_marker.setData([], [])
             self._set_curve("best", best_key, lambda: best.series(objective, finite_only=True))
             best_name = self.tr("best: {trial} ({score})").format(
-                trial=best.label, score=_format_score(best.score))
+                trial=best.label, score=format_score(best.score))
         else:
             if self._drawn.get("best") is not None:
                 self._best_marker.setData([], [])
@@ -639,7 +631,7 @@ class CurvesPanel(QWidget, SearchListener):
                 if best is not None:
                     parts.append(self.tr("best {trial}: {objective} {score}").format(
                         trial=best.label, objective=self._objective,
-                        score=_format_score(best.score)))
+                        score=format_score(best.score)))
                 if shown is not None:
                     parts.append(self.tr("showing {trial} ({status})").format(
                         trial=shown.label, status=shown.status.lower()))
@@ -751,7 +743,7 @@ class CurvesPanel(QWidget, SearchListener):
             self._graphics.setToolTip("")
             return
         trial = self._trials[trial_id]
-        score = _format_score(trial.score) if trial.score is not None else trial.status.lower()
+        score = format_score(trial.score) if trial.score is not None else trial.status.lower()
         best = self.tr(" (best)") if trial_id == self._best_id else ""
         self._graphics.setToolTip(self.tr("{trial}{best}: {objective} {score}\nclick to select")
                                   .format(trial=trial.label, best=best,
@@ -790,17 +782,8 @@ def _whole_epoch_ticks(plot: pg.PlotItem, epochs: int) -> None:
         axis.setTickSpacing()
 
 
-def _finite_or_none(value) -> float | None:
-    number = _number(value)
-    return number if math.isfinite(number) else None
-
-
 def _int(value, default: int = 0) -> int:
     try:
         return int(value)
     except (TypeError, ValueError):
         return default
-
-
-def _format_score(score: float | None) -> str:
-    return "\u2013" if score is None else f"{score:.4f}"

@@ -37,9 +37,11 @@ from PySide6.QtWidgets import (QAbstractItemView, QApplication, QCheckBox, QComb
                                QPushButton, QScrollArea, QSpinBox, QSplitter, QTableView, QTabWidget,
                                QTreeWidget, QTreeWidgetItem, QTreeWidgetItemIterator, QVBoxLayout, QWidget)
 
+from app.core.formatting import format_score, format_value
+from app.core.search_state import lower_is_better
 from app.core.history import HistoryError, HistoryStore, OutsideHomeError, folder_size
 from app.gui import theme
-from app.gui.compare_view import TRIAL_COLORS, CompareView, format_value, trial_label
+from app.gui.compare_view import TRIAL_COLORS, CompareView, trial_label
 from app.gui.confusion_view import ConfusionView
 from app.gui.curves_panel import CurvesPanel
 from app.gui.trial_table import TrialTable
@@ -955,7 +957,7 @@ class HistoryView(QWidget):
         lines = [f"<b style='font-size: 11pt'>{_esc(search.get('name') or search['id'])}</b> &nbsp;{_esc(status)}"
                  + " &nbsp;·&nbsp; " + self.tr("best %1 <b>%2</b> (%3) · %4 of %5 trials completed")
                  .replace("%1", _esc(search.get("objective") or "score"))
-                 .replace("%2", "–" if best is None else f"{best:.4f}")
+                 .replace("%2", format_score(best))
                  .replace("%3", _esc(trial_label(best_trial, with_search=False) if best_trial else "–"))
                  .replace("%4", str(search.get("completed_trials", 0)))
                  .replace("%5", str(search.get("trial_count", 0)))]
@@ -1015,7 +1017,7 @@ class HistoryView(QWidget):
             # Start with something to compare: the best trial of each search, or the best two.
             for search in self._opened.values():
                 ranked = sorted((t for t in search["trials"] if t["status"] == "COMPLETED" and t["score"] is not None),
-                                key=lambda t: t["score"], reverse=not _lower_is_better(search.get("objective")))
+                                key=lambda t: t["score"], reverse=not lower_is_better(search.get("objective")))
                 for trial in ranked[:1 if several else 2]:
                     default.add((search["id"], trial["trial_id"]))
         for search in self._opened.values():
@@ -1025,7 +1027,7 @@ class HistoryView(QWidget):
             parent.setFlags(parent.flags() & ~Qt.ItemFlag.ItemIsSelectable)
             self.compare_list.addTopLevelItem(parent)
             for trial in search["trials"]:
-                score = "–" if trial["score"] is None else f"{trial['score']:.4f}"
+                score = format_score(trial["score"])
                 item = QTreeWidgetItem([trial_label(trial, with_search=False), score, trial["status"].lower()])
                 key = (search["id"], trial["trial_id"])
                 item.setData(0, Qt.ItemDataRole.UserRole, list(key))
@@ -1068,7 +1070,7 @@ class HistoryView(QWidget):
             (search.get("data_dir") or "–", search.get("data_dir") or ""),
             (status, search.get("status")),
             (human_time(search.get("started_at")), search.get("started_at") or 0.0),
-            ("–" if search.get("best_score") is None else f"{search['best_score']:.4f}",
+            (format_score(search.get("best_score")),
              search.get("best_score") if search.get("best_score") is not None else -math.inf),
             (f"{search.get('completed_trials', 0)}/{search.get('trial_count', 0)}", search.get("trial_count", 0)),
             (human_bytes(search.get("disk_bytes")), search.get("disk_bytes") or 0),
@@ -1197,5 +1199,3 @@ def _start_tensorboard(logdir: str):
     return start_tensorboard(logdir)
 
 
-def _lower_is_better(objective: str | None) -> bool:
-    return bool(objective) and "loss" in objective
