@@ -567,3 +567,72 @@ def test_confusion_of_an_ended_trial_is_its_kept_epoch(qtbot):
     assert view.matrix() == matrix
     assert f"epoch {trial['best_step'] + 1} (weights kept)" in view.caption()
     assert view.accuracy_text().startswith(f"Accuracy: {trial['score']:.3f}")
+
+
+# --------------------------------------------------------------------------- search model
+
+
+def test_search_model_feeds_attached_panels_after_its_state(qtbot):
+    from app.gui.search_model import SearchModel
+
+    model = SearchModel()
+    table, curves, confusion = TrialTable(), CurvesPanel(), ConfusionView()
+    for panel in (table, curves, confusion):
+        qtbot.addWidget(panel)
+        model.attach(panel)
+    seen = []
+    model.trial_ended.connect(lambda e: seen.append((e["trial_id"], model.state.trials[e["trial_id"]].status)))
+    events = fake_search_events(n_trials=3, epochs=2, failed_trials=[2])
+    for event in events:
+        model.handle_event(event)
+    assert seen == [("0", "COMPLETED"), ("1", "FAILED"), ("2", "COMPLETED")]
+    best = str(events[-1]["best_trial_id"])
+    assert model.state.best_id == table.best_trial_id() == curves.best_trial_id() == best
+    model.clear()
+    assert table.row_count() == 0 and curves.trial_curve_count() == 0 and confusion.matrix() == []
+
+
+def test_search_model_reports_a_broken_panel_once_and_keeps_feeding_the_others(qtbot):
+    from app.gui.search_model import SearchModel
+
+    class Broken:
+        def on_epoch_ended(self, event):
+            raise ValueError("cannot draw")
+
+    model = SearchModel()
+    table = TrialTable()
+    qtbot.addWidget(table)
+    broken = Broken()
+    model.attach(broken)
+    model.attach(table)
+    failures = []
+    model.panel_failed.connect(lambda panel, message: failures.append((panel, message)))
+    for event in fake_search_events(n_trials=2, epochs=3):
+        model.handle_event(event)
+    assert failures == [(broken, "ValueError: cannot draw")]
+    assert table.row_count() == 2
+
+
+def test_a_stored_search_reaches_the_panels_through_the_same_model(qtbot, tmp_path):
+    from app.core.history import HistoryStore
+    from app.gui.search_model import SearchModel
+
+    store = HistoryStore(tmp_path / "h.sqlite3")
+    events = fake_search_events(n_trials=3, epochs=3, seed=3)
+    for event in events:
+        store.record(event)
+    live = SearchModel()
+    for event in events:
+        live.handle_event(event)
+    stored = SearchModel()
+    table = TrialTable()
+    qtbot.addWidget(table)
+    stored.attach(table)
+    stored.load_stored(store.get_search(events[0]["search_id"]))
+    assert stored.state.best_id == live.state.best_id
+    assert [t.summary()["status"] for t in stored.state.trials.values()] == \
+        [t.summary()["status"] for t in live.state.trials.values()]
+    for trial_id, trial in live.state.trials.items():
+        assert stored.state.trials[trial_id].kept_confusion()[0] == trial.kept_confusion()[0]
+        assert stored.state.trials[trial_id].history == trial.history
+    assert table.row_count() == 3

@@ -44,6 +44,7 @@ from app.gui import theme
 from app.gui.compare_view import TRIAL_COLORS, CompareView, trial_label
 from app.gui.confusion_view import ConfusionView
 from app.gui.curves_panel import CurvesPanel
+from app.gui.search_model import SearchModel
 from app.gui.trial_table import TrialTable
 
 log = logging.getLogger(__name__)
@@ -495,6 +496,10 @@ class HistoryView(QWidget):
         self.tensorboard_button.clicked.connect(self.open_tensorboard)
         self.keep_spin.valueChanged.connect(lambda value: self._set_preference("keep_best", value))
         self.auto_prune_check.toggled.connect(lambda on: self._set_preference("auto_prune", on))
+        # A stored search reaches these panels through the same model as a live one.
+        self.search_model = SearchModel(self)
+        for panel in (self.trial_table, self.curves, self.confusion):
+            self.search_model.attach(panel)
         self.trial_table.trialSelected.connect(self._on_trial_selected)
         self.curves.trialClicked.connect(self._on_trial_selected)
         self.compare_button.clicked.connect(self.compare_checked)
@@ -939,10 +944,7 @@ class HistoryView(QWidget):
         self.summary_label.setText(self._summary_html(search))
         self.summary_label.setToolTip(self._summary_tooltip(search))
         trials = search["trials"]
-        objective = search.get("objective") or "val_accuracy"
-        self.trial_table.load_trials(trials, objective)
-        self.curves.load_trials(trials, objective)
-        self.confusion.load_trials(trials, search.get("classes") or None)
+        self.search_model.load_stored(search)
         best = search.get("best_trial_id")
         shown = best if best is not None else (trials[-1]["trial_id"] if trials else None)
         if shown is not None:
@@ -1054,9 +1056,7 @@ class HistoryView(QWidget):
         self._opened = {}
         self._current_id = None
         self.summary_label.setText(self.tr("Open a search to see its trials."))
-        self.trial_table.load_trials([])
-        self.curves.reset()
-        self.confusion.reset()
+        self.search_model.clear()
         self.compare_list.clear()
         self.compare_view.set_trials([])
         self.scatter.set_trials([])
