@@ -271,38 +271,6 @@ class TerminalProgress:
         self.last_line = "" if newline else text
 
 
-class HistoryRecorder:
-    """Records events in the history database; a history problem never stops a search."""
-
-    def __init__(self):
-        from app.core.history import HistoryStore
-
-        try:
-            self.store = HistoryStore()
-        except Exception as exc:  # noqa: BLE001
-            self.store = None
-            self._warn(exc)
-
-    def _warn(self, exc: Exception) -> None:
-        print(f"warning: history not recorded ({exc})", file=sys.stderr)
-
-    def __call__(self, event: dict) -> None:
-        if self.store is None:
-            return
-        try:
-            self.store.record(event)
-        except Exception as exc:  # noqa: BLE001
-            self._warn(exc)
-
-    def export(self, search_dir: str, card: dict) -> None:
-        if self.store is None:
-            return
-        try:
-            self.store.record_export_card(Path(search_dir).name, card["path"], card)
-        except Exception as exc:  # noqa: BLE001
-            self._warn(exc)
-
-
 def _hint_unfinished(data_dir: str, unfinished: list[dict]) -> None:
     """Point at an interrupted search of the same folder, which the user may rather resume."""
     target = str(Path(data_dir).expanduser().resolve())
@@ -316,6 +284,8 @@ def _hint_unfinished(data_dir: str, unfinished: list[dict]) -> None:
 def cmd_search(args) -> int:
     from app.core import events as ev
     from app.core.config import ConfigError, SearchConfig
+    from app.core.formatting import format_value
+    from app.core.recorder import HistoryRecorder
     from app.core.runner import SearchError, find_resumable, load_search_info
 
     workdir = Path(args.workdir).expanduser() if args.workdir else None
@@ -355,6 +325,8 @@ def cmd_search(args) -> int:
     previous_handler = signal.signal(signal.SIGINT, on_interrupt)
     progress = TerminalProgress(enabled=sys.stderr.isatty())
     history = HistoryRecorder()
+    for warning in history.warnings:
+        print(f"warning: {warning}", file=sys.stderr)
 
     def listener(event):
         progress(event)
@@ -400,14 +372,14 @@ def cmd_search(args) -> int:
             code = EXIT_FAILED
         else:
             result["export"] = {"path": card["path"], "trial_id": card["trial_id"], "self_check": card["self_check"]}
-            history.export(final["search_dir"], card)
+            history.export(card, Path(final["search_dir"]).name)
     if args.json:
         print(json.dumps(result, indent=2, ensure_ascii=False))
     else:
         if final["best_score"] is not None:
             print(f"Best trial {final['best_trial_id']}: {config.objective} {final['best_score']:.4f}")
             for k, v in (final["best_hyperparameters"] or {}).items():
-                print(f"  {k} = {v}")
+                print(f"  {k} = {format_value(v)}")
         print(f"Search folder: {final['search_dir']}")
         if result["export"]:
             check = result["export"]["self_check"]
@@ -417,6 +389,7 @@ def cmd_search(args) -> int:
 
 def cmd_export(args) -> int:
     from app.core.export import ExportError, export_trial
+    from app.core.recorder import HistoryRecorder
 
     search_dir = Path(args.search_dir).expanduser()
     if not (search_dir / "search.json").is_file():
@@ -425,7 +398,7 @@ def cmd_export(args) -> int:
         card = export_trial(search_dir, args.out, trial_id=args.trial, overwrite=args.overwrite)
     except ExportError as exc:
         return _error(str(exc))
-    HistoryRecorder().export(str(search_dir), card)
+    HistoryRecorder().export(card, Path(search_dir).name)
     if args.json:
         print(json.dumps(card, indent=2, ensure_ascii=False, default=str))
     else:

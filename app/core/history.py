@@ -27,11 +27,12 @@ from pathlib import Path
 from typing import Any, Iterable
 
 from app.core import paths
+from app.core.checkpoints import checkpoint_files, prune
+from app.core.search_dir import EVENTS_FILE, SEARCH_FILE
 from app.core.search_state import UNFINISHED, lower_is_better
 
 log = logging.getLogger(__name__)
 
-CHECKPOINT_FILE = "checkpoint.weights.h5"
 RUNNING = "running"
 # Statuses a search can have in the store; "running" also covers a search whose process died
 # before search_finished (the view calls that "interrupted" when nothing is recording it).
@@ -214,19 +215,6 @@ def folder_size(path: str | Path) -> int:
     return total
 
 
-def checkpoint_files(search_dir: str | Path) -> dict[str, Path]:
-    """Keras Tuner checkpoints under ``search_dir/tuner``, by trial id (``trial_<id>`` folders)."""
-    tuner_dir = Path(search_dir) / "tuner"
-    found: dict[str, Path] = {}
-    if not tuner_dir.is_dir():
-        return found
-    for checkpoint in tuner_dir.rglob(CHECKPOINT_FILE):
-        folder = checkpoint.parent.name
-        if folder.startswith("trial_"):
-            found[folder[len("trial_"):]] = checkpoint
-    return found
-
-
 # --------------------------------------------------------------------------- the store
 
 
@@ -342,7 +330,7 @@ class HistoryStore:
         search_dir = str(event.get("search_dir") or "")
         info: dict = {}
         if search_dir:
-            info = _loads(_read_text(Path(search_dir) / "search.json"), {}) or {}
+            info = _loads(_read_text(Path(search_dir) / SEARCH_FILE), {}) or {}
         config = info.get("config") if isinstance(info.get("config"), dict) else {}
         self.conn.execute(
             "INSERT OR IGNORE INTO searches (id, name, started_at, status, search_dir, data_dir, config_json, "
@@ -556,7 +544,7 @@ class HistoryStore:
         """
         path = Path(path)
         if path.is_dir():
-            path = path / "events.jsonl"
+            path = path / EVENTS_FILE
         try:
             lines = path.read_text(encoding="utf-8", errors="replace").splitlines()
         except OSError as exc:
@@ -603,7 +591,7 @@ class HistoryStore:
         imported = []
         now = time.time()
         for folder in sorted(paths.searches_dir().iterdir()):
-            log_file = folder / "events.jsonl"
+            log_file = folder / EVENTS_FILE
             if folder.name in known or str(folder) in known or not log_file.is_file():
                 continue
             try:
@@ -863,20 +851,12 @@ class HistoryStore:
         best = [r["trial_id"] for r in self.conn.execute(
             f"SELECT trial_id FROM trials WHERE search_id = ? AND status = 'COMPLETED' AND score IS NOT NULL "
             f"ORDER BY score {order}, trial_id LIMIT ?", (search_id, keep_best))]
-        on_disk = checkpoint_files(row["search_dir"]) if row["search_dir"] else {}
         removed, freed = [], 0
-        for trial_id, checkpoint in sorted(on_disk.items()):
-            if trial_id in best:
-                continue
+        if row["search_dir"]:
             try:
-                size = checkpoint.stat().st_size
-                checkpoint.unlink()
-            except FileNotFoundError:
-                continue
+                removed, freed = prune(row["search_dir"], best)
             except OSError as exc:
-                raise HistoryError(f"could not remove {checkpoint}: {exc.strerror or exc}") from None
-            removed.append(trial_id)
-            freed += size
+                raise HistoryError(f"could not remove {exc.filename}: {exc.strerror or exc}") from None
         with self._transaction():
             for trial_id in removed:
                 self.conn.execute(

@@ -26,21 +26,19 @@ from typing import Any
 from . import events as ev
 from .config import SearchConfig
 from .dataset import DatasetError, decodable_path, scan_dataset, split_dataset
+from .checkpoints import prune_checkpoints
 from .paths import cache_dir, searches_dir
+from .search_dir import (  # noqa: F401 - re-exported: callers know them from here
+    EVENTS_FILE, SEARCH_FILE, TUNER_PROJECT, SearchError, find_resumable, load_search_info, read_events,
+    update_search_info as _update_search_info, write_json_atomic as _write_json_atomic,
+)
 
-SEARCH_FILE = "search.json"
-EVENTS_FILE = "events.jsonl"
-TUNER_PROJECT = "tuner"
 BATCH_EVENT_INTERVAL_S = 0.25
 # Internal: a child process stopped to be replaced (see run_search's max_trials_in_process).
 RECYCLE = "recycle"
 # Fault injection for tests of the failure paths (works across the process boundary).
 FAULT_OOM_ABOVE_BATCH = "TUNESTUDIO_FAULT_OOM_ABOVE_BATCH"
 FAULT_NAN_TRIALS = "TUNESTUDIO_FAULT_NAN_TRIALS"
-
-
-class SearchError(RuntimeError):
-    """A search cannot start or continue; the message is for the user."""
 
 
 def package_versions() -> dict:
@@ -67,57 +65,6 @@ def new_search_dir(config: SearchConfig) -> Path:
         n += 1
     candidate.mkdir(parents=True)
     return candidate
-
-
-def load_search_info(search_dir: str | Path) -> dict:
-    path = Path(search_dir) / SEARCH_FILE
-    try:
-        return json.loads(path.read_text(encoding="utf-8"))
-    except FileNotFoundError:
-        raise SearchError(f"{search_dir}: not a TuneStudio search folder (no {SEARCH_FILE})") from None
-    except (OSError, json.JSONDecodeError) as exc:
-        raise SearchError(f"{path}: cannot read ({exc})") from None
-
-
-def _write_json_atomic(path: Path, data: dict) -> None:
-    tmp = path.with_name(path.name + ".tmp")
-    tmp.write_text(json.dumps(data, indent=2, ensure_ascii=False), encoding="utf-8")
-    os.replace(tmp, path)
-
-
-def _update_search_info(search_dir: Path, **changes: Any) -> None:
-    info = load_search_info(search_dir)
-    info.update(changes)
-    _write_json_atomic(search_dir / SEARCH_FILE, info)
-
-
-def find_resumable() -> list[dict]:
-    """Searches that did not finish (stopped, killed or crashed), newest first."""
-    out = []
-    for folder in sorted(searches_dir().iterdir(), reverse=True):
-        try:
-            info = load_search_info(folder)
-        except SearchError:
-            continue
-        if info.get("status") in ("running", "cancelled"):
-            info["search_dir"] = str(folder)
-            out.append(info)
-    return out
-
-
-def read_events(search_dir: str | Path) -> list[dict]:
-    """Every event recorded for a search (a crash may have cut the last line)."""
-    out = []
-    try:
-        with open(Path(search_dir) / EVENTS_FILE, encoding="utf-8") as fh:
-            for line in fh:
-                try:
-                    out.append(json.loads(line))
-                except json.JSONDecodeError:
-                    continue
-    except FileNotFoundError:
-        pass
-    return out
 
 
 # --------------------------------------------------------------------------- preparation
@@ -292,8 +239,6 @@ def _make_tuner_class(base):
                 self.prune_checkpoints()
 
         def prune_checkpoints(self):
-            from .export import prune_checkpoints
-
             prune_checkpoints(self.directory, self._objective_name, self._keep_checkpoints)
 
     StudioTuner.NonFiniteLoss = NonFiniteLoss

@@ -23,7 +23,6 @@ import logging
 import math
 import random
 import re
-import sqlite3
 import time
 from datetime import datetime
 from pathlib import Path
@@ -32,18 +31,20 @@ from typing import Any
 import pyqtgraph as pg
 from PySide6.QtCore import QEvent, QSortFilterProxyModel, Qt, QUrl, Signal, Slot
 from PySide6.QtGui import QAction, QBrush, QDesktopServices, QStandardItem, QStandardItemModel
-from PySide6.QtWidgets import (QAbstractItemView, QApplication, QCheckBox, QComboBox, QFileDialog, QFrame,
-                               QHBoxLayout, QHeaderView, QInputDialog, QLabel, QLineEdit, QMessageBox,
+from PySide6.QtWidgets import (QAbstractItemView, QApplication, QCheckBox, QComboBox, QFrame,
+                               QHBoxLayout, QHeaderView, QLabel, QLineEdit,
                                QPushButton, QScrollArea, QSpinBox, QSplitter, QTableView, QTabWidget,
                                QTreeWidget, QTreeWidgetItem, QTreeWidgetItemIterator, QVBoxLayout, QWidget)
 
 from app.core.formatting import format_score, format_value
+from app.core.history import HistoryStore, OutsideHomeError, folder_size
+from app.core.recorder import AUTO_PRUNE, DEFAULT_KEEP_BEST, KEEP_BEST, STORE_ERRORS, open_store, read_preference
 from app.core.search_state import lower_is_better
-from app.core.history import HistoryError, HistoryStore, OutsideHomeError, folder_size
 from app.gui import theme
 from app.gui.compare_view import TRIAL_COLORS, CompareView, trial_label
 from app.gui.confusion_view import ConfusionView
 from app.gui.curves_panel import CurvesPanel
+from app.gui.dialogs import Dialogs
 from app.gui.search_model import SearchModel
 from app.gui.trial_table import TrialTable
 
@@ -52,9 +53,6 @@ log = logging.getLogger(__name__)
 SEARCH_ID_ROLE = Qt.ItemDataRole.UserRole + 1
 SORT_ROLE = Qt.ItemDataRole.UserRole + 2
 COLUMNS = ("Name", "Dataset", "Status", "Started", "Best score", "Trials", "Disk use")
-DEFAULT_KEEP_BEST = 3
-# What a history call can raise: our own checks, a damaged database file, a folder we cannot read.
-STORE_ERRORS = (HistoryError, sqlite3.Error, OSError)
 MAX_SCATTER_COLUMNS = 3
 MIN_SCATTER_ROW_HEIGHT = 220
 LIVE_LOG_SECONDS = 300  # a running search's event log changes every few seconds
@@ -316,21 +314,21 @@ class HistoryView(QWidget):
     """The user wants to continue a stopped or interrupted search: its folder."""
     searchDeleted = Signal(str)
 
-    def __init__(self, store: HistoryStore | None = None, parent: QWidget | None = None) -> None:
+    def __init__(self, store: HistoryStore | None = None, parent: QWidget | None = None,
+                 dialogs: Dialogs | None = None) -> None:
         super().__init__(parent)
         self.setObjectName("historyView")
+        self.dialogs = dialogs or Dialogs(self)
         self._store_error = ""
-        if store is None:
-            try:
-                store = HistoryStore()
-            except STORE_ERRORS as exc:  # the window still opens; the tab says what is wrong
-                self._store_error = str(exc)
+        if store is None:  # the window still opens when it cannot be; the tab says what is wrong
+            store, self._store_error = open_store()
         self.store = store
         self._measuring: set[str] = set()
         self._searches: dict[str, dict] = {}
         self._opened: dict[str, dict] = {}  # search id -> get_search() result
         self._current_id: str | None = None
         self._tensorboards: dict[str, Any] = {}  # logdir -> process
+        self._live_model = None  # the window's search model (see follow())
 
         # --- filter row
         self.filter_edit = QLineEdit()
@@ -384,14 +382,14 @@ class HistoryView(QWidget):
         self.keep_spin = QSpinBox()
         self.keep_spin.setObjectName("keepBest")
         self.keep_spin.setRange(0, 1000)
-        self.keep_spin.setValue(self._preference("keep_best", DEFAULT_KEEP_BEST, int))
+        self.keep_spin.setValue(self._preference(KEEP_BEST, DEFAULT_KEEP_BEST, int))
         self.keep_spin.setPrefix(self.tr("keep best "))
         self.keep_spin.setToolTip(self.tr("How many trials keep their checkpoint when pruning"))
         self.auto_prune_check = QCheckBox(self.tr("after each search"))
         self.auto_prune_check.setObjectName("autoPrune")
         self.auto_prune_check.setToolTip(self.tr("When a search completes, keep only the checkpoints "
                                                  "of its best trials"))
-        self.auto_prune_check.setChecked(self._preference("auto_prune", False, bool))
+        self.auto_prune_check.setChecked(self._preference(AUTO_PRUNE, False, bool))
         self.prune_button = QPushButton(self.tr("Prune checkpoints…"))
         self.prune_button.setToolTip(self.tr("Delete the weights of all but the best trials to free disk space"))
         self.tensorboard_button = QPushButton(self.tr("TensorBoard"))
@@ -414,8 +412,11 @@ class HistoryView(QWidget):
         self.summary_label.setAlignment(Qt.AlignmentFlag.AlignTop | Qt.AlignmentFlag.AlignLeft)
         self.trial_table = TrialTable()
         self.trial_table.setObjectName("historyTrials")
+        self.trial_table.table_view.setObjectName("historyTrialTable")
         self.curves = CurvesPanel()
+        self.curves.setObjectName("historyCurvesPlot")  # the window's live panels own the plain names
         self.confusion = ConfusionView()
+        self.confusion.setObjectName("historyConfusionView")
         # Curves and confusion matrix share the height as tabs: both need room to be legible.
         self.trial_views = QTabWidget()
         self.trial_views.setObjectName("historyTrialViews")
@@ -494,8 +495,8 @@ class HistoryView(QWidget):
         self.csv_button.clicked.connect(self.export_csv)
         self.prune_button.clicked.connect(self.prune_current)
         self.tensorboard_button.clicked.connect(self.open_tensorboard)
-        self.keep_spin.valueChanged.connect(lambda value: self._set_preference("keep_best", value))
-        self.auto_prune_check.toggled.connect(lambda on: self._set_preference("auto_prune", on))
+        self.keep_spin.valueChanged.connect(lambda value: self._set_preference(KEEP_BEST, value))
+        self.auto_prune_check.toggled.connect(lambda on: self._set_preference(AUTO_PRUNE, on))
         # A stored search reaches these panels through the same model as a live one.
         self.search_model = SearchModel(self)
         for panel in (self.trial_table, self.curves, self.confusion):
@@ -545,7 +546,7 @@ class HistoryView(QWidget):
         except STORE_ERRORS as exc:
             self._error(self.tr("Cannot read the history"), str(exc))
             return
-        active = getattr(self.store, "recording_search_id", None)
+        active = self._active_id()
         self._searches = {s["id"]: s for s in searches}
         self.table.setSortingEnabled(False)
         self._model.removeRows(0, self._model.rowCount())
@@ -566,33 +567,22 @@ class HistoryView(QWidget):
         self._measure_disk_use([s["id"] for s in searches if s.get("disk_bytes") is None])
         self._update_buttons()
 
-    @Slot(dict)
-    def record_event(self, event: dict) -> None:
-        """Record a search event (connect the search worker's ``event_received`` and
-        ``finished`` here: this runs on the GUI thread, the one thread that writes history).
-        The table follows: a new search appears when it starts and is updated when it ends."""
-        if self.store is None or not isinstance(event, dict):
-            return
-        recording = self.store.recording_search_id
-        self.store.record(event)  # never raises: history must not disturb the search
-        if (event.get("type") == "search_finished" and event.get("status") == "completed" and recording
-                and self.auto_prune_check.isChecked()):
-            # Only completed searches: a stopped Hyperband search resumes from these checkpoints.
-            try:
-                self.store.prune_checkpoints(recording, keep_best=self.keep_spin.value())
-            except STORE_ERRORS as exc:
-                log.warning("automatic pruning of %s failed: %s", recording, exc)
-        if event.get("type") in ("search_started", "search_finished"):
-            self.refresh()
+    def follow(self, model) -> None:
+        """Keep the table current while ``model`` (the window's live search) runs: the search
+        appears when it starts and is updated when it ends (the recorder has written it by then)."""
+        self._live_model = model
+        model.search_started.connect(self.refresh)
+        model.search_finished.connect(self.refresh)
+
+    def _active_id(self) -> str | None:
+        """The search this window is running now (recorded by the window's session)."""
+        model = self._live_model
+        if model is not None and model.state.status == "running":
+            return model.state.search_id
+        return getattr(self.store, "recording_search_id", None)
 
     def _preference(self, key: str, default: Any, kind: type) -> Any:
-        if self.store is None:
-            return default
-        try:
-            value = self.store.preference(key, default)
-        except STORE_ERRORS:
-            return default
-        return value if isinstance(value, kind) else default
+        return read_preference(self.store, key, default, kind)
 
     def _set_preference(self, key: str, value: Any) -> None:
         if self.store is not None:
@@ -601,19 +591,10 @@ class HistoryView(QWidget):
             except STORE_ERRORS as exc:
                 log.warning("history preference %s not saved: %s", key, exc)
 
-    def record_export(self, card: dict, search_id: str | None = None) -> bool:
-        """Keep an export done in the window (``card`` as ``app.core.export.export_trial``
-        returns it). Returns False, logging why, when it could not be recorded."""
-        if self.store is None:
-            return False
-        try:
-            self.store.record_export_card(search_id, card["path"], card)
-        except (KeyError, *STORE_ERRORS) as exc:
-            log.warning("export not recorded in history: %s", exc)
-            return False
+    def export_recorded(self) -> None:
+        """An export was recorded: show it if its search is open."""
         if self._opened:
             self.open_searches(list(self._opened))
-        return True
 
     def search_ids(self) -> list[str]:
         """Ids of the rows shown (after filter and sort), top to bottom."""
@@ -669,7 +650,7 @@ class HistoryView(QWidget):
         """Measure search folders off the GUI thread (a big search has thousands of files)."""
         from app.gui.worker import run_in_background
 
-        active = getattr(self.store, "recording_search_id", None)
+        active = self._active_id()
         for search_id in search_ids:
             search = self._searches.get(search_id) or {}
             folder = search.get("search_dir")
@@ -731,8 +712,7 @@ class HistoryView(QWidget):
                   for s_id, s in self._opened.items() for t in s["trials"]}
         trials = [by_key[tuple(k)] for k in keys if tuple(k) in by_key]
         if len(trials) < 2:
-            QMessageBox.information(self, self.tr("Compare trials"),
-                                    self.tr("Tick at least two trials to compare."))
+            self.dialogs.inform(self.tr("Compare trials"), self.tr("Tick at least two trials to compare."))
             return
         self.set_ticked_trials([(t["search_id"], t["trial_id"]) for t in trials])
         self.compare_view.set_trials(trials)
@@ -773,9 +753,8 @@ class HistoryView(QWidget):
         search = self._target_search()
         if search is None:
             return
-        name, ok = QInputDialog.getText(self, self.tr("Rename search"), self.tr("Name:"),
-                                        QLineEdit.EchoMode.Normal, search.get("name") or "")
-        if not ok:
+        name = self.dialogs.ask_text(self.tr("Rename search"), self.tr("Name:"), search.get("name") or "")
+        if name is None:
             return
         try:
             self.store.rename_search(search["id"], name)
@@ -789,11 +768,9 @@ class HistoryView(QWidget):
         search = self._target_search()
         if search is None:
             return
-        notes, ok = QInputDialog.getMultiLineText(self, self.tr("Notes"),
-                                                  self.tr("Notes for %1:").replace(
-                                                      "%1", search.get("name") or search["id"]),
-                                                  search.get("notes") or "")
-        if not ok:
+        notes = self.dialogs.ask_text(self.tr("Notes"), self.tr("Notes for %1:").replace(
+            "%1", search.get("name") or search["id"]), search.get("notes") or "", multiline=True)
+        if notes is None:
             return
         try:
             self.store.annotate_search(search["id"], notes)
@@ -816,10 +793,7 @@ class HistoryView(QWidget):
                 + "\n\n" + "\n".join(names[:10]) + ("\n…" if len(names) > 10 else "")
                 + "\n\n" + self.tr("Checkpoints, logs and the record of every trial are removed. "
                                    "This cannot be undone."))
-        answer = QMessageBox.question(self, self.tr("Delete searches"), text,
-                                      QMessageBox.StandardButton.Yes | QMessageBox.StandardButton.Cancel,
-                                      QMessageBox.StandardButton.Cancel)
-        if answer != QMessageBox.StandardButton.Yes:
+        if not self.dialogs.confirm(self.tr("Delete searches"), text):
             return
         for search_id in ids:
             try:
@@ -827,12 +801,8 @@ class HistoryView(QWidget):
                     self.store.delete_search(search_id)
                 except OutsideHomeError as exc:
                     # A folder chosen by the user (e.g. `search --workdir`): never deleted from here.
-                    keep = QMessageBox.question(
-                        self, self.tr("Delete searches"),
-                        str(exc) + "\n\n" + self.tr("Remove the search from the history and keep its folder?"),
-                        QMessageBox.StandardButton.Yes | QMessageBox.StandardButton.Cancel,
-                        QMessageBox.StandardButton.Cancel)
-                    if keep != QMessageBox.StandardButton.Yes:
+                    if not self.dialogs.confirm(self.tr("Delete searches"), str(exc) + "\n\n" + self.tr(
+                            "Remove the search from the history and keep its folder?")):
                         continue
                     self.store.delete_search(search_id, delete_files=False)
             except STORE_ERRORS as exc:
@@ -848,12 +818,11 @@ class HistoryView(QWidget):
         if self.store is None:
             return
         if not ids:
-            QMessageBox.information(self, self.tr("Export CSV"), self.tr("Select one or more searches first."))
+            self.dialogs.inform(self.tr("Export CSV"), self.tr("Select one or more searches first."))
             return
         name = re.sub(r"[^\w.-]+", "-", self._searches.get(ids[0], {}).get("name") or "search").strip("-.")
         default = str(Path.home() / f"{name or 'search'}-trials.csv")
-        path, _ = QFileDialog.getSaveFileName(self, self.tr("Export trials as CSV"), default,
-                                              self.tr("CSV files (*.csv)"))
+        path = self.dialogs.save_file(self.tr("Export trials as CSV"), default, self.tr("CSV files (*.csv)"))
         if not path:
             return
         try:
@@ -876,10 +845,7 @@ class HistoryView(QWidget):
         if search.get("status") != "completed":
             text += "\n\n" + self.tr("This search has not completed: a Hyperband search continues from "
                                       "these checkpoints when resumed.")
-        answer = QMessageBox.question(
-            self, self.tr("Prune checkpoints"), text,
-            QMessageBox.StandardButton.Yes | QMessageBox.StandardButton.Cancel, QMessageBox.StandardButton.Cancel)
-        if answer != QMessageBox.StandardButton.Yes:
+        if not self.dialogs.confirm(self.tr("Prune checkpoints"), text):
             return
         try:
             result = self.store.prune_checkpoints(search["id"], keep_best=keep)
@@ -887,8 +853,8 @@ class HistoryView(QWidget):
             self._error(self.tr("Prune checkpoints"), str(exc))
             return
         self.refresh()
-        QMessageBox.information(
-            self, self.tr("Prune checkpoints"),
+        self.dialogs.inform(
+            self.tr("Prune checkpoints"),
             self.tr("Removed %n checkpoint(s), freed %1.", "", len(result["removed"]))
             .replace("%1", human_bytes(result["freed_bytes"])))
 
@@ -1109,7 +1075,7 @@ class HistoryView(QWidget):
         (a search started from the command line writes the same database)?"""
         if search.get("status") != "running":
             return False
-        active = active if active is not None else getattr(self.store, "recording_search_id", None)
+        active = active if active is not None else self._active_id()
         if search["id"] == active:
             return True
         log_file = Path(search.get("search_dir") or "") / "events.jsonl"
@@ -1134,7 +1100,7 @@ class HistoryView(QWidget):
         ids = self.selected_ids()
         search_id = ids[0] if ids else self._current_id
         if not search_id:
-            QMessageBox.information(self, self.tr("History"), self.tr("Select a search first."))
+            self.dialogs.inform(self.tr("History"), self.tr("Select a search first."))
             return None
         search = self._opened.get(search_id) or self._searches.get(search_id)
         if search is None:
@@ -1164,7 +1130,7 @@ class HistoryView(QWidget):
         self.tensorboard_button.setEnabled(has_target and not starting)
 
     def _error(self, title: str, message: str) -> None:
-        QMessageBox.warning(self, title, message)
+        self.dialogs.error(title, message)
 
     def eventFilter(self, watched, event) -> bool:  # noqa: N802 (Qt API)
         # Keys on the searches table; a filter rather than shortcuts so they work wherever the

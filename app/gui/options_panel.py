@@ -760,12 +760,14 @@ class OptionsPanel(QWidget):
         size = min(self.image_size_spin.value(), 256)
         seed = self.seed_spin.value() + generation
         self.preview_button.setEnabled(False)
-        self.preview_status.setText("Augmenting… (the first preview loads TensorFlow, a few seconds)")
+        self.preview_status.setText("Augmenting… (the first preview starts TensorFlow in a helper process, "
+                                    "a few seconds)")
 
-        def job():
-            from app.core.preview import augmentation_preview
+        def job():  # blocks a pool thread, not the GUI thread; TensorFlow runs in the child
+            # Imported here: app.core.preview loads numpy, which the window defers past its first paint.
+            from app.core.preview import preview_in_child
 
-            return augmentation_preview(image_paths, augmentation, size, PREVIEW_COUNT, seed)
+            return preview_in_child(image_paths, augmentation, size, PREVIEW_COUNT, seed)
 
         def on_result(images: list) -> None:
             if generation != self._preview_generation:

@@ -140,6 +140,8 @@ class RunSummary(QWidget, SearchListener):
             parts[0] += self.tr(" in {duration}").format(duration=format_duration(duration))
         if best is not None:
             parts.append(self.tr("best is trial {n}").format(n=best.get("number") or best_id))
+        if final_event.get("reason"):  # why it ended: time budget, plateau, trial count ...
+            parts.append(str(final_event["reason"]))
         self._subtitle.setText(" \u00b7 ".join(parts))
         error = str(final_event.get("error") or "")
         if status == "failed":
@@ -157,6 +159,9 @@ class RunSummary(QWidget, SearchListener):
                 finite_or_none(best.get("duration")))
         if duration is not None:
             details[self.tr("Search took")] = format_duration(duration)
+        test_accuracy = finite_or_none(final_event.get("test_accuracy"))
+        if test_accuracy is not None:
+            details[self.tr("Test accuracy")] = format_score(test_accuracy)
         if self._data_text:
             details[self.tr("Data")] = self._data_text
         if final_event.get("search_dir"):
