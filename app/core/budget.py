@@ -160,8 +160,9 @@ class BudgetPlanner:
                 epochs = min(self.target_epochs, fit)
                 least = min(MIN_LAST_TRIAL_EPOCHS, self.target_epochs)
                 if epochs < least and self.finished_trials > 0:
-                    self._stop(STOP_BUDGET, f"The time budget left ({remaining:.0f} s) is too short for "
-                                            f"another useful trial ({least} epochs of about {epoch_estimate:.0f} s).")
+                    need = least * epoch_estimate + self.trial_overhead
+                    self._stop(STOP_BUDGET, f"The {remaining:.0f} s left are too short for another useful trial "
+                                            f"(about {need:.0f} s for {least} epochs and the model's set-up).")
                     return None
                 epochs = max(1, epochs)
         self.current = TrialPlan(trial_id, epochs)
