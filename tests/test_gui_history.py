@@ -17,6 +17,7 @@ def _record(store, search_id, name, start, data_dir="/home/user/photos/flowers",
         if event["type"] == "search_started":
             event["search_dir"] = str(paths.searches_dir() / search_id)
             event["config"] = dict(event["config"], name=name, data_dir=data_dir)
+            event["name"] = name
         elif event["type"] == "search_finished":
             event["search_dir"] = str(paths.searches_dir() / search_id)
         store.record(event)

@@ -636,3 +636,13 @@ def test_a_stored_search_reaches_the_panels_through_the_same_model(qtbot, tmp_pa
         assert stored.state.trials[trial_id].kept_confusion()[0] == trial.kept_confusion()[0]
         assert stored.state.trials[trial_id].history == trial.history
     assert table.row_count() == 3
+
+
+def test_a_trial_ended_early_says_why(table):
+    events = fake_search_events(n_trials=2, epochs=3)
+    for event in events:
+        if event["type"] == "trial_ended" and event["trial_id"] == "1":
+            event = dict(event, stopped="budget", epochs_run=2)
+        table.handle_event(event)
+    assert table.cell("1", "Note") == "ended early: the time budget ran out"
+    assert table.cell("0", "Note") == ""

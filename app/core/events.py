@@ -56,8 +56,11 @@ class SearchStarted(TypedDict):
     versions: dict
     cache: Literal["memory", "disk"]
     pid: int  # the training process
+    name: NotRequired[str]  # the search's name (config name, else its folder's)
     time_budget: NotRequired[float | None]  # seconds; None: no limit
     budget_spent_before: NotRequired[float]  # seconds spent by earlier runs of a resumed search
+    image_size: NotRequired[int]  # the size chosen (config may say "auto")
+    class_weights: NotRequired[bool]  # whether the loss weighs classes by their rarity
 
 
 class Notice(TypedDict):
@@ -66,7 +69,9 @@ class Notice(TypedDict):
     time: float
     level: Literal["info", "warning"]
     message: str
-    reason: NotRequired[Literal["plateau", "budget", "pruned"]]
+    reason: NotRequired[Literal["estimate", "plateau", "budget", "pruned"]]
+    estimates: NotRequired[list[dict]]  # reason "estimate": measured model sizes and epoch times
+    trial_id: NotRequired[str]  # reason "pruned": the trial stopped early
 
 
 class TrialStarted(TypedDict):
@@ -76,6 +81,7 @@ class TrialStarted(TypedDict):
     number: int  # 1-based
     hyperparameters: dict
     batch_size: int
+    epochs_planned: NotRequired[int]  # what the budget planner gives this trial
 
 
 class BatchEnded(TypedDict):
@@ -98,6 +104,8 @@ class EpochEnded(TypedDict):
     logs: dict  # loss, accuracy, val_loss, val_accuracy
     confusion: list[list[int]] | None  # rows true class, columns predicted; validation split
     class_names: list[str]
+    elapsed: NotRequired[float]  # seconds of this run of the search
+    budget_remaining: NotRequired[float | None]  # seconds; None: no budget
 
 
 class TrialEnded(TypedDict):
@@ -113,8 +121,9 @@ class TrialEnded(TypedDict):
     hyperparameters: dict
     history: dict  # metric -> per-epoch values
     confusion: list[list[int]] | None
-    stopped: NotRequired[Literal["budget", "user", "pruned"] | None]
+    stopped: NotRequired[Literal["budget", "user", "pruned"] | None]  # why it ended before its plan
     epochs_planned: NotRequired[int]
+    epochs_run: NotRequired[int]
 
 
 class SearchFinished(TypedDict):
@@ -129,7 +138,9 @@ class SearchFinished(TypedDict):
     duration: float | None
     search_dir: str | None
     reason: NotRequired[str]  # why it ended, in words
-    test_accuracy: NotRequired[float | None]
+    test_accuracy: NotRequired[float | None]  # the best trial on the held-out test split
+    time_budget: NotRequired[float | None]
+    elapsed: NotRequired[float]
 
 
 Event = Union[SearchStarted, Notice, TrialStarted, BatchEnded, EpochEnded, TrialEnded, SearchFinished]

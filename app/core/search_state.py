@@ -194,6 +194,9 @@ class SearchState(SearchListener):
         trial.history, trial.confusions, trial.final_confusion = {}, {}, None
         if isinstance(event.get("hyperparameters"), dict):
             trial.hyperparameters = dict(event["hyperparameters"])
+        planned = event.get("epochs_planned")
+        if isinstance(planned, int) and planned > 0:  # the budget planner's share for this trial
+            trial.epochs_planned = self.epochs = planned
         self.running_id = trial.trial_id
         self.trial_number = int(event.get("number") or self.trials_done + 1)
         self.epoch, self.batch_fraction = 0, 0.0

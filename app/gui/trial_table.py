@@ -42,6 +42,11 @@ STATUS_FILTERS = {
 }
 
 
+# Why a trial ended before the epochs it was planned (trial_ended's "stopped").
+STOPPED_TEXT = {"budget": "ended early: the time budget ran out", "user": "ended early: you pressed Stop",
+                "pruned": "ended early: clearly behind the best trial"}
+
+
 def _note(status: str, message: str) -> str:
     """The line of a failure message worth reading first: the exception, not the traceback."""
     lines = [line.strip() for line in (message or "").strip().splitlines() if line.strip()]
@@ -517,7 +522,8 @@ class TrialTable(QWidget, SearchListener):
         duration = finite_or_none(summary.get("duration"))
         if duration is not None:
             trial.duration = duration
-        trial.message = str(summary.get("message") or "")
+        trial.message = str(summary.get("message") or STOPPED_TEXT.get(summary.get("stopped"))
+                            or trial.message or "")
         self._set_hyperparameters(trial, summary.get("hyperparameters"))
         history = summary.get("history")
         if isinstance(history, dict):
