@@ -13,6 +13,8 @@ import threading
 import time
 from pathlib import Path
 
+from app.core.options import TUNABLE_OPTIONS, TunableError, parse_tunable
+
 EXIT_OK, EXIT_FAILED, EXIT_USAGE = 0, 1, 2
 
 
@@ -28,61 +30,8 @@ def _error(message: str) -> int:
 # --------------------------------------------------------------------------- option parsing
 
 
-def parse_tunable(text: str, kind: type):
-    """``"64"`` fixed, ``"32,64"`` choices, ``"1e-4:1e-2"`` range (``:log`` suffix for log scale)."""
-    def one(value: str):
-        value = value.strip()
-        if kind is bool:
-            if value.lower() in ("1", "true", "yes", "on"):
-                return True
-            if value.lower() in ("0", "false", "no", "off"):
-                return False
-            raise UserError(f"'{value}' is not true/false")
-        if kind is str:
-            return value
-        try:
-            number = float(value)
-        except ValueError:
-            raise UserError(f"'{value}' is not a number") from None
-        if kind is int:
-            if not number.is_integer():
-                raise UserError(f"'{value}' is not a whole number")
-            return int(number)
-        return number
-
-    text = text.strip()
-    if ":" in text and kind not in (str, bool):
-        parts = text.split(":")
-        log = parts[-1].lower() == "log"
-        if log:
-            parts = parts[:-1]
-        if len(parts) != 2:
-            raise UserError(f"'{text}': a range is MIN:MAX (optionally MIN:MAX:log)")
-        spec = {"min": one(parts[0]), "max": one(parts[1])}
-        if log:
-            spec["log"] = True
-        return spec
-    if "," in text:
-        return {"choices": [one(v) for v in text.split(",") if v.strip()]}
-    return one(text)
-
-
-TUNABLE_FLAGS = {
-    # flag: (config field, kind, help)
-    "--batch-size": ("batch_size", int, "batch size: 32, or choices 16,32,64"),
-    "--width": ("width", int, "units/filters: 64, choices 32,64 or range 16:128"),
-    "--depth": ("depth", int, "blocks/layers: 2, choices or range 1:4"),
-    "--dropout": ("dropout", float, "dropout rate: 0.3 or range 0:0.5"),
-    "--l1": ("l1", float, "L1 factor"),
-    "--l2": ("l2", float, "L2 factor"),
-    "--batch-norm": ("batch_norm", bool, "batch normalisation: true, false or true,false"),
-    "--optimizer": ("optimizer", str, "adam, sgd, rmsprop, adamw (comma list to search)"),
-    "--learning-rate": ("learning_rate", float, "1e-3, or a range 1e-4:1e-2:log"),
-    "--schedule": ("schedule", str, "constant, exponential, cosine, linear (comma list to search)"),
-    "--momentum": ("momentum", float, "momentum for SGD/RMSprop"),
-    "--label-smoothing": ("label_smoothing", float, "label smoothing"),
-    "--augment": ("augmentation.enabled", bool, "data augmentation: true, false or true,false"),
-}
+# Tunable flags, from the one table of options: flag -> (config field, kind, help).
+TUNABLE_FLAGS = {o.flag: (o.name, o.kind, o.help) for o in TUNABLE_OPTIONS}
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -218,7 +167,7 @@ def _config_from_args(args):
             continue
         try:
             value = parse_tunable(text, kind)
-        except UserError as exc:
+        except TunableError as exc:
             raise ConfigError(field, str(exc)) from None
         if field.startswith("augmentation."):
             data["augmentation"][field.split(".", 1)[1]] = value

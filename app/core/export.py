@@ -23,9 +23,9 @@ import time
 from pathlib import Path
 
 from .config import SearchConfig
-from .checkpoints import list_trials, prune_checkpoints  # noqa: F401 - prune_checkpoints re-exported
+from .checkpoints import best_first, list_trials, prune_checkpoints  # noqa: F401 - prune_checkpoints re-exported
 from .runner import package_versions
-from .search_dir import CHECKPOINT_FILE, SearchError, load_search_info, trial_dir
+from .search_dir import CHECKPOINT_FILE, TRIAL_FILE, SearchError, load_search_info, trial_dir
 
 SELF_CHECK_IMAGES = 32
 SELF_CHECK_TOLERANCE = 1e-4
@@ -36,12 +36,8 @@ class ExportError(RuntimeError):
 
 
 def best_trial_id(search_dir: str | Path, objective: str) -> str | None:
-    done = [t for t in list_trials(search_dir)
-            if t["status"] == "COMPLETED" and t["score"] is not None and t["has_checkpoint"]]
-    if not done:
-        return None
-    maximize = objective.endswith("accuracy")
-    return (max if maximize else min)(done, key=lambda t: t["score"])["trial_id"]
+    ranked = best_first((t for t in list_trials(search_dir) if t["has_checkpoint"]), objective)
+    return ranked[0] if ranked else None
 
 
 def load_trial_model(search_dir: str | Path, trial_id: str | None = None):
@@ -58,11 +54,11 @@ def load_trial_model(search_dir: str | Path, trial_id: str | None = None):
         trial_id = best_trial_id(search_dir, config.objective)
         if trial_id is None:
             raise ExportError("This search has no completed trial to export yet.")
-    trial_dir = trial_dir(search_dir, trial_id)
-    trial_file = trial_dir / "trial.json"
+    folder = trial_dir(search_dir, trial_id)
+    trial_file = folder / TRIAL_FILE
     if not trial_file.is_file():
         raise ExportError(f"Trial {trial_id} does not exist in {search_dir}.")
-    checkpoint = trial_dir / CHECKPOINT_FILE
+    checkpoint = folder / CHECKPOINT_FILE
     if not checkpoint.is_file():
         raise ExportError(f"Trial {trial_id} has no saved weights (it failed, was stopped, "
                           "or its checkpoint was removed to save disk).")

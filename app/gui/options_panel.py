@@ -21,6 +21,8 @@ from app.core.config import (
     ARCHITECTURES, INITIALIZERS, OBJECTIVES, OPTIMIZERS, SCHEDULES, TRANSFER_ARCHITECTURES, TUNERS,
     Augmentation, ConfigError, SearchConfig, is_fixed, tunable_values,
 )
+from app.core.formatting import format_number
+from app.core.options import TunableError, format_tunable, merge_extras, parse_tunable
 from app.gui.worker import run_in_background
 
 if TYPE_CHECKING:  # numpy is imported where used: it costs ~0.2 s before the window shows
@@ -39,6 +41,11 @@ COMBO_MIN_CHARACTERS = 14  # long item texts elide instead of widening the whole
 TRI_STATE = (("Try with and without", {"choices": [True, False]}), ("Always", True), ("Never", False))
 
 
+# class_weights ("auto" | True | False) as a tri-state tick.
+CLASS_WEIGHT_STATES = {"auto": Qt.CheckState.PartiallyChecked, True: Qt.CheckState.Checked,
+                       False: Qt.CheckState.Unchecked}
+
+
 class ParseError(ConfigError):
     """A typed value the panel could not read; marked like a validation error."""
 
@@ -46,56 +53,27 @@ class ParseError(ConfigError):
 # --------------------------------------------------------------------------- small input widgets
 
 
-def _number_text(value: Any) -> str:
-    if isinstance(value, float):
-        return f"{value:g}"
-    return str(value)
-
-
 class TunableEdit(QLineEdit):
-    """Typed tunable: ``64`` (fixed), ``32, 64`` (try each) or ``16..128`` (a range)."""
+    """Typed tunable in the one grammar of app.core.options: ``64``, ``32,64``, ``16:128``,
+    ``1e-4:1e-2:log``, ``0:0.5:0.1``."""
 
     def __init__(self, kind: type, placeholder: str = "", allow_range: bool = True):
         super().__init__()
         self.kind = kind
         self.allow_range = allow_range
+        self._spec: Any = None  # the spec last shown: its default and step survive an edit
         self.setPlaceholderText(placeholder)
 
     def spec(self, field_name: str) -> Any:
-        text = self.text().strip()
-        if not text:
-            raise ParseError(field_name, "give a value, a list such as 32, 64, or a range such as 16..128")
-        if ".." in text:
-            if not self.allow_range:
-                raise ParseError(field_name, "give one value or a comma-separated list here")
-            low, _, high = text.partition("..")
-            return {"min": self._number(low, field_name), "max": self._number(high, field_name)}
-        values = [self._number(part, field_name) for part in text.replace(";", ",").split(",") if part.strip()]
-        if not values:
-            raise ParseError(field_name, "give at least one value")
-        if len(values) == 1:
-            return values[0]
-        return {"choices": values}
-
-    def _number(self, text: str, field_name: str) -> int | float:
-        text = text.strip()
         try:
-            value = float(text)
-        except ValueError:
-            raise ParseError(field_name, f"'{text}' is not a number") from None
-        if self.kind is int:
-            if not math.isfinite(value) or not value.is_integer():
-                raise ParseError(field_name, f"'{text}' is not a whole number")
-            return int(value)
-        return value
+            parsed = parse_tunable(self.text(), self.kind, self.allow_range)
+        except TunableError as exc:
+            raise ParseError(field_name, str(exc)) from None
+        return merge_extras(parsed, self._spec)
 
     def set_spec(self, spec: Any) -> None:
-        if is_fixed(spec):
-            self.setText(_number_text(spec))
-        elif "choices" in spec:
-            self.setText(", ".join(_number_text(v) for v in spec["choices"]))
-        else:
-            self.setText(f"{_number_text(spec.get('min'))}..{_number_text(spec.get('max'))}")
+        self._spec = spec
+        self.setText(format_tunable(spec))
 
 
 class SciSpinBox(QDoubleSpinBox):
@@ -110,7 +88,7 @@ class SciSpinBox(QDoubleSpinBox):
         self.setKeyboardTracking(False)
 
     def textFromValue(self, value: float) -> str:  # noqa: N802 - Qt override
-        return f"{value:.3g}"
+        return format_number(value)  # 1e-4 reads as in every other view
 
     def valueFromText(self, text: str) -> float:  # noqa: N802 - Qt override
         try:
@@ -170,12 +148,15 @@ class RangeField(QWidget):
             low, high = round(float(low), 12), round(float(high), 12)
         if low == high:
             return low
-        return {"min": low, "max": high, **self.extra}
+        return merge_extras({"min": low, "max": high}, {"min": low, **self.extra})
 
     def set_spec(self, spec: Any) -> None:
         values = [v for v in tunable_values(spec) if isinstance(v, (int, float)) and not isinstance(v, bool)]
         if not values:
             return
+        if isinstance(spec, dict) and "min" in spec:
+            # The range's own step, scale and default replace the widget's (0.1 stays 0.1).
+            self.extra = {k: spec[k] for k in ("step", "log", "default") if k in spec} or self.extra
         self.minimum_box.setValue(min(values))
         self.maximum_box.setValue(max(values))
 
@@ -344,12 +325,22 @@ class OptionsPanel(QWidget):
                                                     "The kind of network to build and tune"))
         self.image_size_spin = _spin(8, 1024, 16, " px")
         self.image_size_spin.setObjectName("imageSizeSpin")
-        form.addRow("Image size:", self._register("image_size", self.image_size_spin,
-                                                  "Images are resized to this square size"))
+        self.image_size_auto = QCheckBox("Auto")
+        self.image_size_auto.setObjectName("imageSizeAuto")
+        self.image_size_auto.setToolTip("Follow the images' own size and the time budget")
+        self.image_size_auto.toggled.connect(lambda auto: self.image_size_spin.setEnabled(not auto))
+        size_row = QWidget()
+        size_layout = QHBoxLayout(size_row)
+        size_layout.setContentsMargins(0, 0, 0, 0)
+        size_layout.addWidget(self.image_size_spin, 1)
+        size_layout.addWidget(self.image_size_auto)
+        form.addRow("Image size:", self._register("image_size", size_row,
+                                                  "Images are resized to this square size (Auto: chosen "
+                                                  "from the images and the time budget)"))
         self.width_edit = TunableEdit(int, "e.g. 32, 64")
         form.addRow("Width:", self._register("width", self.width_edit,
                                              "Filters (CNNs) or units (MLP) in the first block: one value, "
-                                             "a list to try (32, 64) or a range (16..128)"))
+                                             "a list to try (32,64) or a range (16:128)"))
         self.depth_range = RangeField(_spin(1, 50), _spin(1, 50))
         form.addRow("Depth:", self._register("depth", self.depth_range,
                                              "Number of blocks or layers, from min to max"))
@@ -493,10 +484,22 @@ class OptionsPanel(QWidget):
         self.tuner_combo = _combo(TUNERS)
         self.tuner_combo.setObjectName("tunerCombo")
         form.addRow("Tuner:", self._register("tuner", self.tuner_combo, "How the next trial is chosen"))
+        self.time_budget_spin = _spin(0, 7 * 24 * 60, 5, " min")
+        self.time_budget_spin.setObjectName("timeBudgetSpin")
+        self.time_budget_spin.setSpecialValueText("no limit")  # 0 minutes
+        form.addRow("Time budget:", self._register("time_budget", self.time_budget_spin,
+                                                   "Wall-clock time for the whole search; it ends at the budget "
+                                                   "or the max trials, whichever comes first"))
         self.max_trials_spin = _spin(1, 100000)
         self.max_trials_spin.setObjectName("maxTrialsSpin")
         form.addRow("Max trials:", self._register("max_trials", self.max_trials_spin,
                                                   "How many models to train at most"))
+        self.plateau_spin = _spin(0, 100000)
+        self.plateau_spin.setObjectName("plateauSpin")
+        self.plateau_spin.setSpecialValueText("never")
+        form.addRow("Stop after:", self._register("plateau_trials", self.plateau_spin,
+                                                  "End the search after this many trials in a row without a "
+                                                  "better score"))
         self.epochs_spin = _spin(1, 10000)
         self.epochs_spin.setObjectName("epochsSpin")
         form.addRow("Epochs:", self._register("epochs", self.epochs_spin,
@@ -513,6 +516,17 @@ class OptionsPanel(QWidget):
         self.val_fraction_spin = _dspin(0, 0.9, 0.05)
         form.addRow("Validation share:", self._register("val_fraction", self.val_fraction_spin,
                                                         "Share of each class held out to score trials"))
+        self.test_fraction_spin = _dspin(0, 0.5, 0.05)
+        self.test_fraction_spin.setObjectName("testFractionSpin")
+        form.addRow("Test share:", self._register("test_fraction", self.test_fraction_spin,
+                                                  "Share of each class locked away and scored once, on the best "
+                                                  "trial, at the end (a test/ folder is used as it is)"))
+        self.class_weights_check = QCheckBox("Class weights")
+        self.class_weights_check.setObjectName("classWeightsCheck")
+        self.class_weights_check.setTristate(True)
+        form.addRow(self._register("class_weights", self.class_weights_check,
+                                   "Weigh rare classes up in the loss. Partly ticked: only when the scan "
+                                   "finds heavy imbalance"))
         self.name_edit = QLineEdit()
         self.name_edit.setPlaceholderText("optional, e.g. flowers-first-try")
         form.addRow("Search name:", self._register("name", self.name_edit, "Shown in the history"))
@@ -582,7 +596,10 @@ class OptionsPanel(QWidget):
     def set_config(self, config: SearchConfig) -> None:
         """Show ``config`` in the controls (unknown or odd values fall back to the nearest control value)."""
         _set_combo_data(self.architecture_combo, config.architecture)
-        self.image_size_spin.setValue(int(config.image_size))
+        auto = config.image_size == "auto"
+        self.image_size_auto.setChecked(auto)
+        if not auto:
+            self.image_size_spin.setValue(int(config.image_size))
         self.width_edit.set_spec(config.width)
         self.depth_range.set_spec(config.depth)
         self.dense_units_edit.set_spec(config.dense_units)
@@ -617,6 +634,10 @@ class OptionsPanel(QWidget):
 
         _set_combo_data(self.tuner_combo, config.tuner)
         self.max_trials_spin.setValue(int(config.max_trials))
+        self.time_budget_spin.setValue(int(round(float(config.time_budget or 0) / 60)))
+        self.plateau_spin.setValue(int(config.plateau_trials))
+        self.test_fraction_spin.setValue(float(config.test_fraction))
+        self.class_weights_check.setCheckState(CLASS_WEIGHT_STATES[config.class_weights])
         self.epochs_spin.setValue(int(config.epochs))
         self.hyperband_factor_spin.setValue(int(config.hyperband_factor))
         _set_combo_data(self.objective_combo, config.objective)
@@ -650,7 +671,7 @@ class OptionsPanel(QWidget):
                 errors.append(exc)
 
         take("architecture", self.architecture_combo.currentData)
-        take("image_size", self.image_size_spin.value)
+        take("image_size", lambda: "auto" if self.image_size_auto.isChecked() else self.image_size_spin.value())
         take("width", lambda: self.width_edit.spec("width"))
         take("depth", self.depth_range.spec)
         take("dense_units", lambda: self.dense_units_edit.spec("dense_units"))
@@ -684,6 +705,11 @@ class OptionsPanel(QWidget):
         take("label_smoothing", lambda: round(self.label_smoothing_spin.value(), 6))
         take("tuner", self.tuner_combo.currentData)
         take("max_trials", self.max_trials_spin.value)
+        take("time_budget", lambda: float(self.time_budget_spin.value() * 60))
+        take("plateau_trials", self.plateau_spin.value)
+        take("test_fraction", lambda: round(self.test_fraction_spin.value(), 6))
+        take("class_weights", lambda: {v: k for k, v in CLASS_WEIGHT_STATES.items()}[
+            self.class_weights_check.checkState()])
         take("epochs", self.epochs_spin.value)
         take("hyperband_factor", self.hyperband_factor_spin.value)
         take("objective", self.objective_combo.currentData)
