@@ -422,7 +422,7 @@ def test_deleting_a_search_kept_outside_the_home_keeps_its_folder(view, store, m
 
 
 def test_hyperparameter_effect_measures_what_mattered():
-    from app.gui.history_view import hyperparameter_effect
+    from app.gui.score_scatter import hyperparameter_effect
 
     scores = [0.1, 0.2, 0.3, 0.4, 0.5, 0.6, 0.7, 0.8]
     assert hyperparameter_effect([1e-4, 2e-4, 5e-4, 1e-3, 2e-3, 5e-3, 1e-2, 2e-2], scores) > 0.6
@@ -436,7 +436,7 @@ def test_hyperparameter_effect_measures_what_mattered():
 
 
 def test_scatter_puts_the_strongest_hyperparameter_first(qtbot):
-    from app.gui.history_view import ScoreScatterView
+    from app.gui.score_scatter import ScoreScatterView
 
     scatter = ScoreScatterView()
     qtbot.addWidget(scatter)

@@ -18,7 +18,7 @@ from PySide6.QtWidgets import (
 )
 
 from app.core.config import (
-    ARCHITECTURES, INITIALIZERS, OBJECTIVES, OPTIMIZERS, SCHEDULES, TRANSFER_ARCHITECTURES, TUNERS,
+    ARCHITECTURES, INITIALIZERS, TRANSFER_ARCHITECTURES, TUNERS,
     Augmentation, ConfigError, SearchConfig, is_fixed, tunable_values,
 )
 from app.core.formatting import format_number

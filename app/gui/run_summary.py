@@ -5,7 +5,6 @@ It follows a running search too: counts and the best trial so far update as tria
 """
 from __future__ import annotations
 
-import math
 from collections import Counter
 
 from PySide6.QtCore import Qt

@@ -37,6 +37,10 @@ class SearchModel(QObject, SearchListener):
         super().__init__(parent)
         self.state = SearchState(clock)
         self._failed_panels: set[int] = set()
+        # Each hook re-emits its event as the signal of its kind: dispatch() hands an event to the
+        # state first, then here, so the panels hear of it after the state has taken it in.
+        for kind in EVENT_TYPES:
+            setattr(self, HOOKS[kind], self.signal_of(kind).emit)
 
     # ------------------------------------------------------------------ feeding
 
@@ -58,28 +62,6 @@ class SearchModel(QObject, SearchListener):
     def load_stored(self, search: dict) -> None:
         """Show a search kept in the history store (``HistoryStore.get_search``)."""
         self.load_events(stored_search_events(search))
-
-    # The hooks re-emit, so the panels hear of an event after the state has taken it in.
-    def on_search_started(self, event: dict) -> None:
-        self.search_started.emit(event)
-
-    def on_notice(self, event: dict) -> None:
-        self.notice.emit(event)
-
-    def on_trial_started(self, event: dict) -> None:
-        self.trial_started.emit(event)
-
-    def on_batch_ended(self, event: dict) -> None:
-        self.batch_ended.emit(event)
-
-    def on_epoch_ended(self, event: dict) -> None:
-        self.epoch_ended.emit(event)
-
-    def on_trial_ended(self, event: dict) -> None:
-        self.trial_ended.emit(event)
-
-    def on_search_finished(self, event: dict) -> None:
-        self.search_finished.emit(event)
 
     # ------------------------------------------------------------------ observers
 

@@ -9,7 +9,6 @@ message in a tooltip.
 from __future__ import annotations
 
 import json
-import math
 import re
 
 from PySide6.QtCore import (QAbstractTableModel, QEvent, QItemSelectionModel, QModelIndex,
@@ -19,7 +18,7 @@ from PySide6.QtWidgets import (QAbstractItemView, QCheckBox, QComboBox, QHBoxLay
                                QHeaderView, QLabel, QTableView, QVBoxLayout, QWidget)
 
 from app.core.events import SearchListener, dispatch
-from app.core.formatting import UNDEFINED, format_duration, format_score, format_value
+from app.core.formatting import format_duration, format_score, format_value
 from app.core.search_state import best_trial, finite_or_none, normalize_status, settle_status
 from app.gui import theme
 
