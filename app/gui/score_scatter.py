@@ -2,6 +2,7 @@
 hyperparameter, and a measure of how much each one mattered."""
 from __future__ import annotations
 
+import html
 import json
 import math
 import random
@@ -165,8 +166,8 @@ class ScoreScatterView(QWidget):
         for index, name in enumerate(varying):
             plot = self._graphics.addPlot(row=index // MAX_SCATTER_COLUMNS, col=index % MAX_SCATTER_COLUMNS)
             strength = effects[name]
-            title = (_esc(name) if strength is None
-                     else f"{_esc(name)} &nbsp;<small>{self.tr('effect')} {strength:.2f}</small>")
+            title = (html.escape(str(name)) if strength is None
+                     else f"{html.escape(str(name))} &nbsp;<small>{self.tr('effect')} {strength:.2f}</small>")
             plot.setTitle(title, color=c.foreground.name(), size="9pt")
             plot.setLabel("left", objective)
             plot.showGrid(x=True, y=True, alpha=0.15)
