@@ -37,7 +37,7 @@ class FakeRunner:
 
     def __init__(self, n_trials=3, epochs=2, failed_trials=(), hold_after_first_epoch=False,
                  error: Exception | None = None, delay: float = 0.0, hold_after_epochs: int = 1,
-                 val_per_class: int = 2, steps: int = 3):
+                 val_per_class: int = 2, steps: int = 3, time_budget: float | None = None):
         self.n_trials = n_trials
         self.epochs = epochs
         self.failed_trials = failed_trials
@@ -47,6 +47,7 @@ class FakeRunner:
         self.hold_after_epochs = hold_after_epochs
         self.val_per_class = val_per_class
         self.steps = steps
+        self.time_budget = time_budget
         self.calls: list[dict] = []
         self.holding = threading.Event()
 
@@ -63,7 +64,7 @@ class FakeRunner:
         classes = scan_dataset(config.data_dir).usable_classes
         events = fake_search_events(n_trials=self.n_trials, epochs=self.epochs, classes=classes,
                                     failed_trials=self.failed_trials, val_per_class=self.val_per_class,
-                                    steps=self.steps,
+                                    steps=self.steps, time_budget=self.time_budget,
                                     search_id=search_dir.name)
         held = False
         epochs_seen = 0
@@ -773,7 +774,7 @@ def test_screenshots(qtbot, make_window):
     out.mkdir(parents=True, exist_ok=True)
     tag = os.environ.get("TUNESTUDIO_SCREENSHOT_TAG", "")
     runner = FakeRunner(n_trials=8, epochs=6, failed_trials=(3,), hold_after_first_epoch=True,
-                        hold_after_epochs=21, val_per_class=8, steps=20)
+                        hold_after_epochs=21, val_per_class=8, steps=20, time_budget=600.0)
     window = make_window(runner)
     window.resize(1280, 800)
 
@@ -803,6 +804,7 @@ def test_screenshots(qtbot, make_window):
     assert runner.holding.wait(20)
     qtbot.wait(500)
     window._refresh_status()
+    assert " of 10:00" in window.status_label.text() and "left" in window.status_label.text()
     save("05-training")
     with qtbot.waitSignal(window.search_state_changed, timeout=20000,
                           check_params_cb=lambda state: state == "idle"):
@@ -813,6 +815,14 @@ def test_screenshots(qtbot, make_window):
     save("07-results")
     window.view_tabs.setCurrentIndex(window.training_tab_index)
     save("06-training-finished")
+    window.view_tabs.setCurrentIndex(window.history_tab_index)
+    history = window.history_view
+    history.select_searches([Path(window.search_dir).name])
+    history.open_selected()
+    save("08-history")
+    window.view_tabs.setCurrentIndex(window.dataset_tab_index)
+    options.tabs.setCurrentIndex(options.search_tab_index)
+    save("09-options-search")
 
 
 def test_history_rerun_loads_options_and_folder_and_resume_continues_that_search(qtbot, make_window, tiny_dataset):

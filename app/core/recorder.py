@@ -47,11 +47,19 @@ class HistoryRecorder:
 
     def __init__(self, store: HistoryStore | None = None) -> None:
         self.warnings: list[str] = []
-        if store is None:
-            store, error = open_store()
-            if error:
-                self._warn(f"history not recorded ({error})")
-        self.store = store
+        self.store_error = ""
+        self._store = store
+        self._opened = store is not None
+
+    @property
+    def store(self) -> HistoryStore | None:
+        """The history store, opened on first use (the window opens before it needs it)."""
+        if not self._opened:
+            self._opened = True
+            self._store, self.store_error = open_store()
+            if self.store_error:
+                self._warn(f"history not recorded ({self.store_error})")
+        return self._store
 
     def __call__(self, event: dict) -> None:
         if self.store is None or not isinstance(event, dict):

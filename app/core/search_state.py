@@ -306,14 +306,14 @@ class SearchState(SearchListener):
         return min((self.epoch + self.batch_fraction) / self.epochs, 1.0)
 
     def overall_fraction(self) -> float | None:
-        """Share of the search done: against the budget when there is one, else the trial count."""
-        fractions = []
+        """Share of the search done: of the time budget when there is one (the bar then reads as a
+        clock), else of the trial count; None when neither is known (Hyperband, Grid)."""
         if self.time_budget:
-            fractions.append(min(self.budget_spent() / self.time_budget, 1.0))
+            return min(self.budget_spent() / self.time_budget, 1.0)
         if self.max_trials:
             running = self.trial_fraction() if self.trial_started_at is not None else 0.0
-            fractions.append(min((self.trials_done + running) / self.max_trials, 1.0))
-        return max(fractions) if fractions else None  # the search ends at whichever comes first
+            return min((self.trials_done + running) / self.max_trials, 1.0)
+        return None
 
     def eta_seconds(self) -> float | None:
         """Seconds left: from trial durations, capped by what is left of the budget."""

@@ -21,7 +21,7 @@ from app.core import paths
 from app.core.config import ARCHITECTURES, TUNERS, ConfigError, SearchConfig
 from app.core.dataset import DatasetError, ScanReport
 from app.core.formatting import format_clock, format_duration, format_score
-from app.core.recorder import HistoryRecorder, open_store
+from app.core.recorder import HistoryRecorder
 from app.core.search_dir import SearchError
 from app.gui import settings
 from app.gui.about import about_box, probe_devices_in_child
@@ -65,10 +65,9 @@ class MainWindow(QMainWindow, WindowChrome):
         self._close_when_stopped = False
         self._start_when_scanned = False
         self._error_reported = False
-        store, self._store_error = open_store()
-        self.session = SearchSession(HistoryRecorder(store) if store is not None else None, runner, self)
+        # The history database opens when first needed (History tab, first event), not before the first paint.
+        self.session = SearchSession(HistoryRecorder(), runner, self)
         self.model = self.session.model
-        self._store = store
         self._status_timer = QTimer(self)
         self._status_timer.setInterval(STATUS_REFRESH_MS)
         self._status_timer.timeout.connect(self._refresh_status)
@@ -133,7 +132,7 @@ class MainWindow(QMainWindow, WindowChrome):
     def _make_history_view(self) -> HistoryView:
         from app.gui.history_view import HistoryView
 
-        view = HistoryView(store=self._store, dialogs=self.dialogs)
+        view = HistoryView(store=self.session.recorder.store, dialogs=self.dialogs)
         view.follow(self.model)
         view.rerunRequested.connect(self._on_history_rerun)
         view.resumeRequested.connect(self._on_history_resume)
@@ -328,10 +327,11 @@ class MainWindow(QMainWindow, WindowChrome):
     @Slot(dict)
     def _on_search_finished(self, final: dict) -> None:
         self._status_timer.stop()
+        self.progress_bar.setFormat("%p%")
         if self.search_dir:
             settings.write("search/last_search_dir", str(self.search_dir))
         status = final.get("status")
-        reason = f" {final['reason']}." if final.get("reason") else ""
+        reason = f" {str(final['reason']).rstrip('.')}." if final.get("reason") else ""
         if status == "completed":
             self.progress_bar.setValue(1000)
             self.status_label.setText(f"Search finished in {format_duration(final.get('duration'))}."
