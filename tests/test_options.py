@@ -86,6 +86,5 @@ def test_budget_image_size_class_weights_and_test_share_round_trip(qtbot):
         assert errors == []
         for name, value in changes.items():
             assert getattr(produced, name) == value, name
-    panel.set_config(SearchConfig().replace(data_dir="/d", time_budget=0.0))
-    assert panel.time_budget_spin.text() == "no limit"
-    assert not panel.image_size_spin.isEnabled() or panel.image_size_auto.isChecked() is False
+    panel.set_config(SearchConfig().replace(data_dir="/d", time_budget=0.0, image_size="auto"))
+    assert panel.time_budget_edit.text() == "none" and panel.image_size_spin.text() == "Auto"
