@@ -325,8 +325,8 @@ def cmd_search(args) -> int:
     previous_handler = signal.signal(signal.SIGINT, on_interrupt)
     progress = TerminalProgress(enabled=sys.stderr.isatty())
     history = HistoryRecorder()
-    for warning in history.warnings:
-        print(f"warning: {warning}", file=sys.stderr)
+    if history.store is None:  # opened here, so a problem is said before the search starts
+        print(f"warning: history not recorded ({history.store_error})", file=sys.stderr)
 
     def listener(event):
         progress(event)
