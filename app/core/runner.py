@@ -396,6 +396,8 @@ def _make_hypermodel(config: SearchConfig, train, val, num_classes: int, mixed_p
             tuner = tuner_ref.get("tuner")
             # The schedule is laid out over the epochs this trial is planned to get (budget.py).
             epochs = tuner.planned_epochs() if tuner is not None and hasattr(tuner, "_planner") else None
+            if "tuner/epochs" in hp.values:  # Hyperband sets each round's epochs itself
+                epochs = int(hp.values["tuner/epochs"])
             return build_model(config, hp, num_classes, steps_per_epoch(len(train), batch_size),
                                mixed_precision=mixed_precision, weights=weights, epochs=epochs)
 
