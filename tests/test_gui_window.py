@@ -567,7 +567,7 @@ def test_settings_restore_options_and_last_folder(qtbot, make_window, tiny_datas
     again = make_window()
     assert again.findChild(QSpinBox, "maxTrialsSpin").value() == 7
     assert again.findChild(QSpinBox, "epochsSpin").value() == 3
-    assert again.options_panel.batch_size_edit.text() == "8, 16"
+    assert again.options_panel.batch_size_edit.text() == "8,16"  # written back in the one grammar of app.core.options
     assert again.height() == 650
     with qtbot.waitSignal(again.dataset_panel.scan_finished, timeout=20000):
         again.open_initial_dataset()
