@@ -143,7 +143,7 @@ def run_classic(data_dir: str, budget: float) -> dict:
 
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--data", default=str(common.default_dataset("flowers-mini")))
+    parser.add_argument("--data", default=str(common.default_dataset()))
     parser.add_argument("--budget", type=float, default=60.0, help="seconds per side")
     parser.add_argument("--side", choices=("tunestudio", "classic"))
     args = parser.parse_args()
