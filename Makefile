@@ -1,9 +1,10 @@
 # Two entry points for a newcomer: `make run` (set up, open the window) and `make test`.
+# `make test-fast` leaves out the tests that train real models (marked `slow`), for everyday work.
 PYTHON ?= python3
 VENV ?= .venv
 PY := $(VENV)/bin/python
 
-.PHONY: run test bench
+.PHONY: run test test-fast bench
 
 $(VENV)/.installed: pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -16,6 +17,9 @@ run: $(VENV)/.installed
 
 test: $(VENV)/.installed
 	QT_QPA_PLATFORM=offscreen $(PY) -m pytest
+
+test-fast: $(VENV)/.installed
+	QT_QPA_PLATFORM=offscreen $(PY) -m pytest -m "not slow"
 
 bench: $(VENV)/.installed
 	QT_QPA_PLATFORM=offscreen $(PY) bench/run.py --quick

@@ -24,6 +24,24 @@ def _isolated_home(tmp_path, monkeypatch):
     return home
 
 
+@pytest.fixture(autouse=True)
+def _training_needs_the_slow_mark(request, monkeypatch):
+    """A test that starts a real search must be marked ``slow``, so ``make test-fast`` never trains.
+
+    Both ways into training are refused for unmarked tests: in this process (``run_search``) and in
+    a training child (``run_search_in_subprocess``, which the window's worker and the CLI use).
+    """
+    if request.node.get_closest_marker("slow"):
+        return
+    from app.core import process, runner
+
+    def refuse(*_args, **_kwargs):
+        raise AssertionError(f"{request.node.nodeid} trains a real model: mark it @pytest.mark.slow")
+
+    monkeypatch.setattr(runner, "run_search", refuse)
+    monkeypatch.setattr(process, "run_search_in_subprocess", refuse)
+
+
 def copy_subset(name: str, dest: Path, classes: int = 3, per_class: int = 6) -> Path:
     """Copy a few images per class of a bundled photo set into ``dest`` (the sets stay read-only)."""
     src = DATASETS[name]
