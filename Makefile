@@ -12,6 +12,8 @@ $(VENV)/.installed: pyproject.toml
 	$(PY) -m pip install --quiet -e '.[test]'
 	touch $@
 
+# tunestudio checks the display and Qt's X11 libraries before Qt starts (app/display_check.py)
+# and prints the apt-get line that installs them instead of Qt's abort.
 run: $(VENV)/.installed
 	$(VENV)/bin/tunestudio
 

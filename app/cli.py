@@ -443,6 +443,12 @@ def main(argv: list[str] | None = None) -> int:
     multiprocessing.freeze_support()
     argv = sys.argv[1:] if argv is None else argv
     if not argv:
+        from app.display_check import display_problem
+
+        problem = display_problem()  # before Qt loads: its own abort names one library and dumps core
+        if problem:
+            print(f"tunestudio: {problem}", file=sys.stderr)
+            return EXIT_FAILED
         from app.gui.app import run_app
 
         return run_app(sys.argv[:1])
