@@ -135,6 +135,9 @@ def build_parser() -> argparse.ArgumentParser:
         pass
     else:
         add_history_parser(sub)
+    from app.doctor import add_doctor_parser
+
+    add_doctor_parser(sub)
     return parser
 
 
@@ -461,7 +464,7 @@ def main(argv: list[str] | None = None) -> int:
             return handlers[args.command](args)
         except (UserError, OSError) as exc:
             return _error(str(exc))
-    if args.command == "history":
+    if args.command in ("history", "doctor"):
         return args.func(args)
     parser.print_help()
     return EXIT_USAGE

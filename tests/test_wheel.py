@@ -11,6 +11,7 @@ from pathlib import Path
 
 import pytest
 
+from app import __version__
 from conftest import REPO_ROOT
 
 # Building and installing takes ~10-20 s on a busy 2-core machine.
@@ -33,6 +34,7 @@ def wheel(tmp_path_factory) -> Path:
                             timeout=300)
     assert result.returncode == 0, result.stdout + result.stderr
     (built,) = out.glob("tunestudio-*.whl")
+    assert built.name.startswith(f"tunestudio-{__version__}-")  # pyproject takes app.__version__
     return built
 
 
