@@ -94,6 +94,9 @@ def build_parser() -> argparse.ArgumentParser:
         pass
     else:
         add_history_parser(sub)
+    from app.doctor import add_doctor_parser
+
+    add_doctor_parser(sub)
     return parser
 
 
@@ -418,6 +421,12 @@ def main(argv: list[str] | None = None) -> int:
     multiprocessing.freeze_support()
     argv = sys.argv[1:] if argv is None else argv
     if not argv:
+        from app.display_check import display_problem
+
+        problem = display_problem()  # before Qt loads: its own abort names one library and dumps core
+        if problem:
+            print(f"tunestudio: {problem}", file=sys.stderr)
+            return EXIT_FAILED
         from app.gui.app import run_app
 
         return run_app(sys.argv[:1])
@@ -430,7 +439,7 @@ def main(argv: list[str] | None = None) -> int:
             return handlers[args.command](args)
         except (UserError, OSError) as exc:
             return _error(str(exc))
-    if args.command == "history":
+    if args.command in ("history", "doctor"):
         return args.func(args)
     parser.print_help()
     return EXIT_USAGE
