@@ -297,7 +297,7 @@ def main() -> int:
         others = [v for k, v in folder.items() if k != "tunestudio"]
         return ours is not None and all(v is None or ours >= v for v in others)
 
-    print("RESULT " + json.dumps({"search_quality": {"wins": all(map(won, scores.values())), "held_out": scores,
+    print("BENCH_RESULT " + json.dumps({"search_quality": {"wins": all(map(won, scores.values())), "held_out": scores,
                                                      "budget_s": budget}}))
     return 0
 
