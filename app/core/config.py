@@ -193,6 +193,8 @@ class SearchConfig:
     restore_best_weights: bool = True
     mixed_precision: bool = False  # honoured only where a GPU trains
     tensorboard: bool = True  # TensorBoard logs (scalars + HParams) per trial
+    # Deterministic TensorFlow ops: the same seed gives the same weights on the CPU (slower on GPUs).
+    deterministic: bool = False
     # search
     tuner: str = "random"
     max_trials: int = 10
