@@ -143,7 +143,7 @@ def _load_images(rows: list, image_size: int):
     return split.images, split.labels
 
 
-def _staging(out_dir: Path, overwrite: bool) -> Path:
+def _check_target(out_dir: Path, overwrite: bool) -> None:
     if out_dir.exists():
         if not out_dir.is_dir():
             raise ExportError(f"{out_dir} exists and is not a folder.")
@@ -151,6 +151,10 @@ def _staging(out_dir: Path, overwrite: bool) -> Path:
         if existing and not (overwrite and (out_dir / "model_card.json").is_file()):
             raise ExportError(f"{out_dir} is not empty: choose an empty or new folder"
                               + ("" if overwrite else " (or allow replacing an earlier export)") + ".")
+
+
+def _staging(out_dir: Path, overwrite: bool) -> Path:
+    _check_target(out_dir, overwrite)
     parent = out_dir.parent
     try:
         parent.mkdir(parents=True, exist_ok=True)
@@ -182,8 +186,6 @@ def export_trial(search_dir: str | Path, out_dir: str | Path, trial_id: str | No
     """Export a trial (the best by default) in ``formats`` (default: every format this installation
     can write) to ``out_dir``, score each artifact, and return the model card. ``progress`` gets
     plain dicts; ``cancel`` (an Event) stops between steps, leaving nothing behind."""
-    import keras
-
     from . import reproduce
     from .events import make_event
     from .export_check import TIMING_BATCH, TOLERANCES, score_artifact
@@ -210,6 +212,7 @@ def export_trial(search_dir: str | Path, out_dir: str | Path, trial_id: str | No
             progress(make_event(EXPORT_PROGRESS, done=step["done"], total=total, format=fmt, message=message))
         step["done"] += 1
 
+    _check_target(out_dir, overwrite)  # before the seconds it takes to load TensorFlow
     report("Loading the trained model")
     try:
         model, trial_id, info, trial = load_trial_model(search_dir, trial_id)
@@ -299,6 +302,8 @@ def export_trial(search_dir: str | Path, out_dir: str | Path, trial_id: str | No
         shutil.rmtree(staging, ignore_errors=True)
         raise
     finally:
+        import keras
+
         keras.backend.clear_session()
     card["path"] = str(out_dir)
     return card
