@@ -119,6 +119,8 @@ def build_parser() -> argparse.ArgumentParser:
     search.add_argument("--resume", action="store_true",
                         help="continue an unfinished search (--workdir, or the latest unfinished one)")
     search.add_argument("--export", metavar="OUT", help="export the best model to this folder afterwards")
+    search.add_argument("--export-format", metavar="LIST",
+                        help="formats for --export, as 'export --format' (default: every format available)")
     search.add_argument("--in-process", action="store_true", help="train in this process (default: a child process)")
     search.add_argument("--json", action="store_true", help="print one final JSON object")
 
@@ -345,10 +347,12 @@ def cmd_search(args) -> int:
         return _error(f"{exc.field}: {exc.message}")
     except SearchError as exc:
         return _error(str(exc))
+    export_formats = None
     if args.export:
         out = Path(args.export).expanduser()
         if out.exists() and (not out.is_dir() or any(out.iterdir())):
             return _error(f"--export {out}: choose a new or empty folder")
+        export_formats = _chosen_formats(args.export_format, "--export-format")
 
     cancel = threading.Event()
     interrupts = {"count": 0}
@@ -402,7 +406,7 @@ def cmd_search(args) -> int:
         from app.core.export import ExportError, export_trial
 
         try:
-            card = export_trial(final["search_dir"], args.export)
+            card = export_trial(final["search_dir"], args.export, formats=export_formats)
         except ExportError as exc:
             print(f"tunestudio: export failed: {exc}", file=sys.stderr)
             code = EXIT_FAILED
@@ -422,6 +426,24 @@ def cmd_search(args) -> int:
             check = result["export"]["self_check"]
             print(f"Exported to {result['export']['path']} (self-check {'passed' if check['passed'] else 'FAILED'})")
     return code
+
+
+def _chosen_formats(text: str | None, flag: str) -> list[str] | None:
+    """The formats a ``--format`` list names (None when not given); UserError says what is wrong or
+    what to install."""
+    from app.core.export_formats import FormatError, missing_requirement, parse_formats
+
+    if text is None:
+        return None
+    try:
+        formats = parse_formats(text)
+    except FormatError as exc:
+        raise UserError(f"{flag}: {exc}") from None
+    for fmt in formats:
+        problem = missing_requirement(fmt)
+        if problem:
+            raise UserError(problem)
+    return formats
 
 
 def _export_result(card: dict) -> dict:
@@ -444,23 +466,17 @@ def _print_artifacts(card: dict) -> None:
 
 def cmd_export(args) -> int:
     from app.core.export import ExportError, export_trial
-    from app.core.export_formats import FormatError, available_formats, missing_requirement, parse_formats
+    from app.core.export_formats import FORMATS, available_formats, missing_requirement
 
     search_dir = Path(args.search_dir).expanduser()
     if not (search_dir / "search.json").is_file():
         return _error(f"{search_dir}: not a TuneStudio search folder")
-    if args.formats is None:
+    formats = _chosen_formats(args.formats, "--format")
+    if formats is None:
         formats = available_formats()
-        for fmt in sorted(set(parse_formats("all")) - set(formats)):
-            print(f"note: {fmt} skipped: {missing_requirement(fmt)}", file=sys.stderr)
-    else:
-        try:
-            formats = parse_formats(args.formats)
-        except FormatError as exc:
-            return _error(f"--format: {exc}")
-        missing = [missing_requirement(f) for f in formats if missing_requirement(f)]
-        if missing:
-            return _error(missing[0])
+        for fmt in FORMATS:
+            if fmt not in formats:
+                print(f"note: {fmt} skipped: {missing_requirement(fmt)}", file=sys.stderr)
     if args.subprocess:
         from app.core import events as ev
         from app.core.export_process import run_export_in_subprocess
