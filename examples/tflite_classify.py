@@ -9,7 +9,9 @@ from PIL import Image, ImageOps
 try:  # LiteRT, TensorFlow Lite's successor; TensorFlow's own interpreter works the same way
     from ai_edge_litert.interpreter import Interpreter
 except ImportError:
-    from tensorflow.lite import Interpreter
+    import tensorflow as tf
+
+    Interpreter = tf.lite.Interpreter
 
 model = Path(sys.argv[1])
 size = json.loads((model.parent / "model_card.json").read_text())["input"]["image_size"]
