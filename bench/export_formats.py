@@ -1,6 +1,7 @@
 """Export every format of a short search and report size, latency, accuracy and agreement per format.
 
-    python bench/export_formats.py DATA_DIR [--image-size 64] [--trials 2] [--epochs 8] [--arch simple_cnn]
+    python bench/export_formats.py DATA_DIR [--image-size 64] [--trials 2] [--epochs 8] [--arch simple_cnn] \
+        [-- more 'tunestudio search' flags, e.g. --batch-norm false --no-early-stopping]
 
 Runs a short search on DATA_DIR (in a fresh TUNESTUDIO_HOME), exports the best trial to every
 format with ``tunestudio export --format all --json`` (each artifact is scored in its own runtime
@@ -47,12 +48,14 @@ def main() -> int:
     parser.add_argument("--trials", default="2")
     parser.add_argument("--epochs", default="8")
     parser.add_argument("--arch", default="simple_cnn")
+    parser.add_argument("search_flags", nargs=argparse.REMAINDER, help="after --: more 'tunestudio search' flags")
     args = parser.parse_args()
+    extra = [a for a in args.search_flags if a != "--"]
     isolated_home()
     work = Path(tempfile.mkdtemp(prefix="tunestudio-bench-export-"))
     started = time.time()
     search = run_cli("search", args.data, "--arch", args.arch, "--max-trials", args.trials, "--epochs", args.epochs,
-                     "--image-size", args.image_size, "--seed", "1", "--workdir", str(work / "search"))
+                     "--image-size", args.image_size, "--seed", "1", "--workdir", str(work / "search"), *extra)
     search_s = time.time() - started
     started = time.time()
     export = run_cli("export", search["search_dir"], str(work / "export"), "--format", "all")
@@ -61,7 +64,7 @@ def main() -> int:
     by_format = {a["format"]: a for a in export["artifacts"]}
     float_acc = by_format["saved_model"]["val_accuracy"]
     result = {"data": args.data, "image_size": int(args.image_size), "architecture": args.arch,
-              "trials": int(args.trials), "epochs": int(args.epochs), "search_s": search_s, "export_s": export_s,
+              "trials": int(args.trials), "epochs": int(args.epochs), "search_flags": extra, "search_s": search_s, "export_s": export_s,
               "val_images": by_format["saved_model"]["images"], "best_trial": export["trial_id"],
               "hyperparameters": card["hyperparameters"], "artifacts": export["artifacts"],
               "int8_minus_float_accuracy": by_format["tflite-int8"]["val_accuracy"] - float_acc,

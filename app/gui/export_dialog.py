@@ -17,6 +17,7 @@ from PySide6.QtWidgets import (
     QTableWidgetItem, QVBoxLayout,
 )
 
+from app.core.export_check import TOLERANCES
 from app.core.export_formats import FILE_NAMES, FORMATS, missing_requirement
 from app.gui.worker import run_in_background
 
@@ -87,6 +88,14 @@ class ExportDialog(QDialog):
         self.table.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
         self.table.horizontalHeader().setStretchLastSection(True)
         layout.addWidget(self.table, 1)
+        legend = QLabel("Agreement: share of validation images given the trained model's class. Needed: "
+                        + "; ".join(f"{fmt} ≥ {tol['min_agreement']:.0%}"
+                                    + (f", |Δp| ≤ {tol['max_prob_diff']:g}" if tol["max_prob_diff"] else "")
+                                    for fmt, tol in TOLERANCES.items()) + ".")
+        legend.setObjectName("exportLegend")
+        legend.setWordWrap(True)
+        legend.setStyleSheet("color: #666;")
+        layout.addWidget(legend)
         buttons = QHBoxLayout()
         buttons.addStretch(1)
         self.start_button = QPushButton("Export")
@@ -191,7 +200,7 @@ class ExportDialog(QDialog):
                      "✔ passed" if a.get("passed") else "✘ failed"]
             for col, text in enumerate(cells):
                 item = QTableWidgetItem(text)
-                if col >= 2:
+                if 2 <= col < len(cells) - 1:
                     item.setTextAlignment(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
                 if col == len(cells) - 1:
                     item.setForeground(PASSED_COLOR if a.get("passed") else FAILED_COLOR)
