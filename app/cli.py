@@ -112,6 +112,8 @@ def build_parser() -> argparse.ArgumentParser:
     search.add_argument("--val-fraction", type=float)
     search.add_argument("--patience", type=int, help="early-stopping patience (epochs)")
     search.add_argument("--no-early-stopping", action="store_true")
+    search.add_argument("--deterministic", action="store_true",
+                        help="deterministic TensorFlow ops: the same seed gives the same weights on the CPU")
     search.add_argument("--weights", dest="backbone_weights", help="transfer backbones: imagenet, none, or a file")
     for flag, (_, _, help_text) in TUNABLE_FLAGS.items():
         search.add_argument(flag, help=help_text)
@@ -193,6 +195,8 @@ def _config_from_args(args):
             changes[name] = value
     if args.no_early_stopping:
         changes["early_stopping"] = False
+    if args.deterministic:
+        changes["deterministic"] = True
     data = config.to_dict()
     data.update(changes)
     for flag, (field, kind, _) in TUNABLE_FLAGS.items():

@@ -48,9 +48,9 @@ def main() -> int:
     parser.add_argument("--trials", default="2")
     parser.add_argument("--epochs", default="8")
     parser.add_argument("--arch", default="simple_cnn")
-    parser.add_argument("search_flags", nargs=argparse.REMAINDER, help="after --: more 'tunestudio search' flags")
-    args = parser.parse_args()
-    extra = [a for a in args.search_flags if a != "--"]
+    # Anything else (after --) goes to 'tunestudio search' as it is.
+    args, extra = parser.parse_known_args()
+    extra = [a for a in extra if a != "--"]
     isolated_home()
     work = Path(tempfile.mkdtemp(prefix="tunestudio-bench-export-"))
     started = time.time()

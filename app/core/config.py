@@ -307,7 +307,8 @@ class SearchConfig:
             e += _check_tunable("clip_value", self.clip_value, float, positive=True)
         if not isinstance(self.nesterov, bool):
             e.append(ConfigError("nesterov", "must be true or false"))
-        for flag in ("early_stopping", "restore_best_weights", "mixed_precision", "fine_tune", "tensorboard"):
+        for flag in ("early_stopping", "restore_best_weights", "mixed_precision", "fine_tune", "tensorboard",
+                     "deterministic"):
             if not isinstance(getattr(self, flag), bool):
                 e.append(ConfigError(flag, "must be true or false"))
         if self.cache not in CACHE_MODES:
