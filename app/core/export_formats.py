@@ -8,8 +8,11 @@ Formats and what they take:
   ``probabilities``, ``class_id`` and ``class_name``.
 * ``keras``: ``model.keras`` for Keras users (``keras.saving.load_model(..., safe_mode=True)``).
 * ``tflite``, ``tflite-fp16``, ``tflite-int8``: TensorFlow Lite models taking uint8 [N, S, S, 3]
-  pixels already resized to the model's size. ``tflite-int8`` is full-integer (int8 weights and
-  activations, uint8 output = probability * 256), calibrated on the user's own training images.
+  pixels already resized to the model's size. ``tflite-int8`` is full-integer (every convolution
+  and dense layer runs on int8 weights and activations; uint8 output = probability * 256),
+  calibrated on the user's own training images. Its first two ops cast and quantize the uint8
+  pixels, so the input means exactly what it means in the float models (a float-input clone
+  would quantize the input with a calibrated scale of ~0.996 instead).
 * ``onnx``: an ONNX model (tf2onnx, opset ``ONNX_OPSET``) with input ``images`` uint8 [N, S, S, 3]
   and output ``probabilities``; the class names are in its metadata (``classes``).
 """
