@@ -11,7 +11,7 @@ import pytest
 
 from app.core.export import ExportError, export_trial
 from app.core.export_formats import FILE_NAMES, FORMATS
-from export_data import CLASSES, SIZE, pattern, run_tiny_search
+from export_data import CLASSES, pattern, run_tiny_search
 
 pytestmark = pytest.mark.slow
 REQUIRED_KEYS = {"format", "path", "size_bytes", "val_accuracy", "agreement", "max_prob_diff", "ms_per_image",
