@@ -13,6 +13,8 @@ import threading
 import time
 from pathlib import Path
 
+from app.core.options import TUNABLE_OPTIONS, TunableError, parse_tunable
+
 EXIT_OK, EXIT_FAILED, EXIT_USAGE = 0, 1, 2
 
 
@@ -28,61 +30,8 @@ def _error(message: str) -> int:
 # --------------------------------------------------------------------------- option parsing
 
 
-def parse_tunable(text: str, kind: type):
-    """``"64"`` fixed, ``"32,64"`` choices, ``"1e-4:1e-2"`` range (``:log`` suffix for log scale)."""
-    def one(value: str):
-        value = value.strip()
-        if kind is bool:
-            if value.lower() in ("1", "true", "yes", "on"):
-                return True
-            if value.lower() in ("0", "false", "no", "off"):
-                return False
-            raise UserError(f"'{value}' is not true/false")
-        if kind is str:
-            return value
-        try:
-            number = float(value)
-        except ValueError:
-            raise UserError(f"'{value}' is not a number") from None
-        if kind is int:
-            if not number.is_integer():
-                raise UserError(f"'{value}' is not a whole number")
-            return int(number)
-        return number
-
-    text = text.strip()
-    if ":" in text and kind not in (str, bool):
-        parts = text.split(":")
-        log = parts[-1].lower() == "log"
-        if log:
-            parts = parts[:-1]
-        if len(parts) != 2:
-            raise UserError(f"'{text}': a range is MIN:MAX (optionally MIN:MAX:log)")
-        spec = {"min": one(parts[0]), "max": one(parts[1])}
-        if log:
-            spec["log"] = True
-        return spec
-    if "," in text:
-        return {"choices": [one(v) for v in text.split(",") if v.strip()]}
-    return one(text)
-
-
-TUNABLE_FLAGS = {
-    # flag: (config field, kind, help)
-    "--batch-size": ("batch_size", int, "batch size: 32, or choices 16,32,64"),
-    "--width": ("width", int, "units/filters: 64, choices 32,64 or range 16:128"),
-    "--depth": ("depth", int, "blocks/layers: 2, choices or range 1:4"),
-    "--dropout": ("dropout", float, "dropout rate: 0.3 or range 0:0.5"),
-    "--l1": ("l1", float, "L1 factor"),
-    "--l2": ("l2", float, "L2 factor"),
-    "--batch-norm": ("batch_norm", bool, "batch normalisation: true, false or true,false"),
-    "--optimizer": ("optimizer", str, "adam, sgd, rmsprop, adamw (comma list to search)"),
-    "--learning-rate": ("learning_rate", float, "1e-3, or a range 1e-4:1e-2:log"),
-    "--schedule": ("schedule", str, "constant, exponential, cosine, linear (comma list to search)"),
-    "--momentum": ("momentum", float, "momentum for SGD/RMSprop"),
-    "--label-smoothing": ("label_smoothing", float, "label smoothing"),
-    "--augment": ("augmentation.enabled", bool, "data augmentation: true, false or true,false"),
-}
+# Tunable flags, from the one table of options: flag -> (config field, kind, help).
+TUNABLE_FLAGS = {o.flag: (o.name, o.kind, o.help) for o in TUNABLE_OPTIONS}
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -105,7 +54,17 @@ def build_parser() -> argparse.ArgumentParser:
     search.add_argument("--tuner", help="random, grid, hyperband, bayesian")
     search.add_argument("--max-trials", type=int)
     search.add_argument("--epochs", type=int, help="max epochs per trial")
-    search.add_argument("--image-size", type=int)
+    search.add_argument("--image-size", help="pixels, or auto (follows the data and the budget; default)")
+    search.add_argument("--time-budget", metavar="DURATION",
+                        help="wall-clock budget for the whole search: 10m (default), 90s, 2h, 1h30m, or none; "
+                             "the search ends at whichever comes first, the budget or --max-trials")
+    search.add_argument("--plateau", dest="plateau_trials", type=int, metavar="N",
+                        help="end the search after N trials in a row without a better score (0: never)")
+    search.add_argument("--class-weights", choices=["auto", "on", "off"],
+                        help="weight classes by inverse frequency: auto (default: on for heavy imbalance), on, off")
+    search.add_argument("--test-share", dest="test_fraction", type=float, metavar="FRACTION",
+                        help="lock this share of the images away as a test split, scored once at the end "
+                             "(a test/ folder is used as is)")
     search.add_argument("--seed", type=int)
     search.add_argument("--objective", help="val_accuracy or val_loss")
     search.add_argument("--name", help="a name for this search")
@@ -173,17 +132,32 @@ def cmd_scan(args) -> int:
 
 
 def _config_from_args(args):
-    from app.core.config import ConfigError, SearchConfig
+    from app.core.config import ConfigError, SearchConfig, parse_duration
 
     config = SearchConfig.load(args.config) if args.config else SearchConfig()
     changes = {}
     if args.folder:
         changes["data_dir"] = str(Path(args.folder).expanduser())
-    for name in ("architecture", "tuner", "max_trials", "epochs", "image_size", "seed", "objective", "name",
-                 "val_fraction", "patience", "backbone_weights"):
+    for name in ("architecture", "tuner", "max_trials", "epochs", "seed", "objective", "name",
+                 "val_fraction", "patience", "backbone_weights", "plateau_trials", "test_fraction"):
         value = getattr(args, name)
         if value is not None:
             changes[name] = value
+    if args.image_size is not None:
+        text = args.image_size.strip().lower()
+        if text == "auto":
+            changes["image_size"] = "auto"
+        elif text.isdigit():
+            changes["image_size"] = int(text)
+        else:
+            raise ConfigError("image_size", f"'{args.image_size}' is not a whole number of pixels or auto")
+    if args.time_budget is not None:
+        try:
+            changes["time_budget"] = parse_duration(args.time_budget)
+        except ValueError as exc:
+            raise ConfigError("time_budget", str(exc)) from None
+    if args.class_weights is not None:
+        changes["class_weights"] = {"auto": "auto", "on": True, "off": False}[args.class_weights]
     if args.no_early_stopping:
         changes["early_stopping"] = False
     if args.deterministic:
@@ -196,7 +170,7 @@ def _config_from_args(args):
             continue
         try:
             value = parse_tunable(text, kind)
-        except UserError as exc:
+        except TunableError as exc:
             raise ConfigError(field, str(exc)) from None
         if field.startswith("augmentation."):
             data["augmentation"][field.split(".", 1)[1]] = value
@@ -206,6 +180,12 @@ def _config_from_args(args):
     if not config.data_dir:
         raise ConfigError("data_dir", "give the image folder (tunestudio search FOLDER)")
     return config.check()
+
+
+def _mmss(seconds: float) -> str:
+    seconds = int(seconds)
+    return f"{seconds // 3600}:{seconds % 3600 // 60:02d}:{seconds % 60:02d}" if seconds >= 3600 \
+        else f"{seconds // 60}:{seconds % 60:02d}"
 
 
 class TerminalProgress:
@@ -220,12 +200,17 @@ class TerminalProgress:
         self.epochs = None
         self.started = time.time()
         self.last_line = ""
+        self.budget = None  # seconds, or None
+        self.elapsed = 0.0
+        self.elapsed_at = time.time()
 
     def __call__(self, event: dict) -> None:
         kind = event["type"]
         if kind == "search_started":
             self.max_trials = event.get("max_trials")
             self.epochs = event["config"].get("epochs")
+            self.budget = event.get("time_budget")
+            self.elapsed, self.elapsed_at = event.get("budget_spent_before") or 0.0, time.time()
             self._print_line(f"Search started on {event['device']}: {event['train_count']} training and "
                              f"{event['val_count']} validation images, {len(event['classes'])} classes",
                              newline=True)
@@ -236,10 +221,14 @@ class TerminalProgress:
         elif kind == "trial_started":
             self.trial_number = event["number"]
             self.trial_started = time.time()
+            self.epochs = event.get("epochs_planned") or self.epochs
             self._status(f"epoch 1/{self.epochs}")
         elif kind == "batch_ended":
             self._status(f"epoch {event['epoch'] + 1}/{self.epochs} batch {event['batch'] + 1}/{event['steps']}")
         elif kind == "epoch_ended":
+            self.epochs = event.get("epochs") or self.epochs
+            if event.get("elapsed") is not None:
+                self.elapsed, self.elapsed_at = event["elapsed"], time.time()
             logs = event["logs"]
             acc = logs.get("val_accuracy")
             self._status(f"epoch {event['epoch'] + 1}/{self.epochs} done"
@@ -251,14 +240,25 @@ class TerminalProgress:
             if event["status"] == "COMPLETED" and score is not None and (self.best is None or score > self.best):
                 self.best = score
             detail = f"score {score:.4f}" if score is not None else event.get("message") or ""
+            if event.get("stopped"):
+                detail += f" (stopped: {event['stopped']}, {event.get('epochs_run')} epochs)"
             self._print_line(f"Trial {event['number']}: {event['status'].lower()} {detail}".rstrip(), newline=True)
         elif kind == "search_finished":
             self._print_line("", newline=False)
+            if event.get("reason"):
+                self._print_line(event["reason"], newline=True)
+            if event.get("test_accuracy") is not None:
+                self._print_line(f"Test accuracy of the best trial (held-out, scored once): "
+                                 f"{event['test_accuracy']:.4f}", newline=True)
 
     def _status(self, detail: str) -> None:
         total = f"/{self.max_trials}" if self.max_trials else ""
         eta = ""
-        if self.max_trials and self.done_durations:
+        if self.budget:
+            spent = self.elapsed + (time.time() - self.elapsed_at)
+            left = max(0.0, self.budget - spent)
+            eta = f" | {_mmss(spent)} of {_mmss(self.budget)}, about {_mmss(left)} left"
+        elif self.max_trials and self.done_durations:
             remaining = max(0, self.max_trials - len(self.done_durations))
             seconds = remaining * sum(self.done_durations) / len(self.done_durations)
             eta = f" | ETA {int(seconds // 60)}m{int(seconds % 60):02d}s"
@@ -276,38 +276,6 @@ class TerminalProgress:
         self.last_line = "" if newline else text
 
 
-class HistoryRecorder:
-    """Records events in the history database; a history problem never stops a search."""
-
-    def __init__(self):
-        from app.core.history import HistoryStore
-
-        try:
-            self.store = HistoryStore()
-        except Exception as exc:  # noqa: BLE001
-            self.store = None
-            self._warn(exc)
-
-    def _warn(self, exc: Exception) -> None:
-        print(f"warning: history not recorded ({exc})", file=sys.stderr)
-
-    def __call__(self, event: dict) -> None:
-        if self.store is None:
-            return
-        try:
-            self.store.record(event)
-        except Exception as exc:  # noqa: BLE001
-            self._warn(exc)
-
-    def export(self, search_dir: str, card: dict) -> None:
-        if self.store is None:
-            return
-        try:
-            self.store.record_export_card(Path(search_dir).name, card["path"], card)
-        except Exception as exc:  # noqa: BLE001
-            self._warn(exc)
-
-
 def _hint_unfinished(data_dir: str, unfinished: list[dict]) -> None:
     """Point at an interrupted search of the same folder, which the user may rather resume."""
     target = str(Path(data_dir).expanduser().resolve())
@@ -321,6 +289,8 @@ def _hint_unfinished(data_dir: str, unfinished: list[dict]) -> None:
 def cmd_search(args) -> int:
     from app.core import events as ev
     from app.core.config import ConfigError, SearchConfig
+    from app.core.formatting import format_value
+    from app.core.recorder import HistoryRecorder
     from app.core.runner import SearchError, find_resumable, load_search_info
 
     workdir = Path(args.workdir).expanduser() if args.workdir else None
@@ -364,6 +334,8 @@ def cmd_search(args) -> int:
     previous_handler = signal.signal(signal.SIGINT, on_interrupt)
     progress = TerminalProgress(enabled=sys.stderr.isatty())
     history = HistoryRecorder()
+    if history.store is None:  # opened here, so a problem is said before the search starts
+        print(f"warning: history not recorded ({history.store_error})", file=sys.stderr)
 
     def listener(event):
         progress(event)
@@ -389,7 +361,9 @@ def cmd_search(args) -> int:
         "status": final["status"], "error": final.get("error") or None, "search_dir": final["search_dir"],
         "best_trial_id": final["best_trial_id"], "best_score": final["best_score"],
         "best_hyperparameters": final["best_hyperparameters"], "trials": final["trials"],
-        "duration": final.get("duration"), "export": None,
+        "duration": final.get("duration"), "export": None, "reason": final.get("reason"),
+        "test_accuracy": final.get("test_accuracy"), "time_budget": final.get("time_budget"),
+        "elapsed": final.get("elapsed"),
     }
     code = EXIT_OK
     if final["status"] == ev.FAILED:
@@ -410,14 +384,14 @@ def cmd_search(args) -> int:
         else:
             result["export"] = {"path": card["path"], "trial_id": card["trial_id"], "self_check": card["self_check"],
                                 "artifacts": card["artifacts"]}
-            history.export(final["search_dir"], card)
+            history.export(card, Path(final["search_dir"]).name)
     if args.json:
         print(json.dumps(result, indent=2, ensure_ascii=False))
     else:
         if final["best_score"] is not None:
             print(f"Best trial {final['best_trial_id']}: {config.objective} {final['best_score']:.4f}")
             for k, v in (final["best_hyperparameters"] or {}).items():
-                print(f"  {k} = {v}")
+                print(f"  {k} = {format_value(v)}")
         print(f"Search folder: {final['search_dir']}")
         if result["export"]:
             check = result["export"]["self_check"]

@@ -12,7 +12,8 @@ import json
 import sys
 from pathlib import Path
 
-from app.cli import EXIT_FAILED, EXIT_OK, HistoryRecorder, TerminalProgress, UserError, _error
+from app.cli import EXIT_FAILED, EXIT_OK, TerminalProgress, UserError, _error
+from app.core.recorder import HistoryRecorder
 
 
 def add_export_parser(sub: argparse._SubParsersAction) -> argparse.ArgumentParser:
@@ -95,7 +96,7 @@ def cmd_export(args) -> int:
             card = export_trial(search_dir, args.out, trial_id=args.trial, overwrite=args.overwrite, formats=formats)
         except ExportError as exc:
             return _error(str(exc))
-    HistoryRecorder().export(str(search_dir), card)
+    HistoryRecorder().export(card, Path(search_dir).name)
     if args.json:
         print(json.dumps(_export_result(card), indent=2, ensure_ascii=False, default=str))
     else:

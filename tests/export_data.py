@@ -42,7 +42,7 @@ def tiny_config(data: Path, **changes):
 
     base = dict(data_dir=str(data), architecture="mlp", image_size=SIZE, epochs=3, max_trials=1,
                 batch_size=8, width=32, depth=1, dropout=0.0, l2=0.0, batch_norm=False, learning_rate=3e-3,
-                schedule="constant", early_stopping=False, tensorboard=False, seed=3, test_fraction=0.15,
+                schedule="constant", early_stopping=False, tensorboard=False, seed=3, test_fraction=0.15, time_budget=0,
                 augmentation={"enabled": False})
     base.update(changes)
     return SearchConfig().replace(**base)

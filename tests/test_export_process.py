@@ -51,8 +51,8 @@ app = QApplication([])
 from app.gui import MainWindow
 window = MainWindow()
 window.show()
-window.search_dir = sys.argv[1]
-window.choose_export_folder = lambda: sys.argv[2]
+window.session.search_dir = sys.argv[1]  # a finished search, as after "Open search"
+window.dialogs.choose_folder = lambda *args, **kwargs: sys.argv[2]
 window.export_model()
 dialog = window.export_dialog
 for fmt, box in dialog.format_boxes.items():
@@ -68,7 +68,7 @@ print(json.dumps({"tensorflow": "tensorflow" in sys.modules, "keras": "keras" in
                   "result": results[0] if results else None, "rows": dialog.table.rowCount(), "steps": steps,
                   "bar": [dialog.progress_bar.value(), dialog.progress_bar.maximum()],
                   "checks": [dialog.table.item(r, 7).text() for r in range(dialog.table.rowCount())],
-                  "label": window.export_label.text()}))
+                  "label": window.results.export_label.text()}))
 '''
 
 

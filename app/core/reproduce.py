@@ -42,6 +42,8 @@ def trial_config(config: SearchConfig, hyperparameters: dict) -> SearchConfig:
         data["epochs"] = int(hyperparameters[HYPERBAND_EPOCHS])
     data.update(tuner="random", max_trials=1, deterministic=True, keep_best_checkpoints=0,
                 name=f"reproduce {config.name or 'trial'}".strip())
+    if "time_budget" in names:
+        data["time_budget"] = 0  # the trial's own epochs, not a new share of a budget
     return SearchConfig.from_dict(data)
 
 
