@@ -690,6 +690,8 @@ def _search(config, info, search_dir, resume, emit, cancel, state, previous,
         import tensorflow as tf
 
         tf.config.experimental.enable_op_determinism()
+        # Random ops without a seed are refused from now on (the estimate's benchmark tensors too).
+        keras.utils.set_random_seed(config.seed)
     classes = info["classes"]
     splits = info["splits"]
     train_rows, val_rows = splits["train"], splits["val"]
