@@ -71,6 +71,8 @@ def build_parser() -> argparse.ArgumentParser:
     search.add_argument("--val-fraction", type=float)
     search.add_argument("--patience", type=int, help="early-stopping patience (epochs)")
     search.add_argument("--no-early-stopping", action="store_true")
+    search.add_argument("--deterministic", action="store_true",
+                        help="deterministic TensorFlow ops: the same seed gives the same weights on the CPU")
     search.add_argument("--weights", dest="backbone_weights", help="transfer backbones: imagenet, none, or a file")
     for flag, (_, _, help_text) in TUNABLE_FLAGS.items():
         search.add_argument(flag, help=help_text)
@@ -78,15 +80,14 @@ def build_parser() -> argparse.ArgumentParser:
     search.add_argument("--resume", action="store_true",
                         help="continue an unfinished search (--workdir, or the latest unfinished one)")
     search.add_argument("--export", metavar="OUT", help="export the best model to this folder afterwards")
+    search.add_argument("--export-format", metavar="LIST",
+                        help="formats for --export, as 'export --format' (default: every format available)")
     search.add_argument("--in-process", action="store_true", help="train in this process (default: a child process)")
     search.add_argument("--json", action="store_true", help="print one final JSON object")
 
-    export = sub.add_parser("export", help="export a trial of a finished search as a SavedModel")
-    export.add_argument("search_dir", help="the search folder (printed by 'search')")
-    export.add_argument("out", help="the export folder (new or empty)")
-    export.add_argument("--trial", help="trial id (default: the best)")
-    export.add_argument("--overwrite", action="store_true", help="replace an earlier export in OUT")
-    export.add_argument("--json", action="store_true")
+    from app.export_cli import add_export_parser
+
+    add_export_parser(sub)
 
     try:
         from app.history_cli import add_history_parser
@@ -162,6 +163,8 @@ def _config_from_args(args):
         changes["class_weights"] = {"auto": "auto", "on": True, "off": False}[args.class_weights]
     if args.no_early_stopping:
         changes["early_stopping"] = False
+    if args.deterministic:
+        changes["deterministic"] = True
     data = config.to_dict()
     data.update(changes)
     for flag, (field, kind, _) in TUNABLE_FLAGS.items():
@@ -216,6 +219,8 @@ class TerminalProgress:
                              newline=True)
         elif kind == "notice":
             self._print_line(f"{event['level']}: {event['message']}", newline=True)
+        elif kind == "export_progress":
+            self._print_line(f"export {event['done'] + 1}/{event['total']}: {event['message']}")
         elif kind == "trial_started":
             self.trial_number = event["number"]
             self.trial_started = time.time()
@@ -310,10 +315,14 @@ def cmd_search(args) -> int:
         return _error(f"{exc.field}: {exc.message}")
     except SearchError as exc:
         return _error(str(exc))
+    export_formats = None
     if args.export:
         out = Path(args.export).expanduser()
         if out.exists() and (not out.is_dir() or any(out.iterdir())):
             return _error(f"--export {out}: choose a new or empty folder")
+        from app.export_cli import chosen_formats
+
+        export_formats = chosen_formats(args.export_format, "--export-format")
 
     cancel = threading.Event()
     interrupts = {"count": 0}
@@ -371,12 +380,13 @@ def cmd_search(args) -> int:
         from app.core.export import ExportError, export_trial
 
         try:
-            card = export_trial(final["search_dir"], args.export)
+            card = export_trial(final["search_dir"], args.export, formats=export_formats)
         except ExportError as exc:
             print(f"tunestudio: export failed: {exc}", file=sys.stderr)
             code = EXIT_FAILED
         else:
-            result["export"] = {"path": card["path"], "trial_id": card["trial_id"], "self_check": card["self_check"]}
+            result["export"] = {"path": card["path"], "trial_id": card["trial_id"], "self_check": card["self_check"],
+                                "artifacts": card["artifacts"]}
             history.export(card, Path(final["search_dir"]).name)
     if args.json:
         print(json.dumps(result, indent=2, ensure_ascii=False))
@@ -390,28 +400,6 @@ def cmd_search(args) -> int:
             check = result["export"]["self_check"]
             print(f"Exported to {result['export']['path']} (self-check {'passed' if check['passed'] else 'FAILED'})")
     return code
-
-
-def cmd_export(args) -> int:
-    from app.core.export import ExportError, export_trial
-    from app.core.recorder import HistoryRecorder
-
-    search_dir = Path(args.search_dir).expanduser()
-    if not (search_dir / "search.json").is_file():
-        return _error(f"{search_dir}: not a TuneStudio search folder")
-    try:
-        card = export_trial(search_dir, args.out, trial_id=args.trial, overwrite=args.overwrite)
-    except ExportError as exc:
-        return _error(str(exc))
-    HistoryRecorder().export(card, Path(search_dir).name)
-    if args.json:
-        print(json.dumps(card, indent=2, ensure_ascii=False, default=str))
-    else:
-        check = card["self_check"]
-        print(f"Exported trial {card['trial_id']} to {card['path']}")
-        print(f"Self-check {'passed' if check['passed'] else 'FAILED'}: max difference {check['max_abs_diff']} "
-              f"on {check['images']} validation images")
-    return EXIT_OK if card["self_check"]["passed"] else EXIT_FAILED
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -433,6 +421,8 @@ def main(argv: list[str] | None = None) -> int:
     os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "2")
     parser = build_parser()
     args = parser.parse_args(argv)
+    from app.export_cli import cmd_export
+
     handlers = {"scan": cmd_scan, "search": cmd_search, "export": cmd_export}
     if args.command in handlers:
         try:

@@ -42,7 +42,7 @@ def test_disk_full_during_export_leaves_nothing_behind(finished_search, tmp_path
     exports = tmp_path / "exports"
     exports.mkdir()
     with pytest.raises(ExportError) as info:
-        export_trial(finished_search, exports / "out")
+        export_trial(finished_search, exports / "out", formats=["keras"])
     assert "No space left on device" in str(info.value)
     assert list(exports.iterdir()) == []  # neither the target nor a staging folder is left
 
@@ -55,7 +55,7 @@ def test_read_only_folder_gives_a_clear_message(finished_search, tmp_path):
     locked.chmod(0o555)
     try:
         with pytest.raises(ExportError) as info:
-            export_trial(finished_search, locked / "model")
+            export_trial(finished_search, locked / "model", formats=["keras"])
         assert "Permission denied" in str(info.value)
         assert list(locked.iterdir()) == []
     finally:

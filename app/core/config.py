@@ -272,6 +272,8 @@ class SearchConfig:
     restore_best_weights: bool = True
     mixed_precision: bool = False  # honoured only where a GPU trains
     tensorboard: bool = True  # TensorBoard logs (scalars + HParams) per trial
+    # Deterministic TensorFlow ops: the same seed gives the same weights on the CPU (slower on GPUs).
+    deterministic: bool = False
     # search
     tuner: str = "random"
     max_trials: int = 20
@@ -400,7 +402,8 @@ class SearchConfig:
             e += _check_tunable("clip_value", self.clip_value, float, positive=True)
         if not isinstance(self.nesterov, bool):
             e.append(ConfigError("nesterov", "must be true or false"))
-        for flag in ("early_stopping", "restore_best_weights", "mixed_precision", "fine_tune", "tensorboard"):
+        for flag in ("early_stopping", "restore_best_weights", "mixed_precision", "fine_tune", "tensorboard",
+                     "deterministic"):
             if not isinstance(getattr(self, flag), bool):
                 e.append(ConfigError(flag, "must be true or false"))
         if self.cache not in CACHE_MODES:

@@ -384,6 +384,7 @@ def trial_summary_event(trial, started: float | None, history: dict, confusion) 
 
 def _make_hypermodel(config: SearchConfig, train, val, num_classes: int, mixed_precision: bool,
                      weights: str | None, emit, tuner_ref: dict, class_weight: dict | None = None):
+    import keras
     import keras_tuner as kt
     import tensorflow as tf
 
@@ -392,6 +393,8 @@ def _make_hypermodel(config: SearchConfig, train, val, num_classes: int, mixed_p
 
     class StudioHyperModel(kt.HyperModel):
         def build(self, hp):
+            # Every trial starts from the search seed, so a trial retrains alone (export's reproduce).
+            keras.utils.set_random_seed(config.seed)
             batch_size = _batch_size(hp)
             tuner = tuner_ref.get("tuner")
             # The schedule is laid out over the epochs this trial is planned to get (budget.py).
@@ -683,6 +686,12 @@ def _search(config, info, search_dir, resume, emit, cancel, state, previous,
         emit(ev.make_event(ev.NOTICE, level="info",
                            message="Mixed precision needs a GPU; training in float32 on the CPU."))
     keras.config.disable_interactive_logging()
+    if config.deterministic:
+        import tensorflow as tf
+
+        tf.config.experimental.enable_op_determinism()
+        # Random ops without a seed are refused from now on (the estimate's benchmark tensors too).
+        keras.utils.set_random_seed(config.seed)
     classes = info["classes"]
     splits = info["splits"]
     train_rows, val_rows = splits["train"], splits["val"]
