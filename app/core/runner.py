@@ -123,8 +123,12 @@ def read_events(search_dir: str | Path) -> list[dict]:
 # --------------------------------------------------------------------------- preparation
 
 
-def _prepare_split(config: SearchConfig, search_dir: Path, resume: bool, emit) -> dict:
-    """Scan and split (new search) or reload the saved split (resume)."""
+def _prepare_split(config: SearchConfig, search_dir: Path, resume: bool, emit,
+                   converted_dir: Path | None = None) -> dict:
+    """Scan and split (new search) or reload the saved split (resume).
+
+    ``converted_dir``: where images TensorFlow cannot read as they are get converted (default: the
+    user's cache; a distributed search keeps them in its shared folder, for the workers)."""
     if resume:
         info = load_search_info(search_dir)
         return info
@@ -146,7 +150,7 @@ def _prepare_split(config: SearchConfig, search_dir: Path, resume: bool, emit) -
         emit(ev.make_event(ev.NOTICE, level="warning",
                            message=f"{len(unusable)} file(s) cannot be used and are left out "
                                    f"(first: {unusable[0].path}: {unusable[0].reason})."))
-    conv_dir = cache_dir() / "converted"
+    conv_dir = converted_dir or cache_dir() / "converted"
     splits, vanished = {}, []
     for name, records in split.items():
         rows = []
@@ -458,7 +462,7 @@ def _objective(config: SearchConfig):
     return kt.Objective(config.objective, direction="max" if config.objective.endswith("accuracy") else "min")
 
 
-def build_tuner(config: SearchConfig, search_dir: Path, hypermodel):
+def build_tuner(config: SearchConfig, search_dir: Path, hypermodel, distribution_strategy=None):
     import keras_tuner as kt
 
     bases = {"random": kt.RandomSearch, "grid": kt.GridSearch, "hyperband": kt.Hyperband,
@@ -467,7 +471,8 @@ def build_tuner(config: SearchConfig, search_dir: Path, hypermodel):
     common = dict(hypermodel=hypermodel, objective=_objective(config), seed=config.seed,
                   directory=str(search_dir), project_name=TUNER_PROJECT, overwrite=False,
                   max_retries_per_trial=config.max_retries_per_trial,
-                  max_consecutive_failed_trials=config.max_consecutive_failed_trials)
+                  max_consecutive_failed_trials=config.max_consecutive_failed_trials,
+                  distribution_strategy=distribution_strategy)
     if config.tuner == "hyperband":
         tuner = cls(max_epochs=config.epochs, factor=config.hyperband_factor, **common)
         tuner.oracle.max_trials = config.max_trials  # the user's trial budget applies here too
@@ -565,12 +570,15 @@ def _explain(exc: BaseException) -> str:
 
 
 def _search(config, info, search_dir, resume, emit, cancel, state, previous,
-            max_trials_in_process=None) -> tuple[str, str]:
+            max_trials_in_process=None, cache_root: Path | None = None) -> tuple[str, str]:
+    """``cache_root``: where tf.data caches decoded images (default ``search_dir/cache``; a
+    distributed worker keeps its own, since caches cannot be shared between processes)."""
     import gc
 
     import keras
 
     from .models import resolve_backbone_weights
+    from .multi_gpu import mirrored_strategy
     from .pipeline import choose_cache, load_split
 
     device, mixed = _device_info(config)
@@ -582,7 +590,7 @@ def _search(config, info, search_dir, resume, emit, cancel, state, previous,
     splits = info["splits"]
     train_rows, val_rows = splits["train"], splits["val"]
     cache = choose_cache(config.cache, len(train_rows) + len(val_rows), config.image_size)
-    cache_root = search_dir / "cache"
+    cache_root = cache_root or search_dir / "cache"
     for stale in cache_root.glob("*.lockfile") if cache_root.exists() else []:
         stale.unlink(missing_ok=True)  # left by an interrupted first epoch; tf.data refuses otherwise
     train = load_split([r[0] for r in train_rows], [r[1] for r in train_rows], config.image_size, cache,
@@ -602,7 +610,10 @@ def _search(config, info, search_dir, resume, emit, cancel, state, previous,
     if notice:
         emit(ev.make_event(ev.NOTICE, level="warning", message=notice))
     hypermodel = _make_hypermodel(config, train, val, len(classes), mixed, weights, emit, state)
-    tuner = build_tuner(config, search_dir, hypermodel)
+    strategy, notice = mirrored_strategy(config)
+    if notice:
+        emit(ev.make_event(ev.NOTICE, level="info", message=notice))
+    tuner = build_tuner(config, search_dir, hypermodel, strategy)
     state["tuner"] = tuner
     tuner.setup_reporting(emit, cancel, classes, config.epochs, config)
     tuner.recycle_after = max_trials_in_process
