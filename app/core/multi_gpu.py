@@ -33,6 +33,24 @@ def mirrored_strategy(config) -> tuple[object | None, str]:
     if len(devices) < 2:
         return None, (f"Training on several GPUs needs at least two; this machine has {len(devices)}. "
                       "Each trial trains on one device.")
-    strategy = tf.distribute.MirroredStrategy(devices=devices)
+    strategy = _mirrored_class()(devices=devices)
     return strategy, (f"Each trial trains on {strategy.num_replicas_in_sync} devices with MirroredStrategy "
                       "(every batch is split between them).")
+
+
+def _mirrored_class():
+    import tensorflow as tf
+
+    class MirroredStrategy(tf.distribute.MirroredStrategy):
+        """Keras 3.15 builds the model from the first batch reduced with MEAN across replicas
+        (``_maybe_symbolic_build``), which fails when that batch splits unevenly (7 images on 2
+        devices: AddN of [4, ...] and [3, ...]). Only the shapes matter there, so one replica's
+        part does; training and metrics reduce as usual."""
+
+        def reduce(self, reduce_op, value, axis):
+            try:
+                return super().reduce(reduce_op, value, axis)
+            except tf.errors.InvalidArgumentError:
+                return self.experimental_local_results(value)[0]
+
+    return MirroredStrategy
