@@ -29,6 +29,15 @@ them as they come. The types, in the order a search emits them:
     ``status ("completed" | "cancelled" | "failed"), error (str, for failed), best_trial_id,
     best_score, best_hyperparameters, trials (list of trial summaries), duration, search_dir``
 
+A distributed search (``app.core.distributed``) adds ``worker`` (the worker's name) to the trial
+events its workers report, ``distributed, chief_address, token_required`` to ``search_started``,
+and reports each worker:
+
+``worker_status``
+    ``worker, host, device, status ("starting" | "idle" | "training" | "left" | "done" | "lost" |
+    ...), trial_id, number, last_seen (Unix seconds), trials_done`` - on changes, and every few
+    seconds while the worker lives.
+
 Listeners are plain callables ``listener(event: dict) -> None``.
 """
 from __future__ import annotations
@@ -46,6 +55,7 @@ BATCH_ENDED = "batch_ended"
 EPOCH_ENDED = "epoch_ended"
 TRIAL_ENDED = "trial_ended"
 SEARCH_FINISHED = "search_finished"
+WORKER_STATUS = "worker_status"
 
 EVENT_TYPES = (SEARCH_STARTED, NOTICE, TRIAL_STARTED, BATCH_ENDED, EPOCH_ENDED, TRIAL_ENDED, SEARCH_FINISHED)
 

@@ -28,6 +28,7 @@ from app.gui import settings
 from app.gui.dataset_panel import DatasetPanel
 from app.gui.options_panel import OptionsPanel
 from app.gui.worker import Runner, SearchWorker, run_in_background, start_search_thread
+from app.gui.workers_panel import WorkersPanel
 
 STATUS_REFRESH_MS = 1000
 MAX_NOTICES_SHOWN = 4
@@ -496,7 +497,8 @@ class MainWindow(QMainWindow):
         self.curves_panel = _live_panel("curves_panel", "CurvesPanel", "curvesPlot", "Live curves")
         self.confusion_view = _live_panel("confusion_view", "ConfusionView", "confusionView", "Confusion matrix")
         self.trial_table = _live_panel("trial_table", "TrialTable", "trialTable", "Trial table")
-        self._live_panels = (self.curves_panel, self.confusion_view, self.trial_table)
+        self.workers_panel = WorkersPanel()  # distributed search: settings and the workers table
+        self._live_panels = (self.curves_panel, self.confusion_view, self.trial_table, self.workers_panel)
         # Clicking a trial anywhere shows it everywhere.
         trial_clicked = getattr(self.curves_panel, "trialClicked", None)
         if trial_clicked is not None and hasattr(self.trial_table, "select_trial"):
@@ -527,6 +529,7 @@ class MainWindow(QMainWindow):
         live.setStretchFactor(1, 2)
         live.setChildrenCollapsible(False)
         training_layout.addWidget(self.notice_label)
+        training_layout.addWidget(self.workers_panel)
         training_layout.addWidget(live, 1)
 
     @staticmethod
@@ -839,7 +842,8 @@ class MainWindow(QMainWindow):
         self.progress.max_trials = config.max_trials if config.tuner not in ("hyperband", "grid") else None
         self.progress_bar.setRange(0, 1000)
         self.progress_bar.setValue(0)
-        self.worker = SearchWorker(config, search_dir=search_dir, resume=resume, runner=self._runner)
+        self.worker = SearchWorker(config, search_dir=search_dir, resume=resume,
+                                   runner=self.workers_panel.wrap_runner(self._runner))
         # Bound methods of this QObject: Qt queues these calls onto the GUI thread.
         self.worker.event_received.connect(self._on_search_event)
         self.worker.failed.connect(self._on_worker_failed)

@@ -33,7 +33,6 @@ from .. import events as ev
 from ..config import SearchConfig
 from . import DEFAULT_PORT, protocol
 
-WORKER_STATUS = "worker_status"
 POLL_S = 0.25
 # The chief sends a worker asking for a trial while others still run theirs this answer rather
 # than "stop": a trial lost with its worker then still finds someone to run it.
@@ -312,7 +311,7 @@ class _Chief:
             if same and report["last_seen"] - previous["last_seen"] < STATUS_REFRESH_S:
                 continue
             self.reported[name] = report
-            self.emit(ev.make_event(WORKER_STATUS, **report), keep=False)
+            self.emit(ev.make_event(ev.WORKER_STATUS, **report), keep=False)
 
     def _requeue(self, worker: str, trial_id: str, why: str) -> None:
         oracle = self.tuner.oracle
