@@ -61,14 +61,20 @@ def _chief_child(config_dict: dict, search_dir: str, resume: bool, events, cance
 def run_chief(config: SearchConfig, listener: ev.Listener, cancel, search_dir: str | Path, resume: bool,
               settings: dict) -> dict:
     """Serve the search to workers until it ends; same contract as ``runner.run_search``."""
-    from ..runner import (EVENTS_FILE, SearchError, _explain, _final_event, _prepare_split,
-                          _update_search_info, load_search_info)
+    from ..budget import BudgetClock
+    from ..runner import (EVENTS_FILE, SearchError, _default_reason, _explain, _final_event, _plan,
+                          _prepare_split, _update_search_info, load_search_info)
 
     started = time.time()
     search_dir = Path(search_dir)
     search_dir.mkdir(parents=True, exist_ok=True)
+    spent_before = 0.0
     if resume:
-        config = SearchConfig.from_dict(load_search_info(search_dir)["config"])
+        saved = load_search_info(search_dir)
+        config = SearchConfig.from_dict(saved["config"])
+        spent_before = float(saved.get("budget_spent") or 0.0)
+    # The chief keeps the search's time budget: it hands out no trial once the budget is spent.
+    clock = BudgetClock(config.time_budget if isinstance(config.time_budget, (int, float)) else 0, spent_before)
     events_file = open(search_dir / EVENTS_FILE, "a", encoding="utf-8")
 
     def emit(event: dict, keep: bool = True) -> None:
@@ -80,7 +86,7 @@ def run_chief(config: SearchConfig, listener: ev.Listener, cancel, search_dir: s
         except Exception:  # noqa: BLE001 - a broken listener must not stop the chief
             traceback.print_exc(file=sys.stderr)
 
-    chief = _Chief(config, search_dir, emit, cancel, settings)
+    chief = _Chief(config, search_dir, emit, cancel, settings, clock)
     status, error = ev.COMPLETED, ""
     with contextlib.redirect_stdout(sys.stderr):
         try:
@@ -88,6 +94,8 @@ def run_chief(config: SearchConfig, listener: ev.Listener, cancel, search_dir: s
             info = _prepare_split(config, search_dir, resume, emit,
                                   converted_dir=search_dir / "converted")
             _update_search_info(search_dir, status="running")
+            # Automatic choices (image size, ...) are made once, here; workers read them from search.json.
+            chief.config, _ = _plan(config, info, search_dir, emit, clock)
             status, error = chief.run(info, resume)
         except SearchError as exc:
             status, error = ev.FAILED, str(exc)
@@ -99,9 +107,13 @@ def run_chief(config: SearchConfig, listener: ev.Listener, cancel, search_dir: s
         final = _final_event(chief.tuner, status, error, started, search_dir, chief.ended)
         for trial in final["trials"]:
             trial["worker"] = chief.ended.get(trial["trial_id"], {}).get("worker")
+        final["reason"] = chief.reason or _default_reason(final["status"], error)
+        final["time_budget"] = clock.budget or None
+        final["elapsed"] = clock.elapsed()
         try:
             _update_search_info(search_dir, status=final["status"], finished=time.time(),
-                                best_trial_id=final["best_trial_id"], best_score=final["best_score"])
+                                best_trial_id=final["best_trial_id"], best_score=final["best_score"],
+                                budget_spent=clock.elapsed(), end_reason=final["reason"])
         except (SearchError, OSError):
             pass
         emit(final)
@@ -110,8 +122,10 @@ def run_chief(config: SearchConfig, listener: ev.Listener, cancel, search_dir: s
 
 
 class _Chief:
-    def __init__(self, config: SearchConfig, search_dir: Path, emit, cancel, settings: dict):
+    def __init__(self, config: SearchConfig, search_dir: Path, emit, cancel, settings: dict, clock):
         self.config = config
+        self.clock = clock
+        self.reason = ""
         self.search_dir = search_dir
         self.emit = emit
         self.cancel = cancel or ev.NeverCancel()
@@ -165,6 +179,12 @@ class _Chief:
         original = oracle.create_trial
 
         def create_trial(tuner_id):
+            if self.clock.exhausted() and not _has_trial(oracle, tuner_id):
+                from ..config import format_duration
+
+                self.reason = f"Time budget of {format_duration(self.clock.budget)} reached."
+                oracle.tuner_ids.discard(tuner_id)
+                return trial_module.Trial(oracle.get_space(), trial_id="", status=trial_module.TrialStatus.STOPPED)
             trial = original(tuner_id)
             if trial.status == trial_module.TrialStatus.STOPPED and _others_running(oracle, tuner_id):
                 oracle.tuner_ids.add(tuner_id)
@@ -353,6 +373,11 @@ def _ongoing_locked(oracle):
 
 def _ongoing(oracle):
     return _ongoing_locked(oracle)
+
+
+@_synchronized
+def _has_trial(oracle, tuner_id) -> bool:
+    return tuner_id in oracle.ongoing_trials
 
 
 @_synchronized

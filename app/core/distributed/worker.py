@@ -23,6 +23,7 @@ import sys
 import threading
 import time
 import traceback
+from dataclasses import replace
 from pathlib import Path
 
 from .. import events as ev
@@ -83,15 +84,19 @@ def _worker_child(config_dict: dict, search_dir: str, _resume: bool, events, can
     os.environ["KERASTUNER_ORACLE_PORT"] = str(port)
     import grpc
 
+    from ..budget import BudgetClock
     from ..runner import RECYCLE, SearchError, _explain, _search
 
     _patch_oracle_client(settings["address"], settings.get("token") or None, settings["call_timeout"])
     started = time.time()
-    state: dict = {"tuner": None}
+    # The chief keeps the time budget and decides when the search ends: a worker's own planner
+    # must neither stop at a budget nor at a plateau (it sees only its own trials).
+    config = replace(SearchConfig.from_dict(config_dict), time_budget=0, plateau_trials=0)
+    state: dict = {"tuner": None, "clock": BudgetClock(0), "reason": "", "test": None}
     status, error, chief_lost = ev.FAILED, "", False
     with contextlib.redirect_stdout(sys.stderr):
         try:
-            status, error = _search(SearchConfig.from_dict(config_dict), settings["info"], Path(search_dir), True,
+            status, error = _search(config, settings["info"], Path(search_dir), True,
                                     events.put, cancel, state, {}, max_trials_in_process,
                                     cache_root=Path(settings["cache_root"]))
         except grpc.RpcError as exc:
