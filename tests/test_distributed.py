@@ -120,9 +120,9 @@ def test_chief_and_two_workers_share_six_trials(tmp_path, procs):
     workers = [start_worker(tmp_path, address, name) for name in ("w1", "w2")]
     procs.extend(workers)
 
-    assert chief.finish() == 0, chief.stderr
-    for worker in workers:
+    for worker in workers:  # first: a worker that fails says why at once
         assert worker.finish() == 0, worker.stderr
+    assert chief.finish() == 0, chief.stderr
     summary = json.loads(chief.out)
     assert summary["status"] == "completed"
     trials = summary["trials"]
@@ -162,8 +162,8 @@ def test_worker_killed_mid_trial_costs_only_that_trial(tmp_path, procs):
     victim.popen.send_signal(signal.SIGKILL)
     assert victim.finish() == -signal.SIGKILL
 
-    assert chief.finish() == 0, chief.stderr
     assert survivor.finish() == 0, survivor.stderr
+    assert chief.finish() == 0, chief.stderr
     summary = json.loads(chief.out)
     assert summary["status"] == "completed"
     assert len(summary["trials"]) == 4

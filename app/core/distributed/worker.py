@@ -64,6 +64,10 @@ def _patch_oracle_client(address: str, token: str | None, call_timeout: float) -
         def trials(self) -> dict:
             return {}  # the chief keeps the trials; the runner only counts them here
 
+        # The runner wraps the oracle's sampler (first trial at the defaults); the chief's oracle
+        # samples, so on a worker the wrapper is set and never called.
+        _random_values = None
+
         def create_trial(self, tuner_id):
             trial = super().create_trial(tuner_id)
             if trial.status == "IDLE":
