@@ -619,6 +619,24 @@ def _completed_before(search_dir: Path) -> dict[str, dict]:
     return done
 
 
+def open_search(config: SearchConfig, search_dir: str | Path | None, resume: bool
+                ) -> tuple[SearchConfig, Path, BudgetClock]:
+    """The search's folder (created), its config (the saved one on resume) and its budget clock
+    (counting the time spent before a resume). Also used by the distributed chief."""
+    if resume and not search_dir:
+        raise SearchError("resume needs the search folder")
+    search_dir = Path(search_dir) if search_dir else new_search_dir(config)
+    search_dir.mkdir(parents=True, exist_ok=True)
+    spent_before = 0.0
+    if resume:
+        saved = load_search_info(search_dir)
+        config = SearchConfig.from_dict(saved["config"])
+        spent_before = float(saved.get("budget_spent") or 0.0)
+    # The budget counts from here: scanning and decoding the images are part of the search.
+    clock = BudgetClock(config.time_budget if isinstance(config.time_budget, (int, float)) else 0, spent_before)
+    return config, search_dir, clock
+
+
 def run_search(config: SearchConfig, listener: ev.Listener, cancel: ev.CancelToken | None = None,
                search_dir: str | Path | None = None, resume: bool = False,
                max_trials_in_process: int | None = None) -> dict:
@@ -633,17 +651,7 @@ def run_search(config: SearchConfig, listener: ev.Listener, cancel: ev.CancelTok
     """
     cancel = cancel or ev.NeverCancel()
     started = time.time()
-    if resume and not search_dir:
-        raise SearchError("resume needs the search folder")
-    search_dir = Path(search_dir) if search_dir else new_search_dir(config)
-    search_dir.mkdir(parents=True, exist_ok=True)
-    spent_before = 0.0
-    if resume:
-        saved = load_search_info(search_dir)
-        config = SearchConfig.from_dict(saved["config"])
-        spent_before = float(saved.get("budget_spent") or 0.0)
-    # The budget counts from here: scanning and decoding the images are part of the search.
-    clock = BudgetClock(config.time_budget if isinstance(config.time_budget, (int, float)) else 0, spent_before)
+    config, search_dir, clock = open_search(config, search_dir, resume)
     events_file = open(search_dir / EVENTS_FILE, "a", encoding="utf-8")
 
     def emit(event: dict) -> None:

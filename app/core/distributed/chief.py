@@ -61,20 +61,12 @@ def _chief_child(config_dict: dict, search_dir: str, resume: bool, events, cance
 def run_chief(config: SearchConfig, listener: ev.Listener, cancel, search_dir: str | Path, resume: bool,
               settings: dict) -> dict:
     """Serve the search to workers until it ends; same contract as ``runner.run_search``."""
-    from ..budget import BudgetClock
     from ..runner import (EVENTS_FILE, SearchError, _default_reason, _explain, _final_event, _plan,
-                          _prepare_split, _update_search_info, load_search_info)
+                          _prepare_split, _update_search_info, open_search)
 
     started = time.time()
-    search_dir = Path(search_dir)
-    search_dir.mkdir(parents=True, exist_ok=True)
-    spent_before = 0.0
-    if resume:
-        saved = load_search_info(search_dir)
-        config = SearchConfig.from_dict(saved["config"])
-        spent_before = float(saved.get("budget_spent") or 0.0)
     # The chief keeps the search's time budget: it hands out no trial once the budget is spent.
-    clock = BudgetClock(config.time_budget if isinstance(config.time_budget, (int, float)) else 0, spent_before)
+    config, search_dir, clock = open_search(config, search_dir, resume)
     events_file = open(search_dir / EVENTS_FILE, "a", encoding="utf-8")
 
     def emit(event: dict, keep: bool = True) -> None:
