@@ -26,7 +26,7 @@ def tiny_config(data, **changes) -> SearchConfig:
 def test_two_trial_search_reports_every_event_and_exports_a_serving_model(tiny_dataset, tmp_path):
     from conftest import copy_subset
 
-    data = copy_subset("cifar10-mini", tmp_path / "cifar", classes=3, per_class=10)
+    data = copy_subset("flowers-32", tmp_path / "flowers", classes=3, per_class=10)
     log = ev.EventLog()
     config = tiny_config(data, architecture="simple_cnn", image_size=24, epochs=2, tensorboard=True,
                          augmentation={"enabled": True})
@@ -166,7 +166,7 @@ def test_repeated_failures_stop_the_search_with_an_explanation(tiny_dataset, mon
 def test_dataset_problems_end_the_search_with_a_message_not_a_traceback(tmp_path):
     from conftest import copy_subset
 
-    copy_subset("cifar10-mini", tmp_path / "only", classes=1, per_class=4)
+    copy_subset("flowers-32", tmp_path / "only", classes=1, per_class=4)
     log = ev.EventLog()
     final = run_search(tiny_config(tmp_path / "only"), log)
     assert final["status"] == "failed"

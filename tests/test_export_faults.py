@@ -20,7 +20,7 @@ def finished_search(tmp_path_factory):
     previous = os.environ.get("TUNESTUDIO_HOME")
     os.environ["TUNESTUDIO_HOME"] = str(root / "home")
     try:
-        data = copy_subset("cifar10-mini", root / "data", classes=2, per_class=6)
+        data = copy_subset("flowers-32", root / "data", classes=2, per_class=6)
         final = run_search(tiny_config(data, max_trials=1), ev.EventLog())
     finally:
         if previous is None:

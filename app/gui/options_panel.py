@@ -18,9 +18,11 @@ from PySide6.QtWidgets import (
 )
 
 from app.core.config import (
-    ARCHITECTURES, INITIALIZERS, OBJECTIVES, OPTIMIZERS, SCHEDULES, TRANSFER_ARCHITECTURES, TUNERS,
-    Augmentation, ConfigError, SearchConfig, is_fixed, tunable_values,
+    ARCHITECTURES, INITIALIZERS, TRANSFER_ARCHITECTURES, TUNERS,
+    Augmentation, ConfigError, SearchConfig, format_duration, is_fixed, parse_duration, tunable_values,
 )
+from app.core.formatting import format_number
+from app.core.options import TunableError, format_tunable, merge_extras, parse_tunable
 from app.gui.worker import run_in_background
 
 if TYPE_CHECKING:  # numpy is imported where used: it costs ~0.2 s before the window shows
@@ -43,59 +45,53 @@ class ParseError(ConfigError):
     """A typed value the panel could not read; marked like a validation error."""
 
 
+def _keep_defaults(values: dict, base: dict) -> None:
+    """Carry each tunable's first-trial ``default`` over from the shown config when the edited
+    spec still contains it (the controls edit ranges and choices, not the default)."""
+    for name, spec in values.items():
+        old = base.get(name)
+        if not (isinstance(spec, dict) and isinstance(old, dict) and "default" in old) or "default" in spec:
+            continue
+        d = old["default"]
+        inside = d in spec["choices"] if "choices" in spec else spec.get("min", d) <= d <= spec.get("max", d)
+        if inside:
+            spec["default"] = d
+    aug, old_aug = values.get("augmentation"), base.get("augmentation")
+    if isinstance(aug, dict) and isinstance(old_aug, dict):
+        _keep_defaults(aug, old_aug)
+
+
+def _parse_budget(text: str) -> float:
+    try:
+        return parse_duration(text)
+    except ValueError as exc:
+        raise ParseError("time_budget", str(exc)) from None
+
+
 # --------------------------------------------------------------------------- small input widgets
 
 
-def _number_text(value: Any) -> str:
-    if isinstance(value, float):
-        return f"{value:g}"
-    return str(value)
-
-
 class TunableEdit(QLineEdit):
-    """Typed tunable: ``64`` (fixed), ``32, 64`` (try each) or ``16..128`` (a range)."""
+    """Typed tunable in the one grammar of app.core.options: ``64``, ``32,64``, ``16:128``,
+    ``1e-4:1e-2:log``, ``0:0.5:0.1``."""
 
     def __init__(self, kind: type, placeholder: str = "", allow_range: bool = True):
         super().__init__()
         self.kind = kind
         self.allow_range = allow_range
+        self._spec: Any = None  # the spec last shown: its default and step survive an edit
         self.setPlaceholderText(placeholder)
 
     def spec(self, field_name: str) -> Any:
-        text = self.text().strip()
-        if not text:
-            raise ParseError(field_name, "give a value, a list such as 32, 64, or a range such as 16..128")
-        if ".." in text:
-            if not self.allow_range:
-                raise ParseError(field_name, "give one value or a comma-separated list here")
-            low, _, high = text.partition("..")
-            return {"min": self._number(low, field_name), "max": self._number(high, field_name)}
-        values = [self._number(part, field_name) for part in text.replace(";", ",").split(",") if part.strip()]
-        if not values:
-            raise ParseError(field_name, "give at least one value")
-        if len(values) == 1:
-            return values[0]
-        return {"choices": values}
-
-    def _number(self, text: str, field_name: str) -> int | float:
-        text = text.strip()
         try:
-            value = float(text)
-        except ValueError:
-            raise ParseError(field_name, f"'{text}' is not a number") from None
-        if self.kind is int:
-            if not math.isfinite(value) or not value.is_integer():
-                raise ParseError(field_name, f"'{text}' is not a whole number")
-            return int(value)
-        return value
+            parsed = parse_tunable(self.text(), self.kind, self.allow_range)
+        except TunableError as exc:
+            raise ParseError(field_name, str(exc)) from None
+        return merge_extras(parsed, self._spec)
 
     def set_spec(self, spec: Any) -> None:
-        if is_fixed(spec):
-            self.setText(_number_text(spec))
-        elif "choices" in spec:
-            self.setText(", ".join(_number_text(v) for v in spec["choices"]))
-        else:
-            self.setText(f"{_number_text(spec.get('min'))}..{_number_text(spec.get('max'))}")
+        self._spec = spec
+        self.setText(format_tunable(spec))
 
 
 class SciSpinBox(QDoubleSpinBox):
@@ -110,7 +106,7 @@ class SciSpinBox(QDoubleSpinBox):
         self.setKeyboardTracking(False)
 
     def textFromValue(self, value: float) -> str:  # noqa: N802 - Qt override
-        return f"{value:.3g}"
+        return format_number(value)  # 1e-4 reads as in every other view
 
     def valueFromText(self, text: str) -> float:  # noqa: N802 - Qt override
         try:
@@ -170,12 +166,15 @@ class RangeField(QWidget):
             low, high = round(float(low), 12), round(float(high), 12)
         if low == high:
             return low
-        return {"min": low, "max": high, **self.extra}
+        return merge_extras({"min": low, "max": high}, {"min": low, **self.extra})
 
     def set_spec(self, spec: Any) -> None:
         values = [v for v in tunable_values(spec) if isinstance(v, (int, float)) and not isinstance(v, bool)]
         if not values:
             return
+        if isinstance(spec, dict) and "min" in spec:
+            # The range's own step, scale and default replace the widget's (0.1 stays 0.1).
+            self.extra = {k: spec[k] for k in ("step", "log", "default") if k in spec} or self.extra
         self.minimum_box.setValue(min(values))
         self.maximum_box.setValue(max(values))
 
@@ -342,14 +341,16 @@ class OptionsPanel(QWidget):
         self.architecture_combo.setObjectName("architectureCombo")
         form.addRow("Architecture:", self._register("architecture", self.architecture_combo,
                                                     "The kind of network to build and tune"))
-        self.image_size_spin = _spin(8, 1024, 16, " px")
+        self.image_size_spin = _spin(0, 1024, 16, " px")
+        self.image_size_spin.setSpecialValueText("Auto")  # 0: follows the data and the time budget
         self.image_size_spin.setObjectName("imageSizeSpin")
         form.addRow("Image size:", self._register("image_size", self.image_size_spin,
-                                                  "Images are resized to this square size"))
+                                                  "Images are resized to this square size. Auto: small images "
+                                                  "keep their size; photos get 64-128 px as the time budget allows"))
         self.width_edit = TunableEdit(int, "e.g. 32, 64")
         form.addRow("Width:", self._register("width", self.width_edit,
                                              "Filters (CNNs) or units (MLP) in the first block: one value, "
-                                             "a list to try (32, 64) or a range (16..128)"))
+                                             "a list to try (32,64) or a range (16:128)"))
         self.depth_range = RangeField(_spin(1, 50), _spin(1, 50))
         form.addRow("Depth:", self._register("depth", self.depth_range,
                                              "Number of blocks or layers, from min to max"))
@@ -493,6 +494,18 @@ class OptionsPanel(QWidget):
         self.tuner_combo = _combo(TUNERS)
         self.tuner_combo.setObjectName("tunerCombo")
         form.addRow("Tuner:", self._register("tuner", self.tuner_combo, "How the next trial is chosen"))
+        self.time_budget_edit = QLineEdit()
+        self.time_budget_edit.setObjectName("timeBudgetEdit")
+        self.time_budget_edit.setPlaceholderText("10m, 90s, 2h, or none")
+        form.addRow("Time budget:", self._register(
+            "time_budget", self.time_budget_edit,
+            "Wall-clock time for the whole search (scan included). The search ends at whichever comes "
+            "first: the budget or max trials. 'none' for no limit"))
+        self.plateau_spin = _spin(0, 100000)
+        self.plateau_spin.setSpecialValueText("Never")
+        form.addRow("End after no gain in:", self._register(
+            "plateau_trials", self.plateau_spin, "End the search after this many trials in a row without a "
+                                                 "better score (0: never)"))
         self.max_trials_spin = _spin(1, 100000)
         self.max_trials_spin.setObjectName("maxTrialsSpin")
         form.addRow("Max trials:", self._register("max_trials", self.max_trials_spin,
@@ -513,6 +526,17 @@ class OptionsPanel(QWidget):
         self.val_fraction_spin = _dspin(0, 0.9, 0.05)
         form.addRow("Validation share:", self._register("val_fraction", self.val_fraction_spin,
                                                         "Share of each class held out to score trials"))
+        self.test_fraction_spin = _dspin(0, 0.5, 0.05)
+        self.test_fraction_spin.setObjectName("testFractionSpin")
+        form.addRow("Test share:", self._register(
+            "test_fraction", self.test_fraction_spin,
+            "Share of each class locked away and scored once at the end: the honest estimate "
+            "(a test/ folder is used as is)"))
+        self.class_weights_combo = _combo({"auto": "Auto (on for heavy imbalance)", True: "On", False: "Off"})
+        self.class_weights_combo.setObjectName("classWeightsCombo")
+        form.addRow("Class weights:", self._register(
+            "class_weights", self.class_weights_combo,
+            "Weight each class by the inverse of its share, so rare classes count as much as common ones"))
         self.name_edit = QLineEdit()
         self.name_edit.setPlaceholderText("optional, e.g. flowers-first-try")
         form.addRow("Search name:", self._register("name", self.name_edit, "Shown in the history"))
@@ -582,7 +606,11 @@ class OptionsPanel(QWidget):
     def set_config(self, config: SearchConfig) -> None:
         """Show ``config`` in the controls (unknown or odd values fall back to the nearest control value)."""
         _set_combo_data(self.architecture_combo, config.architecture)
-        self.image_size_spin.setValue(int(config.image_size))
+        self.image_size_spin.setValue(0 if config.image_size == "auto" else int(config.image_size))
+        self.time_budget_edit.setText(format_duration(config.time_budget) if config.time_budget else "none")
+        self.plateau_spin.setValue(int(config.plateau_trials))
+        self.test_fraction_spin.setValue(float(config.test_fraction))
+        self.class_weights_combo.setCurrentIndex(max(0, self.class_weights_combo.findData(config.class_weights)))
         self.width_edit.set_spec(config.width)
         self.depth_range.set_spec(config.depth)
         self.dense_units_edit.set_spec(config.dense_units)
@@ -650,7 +678,11 @@ class OptionsPanel(QWidget):
                 errors.append(exc)
 
         take("architecture", self.architecture_combo.currentData)
-        take("image_size", self.image_size_spin.value)
+        take("image_size", lambda: self.image_size_spin.value() or "auto")
+        take("time_budget", lambda: _parse_budget(self.time_budget_edit.text()))
+        take("plateau_trials", self.plateau_spin.value)
+        take("test_fraction", lambda: round(self.test_fraction_spin.value(), 6))
+        take("class_weights", self.class_weights_combo.currentData)
         take("width", lambda: self.width_edit.spec("width"))
         take("depth", self.depth_range.spec)
         take("dense_units", lambda: self.dense_units_edit.spec("dense_units"))
@@ -696,6 +728,7 @@ class OptionsPanel(QWidget):
         config = None
         if not errors:
             base = getattr(self, "_base_config", SearchConfig()).to_dict()
+            _keep_defaults(values, base)
             base.update(values)
             try:
                 config = SearchConfig.from_dict(base)
@@ -757,15 +790,17 @@ class OptionsPanel(QWidget):
         self._preview_generation += 1
         generation = self._preview_generation
         augmentation = self.current_augmentation()
-        size = min(self.image_size_spin.value(), 256)
+        size = min(self.image_size_spin.value() or 128, 256)
         seed = self.seed_spin.value() + generation
         self.preview_button.setEnabled(False)
-        self.preview_status.setText("Augmenting… (the first preview loads TensorFlow, a few seconds)")
+        self.preview_status.setText("Augmenting… (the first preview starts TensorFlow in a helper process, "
+                                    "a few seconds)")
 
-        def job():
-            from app.core.preview import augmentation_preview
+        def job():  # blocks a pool thread, not the GUI thread; TensorFlow runs in the child
+            # Imported here: app.core.preview loads numpy, which the window defers past its first paint.
+            from app.core.preview import preview_in_child
 
-            return augmentation_preview(image_paths, augmentation, size, PREVIEW_COUNT, seed)
+            return preview_in_child(image_paths, augmentation, size, PREVIEW_COUNT, seed)
 
         def on_result(images: list) -> None:
             if generation != self._preview_generation:

@@ -166,6 +166,12 @@ class WorkersPanel(QWidget):
         self._lock(False)
         self._ticker.stop()
 
+    def on_search_started(self, event: dict) -> None:  # SearchModel hooks (app.core.events.HOOKS)
+        self.handle_event(event)
+
+    def on_search_finished(self, event: dict) -> None:
+        self.handle_event(event)
+
     def handle_event(self, event: dict) -> None:
         kind = event.get("type")
         if kind == "search_started":
