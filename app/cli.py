@@ -37,6 +37,8 @@ TUNABLE_FLAGS = {o.flag: (o.name, o.kind, o.help) for o in TUNABLE_OPTIONS}
 def build_parser() -> argparse.ArgumentParser:
     from app import __version__
 
+    from app.core.distributed import DEFAULT_PORT
+
     parser = argparse.ArgumentParser(prog="tunestudio", description="Tune an image classifier without writing code. "
                                      "With no command, opens the window.")
     parser.add_argument("--version", action="version", version=f"TuneStudio {__version__}")
@@ -84,6 +86,26 @@ def build_parser() -> argparse.ArgumentParser:
                         help="formats for --export, as 'export --format' (default: every format available)")
     search.add_argument("--in-process", action="store_true", help="train in this process (default: a child process)")
     search.add_argument("--json", action="store_true", help="print one final JSON object")
+    dist = search.add_argument_group("distributed search (other machines join with 'tunestudio worker')")
+    dist.add_argument("--distributed", action="store_true",
+                      help="run as chief: serve the trials to workers; anyone who can reach the port can join")
+    dist.add_argument("--host", default="127.0.0.1",
+                      help="address to listen on (default 127.0.0.1: this machine only; 0.0.0.0: every network)")
+    dist.add_argument("--port", type=int, help=f"port to listen on (default {DEFAULT_PORT}; 0: any free port)")
+    dist.add_argument("--token", help="a shared secret workers must present (or set TUNESTUDIO_TOKEN)")
+    dist.add_argument("--local-workers", type=int, default=0, metavar="N",
+                      help="also train N workers on this machine (default 0)")
+
+    worker = sub.add_parser("worker", help="train trials for a distributed search's chief")
+    worker.add_argument("--chief", required=True, metavar="HOST:PORT", help="the chief's address")
+    worker.add_argument("--token", help="the chief's token, if it has one (or set TUNESTUDIO_TOKEN)")
+    worker.add_argument("--data", metavar="DIR", help="the dataset folder on this machine, if not at the chief's path")
+    worker.add_argument("--workdir", metavar="DIR",
+                        help="the shared search folder on this machine, if not at the chief's path")
+    worker.add_argument("--name", help="this worker's name (default: host name and process id)")
+    worker.add_argument("--wait", type=float, default=60.0, metavar="S",
+                        help="how long to wait for the chief to answer (default 60 s)")
+    worker.add_argument("--json", action="store_true", help="print one final JSON object")
 
     from app.export_cli import add_export_parser
 
@@ -297,6 +319,7 @@ def cmd_search(args) -> int:
     from app.core.runner import SearchError, find_resumable, load_search_info
 
     workdir = Path(args.workdir).expanduser() if args.workdir else None
+    _check_distributed_args(args)
     try:
         if args.resume:
             if workdir is None:
@@ -345,7 +368,9 @@ def cmd_search(args) -> int:
         history(event)
 
     try:
-        if args.in_process:
+        if args.distributed:
+            final = _run_chief(args, config, listener, cancel, workdir)
+        elif args.in_process:
             from app.core.runner import run_search
 
             final = run_search(config, listener, cancel=cancel, search_dir=workdir, resume=args.resume)
@@ -402,6 +427,68 @@ def cmd_search(args) -> int:
     return code
 
 
+def _check_distributed_args(args) -> None:
+    if not args.distributed:
+        for flag in ("port", "token"):
+            if getattr(args, flag) is not None:
+                raise UserError(f"--{flag} needs --distributed")
+        if args.local_workers:
+            raise UserError("--local-workers needs --distributed")
+        return
+    if args.in_process:
+        raise UserError("--distributed trains in workers: drop --in-process")
+    if args.port is not None and not 0 <= args.port < 65536:
+        raise UserError("--port must be from 0 to 65535")
+    if args.local_workers < 0:
+        raise UserError("--local-workers must be 0 or more")
+
+
+def _run_chief(args, config, listener, cancel, workdir):
+    from app.core.distributed import DEFAULT_PORT
+    from app.core.distributed.chief import run_distributed_search
+
+    token = args.token or os.environ.get("TUNESTUDIO_TOKEN") or None
+    port = DEFAULT_PORT if args.port is None else args.port
+
+    def announce(event):
+        if event["type"] == "search_started":
+            print(f"Chief listening on {event['chief_address']}"
+                  + (" (workers need the token)" if token else " (no token: anyone who can reach it can join)"),
+                  file=sys.stderr)
+        listener(event)
+
+    return run_distributed_search(config, announce, cancel=cancel, search_dir=workdir, resume=args.resume,
+                                  host=args.host, port=port, token=token, local_workers=args.local_workers)
+
+
+def cmd_worker(args) -> int:
+    from app.core.distributed.worker import WorkerError, run_worker
+
+    cancel = threading.Event()
+
+    def on_interrupt(signum, frame):
+        print("\nLeaving after the current batch; the trial goes back to the chief's queue...", file=sys.stderr)
+        cancel.set()
+
+    previous_handler = signal.signal(signal.SIGINT, on_interrupt)
+    progress = TerminalProgress(enabled=sys.stderr.isatty())
+    try:
+        result = run_worker(args.chief, token=args.token or os.environ.get("TUNESTUDIO_TOKEN") or None,
+                            data=args.data, workdir=args.workdir, name=args.name, listener=progress, cancel=cancel,
+                            connect_wait=args.wait)
+    except WorkerError as exc:
+        print(f"tunestudio worker: error: {exc}", file=sys.stderr)
+        return EXIT_FAILED
+    finally:
+        signal.signal(signal.SIGINT, previous_handler)
+    if args.json:
+        print(json.dumps(result, indent=2, ensure_ascii=False))
+    else:
+        print(f"Worker {result['worker']}: {result['status']}, {result['trials_done']} trial(s) completed here.",
+              file=sys.stderr)
+    return EXIT_OK if result["status"] == "completed" else EXIT_FAILED
+
+
 def main(argv: list[str] | None = None) -> int:
     import multiprocessing
 
@@ -423,7 +510,7 @@ def main(argv: list[str] | None = None) -> int:
     args = parser.parse_args(argv)
     from app.export_cli import cmd_export
 
-    handlers = {"scan": cmd_scan, "search": cmd_search, "export": cmd_export}
+    handlers = {"scan": cmd_scan, "search": cmd_search, "export": cmd_export, "worker": cmd_worker}
     if args.command in handlers:
         try:
             return handlers[args.command](args)

@@ -120,6 +120,7 @@ class MainWindow(QMainWindow, WindowChrome):
 
         page = TrainingPage(self.model)
         page.trialSelected.connect(self._on_trial_selected)
+        self.session.wrap_runner = page.workers_panel.wrap_runner  # sharing with other machines
         return page
 
     def _make_results_page(self) -> ResultsPage:
