@@ -11,7 +11,7 @@ its own fresh process, one after the other:
 * ``tunestudio``: ``SearchConfig(data_dir=..., time_budget=budget)``, every other option at its
   default, run by ``run_search``: the search plans itself within the budget.
 * ``classic``: the plain CNN a person writes in five minutes (conv32-pool-conv64-pool-dense512-dropout,
-  Adam 1e-3, early stopping with patience 5, 128 px).
+  Adam 1e-3, early stopping with patience 5, 128 px for photos, the native size for small images).
 * ``strong``: the small residual CNN of BENCHMARKS.md written by hand (96 px for photos, the native
   size for small images; batch norm, augmentation, AdamW with warm-up and cosine decay over 15 epochs,
   label smoothing). It does not know the budget: the budget cuts it, keeping its best epoch.
@@ -149,8 +149,11 @@ def _script_data(data: str, size: int, started: float):
 def run_classic(data: str, held: list, budget: float) -> dict:
     import keras
 
+    from app.core.dataset import native_image_size, scan_dataset
+
     started = time.monotonic()
-    size = 128
+    native = native_image_size(scan_dataset(data).images)
+    size = native if native <= 48 else 128  # nobody upscales 32 px images by hand
     classes, train, val = _script_data(data, size, started)
     model = keras.Sequential([
         keras.Input((size, size, 3)), keras.layers.Rescaling(1 / 255),
