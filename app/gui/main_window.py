@@ -39,7 +39,7 @@ if TYPE_CHECKING:  # the pages import pyqtgraph: they are imported when built (s
 STATUS_REFRESH_MS = 1000
 
 
-class MainWindow(QMainWindow, WindowChrome):
+class MainWindow(WindowChrome, QMainWindow):
     """The TuneStudio window.
 
     ``runner`` replaces the real search runner and ``device_probe`` the TensorFlow device query
