@@ -56,8 +56,12 @@ def test_a_short_budget_ends_on_time_with_the_best_trial_kept(tmp_path):
         elif e["type"] == ev.EPOCH_ENDED:
             epoch_times.append(e["time"] - last)
             last = e["time"]
-    assert final["elapsed"] <= budget + max(epoch_times) + 2.0, (final["elapsed"], epoch_times)
-    assert wall <= budget + max(epoch_times) + 10.0
+    # On a loaded machine the set-up alone (TensorFlow, the estimate) may outlast the budget; the
+    # first trial then still gets its one epoch. Either way no more than one epoch past the later.
+    first_trial = log.of_type(ev.TRIAL_STARTED)[0]["time"] - log.events[0]["time"]
+    limit = max(budget, first_trial) + max(epoch_times) + 2.0
+    assert final["elapsed"] <= limit, (final["elapsed"], first_trial, epoch_times)
+    assert wall <= limit + 8.0
     assert final["best_trial_id"] is not None and final["best_score"] is not None
     started_event = log.of_type(ev.SEARCH_STARTED)[0]
     assert started_event["time_budget"] == budget and started_event["budget_spent_before"] == 0
