@@ -188,14 +188,25 @@ def _self_check(saved_model_dir: Path, model, info: dict, image_size: int) -> di
 def export_trial(search_dir: str | Path, out_dir: str | Path, trial_id: str | None = None,
                  overwrite: bool = False) -> dict:
     """Export a trial (the best by default) to ``out_dir``; return the model card."""
-    import keras
-
     search_dir = Path(search_dir)
-    out_dir = Path(out_dir).expanduser().absolute()
     try:
         model, trial_id, info, trial = load_trial_model(search_dir, trial_id)
     except SearchError as exc:
         raise ExportError(str(exc)) from None
+    return export_model(model, info, out_dir, trial_id=trial_id, hyperparameters=dict(trial.hyperparameters.values),
+                        score=trial.score, metrics=_trial_metrics(trial), overwrite=overwrite)
+
+
+def export_model(model, info: dict, out_dir: str | Path, *, trial_id: str, hyperparameters: dict,
+                 score: float | None, metrics: dict, overwrite: bool = False, card_extra: dict | None = None) -> dict:
+    """Export any model of a search (a trial, an ensemble, a distilled student); return the model card.
+
+    ``info`` is the search's ``search.json``; ``card_extra`` adds fields to the card (e.g. the
+    ensemble's members).
+    """
+    import keras
+
+    out_dir = Path(out_dir).expanduser().absolute()
     config = SearchConfig.from_dict(info["config"])
     if out_dir.exists():
         if not out_dir.is_dir():
@@ -218,7 +229,6 @@ def export_trial(search_dir: str | Path, out_dir: str | Path, trial_id: str | No
         model.save(staging / "model.keras")
         (staging / "labels.txt").write_text("\n".join(info["classes"]) + "\n", encoding="utf-8")
         check = _self_check(staging / "saved_model", model, info, config.image_size)
-        metrics = _trial_metrics(trial)
         card = {
             "format": "tunestudio-model-card/1",
             "created": time.strftime("%Y-%m-%dT%H:%M:%S%z"),
@@ -234,9 +244,9 @@ def export_trial(search_dir: str | Path, out_dir: str | Path, trial_id: str | No
                 "serve_bytes": {"inputs": {"image_bytes": "string scalar (JPEG/PNG/BMP/GIF bytes)"},
                                 "outputs": ["probabilities", "class_id", "class_name"]},
             },
-            "hyperparameters": dict(trial.hyperparameters.values),
+            "hyperparameters": hyperparameters,
             "objective": config.objective,
-            "score": trial.score,
+            "score": score,
             "validation_metrics": metrics,
             "dataset": {"root": info.get("data_root"), "fingerprint": info.get("dataset_fingerprint"),
                         "counts": info.get("counts")},
@@ -244,6 +254,7 @@ def export_trial(search_dir: str | Path, out_dir: str | Path, trial_id: str | No
             "versions": package_versions(),
             "self_check": check,
             "files": ["saved_model", "model.keras", "labels.txt", "model_card.json"],
+            **(card_extra or {}),
         }
         (staging / "model_card.json").write_text(json.dumps(card, indent=2, ensure_ascii=False, default=float),
                                                  encoding="utf-8")
