@@ -135,6 +135,9 @@ def build_parser() -> argparse.ArgumentParser:
         pass
     else:
         add_history_parser(sub)
+    from app.playbook_cli import add_playbook_parsers
+
+    add_playbook_parsers(sub)
     return parser
 
 
@@ -455,7 +458,7 @@ def main(argv: list[str] | None = None) -> int:
             return handlers[args.command](args)
         except (UserError, OSError) as exc:
             return _error(str(exc))
-    if args.command == "history":
+    if args.command == "history" or hasattr(args, "func"):
         return args.func(args)
     parser.print_help()
     return EXIT_USAGE
