@@ -235,6 +235,10 @@ def cmd_kfold(args) -> int:
     folder = _search_dir(args.search_dir)
     if folder is None:
         return _error(f"{args.search_dir}: not a TuneStudio search folder")
+    from app.core.kfold import MAX_FOLDS, MIN_FOLDS
+
+    if not MIN_FOLDS <= args.folds <= MAX_FOLDS:
+        return _error(f"--folds: choose between {MIN_FOLDS} and {MAX_FOLDS} (got {args.folds})")
     trial = args.trial
     if trial == "best":
         from app.core.tasks import TaskError, top_trial_ids
