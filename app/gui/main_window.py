@@ -372,6 +372,9 @@ class MainWindow(QMainWindow):
         search_menu.addAction(self.start_action)
         search_menu.addAction(self.stop_action)
         search_menu.addAction(self.resume_action)
+        from app.gui.playbook_menu import install_playbook_menu
+
+        install_playbook_menu(self)  # LR finder, mislabels, gallery, ensemble, distillation, k-fold
         help_menu = self.menuBar().addMenu("&Help")
         help_menu.addAction(self.about_action)
 

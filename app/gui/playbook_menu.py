@@ -1,0 +1,138 @@
+"""The window's "Playbook" menu: each entry opens one playbook dialog on the current search.
+
+``install_playbook_menu(window)`` is the only hook in the main window. The dialogs work on the
+search the window shows (``window.search_dir``), or one the user picks; the LR finder works on the
+dataset folder and applies its range to the options. Finished tasks are recorded through the
+history view's store (the GUI thread's connection).
+"""
+from __future__ import annotations
+
+from pathlib import Path
+
+from PySide6.QtGui import QAction
+from PySide6.QtWidgets import QFileDialog, QMessageBox, QWidget
+
+from app.gui.playbook_tasks import TaskDialog
+
+ENTRIES = (
+    ("gallery", "&Misclassified Images…"),
+    ("mislabels", "Suspected &Mislabels…"),
+    ("lr_find", "Find &Learning Rate…"),
+    ("ensemble", "&Ensemble the Best k…"),
+    ("distill", "&Distil into a Smaller Model…"),
+    ("kfold", "&k-Fold Cross-Validation…"),
+)
+
+
+def install_playbook_menu(window) -> dict[str, QAction]:
+    menu = window.menuBar().addMenu("&Playbook")
+    actions = {}
+    for key, text in ENTRIES:
+        action = QAction(text, window)
+        action.triggered.connect(lambda _checked=False, k=key: open_playbook_dialog(window, k))
+        menu.addAction(action)
+        actions[key] = action
+    window.playbook_actions = actions
+    return actions
+
+
+def _history(window):
+    view = getattr(window, "history_view", None)
+    return getattr(view, "store", None)
+
+
+def _search_dir(window) -> str | None:
+    current = getattr(window, "search_dir", None)
+    if current and (Path(current) / "search.json").is_file():
+        return str(current)
+    from app.core.paths import searches_dir
+
+    folder = QFileDialog.getExistingDirectory(window, "Choose a search folder", str(searches_dir()))
+    if not folder:
+        return None
+    if not (Path(folder) / "search.json").is_file():
+        QMessageBox.information(window, "Playbook", f"{folder} is not a TuneStudio search folder (no search.json).")
+        return None
+    return folder
+
+
+def _completed_trials(search_dir: str) -> list[str]:
+    from app.core.export import list_trials
+
+    done = [t for t in list_trials(search_dir) if t["status"] == "COMPLETED" and t["score"] is not None
+            and t["has_checkpoint"]]
+    return [t["trial_id"] for t in sorted(done, key=lambda t: -(t["score"] or 0))]
+
+
+def build_playbook_widget(window, key: str) -> tuple[QWidget, str] | None:
+    """The widget and title for one entry, or None when the user cancelled or nothing fits."""
+    history = _history(window)
+    if key == "lr_find":
+        from app.gui.lr_finder_view import LRFinderPanel
+
+        folder = getattr(getattr(window, "dataset_panel", None), "folder", "") or ""
+        if not folder or not Path(folder).is_dir():
+            QMessageBox.information(window, "Playbook", "Open an image folder first.")
+            return None
+        config = window.options_panel.config(folder) if hasattr(window, "options_panel") else None
+        panel = LRFinderPanel(folder, architecture=getattr(config, "architecture", "simple_cnn"),
+                              image_size=getattr(config, "image_size", 64), history=history)
+        panel.rangeApplied.connect(lambda lo, hi: _apply_range(window, lo, hi))
+        return panel, "Find Learning Rate"
+    search_dir = _search_dir(window)
+    if search_dir is None:
+        return None
+    if key == "gallery":
+        from app.gui.misclassified_gallery import TrialGallery
+
+        return TrialGallery(search_dir), "Misclassified Images"
+    if key == "mislabels":
+        from app.gui.mislabel_view import MislabelPanel
+
+        panel = MislabelPanel(search_dir, history=history)
+        panel.datasetChanged.connect(lambda folder: _rescan(window, folder))
+        return panel, "Suspected Mislabels"
+    if key == "ensemble":
+        from app.gui.ensemble_kfold_view import EnsemblePanel
+
+        return EnsemblePanel(search_dir, history=history), "Ensemble the Best k"
+    if key == "distill":
+        from app.gui.distill_view import DistillPanel
+
+        return DistillPanel(search_dir, _completed_trials(search_dir), history=history), "Distil"
+    if key == "kfold":
+        from app.gui.ensemble_kfold_view import KFoldPanel
+
+        return KFoldPanel(search_dir, _completed_trials(search_dir), history=history), "k-Fold Cross-Validation"
+    raise ValueError(key)
+
+
+def open_playbook_dialog(window, key: str):
+    built = build_playbook_widget(window, key)
+    if built is None:
+        return None
+    widget, title = built
+    if hasattr(widget, "shutdown"):
+        dialog = TaskDialog(widget, title, window)
+    else:
+        from PySide6.QtWidgets import QDialog, QVBoxLayout
+
+        dialog = QDialog(window)
+        dialog.setWindowTitle(title)
+        QVBoxLayout(dialog).addWidget(widget)
+    dialog.resize(1000, 680)
+    dialog.show()
+    window._playbook_dialog = dialog  # keep a reference while it is open
+    return dialog
+
+
+def _apply_range(window, low: float, high: float) -> None:
+    options = getattr(window, "options_panel", None)
+    if options is not None:
+        options.learning_rate_range.set_spec({"min": float(f"{low:.3g}"), "max": float(f"{high:.3g}"), "log": True})
+
+
+def _rescan(window, folder: str) -> None:
+    panel = getattr(window, "dataset_panel", None)
+    if panel is not None and not getattr(window, "is_running", False):
+        panel.scan(folder)
