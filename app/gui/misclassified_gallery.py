@@ -114,6 +114,10 @@ class MisclassifiedGallery(QWidget):
                     item.setBackground(QColor(0, 158, 115, 60))
                 self.grid.setItem(i, j, item)
         self.grid.resizeColumnsToContents()
+        # Show the whole grid when it fits in a third of the window; it scrolls beyond that.
+        width = (self.grid.verticalHeader().width() + sum(self.grid.columnWidth(j) for j in range(n))
+                 + 2 * self.grid.frameWidth() + 4)
+        self.grid.setMinimumWidth(min(width, 420))
         self.refresh()
 
     def clear_filter(self) -> None:
@@ -199,6 +203,7 @@ class TrialGallery(QWidget):
         self.compute_button.clicked.connect(self.compute_current)
         self.compute_button.hide()
         self.message = QLabel("")
+        self.message.hide()
         self.gallery = MisclassifiedGallery()
         top = QHBoxLayout()
         top.addWidget(QLabel(self.tr("Trial:")))
@@ -209,8 +214,12 @@ class TrialGallery(QWidget):
         layout.addWidget(self.message)
         layout.addWidget(self.gallery, 1)
         if not trials:
-            self.message.setText(self.tr("This search has no completed trial yet."))
+            self._say(self.tr("This search has no completed trial yet."))
         self.load_current()
+
+    def _say(self, text: str) -> None:
+        self.message.setText(text)
+        self.message.setVisible(bool(text))
 
     def load_current(self) -> None:
         trial_id = self.trial_box.currentData()
@@ -220,13 +229,13 @@ class TrialGallery(QWidget):
         if path.is_file():
             try:
                 self.gallery.set_predictions(pred.load(path))
-                self.message.setText("")
+                self._say("")
                 self.compute_button.hide()
                 return
             except (OSError, ValueError, KeyError) as exc:
-                self.message.setText(self.tr("Cannot read %s (%s).") % (path, exc))
+                self._say(self.tr("Cannot read %s (%s).") % (path, exc))
         else:
-            self.message.setText(self.tr("This trial has no saved predictions (an older search)."))
+            self._say(self.tr("This trial has no saved predictions (an older search)."))
         self.compute_button.show()
 
     def compute_current(self) -> None:
@@ -234,7 +243,7 @@ class TrialGallery(QWidget):
         if trial_id is None or self.worker is not None:
             return
         self.compute_button.setEnabled(False)
-        self.message.setText(self.tr("Predicting the validation images in the training process…"))
+        self._say(self.tr("Predicting the validation images in the training process…"))
         self.worker = TaskWorker("predictions", {"search_dir": self.search_dir, "trial_ids": [trial_id]},
                                  runner=self._runner)
         self.worker.finished.connect(self._computed)
@@ -244,6 +253,6 @@ class TrialGallery(QWidget):
         self.worker = None
         self.compute_button.setEnabled(True)
         if final.get("status") != "completed":
-            self.message.setText(self.tr("Could not compute the predictions: %s") % (final.get("error") or "stopped"))
+            self._say(self.tr("Could not compute the predictions: %s") % (final.get("error") or "stopped"))
             return
         self.load_current()
