@@ -28,7 +28,7 @@ def add_playbook_parsers(sub: argparse._SubParsersAction) -> None:
     lr.add_argument("--steps", type=int, default=200, help="batches in the ramp (default 200)")
     lr.add_argument("--start-lr", type=float, default=1e-6)
     lr.add_argument("--end-lr", type=float, default=1.0)
-    lr.set_defaults(func=cmd_lr_find)
+    lr.set_defaults(func=_guarded(cmd_lr_find))
 
     ml = sub.add_parser("mislabels", help="rank images whose label the best trials disagree with")
     ml.add_argument("search_dir")
@@ -37,7 +37,7 @@ def add_playbook_parsers(sub: argparse._SubParsersAction) -> None:
                     help="score training images out-of-fold with K trainings (0: use the top trials; "
                          "default 3 up to 3000 training images, else 0)")
     ml.add_argument("--limit", type=int, help="print at most this many")
-    ml.set_defaults(func=cmd_mislabels)
+    ml.set_defaults(func=_guarded(cmd_mislabels))
 
     rl = sub.add_parser("relabel", help="move images to another class folder or out of the dataset (undoable)")
     rl.add_argument("dataset", help="the dataset folder")
@@ -47,14 +47,14 @@ def add_playbook_parsers(sub: argparse._SubParsersAction) -> None:
     target.add_argument("--exclude", action="store_true", help="move to <dataset>.excluded beside the dataset")
     target.add_argument("--undo", nargs="?", const="", metavar="BATCH", help="undo the last (or that) batch of moves")
     target.add_argument("--log", action="store_true", help="show the move log")
-    rl.set_defaults(func=cmd_relabel)
+    rl.set_defaults(func=_guarded(cmd_relabel))
 
     en = sub.add_parser("ensemble", help="average the best k trials into one model and export it")
     en.add_argument("search_dir")
     en.add_argument("out", help="export folder (new or empty)")
     en.add_argument("--top", type=int, default=3, help="members (default 3)")
     en.add_argument("--overwrite", action="store_true", help="replace an earlier export in OUT")
-    en.set_defaults(func=cmd_ensemble)
+    en.set_defaults(func=_guarded(cmd_ensemble))
 
     ds = sub.add_parser("distill", help="distil a trial or an ensemble into a smaller student")
     ds.add_argument("search_dir")
@@ -67,14 +67,14 @@ def add_playbook_parsers(sub: argparse._SubParsersAction) -> None:
     ds.add_argument("--epochs", type=int, help="default: the search's epochs")
     ds.add_argument("--export", metavar="OUT", help="export the student to this folder")
     ds.add_argument("--overwrite", action="store_true")
-    ds.set_defaults(func=cmd_distill)
+    ds.set_defaults(func=_guarded(cmd_distill))
 
     kf = sub.add_parser("kfold", help="stratified k-fold cross-validation of a trial's configuration")
     kf.add_argument("search_dir")
     kf.add_argument("--trial", required=True, help="trial id (or 'best')")
     kf.add_argument("--folds", type=int, default=5, help="3 to 10 (default 5)")
     kf.add_argument("--epochs", type=int, help="default: the search's epochs")
-    kf.set_defaults(func=cmd_kfold)
+    kf.set_defaults(func=_guarded(cmd_kfold))
 
     for parser in (lr, ml, en, ds, kf, rl):
         parser.add_argument("--json", action="store_true", help="print one JSON object")
@@ -85,9 +85,24 @@ def _error(message: str) -> int:
     return EXIT_USAGE
 
 
-def _search_dir(path: str) -> Path | None:
+class _Usage(Exception):
+    """A user error: one line on stderr, exit code 2."""
+
+
+def _guarded(command):
+    def run_command(args) -> int:
+        try:
+            return command(args)
+        except _Usage as exc:
+            return _error(str(exc))
+    return run_command
+
+
+def _search_dir(path: str) -> Path:
     folder = Path(path).expanduser().resolve()
-    return folder if (folder / "search.json").is_file() else None
+    if not (folder / "search.json").is_file():
+        raise _Usage(f"{path}: not a TuneStudio search folder")
+    return folder
 
 
 def run(task: str, params: dict, as_json: bool) -> tuple[int, dict | None]:
@@ -150,8 +165,6 @@ def cmd_lr_find(args) -> int:
 
 def cmd_mislabels(args) -> int:
     folder = _search_dir(args.search_dir)
-    if folder is None:
-        return _error(f"{args.search_dir}: not a TuneStudio search folder")
 
     def text(r: dict) -> None:
         print(f"{len(r['suspects'])} suspected label(s), scored by {r['method']}.")
@@ -191,8 +204,6 @@ def cmd_relabel(args) -> int:
 
 def cmd_ensemble(args) -> int:
     folder = _search_dir(args.search_dir)
-    if folder is None:
-        return _error(f"{args.search_dir}: not a TuneStudio search folder")
     out = Path(args.out).expanduser()
     if out.exists() and (not out.is_dir() or (any(out.iterdir()) and not args.overwrite)):
         return _error(f"{out}: choose a new or empty folder (or --overwrite an earlier export)")
@@ -207,8 +218,6 @@ def cmd_ensemble(args) -> int:
 
 def cmd_distill(args) -> int:
     folder = _search_dir(args.search_dir)
-    if folder is None:
-        return _error(f"{args.search_dir}: not a TuneStudio search folder")
     params = {"search_dir": str(folder), "teacher": args.teacher, "student_arch": args.student_arch,
               "student_width": args.student_width, "student_depth": args.student_depth,
               "temperature": args.temperature, "alpha": args.alpha, "epochs": args.epochs,
@@ -233,8 +242,6 @@ def cmd_distill(args) -> int:
 
 def cmd_kfold(args) -> int:
     folder = _search_dir(args.search_dir)
-    if folder is None:
-        return _error(f"{args.search_dir}: not a TuneStudio search folder")
     from app.core.kfold import MAX_FOLDS, MIN_FOLDS
 
     if not MIN_FOLDS <= args.folds <= MAX_FOLDS:

@@ -76,8 +76,9 @@ def test_distillation_panel_draws_student_curves_and_the_comparison(qtbot):
     wait_done(qtbot, panel)
     xs, ys = panel.val_curve.getData()
     assert list(xs) == [1, 2, 3] and list(ys) == pytest.approx([0.4, 0.5, 0.6])
-    assert panel.table.item(0, 0).text() == "90,000" and panel.table.item(0, 1).text() == "1,000"
-    assert panel.table.item(3, 1).text() == "80.0%" and panel.table.item(4, 1).text() == "–"
+    assert panel.table.item(0, 0).text() == "trial 3" and panel.table.item(0, 1).text().startswith("mlp")
+    assert panel.table.item(1, 0).text() == "90,000" and panel.table.item(1, 1).text() == "1,000"
+    assert panel.table.item(4, 1).text() == "80.0%" and panel.table.item(5, 1).text() == "–"
 
 
 def test_gallery_filters_by_confusion_cell_and_class_and_sorts_by_confidence(qtbot, tmp_path):

@@ -178,16 +178,12 @@ def top_trial_ids(search_dir: str | Path, count: int) -> list[str]:
 
 
 def playbook_dir(search_dir: str | Path, name: str) -> Path:
-    """A fresh folder for one task's files inside the search folder (``playbook/<name>-<time>``)."""
-    stamp = time.strftime("%Y%m%d-%H%M%S")
+    """A fresh folder for one task's files inside the search folder (``playbook/<name>-<time>-<random>``)."""
+    import tempfile
+
     base = Path(search_dir) / "playbook"
-    candidate = base / f"{name}-{stamp}"
-    n = 2
-    while candidate.exists():
-        candidate = base / f"{name}-{stamp}-{n}"
-        n += 1
-    candidate.mkdir(parents=True)
-    return candidate
+    base.mkdir(parents=True, exist_ok=True)
+    return Path(tempfile.mkdtemp(prefix=f"{name}-{time.strftime('%Y%m%d-%H%M%S')}-", dir=base))
 
 
 def write_json(path: Path, data: dict) -> None:

@@ -10,19 +10,21 @@ from __future__ import annotations
 import pyqtgraph as pg
 from PySide6.QtWidgets import (QAbstractItemView, QComboBox, QDoubleSpinBox, QFileDialog, QFormLayout, QHBoxLayout,
                                QHeaderView, QLineEdit, QPushButton, QSpinBox, QSplitter, QTableWidget,
-                               QTableWidgetItem)
+                               QTableWidgetItem, QVBoxLayout, QWidget)
 
 from app.core.config import ARCHITECTURES
 from app.gui import theme
 from app.gui.playbook_tasks import TASK_EPOCH, TaskPanel
 
-ROWS = (("params", "Parameters"), ("size_bytes", "Size on disk"), ("ms_per_image", "ms per image"),
+ROWS = (("model", "Model"), ("params", "Parameters"), ("size_bytes", "Size on disk"), ("ms_per_image", "ms per image"),
         ("val_accuracy", "Validation accuracy"), ("test_accuracy", "Test accuracy"))
 
 
 def _format(key: str, value) -> str:
     if value is None:
         return "–"
+    if key == "model":
+        return str(value)
     if key == "params":
         return f"{int(value):,}"
     if key == "size_bytes":
@@ -91,6 +93,8 @@ class DistillPanel(TaskPanel):
         self.plot = pg.PlotWidget(background=colors.background)
         self.plot.setLabel("bottom", self.tr("epoch"))
         self.plot.setLabel("left", self.tr("accuracy"))
+        self.plot.getAxis("left").enableAutoSIPrefix(False)
+        self.plot.setYRange(0.0, 1.0)
         self.plot.addLegend()
         self.plot.showGrid(x=True, y=True, alpha=0.2)
         self.train_curve = self.plot.plot([], [], pen=pg.mkPen(colors.train, width=2), symbol="o", symbolSize=5,
@@ -103,10 +107,17 @@ class DistillPanel(TaskPanel):
         self.table.setVerticalHeaderLabels([self.tr(label) for _, label in ROWS])
         self.table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
         self.table.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.Stretch)
+        self.table.verticalHeader().setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
+        side = QWidget()
+        side_layout = QVBoxLayout(side)
+        side_layout.setContentsMargins(0, 0, 0, 0)
+        side_layout.addWidget(self.table)
+        side_layout.addStretch(1)
+        self.table.setMinimumHeight(self.table.horizontalHeader().height() + 30 * len(ROWS))
         split = QSplitter()
         split.addWidget(self.plot)
-        split.addWidget(self.table)
-        split.setSizes([500, 380])
+        split.addWidget(side)
+        split.setSizes([560, 420])
         self.body.addWidget(split, 1)
 
     def _browse(self) -> None:
@@ -146,12 +157,16 @@ class DistillPanel(TaskPanel):
         self.show_comparison(result)
 
     def show_comparison(self, result: dict) -> None:
-        self.table.setHorizontalHeaderLabels([
-            self.tr("Teacher: %s") % result["teacher"].get("name", ""),
-            self.tr("Student: %s") % result["student"].get("architecture", "")])
+        student = result["student"]
+        names = {"teacher": result["teacher"].get("name", ""),
+                 "student": " · ".join(str(v) for v in (student.get("architecture"), student.get("width") and
+                                                        f"width {student['width']}") if v)}
         for row, (key, _) in enumerate(ROWS):
             for col, side in enumerate(("teacher", "student")):
-                self.table.setItem(row, col, QTableWidgetItem(_format(key, result[side].get(key))))
+                value = names[side] if key == "model" else result[side].get(key)
+                item = QTableWidgetItem(_format(key, value))
+                item.setToolTip(item.text())
+                self.table.setItem(row, col, item)
         saved = result.get("path") or result.get("folder")
         if saved:
             self.status.setText(self.tr("Student saved in %s") % saved)

@@ -115,8 +115,9 @@ class MisclassifiedGallery(QWidget):
                 self.grid.setItem(i, j, item)
         self.grid.resizeColumnsToContents()
         # Show the whole grid when it fits in a third of the window; it scrolls beyond that.
-        width = (self.grid.verticalHeader().width() + sum(self.grid.columnWidth(j) for j in range(n))
-                 + 2 * self.grid.frameWidth() + 4)
+        # (The row header has no width before the first layout: measure its longest name instead.)
+        header = max((self.grid.fontMetrics().horizontalAdvance(c) for c in preds.classes), default=0) + 24
+        width = header + sum(self.grid.columnWidth(j) for j in range(n)) + 2 * self.grid.frameWidth() + 4
         self.grid.setMinimumWidth(min(width, 420))
         self.refresh()
 

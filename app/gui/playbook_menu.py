@@ -42,7 +42,11 @@ def _history(window):
 
 
 def _search_dir(window) -> str | None:
+    """The search the History tab shows when it is in view, else the window's last search, else asked."""
     current = getattr(window, "search_dir", None)
+    view = getattr(window, "history_view", None)
+    if view is not None and view.isVisible() and hasattr(view, "current_search"):
+        current = (view.current_search() or {}).get("search_dir") or current
     if current and (Path(current) / "search.json").is_file():
         return str(current)
     from app.core.paths import searches_dir
