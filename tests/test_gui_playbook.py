@@ -4,6 +4,7 @@ from __future__ import annotations
 import numpy as np
 import pytest
 from PIL import Image
+from PySide6.QtWidgets import QWidget
 
 from app.core import events as ev
 from app.core import predictions as pred
@@ -148,3 +149,33 @@ def test_window_has_a_playbook_menu_whose_lr_range_reaches_the_options(qtbot, tm
     assert set(window.playbook_actions) == {key for key, _ in ENTRIES}
     _apply_range(window, 0.00123456, 0.0123456)
     assert window.options_panel.learning_rate_range.spec() == {"min": 0.00123, "max": 0.0123, "log": True}
+
+
+def test_results_matrix_cell_opens_the_trial_gallery_on_that_cell(qtbot, tmp_path):
+    import json
+
+    from app.core.config import SearchConfig
+    from app.gui import MainWindow
+    from app.gui.playbook_menu import open_gallery_on_cell
+
+    search = tmp_path / "search"
+    trial_dir = search / "tuner" / "trial_0"
+    trial_dir.mkdir(parents=True)
+    (search / "search.json").write_text(json.dumps({"config": SearchConfig().to_dict(), "classes": ["a", "b"]}))
+    (trial_dir / "trial.json").write_text(json.dumps({"trial_id": "0", "status": "COMPLETED", "score": 0.5,
+                                                      "hyperparameters": {"values": {}}, "metrics": {}}))
+    files = []
+    for i in range(4):
+        Image.fromarray(np.full((8, 8, 3), 60 * i, np.uint8)).save(tmp_path / f"{i}.png")
+        files.append(str(tmp_path / f"{i}.png"))
+    pred.save(trial_dir / pred.PREDICTIONS_FILE, pred.Predictions(
+        files=files, labels=np.array([0, 0, 1, 1]), classes=["a", "b"],
+        probabilities=np.array([[.9, .1], [.2, .8], [.3, .7], [.6, .4]], np.float32)))
+    window = MainWindow(device_probe=lambda: {"device": "CPU", "gpus": [], "mixed_precision_available": False})
+    qtbot.addWidget(window)
+    window.search_dir = str(search)
+    dialog = open_gallery_on_cell(window, 1, 0)  # true b, predicted a
+    gallery = dialog.findChild(QWidget, "trialGallery")
+    assert gallery.trial_box.currentData() == "0"
+    assert [r["file"] for r in gallery.gallery.shown_rows()] == [files[3]]
+    dialog.close()

@@ -189,14 +189,18 @@ class TrialGallery(QWidget):
 
     def __init__(self, search_dir: str, parent: QWidget | None = None, runner=None):
         super().__init__(parent)
-        from app.core.export import list_trials
+        from app.core.config import SearchConfig
+        from app.core.runner import load_search_info
+        from app.core.tasks import ranked_trials
 
+        self.setObjectName("trialGallery")
         self.search_dir = str(search_dir)
         self._runner = runner
         self.worker: TaskWorker | None = None
         self.trial_box = QComboBox()
-        trials = [t for t in list_trials(search_dir) if t["status"] == "COMPLETED" and t["score"] is not None]
-        trials.sort(key=lambda t: -(t["score"] or 0))
+        objective = SearchConfig.from_dict(load_search_info(search_dir)["config"]).objective
+        # Best first; trials whose weights were pruned keep their predictions file.
+        trials = ranked_trials(search_dir, objective, with_checkpoint=False)
         for t in trials:
             self.trial_box.addItem(f"Trial {t['trial_id']} · score {t['score']:.4f}", t["trial_id"])
         self.trial_box.currentIndexChanged.connect(self.load_current)

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from PySide6.QtCore import QTimer
 from PySide6.QtGui import QAction
 from PySide6.QtWidgets import QFileDialog, QMessageBox, QWidget
 
@@ -33,7 +34,32 @@ def install_playbook_menu(window) -> dict[str, QAction]:
         menu.addAction(action)
         actions[key] = action
     window.playbook_actions = actions
+    _hook_results_matrix(window)
     return actions
+
+
+def _hook_results_matrix(window, tries: int = 120) -> None:
+    """Double-clicking a cell of the Results tab's confusion matrix opens the gallery on that cell.
+
+    The Results tab may be built after the first paint, so this waits for it (checking 4x a second).
+    """
+    table = getattr(getattr(window, "best_confusion_view", None), "matrix_view", None)
+    if table is None:
+        if tries > 0:
+            QTimer.singleShot(250, window, lambda: _hook_results_matrix(window, tries - 1))
+        return
+    table.setToolTip("Double-click a cell to see its images")
+    table.doubleClicked.connect(lambda index: open_gallery_on_cell(window, index.row(), index.column()))
+
+
+def open_gallery_on_cell(window, true_class: int, predicted_class: int):
+    """The best trial's gallery, filtered to one confusion cell (rows true, columns predicted)."""
+    dialog = open_playbook_dialog(window, "gallery")
+    if dialog is not None:
+        gallery = dialog.findChild(QWidget, "trialGallery")
+        if gallery is not None and gallery.gallery.preds is not None:
+            gallery.gallery.set_cell(true_class, predicted_class)
+    return dialog
 
 
 def _history(window):
@@ -61,11 +87,13 @@ def _search_dir(window) -> str | None:
 
 
 def _completed_trials(search_dir: str) -> list[str]:
-    from app.core.export import list_trials
+    """Trials with weights, best first."""
+    from app.core.config import SearchConfig
+    from app.core.runner import load_search_info
+    from app.core.tasks import ranked_trials
 
-    done = [t for t in list_trials(search_dir) if t["status"] == "COMPLETED" and t["score"] is not None
-            and t["has_checkpoint"]]
-    return [t["trial_id"] for t in sorted(done, key=lambda t: -(t["score"] or 0))]
+    objective = SearchConfig.from_dict(load_search_info(search_dir)["config"]).objective
+    return [t["trial_id"] for t in ranked_trials(search_dir, objective)]
 
 
 def build_playbook_widget(window, key: str) -> tuple[QWidget, str] | None:
