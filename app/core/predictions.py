@@ -182,7 +182,10 @@ def save_after_fit(model, val_split, trial_dir: str | Path) -> Path | None:
             return None  # files vanished since the split: computed on demand, row by row, instead
         image_size = int(model.input_shape[1])
         ds = make_dataset(val_split, image_size, PREDICT_BATCH, shuffle=False, seed=0)
-        probabilities = np.asarray(model.predict(ds, verbose=0), np.float32)
+        # Eager calls, not model.predict: tracing a predict function costs more than a small
+        # validation split's whole pass, once per trial.
+        batches = [np.asarray(model(x, training=False), np.float32) for x, _ in ds]
+        probabilities = np.concatenate(batches) if batches else np.zeros((0, len(info["classes"])), np.float32)
         if len(probabilities) != len(rows):
             return None
         preds = Predictions(files=[_original(r) for r in rows], labels=np.asarray([r[1] for r in rows], int),
