@@ -70,8 +70,16 @@ def test_distillation_panel_draws_student_curves_and_the_comparison(qtbot):
                "logs": {"accuracy": 0.5 + e / 10, "val_accuracy": 0.4 + e / 10}} for e in range(3)]
     figures = {"params": 1000, "size_bytes": 50_000, "ms_per_image": 0.2, "val_accuracy": 0.8, "test_accuracy": None}
     result = {"teacher": {"name": "trial 3", **figures, "params": 90_000},
-              "student": {"architecture": "mlp", **figures}, "curves": {}, "path": "/tmp/student"}
-    panel = DistillPanel("/search", ["3", "1"], runner=fake_runner(events, result))
+              "student": {"architecture": "mlp", **figures}, "curves": {}, "path": None, "folder": "/s/playbook/d1"}
+    calls = []
+
+    def runner(task, params, listener, cancel=None):
+        calls.append((task, params))
+        if task == "export_student":
+            return fake_runner([], {"path": params["out"], "self_check": {"passed": True}})(task, params, listener)
+        return fake_runner([dict(e) for e in events], result)(task, params, listener)
+
+    panel = DistillPanel("/search", ["3", "1"], runner=runner)
     qtbot.addWidget(panel)
     assert panel.params()["teacher"] == "best"
     wait_done(qtbot, panel)
@@ -80,6 +88,12 @@ def test_distillation_panel_draws_student_curves_and_the_comparison(qtbot):
     assert panel.table.item(0, 0).text() == "trial 3" and panel.table.item(0, 1).text().startswith("mlp")
     assert panel.table.item(1, 0).text() == "90,000" and panel.table.item(1, 1).text() == "1,000"
     assert panel.table.item(4, 1).text() == "80.0%" and panel.table.item(5, 1).text() == "–"
+    assert panel.export_button.isEnabled()
+    with qtbot.waitSignal(panel.finished, timeout=10000):
+        panel.export_student("/tmp/out")
+    assert calls[-1] == ("export_student", {"search_dir": "/search", "folder": "/s/playbook/d1", "out": "/tmp/out"})
+    assert "exported to /tmp/out" in panel.status.text() and "passed" in panel.status.text()
+    assert panel.table.item(1, 0).text() == "90,000"  # the comparison stays
 
 
 def test_gallery_filters_by_confusion_cell_and_class_and_sorts_by_confidence(qtbot, tmp_path):

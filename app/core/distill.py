@@ -106,7 +106,6 @@ def distill(ctx: TaskContext, search_dir: str, teacher: str = "best", student_ar
     import tensorflow as tf
 
     from .config import ConfigError, SearchConfig
-    from .export import ExportError, export_model
     from .kfold import pooled_images
     from .models import build_model, resolve_backbone_weights
     from .pipeline import steps_per_epoch
@@ -192,20 +191,10 @@ def distill(ctx: TaskContext, search_dir: str, teacher: str = "best", student_ar
         "temperature": temperature, "alpha": alpha, "epochs": epochs, "curves": curves,
         "folder": str(folder), "path": None,
     }
-    if export:
-        ctx.progress(0.92, f"Exporting the student to {export}")
-        try:
-            card = export_model(student, info, export, trial_id=f"student:{folder.name}",
-                                hyperparameters=dict(hp.values), score=student_figures["val_accuracy"],
-                                metrics={k: v for k, v in student_figures.items() if k.endswith("accuracy")},
-                                overwrite=overwrite,
-                                card_extra={"architecture": student_arch, "distillation": {
-                                    "teacher": teacher_name, "temperature": temperature, "alpha": alpha}})
-        except ExportError as exc:
-            raise TaskError(str(exc)) from None
-        result["path"] = card["path"]
-        result["self_check"] = card["self_check"]
     write_json(folder / "student.json", {**result, "config": student_config.to_dict()})
+    if export:
+        result.update(export_student(ctx, search_dir, str(folder), export, overwrite))
+        write_json(folder / "student.json", {**result, "config": student_config.to_dict()})
     ctx.progress(1.0, "Done")
     return result
 
@@ -214,3 +203,33 @@ def teacher_hyperparameters(search_dir: str, trial_id: str) -> dict:
     from .export import list_trials
 
     return next((t["hyperparameters"] for t in list_trials(search_dir) if t["trial_id"] == str(trial_id)), {})
+
+
+def export_student(ctx: TaskContext, search_dir: str, folder: str, out: str, overwrite: bool = False) -> dict:
+    """Task: export a student saved by :func:`distill` (its ``playbook/distill-*`` folder) to ``out``."""
+    import json
+
+    import keras
+
+    from .export import ExportError, export_model
+
+    info = search_info(search_dir)
+    folder_path = Path(folder)
+    try:
+        summary = json.loads((folder_path / "student.json").read_text(encoding="utf-8"))
+        model = keras.saving.load_model(folder_path / "student.keras")
+    except (OSError, ValueError) as exc:
+        raise TaskError(f"{folder}: no saved student there ({exc})") from None
+    student = summary["student"]
+    ctx.progress(0.2, f"Exporting the student to {out}")
+    try:
+        card = export_model(model, info, out, trial_id=f"student:{folder_path.name}",
+                            hyperparameters=student.get("hyperparameters", {}), score=student.get("val_accuracy"),
+                            metrics={k: v for k, v in student.items() if k.endswith("accuracy") and v is not None},
+                            overwrite=overwrite,
+                            card_extra={"architecture": student.get("architecture"), "distillation": {
+                                "teacher": summary["teacher"].get("name"), "temperature": summary.get("temperature"),
+                                "alpha": summary.get("alpha")}})
+    except ExportError as exc:
+        raise TaskError(str(exc)) from None
+    return {"path": card["path"], "self_check": card["self_check"]}

@@ -41,6 +41,7 @@ TASKS = {
     "mislabels": "app.core.mislabels:find_mislabels",
     "ensemble": "app.core.ensemble:build_ensemble",
     "distill": "app.core.distill:distill",
+    "export_student": "app.core.distill:export_student",
     "kfold": "app.core.kfold:cross_validate",
     "predictions": "app.core.predictions:compute_search_predictions",
 }

@@ -114,6 +114,11 @@ class DistillPanel(TaskPanel):
         side_layout.addWidget(self.table)
         side_layout.addStretch(1)
         self.table.setMinimumHeight(self.table.horizontalHeader().height() + 30 * len(ROWS))
+        self.export_button = QPushButton(self.tr("Export Student…"))
+        self.export_button.setEnabled(False)
+        self.export_button.clicked.connect(self.export_student)
+        side_layout.addWidget(self.export_button)
+        self.student_folder: str | None = None
         split = QSplitter()
         split.addWidget(self.plot)
         split.addWidget(side)
@@ -132,11 +137,21 @@ class DistillPanel(TaskPanel):
                 "alpha": self.alpha_box.value(), "epochs": self.epochs_box.value(),
                 "export": self.export_edit.text().strip() or None}
 
-    def start(self) -> None:
-        self.history = {}
-        self.train_curve.setData([], [])
-        self.val_curve.setData([], [])
-        super().start()
+    def start(self, task: str | None = None, params: dict | None = None) -> None:
+        if task is None:
+            self.history = {}
+            self.train_curve.setData([], [])
+            self.val_curve.setData([], [])
+            self.export_button.setEnabled(False)
+        super().start(task, params)
+
+    def export_student(self, folder: str | None = None) -> None:
+        """Export the distilled student (asks for the folder unless given)."""
+        if not self.student_folder:
+            return
+        out = folder or QFileDialog.getExistingDirectory(self, self.tr("Export the student to"))
+        if out:
+            self.start("export_student", {"search_dir": self.search_dir, "folder": self.student_folder, "out": out})
 
     def on_event(self, event: dict) -> None:
         if event.get("type") != TASK_EPOCH:
@@ -151,6 +166,13 @@ class DistillPanel(TaskPanel):
             curve.setData(list(range(1, len(values) + 1)), values)
 
     def on_result(self, result: dict) -> None:
+        if self.current_task == "export_student":
+            check = result.get("self_check") or {}
+            self.status.setText(self.tr("Student exported to %s (self-check %s).")
+                                % (result.get("path"), self.tr("passed") if check.get("passed") else self.tr("FAILED")))
+            return
+        self.student_folder = result.get("folder")
+        self.export_button.setEnabled(bool(self.student_folder))
         if result.get("curves"):
             self.history = {k: list(v) for k, v in result["curves"].items()}
             self._draw()

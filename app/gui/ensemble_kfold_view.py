@@ -102,10 +102,10 @@ class KFoldPanel(TaskPanel):
         return {"search_dir": self.search_dir, "trial_id": self.trial_box.currentData(),
                 "folds": self.folds_box.value()}
 
-    def start(self) -> None:
+    def start(self, task: str | None = None, params: dict | None = None) -> None:
         self.plot.clear()
         self.curves, self.values = {}, {}
-        super().start()
+        super().start(task, params)
 
     def on_event(self, event: dict) -> None:
         if event.get("type") != TASK_EPOCH:

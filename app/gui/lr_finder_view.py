@@ -73,12 +73,12 @@ class LRFinderPanel(TaskPanel):
                 "image_size": self.size_box.value(), "steps": self.steps_box.value(),
                 "batch_size": self.batch_box.value()}
 
-    def start(self) -> None:
+    def start(self, task: str | None = None, params: dict | None = None) -> None:
         self.points = []
         self.curve.setData([], [])
         self.region.hide()
         self.apply_button.setEnabled(False)
-        super().start()
+        super().start(task, params)
 
     def on_event(self, event: dict) -> None:
         if event.get("type") == TASK_PROGRESS and event.get("points"):

@@ -76,6 +76,7 @@ class TaskPanel(QWidget):
         self.worker: TaskWorker | None = None
         self.thread: QThread | None = None
         self.result: dict | None = None
+        self.current_task = self.task
         self.form = QVBoxLayout()
         self.body = QVBoxLayout()
         self.progress = QProgressBar()
@@ -87,7 +88,7 @@ class TaskPanel(QWidget):
         self.start_button.setObjectName("taskStart")
         self.stop_button = QPushButton(self.tr("Stop"))
         self.stop_button.setEnabled(False)
-        self.start_button.clicked.connect(self.start)
+        self.start_button.clicked.connect(lambda: self.start())
         self.stop_button.clicked.connect(self.stop)
         buttons = QHBoxLayout()
         buttons.addWidget(self.progress, 1)
@@ -112,18 +113,20 @@ class TaskPanel(QWidget):
     def on_result(self, result: dict) -> None:
         pass
 
-    def start(self) -> None:
+    def start(self, task: str | None = None, params: dict | None = None) -> None:
+        """Run the panel's task with ``params()``, or another task (e.g. an export of the result)."""
         if self.running:
             return
-        params = self.params()
+        params = self.params() if params is None else params
         if params is None:
             return
+        self.current_task = task or self.task
         self.result = None
         self.progress.setValue(0)
         self.status.setText(self.tr("Starting the training process…"))
         self.start_button.setEnabled(False)
         self.stop_button.setEnabled(True)
-        self.worker = TaskWorker(self.task, params, runner=self._runner)
+        self.worker = TaskWorker(self.current_task, params, runner=self._runner)
         self.worker.event_received.connect(self._on_event)
         self.worker.finished.connect(self._on_finished)
         self.thread = start_search_thread(self.worker)
