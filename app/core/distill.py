@@ -217,7 +217,7 @@ def export_student(ctx: TaskContext, search_dir: str, folder: str, out: str, ove
     folder_path = Path(folder)
     try:
         summary = json.loads((folder_path / "student.json").read_text(encoding="utf-8"))
-        model = keras.saving.load_model(folder_path / "student.keras")
+        model = keras.saving.load_model(folder_path / "student.keras", compile=False)  # export compiles
     except (OSError, ValueError) as exc:
         raise TaskError(f"{folder}: no saved student there ({exc})") from None
     student = summary["student"]
