@@ -218,6 +218,9 @@ def test_cli_runs_a_task_in_the_training_child_and_records_it(search, capsys):
     assert recorded and recorded[0]["status"] == "completed"
     assert recorded[0]["result"]["suspects"] == out["suspects"]
     assert recorded[0]["params"]["top"] == 2
+    assert main(["history", "import", str(search["dir"])]) == 0  # the fixture's search ran unrecorded
+    assert main(["history", "show", search["dir"].name]) == 0
+    assert "mislabels completed" in capsys.readouterr().out
     # Bad input: one line and exit code 2, no child started.
     assert main(["kfold", str(search["dir"]), "--trial", "0", "--folds", "2"]) == 2
     assert "between 3 and 10" in capsys.readouterr().err

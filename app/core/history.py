@@ -744,6 +744,7 @@ class HistoryStore:
         search["trials"] = self.get_trials(search_id)
         search["exports"] = [self._export_dict(r) for r in self.conn.execute(
             "SELECT * FROM exports WHERE search_id = ? ORDER BY created_at", (search_id,))]
+        search["tasks"] = self.list_tasks(search_id)
         search["notices"] = [dict(r) for r in self.conn.execute(
             "SELECT time, level, message FROM notices WHERE search_id = ? ORDER BY rowid", (search_id,))]
         best = next((t for t in search["trials"] if t["trial_id"] == search.get("best_trial_id")), None)
