@@ -105,7 +105,17 @@ def build_parser() -> argparse.ArgumentParser:
     search.add_argument("--tuner", help="random, grid, hyperband, bayesian")
     search.add_argument("--max-trials", type=int)
     search.add_argument("--epochs", type=int, help="max epochs per trial")
-    search.add_argument("--image-size", type=int)
+    search.add_argument("--image-size", help="pixels, or auto (follows the data and the budget; default)")
+    search.add_argument("--time-budget", metavar="DURATION",
+                        help="wall-clock budget for the whole search: 10m (default), 90s, 2h, 1h30m, or none; "
+                             "the search ends at whichever comes first, the budget or --max-trials")
+    search.add_argument("--plateau", dest="plateau_trials", type=int, metavar="N",
+                        help="end the search after N trials in a row without a better score (0: never)")
+    search.add_argument("--class-weights", choices=["auto", "on", "off"],
+                        help="weight classes by inverse frequency: auto (default: on for heavy imbalance), on, off")
+    search.add_argument("--test-share", dest="test_fraction", type=float, metavar="FRACTION",
+                        help="lock this share of the images away as a test split, scored once at the end "
+                             "(a test/ folder is used as is)")
     search.add_argument("--seed", type=int)
     search.add_argument("--objective", help="val_accuracy or val_loss")
     search.add_argument("--name", help="a name for this search")
@@ -175,17 +185,32 @@ def cmd_scan(args) -> int:
 
 
 def _config_from_args(args):
-    from app.core.config import ConfigError, SearchConfig
+    from app.core.config import ConfigError, SearchConfig, parse_duration
 
     config = SearchConfig.load(args.config) if args.config else SearchConfig()
     changes = {}
     if args.folder:
         changes["data_dir"] = str(Path(args.folder).expanduser())
-    for name in ("architecture", "tuner", "max_trials", "epochs", "image_size", "seed", "objective", "name",
-                 "val_fraction", "patience", "backbone_weights"):
+    for name in ("architecture", "tuner", "max_trials", "epochs", "seed", "objective", "name",
+                 "val_fraction", "patience", "backbone_weights", "plateau_trials", "test_fraction"):
         value = getattr(args, name)
         if value is not None:
             changes[name] = value
+    if args.image_size is not None:
+        text = args.image_size.strip().lower()
+        if text == "auto":
+            changes["image_size"] = "auto"
+        elif text.isdigit():
+            changes["image_size"] = int(text)
+        else:
+            raise ConfigError("image_size", f"'{args.image_size}' is not a whole number of pixels or auto")
+    if args.time_budget is not None:
+        try:
+            changes["time_budget"] = parse_duration(args.time_budget)
+        except ValueError as exc:
+            raise ConfigError("time_budget", str(exc)) from None
+    if args.class_weights is not None:
+        changes["class_weights"] = {"auto": "auto", "on": True, "off": False}[args.class_weights]
     if args.no_early_stopping:
         changes["early_stopping"] = False
     data = config.to_dict()
@@ -208,6 +233,12 @@ def _config_from_args(args):
     return config.check()
 
 
+def _mmss(seconds: float) -> str:
+    seconds = int(seconds)
+    return f"{seconds // 3600}:{seconds % 3600 // 60:02d}:{seconds % 60:02d}" if seconds >= 3600 \
+        else f"{seconds // 60}:{seconds % 60:02d}"
+
+
 class TerminalProgress:
     """One status line on stderr: trial k/N, epoch, batch, best score, ETA."""
 
@@ -220,12 +251,17 @@ class TerminalProgress:
         self.epochs = None
         self.started = time.time()
         self.last_line = ""
+        self.budget = None  # seconds, or None
+        self.elapsed = 0.0
+        self.elapsed_at = time.time()
 
     def __call__(self, event: dict) -> None:
         kind = event["type"]
         if kind == "search_started":
             self.max_trials = event.get("max_trials")
             self.epochs = event["config"].get("epochs")
+            self.budget = event.get("time_budget")
+            self.elapsed, self.elapsed_at = event.get("budget_spent_before") or 0.0, time.time()
             self._print_line(f"Search started on {event['device']}: {event['train_count']} training and "
                              f"{event['val_count']} validation images, {len(event['classes'])} classes",
                              newline=True)
@@ -234,10 +270,14 @@ class TerminalProgress:
         elif kind == "trial_started":
             self.trial_number = event["number"]
             self.trial_started = time.time()
+            self.epochs = event.get("epochs_planned") or self.epochs
             self._status(f"epoch 1/{self.epochs}")
         elif kind == "batch_ended":
             self._status(f"epoch {event['epoch'] + 1}/{self.epochs} batch {event['batch'] + 1}/{event['steps']}")
         elif kind == "epoch_ended":
+            self.epochs = event.get("epochs") or self.epochs
+            if event.get("elapsed") is not None:
+                self.elapsed, self.elapsed_at = event["elapsed"], time.time()
             logs = event["logs"]
             acc = logs.get("val_accuracy")
             self._status(f"epoch {event['epoch'] + 1}/{self.epochs} done"
@@ -249,14 +289,25 @@ class TerminalProgress:
             if event["status"] == "COMPLETED" and score is not None and (self.best is None or score > self.best):
                 self.best = score
             detail = f"score {score:.4f}" if score is not None else event.get("message") or ""
+            if event.get("stopped"):
+                detail += f" (stopped: {event['stopped']}, {event.get('epochs_run')} epochs)"
             self._print_line(f"Trial {event['number']}: {event['status'].lower()} {detail}".rstrip(), newline=True)
         elif kind == "search_finished":
             self._print_line("", newline=False)
+            if event.get("reason"):
+                self._print_line(event["reason"], newline=True)
+            if event.get("test_accuracy") is not None:
+                self._print_line(f"Test accuracy of the best trial (held-out, scored once): "
+                                 f"{event['test_accuracy']:.4f}", newline=True)
 
     def _status(self, detail: str) -> None:
         total = f"/{self.max_trials}" if self.max_trials else ""
         eta = ""
-        if self.max_trials and self.done_durations:
+        if self.budget:
+            spent = self.elapsed + (time.time() - self.elapsed_at)
+            left = max(0.0, self.budget - spent)
+            eta = f" | {_mmss(spent)} of {_mmss(self.budget)}, about {_mmss(left)} left"
+        elif self.max_trials and self.done_durations:
             remaining = max(0, self.max_trials - len(self.done_durations))
             seconds = remaining * sum(self.done_durations) / len(self.done_durations)
             eta = f" | ETA {int(seconds // 60)}m{int(seconds % 60):02d}s"
@@ -383,7 +434,9 @@ def cmd_search(args) -> int:
         "status": final["status"], "error": final.get("error") or None, "search_dir": final["search_dir"],
         "best_trial_id": final["best_trial_id"], "best_score": final["best_score"],
         "best_hyperparameters": final["best_hyperparameters"], "trials": final["trials"],
-        "duration": final.get("duration"), "export": None,
+        "duration": final.get("duration"), "export": None, "reason": final.get("reason"),
+        "test_accuracy": final.get("test_accuracy"), "time_budget": final.get("time_budget"),
+        "elapsed": final.get("elapsed"),
     }
     code = EXIT_OK
     if final["status"] == ev.FAILED:

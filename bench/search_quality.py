@@ -1,179 +1,297 @@
-"""Search quality: TuneStudio's default search versus the classic Keras Tuner script, same budget.
+"""Search quality within a wall-clock budget: TuneStudio's default search against two hand-written scripts.
 
-    python bench/search_quality.py [--data DIR] [--budget 60]
-    python bench/search_quality.py --side tunestudio|classic ...   (one side, used internally)
+    python bench/search_quality.py --data ../shared/datasets/flowers-train [--data DIR2] [--budget 600]
+    python bench/search_quality.py                 # the bundled sample flowers, 60 s (a smoke run)
 
-Both sides get the same wall-clock budget (counted from the start of the search, after
-TensorFlow is imported, with scanning and decoding the images included), the same split (``app.core.dataset.split_dataset`` with SearchConfig's defaults) and
-the same image size (SearchConfig's default). Each side runs in its own fresh process, one after
-the other.
+For each folder, a stratified share of the images (``--holdout``, default 20 %) is put aside first and
+never shown to any side. Each side then gets the same remaining images (a folder of links), the same
+wall-clock budget (scanning and decoding included, counted after TensorFlow is imported) and runs in
+its own fresh process, one after the other:
 
-* TuneStudio: ``SearchConfig`` defaults with ``data_dir`` set (and a trial count high enough that
-  the budget, not the count, ends it), run by ``run_search``; a timer sets the cancel event when
-  the budget runs out.
-* Classic: ``keras_tuner.RandomSearch`` over a plain simple CNN (filters, dense units and dropout
-  tuned; Adam at 1e-3; no augmentation; ``model.fit`` on the decoded arrays), as the Keras Tuner
-  tutorial writes it; a callback ends the search when the budget runs out.
+* ``tunestudio``: ``SearchConfig(data_dir=..., time_budget=budget)``, every other option at its
+  default, run by ``run_search``: the search plans itself within the budget.
+* ``classic``: the plain CNN a person writes in five minutes (conv32-pool-conv64-pool-dense512-dropout,
+  Adam 1e-3, early stopping with patience 5, 128 px).
+* ``strong``: the small residual CNN of BENCHMARKS.md written by hand (96 px for photos, the native
+  size for small images; batch norm, augmentation, AdamW with warm-up and cosine decay over 15 epochs,
+  label smoothing). It does not know the budget: the budget cuts it, keeping its best epoch.
 
-The score of each side is the best validation accuracy reached by any epoch within the budget.
+The score of each side is the accuracy of its final model (TuneStudio's best trial; the scripts'
+best epoch on their validation split) on the held-out images. A timeline of TuneStudio's trials
+shows how the budget was spent.
 """
 from __future__ import annotations
 
 import argparse
 import json
+import os
+import random
 import subprocess
 import sys
-import threading
+import tempfile
 import time
 from pathlib import Path
 
-sys.path.insert(0, str(Path(__file__).resolve().parent))
-import common  # noqa: E402
+REPO = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(REPO))
+SIDES = ("tunestudio", "classic", "strong")
 
-CLASSIC_EPOCHS = 10  # the tutorial's figure, also SearchConfig's default
 
-
-def shared_split(data_dir: str, config) -> tuple[list[str], dict[str, list[tuple[str, int]]]]:
-    from app.core.dataset import scan_dataset, split_dataset
+def holdout_split(data_dir: str, fraction: float, seed: int = 7) -> tuple[list[str], dict, list]:
+    """(classes, {class: training files}, [(held-out file, class index)]), stratified and seeded."""
+    from app.core.dataset import scan_dataset
 
     report = scan_dataset(data_dir)
     classes = report.usable_classes
-    split = split_dataset(report, config.val_fraction, config.test_fraction, config.seed)
-    return classes, {name: [(r.path, classes.index(r.label)) for r in records] for name, records in split.items()}
+    rng = random.Random(seed)
+    train, held = {c: [] for c in classes}, []
+    for c in classes:
+        files = sorted(r.path for r in report.images if r.label == c)
+        rng.shuffle(files)
+        k = max(1, int(round(len(files) * fraction)))
+        held += [(f, classes.index(c)) for f in files[:k]]
+        train[c] = files[k:]
+    return classes, train, held
 
 
-def _import_tensorflow() -> None:
-    """Both sides start their clock after TensorFlow is loaded: the budget is for searching."""
-    import keras  # noqa: F401
-    import keras_tuner  # noqa: F401
-    import tensorflow  # noqa: F401
+def link_folder(train: dict, root: Path) -> Path:
+    for c, files in train.items():
+        (root / c).mkdir(parents=True)
+        for i, f in enumerate(files):
+            os.symlink(f, root / c / f"{i:05d}{Path(f).suffix.lower()}")
+    return root
 
 
-def run_tunestudio(data_dir: str, budget: float) -> dict:
-    from app.core.config import SearchConfig
-    from app.core.runner import run_search
-
-    config = SearchConfig(data_dir=data_dir, name="bench-quality", max_trials=1000)
-    cancel = threading.Event()
-    best = {"val_accuracy": None, "epochs": 0}
-    _import_tensorflow()
-    started = time.monotonic()
-
-    def listener(event: dict) -> None:
-        if event["type"] == "epoch_ended" and time.monotonic() - started <= budget:
-            acc = (event.get("logs") or {}).get("val_accuracy")
-            best["epochs"] += 1
-            if acc is not None and (best["val_accuracy"] is None or acc > best["val_accuracy"]):
-                best["val_accuracy"] = acc
-
-    timer = threading.Timer(budget, cancel.set)
-    timer.start()
-    final = run_search(config, listener, cancel=cancel)
-    timer.cancel()
-    trials = [t for t in final.get("trials", []) if t.get("status") == "COMPLETED"]
-    return {"best_val_accuracy": best["val_accuracy"], "trials_completed": len(trials), "epochs": best["epochs"],
-            "status": final["status"], "seconds": round(time.monotonic() - started, 1),
-            "image_size": config.image_size}
-
-
-def run_classic(data_dir: str, budget: float) -> dict:
-    """The classic script, written as a Keras Tuner user would (arrays in memory, no pipeline)."""
-    import tempfile
-
-    _import_tensorflow()
-    started = time.monotonic()
-    import keras
-    import keras_tuner as kt
-
-    from app.core.config import SearchConfig
+def _decode(paths, labels, size):
     from app.core.pipeline import load_split
 
-    config = SearchConfig()
-    size = config.image_size
-    classes, split = shared_split(data_dir, config)
-    train = load_split([p for p, _ in split["train"]], [c for _, c in split["train"]], size, "memory")
-    val = load_split([p for p, _ in split["val"]], [c for _, c in split["val"]], size, "memory")
-    num_classes = len(classes)
+    return load_split(list(paths), list(labels), size, "memory")
 
-    def build(hp):
-        model = keras.Sequential([
-            keras.Input((size, size, 3)),
-            keras.layers.Rescaling(1.0 / 255),
-            keras.layers.Conv2D(hp.Choice("filters", [32, 64]), 3, activation="relu", padding="same"),
-            keras.layers.MaxPooling2D(),
-            keras.layers.Conv2D(hp.Choice("filters", [32, 64]) * 2, 3, activation="relu", padding="same"),
-            keras.layers.MaxPooling2D(),
-            keras.layers.Flatten(),
-            keras.layers.Dense(hp.Int("units", 32, 256, step=32), activation="relu"),
-            keras.layers.Dropout(hp.Float("dropout", 0.0, 0.5, step=0.1)),
-            keras.layers.Dense(num_classes, activation="softmax"),
-        ])
-        model.compile(optimizer=keras.optimizers.Adam(1e-3), loss="sparse_categorical_crossentropy",
-                      metrics=["accuracy"])
-        return model
 
-    class OutOfTime(kt.errors.FatalError):
-        pass
+def _holdout_accuracy(predict, held, size) -> float:
+    import numpy as np
 
-    best = {"val_accuracy": None, "epochs": 0}
+    split = _decode([p for p, _ in held], [c for _, c in held], size)
+    probs = predict(split.images)
+    return float(np.mean(np.argmax(probs, -1) == split.labels))
 
-    class Budget(keras.callbacks.Callback):
-        def on_epoch_end(self, epoch, logs=None):
-            acc = (logs or {}).get("val_accuracy")
-            if time.monotonic() - started <= budget and acc is not None:
-                best["epochs"] += 1
-                best["val_accuracy"] = max(best["val_accuracy"] or 0.0, float(acc))
 
-        def on_train_batch_end(self, batch, logs=None):
-            if time.monotonic() - started > budget:
-                raise OutOfTime("budget used up")
+# --------------------------------------------------------------------------- the sides
 
-    tuner = kt.RandomSearch(build, objective="val_accuracy", max_trials=1000, seed=42,
-                            directory=tempfile.mkdtemp(prefix="classic-kt-"), project_name="classic",
-                            overwrite=True)
-    try:
-        tuner.search(train.images, train.labels, epochs=CLASSIC_EPOCHS, validation_data=(val.images, val.labels),
-                     callbacks=[Budget()], verbose=0)
-    except OutOfTime:
-        pass
-    trials = [t for t in tuner.oracle.trials.values() if t.status == "COMPLETED"]
-    return {"best_val_accuracy": best["val_accuracy"], "trials_completed": len(trials), "epochs": best["epochs"],
-            "seconds": round(time.monotonic() - started, 1), "image_size": size}
+
+def run_tunestudio(data: str, held: list, budget: float) -> dict:
+    from app.core.config import SearchConfig
+    from app.core.export import load_trial_model
+    from app.core.runner import run_search
+
+    started = time.monotonic()
+    timeline = []
+
+    def listener(event: dict) -> None:
+        t = round(time.monotonic() - started, 1)
+        if event["type"] in ("trial_started", "trial_ended"):
+            timeline.append({"t": t, "event": event["type"], "trial": event.get("number"),
+                             "score": event.get("score"), "stopped": event.get("stopped"),
+                             "epochs": event.get("epochs_run") or event.get("epochs_planned"),
+                             "width": (event.get("hyperparameters") or {}).get("width")})
+        elif event["type"] == "notice":
+            timeline.append({"t": t, "event": "notice", "message": event.get("message")})
+
+    final = run_search(SearchConfig(data_dir=data, name="bench-quality", time_budget=budget), listener)
+    seconds = time.monotonic() - started
+    model, _, info, _ = load_trial_model(final["search_dir"], final["best_trial_id"])
+    size = info["config"]["image_size"]
+    acc = _holdout_accuracy(lambda x: model.predict(x, batch_size=64, verbose=0), held, size)
+    trials = final.get("trials", [])
+    return {"holdout_accuracy": acc, "val_accuracy": final.get("best_score"), "seconds": round(seconds, 1),
+            "trials": len([t for t in trials if t["status"] == "COMPLETED"]),
+            "epochs": sum(t.get("epochs_run") or 0 for t in trials), "image_size": size,
+            "reason": final.get("reason"), "timeline": timeline}
+
+
+class _Budget:
+    """Stops a script's fit when the budget is spent and keeps its best epoch's weights."""
+
+    def __new__(cls, started: float, budget: float):
+        import keras
+
+        class Budget(keras.callbacks.Callback):
+            def __init__(self):
+                super().__init__()
+                self.best, self.weights, self.epochs = -1.0, None, 0
+
+            def on_epoch_end(self, epoch, logs=None):
+                self.epochs += 1
+                acc = float((logs or {}).get("val_accuracy", 0.0))
+                if acc > self.best:
+                    self.best, self.weights = acc, self.model.get_weights()
+                if time.monotonic() - started > budget:
+                    self.model.stop_training = True
+
+            def on_train_batch_end(self, batch, logs=None):
+                if time.monotonic() - started > budget:
+                    self.model.stop_training = True
+
+        return Budget()
+
+
+def _script_data(data: str, size: int, started: float):
+    """What a script does: list the folder, split 80/20, decode into arrays."""
+    from app.core.dataset import scan_dataset, split_dataset
+
+    report = scan_dataset(data)
+    classes = report.usable_classes
+    split = split_dataset(report, 0.2, 0.0, 42)
+    rows = {k: ([r.path for r in v], [classes.index(r.label) for r in v]) for k, v in split.items()}
+    return classes, _decode(*rows["train"], size), _decode(*rows["val"], size)
+
+
+def run_classic(data: str, held: list, budget: float) -> dict:
+    import keras
+
+    started = time.monotonic()
+    size = 128
+    classes, train, val = _script_data(data, size, started)
+    model = keras.Sequential([
+        keras.Input((size, size, 3)), keras.layers.Rescaling(1 / 255),
+        keras.layers.Conv2D(32, 3, activation="relu", padding="same"), keras.layers.MaxPooling2D(),
+        keras.layers.Conv2D(64, 3, activation="relu", padding="same"), keras.layers.MaxPooling2D(),
+        keras.layers.Flatten(), keras.layers.Dense(512, activation="relu"), keras.layers.Dropout(0.5),
+        keras.layers.Dense(len(classes), activation="softmax")])
+    model.compile(keras.optimizers.Adam(1e-3), "sparse_categorical_crossentropy", metrics=["accuracy"])
+    budget_cb = _Budget(started, budget)
+    model.fit(train.images, train.labels, validation_data=(val.images, val.labels), epochs=100, batch_size=32,
+              callbacks=[keras.callbacks.EarlyStopping(patience=5, restore_best_weights=True), budget_cb],
+              verbose=0)
+    if budget_cb.weights is not None:
+        model.set_weights(budget_cb.weights)
+    seconds = time.monotonic() - started
+    acc = _holdout_accuracy(lambda x: model.predict(x, batch_size=64, verbose=0), held, size)
+    return {"holdout_accuracy": acc, "val_accuracy": budget_cb.best, "seconds": round(seconds, 1), "trials": 1,
+            "epochs": budget_cb.epochs, "image_size": size}
+
+
+def run_strong(data: str, held: list, budget: float) -> dict:
+    import keras
+    from keras import layers
+
+    from app.core.dataset import native_image_size, scan_dataset
+
+    started = time.monotonic()
+    native = native_image_size(scan_dataset(data).images)
+    small = native <= 48
+    size = native if small else 96
+    classes, train, val = _script_data(data, size, started)
+    epochs, batch = 15, 64
+
+    def block(x, filters, stride):
+        y = layers.Conv2D(filters, 3, strides=stride, padding="same", use_bias=False)(x)
+        y = layers.ReLU()(layers.BatchNormalization()(y))
+        y = layers.Conv2D(filters, 3, padding="same", use_bias=False)(y)
+        y = layers.BatchNormalization()(y)
+        if stride != 1 or x.shape[-1] != filters:
+            x = layers.BatchNormalization()(layers.Conv2D(filters, 1, strides=stride, use_bias=False)(x))
+        return layers.ReLU()(layers.Add()([x, y]))
+
+    inputs = keras.Input((size, size, 3))
+    x = layers.Rescaling(1 / 255)(inputs)
+    x = layers.RandomFlip("horizontal")(x)
+    x = layers.RandomTranslation(0.1, 0.1)(x)
+    if not small:
+        x = layers.RandomRotation(0.08)(x)
+        x = layers.RandomZoom(0.15)(x)
+    x = layers.Conv2D(32, 3, strides=1 if small else 2, padding="same", use_bias=False)(x)
+    x = layers.ReLU()(layers.BatchNormalization()(x))
+    for filters, stride in ((32, 1), (64, 2), (128, 2), (256, 2)):
+        x = block(x, filters, stride)
+    x = layers.Dropout(0.2)(layers.GlobalAveragePooling2D()(x))
+    model = keras.Model(inputs, layers.Dense(len(classes), activation="softmax")(x))
+    steps = epochs * -(-len(train) // batch)
+    schedule = keras.optimizers.schedules.CosineDecay(0.0, steps - steps // 15, warmup_target=3e-3,
+                                                      warmup_steps=steps // 15)
+    model.compile(keras.optimizers.AdamW(schedule, weight_decay=5e-4),
+                  keras.losses.CategoricalCrossentropy(label_smoothing=0.1), metrics=["accuracy"])
+    budget_cb = _Budget(started, budget)
+    onehot = keras.utils.to_categorical
+    model.fit(train.images, onehot(train.labels, len(classes)), batch_size=batch, epochs=epochs,
+              validation_data=(val.images, onehot(val.labels, len(classes))), callbacks=[budget_cb], verbose=0)
+    if budget_cb.weights is not None:
+        model.set_weights(budget_cb.weights)
+    seconds = time.monotonic() - started
+    acc = _holdout_accuracy(lambda x: model.predict(x, batch_size=64, verbose=0), held, size)
+    return {"holdout_accuracy": acc, "val_accuracy": budget_cb.best, "seconds": round(seconds, 1), "trials": 1,
+            "epochs": budget_cb.epochs, "image_size": size}
+
+
+# --------------------------------------------------------------------------- driver
+
+
+def _side_main(args) -> int:
+    os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "2")
+    spec = json.loads(Path(args.spec).read_text())
+    os.environ["TUNESTUDIO_HOME"] = tempfile.mkdtemp(prefix="tunestudio-bench-home-")
+    import keras  # noqa: F401 - the clock starts after TensorFlow is loaded
+    import tensorflow  # noqa: F401
+
+    keras.utils.set_random_seed(1)
+    run = {"tunestudio": run_tunestudio, "classic": run_classic, "strong": run_strong}[args.side]
+    held = [tuple(h) for h in spec["held"]]
+    print("SIDE " + json.dumps(run(spec["data"], held, spec["budget"])), flush=True)
+    return 0
 
 
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--data", default=str(common.default_dataset("flowers-mini")))
-    parser.add_argument("--budget", type=float, default=60.0, help="seconds per side")
-    parser.add_argument("--side", choices=("tunestudio", "classic"))
+    parser.add_argument("--data", action="append", help="an image folder (repeat for several)")
+    parser.add_argument("--budget", type=float, default=None, help="seconds per side (default 600; 60 on the sample)")
+    parser.add_argument("--holdout", type=float, default=0.2)
+    parser.add_argument("--sides", default=",".join(SIDES))
+    parser.add_argument("--out", help="write the JSON result here too")
+    parser.add_argument("--side", choices=SIDES, help=argparse.SUPPRESS)
+    parser.add_argument("--spec", help=argparse.SUPPRESS)
     args = parser.parse_args()
-    common.quiet_tensorflow()
     if args.side:
-        common.isolated_home()
-        run = run_tunestudio if args.side == "tunestudio" else run_classic
-        print("SIDE " + json.dumps(run(str(Path(args.data).resolve()), args.budget)), flush=True)
-        return 0
-    sides = {}
-    for side in ("classic", "tunestudio"):
-        proc = subprocess.run([sys.executable, __file__, "--side", side, "--data", args.data,
-                               "--budget", str(args.budget)], capture_output=True, text=True,
-                              timeout=args.budget * 3 + 300)
-        line = next((ln for ln in proc.stdout.splitlines() if ln.startswith("SIDE ")), None)
-        if line is None:
-            raise SystemExit(f"{side} side failed: {proc.stderr.strip()[-800:]}")
-        sides[side] = json.loads(line[5:])
-        s = sides[side]
-        print(f"{side:10s}: best val_accuracy {s['best_val_accuracy']} in {args.budget:.0f} s "
-              f"({s['trials_completed']} trials completed, {s['epochs']} epochs, {s['image_size']} px)")
-    ts, classic = sides["tunestudio"]["best_val_accuracy"], sides["classic"]["best_val_accuracy"]
-    wins = ts is not None and (classic is None or ts > classic)
-    tie = ts is not None and ts == classic
-    print(f"TuneStudio's default search {'wins' if wins else 'ties' if tie else 'does not win'} "
-          f"on {Path(args.data).name}")
-    common.emit_result({"search_quality": {"tunestudio": ts, "classic": classic, "wins": wins, "tie": tie,
-                                           "ratio": round(ts / classic, 3) if ts and classic else None,
-                                           "budget_s": args.budget, "dataset": Path(args.data).name},
-                        "sides": sides})
+        return _side_main(args)
+    folders = args.data or [str(REPO / "resources" / "sample-flowers")]
+    budget = args.budget or (600.0 if args.data else 60.0)
+    results = {}
+    for folder in folders:
+        name = Path(folder).name
+        classes, train, held = holdout_split(folder, args.holdout)
+        work = Path(tempfile.mkdtemp(prefix="bench-quality-"))
+        data = str(link_folder(train, work / name))
+        spec = work / "spec.json"
+        spec.write_text(json.dumps({"data": data, "held": held, "budget": budget}))
+        results[name] = {"held_out_images": len(held), "train_images": sum(map(len, train.values())),
+                         "budget_s": budget, "sides": {}}
+        for side in args.sides.split(","):
+            t0 = time.monotonic()
+            proc = subprocess.run([sys.executable, __file__, "--side", side, "--spec", str(spec)],
+                                  capture_output=True, text=True, timeout=budget * 3 + 600)
+            line = next((ln for ln in proc.stdout.splitlines() if ln.startswith("SIDE ")), None)
+            if line is None:
+                results[name]["sides"][side] = {"error": proc.stderr.strip()[-1500:]}
+                print(f"{name} {side}: FAILED\n{proc.stderr.strip()[-1500:]}", flush=True)
+                continue
+            r = json.loads(line[5:])
+            r["wall_s"] = round(time.monotonic() - t0, 1)
+            results[name]["sides"][side] = r
+            print(f"{name:16s} {side:10s} held-out {r['holdout_accuracy']:.3f}  val {r['val_accuracy']:.3f}  "
+                  f"{r['trials']} trial(s), {r['epochs']} epochs, {r['image_size']} px, {r['seconds']:.0f} s",
+                  flush=True)
+            if side == "tunestudio":
+                for item in r["timeline"]:
+                    print("    ", json.dumps(item), flush=True)
+        try:
+            load = os.getloadavg()
+        except OSError:
+            load = None
+        results[name]["load_average"] = load
+    text = json.dumps({"search_quality": results}, indent=1)
+    if args.out:
+        Path(args.out).write_text(text)
+    print("RESULT " + json.dumps({"search_quality": {n: {s: v.get("holdout_accuracy") for s, v in r["sides"].items()}
+                                                     for n, r in results.items()}}))
     return 0
 
 

@@ -72,5 +72,5 @@ def test_unknown_keys_and_bad_json_are_named():
 
 def test_config_is_plain_json():
     data = json.loads(SearchConfig().to_json())
-    assert data["augmentation"]["enabled"] == {"choices": [True, False]}
+    assert data["augmentation"]["enabled"] == {"choices": [True, False], "default": True}
     assert data["learning_rate"]["log"] is True

@@ -26,8 +26,12 @@ def test_each_architecture_predicts_probabilities_from_uint8(tmp_path, architect
     x = np.random.default_rng(0).integers(0, 255, (2, size, size, 3), dtype=np.uint8)
     p = model.predict(x, verbose=0)
     assert p.shape == (2, 3) and np.allclose(p.sum(axis=1), 1, atol=1e-5)
-    # Every searched option shows up in the trial's hyperparameters.
-    assert {"width", "depth", "dropout", "optimizer", "learning_rate", "batch_size"} <= set(hp.values)
+    # Every searched option shows up in the trial's hyperparameters; transfer backbones have no
+    # width or depth of ours (conditional: no trial is spent on an option that changes nothing).
+    assert {"dropout", "optimizer", "learning_rate", "batch_size"} <= set(hp.values)
+    own_body = architecture not in ("mobilenet_v2", "efficientnet_b0", "resnet50")
+    assert ({"width", "depth", "batch_norm", "initializer"} <= set(hp.values)) == own_body
+    assert not ({"width", "depth"} & set(hp.values)) or own_body
 
 
 def test_missing_imagenet_weights_give_a_notice_not_a_download(tmp_path, monkeypatch):

@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import json
 import math
+import re
 from dataclasses import asdict, dataclass, field, fields
 from pathlib import Path
 from typing import Any
@@ -104,7 +105,7 @@ def _check_tunable(name: str, spec: Any, kind: type, lo: float | None = None,
     if is_fixed(spec):
         check_value(spec)
         return errors
-    unknown = set(spec) - {"choices", "min", "max", "step", "log"}
+    unknown = set(spec) - {"choices", "min", "max", "step", "log", "default"}
     if unknown:
         errors.append(ConfigError(name, f"unknown keys {sorted(unknown)}"))
     if "choices" in spec:
@@ -116,6 +117,8 @@ def _check_tunable(name: str, spec: Any, kind: type, lo: float | None = None,
             errors.append(ConfigError(name, "choices contain duplicates"))
         for c in choices:
             check_value(c)
+        if "default" in spec and not any(json.dumps(spec["default"]) == json.dumps(c) for c in choices):
+            errors.append(ConfigError(name, f"default {spec['default']!r} is not one of the choices"))
         return errors
     if kind in (bool, str):
         errors.append(ConfigError(name, "give a value or {'choices': [...]}, not a range"))
@@ -134,7 +137,60 @@ def _check_tunable(name: str, spec: Any, kind: type, lo: float | None = None,
     step = spec.get("step")
     if step is not None and (isinstance(step, bool) or not isinstance(step, (int, float)) or step <= 0):
         errors.append(ConfigError(name, f"step must be greater than 0 (got {step!r})"))
+    if "default" in spec:
+        d = spec["default"]
+        if isinstance(d, bool) or not isinstance(d, (int, float)) or not spec["min"] <= d <= spec["max"]:
+            errors.append(ConfigError(name, f"default {d!r} is outside {spec['min']}..{spec['max']}"))
     return errors
+
+
+def tunable_default(spec: Any) -> Any:
+    """The value of the first (known-good) trial: the fixed value, the spec's default, or its first choice."""
+    if is_fixed(spec):
+        return spec
+    if "default" in spec:
+        return spec["default"]
+    if "choices" in spec:
+        return spec["choices"][0]
+    return spec.get("min")
+
+
+def with_default(spec: Any, value: Any) -> Any:
+    """``spec`` with its first-trial value set to ``value`` (a fixed spec is returned unchanged)."""
+    if is_fixed(spec):
+        return spec
+    return {**spec, "default": value}
+
+
+def parse_duration(text: Any) -> float:
+    """Seconds from ``"10m"``, ``"90s"``, ``"2h"``, ``"1h30m"``, ``"600"`` or a number; 0 for ``none``/``no limit``.
+
+    Raises ValueError with a message for the user.
+    """
+    if isinstance(text, bool):
+        raise ValueError(f"{text!r} is not a duration")
+    if isinstance(text, (int, float)):
+        if not math.isfinite(text) or text < 0:
+            raise ValueError(f"{text!r} is not a duration")
+        return float(text)
+    s = str(text).strip().lower().replace(" ", "")
+    if s in ("", "0", "none", "nolimit", "no-limit", "off", "unlimited"):
+        return 0.0
+    parts = re.findall(r"(\d+(?:\.\d+)?)([hms]?)", s)
+    if not parts or "".join(n + u for n, u in parts) != s:
+        raise ValueError(f"'{text}' is not a duration: write 10m, 90s, 2h, 1h30m or none")
+    scale = {"h": 3600.0, "m": 60.0, "s": 1.0, "": 1.0}
+    return sum(float(n) * scale[u] for n, u in parts)
+
+
+def format_duration(seconds: float | None) -> str:
+    """``600`` -> ``"10m"``, ``5400`` -> ``"1h30m"``, ``45`` -> ``"45s"``; 0/None -> ``"no limit"``."""
+    if not seconds:
+        return "no limit"
+    seconds = int(round(seconds))
+    h, rest = divmod(seconds, 3600)
+    m, s = divmod(rest, 60)
+    return "".join(f"{v}{u}" for v, u in ((h, "h"), (m, "m"), (s, "s")) if v) or "0s"
 
 
 # --------------------------------------------------------------------------- the config
@@ -142,60 +198,88 @@ def _check_tunable(name: str, spec: Any, kind: type, lo: float | None = None,
 
 @dataclass
 class Augmentation:
-    """Augmentation layers; each strength 0 disables that layer. ``enabled`` may be tuned."""
+    """Augmentation layers; each strength 0 disables that layer. ``enabled`` may be tuned.
 
-    enabled: Any = field(default_factory=lambda: {"choices": [True, False]})
+    Rotation and zoom are applied only to images above ``SMALL_IMAGE_PX`` (on 32 px images they
+    blur away more than they teach; the residual recipe in BENCHMARKS.md uses flip + translation there).
+    """
+
+    enabled: Any = field(default_factory=lambda: {"choices": [True, False], "default": True})
     flip: str = "horizontal"  # "none", "horizontal", "vertical", "horizontal_and_vertical"
-    rotation: float = 0.1  # fraction of a full turn
-    zoom: float = 0.1
+    rotation: float = 0.08  # fraction of a full turn
+    zoom: float = 0.15
     translation: float = 0.1
-    contrast: float = 0.1
+    contrast: float = 0.0
+
+
+# Images up to this size count as "small native images" (CIFAR-like): not upscaled, no stride in
+# the stem, no rotation/zoom augmentation.
+SMALL_IMAGE_PX = 48
 
 
 @dataclass
 class SearchConfig:
-    """Everything one search needs. Field names are what error messages and the window use."""
+    """Everything one search needs. Field names are what error messages and the window use.
+
+    The defaults are a budgeted search around a known-good first trial (the small residual CNN of
+    BENCHMARKS.md: batch norm, global average pooling, augmentation, AdamW with a warmed-up cosine
+    schedule, label smoothing). Each tunable's ``default`` is that first trial's value; the search
+    explores around it. Chosen with bench/search_quality.py.
+    """
 
     data_dir: str = ""
     name: str = ""
     # model
-    architecture: str = "simple_cnn"
-    image_size: int = 64
-    # Defaults chosen with bench/search_quality.py (see BENCHMARKS.md): within a time budget,
-    # narrow nets of 2-3 conv blocks run 2-3x more trials and score better than wide or shallow ones.
+    architecture: str = "resnet"
+    # "auto": follows the data (small native images keep their size; photos get 96-128 px as the
+    # budget allows, see app/core/budget.py), or a fixed size in pixels.
+    image_size: Any = "auto"
+    # Width of the first stage (later stages double it) and number of stages / blocks / layers.
+    # The first trial's width is picked from the choices by measured epoch time (app/core/budget.py).
     width: Any = field(default_factory=lambda: {"choices": [16, 32]})
-    depth: Any = field(default_factory=lambda: {"min": 2, "max": 3})
+    depth: Any = 4
     dense_units: Any = 128
     backbone_weights: str = "imagenet"  # "imagenet", "none", or a path to a weights file
     fine_tune: bool = False
     # regularization
-    dropout: Any = field(default_factory=lambda: {"min": 0.0, "max": 0.5, "step": 0.1})
+    dropout: Any = field(default_factory=lambda: {"min": 0.0, "max": 0.4, "step": 0.1, "default": 0.2})
     l1: Any = 0.0
-    l2: Any = field(default_factory=lambda: {"choices": [0.0, 0.0001]})
-    batch_norm: Any = field(default_factory=lambda: {"choices": [True, False]})
+    l2: Any = 0.0
+    batch_norm: Any = True
     augmentation: Augmentation = field(default_factory=Augmentation)
     initializer: Any = "he_normal"
-    label_smoothing: Any = 0.0
+    label_smoothing: Any = field(default_factory=lambda: {"choices": [0.1, 0.0], "default": 0.1})
+    class_weights: Any = "auto"  # True, False, or "auto": on when the scan finds heavy imbalance
     # optimizer
-    # Adam around 1e-3 learns in the 10 default epochs; SGD and the range's far ends rarely did.
-    optimizer: Any = "adam"
-    learning_rate: Any = field(default_factory=lambda: {"min": 3e-4, "max": 3e-3, "log": True})
-    momentum: Any = 0.9
+    optimizer: Any = "adamw"
+    learning_rate: Any = field(default_factory=lambda: {"min": 1e-3, "max": 6e-3, "log": True,
+                                                        "default": 3e-3})
+    weight_decay: Any = 5e-4  # AdamW only
+    momentum: Any = 0.9  # SGD and RMSprop only
     nesterov: bool = True
-    schedule: Any = field(default_factory=lambda: {"choices": ["constant", "cosine"]})
-    clip_mode: str = "norm"
+    schedule: Any = "cosine"
+    # Share of a trial's steps spent warming the learning rate up linearly (with any schedule).
+    warmup_fraction: Any = 0.067
+    clip_mode: str = "none"
     clip_value: Any = 1.0
-    batch_size: Any = field(default_factory=lambda: {"choices": [32]})
+    batch_size: Any = 64
     # training
-    epochs: int = 10
+    # The most epochs a trial may get; with a time budget, each trial gets the epochs that fit and
+    # its schedule is laid out over those.
+    epochs: int = 30
     early_stopping: bool = True
-    patience: int = 4
+    patience: int = 6
     restore_best_weights: bool = True
     mixed_precision: bool = False  # honoured only where a GPU trains
     tensorboard: bool = True  # TensorBoard logs (scalars + HParams) per trial
     # search
     tuner: str = "random"
-    max_trials: int = 10
+    max_trials: int = 20
+    # Wall-clock seconds for the whole search (scan and decoding included); 0 = no limit. The search
+    # ends at whichever comes first: the budget, max_trials or the plateau.
+    time_budget: float = 600.0
+    # End the search after this many finished trials in a row without a better score (0 = never).
+    plateau_trials: int = 6
     objective: str = "val_accuracy"
     seed: int = 42
     hyperband_factor: int = 3
@@ -271,7 +355,8 @@ class SearchConfig:
             e.append(ConfigError("tuner", f"unknown tuner {self.tuner!r}; choose one of {', '.join(TUNERS)}"))
         if self.objective not in OBJECTIVES:
             e.append(ConfigError("objective", f"must be one of {', '.join(OBJECTIVES)}"))
-        e += _scalar_int("image_size", self.image_size, MIN_IMAGE_SIZE, MAX_IMAGE_SIZE)
+        if self.image_size != "auto":
+            e += _scalar_int("image_size", self.image_size, MIN_IMAGE_SIZE, MAX_IMAGE_SIZE)
         if (self.architecture in TRANSFER_ARCHITECTURES and isinstance(self.image_size, int)
                 and self.image_size < MIN_TRANSFER_IMAGE_SIZE):
             e.append(ConfigError("image_size", f"transfer backbones need at least {MIN_TRANSFER_IMAGE_SIZE} px"))
@@ -283,6 +368,16 @@ class SearchConfig:
         e += _scalar_int("max_retries_per_trial", self.max_retries_per_trial, 0, 10)
         e += _scalar_int("keep_best_checkpoints", self.keep_best_checkpoints, 0, 100000)
         e += _scalar_int("max_consecutive_failed_trials", self.max_consecutive_failed_trials, 1, 1000)
+        e += _scalar_int("plateau_trials", self.plateau_trials, 0, 100000)
+        tb = self.time_budget
+        if isinstance(tb, bool) or not isinstance(tb, (int, float)) or not math.isfinite(tb) or tb < 0:
+            e.append(ConfigError("time_budget", f"must be a number of seconds, 0 for no limit (got {tb!r})"))
+        elif 0 < tb < 5:
+            e.append(ConfigError("time_budget", "must be at least 5 seconds (or 0 for no limit)"))
+        if self.class_weights not in (True, False, "auto"):
+            e.append(ConfigError("class_weights", "must be true, false or auto"))
+        e += _check_tunable("warmup_fraction", self.warmup_fraction, float, lo=0.0, hi=0.5)
+        e += _check_tunable("weight_decay", self.weight_decay, float, lo=0.0, hi=1.0)
         if self.tuner == "hyperband" and isinstance(self.epochs, int) and self.epochs < 2:
             e.append(ConfigError("epochs", "Hyperband needs at least 2 epochs"))
         e += _check_tunable("width", self.width, int, positive=True, hi=4096)
@@ -352,7 +447,8 @@ class SearchConfig:
             return []
         biggest_batch = max(int(v) for v in tunable_values(self.batch_size))
         biggest_width = max(int(v) for v in tunable_values(self.width))
-        pixels = self.image_size * self.image_size
+        size = self.image_size if isinstance(self.image_size, int) else 128  # "auto": at most 128 px
+        pixels = size * size
         input_bytes = biggest_batch * pixels * 3 * 4
         activation_bytes = biggest_batch * pixels * max(biggest_width, 32) * 4 * 3
         if self.architecture == "mlp":

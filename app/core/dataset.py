@@ -756,6 +756,30 @@ def _inspect_many(items: list[tuple[str, int]]) -> list[_Outcome]:
     return outcomes
 
 
+def heavily_imbalanced(counts: dict[str, int]) -> bool:
+    """The scan's rule for "heavy class imbalance" (also what turns class weights on by default)."""
+    nonzero = [n for n in counts.values() if n]
+    return len(nonzero) >= 2 and max(nonzero) >= IMBALANCE_RATIO * min(nonzero)
+
+
+def balanced_class_weights(counts: list[int]) -> dict[int, float]:
+    """Keras ``class_weight``: n_samples / (n_classes * n_c), as scikit-learn's "balanced" (mean 1)."""
+    total, k = sum(counts), len(counts)
+    return {i: (total / (k * n) if n else 0.0) for i, n in enumerate(counts)}
+
+
+def native_image_size(images: list[ImageRecord]) -> int:
+    """The median of the images' shorter sides (0 when unknown)."""
+    sides = sorted(min(r.width, r.height) for r in images if r.width and r.height)
+    return sides[len(sides) // 2] if sides else 0
+
+
+def _in_daemon_process() -> bool:
+    import multiprocessing
+
+    return bool(multiprocessing.current_process().daemon)
+
+
 def _worker_pool(use_processes: bool, workers: int):
     """Processes for big first scans (Pillow's header parsing holds the GIL), threads otherwise."""
     if use_processes:
@@ -832,6 +856,8 @@ def scan_dataset(root: str | Path, workers: int | None = None, progress: Callabl
     # 2. inspect the rest.
     if processes is None:
         processes = len(misses) >= PROCESS_THRESHOLD and cpus > 1 and workers != 1
+    if processes and _in_daemon_process():
+        processes = False  # a daemonic process (the training child) cannot start processes of its own
     chunk_size = 256 if processes else 64
     chunks = [misses[i:i + chunk_size] for i in range(0, len(misses), chunk_size)]
     pool_size = (workers or min(8, cpus)) if processes else threads
@@ -962,8 +988,7 @@ def _add_warnings(report: ScanReport, note_examples: dict[str, list[str]], neste
             warnings.append(f"Class '{c}' has no usable images and will be left out.")
         elif n < FEW_IMAGES:
             warnings.append(f"Class '{c}' has only {_plural(n, 'image')}: results will be unreliable.")
-    nonzero = [n for n in counts.values() if n]
-    if len(nonzero) >= 2 and max(nonzero) >= IMBALANCE_RATIO * min(nonzero):
+    if heavily_imbalanced(counts):
         big = max(counts, key=counts.get)
         small = min((c for c in counts if counts[c]), key=counts.get)
         warnings.append(f"Heavy class imbalance: '{big}' has {counts[big]} images, '{small}' only {counts[small]}.")

@@ -225,8 +225,8 @@ def export_student(ctx: TaskContext, search_dir: str, folder: str, out: str, ove
     try:
         card = export_model(model, info, out, trial_id=f"student:{folder_path.name}",
                             hyperparameters=student.get("hyperparameters", {}), score=student.get("val_accuracy"),
-                            metrics={k: v for k, v in student.items() if k.endswith("accuracy") and v is not None},
-                            overwrite=overwrite,
+                            metrics={"val_accuracy": student.get("val_accuracy")}, overwrite=overwrite,
+                            test_accuracy=student.get("test_accuracy"),
                             card_extra={"architecture": student.get("architecture"), "distillation": {
                                 "teacher": summary["teacher"].get("name"), "temperature": summary.get("temperature"),
                                 "alpha": summary.get("alpha")}})

@@ -98,12 +98,11 @@ def build_ensemble(ctx: TaskContext, search_dir: str, top: int = 3, out: str | N
     if out:
         ctx.progress(0.8, f"Exporting to {out}")
         metrics = {"val_accuracy": result["val_accuracy"]}
-        if result["test_accuracy"] is not None:
-            metrics["test_accuracy"] = result["test_accuracy"]
         try:
             card = export_model(model, info, out, trial_id=f"ensemble:{','.join(trial_ids)}",
                                 hyperparameters={"ensemble_members": trial_ids, "combine": "mean probability"},
                                 score=result["val_accuracy"], metrics=metrics, overwrite=overwrite,
+                                test_accuracy=result["test_accuracy"],
                                 card_extra={"architecture": "ensemble", "ensemble": {
                                     "members": trial_ids, "member_val_accuracy": result["member_val_accuracy"]}})
         except ExportError as exc:

@@ -185,6 +185,32 @@ def _self_check(saved_model_dir: Path, model, info: dict, image_size: int) -> di
             "tolerance": SELF_CHECK_TOLERANCE}
 
 
+def _test_accuracy(search_dir: Path, model, info: dict, trial_id: str, image_size: int) -> float | None:
+    """The trial's accuracy on the locked test split: the search's score when it was the best,
+    otherwise scored now, once, and remembered in search.json."""
+    import numpy as np
+
+    from .pipeline import load_split
+    from .runner import _update_search_info
+
+    scores = dict(info.get("test_scores") or {})
+    if trial_id in scores:
+        return scores[trial_id]
+    rows = info.get("splits", {}).get("test") or []
+    if not rows:
+        return None
+    split = load_split([r[0] for r in rows], [r[1] for r in rows], image_size, "memory")
+    if len(split) == 0:
+        return None
+    probs = model.predict(split.images, batch_size=64, verbose=0)
+    scores[trial_id] = float(np.mean(np.argmax(probs, -1) == split.labels))
+    try:
+        _update_search_info(search_dir, test_scores=scores)
+    except (SearchError, OSError):
+        pass
+    return scores[trial_id]
+
+
 def export_trial(search_dir: str | Path, out_dir: str | Path, trial_id: str | None = None,
                  overwrite: bool = False) -> dict:
     """Export a trial (the best by default) to ``out_dir``; return the model card."""
@@ -193,16 +219,19 @@ def export_trial(search_dir: str | Path, out_dir: str | Path, trial_id: str | No
         model, trial_id, info, trial = load_trial_model(search_dir, trial_id)
     except SearchError as exc:
         raise ExportError(str(exc)) from None
+    image_size = SearchConfig.from_dict(info["config"]).image_size
     return export_model(model, info, out_dir, trial_id=trial_id, hyperparameters=dict(trial.hyperparameters.values),
-                        score=trial.score, metrics=_trial_metrics(trial), overwrite=overwrite)
+                        score=trial.score, metrics=_trial_metrics(trial), overwrite=overwrite,
+                        test_accuracy=_test_accuracy(search_dir, model, info, trial_id, image_size))
 
 
 def export_model(model, info: dict, out_dir: str | Path, *, trial_id: str, hyperparameters: dict,
-                 score: float | None, metrics: dict, overwrite: bool = False, card_extra: dict | None = None) -> dict:
+                 score: float | None, metrics: dict, overwrite: bool = False, test_accuracy: float | None = None,
+                 card_extra: dict | None = None) -> dict:
     """Export any model of a search (a trial, an ensemble, a distilled student); return the model card.
 
-    ``info`` is the search's ``search.json``; ``card_extra`` adds fields to the card (e.g. the
-    ensemble's members).
+    ``info`` is the search's ``search.json``; ``test_accuracy`` is the model's score on the locked
+    test split (None without one); ``card_extra`` adds fields to the card (e.g. the ensemble's members).
     """
     import keras
 
@@ -248,6 +277,8 @@ def export_model(model, info: dict, out_dir: str | Path, *, trial_id: str, hyper
             "objective": config.objective,
             "score": score,
             "validation_metrics": metrics,
+            # Scored once on the locked test split (never used for choosing): the honest estimate.
+            "test_accuracy": test_accuracy,
             "dataset": {"root": info.get("data_root"), "fingerprint": info.get("dataset_fingerprint"),
                         "counts": info.get("counts")},
             "seed": config.seed,

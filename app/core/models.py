@@ -12,7 +12,7 @@ from typing import Any
 
 import numpy as np
 
-from .config import TRANSFER_ARCHITECTURES, SearchConfig, is_fixed
+from .config import SMALL_IMAGE_PX, TRANSFER_ARCHITECTURES, SearchConfig, is_fixed
 
 # File names Keras Applications looks for in its cache (~/.keras/models) for include_top=False.
 _MOBILENET_ROWS = (96, 128, 160, 192, 224)
@@ -23,21 +23,37 @@ def hp_value(hp, name: str, spec: Any, kind: type):
     """Register one tunable with Keras Tuner and return this trial's value."""
     if is_fixed(spec):
         return hp.Fixed(name, spec)
+    # The spec's default is the first (known-good) trial's value: Keras Tuner's defaults are what
+    # the studio oracle proposes first (see runner._first_trial_defaults).
+    default = spec.get("default")
     if "choices" in spec:
         choices = list(spec["choices"])
         if kind is bool:
             # Keras Tuner's Choice stores bools as 1/0; Boolean keeps them true/false.
-            return hp.Boolean(name) if len(set(choices)) == 2 else hp.Fixed(name, bool(choices[0]))
-        return hp.Choice(name, choices)
+            if len(set(choices)) == 2:
+                return hp.Boolean(name, default=bool(default) if default is not None else False)
+            return hp.Fixed(name, bool(choices[0]))
+        return hp.Choice(name, choices, default=default if default is not None else choices[0])
     sampling = "log" if spec.get("log") else "linear"
     lo, hi, step = spec["min"], spec["max"], spec.get("step")
     if kind is int and float(lo).is_integer() and float(hi).is_integer():
         if lo == hi:
             return hp.Fixed(name, int(lo))
-        return hp.Int(name, int(lo), int(hi), step=int(step) if step else None, sampling=sampling)
+        return hp.Int(name, int(lo), int(hi), step=int(step) if step else None, sampling=sampling,
+                      default=int(default) if default is not None else None)
     if lo == hi:
         return hp.Fixed(name, float(lo))
-    return hp.Float(name, float(lo), float(hi), step=step, sampling=sampling)
+    return hp.Float(name, float(lo), float(hi), step=step, sampling=sampling,
+                    default=float(default) if default is not None else None)
+
+
+def searched_values(spec: Any) -> set:
+    """Values a tunable may take where that is a finite set (fixed or choices); empty for ranges."""
+    if is_fixed(spec):
+        return {spec}
+    if "choices" in spec:
+        return set(spec["choices"])
+    return set()
 
 
 def keras_cache_dir() -> Path:
@@ -88,9 +104,10 @@ def augmentation_layers_for(config: SearchConfig, seed: int, value_range=(0.0, 2
     layers = []
     if aug.flip != "none":
         layers.append(keras.layers.RandomFlip(aug.flip, seed=seed))
-    if aug.rotation > 0:
+    small = isinstance(config.image_size, int) and config.image_size <= SMALL_IMAGE_PX
+    if aug.rotation > 0 and not small:
         layers.append(keras.layers.RandomRotation(aug.rotation, fill_mode="reflect", seed=seed))
-    if aug.zoom > 0:
+    if aug.zoom > 0 and not small:
         layers.append(keras.layers.RandomZoom(aug.zoom, fill_mode="reflect", seed=seed))
     if aug.translation > 0:
         layers.append(keras.layers.RandomTranslation(aug.translation, aug.translation,
@@ -117,21 +134,26 @@ def _caffe_preprocess(x):
 
 
 def build_model(config: SearchConfig, hp, num_classes: int, steps_per_epoch: int,
-                mixed_precision: bool = False, weights: str | None = None):
+                mixed_precision: bool = False, weights: str | None = None, epochs: int | None = None):
     """Build and compile the model for one trial."""
     import keras
 
     keras.mixed_precision.set_global_policy("mixed_float16" if mixed_precision else "float32")
 
-    width = hp_value(hp, "width", config.width, int)
-    depth = hp_value(hp, "depth", config.depth, int)
+    arch = config.architecture
+    transfer = arch in TRANSFER_ARCHITECTURES
+    # Hyperparameters a choice makes irrelevant are not registered, so no trial is spent on a model
+    # identical to another: a transfer backbone has no width/depth/batch norm/initializer of ours,
+    # and only the MLP and the simple CNN have a dense head.
+    width = None if transfer else hp_value(hp, "width", config.width, int)
+    depth = None if transfer else hp_value(hp, "depth", config.depth, int)
+    batch_norm = False if transfer else hp_value(hp, "batch_norm", config.batch_norm, bool)
+    initializer = "he_normal" if transfer else hp_value(hp, "initializer", config.initializer, str)
+    dense_units = hp_value(hp, "dense_units", config.dense_units, int) if arch in ("mlp", "simple_cnn", "vgg") else None
     dropout = hp_value(hp, "dropout", config.dropout, float)
     l1 = hp_value(hp, "l1", config.l1, float)
     l2 = hp_value(hp, "l2", config.l2, float)
-    batch_norm = hp_value(hp, "batch_norm", config.batch_norm, bool)
-    initializer = hp_value(hp, "initializer", config.initializer, str)
     augment = hp_value(hp, "augmentation", config.augmentation.enabled, bool)
-    dense_units = hp_value(hp, "dense_units", config.dense_units, int)
     hp_value(hp, "batch_size", config.batch_size, int)  # used by the fit step
     seed = int(config.seed)
     reg = _regularizer(l1, l2)
@@ -149,8 +171,7 @@ def build_model(config: SearchConfig, hp, num_classes: int, steps_per_epoch: int
             y = keras.layers.BatchNormalization()(y)
         return keras.layers.Activation("relu")(y)
 
-    arch = config.architecture
-    if arch in TRANSFER_ARCHITECTURES:
+    if transfer:
         x = _transfer_backbone(config, x, weights)
         x = keras.layers.GlobalAveragePooling2D()(x)
         x = keras.layers.Dropout(dropout)(x)
@@ -190,25 +211,7 @@ def build_model(config: SearchConfig, hp, num_classes: int, steps_per_epoch: int
             x = norm_act(x)
             x = keras.layers.Dropout(dropout)(x)
         elif arch == "resnet":
-            x = keras.layers.Conv2D(width, 3, padding="same", **conv_kwargs)(x)
-            x = norm_act(x)
-            spatial = size
-            filters = width
-            for i in range(depth):
-                downsample = i > 0 and spatial >= 2
-                if downsample:
-                    filters = min(filters * 2, 1024)
-                    spatial //= 2
-                stride = 2 if downsample else 1
-                shortcut = x
-                y = keras.layers.Conv2D(filters, 3, strides=stride, padding="same", **conv_kwargs)(x)
-                y = norm_act(y)
-                y = keras.layers.Conv2D(filters, 3, padding="same", **conv_kwargs)(y)
-                if batch_norm:
-                    y = keras.layers.BatchNormalization()(y)
-                if downsample or shortcut.shape[-1] != filters:
-                    shortcut = keras.layers.Conv2D(filters, 1, strides=stride, **conv_kwargs)(shortcut)
-                x = keras.layers.Activation("relu")(keras.layers.Add()([y, shortcut]))
+            x = _resnet_body(x, width, depth, size, norm_act, conv_kwargs, batch_norm)
             x = keras.layers.GlobalAveragePooling2D()(x)
             x = keras.layers.Dropout(dropout)(x)
         else:
@@ -218,7 +221,7 @@ def build_model(config: SearchConfig, hp, num_classes: int, steps_per_epoch: int
     outputs = keras.layers.Activation("softmax", dtype="float32", name="probabilities")(logits)
     model = keras.Model(inputs, outputs, name=f"tunestudio_{arch}")
 
-    optimizer = make_optimizer(config, hp, steps_per_epoch)
+    optimizer = make_optimizer(config, hp, steps_per_epoch, epochs or config.epochs)
     smoothing = hp_value(hp, "label_smoothing", config.label_smoothing, float)
     from .metrics import ConfusionMatrix
 
@@ -228,6 +231,38 @@ def build_model(config: SearchConfig, hp, num_classes: int, steps_per_epoch: int
         metrics=["accuracy", ConfusionMatrix(num_classes)],
     )
     return model
+
+
+def _resnet_body(x, width: int, stages: int, size: int, norm_act, conv_kwargs: dict, batch_norm: bool):
+    """The small residual CNN of BENCHMARKS.md: a 3x3 stem (stride 2 above SMALL_IMAGE_PX), then
+    ``stages`` stages of one residual block each (two 3x3 convs, batch norm, ReLU), widths doubling from
+    ``width`` with stride 2 from the second stage on; 1x1 conv shortcuts where the shape changes."""
+    import keras
+
+    stem_stride = 2 if size > SMALL_IMAGE_PX else 1
+    x = keras.layers.Conv2D(width, 3, strides=stem_stride, padding="same", **conv_kwargs)(x)
+    x = norm_act(x)
+    spatial = size // stem_stride
+    filters = width
+    for stage in range(stages):
+        downsample = stage > 0 and spatial >= 2
+        if stage > 0:
+            filters = min(filters * 2, 1024)
+        stride = 2 if downsample else 1
+        if downsample:
+            spatial //= 2
+        shortcut = x
+        y = keras.layers.Conv2D(filters, 3, strides=stride, padding="same", **conv_kwargs)(x)
+        y = norm_act(y)
+        y = keras.layers.Conv2D(filters, 3, padding="same", **conv_kwargs)(y)
+        if batch_norm:
+            y = keras.layers.BatchNormalization()(y)
+        if stride != 1 or shortcut.shape[-1] != filters:
+            shortcut = keras.layers.Conv2D(filters, 1, strides=stride, **conv_kwargs)(shortcut)
+            if batch_norm:
+                shortcut = keras.layers.BatchNormalization()(shortcut)
+        x = keras.layers.Activation("relu")(keras.layers.Add()([y, shortcut]))
+    return x
 
 
 def _transfer_backbone(config: SearchConfig, x, weights: str | None):
@@ -259,23 +294,28 @@ def _transfer_backbone(config: SearchConfig, x, weights: str | None):
     return backbone(x, training=False if not backbone.trainable else None)
 
 
-def make_optimizer(config: SearchConfig, hp, steps_per_epoch: int):
+def make_optimizer(config: SearchConfig, hp, steps_per_epoch: int, epochs: int | None = None):
+    """The trial's optimizer. Its learning rate follows a :func:`trial_schedule` laid out over the
+    epochs the trial is planned to get; ``optimizer_schedule(opt)`` returns it so the runner can
+    shorten it when the budget cuts the trial."""
     import keras
 
     name = hp_value(hp, "optimizer", config.optimizer, str)
     lr = float(hp_value(hp, "learning_rate", config.learning_rate, float))
     schedule = hp_value(hp, "schedule", config.schedule, str)
-    momentum = float(hp_value(hp, "momentum", config.momentum, float))
-    total_steps = max(1, steps_per_epoch * config.epochs)
-    if schedule == "exponential":
-        learning_rate = keras.optimizers.schedules.ExponentialDecay(lr, decay_steps=total_steps, decay_rate=0.1)
-    elif schedule == "cosine":
-        learning_rate = keras.optimizers.schedules.CosineDecay(lr, decay_steps=total_steps, alpha=0.01)
-    elif schedule == "linear":
-        learning_rate = keras.optimizers.schedules.PolynomialDecay(lr, total_steps, end_learning_rate=lr * 0.01,
-                                                                   power=1.0)
-    else:
-        learning_rate = lr
+    warmup = float(hp_value(hp, "warmup_fraction", config.warmup_fraction, float))
+    # Momentum matters only to SGD and RMSprop, weight decay only to AdamW: registered only where
+    # the optimizer can be one of those (conditionally when the optimizer itself is searched).
+    optimizers = searched_values(config.optimizer)
+    momentum = weight_decay = 0.0
+    if optimizers & {"sgd", "rmsprop"}:
+        with _conditional(hp, "optimizer", config.optimizer, ["sgd", "rmsprop"]):
+            momentum = float(hp_value(hp, "momentum", config.momentum, float) or 0.0)  # None when inactive
+    if "adamw" in optimizers:
+        with _conditional(hp, "optimizer", config.optimizer, ["adamw"]):
+            weight_decay = float(hp_value(hp, "weight_decay", config.weight_decay, float) or 0.0)
+    total_steps = max(1, steps_per_epoch * (epochs or config.epochs))
+    learning_rate = trial_schedule(lr, schedule, total_steps, int(round(warmup * total_steps)))
     clip = {}
     if config.clip_mode != "none":
         value = float(hp_value(hp, "clip_value", config.clip_value, float))
@@ -285,5 +325,87 @@ def make_optimizer(config: SearchConfig, hp, steps_per_epoch: int):
     if name == "rmsprop":
         return keras.optimizers.RMSprop(learning_rate, momentum=momentum, **clip)
     if name == "adamw":
-        return keras.optimizers.AdamW(learning_rate, weight_decay=1e-4, **clip)
+        return keras.optimizers.AdamW(learning_rate, weight_decay=weight_decay, **clip)
     return keras.optimizers.Adam(learning_rate, **clip)
+
+
+class _NoScope:
+    def __enter__(self):
+        return self
+
+    def __exit__(self, *exc):
+        return False
+
+
+def _conditional(hp, parent: str, parent_spec: Any, values: list):
+    """A Keras Tuner conditional scope when the parent is searched; nothing when it is fixed."""
+    if is_fixed(parent_spec):
+        return _NoScope()
+    return hp.conditional_scope(parent, [v for v in values if v in parent_spec.get("choices", [])])
+
+
+_SCHEDULE_CLASS = None
+
+
+def trial_schedule(base_lr: float, kind: str, total_steps: int, warmup_steps: int):
+    """A learning-rate schedule (linear warm-up, then constant/cosine/linear/exponential decay over
+    ``total_steps``) whose length is a variable: ``set_total_steps`` lays the rest of the decay over
+    fewer steps when a trial is cut, so a cut trial still ends at a low learning rate."""
+    global _SCHEDULE_CLASS
+    if _SCHEDULE_CLASS is None:
+        _SCHEDULE_CLASS = _make_schedule_class()
+    return _SCHEDULE_CLASS(base_lr, kind, total_steps, warmup_steps)
+
+
+def optimizer_schedule(optimizer):
+    """The :func:`trial_schedule` of an optimizer built by :func:`make_optimizer`, or None."""
+    schedule = getattr(optimizer, "_learning_rate", None)
+    return schedule if hasattr(schedule, "set_total_steps") else None
+
+
+def _make_schedule_class():
+    import math as _math
+
+    import keras
+    from keras import ops
+
+    class TrialSchedule(keras.optimizers.schedules.LearningRateSchedule):
+        FINAL = {"cosine": 0.0, "linear": 0.01, "exponential": 0.01, "constant": 1.0}
+
+        def __init__(self, base_lr, kind, total_steps, warmup_steps):
+            self.base_lr = float(base_lr)
+            self.kind = kind
+            # Variables, read at every step: changing them needs no retracing of the train step.
+            self.total_steps = keras.Variable(float(max(1, total_steps)), trainable=False, dtype="float32",
+                                              name="schedule_total_steps")
+            self.warmup_steps = keras.Variable(float(max(0, warmup_steps)), trainable=False, dtype="float32",
+                                               name="schedule_warmup_steps")
+
+        def set_total_steps(self, total_steps: int) -> None:
+            total = float(max(1, total_steps))
+            self.total_steps.assign(total)
+            self.warmup_steps.assign(min(float(self.warmup_steps.numpy()), total / 2))
+
+        def __call__(self, step):
+            step = ops.cast(step, "float32")
+            total = ops.maximum(self.total_steps, 1.0)
+            warm = self.warmup_steps
+            final = self.FINAL.get(self.kind, 1.0)
+            progress = ops.clip((step - warm) / ops.maximum(total - warm, 1.0), 0.0, 1.0)
+            if self.kind == "cosine":
+                factor = final + (1.0 - final) * 0.5 * (1.0 + ops.cos(_math.pi * progress))
+            elif self.kind == "linear":
+                factor = 1.0 - (1.0 - final) * progress
+            elif self.kind == "exponential":
+                factor = ops.power(final, progress)
+            else:
+                factor = ops.ones_like(progress)
+            warm_factor = ops.minimum(1.0, (step + 1.0) / ops.maximum(warm, 1.0))
+            factor = ops.where(step < warm, warm_factor, factor)
+            return self.base_lr * factor
+
+        def get_config(self):
+            return {"base_lr": self.base_lr, "kind": self.kind,
+                    "total_steps": int(self.total_steps.numpy()), "warmup_steps": int(self.warmup_steps.numpy())}
+
+    return TrialSchedule

@@ -24,8 +24,10 @@ from pathlib import Path
 from typing import Any
 
 from . import events as ev
-from .config import SearchConfig
-from .dataset import DatasetError, decodable_path, scan_dataset, split_dataset
+from .budget import STOP_BUDGET, STOP_PLATEAU, STOP_PRUNED, STOP_USER, BudgetClock, BudgetPlanner
+from .config import SearchConfig, format_duration
+from .dataset import (DatasetError, balanced_class_weights, decodable_path, heavily_imbalanced, native_image_size,
+                      scan_dataset, split_dataset)
 from .paths import cache_dir, searches_dir
 
 SEARCH_FILE = "search.json"
@@ -171,6 +173,7 @@ def _prepare_split(config: SearchConfig, search_dir: Path, resume: bool, emit) -
         "data_root": report.root,
         "classes": classes,
         "dataset_fingerprint": report.fingerprint(),
+        "native_size": native_image_size(report.images),
         "counts": {k: len(v) for k, v in splits.items()},
         "splits": splits,
         "versions": package_versions(),
@@ -193,13 +196,26 @@ def _make_tuner_class(base):
     class ProcessRecycle(kt.errors.FatalError):
         """This process has run its share of trials; a fresh one resumes the search."""
 
+    class BudgetDone(kt.errors.FatalError):
+        """The time budget or the plateau rule ends the search before another trial."""
+
     class NonFiniteLoss(RuntimeError):
         pass
 
     class StudioTuner(base):
         cancelled_error = SearchCancelled
         recycle_error = ProcessRecycle
+        budget_error = BudgetDone
         recycle_after: int | None = None
+
+        def setup_budget(self, planner: BudgetPlanner, first_epoch_estimate: float | None, steps_of):
+            self._planner = planner
+            self._epoch_estimate = first_epoch_estimate
+            self._steps_of = steps_of  # hp -> training steps per epoch
+            self._epoch_started = self._trial_begun_at = time.monotonic()
+            self._first_batch_s = None
+            # Hyperband decides each round's epochs itself: only the budget cut applies there.
+            self._plan_epochs = not isinstance(self.oracle, kt.oracles.HyperbandOracle)
 
         def setup_reporting(self, emit, cancel, class_names, planned_epochs, config):
             self._keep_checkpoints = config.keep_best_checkpoints
@@ -229,6 +245,8 @@ def _make_tuner_class(base):
             budget_spent = bool(self.oracle.max_trials) and len(self.oracle.trials) >= self.oracle.max_trials
             if self.recycle_after and self._trials_begun >= self.recycle_after and not budget_spent:
                 raise ProcessRecycle(f"{self._trials_begun} trials run in this process")
+            if not budget_spent and self._planner.plan_trial(None, self._epoch_estimate) is None:
+                raise BudgetDone(self._planner.stop_reason or "budget spent")
             super().pre_create_trial()
 
         def on_trial_begin(self, trial):
@@ -238,15 +256,35 @@ def _make_tuner_class(base):
             self.current_trial_id = tid
             self._trials_begun += 1
             self._trial_started[tid] = time.time()
+            self._trial_begun_at = time.monotonic()
+            self._first_batch_s = None
+            if self._planner.current is not None:
+                self._planner.current.trial_id = tid
             self._history[tid] = {}
             self._last_confusion.pop(tid, None)
             values = dict(trial.hyperparameters.values)
             self._emit(ev.make_event(ev.TRIAL_STARTED, trial_id=tid, number=_trial_number(tid),
-                                     hyperparameters=values, batch_size=values.get("batch_size")))
+                                     hyperparameters=values, batch_size=values.get("batch_size"),
+                                     epochs_planned=self.planned_epochs()))
+
+        def planned_epochs(self) -> int:
+            plan = self._planner.current
+            return plan.planned_epochs if plan is not None and self._plan_epochs else self._planned_epochs
+
+        def _stop_for_user(self, model) -> bool:
+            """Stop pressed: a trial with a finished epoch ends now and keeps its best epoch."""
+            plan = self._planner.current
+            if plan is None or plan.epochs_done < 1:
+                return False
+            plan.stopped = plan.stopped or STOP_USER
+            model.stop_training = True
+            return True
 
         def on_epoch_begin(self, trial, model, epoch, logs=None):
-            self._check_cancel()
+            if not (self._cancel.is_set() and self._stop_for_user(model)):
+                self._check_cancel()
             self._epoch = epoch
+            self._epoch_started = time.monotonic()
             super().on_epoch_begin(trial, model, epoch, logs)
 
         def on_batch_end(self, trial, model, batch, logs=None):
@@ -255,8 +293,11 @@ def _make_tuner_class(base):
             if loss is not None and not math.isfinite(float(loss)):
                 raise NonFiniteLoss(f"non-finite loss ({float(loss)}) at batch {batch + 1}: "
                                     "the learning rate is probably too high")
-            self._check_cancel()
+            if not (self._cancel.is_set() and self._stop_for_user(model)):
+                self._check_cancel()
             now = time.monotonic()
+            if batch == 0 and self._first_batch_s is None:
+                self._first_batch_s = now - self._epoch_started  # includes tracing the train step
             steps = self._steps.get(trial.trial_id, 0)
             if now - self._last_batch_event >= BATCH_EVENT_INTERVAL_S or batch + 1 >= steps:
                 self._last_batch_event = now
@@ -274,20 +315,74 @@ def _make_tuner_class(base):
                 history.setdefault(k, []).append(v if math.isfinite(v) else None)
             matrix = np.rint(np.asarray(confusion)).astype(int).tolist() if confusion is not None else None
             self._last_confusion[trial.trial_id] = matrix
+            self._budget_epoch_end(trial, model, epoch, scalars)
+            clock = self._planner.clock
             self._emit(ev.make_event(ev.EPOCH_ENDED, trial_id=trial.trial_id, epoch=epoch,
-                                     epochs=self._planned_epochs, logs=scalars, confusion=matrix,
-                                     class_names=self._class_names))
+                                     epochs=self.planned_epochs(), logs=scalars, confusion=matrix,
+                                     class_names=self._class_names, elapsed=clock.elapsed(),
+                                     budget_remaining=clock.remaining() if clock.limited else None))
             super().on_epoch_end(trial, model, epoch, logs=scalars)
+
+        def _budget_epoch_end(self, trial, model, epoch, scalars):
+            """Re-plan the trial with this epoch's measured time; end it at an epoch boundary when
+            the budget or early discarding says so; lay its schedule over the epochs it gets."""
+            from .models import optimizer_schedule
+
+            planner = self._planner
+            plan = planner.current
+            seconds = time.monotonic() - self._epoch_started
+            if plan is None:
+                return
+            steps = self._steps.get(trial.trial_id, 1)
+            if plan.epochs_done == 0 and self._first_batch_s is not None and steps > 1:
+                # The first epoch also traced the graph: count that once per trial, not per epoch.
+                typical = (seconds - self._first_batch_s) / (steps - 1)
+                excess = max(0.0, self._first_batch_s - typical)
+                seconds -= excess
+                planner.trial_overhead = max(planner.trial_overhead,
+                                             excess + (self._epoch_started - self._trial_begun_at))
+            before = plan.planned_epochs
+            total, stop = planner.after_epoch(seconds, scalars.get(self._objective_name))
+            self._epoch_estimate = plan.epoch_time() or seconds
+            if not self._plan_epochs:
+                if stop == STOP_BUDGET:
+                    model.stop_training = True
+                return
+            if total != before:
+                schedule = optimizer_schedule(model.optimizer)
+                if schedule is not None:
+                    schedule.set_total_steps(total * self._steps.get(trial.trial_id, 1))
+            if stop or plan.epochs_done >= total:
+                model.stop_training = True
+            if self._cancel.is_set():
+                self._stop_for_user(model)
 
         def on_trial_end(self, trial):
             super().on_trial_end(trial)
             self.current_trial_id = None
             stored = self.oracle.get_trial(trial.trial_id)
-            summary = trial_summary_event(stored, self._trial_started.get(trial.trial_id),
-                                          self._history.get(trial.trial_id, {}),
+            plan = self._planner.current
+            history = self._history.get(trial.trial_id, {})
+            summary = trial_summary_event(stored, self._trial_started.get(trial.trial_id), history,
                                           self._last_confusion.get(trial.trial_id))
+            summary["stopped"] = plan.stopped if plan is not None else None
+            summary["epochs_planned"] = plan.planned_epochs if plan is not None else None
+            summary["epochs_run"] = plan.epochs_done if plan is not None else len(history.get("loss", []))
+            if stored.status == "COMPLETED":
+                self._planner.trial_finished(stored.score, history.get(self._objective_name, []))
+            else:
+                self._planner.current = None
             self.ended_events[trial.trial_id] = summary
             self._emit(summary)
+            if self._planner.stop_kind == STOP_PLATEAU and not getattr(self, "_plateau_said", False):
+                self._plateau_said = True
+                self._emit(ev.make_event(ev.NOTICE, level="info", reason=STOP_PLATEAU,
+                                         message=self._planner.stop_reason))
+            if summary["stopped"] == STOP_PRUNED:
+                self._emit(ev.make_event(
+                    ev.NOTICE, level="info", reason=STOP_PRUNED, trial_id=trial.trial_id,
+                    message=f"Trial {_trial_number(trial.trial_id)} stopped after {summary['epochs_run']} epochs: "
+                            "clearly behind the best trial at the same epoch; its time goes to the next trial."))
             if self._prune_during_search:
                 self.prune_checkpoints()
 
@@ -335,7 +430,7 @@ def trial_summary_event(trial, started: float | None, history: dict, confusion) 
 
 
 def _make_hypermodel(config: SearchConfig, train, val, num_classes: int, mixed_precision: bool,
-                     weights: str | None, emit, tuner_ref: dict):
+                     weights: str | None, emit, tuner_ref: dict, class_weight: dict | None = None):
     import keras_tuner as kt
     import tensorflow as tf
 
@@ -345,8 +440,11 @@ def _make_hypermodel(config: SearchConfig, train, val, num_classes: int, mixed_p
     class StudioHyperModel(kt.HyperModel):
         def build(self, hp):
             batch_size = _batch_size(hp)
+            tuner = tuner_ref.get("tuner")
+            # The schedule is laid out over the epochs this trial is planned to get (budget.py).
+            epochs = tuner.planned_epochs() if tuner is not None and hasattr(tuner, "_planner") else None
             return build_model(config, hp, num_classes, steps_per_epoch(len(train), batch_size),
-                               mixed_precision=mixed_precision, weights=weights)
+                               mixed_precision=mixed_precision, weights=weights, epochs=epochs)
 
         def fit(self, hp, model, *args, **kwargs):
             batch_size = _batch_size(hp)
@@ -385,7 +483,8 @@ def _make_hypermodel(config: SearchConfig, train, val, num_classes: int, mixed_p
             val_ds = make_dataset(val, config.image_size, batch_size, shuffle=False,
                                   seed=config.seed, num_classes=num_classes)
             # The datasets shuffle themselves; Keras would only warn about its own shuffle flag.
-            return model.fit(train_ds, validation_data=val_ds, shuffle=False, callbacks=callbacks, **fit_kwargs)
+            return model.fit(train_ds, validation_data=val_ds, shuffle=False, callbacks=callbacks,
+                             class_weight=class_weight, **fit_kwargs)
 
     return StudioHyperModel()
 
@@ -477,7 +576,30 @@ def build_tuner(config: SearchConfig, search_dir: Path, hypermodel):
         tuner.oracle.max_trials = config.max_trials  # the user's trial budget applies here too
     else:
         tuner = cls(max_trials=config.max_trials, **common)
+    if config.tuner != "grid":
+        _first_trial_defaults(tuner.oracle)
     return tuner
+
+
+def _first_trial_defaults(oracle) -> None:
+    """The first trial of a search is the known-good configuration: every tunable at its default
+    (the spec's ``default``), as written in the config; random/Bayesian/Hyperband sampling
+    explores around it from the second trial on."""
+    from keras_tuner.src.engine import hyperparameters as hp_module
+
+    sample = oracle._random_values
+
+    def values():
+        if oracle.trials:
+            return sample()
+        hps = hp_module.HyperParameters()
+        for hp in oracle.hyperparameters.space:
+            hps.merge([hp])
+            if hps.is_active(hp):
+                hps.values[hp.name] = hp.default
+        return hps.values
+
+    oracle._random_values = values
 
 
 def _device_info(config: SearchConfig) -> tuple[dict, bool]:
@@ -514,8 +636,13 @@ def run_search(config: SearchConfig, listener: ev.Listener, cancel: ev.CancelTok
         raise SearchError("resume needs the search folder")
     search_dir = Path(search_dir) if search_dir else new_search_dir(config)
     search_dir.mkdir(parents=True, exist_ok=True)
+    spent_before = 0.0
     if resume:
-        config = SearchConfig.from_dict(load_search_info(search_dir)["config"])
+        saved = load_search_info(search_dir)
+        config = SearchConfig.from_dict(saved["config"])
+        spent_before = float(saved.get("budget_spent") or 0.0)
+    # The budget counts from here: scanning and decoding the images are part of the search.
+    clock = BudgetClock(config.time_budget if isinstance(config.time_budget, (int, float)) else 0, spent_before)
     events_file = open(search_dir / EVENTS_FILE, "a", encoding="utf-8")
 
     def emit(event: dict) -> None:
@@ -527,7 +654,7 @@ def run_search(config: SearchConfig, listener: ev.Listener, cancel: ev.CancelTok
             traceback.print_exc(file=sys.stderr)
 
     previous = _completed_before(search_dir) if resume else {}
-    state: dict[str, Any] = {"tuner": None}
+    state: dict[str, Any] = {"tuner": None, "clock": clock, "reason": "", "test": None}
     final_status, error = ev.COMPLETED, ""
     # Keras Tuner prints ("Reloading Tuner...", failed trials); keep stdout clean for --json.
     with contextlib.redirect_stdout(sys.stderr):
@@ -546,18 +673,41 @@ def run_search(config: SearchConfig, listener: ev.Listener, cancel: ev.CancelTok
             recycle = ev.make_event(RECYCLE, search_dir=str(search_dir), pid=os.getpid(),
                                     completed_trials=sum(1 for t in state["tuner"].oracle.trials.values()
                                                          if t.status == "COMPLETED"))
+            _save_budget_spent(search_dir, clock)
             listener(recycle)  # not in events.jsonl: it says nothing about the search itself
             events_file.close()
             return recycle
         final = _final_event(state.get("tuner"), final_status, error, started, search_dir, previous)
+        final["reason"] = state["reason"] or _default_reason(final["status"], error)
+        final["test_accuracy"] = state["test"]
+        final["time_budget"] = clock.budget or None
+        final["elapsed"] = clock.elapsed()
         try:
             _update_search_info(search_dir, status=final_status, finished=time.time(),
-                                best_trial_id=final["best_trial_id"], best_score=final["best_score"])
+                                best_trial_id=final["best_trial_id"], best_score=final["best_score"],
+                                budget_spent=clock.elapsed(), end_reason=final["reason"],
+                                **({"test_scores": {final["best_trial_id"]: state["test"]}}
+                                   if state["test"] is not None else {}))
         except (SearchError, OSError):
             pass
         emit(final)
     events_file.close()
     return final
+
+
+def _default_reason(status: str, error: str) -> str:
+    if status == ev.CANCELLED:
+        return "Stopped by you. Finished trials are kept; resume to continue."
+    if status == ev.FAILED:
+        return error
+    return "All planned trials ran."
+
+
+def _save_budget_spent(search_dir: Path, clock: BudgetClock) -> None:
+    try:
+        _update_search_info(search_dir, budget_spent=clock.elapsed())
+    except (SearchError, OSError):
+        pass
 
 
 def _explain(exc: BaseException) -> str:
@@ -585,6 +735,8 @@ def _search(config, info, search_dir, resume, emit, cancel, state, previous,
     classes = info["classes"]
     splits = info["splits"]
     train_rows, val_rows = splits["train"], splits["val"]
+    clock: BudgetClock = state["clock"]
+    config, first_epoch_estimate = _plan(config, info, search_dir, emit, clock)
     cache = choose_cache(config.cache, len(train_rows) + len(val_rows), config.image_size)
     cache_root = search_dir / "cache"
     for stale in cache_root.glob("*.lockfile") if cache_root.exists() else []:
@@ -605,10 +757,17 @@ def _search(config, info, search_dir, resume, emit, cancel, state, previous,
     weights, notice = resolve_backbone_weights(config)
     if notice:
         emit(ev.make_event(ev.NOTICE, level="warning", message=notice))
-    hypermodel = _make_hypermodel(config, train, val, len(classes), mixed, weights, emit, state)
+    class_weight = _class_weight(config, train.labels, classes, emit)
+    hypermodel = _make_hypermodel(config, train, val, len(classes), mixed, weights, emit, state, class_weight)
     tuner = build_tuner(config, search_dir, hypermodel)
     state["tuner"] = tuner
     tuner.setup_reporting(emit, cancel, classes, config.epochs, config)
+    maximize = config.objective.endswith("accuracy")
+    planner = BudgetPlanner(clock, config.epochs, maximize=maximize, plateau_trials=config.plateau_trials,
+                            prune=config.tuner != "hyperband")
+    planner.objective_name = config.objective
+    planner.restore([e for e in previous.values()])
+    tuner.setup_budget(planner, first_epoch_estimate, None)
     tuner.recycle_after = max_trials_in_process
     completed = sum(1 for t in tuner.oracle.trials.values() if t.status == "COMPLETED")
     emit(ev.make_event(
@@ -617,7 +776,8 @@ def _search(config, info, search_dir, resume, emit, cancel, state, previous,
         classes=classes, train_count=len(train), val_count=len(val), test_count=len(splits.get("test", [])),
         max_trials=_planned_trials(config), resumed=bool(resume), completed_trials=completed,
         dataset_fingerprint=info.get("dataset_fingerprint"), versions=info.get("versions", {}),
-        cache=cache, pid=os.getpid()))
+        cache=cache, pid=os.getpid(), time_budget=clock.budget or None, budget_spent_before=clock.spent_before,
+        image_size=config.image_size, class_weights=bool(class_weight)))
     callbacks = []
     if config.early_stopping:
         callbacks.append(keras.callbacks.EarlyStopping(monitor=config.objective, patience=config.patience,
@@ -642,13 +802,97 @@ def _search(config, info, search_dir, resume, emit, cancel, state, previous,
                                message="stopped by user; it will run again on resume",
                                hyperparameters=dict(tuner.oracle.get_trial(running).hyperparameters.values),
                                history=tuner._history.get(running, {}), confusion=None))
+        _score_best_on_test(tuner, config, splits, len(classes), state, emit)
         return ev.CANCELLED, ""
     except tuner.recycle_error:
         return RECYCLE, ""
+    except tuner.budget_error:
+        state["reason"] = planner.stop_reason or "The time budget is spent."
     finally:
         gc.unfreeze()
+    if not state["reason"]:
+        done = len(tuner.oracle.trials)
+        state["reason"] = (f"All {done} trial{'s' if done != 1 else ''} ran" +
+                           (f" within the {format_duration(clock.budget)} budget." if clock.limited else "."))
+    if planner.stop_kind == STOP_BUDGET and clock.limited:
+        state["reason"] = f"Time budget of {format_duration(clock.budget)} reached. " + \
+            (planner.stop_reason if planner.stop_reason != "The time budget is spent." else "")
     tuner.prune_checkpoints()
+    _score_best_on_test(tuner, config, splits, len(classes), state, emit)
     return ev.COMPLETED, ""
+
+
+def _plan(config: SearchConfig, info: dict, search_dir: Path, emit, clock: BudgetClock):
+    """Resolve the automatic choices (image size, widths that fit, the first trial's width) from
+    measurements, once per search; a resumed search keeps what was chosen."""
+    from .estimate import plan_search
+
+    if info.get("plan"):
+        return config, info["plan"].get("epoch_seconds")
+    splits = info["splits"]
+    plan = plan_search(config, int(info.get("native_size") or 0), len(info["classes"]), len(splits["train"]),
+                       len(splits["val"]), clock.remaining())
+    for message in plan.notices:
+        emit(ev.make_event(ev.NOTICE, level="warning", message=message))
+    estimates = [e.to_dict() for e in plan.estimates]
+    timed = [e for e in plan.estimates if e.epoch_seconds]
+    chosen = plan.config
+    summary = (f"Image size {chosen.image_size} px" +
+               (f" (chosen for {format_duration(clock.budget)})" if config.image_size == "auto" else ""))
+    if timed:
+        summary += "; measured epoch times: " + ", ".join(
+            f"width {e.width} at {e.image_size} px ~{e.epoch_seconds:.0f} s" for e in timed)
+    emit(ev.make_event(ev.NOTICE, level="info", reason="estimate", message=summary + ".", estimates=estimates))
+    _update_search_info(search_dir, config=chosen.to_dict(),
+                        plan={"epoch_seconds": plan.epoch_seconds, "estimates": estimates})
+    return chosen, plan.epoch_seconds
+
+
+def _class_weight(config: SearchConfig, labels, classes: list[str], emit) -> dict | None:
+    """Balanced class weights when asked for, or ("auto") when the classes are heavily imbalanced."""
+    import numpy as np
+
+    counts = np.bincount(np.asarray(labels, dtype=np.int64), minlength=len(classes)).tolist()
+    on = config.class_weights is True or (
+        config.class_weights == "auto" and heavily_imbalanced(dict(zip(classes, counts))))
+    if not on:
+        return None
+    weights = balanced_class_weights(counts)
+    if config.class_weights == "auto":
+        emit(ev.make_event(ev.NOTICE, level="info",
+                           message="The classes are heavily imbalanced, so each is weighted by the inverse of "
+                                   "its share of the training images (class weights on)."))
+    return weights
+
+
+def _score_best_on_test(tuner, config: SearchConfig, splits: dict, num_classes: int, state: dict, emit) -> None:
+    """Score the best trial once on the locked test split: the honest estimate."""
+    rows = splits.get("test") or []
+    if not rows:
+        return
+    try:
+        best = [t for t in tuner.oracle.get_best_trials(1) if t.status == "COMPLETED"]
+        if not best:
+            return
+        state["test"] = score_trial_on_rows(tuner, best[0], config, rows, num_classes)
+    except Exception as exc:  # noqa: BLE001 - the search result stands without it
+        traceback.print_exc(file=sys.stderr)
+        emit(ev.make_event(ev.NOTICE, level="warning", message=f"Could not score the test split: {exc}"))
+
+
+def score_trial_on_rows(tuner, trial, config: SearchConfig, rows: list, num_classes: int) -> float | None:
+    """Accuracy of a trial's kept weights on ``rows`` ([decodable path, label, original path])."""
+    import numpy as np
+
+    from .pipeline import load_split, make_dataset
+
+    split = load_split([r[0] for r in rows], [r[1] for r in rows], config.image_size, "memory")
+    if len(split) == 0:
+        return None
+    model = tuner.load_model(trial)
+    ds = make_dataset(split, config.image_size, 64, shuffle=False, seed=config.seed)
+    probs = model.predict(ds, verbose=0)
+    return float(np.mean(np.argmax(probs, axis=-1) == split.labels))
 
 
 def _scalar_tensorboard(**kwargs):
@@ -698,6 +942,8 @@ def _final_event(tuner, status: str, error: str, started: float, search_dir: Pat
                 "score": trial.score, "hyperparameters": dict(trial.hyperparameters.values),
                 "duration": summary.get("duration"),
                 "message": _failure_reason(trial.message) if trial_status in ("FAILED", "INVALID") else "",
+                "stopped": summary.get("stopped"), "epochs_planned": summary.get("epochs_planned"),
+                "epochs_run": summary.get("epochs_run"),
             }))
         completed = [t for t in tuner.oracle.trials.values() if t.status == "COMPLETED" and t.score is not None]
         if completed:

@@ -1,0 +1,129 @@
+"""The budget planner with made-up timings (no TensorFlow): epochs per trial, cuts, pruning, plateau."""
+import pytest
+
+from app.core.budget import (STOP_BUDGET, STOP_PRUNED, BudgetClock, BudgetPlanner, choose_first_width,
+                             choose_image_size)
+from app.core.config import ConfigError, SearchConfig, format_duration, parse_duration
+
+
+class FakeTime:
+    def __init__(self):
+        self.now = 0.0
+
+    def __call__(self):
+        return self.now
+
+
+def planner(budget, max_epochs=30, **kw):
+    t = FakeTime()
+    return BudgetPlanner(BudgetClock(budget, clock=t), max_epochs, **kw), t
+
+
+def run_trial(p, t, epoch_s, scores, trial_id="t"):
+    """Run a trial through the planner the way the runner does; return (epochs run, stopped)."""
+    epochs = p.plan_trial(trial_id, epoch_s)
+    if epochs is None:
+        return 0, None
+    done, stop = 0, None
+    for score in scores:
+        t.now += epoch_s
+        total, stop = p.after_epoch(epoch_s, score)
+        done += 1
+        if stop or done >= total:
+            break
+    p.trial_finished(max(s for s in scores[:done]), scores[:done])
+    return done, stop
+
+
+def test_first_trial_plans_as_many_long_trials_as_fit():
+    p, t = planner(600)
+    # 26 epochs of 21 s fit in 560 s: two trials of 13 epochs, not one of 26 nor ten of 2.
+    t.now = 40
+    assert p.plan_trial("0", 21.0) == 13
+    assert p.target_epochs == 13
+
+
+def test_without_a_budget_every_trial_gets_the_configured_epochs():
+    p, t = planner(0, max_epochs=7)
+    assert p.plan_trial("0", 100.0) == 7
+    t.now = 10**6
+    assert p.plan_trial("1", 100.0) == 7
+
+
+def test_a_trial_is_shortened_when_its_epochs_turn_out_slower_and_ends_within_one_epoch():
+    p, t = planner(100, max_epochs=10, min_trial_epochs=5)
+    assert p.plan_trial("0", 10.0) == 5
+    # The epochs really take 30 s: after the first, only two more fit.
+    t.now += 30
+    total, stop = p.after_epoch(30.0, 0.5)
+    assert total == 3 and stop is None and p.current.stopped == STOP_BUDGET
+    t.now += 30
+    total, stop = p.after_epoch(30.0, 0.6)
+    t.now += 30
+    total, stop = p.after_epoch(30.0, 0.6)
+    assert total == 3 and t.now <= 100
+
+
+def test_no_new_trial_when_the_rest_of_the_budget_is_too_short():
+    p, t = planner(300, max_epochs=30, prune=False)
+    done, _ = run_trial(p, t, 10.0, [0.5 + 0.01 * i for i in range(30)])
+    assert done == 15  # two trials of 15 epochs planned
+    done, _ = run_trial(p, t, 10.0, [0.4] * 30, "1")
+    assert done == 15 and t.now == 300
+    assert p.plan_trial("2", 10.0) is None
+    assert p.stop_kind == STOP_BUDGET and "budget" in p.stop_reason.lower()
+
+
+def test_the_first_trial_gets_one_epoch_even_when_scanning_spent_the_budget():
+    p, t = planner(10)
+    t.now = 30
+    assert p.plan_trial("0", 5.0) == 1
+
+
+def test_a_trial_clearly_behind_the_best_at_the_same_epoch_is_pruned():
+    p, t = planner(1000, max_epochs=12, min_trial_epochs=12)
+    good = [0.3, 0.45, 0.55, 0.6, 0.65, 0.7, 0.72, 0.74, 0.75, 0.76, 0.76, 0.77]
+    assert run_trial(p, t, 10.0, good)[0] == 12
+    bad = [0.2, 0.25, 0.3, 0.32, 0.33, 0.34, 0.35, 0.36, 0.37, 0.38, 0.39, 0.4]
+    done, stop = run_trial(p, t, 10.0, bad, "1")
+    assert stop == STOP_PRUNED and 2 <= done <= 5
+    close = [g - 0.01 for g in good]
+    assert run_trial(p, t, 10.0, close, "2") == (12, None)
+
+
+def test_plateau_ends_the_search_and_says_so():
+    p, t = planner(0, max_epochs=2, plateau_trials=3, prune=False)
+    run_trial(p, t, 1.0, [0.5, 0.6])
+    for i in range(3):
+        assert p.plan_trial(str(i + 1), 1.0) == 2
+        run_trial(p, t, 1.0, [0.4, 0.5], str(i + 1))
+    assert p.plan_trial("9", 1.0) is None
+    assert p.stop_kind == "plateau" and "3 trials" in p.stop_reason
+
+
+def test_auto_image_size_and_first_width_follow_the_measured_epoch_times():
+    # Photos: 128 px when two 12-epoch trials fit, else 96, else 64.
+    assert choose_image_size(200, {128: 37, 96: 21, 64: 9}, 560, 30) == 96
+    assert choose_image_size(200, {128: 37, 96: 21, 64: 9}, 3600, 30) == 128
+    assert choose_image_size(200, {128: 37, 96: 21, 64: 9}, 100, 30) == 64
+    assert choose_image_size(200, {128: 37, 96: 21, 64: 9}, float("inf"), 30) == 128
+    assert choose_first_width([16, 32], {16: 12, 32: 40}, 560, 30) == 16
+    assert choose_first_width([16, 32], {16: 12, 32: 20}, 560, 30) == 32
+
+
+@pytest.mark.parametrize("text,seconds", [("10m", 600), ("90s", 90), ("2h", 7200), ("1h30m", 5400),
+                                          ("600", 600), ("none", 0), ("no limit", 0), (45, 45)])
+def test_durations(text, seconds):
+    assert parse_duration(text) == seconds
+
+
+def test_bad_durations_and_budgets_are_refused_with_the_field():
+    with pytest.raises(ValueError, match="10m, 90s"):
+        parse_duration("ten minutes")
+    assert format_duration(5400) == "1h30m" and format_duration(0) == "no limit"
+    errors = SearchConfig(time_budget=-1).validate(memory_bytes=2**40)
+    assert [e.field for e in errors] == ["time_budget"]
+    errors = SearchConfig(class_weights="sometimes").validate(memory_bytes=2**40)
+    assert [e.field for e in errors] == ["class_weights"]
+    with pytest.raises(ConfigError, match="default"):
+        SearchConfig(dropout={"min": 0, "max": 0.5, "default": 0.9}).check(memory_bytes=2**40)
