@@ -110,6 +110,23 @@ def test_lr_finder_suggests_a_decade_where_the_measured_loss_falls(search):
     assert np.all(np.diff(lrs) > 0) and len(lrs) >= 10
 
 
+def test_a_task_stops_on_cancel_and_says_so(search):
+    import threading
+
+    cancel = threading.Event()
+    log = ev.EventLog()
+
+    def listener(event):
+        log(event)
+        if event.get("points"):
+            cancel.set()  # stop at the first live points
+
+    final = run_task("lr_find", {"data_dir": str(search["data"]), "architecture": "mlp", "image_size": 16,
+                                 "batch_size": 8, "steps": 400}, listener, cancel=cancel)
+    assert final["status"] == "cancelled" and final["result"] is None
+    assert sum(len(e.get("points") or []) for e in log.events) < 400
+
+
 @pytest.fixture(scope="module")
 def ensemble_and_student(search):
     out = search["base"] / "exports"

@@ -18,8 +18,7 @@ from PySide6.QtWidgets import (QAbstractItemView, QComboBox, QHBoxLayout, QLabel
                                QPushButton, QSplitter, QTableWidget, QTableWidgetItem, QVBoxLayout, QWidget)
 
 from app.core import predictions as pred
-from app.gui.playbook_tasks import TaskWorker
-from app.gui.worker import start_search_thread
+from app.gui.playbook_tasks import TaskWorker, start_task_worker
 
 THUMBNAIL = 96
 MAX_ITEMS = 400
@@ -252,7 +251,7 @@ class TrialGallery(QWidget):
         self.worker = TaskWorker("predictions", {"search_dir": self.search_dir, "trial_ids": [trial_id]},
                                  runner=self._runner)
         self.worker.finished.connect(self._computed)
-        start_search_thread(self.worker)
+        start_task_worker(self.worker)
 
     def _computed(self, final: dict) -> None:
         self.worker = None

@@ -12,7 +12,7 @@ import threading
 import traceback
 from typing import Callable
 
-from PySide6.QtCore import QObject, QThread, Signal, Slot
+from PySide6.QtCore import QCoreApplication, QObject, QThread, Signal, Slot
 from PySide6.QtWidgets import (QDialog, QHBoxLayout, QLabel, QProgressBar, QPushButton, QVBoxLayout, QWidget)
 
 from app.core.events import FAILED, make_event
@@ -56,6 +56,29 @@ class TaskWorker(QObject):
             final = make_event(TASK_FINISHED, task=self.task, status=FAILED, error=f"{type(exc).__name__}: {exc}",
                                result=None, params=self.params)
         self.finished.emit(final)
+
+
+def start_task_worker(worker: TaskWorker) -> QThread:
+    """Start a task worker on its own thread; it stays referenced until it finishes, and a quitting
+    application stops it (cancel, then the child is killed if it ignores that) before exiting."""
+    _live_workers.add(worker)
+    worker.finished.connect(lambda _final: _live_workers.discard(worker))
+    app = QCoreApplication.instance()
+    if app is not None and not app.property("playbookQuitHook"):
+        app.setProperty("playbookQuitHook", True)
+        app.aboutToQuit.connect(_stop_all_tasks)
+    thread = start_search_thread(worker)
+    worker.thread_ref = thread
+    return thread
+
+
+def _stop_all_tasks() -> None:
+    for worker in list(_live_workers):
+        worker.cancel()
+    for worker in list(_live_workers):
+        thread = getattr(worker, "thread_ref", None)
+        if thread is not None:
+            thread.wait(40000)  # the supervisor kills a child that ignores cancel after 30 s
 
 
 class TaskPanel(QWidget):
@@ -129,7 +152,7 @@ class TaskPanel(QWidget):
         self.worker = TaskWorker(self.current_task, params, runner=self._runner)
         self.worker.event_received.connect(self._on_event)
         self.worker.finished.connect(self._on_finished)
-        self.thread = start_search_thread(self.worker)
+        self.thread = start_task_worker(self.worker)
 
     def stop(self) -> None:
         if self.worker is not None:
@@ -170,10 +193,7 @@ class TaskPanel(QWidget):
     def shutdown(self) -> None:
         """Stop a running task (closing the dialog): the worker lives on until its child has ended."""
         if self.worker is not None:
-            worker = self.worker
-            _live_workers.add(worker)
-            worker.finished.connect(lambda _final: _live_workers.discard(worker))
-            worker.cancel()
+            self.worker.cancel()  # start_task_worker keeps it alive until its child has ended
 
 
 class TaskDialog(QDialog):
