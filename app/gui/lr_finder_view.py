@@ -23,9 +23,10 @@ class LRFinderPanel(TaskPanel):
     rangeApplied = Signal(float, float)
 
     def __init__(self, data_dir: str, architecture: str = "simple_cnn", image_size: int = 64, parent=None,
-                 runner=None, history=None):
+                 runner=None, history=None, config: dict | None = None):
         super().__init__(parent, runner=runner, history=history)
         self.data_dir = str(data_dir)
+        self.config = config  # the options' search space: the model uses its default values
         self.points: list[list[float]] = []
         self.arch_box = QComboBox()
         for key, label in ARCHITECTURES.items():
@@ -71,7 +72,7 @@ class LRFinderPanel(TaskPanel):
     def params(self) -> dict | None:
         return {"data_dir": self.data_dir, "architecture": self.arch_box.currentData(),
                 "image_size": self.size_box.value(), "steps": self.steps_box.value(),
-                "batch_size": self.batch_box.value()}
+                "batch_size": self.batch_box.value(), "config": self.config}
 
     def start(self, task: str | None = None, params: dict | None = None) -> None:
         self.points = []

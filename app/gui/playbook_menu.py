@@ -108,7 +108,8 @@ def build_playbook_widget(window, key: str) -> tuple[QWidget, str] | None:
             return None
         config = window.options_panel.config(folder) if hasattr(window, "options_panel") else None
         panel = LRFinderPanel(folder, architecture=getattr(config, "architecture", "simple_cnn"),
-                              image_size=getattr(config, "image_size", 64), history=history)
+                              image_size=getattr(config, "image_size", 64), history=history,
+                              config=config.to_dict() if config is not None else None)
         panel.rangeApplied.connect(lambda lo, hi: _apply_range(window, lo, hi))
         return panel, "Find Learning Rate"
     search_dir = _search_dir(window)
