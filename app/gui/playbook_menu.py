@@ -107,8 +107,9 @@ def build_playbook_widget(window, key: str) -> tuple[QWidget, str] | None:
             QMessageBox.information(window, "Playbook", "Open an image folder first.")
             return None
         config = window.options_panel.config(folder) if hasattr(window, "options_panel") else None
+        size = getattr(config, "image_size", 64)
         panel = LRFinderPanel(folder, architecture=getattr(config, "architecture", "simple_cnn"),
-                              image_size=getattr(config, "image_size", 64), history=history,
+                              image_size=size if isinstance(size, int) else 64, history=history,
                               config=config.to_dict() if config is not None else None)
         panel.rangeApplied.connect(lambda lo, hi: _apply_range(window, lo, hi))
         return panel, "Find Learning Rate"
