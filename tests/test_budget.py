@@ -51,27 +51,39 @@ def test_without_a_budget_every_trial_gets_the_configured_epochs():
 
 
 def test_a_trial_is_shortened_when_its_epochs_turn_out_slower_and_ends_within_one_epoch():
-    p, t = planner(100, max_epochs=10, min_trial_epochs=5)
-    assert p.plan_trial("0", 10.0) == 5
-    # The epochs really take 30 s: after the first, only two more fit.
-    t.now += 30
-    total, stop = p.after_epoch(30.0, 0.5)
-    assert total == 3 and stop is None and p.current.stopped == STOP_BUDGET
-    t.now += 30
-    total, stop = p.after_epoch(30.0, 0.6)
-    t.now += 30
-    total, stop = p.after_epoch(30.0, 0.6)
-    assert total == 3 and t.now <= 100
+    p, t = planner(300, max_epochs=10, min_trial_epochs=10)
+    assert run_trial(p, t, 10.0, [0.5] * 10)[0] == 10  # 30 epochs of 10 s fit: trials of 10
+    assert p.plan_trial("1", 10.0) == 10
+    # This trial's epochs really take 40 s: after the first, only four more fit in the 160 s left.
+    t.now += 40
+    total, stop = p.after_epoch(40.0, 0.5)
+    assert total == 5 and stop is None and p.current.stopped == STOP_BUDGET
+    for _ in range(4):
+        t.now += 40
+        total, stop = p.after_epoch(40.0, 0.6)
+    assert total == 5 and t.now <= 300
 
 
 def test_no_new_trial_when_the_rest_of_the_budget_is_too_short():
-    p, t = planner(300, max_epochs=30, prune=False)
+    p, t = planner(250, max_epochs=30, prune=False)
     done, _ = run_trial(p, t, 10.0, [0.5 + 0.01 * i for i in range(30)])
-    assert done == 15  # two trials of 15 epochs planned
+    assert done == 12  # two trials of 12 epochs planned
     done, _ = run_trial(p, t, 10.0, [0.4] * 30, "1")
-    assert done == 15 and t.now == 300
+    assert done == 12 and t.now == 240
     assert p.plan_trial("2", 10.0) is None
-    assert p.stop_kind == STOP_BUDGET and "budget" in p.stop_reason.lower()
+    assert p.stop_kind == STOP_BUDGET and "too short for another useful trial" in p.stop_reason
+
+
+def test_the_first_real_epoch_replans_a_wrong_estimate_both_ways():
+    p, t = planner(600)
+    assert p.plan_trial("0", 60.0) == 10  # the estimate said 60 s an epoch: one trial of 10
+    t.now += 20
+    total, stop = p.after_epoch(20.0, 0.5)  # it takes 20 s: two trials of 15 epochs
+    assert (total, stop) == (15, None) and p.target_epochs == 15
+    p2, t2 = planner(600)
+    assert p2.plan_trial("0", 10.0) == 12
+    t2.now += 40
+    assert p2.after_epoch(40.0, 0.5) == (15, None)  # slower than thought: one trial of what fits
 
 
 def test_the_first_trial_gets_one_epoch_even_when_scanning_spent_the_budget():

@@ -65,7 +65,7 @@ def test_a_short_budget_ends_on_time_with_the_best_trial_kept(tmp_path):
     assert all(e["budget_remaining"] is not None for e in log.of_type(ev.EPOCH_ENDED))
     first = log.of_type(ev.TRIAL_STARTED)[0]["hyperparameters"]
     assert first["dropout"] == config.dropout["default"] and first["learning_rate"] == config.learning_rate["default"]
-    assert first["label_smoothing"] == 0.1
+    assert first["label_smoothing"] == 0.1 and first["augmentation"] is False
     info = load_search_info(final["search_dir"])
     assert info["budget_spent"] == pytest.approx(final["elapsed"], rel=0.05)
 

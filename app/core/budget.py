@@ -154,9 +154,9 @@ class BudgetPlanner:
             else:
                 fit = int(max(0.0, remaining - self.trial_overhead) // epoch_estimate)
                 if self.target_epochs is None:
-                    # As many trials of at least min_trial_epochs as fit, as long as possible each.
-                    trials = max(1, fit // self.min_trial_epochs)
-                    self.target_epochs = max(1, min(self.max_epochs, fit // trials))
+                    self.target_epochs = self._target(fit)
+                    # An estimate made before any real epoch: re-planned after the first one.
+                    self._provisional = True
                 epochs = min(self.target_epochs, fit)
                 least = min(MIN_LAST_TRIAL_EPOCHS, self.target_epochs)
                 if epochs < least and self.finished_trials > 0:
@@ -167,6 +167,12 @@ class BudgetPlanner:
                 epochs = max(1, epochs)
         self.current = TrialPlan(trial_id, epochs)
         return epochs
+
+    def _target(self, fit: int) -> int:
+        """Epochs per trial when ``fit`` epochs fit in the budget: as many trials of about
+        ``min_trial_epochs`` as fit, as long as possible each, at most max_epochs."""
+        trials = max(1, fit // self.min_trial_epochs)
+        return max(1, min(self.max_epochs, fit // trials))
 
     def after_epoch(self, epoch_seconds: float, score: float | None) -> tuple[int, str | None]:
         """Record an epoch of the current trial; return (its total epochs now, stop now?).
@@ -183,9 +189,8 @@ class BudgetPlanner:
         if self._provisional and self.clock.limited:
             # First measurement of the search: plan it now, as plan_trial would have with an estimate.
             self._provisional = False
-            fit = done + int(max(0.0, self.clock.remaining()) // epoch_seconds)
-            trials = max(1, fit // self.min_trial_epochs)
-            self.target_epochs = max(1, min(self.max_epochs, fit // trials))
+            fit = done + int(max(0.0, self.clock.remaining() - self.trial_overhead) // epoch_seconds)
+            self.target_epochs = self._target(fit)
             plan.planned_epochs = max(done, self.target_epochs)
         if self.clock.limited and done < plan.planned_epochs:
             per_epoch = plan.epoch_time() or epoch_seconds
@@ -194,7 +199,6 @@ class BudgetPlanner:
                 plan.planned_epochs = done + fit  # the schedule follows (see the runner)
                 plan.stopped = STOP_BUDGET
                 if fit == 0:
-                    plan.stopped = STOP_BUDGET
                     return done, STOP_BUDGET
         if done >= plan.planned_epochs:
             return done, None

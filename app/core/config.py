@@ -248,7 +248,7 @@ class SearchConfig:
     batch_norm: Any = True
     augmentation: Augmentation = field(default_factory=Augmentation)
     initializer: Any = "he_normal"
-    label_smoothing: Any = field(default_factory=lambda: {"choices": [0.1, 0.0], "default": 0.1})
+    label_smoothing: Any = 0.1
     class_weights: Any = "auto"  # True, False, or "auto": on when the scan finds heavy imbalance
     # optimizer
     optimizer: Any = "adamw"

@@ -116,10 +116,10 @@ def conv_throughput() -> float:
 
 
 # Training costs about three forward passes (forward, two backward products); Keras and tf.data
-# add the rest (measured on this machine: a real epoch of the residual net took ~1.5x the
+# add the rest (measured on this machine: a real epoch of the residual net took ~1.2x the
 # arithmetic estimate). The first real epoch corrects the estimate for the trials after it.
 TRAIN_COST = 3.0
-OVERHEAD = 1.5
+OVERHEAD = 1.2
 
 
 def estimate_candidate(config: SearchConfig, num_classes: int, train_count: int, val_count: int,

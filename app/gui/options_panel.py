@@ -19,7 +19,7 @@ from PySide6.QtWidgets import (
 
 from app.core.config import (
     ARCHITECTURES, INITIALIZERS, OBJECTIVES, OPTIMIZERS, SCHEDULES, TRANSFER_ARCHITECTURES, TUNERS,
-    Augmentation, ConfigError, SearchConfig, is_fixed, tunable_values,
+    Augmentation, ConfigError, SearchConfig, format_duration, is_fixed, parse_duration, tunable_values,
 )
 from app.gui.worker import run_in_background
 
@@ -41,6 +41,29 @@ TRI_STATE = (("Try with and without", {"choices": [True, False]}), ("Always", Tr
 
 class ParseError(ConfigError):
     """A typed value the panel could not read; marked like a validation error."""
+
+
+def _keep_defaults(values: dict, base: dict) -> None:
+    """Carry each tunable's first-trial ``default`` over from the shown config when the edited
+    spec still contains it (the controls edit ranges and choices, not the default)."""
+    for name, spec in values.items():
+        old = base.get(name)
+        if not (isinstance(spec, dict) and isinstance(old, dict) and "default" in old) or "default" in spec:
+            continue
+        d = old["default"]
+        inside = d in spec["choices"] if "choices" in spec else spec.get("min", d) <= d <= spec.get("max", d)
+        if inside:
+            spec["default"] = d
+    aug, old_aug = values.get("augmentation"), base.get("augmentation")
+    if isinstance(aug, dict) and isinstance(old_aug, dict):
+        _keep_defaults(aug, old_aug)
+
+
+def _parse_budget(text: str) -> float:
+    try:
+        return parse_duration(text)
+    except ValueError as exc:
+        raise ParseError("time_budget", str(exc)) from None
 
 
 # --------------------------------------------------------------------------- small input widgets
@@ -342,10 +365,12 @@ class OptionsPanel(QWidget):
         self.architecture_combo.setObjectName("architectureCombo")
         form.addRow("Architecture:", self._register("architecture", self.architecture_combo,
                                                     "The kind of network to build and tune"))
-        self.image_size_spin = _spin(8, 1024, 16, " px")
+        self.image_size_spin = _spin(0, 1024, 16, " px")
+        self.image_size_spin.setSpecialValueText("Auto")  # 0: follows the data and the time budget
         self.image_size_spin.setObjectName("imageSizeSpin")
         form.addRow("Image size:", self._register("image_size", self.image_size_spin,
-                                                  "Images are resized to this square size"))
+                                                  "Images are resized to this square size. Auto: small images "
+                                                  "keep their size; photos get 64-128 px as the time budget allows"))
         self.width_edit = TunableEdit(int, "e.g. 32, 64")
         form.addRow("Width:", self._register("width", self.width_edit,
                                              "Filters (CNNs) or units (MLP) in the first block: one value, "
@@ -493,6 +518,18 @@ class OptionsPanel(QWidget):
         self.tuner_combo = _combo(TUNERS)
         self.tuner_combo.setObjectName("tunerCombo")
         form.addRow("Tuner:", self._register("tuner", self.tuner_combo, "How the next trial is chosen"))
+        self.time_budget_edit = QLineEdit()
+        self.time_budget_edit.setObjectName("timeBudgetEdit")
+        self.time_budget_edit.setPlaceholderText("10m, 90s, 2h, or none")
+        form.addRow("Time budget:", self._register(
+            "time_budget", self.time_budget_edit,
+            "Wall-clock time for the whole search (scan included). The search ends at whichever comes "
+            "first: the budget or max trials. 'none' for no limit"))
+        self.plateau_spin = _spin(0, 100000)
+        self.plateau_spin.setSpecialValueText("Never")
+        form.addRow("End after no gain in:", self._register(
+            "plateau_trials", self.plateau_spin, "End the search after this many trials in a row without a "
+                                                 "better score (0: never)"))
         self.max_trials_spin = _spin(1, 100000)
         self.max_trials_spin.setObjectName("maxTrialsSpin")
         form.addRow("Max trials:", self._register("max_trials", self.max_trials_spin,
@@ -513,6 +550,17 @@ class OptionsPanel(QWidget):
         self.val_fraction_spin = _dspin(0, 0.9, 0.05)
         form.addRow("Validation share:", self._register("val_fraction", self.val_fraction_spin,
                                                         "Share of each class held out to score trials"))
+        self.test_fraction_spin = _dspin(0, 0.5, 0.05)
+        self.test_fraction_spin.setObjectName("testFractionSpin")
+        form.addRow("Test share:", self._register(
+            "test_fraction", self.test_fraction_spin,
+            "Share of each class locked away and scored once at the end: the honest estimate "
+            "(a test/ folder is used as is)"))
+        self.class_weights_combo = _combo({"auto": "Auto (on for heavy imbalance)", True: "On", False: "Off"})
+        self.class_weights_combo.setObjectName("classWeightsCombo")
+        form.addRow("Class weights:", self._register(
+            "class_weights", self.class_weights_combo,
+            "Weight each class by the inverse of its share, so rare classes count as much as common ones"))
         self.name_edit = QLineEdit()
         self.name_edit.setPlaceholderText("optional, e.g. flowers-first-try")
         form.addRow("Search name:", self._register("name", self.name_edit, "Shown in the history"))
@@ -582,7 +630,11 @@ class OptionsPanel(QWidget):
     def set_config(self, config: SearchConfig) -> None:
         """Show ``config`` in the controls (unknown or odd values fall back to the nearest control value)."""
         _set_combo_data(self.architecture_combo, config.architecture)
-        self.image_size_spin.setValue(int(config.image_size))
+        self.image_size_spin.setValue(0 if config.image_size == "auto" else int(config.image_size))
+        self.time_budget_edit.setText(format_duration(config.time_budget) if config.time_budget else "none")
+        self.plateau_spin.setValue(int(config.plateau_trials))
+        self.test_fraction_spin.setValue(float(config.test_fraction))
+        self.class_weights_combo.setCurrentIndex(max(0, self.class_weights_combo.findData(config.class_weights)))
         self.width_edit.set_spec(config.width)
         self.depth_range.set_spec(config.depth)
         self.dense_units_edit.set_spec(config.dense_units)
@@ -650,7 +702,11 @@ class OptionsPanel(QWidget):
                 errors.append(exc)
 
         take("architecture", self.architecture_combo.currentData)
-        take("image_size", self.image_size_spin.value)
+        take("image_size", lambda: self.image_size_spin.value() or "auto")
+        take("time_budget", lambda: _parse_budget(self.time_budget_edit.text()))
+        take("plateau_trials", self.plateau_spin.value)
+        take("test_fraction", lambda: round(self.test_fraction_spin.value(), 6))
+        take("class_weights", self.class_weights_combo.currentData)
         take("width", lambda: self.width_edit.spec("width"))
         take("depth", self.depth_range.spec)
         take("dense_units", lambda: self.dense_units_edit.spec("dense_units"))
@@ -696,6 +752,7 @@ class OptionsPanel(QWidget):
         config = None
         if not errors:
             base = getattr(self, "_base_config", SearchConfig()).to_dict()
+            _keep_defaults(values, base)
             base.update(values)
             try:
                 config = SearchConfig.from_dict(base)
@@ -757,7 +814,7 @@ class OptionsPanel(QWidget):
         self._preview_generation += 1
         generation = self._preview_generation
         augmentation = self.current_augmentation()
-        size = min(self.image_size_spin.value(), 256)
+        size = min(self.image_size_spin.value() or 128, 256)
         seed = self.seed_spin.value() + generation
         self.preview_button.setEnabled(False)
         self.preview_status.setText("Augmenting… (the first preview loads TensorFlow, a few seconds)")
