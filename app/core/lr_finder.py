@@ -96,7 +96,8 @@ def find_lr(ctx: TaskContext, data_dir: str, architecture: str = "simple_cnn", i
     keras.utils.set_random_seed(cfg.seed)
     weights, _ = resolve_backbone_weights(cfg)
     model = build_model(cfg, kt.HyperParameters(), len(classes), steps, weights=weights)
-    optimizer = model.optimizer
+    # The trial's optimizer with a plain learning rate (a trial's follows a schedule), set each step.
+    optimizer = type(model.optimizer).from_config({**model.optimizer.get_config(), "learning_rate": float(start_lr)})
     loss_fn = keras.losses.CategoricalCrossentropy()
     dataset = (tf.data.Dataset.from_tensor_slices((images, tf.one_hot(labels, len(classes))))
                .shuffle(len(images), seed=cfg.seed).repeat().batch(batch_size).prefetch(2))
