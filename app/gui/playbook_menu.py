@@ -43,7 +43,8 @@ def _hook_results_matrix(window, tries: int = 120) -> None:
 
     The Results tab may be built after the first paint, so this waits for it (checking 4x a second).
     """
-    table = getattr(getattr(window, "best_confusion_view", None), "matrix_view", None)
+    # vars(), not getattr: reading a deferred widget would build the heavy tabs before the first paint.
+    table = getattr(vars(window).get("best_confusion_view"), "matrix_view", None)
     if table is None:
         if tries > 0:
             QTimer.singleShot(250, window, lambda: _hook_results_matrix(window, tries - 1))
