@@ -13,6 +13,8 @@ import threading
 import time
 from pathlib import Path
 
+from app.core.options import TUNABLE_OPTIONS, TunableError, parse_tunable
+
 EXIT_OK, EXIT_FAILED, EXIT_USAGE = 0, 1, 2
 
 
@@ -28,61 +30,8 @@ def _error(message: str) -> int:
 # --------------------------------------------------------------------------- option parsing
 
 
-def parse_tunable(text: str, kind: type):
-    """``"64"`` fixed, ``"32,64"`` choices, ``"1e-4:1e-2"`` range (``:log`` suffix for log scale)."""
-    def one(value: str):
-        value = value.strip()
-        if kind is bool:
-            if value.lower() in ("1", "true", "yes", "on"):
-                return True
-            if value.lower() in ("0", "false", "no", "off"):
-                return False
-            raise UserError(f"'{value}' is not true/false")
-        if kind is str:
-            return value
-        try:
-            number = float(value)
-        except ValueError:
-            raise UserError(f"'{value}' is not a number") from None
-        if kind is int:
-            if not number.is_integer():
-                raise UserError(f"'{value}' is not a whole number")
-            return int(number)
-        return number
-
-    text = text.strip()
-    if ":" in text and kind not in (str, bool):
-        parts = text.split(":")
-        log = parts[-1].lower() == "log"
-        if log:
-            parts = parts[:-1]
-        if len(parts) != 2:
-            raise UserError(f"'{text}': a range is MIN:MAX (optionally MIN:MAX:log)")
-        spec = {"min": one(parts[0]), "max": one(parts[1])}
-        if log:
-            spec["log"] = True
-        return spec
-    if "," in text:
-        return {"choices": [one(v) for v in text.split(",") if v.strip()]}
-    return one(text)
-
-
-TUNABLE_FLAGS = {
-    # flag: (config field, kind, help)
-    "--batch-size": ("batch_size", int, "batch size: 32, or choices 16,32,64"),
-    "--width": ("width", int, "units/filters: 64, choices 32,64 or range 16:128"),
-    "--depth": ("depth", int, "blocks/layers: 2, choices or range 1:4"),
-    "--dropout": ("dropout", float, "dropout rate: 0.3 or range 0:0.5"),
-    "--l1": ("l1", float, "L1 factor"),
-    "--l2": ("l2", float, "L2 factor"),
-    "--batch-norm": ("batch_norm", bool, "batch normalisation: true, false or true,false"),
-    "--optimizer": ("optimizer", str, "adam, sgd, rmsprop, adamw (comma list to search)"),
-    "--learning-rate": ("learning_rate", float, "1e-3, or a range 1e-4:1e-2:log"),
-    "--schedule": ("schedule", str, "constant, exponential, cosine, linear (comma list to search)"),
-    "--momentum": ("momentum", float, "momentum for SGD/RMSprop"),
-    "--label-smoothing": ("label_smoothing", float, "label smoothing"),
-    "--augment": ("augmentation.enabled", bool, "data augmentation: true, false or true,false"),
-}
+# Tunable flags, from the one table of options: flag -> (config field, kind, help).
+TUNABLE_FLAGS = {o.flag: (o.name, o.kind, o.help) for o in TUNABLE_OPTIONS}
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -221,7 +170,7 @@ def _config_from_args(args):
             continue
         try:
             value = parse_tunable(text, kind)
-        except UserError as exc:
+        except TunableError as exc:
             raise ConfigError(field, str(exc)) from None
         if field.startswith("augmentation."):
             data["augmentation"][field.split(".", 1)[1]] = value
@@ -325,38 +274,6 @@ class TerminalProgress:
         self.last_line = "" if newline else text
 
 
-class HistoryRecorder:
-    """Records events in the history database; a history problem never stops a search."""
-
-    def __init__(self):
-        from app.core.history import HistoryStore
-
-        try:
-            self.store = HistoryStore()
-        except Exception as exc:  # noqa: BLE001
-            self.store = None
-            self._warn(exc)
-
-    def _warn(self, exc: Exception) -> None:
-        print(f"warning: history not recorded ({exc})", file=sys.stderr)
-
-    def __call__(self, event: dict) -> None:
-        if self.store is None:
-            return
-        try:
-            self.store.record(event)
-        except Exception as exc:  # noqa: BLE001
-            self._warn(exc)
-
-    def export(self, search_dir: str, card: dict) -> None:
-        if self.store is None:
-            return
-        try:
-            self.store.record_export_card(Path(search_dir).name, card["path"], card)
-        except Exception as exc:  # noqa: BLE001
-            self._warn(exc)
-
-
 def _hint_unfinished(data_dir: str, unfinished: list[dict]) -> None:
     """Point at an interrupted search of the same folder, which the user may rather resume."""
     target = str(Path(data_dir).expanduser().resolve())
@@ -370,6 +287,8 @@ def _hint_unfinished(data_dir: str, unfinished: list[dict]) -> None:
 def cmd_search(args) -> int:
     from app.core import events as ev
     from app.core.config import ConfigError, SearchConfig
+    from app.core.formatting import format_value
+    from app.core.recorder import HistoryRecorder
     from app.core.runner import SearchError, find_resumable, load_search_info
 
     workdir = Path(args.workdir).expanduser() if args.workdir else None
@@ -409,6 +328,8 @@ def cmd_search(args) -> int:
     previous_handler = signal.signal(signal.SIGINT, on_interrupt)
     progress = TerminalProgress(enabled=sys.stderr.isatty())
     history = HistoryRecorder()
+    if history.store is None:  # opened here, so a problem is said before the search starts
+        print(f"warning: history not recorded ({history.store_error})", file=sys.stderr)
 
     def listener(event):
         progress(event)
@@ -456,14 +377,14 @@ def cmd_search(args) -> int:
             code = EXIT_FAILED
         else:
             result["export"] = {"path": card["path"], "trial_id": card["trial_id"], "self_check": card["self_check"]}
-            history.export(final["search_dir"], card)
+            history.export(card, Path(final["search_dir"]).name)
     if args.json:
         print(json.dumps(result, indent=2, ensure_ascii=False))
     else:
         if final["best_score"] is not None:
             print(f"Best trial {final['best_trial_id']}: {config.objective} {final['best_score']:.4f}")
             for k, v in (final["best_hyperparameters"] or {}).items():
-                print(f"  {k} = {v}")
+                print(f"  {k} = {format_value(v)}")
         print(f"Search folder: {final['search_dir']}")
         if result["export"]:
             check = result["export"]["self_check"]
@@ -473,6 +394,7 @@ def cmd_search(args) -> int:
 
 def cmd_export(args) -> int:
     from app.core.export import ExportError, export_trial
+    from app.core.recorder import HistoryRecorder
 
     search_dir = Path(args.search_dir).expanduser()
     if not (search_dir / "search.json").is_file():
@@ -481,7 +403,7 @@ def cmd_export(args) -> int:
         card = export_trial(search_dir, args.out, trial_id=args.trial, overwrite=args.overwrite)
     except ExportError as exc:
         return _error(str(exc))
-    HistoryRecorder().export(str(search_dir), card)
+    HistoryRecorder().export(card, Path(search_dir).name)
     if args.json:
         print(json.dumps(card, indent=2, ensure_ascii=False, default=str))
     else:

@@ -19,6 +19,7 @@ from datetime import datetime
 from pathlib import Path
 from typing import Any
 
+from app.core.formatting import format_score, format_value
 from app.core.history import SEARCH_STATUSES, HistoryError, HistoryStore
 
 USER_ERROR = 2
@@ -107,7 +108,7 @@ def _list(store: HistoryStore, args: argparse.Namespace) -> int:
     if not searches:
         print("No searches yet. Run one with `tunestudio search` or from the window.")
         return 0
-    rows = [[s["id"], s["name"], s["status"], _date(s["started_at"]), _score(s["best_score"]),
+    rows = [[s["id"], s["name"], s["status"], _date(s["started_at"]), format_score(s["best_score"]),
              f"{s['completed_trials']}/{s['trial_count']}", _bytes(s["disk_bytes"]), s["data_dir"]]
             for s in searches]
     _print_table(["ID", "NAME", "STATUS", "STARTED", "BEST", "TRIALS", "DISK", "DATASET"], rows)
@@ -127,12 +128,12 @@ def _show(store: HistoryStore, args: argparse.Namespace) -> int:
         f"Classes  {', '.join(search['classes']) or '-'}",
         f"Started  {_date(search['started_at'])}   ended {_date(search['ended_at'])}",
         f"Device   {search['device'] or '-'}   seed {search['seed'] if search['seed'] is not None else '-'}",
-        f"Best     {_score(search['best_score'])} ({search['objective']}, trial {search['best_trial_id'] or '-'})",
+        f"Best     {format_score(search['best_score'])} ({search['objective']}, trial {search['best_trial_id'] or '-'})",
         f"Folder   {search['search_dir'] or '-'}",
     ]
     if search["best_hyperparameters"]:
         lines.append("Best hyperparameters  " + ", ".join(
-            f"{k}={_value(v)}" for k, v in search["best_hyperparameters"].items()))
+            f"{k}={format_value(v)}" for k, v in search["best_hyperparameters"].items()))
     if search["notes"]:
         lines.append(f"Notes    {search['notes']}")
     print("\n".join(lines))
@@ -147,9 +148,9 @@ def _show(store: HistoryStore, args: argparse.Namespace) -> int:
     rows = []
     for trial in trials:
         rows.append([trial["number"] if trial["number"] is not None else "", trial["trial_id"], trial["status"],
-                     _score(trial["score"]), len(trial["epochs"]),
+                     format_score(trial["score"]), len(trial["epochs"]),
                      "" if trial["duration"] is None else f"{trial['duration']:.1f}s",
-                     *[_value(trial["hyperparameters"].get(h)) for h in hp_names]])
+                     *[format_value(trial["hyperparameters"].get(h)) for h in hp_names]])
     _print_table(["#", "TRIAL", "STATUS", "SCORE", "EPOCHS", "TIME", *hp_names], rows)
     for trial in trials:
         if trial["failure_reason"]:
@@ -183,10 +184,6 @@ def _date(timestamp: float | None) -> str:
     return datetime.fromtimestamp(timestamp).strftime("%Y-%m-%d %H:%M") if timestamp else "-"
 
 
-def _score(score: float | None) -> str:
-    return "-" if score is None else f"{score:.4f}"
-
-
 def _bytes(count: int | None) -> str:
     if count is None:
         return "-"
@@ -195,12 +192,6 @@ def _bytes(count: int | None) -> str:
             return f"{count:.0f} {unit}" if unit == "B" else f"{count:.1f} {unit}"
         count /= 1024
     return str(count)
-
-
-def _value(value: Any) -> str:
-    if isinstance(value, float):
-        return f"{value:.4g}"
-    return str(value)
 
 
 def _print_table(headers: list[str], rows: list[list[Any]]) -> None:

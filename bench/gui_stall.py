@@ -1,12 +1,14 @@
 """GUI-thread stalls: how late a 10 ms timer fires while the window runs a real search.
 
     python bench/gui_stall.py [--data DIR] [--idle 6] [--trials 4] [--epochs 2] [--max-seconds 150]
+                              [--previews 3]
 
 The real ``MainWindow`` with its real runner (search in a child process, events relayed by the
 worker thread into every live panel). A ``Qt.PreciseTimer`` ticks every 10 ms on the GUI thread;
 each tick's lateness is its interval minus 10 ms. First the idle window is measured (baseline),
-then the window scans the folder and runs a small search with many trial switches; every tick
-from pressing Start to the end of the search counts.
+then the window scans the folder and runs a small search with many trial switches, and asks for
+the augmentation preview a few times while it runs; every tick from pressing Start to the end of
+the search counts.
 """
 from __future__ import annotations
 
@@ -32,13 +34,35 @@ def summarise(lateness_ms: list[float]) -> dict:
             "over_50_ms": sum(1 for v in lateness_ms if v > 50)}
 
 
-def time_handlers(window) -> dict[str, list[float]]:
-    """Wrap each live panel's ``handle_event`` and the window's status updates with a timer.
+def time_panel_hooks(timings: dict[str, list[float]]) -> None:
+    """Time every panel hook the search model calls (patched before the window is built, since
+    the model connects the hooks when a panel is attached)."""
+    try:
+        from app.gui.search_model import SearchModel
+    except ImportError:  # the window before the search model: time_handlers wraps handle_event
+        return
+    guarded = SearchModel._guarded
 
-    Only methods the window calls through ``self.``/the panel object are wrapped, so everything
-    still runs on the GUI thread exactly as before.
+    def timed_guarded(self, panel, hook):
+        call = guarded(self, panel, hook)
+        label = f"{type(panel).__name__}.{getattr(hook, '__name__', 'hook')}"
+
+        def timed(*args):
+            start = time.perf_counter()
+            try:
+                call(*args)
+            finally:
+                timings.setdefault(label, []).append((time.perf_counter() - start) * 1000)
+        return timed
+
+    SearchModel._guarded = timed_guarded
+
+
+def time_handlers(window, timings: dict[str, list[float]]) -> dict[str, list[float]]:
+    """Wrap each live panel's ``handle_event`` (older windows) and the window's status updates
+    with a timer. Only methods called through the object are wrapped, so everything still runs
+    on the GUI thread exactly as before.
     """
-    timings: dict[str, list[float]] = {}
 
     def wrap(owner, attribute: str, label: str, by_event: bool = False) -> None:
         original = getattr(owner, attribute, None)
@@ -61,6 +85,9 @@ def time_handlers(window) -> dict[str, list[float]]:
     history = getattr(window, "history_view", None)
     if history is not None:
         wrap(history, "record_event", "HistoryView.record_event", by_event=True)
+    session = getattr(window, "session", None)
+    if session is not None and session.recorder is not None:
+        wrap(session, "recorder", "HistoryRecorder", by_event=True)
     for name in ("_refresh_status", "_update_progress_bar", "_show_summary", "_set_state"):
         wrap(window, name, f"MainWindow.{name}")
     return timings
@@ -74,6 +101,8 @@ def main() -> int:
     parser.add_argument("--epochs", type=int, default=2)
     parser.add_argument("--image-size", type=int, default=32)
     parser.add_argument("--max-seconds", type=float, default=150.0, help="stop the search after this long")
+    parser.add_argument("--previews", type=int, default=3,
+                        help="augmentation previews asked for while the search runs (one every 10 s)")
     parser.add_argument("--profile", type=Path, default=None,
                         help="diagnostic: cProfile the GUI thread during the search and save the stats here")
     parser.add_argument("--redraw-ms", type=int, default=None,
@@ -95,6 +124,8 @@ def main() -> int:
         from app.gui import curves_panel
 
         curves_panel.REDRAW_INTERVAL_MS = args.redraw_ms
+    handler_ms: dict[str, list[float]] = {}
+    time_panel_hooks(handler_ms)
     window = gui_app.show_main_window()  # run_app's path: the heavy tabs are built after the first paint
     if args.no_device_probe:
         window._device_probe = lambda: {"device": "CPU (stub)", "gpus": [], "mixed_precision_available": False}
@@ -180,9 +211,36 @@ def main() -> int:
         profiler.enable()
     if not window.start_search():
         raise SystemExit(f"the window refused to start: {window.status_label.text()}")
-    window.worker.event_received.connect(lambda event: recent.update(event=event.get("type")))
-    handler_ms = time_handlers(window)
+    worker = window.session.worker if hasattr(window, "session") else window.worker
+    worker.event_received.connect(lambda event: recent.update(event=event.get("type")))
+    time_handlers(window, handler_ms)
+    previews = {"asked": 0, "shown": 0}
+    options = window.options_panel
+    shown_before = {"images": None}
+
+    def preview() -> None:
+        # What pressing "Preview on my images" does (the button itself is disabled during a search).
+        if previews["asked"] < args.previews and window.is_running:
+            previews["asked"] += 1
+            recent.update(event="preview")
+            options.request_preview()
+
+    def count_preview() -> None:
+        if options.preview_images is not shown_before["images"]:
+            shown_before["images"] = options.preview_images
+            previews["shown"] += 1
+
+    preview_timer = QTimer()
+    preview_timer.timeout.connect(preview)
+    preview_timer.start(10000)
+    shown_timer = QTimer()
+    shown_timer.timeout.connect(count_preview)
+    shown_timer.start(200)
+    shown_before["images"] = options.preview_images
     wait(args.max_seconds, until=lambda: not window.is_running)
+    preview_timer.stop()
+    wait(20, until=lambda: options.preview_button.isEnabled() or previews["asked"] == 0)
+    shown_timer.stop()
     stopped_early = window.is_running
     if stopped_early:
         window.stop_search()
@@ -213,6 +271,7 @@ def main() -> int:
         print("  slowest GUI-thread handlers (max / calls / total ms; painting comes after, not included):")
         for worst_ms, name, calls, total in slowest:
             print(f"    {name:45s} {worst_ms:6.1f} / {calls:4d} / {total:7.1f}")
+    print(f"  augmentation previews during the search: {previews['asked']} asked, {previews['shown']} shown")
     tf_in_window = "tensorflow" in sys.modules
     if tf_in_window:
         print("  note: TensorFlow was imported into the window's process during the search")
@@ -220,6 +279,7 @@ def main() -> int:
                         "worst_stalls": worst, "tensorflow_in_window_process": tf_in_window,
                         "search": search, "idle": idle, "search_seconds": round(duration, 1),
                         "trials_completed": trials, "search_status": final.get("status"),
+                        "previews_asked": previews["asked"], "previews_shown": previews["shown"],
                         "stopped_at_limit": stopped_early})
     window.close()
     from app.gui.worker import wait_for_background_jobs

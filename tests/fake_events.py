@@ -33,7 +33,8 @@ def fake_search_events(n_trials: int = 3, epochs: int = 4, classes: Iterable[str
                        *, steps: int = 5, val_per_class: int = 8, failed_trials: Iterable[int] = (),
                        cancel_during_trial: int | None = None, objective: str = "val_accuracy",
                        seed: int = 0, start_time: float = 1_700_000_000.0,
-                       search_id: str = "20231114-221320-flowers") -> list[dict]:
+                       search_id: str = "20231114-221320-flowers",
+                       time_budget: float | None = None) -> list[dict]:
     """The events of one search, oldest first.
 
     Args:
@@ -49,6 +50,7 @@ def fake_search_events(n_trials: int = 3, epochs: int = 4, classes: Iterable[str
         seed: the same seed gives the same events.
         start_time: the first event's ``time``.
         search_id: the search's id.
+        time_budget: the search's time budget in seconds (None: no limit).
     """
     rng = random.Random(seed)
     classes = list(classes) if classes is not None else list(DEFAULT_CLASSES)
@@ -67,14 +69,19 @@ def fake_search_events(n_trials: int = 3, epochs: int = 4, classes: Iterable[str
     }
     val_count = val_per_class * n_classes
     events = [_event("search_started", clock.tick(0.0),
-                     search_id=search_id, search_dir=search_dir, config=config, device="CPU",
+                     search_id=search_id, name=config["name"], search_dir=search_dir, config=config, device="CPU",
                      devices=["CPU"], mixed_precision=False, classes=classes,
                      train_count=val_count * 4, val_count=val_count, test_count=0,
                      max_trials=n_trials, resumed=False, completed_trials=0,
                      dataset_fingerprint="3f9a1c0d2b7e", versions={
-                         "tensorflow": "2.21.0", "keras": "3.15.1", "keras_tuner": "1.4.8"}),
-              _event("notice", clock.tick(0.4), level="info",
-                     message=f"Found {n_classes} classes; images are resized to 64 px.")]
+                         "tensorflow": "2.21.0", "keras": "3.15.1", "keras_tuner": "1.4.8"},
+                     cache="memory", pid=4242, time_budget=time_budget, budget_spent_before=0.0,
+                     image_size=64, class_weights=False),
+              _event("notice", clock.tick(0.4), level="info", reason="estimate",
+                     message="Image size 64 px; measured epoch times: width 32 at 64 px ~2 s.",
+                     estimates=[{"image_size": 64, "width": 32, "batch_size": 32, "params": 120_000,
+                                 "activation_bytes": 9_000_000, "step_seconds": 0.08,
+                                 "epoch_seconds": 2.0, "fits": True}])]
     id_width = len(str(max(n_trials - 1, 0)))
     summaries: list[dict] = []
     search_status = "completed"
@@ -100,10 +107,10 @@ def fake_search_events(n_trials: int = 3, epochs: int = 4, classes: Iterable[str
         batch_seconds = 0.08 * hp["width"] / 32 * (1 + 0.5 * hp["depth"]) * rng.uniform(0.8, 1.25)
         trial_start = clock.tick(0.6)
         events.append(_event("trial_started", trial_start, trial_id=trial_id, number=number,
-                             hyperparameters=dict(hp), batch_size=batch_size))
+                             hyperparameters=dict(hp), batch_size=batch_size, epochs_planned=epochs))
         history: dict[str, list[float]] = {"loss": [], "accuracy": [], "val_loss": [],
                                            "val_accuracy": []}
-        confusion = None
+        confusions: list[list[list[int]]] = []
         status, message = "COMPLETED", ""
         for epoch in range(epochs):
             progress = 1.0 - math.exp(-speed * (epoch + 1))
@@ -126,6 +133,7 @@ def fake_search_events(n_trials: int = 3, epochs: int = 4, classes: Iterable[str
             target = _clip(1.0 / n_classes + (quality - 1.0 / n_classes) * progress
                            + rng.uniform(-0.04, 0.04))
             confusion = _confusion(rng, n_classes, val_per_class, target)
+            confusions.append(confusion)
             correct = sum(confusion[i][i] for i in range(n_classes))
             val_acc = correct / val_count
             val_loss = max(0.05, -math.log(max(val_acc, 1e-3)) * 1.4 + rng.uniform(0, 0.1))
@@ -133,9 +141,11 @@ def fake_search_events(n_trials: int = 3, epochs: int = 4, classes: Iterable[str
                     "val_loss": round(val_loss, 5), "val_accuracy": round(val_acc, 5)}
             for key, value in logs.items():
                 history[key].append(value)
-            events.append(_event("epoch_ended", clock.tick(0.3), trial_id=trial_id, epoch=epoch,
-                                 epochs=epochs, logs=logs, confusion=confusion,
-                                 class_names=list(classes)))
+            elapsed = clock.tick(0.3) - search_start
+            events.append(_event("epoch_ended", round(search_start + elapsed, 3), trial_id=trial_id, epoch=epoch,
+                                 epochs=epochs, logs=logs, confusion=confusion, class_names=list(classes),
+                                 elapsed=round(elapsed, 3),
+                                 budget_remaining=None if time_budget is None else max(time_budget - elapsed, 0.0)))
             if number in failed:
                 status, message = "FAILED", FAILURE_MESSAGE
                 break
@@ -147,12 +157,14 @@ def fake_search_events(n_trials: int = 3, epochs: int = 4, classes: Iterable[str
         else:
             score, best_step = None, 0
         summary = {"trial_id": trial_id, "number": number, "status": status, "score": score,
-                   "best_step": best_step, "duration": round(clock.now - trial_start, 3),
-                   "message": message, "hyperparameters": dict(hp),
-                   "history": {k: list(v) for k, v in history.items()},
-                   "confusion": confusion if status == "COMPLETED" else None}
+                   "duration": round(clock.now - trial_start, 3), "message": message,
+                   "hyperparameters": dict(hp), "stopped": None, "epochs_planned": epochs,
+                   "epochs_run": len(history["loss"])}
         summaries.append(summary)
-        events.append(_event("trial_ended", clock.tick(0.1), **summary))
+        events.append(_event("trial_ended", clock.tick(0.1), **summary, best_step=best_step,
+                             history={k: list(v) for k, v in history.items()},
+                             # The epoch whose weights were kept, as the runner reports it.
+                             confusion=confusions[best_step] if status == "COMPLETED" else None))
         if status == "CANCELLED":
             search_status = "cancelled"
             break
@@ -167,7 +179,10 @@ def fake_search_events(n_trials: int = 3, epochs: int = 4, classes: Iterable[str
         best_trial_id=best["trial_id"] if best else None,
         best_score=best["score"] if best else None,
         best_hyperparameters=dict(best["hyperparameters"]) if best else {},
-        trials=summaries, duration=round(clock.now - search_start, 3), search_dir=search_dir))
+        trials=summaries, duration=round(clock.now - search_start, 3), search_dir=search_dir,
+        reason=("Stopped by the user." if search_status == "cancelled"
+                else f"All {n_trials} trials ran" + ("." if time_budget is None else " within the budget.")),
+        test_accuracy=None, time_budget=time_budget, elapsed=round(clock.now - search_start, 3)))
     return events
 
 

@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from app.cli import parse_tunable, UserError
+from app.core.options import TunableError, parse_tunable
 
 REPO = Path(__file__).resolve().parents[1]
 
@@ -24,7 +24,7 @@ def test_parse_tunable_forms():
     assert parse_tunable("1e-4:1e-2:log", float) == {"min": 1e-4, "max": 1e-2, "log": True}
     assert parse_tunable("adam,sgd", str) == {"choices": ["adam", "sgd"]}
     assert parse_tunable("true,false", bool) == {"choices": [True, False]}
-    with pytest.raises(UserError):
+    with pytest.raises(TunableError):
         parse_tunable("1.5", int)
 
 

@@ -4,12 +4,12 @@ import io
 
 import pytest
 from PySide6.QtCore import Qt
-from PySide6.QtWidgets import QFileDialog, QInputDialog, QMessageBox
 
 from app.core import paths
 from app.core.history import HistoryStore
 from app.gui.history_view import HistoryView
 from fake_events import fake_search_events
+from scripted_dialogs import ScriptedDialogs
 
 
 def _record(store, search_id, name, start, data_dir="/home/user/photos/flowers", **kwargs):
@@ -17,6 +17,7 @@ def _record(store, search_id, name, start, data_dir="/home/user/photos/flowers",
         if event["type"] == "search_started":
             event["search_dir"] = str(paths.searches_dir() / search_id)
             event["config"] = dict(event["config"], name=name, data_dir=data_dir)
+            event["name"] = name
         elif event["type"] == "search_finished":
             event["search_dir"] = str(paths.searches_dir() / search_id)
         store.record(event)
@@ -38,7 +39,7 @@ def store():
 
 @pytest.fixture
 def view(qtbot, store):
-    widget = HistoryView(store=store)
+    widget = HistoryView(store=store, dialogs=ScriptedDialogs())
     qtbot.addWidget(widget)
     widget.resize(1200, 800)
     return widget
@@ -113,13 +114,10 @@ def test_compares_trials_from_two_searches(view, store, auto_info):
     assert "at least two" in auto_info[-1]
 
 
-@pytest.fixture(autouse=True)
-def auto_info(monkeypatch):
-    """Message boxes are recorded instead of shown (a modal box would block the test)."""
-    shown = []
-    monkeypatch.setattr(QMessageBox, "information", lambda *a, **k: shown.append(a[2]))
-    monkeypatch.setattr(QMessageBox, "warning", lambda *a, **k: shown.append(a[2]))
-    return shown
+@pytest.fixture
+def auto_info(view):
+    """What the view told the user (its dialogs are scripted: nothing modal blocks the test)."""
+    return view.dialogs.said
 
 
 def test_delete_asks_first_and_removes_rows_and_files(view, store, monkeypatch, auto_info):
@@ -128,20 +126,14 @@ def test_delete_asks_first_and_removes_rows_and_files(view, store, monkeypatch, 
     view.select_searches(["20260102-100000-flowers"])
     view.open_selected()
 
-    monkeypatch.setattr(QMessageBox, "question", lambda *a, **k: QMessageBox.StandardButton.Cancel)
+    view.dialogs.yes = False
     view.delete_selected()
     assert folder.exists() and "20260102-100000-flowers" in view.search_ids()
 
-    asked = []
-
-    def accept(*args, **kwargs):
-        asked.append(args[2])
-        return QMessageBox.StandardButton.Yes
-
-    monkeypatch.setattr(QMessageBox, "question", accept)
+    view.dialogs.yes = True
     view.select_searches(["20260102-100000-flowers"])
     view.delete_selected()
-    assert "flowers wider" in asked[0]
+    assert "flowers wider" in view.dialogs.questions[-1]
     assert not folder.exists()
     assert "20260102-100000-flowers" not in view.search_ids()
     assert all(s["id"] != "20260102-100000-flowers" for s in store.list_searches())
@@ -157,13 +149,13 @@ def test_rerun_rename_notes_and_csv(view, store, monkeypatch, qtbot, tmp_path, a
     assert config["data_dir"] == "/home/user/photos/pets"
     assert config["name"] == "pets (re-run)"
 
-    monkeypatch.setattr(QInputDialog, "getText", lambda *a, **k: ("pets, tuned", True))
+    view.dialogs.text = "pets, tuned"
     view.rename_current()
     assert store.get_search("20260103-100000-pets")["name"] == "pets, tuned"
     row = view.search_ids().index("20260103-100000-pets")
     assert view.table.model().index(row, 0).data() == "pets, tuned"
 
-    monkeypatch.setattr(QInputDialog, "getMultiLineText", lambda *a, **k: ("cancelled to try a GPU", True))
+    view.dialogs.text = "cancelled to try a GPU"
     view.select_searches(["20260103-100000-pets"])
     view.annotate_current()
     assert store.get_search("20260103-100000-pets")["notes"] == "cancelled to try a GPU"
@@ -172,14 +164,14 @@ def test_rerun_rename_notes_and_csv(view, store, monkeypatch, qtbot, tmp_path, a
     view.set_filter("")
 
     out = tmp_path / "trials.csv"
-    monkeypatch.setattr(QFileDialog, "getSaveFileName", lambda *a, **k: (str(out), "CSV files (*.csv)"))
+    view.dialogs.save_path = str(out)
     view.select_searches(["20260103-100000-pets", "20260101-100000-flowers"])
     view.export_csv()
     rows = list(csv.DictReader(io.StringIO(out.read_text())))
     assert len(rows) == 2 + 4
     assert {r["search_id"] for r in rows} == {"20260103-100000-pets", "20260101-100000-flowers"}
 
-    monkeypatch.setattr(QInputDialog, "getText", lambda *a, **k: ("   ", True))
+    view.dialogs.text = "   "
     view.select_searches(["20260103-100000-pets"])
     view.rename_current()
     assert auto_info and "name" in auto_info[-1]
@@ -192,7 +184,6 @@ def test_prune_keeps_the_best_checkpoints(view, store, monkeypatch, auto_info):
         folder = search_dir / "tuner" / f"trial_{trial['trial_id']}"
         folder.mkdir(parents=True, exist_ok=True)
         (folder / "checkpoint.weights.h5").write_bytes(b"x" * 2048)
-    monkeypatch.setattr(QMessageBox, "question", lambda *a, **k: QMessageBox.StandardButton.Yes)
     view.select_searches(["20260101-100000-flowers"])
     view.keep_spin.setValue(1)
     view.prune_current()
@@ -250,9 +241,10 @@ def test_tensorboard_starts_in_background_and_opens_the_browser(view, monkeypatc
     view._tensorboards.clear()  # the fake process needs no stopping
 
 
-def test_a_damaged_database_gives_a_message_not_a_traceback(qtbot, auto_info):
+def test_a_damaged_database_gives_a_message_not_a_traceback(qtbot):
     paths.history_db_path().write_bytes(b"not a database at all " * 200)
-    view = HistoryView()
+    view = HistoryView(dialogs=ScriptedDialogs())
+    auto_info = view.dialogs.said
     qtbot.addWidget(view)
     assert view.search_ids() == []
     assert "cannot be opened" in view.summary_label.text()
@@ -295,7 +287,6 @@ def test_a_search_the_database_missed_is_imported_when_the_view_opens(qtbot):
 
 
 def test_keys_on_the_table_open_and_delete(view, qtbot, monkeypatch):
-    monkeypatch.setattr(QMessageBox, "question", lambda *a, **k: QMessageBox.StandardButton.Yes)
     view.show()
     view.select_searches(["20260101-100000-flowers"])
     view.table.setFocus()
@@ -306,24 +297,36 @@ def test_keys_on_the_table_open_and_delete(view, qtbot, monkeypatch):
     assert "20260101-100000-flowers" not in view.search_ids()
 
 
-def test_records_a_live_search_from_worker_events(qtbot, tmp_path):
+def test_follows_a_live_search_the_core_recorder_writes(qtbot, tmp_path):
+    from app.core.recorder import HistoryRecorder
+    from app.gui.search_model import SearchModel
+
     view = HistoryView()
     qtbot.addWidget(view)
+    recorder = HistoryRecorder()  # its own connection, as the window's session has
+    model = SearchModel()
+    view.follow(model)
     events = fake_search_events(search_id="20260108-100000-live", start_time=1_767_866_400.0, n_trials=2)
-    view.record_event(events[0])
+
+    def feed(event):  # what the window's search session does with each event
+        recorder(event)
+        model.handle_event(event)
+
+    feed(events[0])
     assert view.search_ids() == ["20260108-100000-live"]
     assert view.table.model().index(0, 2).data() == "running"
     for event in events[1:]:
-        view.record_event(event)
+        feed(event)
     assert view.table.model().index(0, 2).data() == "completed"
     assert view.table.model().index(0, 5).data() == "2/2"
-    assert view.store.errors == []
+    assert recorder.store.errors == [] and recorder.warnings == []
 
     card = {"path": str(tmp_path / "export"), "search_id": "20260108-100000-live", "trial_id": "0",
             "files": ["saved_model"], "self_check": {"passed": True, "max_abs_diff": 0.0, "images": 4}}
-    assert view.record_export(card)
+    assert recorder.export(card, "20260108-100000-live")
     assert view.store.get_search("20260108-100000-live")["exports"][0]["self_check"]["passed"]
-    assert not view.record_export({"search_id": "missing"})
+    assert not recorder.export({"search_id": "missing"})
+    assert recorder.warnings
 
 
 def test_resume_is_offered_only_for_stopped_searches_with_a_folder(view, store, qtbot):
@@ -358,6 +361,8 @@ def test_opens_a_search_that_failed_before_its_first_trial(view, store, qtbot):
 
 
 def test_keep_best_is_remembered_and_auto_prune_runs_after_a_completed_search(qtbot):
+    from app.core.recorder import HistoryRecorder
+
     first = HistoryView()
     qtbot.addWidget(first)
     first.keep_spin.setValue(1)
@@ -370,12 +375,13 @@ def test_keep_best_is_remembered_and_auto_prune_runs_after_a_completed_search(qt
     folder = paths.searches_dir() / search_id
     events = fake_search_events(search_id=search_id, start_time=1_768_039_200.0, n_trials=3)
     events[0]["search_dir"] = str(folder)
-    view.record_event(events[0])
+    recorder = HistoryRecorder()  # the one writer: it reads the choices the view saved
+    recorder(events[0])
     for trial_id in ("0", "1", "2"):
         (folder / "tuner" / f"trial_{trial_id}").mkdir(parents=True)
         (folder / "tuner" / f"trial_{trial_id}" / "checkpoint.weights.h5").write_bytes(b"w" * 100)
     for event in events[1:]:
-        view.record_event(event)
+        recorder(event)
     best = view.store.get_search(search_id)["best_trial_id"]
     assert [p.parent.name for p in folder.glob("tuner/trial_*/checkpoint.weights.h5")] == [f"trial_{best}"]
 
@@ -393,7 +399,6 @@ def test_a_search_running_from_the_command_line_shows_running_and_cannot_be_dele
     view.refresh()
     row = view.search_ids().index(search_id)
     assert view.table.model().index(row, 2).data() == "running"
-    monkeypatch.setattr(QMessageBox, "question", lambda *a, **k: QMessageBox.StandardButton.Yes)
     view.select_searches([search_id])
     assert not view.resume_button.isEnabled()
     view.delete_selected()
@@ -409,22 +414,15 @@ def test_deleting_a_search_kept_outside_the_home_keeps_its_folder(view, store, m
     for event in events:
         store.record(event)
     view.refresh()
-    questions = []
-
-    def answer(*args, **kwargs):
-        questions.append(args[2])
-        return QMessageBox.StandardButton.Yes
-
-    monkeypatch.setattr(QMessageBox, "question", answer)
     view.select_searches([outside.name])
     view.delete_selected()
-    assert "keep its folder" in questions[-1]
+    assert "keep its folder" in view.dialogs.questions[-1]
     assert (outside / "keep.txt").read_text() == "mine"
     assert outside.name not in view.search_ids()
 
 
 def test_hyperparameter_effect_measures_what_mattered():
-    from app.gui.history_view import hyperparameter_effect
+    from app.gui.score_scatter import hyperparameter_effect
 
     scores = [0.1, 0.2, 0.3, 0.4, 0.5, 0.6, 0.7, 0.8]
     assert hyperparameter_effect([1e-4, 2e-4, 5e-4, 1e-3, 2e-3, 5e-3, 1e-2, 2e-2], scores) > 0.6
@@ -438,7 +436,7 @@ def test_hyperparameter_effect_measures_what_mattered():
 
 
 def test_scatter_puts_the_strongest_hyperparameter_first(qtbot):
-    from app.gui.history_view import ScoreScatterView
+    from app.gui.score_scatter import ScoreScatterView
 
     scatter = ScoreScatterView()
     qtbot.addWidget(scatter)

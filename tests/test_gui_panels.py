@@ -14,7 +14,8 @@ from fake_events import FAILURE_MESSAGE, fake_search_events
 from app.gui.confusion_view import ConfusionView, classification_metrics
 from app.gui.curves_panel import CurvesPanel
 from app.gui.run_summary import RunSummary
-from app.gui.trial_table import SORT_ROLE, TrialTable, format_value
+from app.core.formatting import format_value
+from app.gui.trial_table import SORT_ROLE, TrialTable
 
 
 def _of_type(events, kind):
@@ -374,7 +375,7 @@ def test_sorting_is_numeric(table):
     view.sortByColumn(columns.index("learning_rate"), Qt.SortOrder.AscendingOrder)
     rates = table.column_texts("learning_rate")[:12]
     assert [float(r) for r in rates] == sorted(float(r) for r in rates)
-    assert "1.23e-03" in rates and "0.05" in rates
+    assert "0.00123" in rates and "0.05" in rates
 
 
 def test_clicking_a_header_sorts(table, qtbot):
@@ -471,10 +472,11 @@ def test_cancelled_search_marks_the_running_trial(table):
     assert table.row_count() == 2
 
 
-def test_format_value_is_compact():
-    assert format_value(0.00123) == "1.23e-03"
+def test_format_value_is_compact_and_the_one_rule_of_every_view():
+    assert format_value(0.00123) == "0.00123"
+    assert format_value(1e-4) == "1e-4"
     assert format_value(0.25) == "0.25"
-    assert format_value(0.123456) == "0.123"
+    assert format_value(0.123456) == "0.1235"
     assert format_value(0.0) == "0"
     assert format_value(64) == "64"
     assert format_value(True) == "yes"
@@ -545,3 +547,102 @@ def test_void_qt_calls_cannot_exhaust_none(qtbot):
     for _ in range(20000):  # more than None's natural reference count
         probe.setObjectName("probe")
     assert sys.getrefcount(None) >= before - 100
+
+
+def test_confusion_of_an_ended_trial_is_its_kept_epoch(qtbot):
+    view = ConfusionView()
+    qtbot.addWidget(view)
+    events = fake_search_events(n_trials=6, epochs=4, seed=3)
+    confusions = {}
+    for event in events:
+        if event["type"] == "epoch_ended":
+            confusions[(event["trial_id"], event["epoch"])] = event["confusion"]
+        view.handle_event(event)
+    ended = [e for e in events if e["type"] == "trial_ended" and e["status"] == "COMPLETED"
+             and e["best_step"] < len(e["history"]["val_accuracy"]) - 1]
+    assert ended, "the stream should hold a trial whose best epoch is not its last"
+    trial = ended[0]
+    assert view.show_trial(trial["trial_id"])
+    matrix = confusions[(trial["trial_id"], trial["best_step"])]
+    assert view.matrix() == matrix
+    assert f"epoch {trial['best_step'] + 1} (weights kept)" in view.caption()
+    assert view.accuracy_text().startswith(f"Accuracy: {trial['score']:.3f}")
+
+
+# --------------------------------------------------------------------------- search model
+
+
+def test_search_model_feeds_attached_panels_after_its_state(qtbot):
+    from app.gui.search_model import SearchModel
+
+    model = SearchModel()
+    table, curves, confusion = TrialTable(), CurvesPanel(), ConfusionView()
+    for panel in (table, curves, confusion):
+        qtbot.addWidget(panel)
+        model.attach(panel)
+    seen = []
+    model.trial_ended.connect(lambda e: seen.append((e["trial_id"], model.state.trials[e["trial_id"]].status)))
+    events = fake_search_events(n_trials=3, epochs=2, failed_trials=[2])
+    for event in events:
+        model.handle_event(event)
+    assert seen == [("0", "COMPLETED"), ("1", "FAILED"), ("2", "COMPLETED")]
+    best = str(events[-1]["best_trial_id"])
+    assert model.state.best_id == table.best_trial_id() == curves.best_trial_id() == best
+    model.clear()
+    assert table.row_count() == 0 and curves.trial_curve_count() == 0 and confusion.matrix() == []
+
+
+def test_search_model_reports_a_broken_panel_once_and_keeps_feeding_the_others(qtbot):
+    from app.gui.search_model import SearchModel
+
+    class Broken:
+        def on_epoch_ended(self, event):
+            raise ValueError("cannot draw")
+
+    model = SearchModel()
+    table = TrialTable()
+    qtbot.addWidget(table)
+    broken = Broken()
+    model.attach(broken)
+    model.attach(table)
+    failures = []
+    model.panel_failed.connect(lambda panel, message: failures.append((panel, message)))
+    for event in fake_search_events(n_trials=2, epochs=3):
+        model.handle_event(event)
+    assert failures == [(broken, "ValueError: cannot draw")]
+    assert table.row_count() == 2
+
+
+def test_a_stored_search_reaches_the_panels_through_the_same_model(qtbot, tmp_path):
+    from app.core.history import HistoryStore
+    from app.gui.search_model import SearchModel
+
+    store = HistoryStore(tmp_path / "h.sqlite3")
+    events = fake_search_events(n_trials=3, epochs=3, seed=3)
+    for event in events:
+        store.record(event)
+    live = SearchModel()
+    for event in events:
+        live.handle_event(event)
+    stored = SearchModel()
+    table = TrialTable()
+    qtbot.addWidget(table)
+    stored.attach(table)
+    stored.load_stored(store.get_search(events[0]["search_id"]))
+    assert stored.state.best_id == live.state.best_id
+    assert [t.summary()["status"] for t in stored.state.trials.values()] == \
+        [t.summary()["status"] for t in live.state.trials.values()]
+    for trial_id, trial in live.state.trials.items():
+        assert stored.state.trials[trial_id].kept_confusion()[0] == trial.kept_confusion()[0]
+        assert stored.state.trials[trial_id].history == trial.history
+    assert table.row_count() == 3
+
+
+def test_a_trial_ended_early_says_why(table):
+    events = fake_search_events(n_trials=2, epochs=3)
+    for event in events:
+        if event["type"] == "trial_ended" and event["trial_id"] == "1":
+            event = dict(event, stopped="budget", epochs_run=2)
+        table.handle_event(event)
+    assert table.cell("1", "Note") == "ended early: the time budget ran out"
+    assert table.cell("0", "Note") == ""

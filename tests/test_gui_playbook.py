@@ -187,7 +187,7 @@ def test_results_matrix_cell_opens_the_trial_gallery_on_that_cell(qtbot, tmp_pat
         probabilities=np.array([[.9, .1], [.2, .8], [.3, .7], [.6, .4]], np.float32)))
     window = MainWindow(device_probe=lambda: {"device": "CPU", "gpus": [], "mixed_precision_available": False})
     qtbot.addWidget(window)
-    window.search_dir = str(search)
+    window.session.search_dir = str(search)
     dialog = open_gallery_on_cell(window, 1, 0)  # true b, predicted a
     gallery = dialog.findChild(QWidget, "trialGallery")
     assert gallery.trial_box.currentData() == "0"

@@ -12,6 +12,7 @@ import pytest
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QLineEdit, QWidget
 
+from scripted_dialogs import ScriptedDialogs
 from test_gui_window import FakeRunner, fake_device_probe, stop_and_close
 
 REPO = Path(__file__).resolve().parent.parent
@@ -26,7 +27,7 @@ def deferred_window(qtbot):
 
     def make(runner=None):
         window = MainWindow(runner=runner, device_probe=fake_device_probe, defer_heavy_tabs=True)
-        window.confirm = lambda title, text: True
+        window.dialogs = ScriptedDialogs()
         window.show()
         windows.append(window)
         return window
@@ -55,17 +56,17 @@ def test_heavy_tabs_are_built_after_the_first_paint_and_keep_a_scan_made_before(
     from app.gui.curves_panel import CurvesPanel
     from app.gui.dataset_panel import balance_chart_class
 
-    assert isinstance(window.curves_panel, CurvesPanel)
+    assert isinstance(window.training.curves_panel, CurvesPanel)
     for name in ("bestCurvesPlot", "confusionView", "bestConfusionView", "trialTable", "bestTrialSummary",
                  "resultsExportButton", "noticeLabel"):
         assert window.findChild(QWidget, name) is not None, name
-    assert window.history_view is not None and window.history_view.parent() is not None
+    assert window.history_view.parent() is not None
     chart = window.dataset_panel.balance_chart
     assert isinstance(chart, balance_chart_class())  # the real pyqtgraph chart now, with the counts
     assert chart.bar_heights() == [6.0, 6.0, 6.0]
-    assert not window.results_export_button.isEnabled()  # nothing to export yet
+    assert not window.results.export_button.isEnabled()  # nothing to export yet
     window.build_deferred_tabs()  # a second call changes nothing
-    assert window.findChildren(QWidget, "curvesPlot") == [window.curves_panel]
+    assert window.findChildren(QWidget, "curvesPlot") == [window.training.curves_panel]
 
 
 def test_opening_a_tab_before_the_build_builds_it(qtbot, deferred_window):
@@ -83,9 +84,9 @@ def test_search_started_before_the_build_runs_and_shows_its_results(qtbot, defer
     assert window.start_search() is True  # the live panels it needs are built on the spot
     qtbot.waitUntil(lambda: not window.is_running, timeout=30000)
     assert window.final_event["status"] == "completed"
-    assert window.trial_table.findChild(QWidget) is not None
-    assert "Best trial" in window.summary_label.text()
-    assert window.results_export_button.isEnabled()
+    assert window.training.trial_table.row_count() == 2
+    assert "best is trial" in window.results.summary.subtitle()
+    assert window.results.export_button.isEnabled()
     assert window.view_tabs.currentIndex() == window.results_tab_index
 
 

@@ -20,6 +20,7 @@ from app.core import paths
 from app.core.config import SearchConfig
 from app.core.dataset import scan_dataset
 from fake_events import fake_search_events
+from scripted_dialogs import ScriptedDialogs
 
 REPO = Path(__file__).resolve().parents[1]
 
@@ -36,7 +37,7 @@ class FakeRunner:
 
     def __init__(self, n_trials=3, epochs=2, failed_trials=(), hold_after_first_epoch=False,
                  error: Exception | None = None, delay: float = 0.0, hold_after_epochs: int = 1,
-                 val_per_class: int = 2, steps: int = 3):
+                 val_per_class: int = 2, steps: int = 3, time_budget: float | None = None):
         self.n_trials = n_trials
         self.epochs = epochs
         self.failed_trials = failed_trials
@@ -46,6 +47,7 @@ class FakeRunner:
         self.hold_after_epochs = hold_after_epochs
         self.val_per_class = val_per_class
         self.steps = steps
+        self.time_budget = time_budget
         self.calls: list[dict] = []
         self.holding = threading.Event()
 
@@ -62,7 +64,7 @@ class FakeRunner:
         classes = scan_dataset(config.data_dir).usable_classes
         events = fake_search_events(n_trials=self.n_trials, epochs=self.epochs, classes=classes,
                                     failed_trials=self.failed_trials, val_per_class=self.val_per_class,
-                                    steps=self.steps,
+                                    steps=self.steps, time_budget=self.time_budget,
                                     search_id=search_dir.name)
         held = False
         epochs_seen = 0
@@ -115,8 +117,7 @@ def make_window(qtbot):
         if probe is None and not real_devices:
             probe = fake_device_probe
         window = MainWindow(runner=runner, device_probe=probe)
-        window.confirm = lambda title, text: True
-        window.choose_export_folder = lambda: ""
+        window.dialogs = ScriptedDialogs()  # nothing modal: answers Yes, chooses no folder
         # Not qtbot.addWidget: pytest-qt would close and delete the window before this
         # fixture's teardown could stop a running search, leaving its thread behind.
         window.show()
@@ -374,25 +375,26 @@ def test_fake_search_fills_every_panel_and_the_summary(qtbot, make_window, tiny_
     assert runner.calls[0]["config"].data_dir == str(tiny_dataset.resolve())
     assert runner.calls[0]["config"].max_trials == 3
     curves = window.findChild(QWidget, "curvesPlot")
-    if hasattr(curves, "curve_data"):
-        x, y = curves.curve_data("val_accuracy")
-        assert len(x) >= 1
+    x, y = curves.curve_data("val_accuracy")
+    assert len(x) >= 1
     confusion = window.findChild(QWidget, "confusionView")
-    if hasattr(confusion, "matrix"):
-        assert sum(map(sum, confusion.matrix())) == 2 * 3  # val_per_class x classes
-    if not window.trial_table.__class__.__name__.startswith("_Pending"):
-        assert trial_rows(window) == 3
+    assert sum(map(sum, confusion.matrix())) == 2 * 3  # val_per_class x classes
+    assert trial_rows(window) == 3
     assert window.progress_bar.value() == window.progress_bar.maximum()
     assert window.view_tabs.currentIndex() == window.results_tab_index
-    assert f"{final['best_score']:.4f}" in window.summary_label.text()
-    assert window.best_hp_table.rowCount() == len(final["best_hyperparameters"])
+    summary = window.results.summary
+    assert f"{final['best_score']:.4f}" in summary.headline()
+    assert len(summary.hyperparameter_texts()) == len(final["best_hyperparameters"])
+    # The best trial's confusion matrix is that of the epoch whose weights were kept.
+    best = window.model.state.best
+    assert window.results.best_confusion.matrix() == best.kept_confusion()[0]
+    assert f"epoch {best.best_step + 1} (weights kept)" in window.results.best_confusion.caption()
     assert window.findChild(QPushButton, "exportButton").isEnabled()
     assert window.findChild(QPushButton, "startButton").isEnabled()
     assert not window.findChild(QPushButton, "stopButton").isEnabled()
     assert "Search finished" in window.status_label.text()
-    if window.history_view is not None:  # the search was recorded in the history store
-        window.history_view.refresh()
-        assert Path(window.search_dir).name in window.history_view.search_ids()
+    # Recorded in the history store, which the History tab shows.
+    assert Path(window.search_dir).name in window.history_view.search_ids()
 
 
 def test_start_with_a_typed_but_unscanned_folder_scans_it_first(qtbot, make_window, tiny_dataset, tmp_path):
@@ -416,10 +418,10 @@ def test_status_text_counts_trials_and_epochs(qtbot, make_window, tiny_dataset):
     scan(qtbot, window, tiny_dataset)
     set_small_search(window, trials=2, epochs=3)
     qtbot.mouseClick(window.findChild(QPushButton, "startButton"), Qt.MouseButton.LeftButton)
-    qtbot.waitUntil(lambda: window.progress.epoch >= 1, timeout=10000)
+    qtbot.waitUntil(lambda: window.model.state.epoch >= 1, timeout=10000)
     window._refresh_status()
     text = window.status_label.text()
-    assert text.startswith("Trial 1 of 2") and "epoch 2/3" in text and "elapsed" in text and "ETA" in text
+    assert text.startswith("Trial 1 of 2") and "epoch 2/3" in text and "elapsed" in text and "left" in text
     assert 0 < window.progress_bar.value() < window.progress_bar.maximum()
     assert window.options_panel.isEnabled() is False and window.dataset_panel.isEnabled() is False
 
@@ -502,7 +504,7 @@ def test_resumed_search_shows_the_trials_finished_before(qtbot, make_window, tin
         qtbot.mouseClick(resume_button, Qt.MouseButton.LeftButton)
     assert ended_before == {"0": "COMPLETED", "1": "CANCELLED"}
     assert trial_rows(window) == 3  # trial 0 replayed from the log, 1 (rerun) and 2 live
-    assert window.trial_table.column_texts("Status")[0].lower() == "completed"
+    assert window.training.trial_table.column_texts("Status")[0].lower() == "completed"
 
 
 def test_worker_error_is_shown_as_a_dialog_and_the_window_recovers(qtbot, make_window, tiny_dataset):
@@ -511,10 +513,9 @@ def test_worker_error_is_shown_as_a_dialog_and_the_window_recovers(qtbot, make_w
     scan(qtbot, window, tiny_dataset)
     run_to_end(qtbot, window)
     assert window.final_event["status"] == "failed"
-    assert len(window.errors_shown) == 1
-    title, text = window.errors_shown[0]
+    assert len(window.dialogs.errors_shown) == 1
+    title, text = window.dialogs.errors_shown[0]
     assert "the training process crashed" in text
-    assert window._message_boxes and not window._message_boxes[0].isModal()
     assert window.findChild(QPushButton, "startButton").isEnabled()
 
 
@@ -530,9 +531,9 @@ def test_failed_final_event_from_a_crashed_child_is_reported(qtbot, make_window,
     window = make_window(crashed)
     scan(qtbot, window, tiny_dataset)
     run_to_end(qtbot, window)
-    assert [t for t, _ in window.errors_shown] == ["The search failed"]
-    assert "SIGKILL" in window.errors_shown[0][1]
-    assert "No completed trial" in window.summary_label.text()
+    assert [t for t, _ in window.dialogs.errors_shown] == ["The search failed"]
+    assert "SIGKILL" in window.dialogs.errors_shown[0][1]
+    assert "No completed trial" in window.results.summary.headline()
 
 
 def test_close_during_a_search_asks_then_stops_and_closes(qtbot, make_window, tiny_dataset):
@@ -541,16 +542,15 @@ def test_close_during_a_search_asks_then_stops_and_closes(qtbot, make_window, ti
     scan(qtbot, window, tiny_dataset)
     qtbot.mouseClick(window.findChild(QPushButton, "startButton"), Qt.MouseButton.LeftButton)
     assert runner.holding.wait(10)
-    questions = []
-    window.confirm = lambda title, text: questions.append(text) or False
+    window.dialogs.yes = False
     assert window.close() is False  # answered No: keeps running
-    assert window.is_running and window.isVisible() and len(questions) == 1
-    window.confirm = lambda title, text: questions.append(text) or True
+    assert window.is_running and window.isVisible() and len(window.dialogs.questions) == 1
+    window.dialogs.yes = True
     window.close()
     qtbot.waitUntil(lambda: not window.isVisible(), timeout=20000)
-    assert not window.is_running and window.thread is None
+    assert not window.is_running and window.session.thread is None
     assert window.final_event["status"] == "cancelled"
-    assert len(questions) == 2
+    assert len(window.dialogs.questions) == 2
     from app.gui import settings
 
     assert settings.read("search/last_search_dir") == window.search_dir
@@ -567,7 +567,7 @@ def test_settings_restore_options_and_last_folder(qtbot, make_window, tiny_datas
     again = make_window()
     assert again.findChild(QSpinBox, "maxTrialsSpin").value() == 7
     assert again.findChild(QSpinBox, "epochsSpin").value() == 3
-    assert again.options_panel.batch_size_edit.text() == "8, 16"
+    assert again.options_panel.batch_size_edit.text() == "8,16"  # written back in the one grammar of app.core.options
     assert again.height() == 650
     with qtbot.waitSignal(again.dataset_panel.scan_finished, timeout=20000):
         again.open_initial_dataset()
@@ -596,26 +596,27 @@ def test_export_writes_to_the_chosen_folder_and_shows_the_self_check(qtbot, make
     window = make_window(FakeRunner(n_trials=2, epochs=1))
     scan(qtbot, window, tiny_dataset)
     run_to_end(qtbot, window)
-    window.choose_export_folder = lambda: str(tmp_path / "exports")
+    window.dialogs.folder = str(tmp_path / "exports")
     with qtbot.waitSignal(window.export_finished, timeout=10000) as blocker:
         qtbot.mouseClick(window.findChild(QPushButton, "exportButton"), Qt.MouseButton.LeftButton)
     out_dir = Path(blocker.args[0]["out_dir"])
     assert out_dir.parent == tmp_path / "exports" and (out_dir / "saved_model").is_dir()
     assert calls[0][0] == window.search_dir
-    assert "self-check passed" in window.export_label.text() and str(out_dir) in window.export_label.text()
+    export_label = window.results.export_label
+    assert "self-check passed" in export_label.text() and str(out_dir) in export_label.text()
     # Cancelling the folder dialog exports nothing.
-    window.choose_export_folder = lambda: ""
+    window.dialogs.folder = ""
     qtbot.mouseClick(window.findChild(QPushButton, "exportButton"), Qt.MouseButton.LeftButton)
     assert len(calls) == 1
     # A selected (completed) trial is exported instead of the best, into a new folder.
-    if hasattr(window.trial_table, "select_trial"):
-        other = next(t for t, e in window._trial_events.items()
-                     if e["status"] == "COMPLETED" and t != window.final_event["best_trial_id"])
-        assert window.trial_table.select_trial(other)
-        window.choose_export_folder = lambda: str(tmp_path / "exports")
-        with qtbot.waitSignal(window.export_finished, timeout=10000) as blocker:
-            qtbot.mouseClick(window.findChild(QPushButton, "exportButton"), Qt.MouseButton.LeftButton)
-        assert calls[-1][2] == other and Path(blocker.args[0]["out_dir"]).name.endswith(f"-trial-{other}")
+    other = next(t for t, trial in window.model.state.trials.items()
+                 if trial.status == "COMPLETED" and t != window.final_event["best_trial_id"])
+    assert window.training.trial_table.select_trial(other)
+    assert "selected trial" in window.results.export_button.text()
+    window.dialogs.folder = str(tmp_path / "exports")
+    with qtbot.waitSignal(window.export_finished, timeout=10000) as blocker:
+        qtbot.mouseClick(window.findChild(QPushButton, "exportButton"), Qt.MouseButton.LeftButton)
+    assert calls[-1][2] == other and Path(blocker.args[0]["out_dir"]).name.endswith(f"-trial-{other}")
 
 
 def test_export_failure_is_reported_and_export_stays_possible(qtbot, make_window, tiny_dataset, tmp_path,
@@ -627,11 +628,11 @@ def test_export_failure_is_reported_and_export_stays_possible(qtbot, make_window
     window = make_window(FakeRunner(n_trials=1, epochs=1))
     scan(qtbot, window, tiny_dataset)
     run_to_end(qtbot, window)
-    window.choose_export_folder = lambda: str(tmp_path)
+    window.dialogs.folder = str(tmp_path)
     qtbot.mouseClick(window.findChild(QPushButton, "exportButton"), Qt.MouseButton.LeftButton)
-    qtbot.waitUntil(lambda: bool(window.errors_shown), timeout=10000)
-    assert window.errors_shown[-1] == ("Export failed", "No space left on device")
-    assert "Export failed" in window.export_label.text()
+    qtbot.waitUntil(lambda: bool(window.dialogs.errors_shown), timeout=10000)
+    assert window.dialogs.errors_shown[-1] == ("Export failed", "No space left on device")
+    assert "Export failed" in window.results.export_label.text()
     assert window.findChild(QPushButton, "exportButton").isEnabled()
 
 
@@ -641,8 +642,8 @@ def test_quitting_the_application_stops_a_running_search(qtbot, make_window, tin
     scan(qtbot, window, tiny_dataset)
     qtbot.mouseClick(window.findChild(QPushButton, "startButton"), Qt.MouseButton.LeftButton)
     assert runner.holding.wait(10)
-    thread = window.thread
-    window._on_about_to_quit()  # what QApplication.aboutToQuit triggers
+    thread = window.session.thread
+    window.session.wait_stopped()  # what QApplication.aboutToQuit triggers
     assert thread.isFinished()  # waited for: no QThread is destroyed while running
 
 
@@ -668,7 +669,7 @@ def test_device_is_queried_lazily_and_mixed_precision_follows_the_gpu(qtbot, mak
 
 @pytest.mark.slow
 def test_device_probe_runs_in_a_child_process():
-    from app.gui.main_window import probe_devices_in_child
+    from app.gui.about import probe_devices_in_child
 
     had_tensorflow = "tensorflow" in sys.modules
     info = probe_devices_in_child()
@@ -678,7 +679,10 @@ def test_device_probe_runs_in_a_child_process():
 
 
 def test_about_box_lists_versions_without_importing_tensorflow(make_window):
+    from app.gui.dialogs import Dialogs
+
     window = make_window()
+    window.dialogs = Dialogs(window)  # the real ones: the box must not be modal
     box = window.show_about()
     text = box.text()
     for name in ("TensorFlow", "Keras", "Keras Tuner", "Qt"):
@@ -693,7 +697,6 @@ def test_about_box_lists_versions_without_importing_tensorflow(make_window):
 @pytest.mark.slow
 def test_real_search_end_to_end_with_export(qtbot, make_window, tiny_dataset, tmp_path):
     """Real runner in a child process: 3 classes x 6 photos, 2 MLP trials of 1 epoch, then export."""
-    pytest.importorskip("app.core.process")
     window = make_window(real_devices=True)  # the real runner and device query
     scan(qtbot, window, tiny_dataset)
     options = window.options_panel
@@ -712,11 +715,8 @@ def test_real_search_end_to_end_with_export(qtbot, make_window, tiny_dataset, tm
     assert len(curves.curve_data("val_accuracy")[0]) >= 1
     confusion = window.findChild(QWidget, "confusionView")
     assert sum(map(sum, confusion.matrix())) == val_size
-    if not window.trial_table.__class__.__name__.startswith("_Pending"):
-        assert trial_rows(window) == len(final["trials"]) == 2
-    if not (REPO / "app" / "core" / "export.py").exists():
-        pytest.skip("app.core.export not there yet")
-    window.choose_export_folder = lambda: str(tmp_path / "exports")
+    assert trial_rows(window) == len(final["trials"]) == 2
+    window.dialogs.folder = str(tmp_path / "exports")
     with qtbot.waitSignal(window.export_finished, timeout=300000) as blocker:
         qtbot.mouseClick(window.findChild(QPushButton, "exportButton"), Qt.MouseButton.LeftButton)
     out_dir = Path(blocker.args[0]["out_dir"])
@@ -727,7 +727,6 @@ def test_real_search_end_to_end_with_export(qtbot, make_window, tiny_dataset, tm
 @pytest.mark.slow
 def test_real_search_stop_resume_and_close(qtbot, make_window, tiny_dataset):
     """Real runner: stop during trial 1, resume the same search to the end, then close mid-search."""
-    pytest.importorskip("app.core.process")
     window = make_window(real_devices=True)
     scan(qtbot, window, tiny_dataset)
     options = window.options_panel
@@ -741,7 +740,7 @@ def test_real_search_stop_resume_and_close(qtbot, make_window, tiny_dataset):
     options.early_stopping_check.setChecked(False)
     seen = []
     qtbot.mouseClick(window.findChild(QPushButton, "startButton"), Qt.MouseButton.LeftButton)
-    window.worker.event_received.connect(lambda e: seen.append(e["type"]))
+    window.model.batch_ended.connect(lambda e: seen.append(e["type"]))
     qtbot.waitUntil(lambda: "batch_ended" in seen, timeout=180000)
     with qtbot.waitSignal(window.search_state_changed, timeout=120000,
                           check_params_cb=lambda state: state == "idle"):
@@ -758,13 +757,11 @@ def test_real_search_stop_resume_and_close(qtbot, make_window, tiny_dataset):
     # A new search, closed while it trains: asks, stops the child, then the window closes.
     seen.clear()
     qtbot.mouseClick(window.findChild(QPushButton, "startButton"), Qt.MouseButton.LeftButton)
-    window.worker.event_received.connect(lambda e: seen.append(e["type"]))
+    window.model.trial_started.connect(lambda e: seen.append(e["type"]))
     qtbot.waitUntil(lambda: "trial_started" in seen, timeout=180000)
-    asked = []
-    window.confirm = lambda title, text: asked.append(title) or True
     window.close()
     qtbot.waitUntil(lambda: not window.isVisible(), timeout=120000)
-    assert asked and not window.is_running and window.final_event["status"] == "cancelled"
+    assert window.dialogs.questions and not window.is_running and window.final_event["status"] == "cancelled"
 
 
 # --------------------------------------------------------------------------- screenshots
@@ -777,14 +774,13 @@ def test_screenshots(qtbot, make_window):
     out.mkdir(parents=True, exist_ok=True)
     tag = os.environ.get("TUNESTUDIO_SCREENSHOT_TAG", "")
     runner = FakeRunner(n_trials=8, epochs=6, failed_trials=(3,), hold_after_first_epoch=True,
-                        hold_after_epochs=21, val_per_class=8, steps=20)
+                        hold_after_epochs=21, val_per_class=8, steps=20, time_budget=600.0)
     window = make_window(runner)
     window.resize(1280, 800)
 
     def save(name):
         qtbot.wait(300)
-        for panel in (window.curves_panel,):
-            getattr(panel, "flush", lambda: None)()
+        window.training.curves_panel.flush()
         window.grab().save(str(out / f"{name}{tag}.png"))
 
     save("01-empty")
@@ -808,6 +804,7 @@ def test_screenshots(qtbot, make_window):
     assert runner.holding.wait(20)
     qtbot.wait(500)
     window._refresh_status()
+    assert " of 10:00" in window.status_label.text() and "left" in window.status_label.text()
     save("05-training")
     with qtbot.waitSignal(window.search_state_changed, timeout=20000,
                           check_params_cb=lambda state: state == "idle"):
@@ -818,13 +815,19 @@ def test_screenshots(qtbot, make_window):
     save("07-results")
     window.view_tabs.setCurrentIndex(window.training_tab_index)
     save("06-training-finished")
+    window.view_tabs.setCurrentIndex(window.history_tab_index)
+    history = window.history_view
+    history.select_searches([Path(window.search_dir).name])
+    history.open_selected()
+    save("08-history")
+    window.view_tabs.setCurrentIndex(window.dataset_tab_index)
+    options.tabs.setCurrentIndex(options.search_tab_index)
+    save("09-options-search")
 
 
 def test_history_rerun_loads_options_and_folder_and_resume_continues_that_search(qtbot, make_window, tiny_dataset):
     runner = FakeRunner(n_trials=1, epochs=1)
     window = make_window(runner)
-    if window.history_view is None:
-        pytest.skip("no History tab")
     config = SearchConfig(data_dir=str(tiny_dataset), architecture="vgg", max_trials=7, epochs=4, image_size=48)
     with qtbot.waitSignal(window.dataset_panel.scan_finished, timeout=20000):
         window.history_view.rerunRequested.emit(config.to_dict())
@@ -842,3 +845,14 @@ def test_history_rerun_loads_options_and_folder_and_resume_continues_that_search
         window.history_view.resumeRequested.emit(str(search_dir))
     assert runner.calls[-1]["resume"] is True
     assert Path(runner.calls[-1]["search_dir"]) == search_dir
+
+
+def test_error_dialogs_never_block_and_are_listed(qtbot):
+    from app.gui.dialogs import Dialogs
+
+    parent = QWidget()
+    qtbot.addWidget(parent)
+    dialogs = Dialogs(parent)
+    box = dialogs.error("Export failed", "No space left on device", details="Traceback ...")
+    assert not box.isModal() and box.isVisible() and box.detailedText() == "Traceback ..."
+    assert dialogs.errors_shown == [("Export failed", "No space left on device")]

@@ -200,7 +200,7 @@ def distill(ctx: TaskContext, search_dir: str, teacher: str = "best", student_ar
 
 
 def teacher_hyperparameters(search_dir: str, trial_id: str) -> dict:
-    from .export import list_trials
+    from .checkpoints import list_trials
 
     return next((t["hyperparameters"] for t in list_trials(search_dir) if t["trial_id"] == str(trial_id)), {})
 

@@ -2,40 +2,19 @@
 
 Every event has ``"type"`` and ``"time"`` (Unix seconds). They cross thread and process boundaries
 unchanged (a multiprocessing queue, a Qt signal carrying ``dict``), and the history store saves
-them as they come. The types, in the order a search emits them:
+them as they come. The typed definitions below (one ``TypedDict`` per kind, in the order a search
+emits them) document the fields; on the wire an event stays a plain dict.
 
-``search_started``
-    ``search_id, search_dir, config (dict), device (str), devices (list[str]),
-    mixed_precision (bool), classes (list[str]), train_count, val_count, test_count,
-    max_trials (int | None: Hyperband/Grid decide themselves), resumed (bool),
-    completed_trials (int, > 0 on resume), dataset_fingerprint, versions (dict), cache ("memory" |
-    "disk"), pid (the training process)``
-``notice``
-    ``level ("info" | "warning"), message`` - e.g. ImageNet weights not cached.
-``trial_started``
-    ``trial_id, number (1-based), hyperparameters (dict), batch_size``
-``batch_ended``
-    ``trial_id, epoch (0-based), batch (0-based), steps (batches per epoch), logs (dict)``.
-    Throttled to a few per second; the last batch of an epoch is always sent.
-``epoch_ended``
-    ``trial_id, epoch (0-based), epochs (planned), logs {loss, accuracy, val_loss, val_accuracy},
-    confusion (list[list[int]]: rows true class, columns predicted, on the validation split),
-    class_names``
-``trial_ended``
-    ``trial_id, number, status ("COMPLETED" | "FAILED" | "INVALID" | "STOPPED" | "CANCELLED"),
-    score (float | None), best_step, duration (s), message (failure reason or ""),
-    hyperparameters, history {metric: [per-epoch values]}, confusion (last epoch, or None)``
-``search_finished``
-    ``status ("completed" | "cancelled" | "failed"), error (str, for failed), best_trial_id,
-    best_score, best_hyperparameters, trials (list of trial summaries), duration, search_dir``
-
-Listeners are plain callables ``listener(event: dict) -> None``.
+Whoever follows a search is a *listener*: either a plain callable ``listener(event)`` or an object
+with some of the :class:`SearchListener` hooks. :func:`dispatch` is the one place that looks at an
+event's ``type`` and calls the matching hook.
 """
 from __future__ import annotations
 
 import math
 import time
-from typing import Any, Callable, Protocol
+from typing import Any, Callable, Literal, NotRequired, Protocol, TypedDict, Union
+
 
 Listener = Callable[[dict], None]
 
@@ -53,6 +32,154 @@ EVENT_TYPES = (SEARCH_STARTED, NOTICE, TRIAL_STARTED, BATCH_ENDED, EPOCH_ENDED, 
 COMPLETED = "completed"
 CANCELLED = "cancelled"
 FAILED = "failed"
+
+TrialStatus = Literal["RUNNING", "COMPLETED", "FAILED", "INVALID", "STOPPED", "CANCELLED"]
+
+
+class SearchStarted(TypedDict):
+    type: Literal["search_started"]
+    time: float
+    search_id: str
+    search_dir: str
+    config: dict
+    device: str
+    devices: list[str]
+    mixed_precision: bool
+    classes: list[str]
+    train_count: int
+    val_count: int
+    test_count: int
+    max_trials: int | None  # None: Hyperband/Grid decide themselves
+    resumed: bool
+    completed_trials: int  # > 0 on resume
+    dataset_fingerprint: str
+    versions: dict
+    cache: Literal["memory", "disk"]
+    pid: int  # the training process
+    name: NotRequired[str]  # the search's name (config name, else its folder's)
+    time_budget: NotRequired[float | None]  # seconds; None: no limit
+    budget_spent_before: NotRequired[float]  # seconds spent by earlier runs of a resumed search
+    image_size: NotRequired[int]  # the size chosen (config may say "auto")
+    class_weights: NotRequired[bool]  # whether the loss weighs classes by their rarity
+
+
+class Notice(TypedDict):
+    """Something the user should know (ImageNet weights not cached, the budget ran out, ...)."""
+    type: Literal["notice"]
+    time: float
+    level: Literal["info", "warning"]
+    message: str
+    reason: NotRequired[Literal["estimate", "plateau", "budget", "pruned"]]
+    estimates: NotRequired[list[dict]]  # reason "estimate": measured model sizes and epoch times
+    trial_id: NotRequired[str]  # reason "pruned": the trial stopped early
+
+
+class TrialStarted(TypedDict):
+    type: Literal["trial_started"]
+    time: float
+    trial_id: str
+    number: int  # 1-based
+    hyperparameters: dict
+    batch_size: int
+    epochs_planned: NotRequired[int]  # what the budget planner gives this trial
+
+
+class BatchEnded(TypedDict):
+    """Throttled to a few per second; the last batch of an epoch is always sent."""
+    type: Literal["batch_ended"]
+    time: float
+    trial_id: str
+    epoch: int  # 0-based
+    batch: int  # 0-based
+    steps: int  # batches per epoch
+    logs: dict
+
+
+class EpochEnded(TypedDict):
+    type: Literal["epoch_ended"]
+    time: float
+    trial_id: str
+    epoch: int  # 0-based
+    epochs: int  # planned
+    logs: dict  # loss, accuracy, val_loss, val_accuracy
+    confusion: list[list[int]] | None  # rows true class, columns predicted; validation split
+    class_names: list[str]
+    elapsed: NotRequired[float]  # seconds of this run of the search
+    budget_remaining: NotRequired[float | None]  # seconds; None: no budget
+
+
+class TrialEnded(TypedDict):
+    type: Literal["trial_ended"]
+    time: float
+    trial_id: str
+    number: int
+    status: TrialStatus
+    score: float | None
+    best_step: int | None  # the epoch whose weights were kept
+    duration: float
+    message: str  # failure reason or ""
+    hyperparameters: dict
+    history: dict  # metric -> per-epoch values
+    confusion: list[list[int]] | None
+    stopped: NotRequired[Literal["budget", "user", "pruned"] | None]  # why it ended before its plan
+    epochs_planned: NotRequired[int]
+    epochs_run: NotRequired[int]
+
+
+class SearchFinished(TypedDict):
+    type: Literal["search_finished"]
+    time: float
+    status: Literal["completed", "cancelled", "failed"]
+    error: str  # for failed
+    best_trial_id: str | None
+    best_score: float | None
+    best_hyperparameters: dict
+    trials: list[dict]  # trial summaries as in trial_ended
+    duration: float | None
+    search_dir: str | None
+    reason: NotRequired[str]  # why it ended, in words
+    test_accuracy: NotRequired[float | None]  # the best trial on the held-out test split
+    time_budget: NotRequired[float | None]
+    elapsed: NotRequired[float]
+
+
+Event = Union[SearchStarted, Notice, TrialStarted, BatchEnded, EpochEnded, TrialEnded, SearchFinished]
+
+
+class SearchListener:
+    """Follows a search through small hooks; each does nothing unless overridden.
+
+    Subclass it (or write any object with some of these methods) and feed events with
+    :func:`dispatch`. Hooks receive the event dict unchanged.
+    """
+
+    def on_search_started(self, event: SearchStarted) -> None: ...
+    def on_notice(self, event: Notice) -> None: ...
+    def on_trial_started(self, event: TrialStarted) -> None: ...
+    def on_batch_ended(self, event: BatchEnded) -> None: ...
+    def on_epoch_ended(self, event: EpochEnded) -> None: ...
+    def on_trial_ended(self, event: TrialEnded) -> None: ...
+    def on_search_finished(self, event: SearchFinished) -> None: ...
+
+
+# Event type -> the hook that handles it.
+HOOKS: dict[str, str] = {kind: f"on_{kind}" for kind in EVENT_TYPES}
+
+
+def dispatch(event: dict, *listeners: Any) -> None:
+    """Hand ``event`` to each listener: its matching hook, or the listener itself if it is a
+    plain callable without hooks. Events of unknown types and non-dicts reach only callables."""
+    hook_name = HOOKS.get(event.get("type")) if isinstance(event, dict) else None
+    for listener in listeners:
+        if isinstance(listener, SearchListener) or hasattr(listener, "on_search_started"):
+            if hook_name is not None:
+                getattr(listener, hook_name, _ignore)(event)
+        elif callable(listener):
+            listener(event)
+
+
+def _ignore(_event: dict) -> None:
+    pass
 
 
 class CancelToken(Protocol):

@@ -23,7 +23,9 @@ import time
 from pathlib import Path
 
 from .config import SearchConfig
-from .runner import TUNER_PROJECT, SearchError, load_search_info, package_versions
+from .checkpoints import best_first, list_trials, prune_checkpoints  # noqa: F401 - prune_checkpoints re-exported
+from .runner import package_versions
+from .search_dir import CHECKPOINT_FILE, TRIAL_FILE, SearchError, load_search_info, trial_dir
 
 SELF_CHECK_IMAGES = 32
 SELF_CHECK_TOLERANCE = 1e-4
@@ -33,49 +35,9 @@ class ExportError(RuntimeError):
     """The export cannot be made; the message is for the user."""
 
 
-def _trial_dir(search_dir: Path, trial_id: str) -> Path:
-    return search_dir / TUNER_PROJECT / f"trial_{trial_id}"
-
-
-def list_trials(search_dir: str | Path) -> list[dict]:
-    """Keras Tuner's record of every trial: id, status, score, hyperparameters."""
-    out = []
-    for path in sorted((Path(search_dir) / TUNER_PROJECT).glob("trial_*/trial.json")):
-        data = json.loads(path.read_text(encoding="utf-8"))
-        out.append({"trial_id": data["trial_id"], "status": data.get("status"), "score": data.get("score"),
-                    "hyperparameters": data.get("hyperparameters", {}).get("values", {}),
-                    "has_checkpoint": (path.parent / "checkpoint.weights.h5").is_file(),
-                    "metrics": data.get("metrics", {})})
-    return out
-
-
-def prune_checkpoints(search_dir: str | Path, objective: str, keep: int) -> list[str]:
-    """Delete the weights of all but the best ``keep`` completed trials; return the trial ids pruned.
-
-    ``trial.json`` files stay, so resume and history still see every trial.
-    """
-    if keep <= 0:
-        return []
-    trials = list_trials(search_dir)
-    ranked = sorted((t for t in trials if t["status"] == "COMPLETED" and t["score"] is not None),
-                    key=lambda t: t["score"], reverse=objective.endswith("accuracy"))
-    keep_ids = {t["trial_id"] for t in ranked[:keep]}
-    pruned = []
-    for t in trials:
-        # A running trial's checkpoint is still being written: leave it.
-        if t["has_checkpoint"] and t["trial_id"] not in keep_ids and t["status"] != "RUNNING":
-            (_trial_dir(Path(search_dir), t["trial_id"]) / "checkpoint.weights.h5").unlink(missing_ok=True)
-            pruned.append(t["trial_id"])
-    return pruned
-
-
 def best_trial_id(search_dir: str | Path, objective: str) -> str | None:
-    done = [t for t in list_trials(search_dir)
-            if t["status"] == "COMPLETED" and t["score"] is not None and t["has_checkpoint"]]
-    if not done:
-        return None
-    maximize = objective.endswith("accuracy")
-    return (max if maximize else min)(done, key=lambda t: t["score"])["trial_id"]
+    ranked = best_first((t for t in list_trials(search_dir) if t["has_checkpoint"]), objective)
+    return ranked[0] if ranked else None
 
 
 def load_trial_model(search_dir: str | Path, trial_id: str | None = None):
@@ -92,11 +54,11 @@ def load_trial_model(search_dir: str | Path, trial_id: str | None = None):
         trial_id = best_trial_id(search_dir, config.objective)
         if trial_id is None:
             raise ExportError("This search has no completed trial to export yet.")
-    trial_dir = _trial_dir(search_dir, trial_id)
-    trial_file = trial_dir / "trial.json"
+    folder = trial_dir(search_dir, trial_id)
+    trial_file = folder / TRIAL_FILE
     if not trial_file.is_file():
         raise ExportError(f"Trial {trial_id} does not exist in {search_dir}.")
-    checkpoint = trial_dir / "checkpoint.weights.h5"
+    checkpoint = folder / CHECKPOINT_FILE
     if not checkpoint.is_file():
         raise ExportError(f"Trial {trial_id} has no saved weights (it failed, was stopped, "
                           "or its checkpoint was removed to save disk).")

@@ -27,10 +27,12 @@ from pathlib import Path
 from typing import Any, Iterable
 
 from app.core import paths
+from app.core.checkpoints import checkpoint_files, prune
+from app.core.search_dir import EVENTS_FILE, SEARCH_FILE
+from app.core.search_state import UNFINISHED, lower_is_better
 
 log = logging.getLogger(__name__)
 
-CHECKPOINT_FILE = "checkpoint.weights.h5"
 RUNNING = "running"
 # Statuses a search can have in the store; "running" also covers a search whose process died
 # before search_finished (the view calls that "interrupted" when nothing is recording it).
@@ -137,8 +139,12 @@ CREATE TABLE preferences (
 );
 """
 
+# One verdict for a trial its search ended around (see app.core.search_state.settle_status):
+# earlier versions stored "INTERRUPTED", which no trial filter listed.
+_SCHEMA_V4 = f"UPDATE trials SET status = '{UNFINISHED}' WHERE status = 'INTERRUPTED';"
+
 # Per-image predictions of a trial's best epoch, and playbook tasks (LR finder, ensemble, ...).
-_SCHEMA_V4 = """
+_SCHEMA_V5 = """
 ALTER TABLE trials ADD COLUMN predictions_path TEXT;
 CREATE TABLE tasks (
     id INTEGER PRIMARY KEY AUTOINCREMENT,
@@ -155,7 +161,7 @@ CREATE INDEX tasks_search ON tasks(search_id);
 """
 
 # MIGRATIONS[i] takes a database from user_version i to i + 1.
-MIGRATIONS: list[str] = [_SCHEMA_V1, _SCHEMA_V2, _SCHEMA_V3, _SCHEMA_V4]
+MIGRATIONS: list[str] = [_SCHEMA_V1, _SCHEMA_V2, _SCHEMA_V3, _SCHEMA_V4, _SCHEMA_V5]
 SCHEMA_VERSION = len(MIGRATIONS)
 
 
@@ -224,19 +230,6 @@ def folder_size(path: str | Path) -> int:
             except OSError:
                 pass
     return total
-
-
-def checkpoint_files(search_dir: str | Path) -> dict[str, Path]:
-    """Keras Tuner checkpoints under ``search_dir/tuner``, by trial id (``trial_<id>`` folders)."""
-    tuner_dir = Path(search_dir) / "tuner"
-    found: dict[str, Path] = {}
-    if not tuner_dir.is_dir():
-        return found
-    for checkpoint in tuner_dir.rglob(CHECKPOINT_FILE):
-        folder = checkpoint.parent.name
-        if folder.startswith("trial_"):
-            found[folder[len("trial_"):]] = checkpoint
-    return found
 
 
 def _predictions_file(checkpoint: Path | None) -> str | None:
@@ -363,7 +356,7 @@ class HistoryStore:
         search_dir = str(event.get("search_dir") or "")
         info: dict = {}
         if search_dir:
-            info = _loads(_read_text(Path(search_dir) / "search.json"), {}) or {}
+            info = _loads(_read_text(Path(search_dir) / SEARCH_FILE), {}) or {}
         config = info.get("config") if isinstance(info.get("config"), dict) else {}
         self.conn.execute(
             "INSERT OR IGNORE INTO searches (id, name, started_at, status, search_dir, data_dir, config_json, "
@@ -417,8 +410,8 @@ class HistoryStore:
             f"resume_count = resume_count + ? WHERE id = ?",
             (*values.values(), resumed, search_id))
         # Trials the crash or cancel left unfinished will be re-run from scratch by Keras Tuner.
-        self.conn.execute("UPDATE trials SET status = 'INTERRUPTED' WHERE search_id = ? AND status = 'RUNNING'",
-                          (search_id,))
+        self.conn.execute("UPDATE trials SET status = ? WHERE search_id = ? AND status = 'RUNNING'",
+                          (UNFINISHED, search_id))
         self._write_pending_notices(search_id)
 
     def _write_pending_notices(self, search_id: str) -> None:
@@ -536,7 +529,7 @@ class HistoryStore:
         # Trials still marked running were cut off by the cancel or failure.
         self.conn.execute(
             "UPDATE trials SET status = ? WHERE search_id = ? AND status = 'RUNNING'",
-            ("CANCELLED" if status == "cancelled" else "INTERRUPTED", search_id))
+            (UNFINISHED, search_id))
         # The final summary lists every trial: add any whose own events never arrived.
         for summary in event.get("trials") or []:
             if not isinstance(summary, dict) or summary.get("trial_id") is None:
@@ -591,7 +584,7 @@ class HistoryStore:
 
     def _update_best(self, search_id: str, finished: dict | None = None) -> None:
         row = self.conn.execute("SELECT objective FROM searches WHERE id = ?", (search_id,)).fetchone()
-        order = "ASC" if row and _minimise(row["objective"]) else "DESC"
+        order = "ASC" if row and lower_is_better(row["objective"]) else "DESC"
         best = self.conn.execute(
             f"SELECT trial_id, score FROM trials WHERE search_id = ? AND status = 'COMPLETED' "
             f"AND score IS NOT NULL ORDER BY score {order} LIMIT 1", (search_id,)).fetchone()
@@ -611,7 +604,7 @@ class HistoryStore:
         """
         path = Path(path)
         if path.is_dir():
-            path = path / "events.jsonl"
+            path = path / EVENTS_FILE
         try:
             lines = path.read_text(encoding="utf-8", errors="replace").splitlines()
         except OSError as exc:
@@ -658,7 +651,7 @@ class HistoryStore:
         imported = []
         now = time.time()
         for folder in sorted(paths.searches_dir().iterdir()):
-            log_file = folder / "events.jsonl"
+            log_file = folder / EVENTS_FILE
             if folder.name in known or str(folder) in known or not log_file.is_file():
                 continue
             try:
@@ -917,24 +910,16 @@ class HistoryStore:
         row = self._require(search_id)
         if search_id == self._current_search:
             raise HistoryError("this search is still running; prune its checkpoints when it has finished")
-        order = "ASC" if _minimise(row["objective"]) else "DESC"
+        order = "ASC" if lower_is_better(row["objective"]) else "DESC"
         best = [r["trial_id"] for r in self.conn.execute(
             f"SELECT trial_id FROM trials WHERE search_id = ? AND status = 'COMPLETED' AND score IS NOT NULL "
             f"ORDER BY score {order}, trial_id LIMIT ?", (search_id, keep_best))]
-        on_disk = checkpoint_files(row["search_dir"]) if row["search_dir"] else {}
         removed, freed = [], 0
-        for trial_id, checkpoint in sorted(on_disk.items()):
-            if trial_id in best:
-                continue
+        if row["search_dir"]:
             try:
-                size = checkpoint.stat().st_size
-                checkpoint.unlink()
-            except FileNotFoundError:
-                continue
+                removed, freed = prune(row["search_dir"], best)
             except OSError as exc:
-                raise HistoryError(f"could not remove {checkpoint}: {exc.strerror or exc}") from None
-            removed.append(trial_id)
-            freed += size
+                raise HistoryError(f"could not remove {exc.filename}: {exc.strerror or exc}") from None
         with self._transaction():
             for trial_id in removed:
                 self.conn.execute(
@@ -978,10 +963,6 @@ def _csv_value(value: Any) -> Any:
     if isinstance(value, (dict, list)):
         return json.dumps(value)
     return value
-
-
-def _minimise(objective: str | None) -> bool:
-    return bool(objective) and ("loss" in objective or "error" in objective)
 
 
 class _Transaction:

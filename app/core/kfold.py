@@ -10,7 +10,6 @@ folds, with every fold's curves.
 from __future__ import annotations
 
 import math
-from pathlib import Path
 
 import numpy as np
 
@@ -39,10 +38,10 @@ def trial_setup(search_dir: str, trial_id: str):
     import keras_tuner as kt
 
     from .config import SearchConfig
-    from .export import _trial_dir
+    from .search_dir import trial_dir
 
     info = search_info(search_dir)
-    trial_file = _trial_dir(Path(search_dir), str(trial_id)) / "trial.json"
+    trial_file = trial_dir(search_dir, str(trial_id)) / "trial.json"
     if not trial_file.is_file():
         raise TaskError(f"Trial {trial_id} does not exist in {search_dir}.")
     trial = kt.engine.trial.Trial.load(str(trial_file))
@@ -137,6 +136,6 @@ def cross_validate(ctx: TaskContext, search_dir: str, trial_id: str, folds: int 
 
 
 def _trial_score(search_dir: str, trial_id: str) -> float | None:
-    from .export import list_trials
+    from .checkpoints import list_trials
 
     return next((t["score"] for t in list_trials(search_dir) if t["trial_id"] == str(trial_id)), None)

@@ -102,9 +102,9 @@ def load(path: str | Path) -> Predictions:
 
 
 def trial_predictions_path(search_dir: str | Path, trial_id: str) -> Path:
-    from .runner import TUNER_PROJECT
+    from .search_dir import trial_dir
 
-    return Path(search_dir) / TUNER_PROJECT / f"trial_{trial_id}" / PREDICTIONS_FILE
+    return trial_dir(search_dir, trial_id) / PREDICTIONS_FILE
 
 
 # --------------------------------------------------------------------------- computing (TensorFlow)
@@ -155,7 +155,7 @@ _INFO_CACHE: dict[str, tuple[float, dict]] = {}
 
 
 def _cached_info(search_dir: Path) -> dict:
-    from .runner import SEARCH_FILE, load_search_info
+    from .search_dir import SEARCH_FILE, load_search_info
 
     key = str(search_dir)
     mtime = (search_dir / SEARCH_FILE).stat().st_mtime

@@ -1,11 +1,18 @@
 """Augmented samples of the user's own images, as the training pipeline would see them.
 
 Uses the same Keras preprocessing layers the model builder applies (flip, rotation, zoom,
-translation, contrast). TensorFlow is imported on first call: call this off the GUI thread.
+translation, contrast). :func:`augmentation_preview` imports TensorFlow; the window calls
+:func:`preview_in_child`, which runs it in a spawned child process that stays for the next
+preview, so TensorFlow (about 600 MB and a GIL-holding import) never enters the window's process.
 """
 from __future__ import annotations
 
+import multiprocessing
+import os
+import threading
 from collections.abc import Sequence
+from concurrent.futures import ProcessPoolExecutor
+from concurrent.futures.process import BrokenProcessPool
 from pathlib import Path
 
 import numpy as np
@@ -61,3 +68,46 @@ def augmentation_preview(image_paths: Sequence[str | Path], augmentation: Augmen
     augmented = keras.ops.convert_to_numpy(pipeline(batch, training=True))
     augmented = np.clip(np.nan_to_num(augmented), 0, 255).astype(np.uint8)
     return [img for img in augmented]
+
+
+# --------------------------------------------------------------------------- in a child process
+
+PREVIEW_TIMEOUT_S = 300.0  # the first preview imports TensorFlow in the child
+_pool: ProcessPoolExecutor | None = None
+_pool_lock = threading.Lock()
+
+
+def _child_setup() -> None:
+    os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "2")
+    try:
+        os.nice(5)  # a preview must not slow the window or a running search down
+    except OSError:
+        pass
+
+
+def preview_in_child(image_paths: Sequence[str | Path], augmentation: Augmentation, image_size: int,
+                     count: int = 8, seed: int = 0, timeout: float = PREVIEW_TIMEOUT_S) -> list[np.ndarray]:
+    """:func:`augmentation_preview` in a spawned child process (blocking: call it off the GUI
+    thread). The child stays for the next preview, so only the first one pays TensorFlow's import.
+    ``ValueError`` from the child is raised here; a child that died raises ``RuntimeError``."""
+    global _pool
+    with _pool_lock:
+        if _pool is None:
+            _pool = ProcessPoolExecutor(max_workers=1, mp_context=multiprocessing.get_context("spawn"),
+                                        initializer=_child_setup)
+        pool = _pool
+    try:
+        return pool.submit(augmentation_preview, [str(p) for p in image_paths], augmentation, image_size,
+                           count, seed).result(timeout=timeout)
+    except BrokenProcessPool:
+        shutdown_preview_process()
+        raise RuntimeError("the preview process stopped unexpectedly; press Preview to try again") from None
+
+
+def shutdown_preview_process() -> None:
+    """End the preview child, if one was started (the application is quitting)."""
+    global _pool
+    with _pool_lock:
+        pool, _pool = _pool, None
+    if pool is not None:
+        pool.shutdown(wait=False, cancel_futures=True)

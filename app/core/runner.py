@@ -25,24 +25,22 @@ from typing import Any
 
 from . import events as ev
 from .budget import STOP_BUDGET, STOP_PLATEAU, STOP_PRUNED, STOP_USER, BudgetClock, BudgetPlanner
+from .checkpoints import prune_checkpoints
 from .config import SearchConfig, format_duration
 from .dataset import (DatasetError, balanced_class_weights, decodable_path, heavily_imbalanced, native_image_size,
                       scan_dataset, split_dataset)
 from .paths import cache_dir, searches_dir
+from .search_dir import (  # noqa: F401 - re-exported: callers know them from here
+    EVENTS_FILE, SEARCH_FILE, TUNER_PROJECT, SearchError, find_resumable, load_search_info, read_events,
+    update_search_info as _update_search_info, write_json_atomic as _write_json_atomic,
+)
 
-SEARCH_FILE = "search.json"
-EVENTS_FILE = "events.jsonl"
-TUNER_PROJECT = "tuner"
 BATCH_EVENT_INTERVAL_S = 0.25
 # Internal: a child process stopped to be replaced (see run_search's max_trials_in_process).
 RECYCLE = "recycle"
 # Fault injection for tests of the failure paths (works across the process boundary).
 FAULT_OOM_ABOVE_BATCH = "TUNESTUDIO_FAULT_OOM_ABOVE_BATCH"
 FAULT_NAN_TRIALS = "TUNESTUDIO_FAULT_NAN_TRIALS"
-
-
-class SearchError(RuntimeError):
-    """A search cannot start or continue; the message is for the user."""
 
 
 def package_versions() -> dict:
@@ -69,57 +67,6 @@ def new_search_dir(config: SearchConfig) -> Path:
         n += 1
     candidate.mkdir(parents=True)
     return candidate
-
-
-def load_search_info(search_dir: str | Path) -> dict:
-    path = Path(search_dir) / SEARCH_FILE
-    try:
-        return json.loads(path.read_text(encoding="utf-8"))
-    except FileNotFoundError:
-        raise SearchError(f"{search_dir}: not a TuneStudio search folder (no {SEARCH_FILE})") from None
-    except (OSError, json.JSONDecodeError) as exc:
-        raise SearchError(f"{path}: cannot read ({exc})") from None
-
-
-def _write_json_atomic(path: Path, data: dict) -> None:
-    tmp = path.with_name(path.name + ".tmp")
-    tmp.write_text(json.dumps(data, indent=2, ensure_ascii=False), encoding="utf-8")
-    os.replace(tmp, path)
-
-
-def _update_search_info(search_dir: Path, **changes: Any) -> None:
-    info = load_search_info(search_dir)
-    info.update(changes)
-    _write_json_atomic(search_dir / SEARCH_FILE, info)
-
-
-def find_resumable() -> list[dict]:
-    """Searches that did not finish (stopped, killed or crashed), newest first."""
-    out = []
-    for folder in sorted(searches_dir().iterdir(), reverse=True):
-        try:
-            info = load_search_info(folder)
-        except SearchError:
-            continue
-        if info.get("status") in ("running", "cancelled"):
-            info["search_dir"] = str(folder)
-            out.append(info)
-    return out
-
-
-def read_events(search_dir: str | Path) -> list[dict]:
-    """Every event recorded for a search (a crash may have cut the last line)."""
-    out = []
-    try:
-        with open(Path(search_dir) / EVENTS_FILE, encoding="utf-8") as fh:
-            for line in fh:
-                try:
-                    out.append(json.loads(line))
-                except json.JSONDecodeError:
-                    continue
-    except FileNotFoundError:
-        pass
-    return out
 
 
 # --------------------------------------------------------------------------- preparation
@@ -228,7 +175,7 @@ def _make_tuner_class(base):
             self._planned_epochs = planned_epochs
             self._trial_started: dict[str, float] = {}
             self._history: dict[str, dict[str, list]] = {}
-            self._last_confusion: dict[str, list] = {}
+            self._confusions: dict[str, dict[int, list]] = {}  # trial -> epoch -> matrix
             self._last_batch_event = 0.0
             self._steps: dict[str, int] = {}
             self._epoch = 0
@@ -261,7 +208,7 @@ def _make_tuner_class(base):
             if self._planner.current is not None:
                 self._planner.current.trial_id = tid
             self._history[tid] = {}
-            self._last_confusion.pop(tid, None)
+            self._confusions.pop(tid, None)
             values = dict(trial.hyperparameters.values)
             self._emit(ev.make_event(ev.TRIAL_STARTED, trial_id=tid, number=_trial_number(tid),
                                      hyperparameters=values, batch_size=values.get("batch_size"),
@@ -314,7 +261,7 @@ def _make_tuner_class(base):
             for k, v in scalars.items():
                 history.setdefault(k, []).append(v if math.isfinite(v) else None)
             matrix = np.rint(np.asarray(confusion)).astype(int).tolist() if confusion is not None else None
-            self._last_confusion[trial.trial_id] = matrix
+            self._confusions.setdefault(trial.trial_id, {})[epoch] = matrix
             self._budget_epoch_end(trial, model, epoch, scalars)
             clock = self._planner.clock
             self._emit(ev.make_event(ev.EPOCH_ENDED, trial_id=trial.trial_id, epoch=epoch,
@@ -364,7 +311,7 @@ def _make_tuner_class(base):
             plan = self._planner.current
             history = self._history.get(trial.trial_id, {})
             summary = trial_summary_event(stored, self._trial_started.get(trial.trial_id), history,
-                                          self._last_confusion.get(trial.trial_id))
+                                          kept_confusion(self._confusions.get(trial.trial_id, {}), stored.best_step))
             summary["stopped"] = plan.stopped if plan is not None else None
             summary["epochs_planned"] = plan.planned_epochs if plan is not None else None
             summary["epochs_run"] = plan.epochs_done if plan is not None else len(history.get("loss", []))
@@ -387,8 +334,6 @@ def _make_tuner_class(base):
                 self.prune_checkpoints()
 
         def prune_checkpoints(self):
-            from .export import prune_checkpoints
-
             prune_checkpoints(self.directory, self._objective_name, self._keep_checkpoints)
 
     StudioTuner.NonFiniteLoss = NonFiniteLoss
@@ -414,6 +359,14 @@ def _failure_reason(message: str | None) -> str:
                 return f"out of memory: {reason[:300]}"
             return reason[:500]
     return lines[-1][:500]
+
+
+def kept_confusion(by_epoch: dict[int, list], best_step) -> list | None:
+    """The confusion matrix of the epoch whose weights the checkpoint kept (``best_step``);
+    the last one when that epoch is unknown."""
+    if isinstance(best_step, int) and by_epoch.get(best_step) is not None:
+        return by_epoch[best_step]
+    return by_epoch[max(by_epoch)] if by_epoch else None
 
 
 def trial_summary_event(trial, started: float | None, history: dict, confusion) -> dict:
@@ -443,6 +396,8 @@ def _make_hypermodel(config: SearchConfig, train, val, num_classes: int, mixed_p
             tuner = tuner_ref.get("tuner")
             # The schedule is laid out over the epochs this trial is planned to get (budget.py).
             epochs = tuner.planned_epochs() if tuner is not None and hasattr(tuner, "_planner") else None
+            if "tuner/epochs" in hp.values:  # Hyperband sets each round's epochs itself
+                epochs = int(hp.values["tuner/epochs"])
             return build_model(config, hp, num_classes, steps_per_epoch(len(train), batch_size),
                                mixed_precision=mixed_precision, weights=weights, epochs=epochs)
 

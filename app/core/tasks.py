@@ -150,7 +150,7 @@ def finished_event(task: str, params: dict, status: str, error: str, result: dic
 
 def search_info(search_dir: str | Path) -> dict:
     """A finished search's ``search.json``; a :class:`TaskError` when it is not a search folder."""
-    from .runner import SearchError, load_search_info
+    from .search_dir import SearchError, load_search_info
 
     try:
         return load_search_info(search_dir)
@@ -160,11 +160,11 @@ def search_info(search_dir: str | Path) -> dict:
 
 def ranked_trials(search_dir: str | Path, objective: str, with_checkpoint: bool = True) -> list[dict]:
     """Completed trials, best first (by Keras Tuner's score for the objective)."""
-    from .export import list_trials
+    from .checkpoints import best_first, list_trials
 
-    done = [t for t in list_trials(search_dir) if t["status"] == "COMPLETED" and t["score"] is not None
-            and (t["has_checkpoint"] or not with_checkpoint)]
-    return sorted(done, key=lambda t: t["score"], reverse=objective.endswith("accuracy"))
+    trials = [t for t in list_trials(search_dir) if t["has_checkpoint"] or not with_checkpoint]
+    by_id = {t["trial_id"]: t for t in trials}
+    return [by_id[i] for i in best_first(trials, objective)]
 
 
 def top_trial_ids(search_dir: str | Path, count: int) -> list[str]:

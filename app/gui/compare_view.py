@@ -23,6 +23,8 @@ from PySide6.QtWidgets import (QAbstractItemView, QFrame, QHBoxLayout, QHeaderVi
                                QSplitter, QTableView, QTableWidget, QTableWidgetItem, QVBoxLayout,
                                QWidget)
 
+from app.core.formatting import format_score, format_value
+from app.core.search_state import lower_is_better
 from app.gui import theme
 
 from app.gui.confusion_view import ConfusionModel
@@ -41,21 +43,6 @@ def trial_label(trial: dict, with_search: bool = True) -> str:
     if with_search and trial.get("search_name"):
         return f"{trial['search_name']} · {name}"
     return name
-
-
-def format_value(value: Any) -> str:
-    """Hyperparameter values as people write them (0.001, not 0.0010000000000000002)."""
-    if value is None:
-        return "–"
-    if isinstance(value, bool):
-        return "yes" if value else "no"
-    if isinstance(value, float):
-        if value == 0:
-            return "0"
-        return f"{value:.4g}"
-    if isinstance(value, (list, dict)):
-        return json.dumps(value)
-    return str(value)
 
 
 def _compact_matrix(matrix: list[list[int]], class_names: list[str]) -> QTableView:
@@ -228,7 +215,7 @@ class CompareView(QWidget):
                 header.setToolTip(self.tr("differs between the trials"))
             self._table.setVerticalHeaderItem(r, header)
             for col, value in enumerate(values):
-                text = format_value(value) if name != self.tr("score") or value is None else f"{value:.4f}"
+                text = format_value(value) if name != self.tr("score") else format_score(value)
                 item = QTableWidgetItem(text)
                 if differs:
                     item.setBackground(QBrush(marked))
@@ -250,8 +237,7 @@ class CompareView(QWidget):
         if not scored:
             return None
         objective = next((t.get("objective") for t in self._trials if t.get("objective")), "val_accuracy")
-        pick = min if "loss" in objective else max
-        return pick(scored, key=lambda pair: pair[1])[0]
+        return min(scored, key=lambda pair: pair[1] if lower_is_better(objective) else -pair[1])[0]
 
     def _update_matrices(self) -> None:
         for widget in self._matrix_widgets:

@@ -17,6 +17,7 @@ from PySide6.QtWidgets import (QAbstractItemView, QHBoxLayout, QHeaderView, QLab
                                QStyle, QStyleOptionHeader, QTableView, QTableWidget,
                                QTableWidgetItem, QVBoxLayout, QWidget)
 
+from app.core.events import SearchListener, dispatch
 from app.gui import theme
 
 UNDEFINED = "\u2013"  # en dash: precision of a never-predicted class, recall of an absent one
@@ -238,7 +239,7 @@ class _ClassNameHeader(QHeaderView):
         painter.restore()
 
 
-class ConfusionView(QWidget):
+class ConfusionView(QWidget, SearchListener):
     """Heatmap of the validation confusion matrix beside a per-class metrics table."""
 
     matrixChanged = Signal()
@@ -253,6 +254,7 @@ class ConfusionView(QWidget):
         self._metrics: dict | None = None
         self._by_trial: dict[str, tuple[list[list[int]], list[str], str]] = {}
         self._numbers: dict[str, int] = {}
+        self._epochs: dict[str, dict[int, list]] = {}  # the running trial's matrices by epoch
         self._running_id: str | None = None
         self._pinned_id: str | None = None
         self._classes: list[str] = []
@@ -336,31 +338,47 @@ class ConfusionView(QWidget):
 
     def handle_event(self, event: dict) -> None:
         """Follow a search: each epoch's validation confusion of the running trial."""
-        if not isinstance(event, dict):
+        dispatch(event, self)
+
+    def on_search_started(self, event: dict) -> None:
+        self.reset()
+        self._classes = [str(c) for c in event.get("classes") or []]
+
+    def on_trial_started(self, event: dict) -> None:
+        self._running_id = str(event.get("trial_id"))
+        self._numbers[self._running_id] = event.get("number")
+
+    def on_epoch_ended(self, event: dict) -> None:
+        epochs = event.get("epochs")
+        epoch = int(event.get("epoch", 0))
+        if event.get("confusion") is not None:
+            self._epochs.setdefault(str(event.get("trial_id")), {})[epoch] = event["confusion"]
+        text = f"{epoch + 1}" + (f"/{epochs}" if epochs else "")
+        self._remember(event, event.get("confusion"), self.tr("epoch {epoch}").format(epoch=text))
+
+    def on_trial_ended(self, event: dict) -> None:
+        """Once a trial ends, show the epoch whose weights were kept (``best_step``), not the last."""
+        trial_id = str(event.get("trial_id"))
+        self._numbers.setdefault(trial_id, event.get("number"))
+        epochs = self._epochs.pop(trial_id, {})
+        best_step = event.get("best_step")
+        confusion = epochs.get(best_step) if isinstance(best_step, int) else None
+        self._remember(event, confusion if confusion is not None else event.get("confusion"),
+                       self._kept_text(best_step))
+
+    def _kept_text(self, best_step) -> str:
+        if isinstance(best_step, int):
+            return self.tr("epoch {n} (weights kept)").format(n=best_step + 1)
+        return self.tr("weights kept")
+
+    def _remember(self, event: dict, confusion, where: str) -> None:
+        if confusion is None:
             return
-        kind = event.get("type")
-        if kind == "search_started":
-            self.reset()
-            self._classes = [str(c) for c in event.get("classes") or []]
-        elif kind == "trial_started":
-            self._running_id = str(event.get("trial_id"))
-            self._numbers[self._running_id] = event.get("number")
-        elif kind in ("epoch_ended", "trial_ended"):
-            trial_id = str(event.get("trial_id"))
-            confusion = event.get("confusion")
-            if confusion is None:
-                return
-            names = event.get("class_names") or self._classes
-            if kind == "epoch_ended":
-                epochs = event.get("epochs")
-                epoch = f"{int(event.get('epoch', 0)) + 1}" + (f"/{epochs}" if epochs else "")
-                where = self.tr("epoch {epoch}").format(epoch=epoch)
-            else:
-                where = self.tr("last epoch")
-                self._numbers.setdefault(trial_id, event.get("number"))
-            self._by_trial[trial_id] = (confusion, names, where)
-            if self._pinned_id in (None, trial_id):
-                self._show_stored(trial_id)
+        trial_id = str(event.get("trial_id"))
+        names = event.get("class_names") or self._classes
+        self._by_trial[trial_id] = (confusion, names, where)
+        if self._pinned_id in (None, trial_id):
+            self._show_stored(trial_id)
 
     def show_trial(self, trial_id: str | None) -> bool:
         """Show a trial's last confusion matrix; None follows the running trial again."""
@@ -386,11 +404,13 @@ class ConfusionView(QWidget):
                 trial_id = str(summary.get("trial_id"))
                 self._numbers[trial_id] = summary.get("number")
                 names = summary.get("class_names") or self._classes
-                self._by_trial[trial_id] = (summary["confusion"], names, self.tr("last epoch"))
+                self._by_trial[trial_id] = (summary["confusion"], names,
+                                            self._kept_text(summary.get("best_step")))
 
     def reset(self) -> None:
         self._matrix, self._names, self._metrics = [], [], None
         self._by_trial.clear()
+        self._epochs.clear()
         self._numbers.clear()
         self._running_id = self._pinned_id = None
         self._caption.setText(self.tr("No confusion matrix yet: it appears after the first epoch."))

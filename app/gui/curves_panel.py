@@ -26,6 +26,9 @@ import pyqtgraph as pg
 from PySide6.QtCore import QEvent, Qt, QTimer, Signal
 from PySide6.QtWidgets import QHBoxLayout, QLabel, QProgressBar, QVBoxLayout, QWidget
 
+from app.core.events import SearchListener, dispatch
+from app.core.formatting import format_score
+from app.core.search_state import best_trial, finite_or_none, lower_is_better, normalize_status, settle_status
 from app.gui import theme
 
 REDRAW_INTERVAL_MS = 100  # 10 Hz looks live and leaves the CPU to training
@@ -39,11 +42,6 @@ _SYMBOL_CURVES = ("loss", "val_loss", "accuracy", "val_accuracy", "best", "selec
 # Curve names accepted by ``CurvesPanel.curve_data``.
 CURVE_NAMES = ("loss", "val_loss", "accuracy", "val_accuracy", "batch_loss",
                "overlay", "best", "selected")
-
-
-def lower_is_better(objective: str) -> bool:
-    """Direction of an objective metric: losses go down, everything else up."""
-    return "loss" in objective
 
 
 class _Series:
@@ -143,7 +141,7 @@ def _number(value) -> float:
     return number if math.isfinite(number) else math.nan
 
 
-class CurvesPanel(QWidget):
+class CurvesPanel(QWidget, SearchListener):
     """Loss and accuracy curves of one trial, and the objective of every trial."""
 
     trialClicked = Signal(str)
@@ -250,20 +248,7 @@ class CurvesPanel(QWidget):
 
     def handle_event(self, event: dict) -> None:
         """Take one event of ``app/core/events.py``; the plots catch up on the next redraw."""
-        if not isinstance(event, dict):
-            return
-        kind = event.get("type")
-        handler = {
-            "search_started": self._on_search_started,
-            "trial_started": self._on_trial_started,
-            "batch_ended": self._on_batch_ended,
-            "epoch_ended": self._on_epoch_ended,
-            "trial_ended": self._on_trial_ended,
-            "search_finished": self._on_search_finished,
-        }.get(kind)
-        if handler is not None:
-            handler(event)
-            self._mark_dirty(BATCH_REDRAW_INTERVAL_MS if kind == "batch_ended" else None)
+        dispatch(event, self)
 
     def reset(self) -> None:
         """Forget every trial and clear the plots."""
@@ -300,8 +285,8 @@ class CurvesPanel(QWidget):
                 continue
             trial = self._trial(summary["trial_id"])
             trial.number = summary.get("number", trial.number)
-            trial.status = str(summary.get("status") or "COMPLETED").upper()
-            trial.score = _finite_or_none(summary.get("score"))
+            trial.status = normalize_status(summary.get("status"))
+            trial.score = finite_or_none(summary.get("score"))
             if isinstance(summary.get("history"), dict):
                 trial.set_history(summary["history"])
         self._recompute_best()
@@ -360,14 +345,16 @@ class CurvesPanel(QWidget):
 
     # ------------------------------------------------------------------ events
 
-    def _on_search_started(self, event: dict) -> None:
+    def on_search_started(self, event: dict) -> None:
+        self._mark_dirty()
         self.reset()
         config = event.get("config") if isinstance(event.get("config"), dict) else {}
         self._objective = str(config.get("objective") or "val_accuracy")
         self._max_trials = event.get("max_trials")
         self._search_state = self.tr("Search started")
 
-    def _on_trial_started(self, event: dict) -> None:
+    def on_trial_started(self, event: dict) -> None:
+        self._mark_dirty()
         trial = self._trial(event.get("trial_id"))
         trial.number = event.get("number", trial.number)
         trial.status = "RUNNING"
@@ -376,10 +363,11 @@ class CurvesPanel(QWidget):
         self._batch.clear()
         self._progress = {}
 
-    def _on_batch_ended(self, event: dict) -> None:
+    def on_batch_ended(self, event: dict) -> None:
+        self._mark_dirty(BATCH_REDRAW_INTERVAL_MS)
         trial_id = str(event.get("trial_id"))
         if trial_id != self._running_id:
-            self._on_trial_started({"trial_id": trial_id})
+            self.on_trial_started({"trial_id": trial_id})
         epoch = _int(event.get("epoch"))
         batch = _int(event.get("batch"))
         steps = max(1, _int(event.get("steps"), 1))
@@ -392,7 +380,8 @@ class CurvesPanel(QWidget):
             self._batch.append(x, loss)
         self._progress = {"epoch": epoch, "batch": batch, "steps": steps, "loss": loss}
 
-    def _on_epoch_ended(self, event: dict) -> None:
+    def on_epoch_ended(self, event: dict) -> None:
+        self._mark_dirty()
         trial = self._trial(event.get("trial_id"))
         if trial.trial_id != self._running_id and trial.status == "RUNNING":
             self._running_id = trial.trial_id
@@ -402,11 +391,12 @@ class CurvesPanel(QWidget):
         if isinstance(planned, int) and planned > 0:
             trial.planned_epochs = planned
 
-    def _on_trial_ended(self, event: dict) -> None:
+    def on_trial_ended(self, event: dict) -> None:
+        self._mark_dirty()
         trial = self._trial(event.get("trial_id"))
         trial.number = event.get("number", trial.number)
-        trial.status = str(event.get("status") or "COMPLETED").upper()
-        trial.score = _finite_or_none(event.get("score"))
+        trial.status = normalize_status(event.get("status"))
+        trial.score = finite_or_none(event.get("score"))
         history = event.get("history")
         # The final history is authoritative when live epochs were missed (throttled, resumed).
         if isinstance(history, dict) and history:
@@ -419,18 +409,18 @@ class CurvesPanel(QWidget):
         self._last_ended_id = trial.trial_id
         self._recompute_best()
 
-    def _on_search_finished(self, event: dict) -> None:
+    def on_search_finished(self, event: dict) -> None:
+        self._mark_dirty()
         for summary in event.get("trials") or []:
             if isinstance(summary, dict) and summary.get("trial_id") is not None:
                 trial = self._trial(summary["trial_id"])
-                trial.status = str(summary.get("status") or trial.status).upper()
-                trial.score = _finite_or_none(summary.get("score", trial.score))
+                trial.status = normalize_status(summary.get("status") or trial.status)
+                trial.score = finite_or_none(summary.get("score", trial.score))
                 if not trial.epochs and isinstance(summary.get("history"), dict):
                     trial.set_history(summary["history"])
         status = str(event.get("status") or "completed")
         for trial in self._trials.values():
-            if trial.status == "RUNNING":
-                trial.status = "CANCELLED" if status == "cancelled" else "FAILED"
+            trial.status = settle_status(trial.status)
         self._running_id = None
         self._recompute_best()
         best = event.get("best_trial_id")
@@ -461,13 +451,9 @@ class CurvesPanel(QWidget):
         return next(reversed(self._trials)) if self._trials else None
 
     def _recompute_best(self) -> None:
-        scored = [t for t in self._trials.values()
-                  if t.status == "COMPLETED" and t.score is not None]
-        if not scored:
-            self._best_id = None
-            return
-        sign = 1.0 if lower_is_better(self._objective) else -1.0
-        self._best_id = min(scored, key=lambda t: sign * t.score).trial_id
+        best = best_trial(({"trial_id": t.trial_id, "status": t.status, "score": t.score}
+                           for t in self._trials.values()), self._objective)
+        self._best_id = best["trial_id"] if best else None
 
     def _mark_dirty(self, interval_ms: int | None = None) -> None:
         self._dirty = True
@@ -578,7 +564,7 @@ class CurvesPanel(QWidget):
                     self._best_marker.setData([], [])
             self._set_curve("best", best_key, lambda: best.series(objective, finite_only=True))
             best_name = self.tr("best: {trial} ({score})").format(
-                trial=best.label, score=_format_score(best.score))
+                trial=best.label, score=format_score(best.score))
         else:
             if self._drawn.get("best") is not None:
                 self._best_marker.setData([], [])
@@ -645,7 +631,7 @@ class CurvesPanel(QWidget):
                 if best is not None:
                     parts.append(self.tr("best {trial}: {objective} {score}").format(
                         trial=best.label, objective=self._objective,
-                        score=_format_score(best.score)))
+                        score=format_score(best.score)))
                 if shown is not None:
                     parts.append(self.tr("showing {trial} ({status})").format(
                         trial=shown.label, status=shown.status.lower()))
@@ -757,7 +743,7 @@ class CurvesPanel(QWidget):
             self._graphics.setToolTip("")
             return
         trial = self._trials[trial_id]
-        score = _format_score(trial.score) if trial.score is not None else trial.status.lower()
+        score = format_score(trial.score) if trial.score is not None else trial.status.lower()
         best = self.tr(" (best)") if trial_id == self._best_id else ""
         self._graphics.setToolTip(self.tr("{trial}{best}: {objective} {score}\nclick to select")
                                   .format(trial=trial.label, best=best,
@@ -796,17 +782,8 @@ def _whole_epoch_ticks(plot: pg.PlotItem, epochs: int) -> None:
         axis.setTickSpacing()
 
 
-def _finite_or_none(value) -> float | None:
-    number = _number(value)
-    return number if math.isfinite(number) else None
-
-
 def _int(value, default: int = 0) -> int:
     try:
         return int(value)
     except (TypeError, ValueError):
         return default
-
-
-def _format_score(score: float | None) -> str:
-    return "\u2013" if score is None else f"{score:.4f}"

@@ -21,27 +21,30 @@ from __future__ import annotations
 import json
 import logging
 import math
-import random
 import re
-import sqlite3
 import time
 from datetime import datetime
 from pathlib import Path
 from typing import Any
 
-import pyqtgraph as pg
 from PySide6.QtCore import QEvent, QSortFilterProxyModel, Qt, QUrl, Signal, Slot
 from PySide6.QtGui import QAction, QBrush, QDesktopServices, QStandardItem, QStandardItemModel
-from PySide6.QtWidgets import (QAbstractItemView, QApplication, QCheckBox, QComboBox, QFileDialog, QFrame,
-                               QHBoxLayout, QHeaderView, QInputDialog, QLabel, QLineEdit, QMessageBox,
-                               QPushButton, QScrollArea, QSpinBox, QSplitter, QTableView, QTabWidget,
+from PySide6.QtWidgets import (QAbstractItemView, QApplication, QCheckBox, QComboBox,
+                               QHBoxLayout, QHeaderView, QLabel, QLineEdit,
+                               QPushButton, QSpinBox, QSplitter, QTableView, QTabWidget,
                                QTreeWidget, QTreeWidgetItem, QTreeWidgetItemIterator, QVBoxLayout, QWidget)
 
-from app.core.history import HistoryError, HistoryStore, OutsideHomeError, folder_size
+from app.core.formatting import format_score, format_value
+from app.core.history import HistoryStore, OutsideHomeError, folder_size
+from app.core.recorder import AUTO_PRUNE, DEFAULT_KEEP_BEST, KEEP_BEST, STORE_ERRORS, open_store, read_preference
+from app.core.search_state import lower_is_better
 from app.gui import theme
-from app.gui.compare_view import TRIAL_COLORS, CompareView, format_value, trial_label
+from app.gui.compare_view import CompareView, trial_label
 from app.gui.confusion_view import ConfusionView
 from app.gui.curves_panel import CurvesPanel
+from app.gui.dialogs import Dialogs
+from app.gui.score_scatter import ScoreScatterView
+from app.gui.search_model import SearchModel
 from app.gui.trial_table import TrialTable
 
 log = logging.getLogger(__name__)
@@ -49,50 +52,7 @@ log = logging.getLogger(__name__)
 SEARCH_ID_ROLE = Qt.ItemDataRole.UserRole + 1
 SORT_ROLE = Qt.ItemDataRole.UserRole + 2
 COLUMNS = ("Name", "Dataset", "Status", "Started", "Best score", "Trials", "Disk use")
-DEFAULT_KEEP_BEST = 3
-# What a history call can raise: our own checks, a damaged database file, a folder we cannot read.
-STORE_ERRORS = (HistoryError, sqlite3.Error, OSError)
-MAX_SCATTER_COLUMNS = 3
-MIN_SCATTER_ROW_HEIGHT = 220
 LIVE_LOG_SECONDS = 300  # a running search's event log changes every few seconds
-MAX_CATEGORIES = 6  # numeric hyperparameters with at most this many values are plotted as columns
-
-
-def json_key(value: Any) -> str:
-    return json.dumps(value, sort_keys=True, default=str)
-
-
-def hyperparameter_effect(values: list, scores: list[float]) -> float | None:
-    """How much of the score's variation a hyperparameter explains, from 0 to 1.
-
-    The trials are grouped by value (numbers with many values into up to five ranges of equal
-    size, so a sweet spot in the middle counts too) and the share of the score's variance that
-    lies between the groups is corrected for chance (epsilon squared): with few trials, any
-    grouping explains a little by luck. None when there are too few trials to say.
-    """
-    n = len(scores)
-    if n < 4 or len(values) != n:
-        return None
-    keys = [json_key(v) for v in values]
-    numeric = all(isinstance(v, (int, float)) and not isinstance(v, bool) for v in values)
-    if numeric and len(set(keys)) > MAX_CATEGORIES:
-        bins = max(2, min(5, n // 3))
-        order = sorted(range(n), key=lambda i: values[i])
-        position = {}
-        for rank, i in enumerate(order):
-            position.setdefault(keys[i], rank)  # equal values share the first position: same range
-        keys = [str(position[k] * bins // n) for k in keys]
-    groups: dict[str, list[float]] = {}
-    for key, score in zip(keys, scores):
-        groups.setdefault(key, []).append(score)
-    k = len(groups)
-    mean = sum(scores) / n
-    total = sum((score - mean) ** 2 for score in scores)
-    if k < 2 or n - k < 1 or not total:
-        return None
-    between = sum(len(g) * (sum(g) / len(g) - mean) ** 2 for g in groups.values())
-    within_mean_square = (total - between) / (n - k)
-    return min(1.0, max(0.0, (between - (k - 1) * within_mean_square) / total))
 
 
 def human_bytes(count: int | None) -> str:
@@ -139,171 +99,6 @@ class _SearchFilter(QSortFilterProxyModel):
         return self.text in haystack
 
 
-# --------------------------------------------------------------------------- scatter plots
-
-
-class ScoreScatterView(QWidget):
-    """Score against each tuned hyperparameter: one small scatter plot per hyperparameter.
-
-    Numbers sit on their value (a log axis when they span decades); categories and booleans sit
-    on evenly spaced positions, jittered so equal values do not hide each other.
-    """
-
-    def __init__(self, parent: QWidget | None = None) -> None:
-        super().__init__(parent)
-        self.setObjectName("scoreScatter")
-        self._caption = QLabel(self.tr("Open a search to see how each hyperparameter relates to the score."))
-        self._caption.setWordWrap(True)
-        self._graphics = pg.GraphicsLayoutWidget()
-        self._graphics.setMinimumHeight(200)
-        # Many hyperparameters make many rows: they scroll rather than shrink to nothing.
-        scroll = QScrollArea()
-        scroll.setWidgetResizable(True)
-        scroll.setFrameShape(QFrame.Shape.NoFrame)
-        scroll.setWidget(self._graphics)
-        self._plots: dict[str, pg.PlotItem] = {}
-        self._points: dict[str, list[tuple[float, float]]] = {}
-        self._pending: tuple[list[dict], str] | None = None
-        self._effects: dict[str, float | None] = {}
-        layout = QVBoxLayout(self)
-        layout.setContentsMargins(0, 0, 0, 0)
-        layout.addWidget(self._caption)
-        layout.addWidget(scroll, 1)
-
-    def set_trials(self, trials: list[dict], objective: str = "val_accuracy") -> None:
-        """Plot completed trials (dicts as ``HistoryStore.get_trials`` returns them).
-
-        While the view is hidden (another tab is shown) the plots are only built when it
-        appears: opening a search must not wait for plots nobody looks at."""
-        self._pending = (list(trials), objective)
-        if self.isVisible():
-            self._draw()
-
-    def showEvent(self, event) -> None:  # noqa: N802 (Qt API)
-        super().showEvent(event)
-        if self._pending is not None:
-            self._draw()
-
-    def plotted_hyperparameters(self) -> list[str]:
-        self._draw()
-        return list(self._plots)
-
-    def points(self, name: str) -> list[tuple[float, float]]:
-        self._draw()
-        return list(self._points.get(name, []))
-
-    def effects(self) -> dict[str, float | None]:
-        """Per plotted hyperparameter: its effect on the score (0 to 1), or None."""
-        self._draw()
-        return dict(self._effects)
-
-    def _draw(self) -> None:
-        if self._pending is None:
-            return
-        trials, objective = self._pending
-        self._pending = None
-        self._graphics.clear()
-        self._plots.clear()
-        self._points.clear()
-        self._effects = {}
-        scored = [t for t in trials if t.get("status") == "COMPLETED" and isinstance(t.get("score"), (int, float))]
-        names: list[str] = []
-        for trial in scored:
-            # "tuner/..." values are Hyperband's bookkeeping (epochs, bracket), not choices.
-            names += [n for n in trial.get("hyperparameters") or {} if n not in names and not n.startswith("tuner/")]
-        varying, fixed = [], []
-        for name in names:
-            values = {repr((t.get("hyperparameters") or {}).get(name)) for t in scored}
-            (varying if len(values) > 1 else fixed).append(name)
-        if not scored:
-            self._caption.setText(self.tr("No completed trials to plot."))
-            return
-        text = self.tr("%1 of %n completed trial(s) against each hyperparameter that varied, largest "
-                       "effect first (effect: the share of the score's variation explained by the "
-                       "hyperparameter, 0 to 1, corrected for chance).", "", len(scored))
-        text = text.replace("%1", objective)
-        if fixed:
-            text += " " + self.tr("Same in every trial: %1.").replace("%1", ", ".join(fixed))
-        search_ids = sorted({t.get("search_id") for t in scored}, key=str)
-        brushes = {sid: pg.mkBrush(TRIAL_COLORS[i % len(TRIAL_COLORS)]) for i, sid in enumerate(search_ids)}
-        no_pen = pg.mkPen(None)
-        if len(search_ids) > 1:
-            names = {t.get("search_id"): t.get("search_name") or t.get("search_id") for t in scored}
-            text = text.replace("&", "&amp;").replace("<", "&lt;") + "<br>" + " &nbsp; ".join(
-                f"<span style='color:{TRIAL_COLORS[i % len(TRIAL_COLORS)]}'>●</span> "
-                f"{str(names[s]).replace('&', '&amp;').replace('<', '&lt;')}" for i, s in enumerate(search_ids))
-        self._caption.setText(text)
-        c = theme.colors(self.palette())
-        self._graphics.setBackground(c.background)
-        rng = random.Random(0)  # same jitter on every redraw
-        scores = [float(t["score"]) for t in scored]
-        effects = {name: hyperparameter_effect([(t.get("hyperparameters") or {}).get(name) for t in scored], scores)
-                   for name in varying}
-        # Strongest effect first: what mattered is what the user sees first.
-        varying.sort(key=lambda n: -(effects[n] if effects[n] is not None else -1.0))
-        self._effects = effects
-        rows = math.ceil(len(varying) / MAX_SCATTER_COLUMNS)
-        self._graphics.setMinimumHeight(max(200, rows * MIN_SCATTER_ROW_HEIGHT))
-        for index, name in enumerate(varying):
-            plot = self._graphics.addPlot(row=index // MAX_SCATTER_COLUMNS, col=index % MAX_SCATTER_COLUMNS)
-            strength = effects[name]
-            title = (_esc(name) if strength is None
-                     else f"{_esc(name)} &nbsp;<small>{self.tr('effect')} {strength:.2f}</small>")
-            plot.setTitle(title, color=c.foreground.name(), size="9pt")
-            plot.setLabel("left", objective)
-            plot.showGrid(x=True, y=True, alpha=0.15)
-            plot.setMouseEnabled(x=False, y=False)
-            for axis in ("left", "bottom"):
-                plot.getAxis(axis).setTextPen(c.foreground)
-                plot.getAxis(axis).setPen(c.foreground)
-            values = [(t.get("hyperparameters") or {}).get(name) for t in scored]
-            numeric = all(isinstance(v, (int, float)) and not isinstance(v, bool) for v in values)
-            distinct = {json_key(v) for v in values}
-            spots = []
-            if numeric and len(distinct) > MAX_CATEGORIES:
-                positive = [float(v) for v in values if v > 0]
-                use_log = len(positive) == len(values) and max(positive) / min(positive) >= 20
-                for trial, value in zip(scored, values):
-                    spots.append((math.log10(value) if use_log else float(value), trial))
-                if use_log:
-                    low, high = math.floor(min(x for x, _ in spots)), math.ceil(max(x for x, _ in spots))
-                    plot.getAxis("bottom").setTicks([[(e, f"1e{e}") for e in range(low, high + 1)]])
-                    plot.setLabel("bottom", self.tr("log scale"))
-            else:
-                # Few values (categories, booleans, or numbers like depth 1-3): one column each,
-                # jittered so trials with the same value and score stay visible.
-                if numeric:
-                    categories = [format_value(v) for v in sorted({v for v in values})]
-                else:
-                    categories = sorted({format_value(v) for v in values}, key=str)
-                for trial, value in zip(scored, values):
-                    x = categories.index(format_value(value)) + rng.uniform(-0.15, 0.15)
-                    spots.append((x, trial))
-                plot.getAxis("bottom").setTicks([list(enumerate(categories))])
-                plot.setXRange(-0.5, len(categories) - 0.5, padding=0)
-            scatter = pg.ScatterPlotItem(hoverable=True, tip=None, size=9)
-            scatter.addPoints([{
-                "pos": (x, float(trial["score"])),
-                "brush": brushes[trial.get("search_id")],
-                "pen": no_pen,
-                "data": trial_label(trial, with_search=len(search_ids) > 1),
-            } for x, trial in spots])
-            scatter.sigHovered.connect(lambda item, points, ev, p=plot: self._on_hover(p, points))
-            plot.addItem(scatter)
-            self._plots[name] = plot
-            self._points[name] = [(x, float(t["score"])) for x, t in spots]
-
-    def _on_hover(self, plot: pg.PlotItem, points) -> None:
-        if len(points):
-            point = points[0]
-            plot.vb.setToolTip(f"{point.data()}: {point.pos().y():.4f}")
-        else:
-            plot.vb.setToolTip("")
-
-
-# --------------------------------------------------------------------------- the view
-
-
 class HistoryView(QWidget):
     """Past searches: list, open, compare, re-run, rename, annotate, delete, export, prune."""
 
@@ -313,21 +108,21 @@ class HistoryView(QWidget):
     """The user wants to continue a stopped or interrupted search: its folder."""
     searchDeleted = Signal(str)
 
-    def __init__(self, store: HistoryStore | None = None, parent: QWidget | None = None) -> None:
+    def __init__(self, store: HistoryStore | None = None, parent: QWidget | None = None,
+                 dialogs: Dialogs | None = None) -> None:
         super().__init__(parent)
         self.setObjectName("historyView")
+        self.dialogs = dialogs or Dialogs(self)
         self._store_error = ""
-        if store is None:
-            try:
-                store = HistoryStore()
-            except STORE_ERRORS as exc:  # the window still opens; the tab says what is wrong
-                self._store_error = str(exc)
+        if store is None:  # the window still opens when it cannot be; the tab says what is wrong
+            store, self._store_error = open_store()
         self.store = store
         self._measuring: set[str] = set()
         self._searches: dict[str, dict] = {}
         self._opened: dict[str, dict] = {}  # search id -> get_search() result
         self._current_id: str | None = None
         self._tensorboards: dict[str, Any] = {}  # logdir -> process
+        self._live_model = None  # the window's search model (see follow())
 
         # --- filter row
         self.filter_edit = QLineEdit()
@@ -381,14 +176,14 @@ class HistoryView(QWidget):
         self.keep_spin = QSpinBox()
         self.keep_spin.setObjectName("keepBest")
         self.keep_spin.setRange(0, 1000)
-        self.keep_spin.setValue(self._preference("keep_best", DEFAULT_KEEP_BEST, int))
+        self.keep_spin.setValue(self._preference(KEEP_BEST, DEFAULT_KEEP_BEST, int))
         self.keep_spin.setPrefix(self.tr("keep best "))
         self.keep_spin.setToolTip(self.tr("How many trials keep their checkpoint when pruning"))
         self.auto_prune_check = QCheckBox(self.tr("after each search"))
         self.auto_prune_check.setObjectName("autoPrune")
         self.auto_prune_check.setToolTip(self.tr("When a search completes, keep only the checkpoints "
                                                  "of its best trials"))
-        self.auto_prune_check.setChecked(self._preference("auto_prune", False, bool))
+        self.auto_prune_check.setChecked(self._preference(AUTO_PRUNE, False, bool))
         self.prune_button = QPushButton(self.tr("Prune checkpoints…"))
         self.prune_button.setToolTip(self.tr("Delete the weights of all but the best trials to free disk space"))
         self.tensorboard_button = QPushButton(self.tr("TensorBoard"))
@@ -411,8 +206,11 @@ class HistoryView(QWidget):
         self.summary_label.setAlignment(Qt.AlignmentFlag.AlignTop | Qt.AlignmentFlag.AlignLeft)
         self.trial_table = TrialTable()
         self.trial_table.setObjectName("historyTrials")
+        self.trial_table.table_view.setObjectName("historyTrialTable")
         self.curves = CurvesPanel()
+        self.curves.setObjectName("historyCurvesPlot")  # the window's live panels own the plain names
         self.confusion = ConfusionView()
+        self.confusion.setObjectName("historyConfusionView")
         # Curves and confusion matrix share the height as tabs: both need room to be legible.
         self.trial_views = QTabWidget()
         self.trial_views.setObjectName("historyTrialViews")
@@ -491,8 +289,12 @@ class HistoryView(QWidget):
         self.csv_button.clicked.connect(self.export_csv)
         self.prune_button.clicked.connect(self.prune_current)
         self.tensorboard_button.clicked.connect(self.open_tensorboard)
-        self.keep_spin.valueChanged.connect(lambda value: self._set_preference("keep_best", value))
-        self.auto_prune_check.toggled.connect(lambda on: self._set_preference("auto_prune", on))
+        self.keep_spin.valueChanged.connect(lambda value: self._set_preference(KEEP_BEST, value))
+        self.auto_prune_check.toggled.connect(lambda on: self._set_preference(AUTO_PRUNE, on))
+        # A stored search reaches these panels through the same model as a live one.
+        self.search_model = SearchModel(self)
+        for panel in (self.trial_table, self.curves, self.confusion):
+            self.search_model.attach(panel)
         self.trial_table.trialSelected.connect(self._on_trial_selected)
         self.curves.trialClicked.connect(self._on_trial_selected)
         self.compare_button.clicked.connect(self.compare_checked)
@@ -538,7 +340,7 @@ class HistoryView(QWidget):
         except STORE_ERRORS as exc:
             self._error(self.tr("Cannot read the history"), str(exc))
             return
-        active = getattr(self.store, "recording_search_id", None)
+        active = self._active_id()
         self._searches = {s["id"]: s for s in searches}
         self.table.setSortingEnabled(False)
         self._model.removeRows(0, self._model.rowCount())
@@ -559,33 +361,22 @@ class HistoryView(QWidget):
         self._measure_disk_use([s["id"] for s in searches if s.get("disk_bytes") is None])
         self._update_buttons()
 
-    @Slot(dict)
-    def record_event(self, event: dict) -> None:
-        """Record a search event (connect the search worker's ``event_received`` and
-        ``finished`` here: this runs on the GUI thread, the one thread that writes history).
-        The table follows: a new search appears when it starts and is updated when it ends."""
-        if self.store is None or not isinstance(event, dict):
-            return
-        recording = self.store.recording_search_id
-        self.store.record(event)  # never raises: history must not disturb the search
-        if (event.get("type") == "search_finished" and event.get("status") == "completed" and recording
-                and self.auto_prune_check.isChecked()):
-            # Only completed searches: a stopped Hyperband search resumes from these checkpoints.
-            try:
-                self.store.prune_checkpoints(recording, keep_best=self.keep_spin.value())
-            except STORE_ERRORS as exc:
-                log.warning("automatic pruning of %s failed: %s", recording, exc)
-        if event.get("type") in ("search_started", "search_finished"):
-            self.refresh()
+    def follow(self, model) -> None:
+        """Keep the table current while ``model`` (the window's live search) runs: the search
+        appears when it starts and is updated when it ends (the recorder has written it by then)."""
+        self._live_model = model
+        model.search_started.connect(self.refresh)
+        model.search_finished.connect(self.refresh)
+
+    def _active_id(self) -> str | None:
+        """The search this window is running now (recorded by the window's session)."""
+        model = self._live_model
+        if model is not None and model.state.status == "running":
+            return model.state.search_id
+        return getattr(self.store, "recording_search_id", None)
 
     def _preference(self, key: str, default: Any, kind: type) -> Any:
-        if self.store is None:
-            return default
-        try:
-            value = self.store.preference(key, default)
-        except STORE_ERRORS:
-            return default
-        return value if isinstance(value, kind) else default
+        return read_preference(self.store, key, default, kind)
 
     def _set_preference(self, key: str, value: Any) -> None:
         if self.store is not None:
@@ -594,19 +385,10 @@ class HistoryView(QWidget):
             except STORE_ERRORS as exc:
                 log.warning("history preference %s not saved: %s", key, exc)
 
-    def record_export(self, card: dict, search_id: str | None = None) -> bool:
-        """Keep an export done in the window (``card`` as ``app.core.export.export_trial``
-        returns it). Returns False, logging why, when it could not be recorded."""
-        if self.store is None:
-            return False
-        try:
-            self.store.record_export_card(search_id, card["path"], card)
-        except (KeyError, *STORE_ERRORS) as exc:
-            log.warning("export not recorded in history: %s", exc)
-            return False
+    def export_recorded(self) -> None:
+        """An export was recorded: show it if its search is open."""
         if self._opened:
             self.open_searches(list(self._opened))
-        return True
 
     def search_ids(self) -> list[str]:
         """Ids of the rows shown (after filter and sort), top to bottom."""
@@ -662,7 +444,7 @@ class HistoryView(QWidget):
         """Measure search folders off the GUI thread (a big search has thousands of files)."""
         from app.gui.worker import run_in_background
 
-        active = getattr(self.store, "recording_search_id", None)
+        active = self._active_id()
         for search_id in search_ids:
             search = self._searches.get(search_id) or {}
             folder = search.get("search_dir")
@@ -724,8 +506,7 @@ class HistoryView(QWidget):
                   for s_id, s in self._opened.items() for t in s["trials"]}
         trials = [by_key[tuple(k)] for k in keys if tuple(k) in by_key]
         if len(trials) < 2:
-            QMessageBox.information(self, self.tr("Compare trials"),
-                                    self.tr("Tick at least two trials to compare."))
+            self.dialogs.inform(self.tr("Compare trials"), self.tr("Tick at least two trials to compare."))
             return
         self.set_ticked_trials([(t["search_id"], t["trial_id"]) for t in trials])
         self.compare_view.set_trials(trials)
@@ -766,9 +547,8 @@ class HistoryView(QWidget):
         search = self._target_search()
         if search is None:
             return
-        name, ok = QInputDialog.getText(self, self.tr("Rename search"), self.tr("Name:"),
-                                        QLineEdit.EchoMode.Normal, search.get("name") or "")
-        if not ok:
+        name = self.dialogs.ask_text(self.tr("Rename search"), self.tr("Name:"), search.get("name") or "")
+        if name is None:
             return
         try:
             self.store.rename_search(search["id"], name)
@@ -782,11 +562,9 @@ class HistoryView(QWidget):
         search = self._target_search()
         if search is None:
             return
-        notes, ok = QInputDialog.getMultiLineText(self, self.tr("Notes"),
-                                                  self.tr("Notes for %1:").replace(
-                                                      "%1", search.get("name") or search["id"]),
-                                                  search.get("notes") or "")
-        if not ok:
+        notes = self.dialogs.ask_text(self.tr("Notes"), self.tr("Notes for %1:").replace(
+            "%1", search.get("name") or search["id"]), search.get("notes") or "", multiline=True)
+        if notes is None:
             return
         try:
             self.store.annotate_search(search["id"], notes)
@@ -809,10 +587,7 @@ class HistoryView(QWidget):
                 + "\n\n" + "\n".join(names[:10]) + ("\n…" if len(names) > 10 else "")
                 + "\n\n" + self.tr("Checkpoints, logs and the record of every trial are removed. "
                                    "This cannot be undone."))
-        answer = QMessageBox.question(self, self.tr("Delete searches"), text,
-                                      QMessageBox.StandardButton.Yes | QMessageBox.StandardButton.Cancel,
-                                      QMessageBox.StandardButton.Cancel)
-        if answer != QMessageBox.StandardButton.Yes:
+        if not self.dialogs.confirm(self.tr("Delete searches"), text):
             return
         for search_id in ids:
             try:
@@ -820,12 +595,8 @@ class HistoryView(QWidget):
                     self.store.delete_search(search_id)
                 except OutsideHomeError as exc:
                     # A folder chosen by the user (e.g. `search --workdir`): never deleted from here.
-                    keep = QMessageBox.question(
-                        self, self.tr("Delete searches"),
-                        str(exc) + "\n\n" + self.tr("Remove the search from the history and keep its folder?"),
-                        QMessageBox.StandardButton.Yes | QMessageBox.StandardButton.Cancel,
-                        QMessageBox.StandardButton.Cancel)
-                    if keep != QMessageBox.StandardButton.Yes:
+                    if not self.dialogs.confirm(self.tr("Delete searches"), str(exc) + "\n\n" + self.tr(
+                            "Remove the search from the history and keep its folder?")):
                         continue
                     self.store.delete_search(search_id, delete_files=False)
             except STORE_ERRORS as exc:
@@ -841,12 +612,11 @@ class HistoryView(QWidget):
         if self.store is None:
             return
         if not ids:
-            QMessageBox.information(self, self.tr("Export CSV"), self.tr("Select one or more searches first."))
+            self.dialogs.inform(self.tr("Export CSV"), self.tr("Select one or more searches first."))
             return
         name = re.sub(r"[^\w.-]+", "-", self._searches.get(ids[0], {}).get("name") or "search").strip("-.")
         default = str(Path.home() / f"{name or 'search'}-trials.csv")
-        path, _ = QFileDialog.getSaveFileName(self, self.tr("Export trials as CSV"), default,
-                                              self.tr("CSV files (*.csv)"))
+        path = self.dialogs.save_file(self.tr("Export trials as CSV"), default, self.tr("CSV files (*.csv)"))
         if not path:
             return
         try:
@@ -869,10 +639,7 @@ class HistoryView(QWidget):
         if search.get("status") != "completed":
             text += "\n\n" + self.tr("This search has not completed: a Hyperband search continues from "
                                       "these checkpoints when resumed.")
-        answer = QMessageBox.question(
-            self, self.tr("Prune checkpoints"), text,
-            QMessageBox.StandardButton.Yes | QMessageBox.StandardButton.Cancel, QMessageBox.StandardButton.Cancel)
-        if answer != QMessageBox.StandardButton.Yes:
+        if not self.dialogs.confirm(self.tr("Prune checkpoints"), text):
             return
         try:
             result = self.store.prune_checkpoints(search["id"], keep_best=keep)
@@ -880,8 +647,8 @@ class HistoryView(QWidget):
             self._error(self.tr("Prune checkpoints"), str(exc))
             return
         self.refresh()
-        QMessageBox.information(
-            self, self.tr("Prune checkpoints"),
+        self.dialogs.inform(
+            self.tr("Prune checkpoints"),
             self.tr("Removed %n checkpoint(s), freed %1.", "", len(result["removed"]))
             .replace("%1", human_bytes(result["freed_bytes"])))
 
@@ -937,10 +704,7 @@ class HistoryView(QWidget):
         self.summary_label.setText(self._summary_html(search))
         self.summary_label.setToolTip(self._summary_tooltip(search))
         trials = search["trials"]
-        objective = search.get("objective") or "val_accuracy"
-        self.trial_table.load_trials(trials, objective)
-        self.curves.load_trials(trials, objective)
-        self.confusion.load_trials(trials, search.get("classes") or None)
+        self.search_model.load_stored(search)
         best = search.get("best_trial_id")
         shown = best if best is not None else (trials[-1]["trial_id"] if trials else None)
         if shown is not None:
@@ -955,7 +719,7 @@ class HistoryView(QWidget):
         lines = [f"<b style='font-size: 11pt'>{_esc(search.get('name') or search['id'])}</b> &nbsp;{_esc(status)}"
                  + " &nbsp;·&nbsp; " + self.tr("best %1 <b>%2</b> (%3) · %4 of %5 trials completed")
                  .replace("%1", _esc(search.get("objective") or "score"))
-                 .replace("%2", "–" if best is None else f"{best:.4f}")
+                 .replace("%2", format_score(best))
                  .replace("%3", _esc(trial_label(best_trial, with_search=False) if best_trial else "–"))
                  .replace("%4", str(search.get("completed_trials", 0)))
                  .replace("%5", str(search.get("trial_count", 0)))]
@@ -1015,7 +779,7 @@ class HistoryView(QWidget):
             # Start with something to compare: the best trial of each search, or the best two.
             for search in self._opened.values():
                 ranked = sorted((t for t in search["trials"] if t["status"] == "COMPLETED" and t["score"] is not None),
-                                key=lambda t: t["score"], reverse=not _lower_is_better(search.get("objective")))
+                                key=lambda t: t["score"], reverse=not lower_is_better(search.get("objective")))
                 for trial in ranked[:1 if several else 2]:
                     default.add((search["id"], trial["trial_id"]))
         for search in self._opened.values():
@@ -1025,7 +789,7 @@ class HistoryView(QWidget):
             parent.setFlags(parent.flags() & ~Qt.ItemFlag.ItemIsSelectable)
             self.compare_list.addTopLevelItem(parent)
             for trial in search["trials"]:
-                score = "–" if trial["score"] is None else f"{trial['score']:.4f}"
+                score = format_score(trial["score"])
                 item = QTreeWidgetItem([trial_label(trial, with_search=False), score, trial["status"].lower()])
                 key = (search["id"], trial["trial_id"])
                 item.setData(0, Qt.ItemDataRole.UserRole, list(key))
@@ -1052,9 +816,7 @@ class HistoryView(QWidget):
         self._opened = {}
         self._current_id = None
         self.summary_label.setText(self.tr("Open a search to see its trials."))
-        self.trial_table.load_trials([])
-        self.curves.reset()
-        self.confusion.reset()
+        self.search_model.clear()
         self.compare_list.clear()
         self.compare_view.set_trials([])
         self.scatter.set_trials([])
@@ -1068,7 +830,7 @@ class HistoryView(QWidget):
             (search.get("data_dir") or "–", search.get("data_dir") or ""),
             (status, search.get("status")),
             (human_time(search.get("started_at")), search.get("started_at") or 0.0),
-            ("–" if search.get("best_score") is None else f"{search['best_score']:.4f}",
+            (format_score(search.get("best_score")),
              search.get("best_score") if search.get("best_score") is not None else -math.inf),
             (f"{search.get('completed_trials', 0)}/{search.get('trial_count', 0)}", search.get("trial_count", 0)),
             (human_bytes(search.get("disk_bytes")), search.get("disk_bytes") or 0),
@@ -1107,7 +869,7 @@ class HistoryView(QWidget):
         (a search started from the command line writes the same database)?"""
         if search.get("status") != "running":
             return False
-        active = active if active is not None else getattr(self.store, "recording_search_id", None)
+        active = active if active is not None else self._active_id()
         if search["id"] == active:
             return True
         log_file = Path(search.get("search_dir") or "") / "events.jsonl"
@@ -1132,7 +894,7 @@ class HistoryView(QWidget):
         ids = self.selected_ids()
         search_id = ids[0] if ids else self._current_id
         if not search_id:
-            QMessageBox.information(self, self.tr("History"), self.tr("Select a search first."))
+            self.dialogs.inform(self.tr("History"), self.tr("Select a search first."))
             return None
         search = self._opened.get(search_id) or self._searches.get(search_id)
         if search is None:
@@ -1162,7 +924,7 @@ class HistoryView(QWidget):
         self.tensorboard_button.setEnabled(has_target and not starting)
 
     def _error(self, title: str, message: str) -> None:
-        QMessageBox.warning(self, title, message)
+        self.dialogs.error(title, message)
 
     def eventFilter(self, watched, event) -> bool:  # noqa: N802 (Qt API)
         # Keys on the searches table; a filter rather than shortcuts so they work wherever the
@@ -1197,5 +959,3 @@ def _start_tensorboard(logdir: str):
     return start_tensorboard(logdir)
 
 
-def _lower_is_better(objective: str | None) -> bool:
-    return bool(objective) and "loss" in objective

@@ -189,7 +189,7 @@ class TrialGallery(QWidget):
     def __init__(self, search_dir: str, parent: QWidget | None = None, runner=None):
         super().__init__(parent)
         from app.core.config import SearchConfig
-        from app.core.runner import load_search_info
+        from app.core.search_dir import load_search_info
         from app.core.tasks import ranked_trials
 
         self.setObjectName("trialGallery")

@@ -18,9 +18,11 @@ from PySide6.QtWidgets import (
 )
 
 from app.core.config import (
-    ARCHITECTURES, INITIALIZERS, OBJECTIVES, OPTIMIZERS, SCHEDULES, TRANSFER_ARCHITECTURES, TUNERS,
+    ARCHITECTURES, INITIALIZERS, TRANSFER_ARCHITECTURES, TUNERS,
     Augmentation, ConfigError, SearchConfig, format_duration, is_fixed, parse_duration, tunable_values,
 )
+from app.core.formatting import format_number
+from app.core.options import TunableError, format_tunable, merge_extras, parse_tunable
 from app.gui.worker import run_in_background
 
 if TYPE_CHECKING:  # numpy is imported where used: it costs ~0.2 s before the window shows
@@ -69,56 +71,27 @@ def _parse_budget(text: str) -> float:
 # --------------------------------------------------------------------------- small input widgets
 
 
-def _number_text(value: Any) -> str:
-    if isinstance(value, float):
-        return f"{value:g}"
-    return str(value)
-
-
 class TunableEdit(QLineEdit):
-    """Typed tunable: ``64`` (fixed), ``32, 64`` (try each) or ``16..128`` (a range)."""
+    """Typed tunable in the one grammar of app.core.options: ``64``, ``32,64``, ``16:128``,
+    ``1e-4:1e-2:log``, ``0:0.5:0.1``."""
 
     def __init__(self, kind: type, placeholder: str = "", allow_range: bool = True):
         super().__init__()
         self.kind = kind
         self.allow_range = allow_range
+        self._spec: Any = None  # the spec last shown: its default and step survive an edit
         self.setPlaceholderText(placeholder)
 
     def spec(self, field_name: str) -> Any:
-        text = self.text().strip()
-        if not text:
-            raise ParseError(field_name, "give a value, a list such as 32, 64, or a range such as 16..128")
-        if ".." in text:
-            if not self.allow_range:
-                raise ParseError(field_name, "give one value or a comma-separated list here")
-            low, _, high = text.partition("..")
-            return {"min": self._number(low, field_name), "max": self._number(high, field_name)}
-        values = [self._number(part, field_name) for part in text.replace(";", ",").split(",") if part.strip()]
-        if not values:
-            raise ParseError(field_name, "give at least one value")
-        if len(values) == 1:
-            return values[0]
-        return {"choices": values}
-
-    def _number(self, text: str, field_name: str) -> int | float:
-        text = text.strip()
         try:
-            value = float(text)
-        except ValueError:
-            raise ParseError(field_name, f"'{text}' is not a number") from None
-        if self.kind is int:
-            if not math.isfinite(value) or not value.is_integer():
-                raise ParseError(field_name, f"'{text}' is not a whole number")
-            return int(value)
-        return value
+            parsed = parse_tunable(self.text(), self.kind, self.allow_range)
+        except TunableError as exc:
+            raise ParseError(field_name, str(exc)) from None
+        return merge_extras(parsed, self._spec)
 
     def set_spec(self, spec: Any) -> None:
-        if is_fixed(spec):
-            self.setText(_number_text(spec))
-        elif "choices" in spec:
-            self.setText(", ".join(_number_text(v) for v in spec["choices"]))
-        else:
-            self.setText(f"{_number_text(spec.get('min'))}..{_number_text(spec.get('max'))}")
+        self._spec = spec
+        self.setText(format_tunable(spec))
 
 
 class SciSpinBox(QDoubleSpinBox):
@@ -133,7 +106,7 @@ class SciSpinBox(QDoubleSpinBox):
         self.setKeyboardTracking(False)
 
     def textFromValue(self, value: float) -> str:  # noqa: N802 - Qt override
-        return f"{value:.3g}"
+        return format_number(value)  # 1e-4 reads as in every other view
 
     def valueFromText(self, text: str) -> float:  # noqa: N802 - Qt override
         try:
@@ -193,12 +166,15 @@ class RangeField(QWidget):
             low, high = round(float(low), 12), round(float(high), 12)
         if low == high:
             return low
-        return {"min": low, "max": high, **self.extra}
+        return merge_extras({"min": low, "max": high}, {"min": low, **self.extra})
 
     def set_spec(self, spec: Any) -> None:
         values = [v for v in tunable_values(spec) if isinstance(v, (int, float)) and not isinstance(v, bool)]
         if not values:
             return
+        if isinstance(spec, dict) and "min" in spec:
+            # The range's own step, scale and default replace the widget's (0.1 stays 0.1).
+            self.extra = {k: spec[k] for k in ("step", "log", "default") if k in spec} or self.extra
         self.minimum_box.setValue(min(values))
         self.maximum_box.setValue(max(values))
 
@@ -374,7 +350,7 @@ class OptionsPanel(QWidget):
         self.width_edit = TunableEdit(int, "e.g. 32, 64")
         form.addRow("Width:", self._register("width", self.width_edit,
                                              "Filters (CNNs) or units (MLP) in the first block: one value, "
-                                             "a list to try (32, 64) or a range (16..128)"))
+                                             "a list to try (32,64) or a range (16:128)"))
         self.depth_range = RangeField(_spin(1, 50), _spin(1, 50))
         form.addRow("Depth:", self._register("depth", self.depth_range,
                                              "Number of blocks or layers, from min to max"))
@@ -817,12 +793,14 @@ class OptionsPanel(QWidget):
         size = min(self.image_size_spin.value() or 128, 256)
         seed = self.seed_spin.value() + generation
         self.preview_button.setEnabled(False)
-        self.preview_status.setText("Augmenting… (the first preview loads TensorFlow, a few seconds)")
+        self.preview_status.setText("Augmenting… (the first preview starts TensorFlow in a helper process, "
+                                    "a few seconds)")
 
-        def job():
-            from app.core.preview import augmentation_preview
+        def job():  # blocks a pool thread, not the GUI thread; TensorFlow runs in the child
+            # Imported here: app.core.preview loads numpy, which the window defers past its first paint.
+            from app.core.preview import preview_in_child
 
-            return augmentation_preview(image_paths, augmentation, size, PREVIEW_COUNT, seed)
+            return preview_in_child(image_paths, augmentation, size, PREVIEW_COUNT, seed)
 
         def on_result(images: list) -> None:
             if generation != self._preview_generation:

@@ -43,8 +43,7 @@ def _hook_results_matrix(window, tries: int = 120) -> None:
 
     The Results tab may be built after the first paint, so this waits for it (checking 4x a second).
     """
-    # vars(), not getattr: reading a deferred widget would build the heavy tabs before the first paint.
-    table = getattr(vars(window).get("best_confusion_view"), "matrix_view", None)
+    table = getattr(getattr(_built_page(window, "_results_page"), "best_confusion", None), "matrix_view", None)
     if table is None:
         if tries > 0:
             QTimer.singleShot(250, window, lambda: _hook_results_matrix(window, tries - 1))
@@ -63,15 +62,23 @@ def open_gallery_on_cell(window, true_class: int, predicted_class: int):
     return dialog
 
 
+def _built_page(window, name: str):
+    """A lazily built tab's page (``_results_page``, ``_history_page``) when it exists, else None.
+
+    Never builds it: reading a page before the first paint would load pyqtgraph too early.
+    """
+    page = vars(window).get(name)
+    return page.content() if page is not None and page.built else None
+
+
 def _history(window):
-    view = getattr(window, "history_view", None)
-    return getattr(view, "store", None)
+    return getattr(_built_page(window, "_history_page"), "store", None)
 
 
 def _search_dir(window) -> str | None:
     """The search the History tab shows when it is in view, else the window's last search, else asked."""
     current = getattr(window, "search_dir", None)
-    view = getattr(window, "history_view", None)
+    view = _built_page(window, "_history_page")
     if view is not None and view.isVisible() and hasattr(view, "current_search"):
         current = (view.current_search() or {}).get("search_dir") or current
     if current and (Path(current) / "search.json").is_file():
@@ -90,7 +97,7 @@ def _search_dir(window) -> str | None:
 def _completed_trials(search_dir: str) -> list[str]:
     """Trials with weights, best first."""
     from app.core.config import SearchConfig
-    from app.core.runner import load_search_info
+    from app.core.search_dir import load_search_info
     from app.core.tasks import ranked_trials
 
     objective = SearchConfig.from_dict(load_search_info(search_dir)["config"]).objective

@@ -5,28 +5,22 @@ It follows a running search too: counts and the best trial so far update as tria
 """
 from __future__ import annotations
 
-import math
 from collections import Counter
 
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import (QFormLayout, QGroupBox, QLabel, QScrollArea, QVBoxLayout,
                                QWidget)
 
+from app.core.events import SearchListener, dispatch
 from app.gui import theme
-from app.gui.trial_table import STATUS_TEXT, UNDEFINED, format_duration, format_value
+from app.core.formatting import UNDEFINED, format_duration, format_score, format_value
+from app.core.search_state import best_trial, finite_or_none, settle_status
+from app.gui.trial_table import STATUS_TEXT
 
 STATUS_ORDER = ("COMPLETED", "RUNNING", "FAILED", "INVALID", "STOPPED", "CANCELLED")
 
 
-def _float_or_none(value) -> float | None:
-    try:
-        number = float(value)
-    except (TypeError, ValueError):
-        return None
-    return number if math.isfinite(number) else None
-
-
-class RunSummary(QWidget):
+class RunSummary(QWidget, SearchListener):
     """The outcome of a search at a glance."""
 
     def __init__(self, parent: QWidget | None = None) -> None:
@@ -83,23 +77,21 @@ class RunSummary(QWidget):
 
     def handle_event(self, event: dict) -> None:
         """Follow a search; ``search_finished`` is shown with :meth:`set_summary`."""
-        if not isinstance(event, dict):
-            return
-        kind = event.get("type")
-        if kind == "search_started":
-            self._on_search_started(event)
-        elif kind == "trial_started":
-            trial_id = str(event.get("trial_id"))
-            self._trials[trial_id] = {"trial_id": trial_id, "number": event.get("number"),
-                                      "status": "RUNNING", "score": None,
-                                      "hyperparameters": event.get("hyperparameters") or {}}
-            self._show_progress()
-        elif kind == "trial_ended":
-            trial_id = str(event.get("trial_id"))
-            self._trials[trial_id] = dict(event)
-            self._show_progress()
-        elif kind == "search_finished":
-            self.set_summary(event)
+        dispatch(event, self)
+
+    def on_trial_started(self, event: dict) -> None:
+        trial_id = str(event.get("trial_id"))
+        self._trials[trial_id] = {"trial_id": trial_id, "number": event.get("number"),
+                                  "status": "RUNNING", "score": None,
+                                  "hyperparameters": event.get("hyperparameters") or {}}
+        self._show_progress()
+
+    def on_trial_ended(self, event: dict) -> None:
+        self._trials[str(event.get("trial_id"))] = dict(event)
+        self._show_progress()
+
+    def on_search_finished(self, event: dict) -> None:
+        self.set_summary(event)
 
     def reset(self) -> None:
         self._trials.clear()
@@ -122,14 +114,14 @@ class RunSummary(QWidget):
                 self._trials[str(trial["trial_id"])] = dict(trial)
         status = str(final_event.get("status") or "completed")
         statuses = Counter(str(t.get("status") or "").upper() for t in self._trials.values())
-        if status != "completed" and statuses.get("RUNNING"):
+        if statuses.get("RUNNING"):
             # A trial still "running" when the search ended did not finish.
-            statuses["CANCELLED" if status == "cancelled" else "FAILED"] += statuses.pop("RUNNING")
+            statuses[settle_status("RUNNING")] += statuses.pop("RUNNING")
         best_id = final_event.get("best_trial_id")
         best = self._trials.get(str(best_id)) if best_id is not None else None
-        score = _float_or_none(final_event.get("best_score"))
+        score = finite_or_none(final_event.get("best_score"))
         if score is None and best is not None:
-            score = _float_or_none(best.get("score"))
+            score = finite_or_none(best.get("score"))
         hyperparameters = final_event.get("best_hyperparameters") or (
             best.get("hyperparameters") if best else {}) or {}
 
@@ -142,11 +134,13 @@ class RunSummary(QWidget):
                    "cancelled": self.tr("Search cancelled"),
                    "failed": self.tr("Search failed")}.get(status, self.tr("Search ended"))
         parts = [verdict]
-        duration = _float_or_none(final_event.get("duration"))
+        duration = finite_or_none(final_event.get("duration"))
         if duration is not None:
             parts[0] += self.tr(" in {duration}").format(duration=format_duration(duration))
         if best is not None:
             parts.append(self.tr("best is trial {n}").format(n=best.get("number") or best_id))
+        if final_event.get("reason"):  # why it ended: time budget, plateau, trial count ...
+            parts.append(str(final_event["reason"]))
         self._subtitle.setText(" \u00b7 ".join(parts))
         error = str(final_event.get("error") or "")
         if status == "failed":
@@ -161,9 +155,12 @@ class RunSummary(QWidget):
         details = {}
         if best is not None:
             details[self.tr("Best trial took")] = format_duration(
-                _float_or_none(best.get("duration")))
+                finite_or_none(best.get("duration")))
         if duration is not None:
             details[self.tr("Search took")] = format_duration(duration)
+        test_accuracy = finite_or_none(final_event.get("test_accuracy"))
+        if test_accuracy is not None:
+            details[self.tr("Test accuracy")] = format_score(test_accuracy)
         if self._data_text:
             details[self.tr("Data")] = self._data_text
         if final_event.get("search_dir"):
@@ -194,12 +191,12 @@ class RunSummary(QWidget):
 
     # ------------------------------------------------------------------ internals
 
-    def _on_search_started(self, event: dict) -> None:
+    def on_search_started(self, event: dict) -> None:
         self.reset()
         config = event.get("config") if isinstance(event.get("config"), dict) else {}
         self._objective = str(config.get("objective") or "val_accuracy")
         self._max_trials = event.get("max_trials")
-        self._started = _float_or_none(event.get("time"))
+        self._started = finite_or_none(event.get("time"))
         classes = event.get("classes") or []
         pieces = []
         if classes:
@@ -222,13 +219,10 @@ class RunSummary(QWidget):
         """While the search runs: counts and the best trial so far."""
         statuses = Counter(str(t.get("status") or "").upper() for t in self._trials.values())
         self._fill_counts(statuses)
-        scored = [t for t in self._trials.values() if str(t.get("status")).upper() == "COMPLETED"
-                  and _float_or_none(t.get("score")) is not None]
+        best = best_trial(self._trials.values(), self._objective)
         total = f"/{self._max_trials}" if isinstance(self._max_trials, int) else ""
         done = sum(n for s, n in statuses.items() if s != "RUNNING")
-        if scored:
-            sign = 1.0 if "loss" in self._objective else -1.0
-            best = min(scored, key=lambda t: sign * float(t["score"]))
+        if best is not None:
             self._headline.setText(self.tr("Best {objective} so far: {score:.4f}").format(
                 objective=self._objective, score=float(best["score"])))
             self._subtitle.setText(self.tr("{done}{total} trials done \u00b7 best is trial {n}")

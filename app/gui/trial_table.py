@@ -9,7 +9,6 @@ message in a tooltip.
 from __future__ import annotations
 
 import json
-import math
 import re
 
 from PySide6.QtCore import (QAbstractTableModel, QEvent, QItemSelectionModel, QModelIndex,
@@ -18,6 +17,9 @@ from PySide6.QtGui import QFont, QFontMetrics
 from PySide6.QtWidgets import (QAbstractItemView, QCheckBox, QComboBox, QHBoxLayout,
                                QHeaderView, QLabel, QTableView, QVBoxLayout, QWidget)
 
+from app.core.events import SearchListener, dispatch
+from app.core.formatting import format_duration, format_score, format_value
+from app.core.search_state import best_trial, finite_or_none, normalize_status, settle_status
 from app.gui import theme
 
 SORT_ROLE = Qt.ItemDataRole.UserRole + 1
@@ -25,7 +27,6 @@ TRIAL_ID_ROLE = Qt.ItemDataRole.UserRole + 2
 FIXED_COLUMNS = ("#", "Status", "Score", "Duration", "Epochs")
 NOTE_COLUMN = "Note"
 MAX_TOOLTIP_CHARS = 3000
-UNDEFINED = "\u2013"
 _QUALIFIED_EXCEPTION = re.compile(r"^(?:[A-Za-z_]\w*\.)+([A-Za-z_]\w*(?::|$))")
 
 STATUS_TEXT = {"RUNNING": "running", "COMPLETED": "completed", "FAILED": "failed",
@@ -40,45 +41,9 @@ STATUS_FILTERS = {
 }
 
 
-def format_value(value) -> str:
-    """A hyperparameter value, compactly: 3 significant digits, scientific for tiny or huge."""
-    if value is None:
-        return UNDEFINED
-    if isinstance(value, bool):
-        return "yes" if value else "no"
-    if isinstance(value, int):
-        return str(value)
-    if isinstance(value, float):
-        if not math.isfinite(value):
-            return str(value)
-        if value == 0:
-            return "0"
-        if abs(value) < 1e-2 or abs(value) >= 1e4:
-            return f"{value:.2e}"
-        return f"{value:.3g}"
-    if isinstance(value, str):
-        return value
-    return json.dumps(value, ensure_ascii=False, separators=(",", ":"))
-
-
-def format_duration(seconds: float | None) -> str:
-    if seconds is None or not math.isfinite(seconds) or seconds < 0:
-        return UNDEFINED
-    if seconds < 60:
-        return f"{seconds:.1f} s"
-    if seconds < 3600:
-        minutes, secs = divmod(int(round(seconds)), 60)
-        return f"{minutes} m {secs:02d} s"
-    hours, rest = divmod(int(round(seconds)), 3600)
-    return f"{hours} h {rest // 60:02d} m"
-
-
-def _float_or_none(value) -> float | None:
-    try:
-        number = float(value)
-    except (TypeError, ValueError):
-        return None
-    return number if math.isfinite(number) else None
+# Why a trial ended before the epochs it was planned (trial_ended's "stopped").
+STOPPED_TEXT = {"budget": "ended early: the time budget ran out", "user": "ended early: you pressed Stop",
+                "pruned": "ended early: clearly behind the best trial"}
 
 
 def _note(status: str, message: str) -> str:
@@ -208,9 +173,9 @@ class TrialTableModel(QAbstractTableModel):
         return list(self._trials)
 
     def recompute_best(self) -> None:
-        scored = [t for t in self._trials if t.status == "COMPLETED" and t.score is not None]
-        sign = 1.0 if "loss" in self.objective else -1.0
-        self.set_best(min(scored, key=lambda t: sign * t.score).trial_id if scored else None)
+        best = best_trial(({"trial_id": t.trial_id, "status": t.status, "score": t.score}
+                           for t in self._trials), self.objective)
+        self.set_best(best["trial_id"] if best else None)
 
     def set_colors(self, colors: theme.Colors) -> None:
         self._colors = colors
@@ -266,11 +231,9 @@ class TrialTableModel(QAbstractTableModel):
         if column == "Status":
             return STATUS_TEXT.get(trial.status, trial.status.lower())
         if column == "Score":
-            if trial.score is not None:
-                return f"{trial.score:.4f}"
-            if trial.live_score is not None and trial.status == "RUNNING":
-                return f"{trial.live_score:.4f}"
-            return UNDEFINED
+            if trial.score is None and trial.status == "RUNNING":
+                return format_score(trial.live_score)
+            return format_score(trial.score)
         if column == "Duration":
             return format_duration(trial.duration)
         if column == "Epochs":
@@ -359,7 +322,7 @@ def _sort_key(value):
     return (1, 0, str(value).casefold())
 
 
-class TrialTable(QWidget):
+class TrialTable(QWidget, SearchListener):
     """Trials of a search in a sortable table; emits ``trialSelected`` with a row's trial id."""
 
     trialSelected = Signal(str)
@@ -424,42 +387,47 @@ class TrialTable(QWidget):
 
     def handle_event(self, event: dict) -> None:
         """Update rows from one event of ``app/core/events.py``."""
-        if not isinstance(event, dict):
-            return
-        kind = event.get("type")
-        if kind == "search_started":
-            self.reset()
-            config = event.get("config") if isinstance(event.get("config"), dict) else {}
-            self._model.objective = str(config.get("objective") or "val_accuracy")
-            self._max_trials = event.get("max_trials")
-        elif kind == "trial_started":
-            # Follow new trials down the table unless the user scrolled away to read.
-            scrollbar = self.table_view.verticalScrollBar()
-            follow = scrollbar.value() >= scrollbar.maximum()
-            trial = self._model.trial(event.get("trial_id"))
-            trial.number = event.get("number", trial.number)
-            trial.status = "RUNNING"
-            trial.score = trial.live_score = None
-            trial.message = ""
-            trial.start_time = _float_or_none(event.get("time"))
-            trial.duration = 0.0
-            trial.epochs_done = 0
-            self._set_hyperparameters(trial, event.get("hyperparameters"))
-            self._model.trial_changed(trial)
-            self._update_hidden_columns()
-            if follow:
-                self.table_view.doItemsLayout()  # the new row must be laid out to scroll to it
-                self.table_view.scrollTo(self._proxy.mapFromSource(
-                    self._model.index(self._model.row_of(trial.trial_id), 0)))
-        elif kind in ("batch_ended", "epoch_ended"):
-            self._on_progress(event)
-        elif kind == "trial_ended":
-            trial = self._model.trial(event.get("trial_id"))
-            self._apply_summary(trial, event)
-            self._model.trial_changed(trial)
-            self._model.recompute_best()
-        elif kind == "search_finished":
-            self._on_search_finished(event)
+        dispatch(event, self)
+
+    def on_search_started(self, event: dict) -> None:
+        self.reset()
+        config = event.get("config") if isinstance(event.get("config"), dict) else {}
+        self._model.objective = str(config.get("objective") or "val_accuracy")
+        self._max_trials = event.get("max_trials")
+        self._update_count()
+
+    def on_trial_started(self, event: dict) -> None:
+        # Follow new trials down the table unless the user scrolled away to read.
+        scrollbar = self.table_view.verticalScrollBar()
+        follow = scrollbar.value() >= scrollbar.maximum()
+        trial = self._model.trial(event.get("trial_id"))
+        trial.number = event.get("number", trial.number)
+        trial.status = "RUNNING"
+        trial.score = trial.live_score = None
+        trial.message = ""
+        trial.start_time = finite_or_none(event.get("time"))
+        trial.duration = 0.0
+        trial.epochs_done = 0
+        self._set_hyperparameters(trial, event.get("hyperparameters"))
+        self._model.trial_changed(trial)
+        self._update_hidden_columns()
+        if follow:
+            self.table_view.doItemsLayout()  # the new row must be laid out to scroll to it
+            self.table_view.scrollTo(self._proxy.mapFromSource(
+                self._model.index(self._model.row_of(trial.trial_id), 0)))
+        self._update_count()
+
+    def on_batch_ended(self, event: dict) -> None:
+        self._on_progress(event)
+
+    def on_epoch_ended(self, event: dict) -> None:
+        self._on_progress(event)
+
+    def on_trial_ended(self, event: dict) -> None:
+        trial = self._model.trial(event.get("trial_id"))
+        self._apply_summary(trial, event)
+        self._model.trial_changed(trial)
+        self._model.recompute_best()
         self._update_count()
 
     def reset(self) -> None:
@@ -548,12 +516,13 @@ class TrialTable(QWidget):
 
     def _apply_summary(self, trial: _Trial, summary: dict) -> None:
         trial.number = summary.get("number", trial.number)
-        trial.status = str(summary.get("status") or "COMPLETED").upper()
-        trial.score = _float_or_none(summary.get("score"))
-        duration = _float_or_none(summary.get("duration"))
+        trial.status = normalize_status(summary.get("status"))
+        trial.score = finite_or_none(summary.get("score"))
+        duration = finite_or_none(summary.get("duration"))
         if duration is not None:
             trial.duration = duration
-        trial.message = str(summary.get("message") or "")
+        trial.message = str(summary.get("message") or STOPPED_TEXT.get(summary.get("stopped"))
+                            or trial.message or "")
         self._set_hyperparameters(trial, summary.get("hyperparameters"))
         history = summary.get("history")
         if isinstance(history, dict):
@@ -562,7 +531,7 @@ class TrialTable(QWidget):
 
     def _on_progress(self, event: dict) -> None:
         trial = self._model.trial(event.get("trial_id"))
-        now = _float_or_none(event.get("time"))
+        now = finite_or_none(event.get("time"))
         changed = False
         if trial.start_time is not None and now is not None:
             duration = max(0.0, now - trial.start_time)
@@ -575,29 +544,30 @@ class TrialTable(QWidget):
             planned = event.get("epochs")
             trial.planned_epochs = planned if isinstance(planned, int) else trial.planned_epochs
             logs = event.get("logs") if isinstance(event.get("logs"), dict) else {}
-            trial.live_score = _float_or_none(logs.get(self._model.objective))
+            trial.live_score = finite_or_none(logs.get(self._model.objective))
             changed = True
         if changed:
             self._model.trial_changed(trial)
 
-    def _on_search_finished(self, event: dict) -> None:
+    def on_search_finished(self, event: dict) -> None:
         for summary in event.get("trials") or []:
             if isinstance(summary, dict) and summary.get("trial_id") is not None:
                 trial = self._model.trial(summary["trial_id"])
                 self._apply_summary(trial, summary)
                 self._model.trial_changed(trial)
-        status = event.get("status")
         for trial in self._model.trials():
             if trial.status == "RUNNING":
                 # The search ended around it: say how, rather than leave it "running" forever.
-                trial.status = "CANCELLED" if status == "cancelled" else "FAILED"
-                trial.message = trial.message or str(event.get("error") or "search ended")
+                trial.status = settle_status(trial.status)
+                trial.message = trial.message or str(event.get("error") or event.get("reason")
+                                                     or "the search ended")
                 self._model.trial_changed(trial)
         self._model.recompute_best()
         self._update_hidden_columns()
         best = event.get("best_trial_id")
         if best is not None and any(t.trial_id == str(best) for t in self._model.trials()):
             self._model.set_best(str(best))
+        self._update_count()
 
     def _update_hidden_columns(self, *_args) -> None:
         """Hide hyperparameters every trial shares (fixed in the search space), once 2+ trials ran.

@@ -1,0 +1,233 @@
+"""The main window's chrome: actions and menus, the action bar, the options column, the view
+tabs, the status bar, drag and drop, and the window's saved geometry.
+
+A mixin for :class:`~app.gui.main_window.MainWindow` (a QMainWindow), which supplies the slots
+the actions trigger (``start_search``, ``stop_search``, ``resume_search``, ``export_model``,
+``show_about``, ``_on_view_tab_changed``) and ``is_running``.
+"""
+from __future__ import annotations
+
+from PySide6.QtCore import Qt
+from PySide6.QtGui import QAction, QGuiApplication, QKeySequence
+from PySide6.QtWidgets import (QFrame, QHBoxLayout, QLabel, QProgressBar, QPushButton, QScrollArea, QSplitter,
+                               QStyle, QTabWidget, QVBoxLayout, QWidget)
+
+from app.core.config import SearchConfig
+from app.gui import settings
+from app.gui.dataset_panel import DatasetPanel
+from app.gui.options_panel import OptionsPanel
+
+PRIMARY_BUTTON_STYLE = (
+    "QPushButton { background: #1f6feb; color: white; border: none; border-radius: 4px;"
+    " padding: 4px 18px; font-weight: 600; }"
+    "QPushButton:hover { background: #388bfd; }"
+    "QPushButton:disabled { background: #a9c4ee; color: #eef3fb; }")
+
+
+class WindowChrome:
+    """Builds and keeps the window's frame; see the module docstring."""
+
+    def build_chrome(self, defer_chart: bool) -> None:
+        self._build_actions()
+        self._build_menus()
+        self.dataset_panel = DatasetPanel(defer_chart=defer_chart)
+        self.options_panel = OptionsPanel()
+        self.options_panel.sample_paths_provider = self.dataset_panel.sample_paths
+
+        self.start_button = self._button(self.start_action, "startButton", "Start", primary=True)
+        self.stop_button = self._button(self.stop_action, "stopButton", "Stop")
+        self.resume_button = self._button(self.resume_action, "resumeButton", "Resume…")
+        self.export_button = self._button(self.export_action, "exportButton", "Export…")
+        self.device_label = QLabel("Device: shown when training starts")
+        self.device_label.setObjectName("deviceLabel")
+        self.device_label.setStyleSheet("color: #555;")
+        self.options_toggle = QPushButton("Options")
+        self.options_toggle.setObjectName("optionsToggle")
+        self.options_toggle.setCheckable(True)
+        self.options_toggle.setChecked(True)
+        self.options_toggle.setToolTip("Show or hide the options column (hidden while a search runs, "
+                                       "to give the live views room)")
+        self.options_toggle.toggled.connect(self.set_options_visible)
+        action_bar = QHBoxLayout()
+        action_bar.setContentsMargins(8, 6, 8, 2)
+        for button in (self.start_button, self.stop_button, self.resume_button, self.export_button):
+            action_bar.addWidget(button)
+        action_bar.addSpacing(12)
+        action_bar.addWidget(self.options_toggle)
+        action_bar.addStretch(1)
+        action_bar.addWidget(self.device_label)
+
+        self.view_tabs = QTabWidget()
+        self.view_tabs.setObjectName("viewTabs")
+        self.dataset_tab_index = self.view_tabs.addTab(self.dataset_panel, "1 · Dataset")
+
+        self.options_frame = QFrame()
+        self.options_frame.setObjectName("optionsFrame")
+        options_layout = QVBoxLayout(self.options_frame)
+        options_layout.setContentsMargins(8, 4, 4, 4)
+        options_layout.addWidget(QLabel("<b>Options</b>"))
+        options_layout.addWidget(self.options_panel, 1)
+        self.options_frame.setMinimumWidth(340)
+
+        self.splitter = QSplitter(Qt.Orientation.Horizontal)
+        self.splitter.setObjectName("mainSplitter")
+        self.splitter.addWidget(self.options_frame)
+        self.splitter.addWidget(self.view_tabs)
+        self.splitter.setStretchFactor(0, 0)
+        self.splitter.setStretchFactor(1, 1)
+        self.splitter.setChildrenCollapsible(False)
+        self.splitter.setSizes([400, 880])
+
+        central = QWidget()
+        layout = QVBoxLayout(central)
+        layout.setContentsMargins(0, 0, 4, 0)
+        layout.setSpacing(2)
+        layout.addLayout(action_bar)
+        layout.addWidget(self.splitter, 1)
+        self.setCentralWidget(central)
+
+        self.status_label = QLabel("Ready.")
+        self.status_label.setObjectName("statusText")
+        self.progress_bar = QProgressBar()
+        self.progress_bar.setObjectName("progressBar")
+        self.progress_bar.setRange(0, 1000)
+        self.progress_bar.setValue(0)
+        self.progress_bar.setFormat("%p%")
+        self.progress_bar.setFixedWidth(220)
+        self.progress_bar.setAccessibleName("Search progress")
+        self.statusBar().addWidget(self.status_label, 1)
+        self.statusBar().addPermanentWidget(self.progress_bar)
+
+    def add_view_tabs(self, training: QWidget, results: QWidget, history: QWidget) -> None:
+        self.training_tab_index = self.view_tabs.addTab(training, "2 · Training")
+        self.results_tab_index = self.view_tabs.addTab(results, "3 · Results")
+        # In a scroll area, so the history view's minimum width cannot force the whole window wider.
+        history_scroll = QScrollArea()
+        history_scroll.setObjectName("historyScroll")
+        history_scroll.setWidgetResizable(True)
+        history_scroll.setFrameShape(QFrame.Shape.NoFrame)
+        history_scroll.setWidget(history)
+        self.history_tab_index = self.view_tabs.addTab(history_scroll, "History")
+        self.view_tabs.currentChanged.connect(self._on_view_tab_changed)
+
+    def _build_actions(self) -> None:
+        style = self.style()
+        icon = style.standardIcon
+        pixmap = QStyle.StandardPixmap
+
+        def action(icon_name, text, slot, *shortcuts) -> QAction:
+            made = QAction(icon(icon_name), text, self) if icon_name is not None else QAction(text, self)
+            if shortcuts:
+                made.setShortcuts([QKeySequence(s) for s in shortcuts])
+            made.triggered.connect(slot)
+            return made
+
+        self.open_action = action(pixmap.SP_DirOpenIcon, "&Open Folder…", self._on_open_folder,
+                                  QKeySequence.StandardKey.Open)
+        self.open_action.setStatusTip("Choose an image folder to train on")
+        self.start_action = action(pixmap.SP_MediaPlay, "&Start Search", self.start_search, "Ctrl+R")
+        self.stop_action = action(pixmap.SP_MediaStop, "S&top Search", self.stop_search, "Ctrl+.",
+                                  Qt.Key.Key_Escape)
+        self.resume_action = action(pixmap.SP_BrowserReload, "&Resume Search…", lambda: self.resume_search(),
+                                    "Ctrl+Shift+R")
+        self.export_action = action(pixmap.SP_DialogSaveButton, "&Export Model…", self.export_model, "Ctrl+E")
+        self.quit_action = action(None, "&Quit", self.close, QKeySequence.StandardKey.Quit)
+        if self.quit_action.shortcut().isEmpty():
+            self.quit_action.setShortcut(QKeySequence("Ctrl+Q"))
+        self.quit_action.setMenuRole(QAction.MenuRole.QuitRole)
+        self.about_action = action(None, "&About TuneStudio", self.show_about)
+        self.about_action.setMenuRole(QAction.MenuRole.AboutRole)
+        for made in (self.open_action, self.start_action, self.stop_action, self.resume_action,
+                     self.export_action, self.quit_action):
+            self.addAction(made)  # shortcuts work even with the menu bar hidden
+
+    def _build_menus(self) -> None:
+        menus = (("&File", (self.open_action, self.export_action, None, self.quit_action)),
+                 ("&Search", (self.start_action, self.stop_action, self.resume_action)),
+                 ("&Help", (self.about_action,)))
+        for title, actions in menus:
+            if title == "&Help":
+                from app.gui.playbook_menu import install_playbook_menu
+
+                install_playbook_menu(self)  # LR finder, mislabels, gallery, ensemble, distillation, k-fold
+            menu = self.menuBar().addMenu(title)
+            for action in actions:
+                menu.addSeparator() if action is None else menu.addAction(action)
+
+    def _button(self, action: QAction, object_name: str, text: str, primary: bool = False) -> QPushButton:
+        button = QPushButton(action.icon(), text)
+        button.setObjectName(object_name)
+        shortcut = action.shortcut().toString(QKeySequence.SequenceFormat.NativeText)
+        button.setToolTip(f"{action.text().replace('&', '').rstrip('…')} ({shortcut})")
+        button.clicked.connect(action.trigger)
+        button.setMinimumHeight(30)
+        if primary:
+            button.setStyleSheet(PRIMARY_BUTTON_STYLE)
+        return button
+
+    def sync_buttons(self) -> None:
+        """The action bar's buttons follow their actions' enabled state."""
+        for button, action in ((self.start_button, self.start_action), (self.stop_button, self.stop_action),
+                               (self.resume_button, self.resume_action), (self.export_button, self.export_action)):
+            button.setEnabled(action.isEnabled())
+
+    def set_options_visible(self, visible: bool) -> None:
+        self.options_frame.setVisible(visible)
+        if self.options_toggle.isChecked() != visible:
+            self.options_toggle.setChecked(visible)
+
+    # ------------------------------------------------------------------ dataset chrome
+
+    def _on_open_folder(self) -> None:
+        self.view_tabs.setCurrentIndex(self.dataset_tab_index)
+        self.dataset_panel.browse()
+
+    def dragEnterEvent(self, event) -> None:  # noqa: N802 - Qt override
+        if self.is_running:  # the dataset cannot change under a running search
+            event.ignore()
+            return
+        self.dataset_panel.dragEnterEvent(event)
+
+    def dropEvent(self, event) -> None:  # noqa: N802 - Qt override
+        if self.is_running:
+            event.ignore()
+            return
+        self.view_tabs.setCurrentIndex(self.dataset_tab_index)
+        self.dataset_panel.dropEvent(event)
+
+    # ------------------------------------------------------------------ settings
+
+    def restore_settings(self) -> None:
+        store = settings.open_settings()
+        geometry = settings.read("window/geometry", store)
+        if geometry.isEmpty() or not self.restoreGeometry(geometry):
+            self.resize(1280, 800)
+        self._keep_on_screen()
+        splitter_state = settings.read("window/splitter", store)
+        if not splitter_state.isEmpty():
+            self.splitter.restoreState(splitter_state)
+        data = settings.read_config_dict()
+        if data:
+            try:
+                self.options_panel.set_config(SearchConfig.from_dict(data))
+            except (ValueError, TypeError):
+                pass  # settings from another version: keep the defaults
+
+    def _keep_on_screen(self) -> None:
+        """A window saved on a screen that is gone would open out of reach: move it back."""
+        if QGuiApplication.screenAt(self.frameGeometry().center()) is None:
+            screen = QGuiApplication.primaryScreen()
+            if screen is not None:
+                available = screen.availableGeometry()
+                self.resize(min(self.width(), available.width()), min(self.height(), available.height()))
+                self.move(available.center() - self.rect().center())
+
+    def save_settings(self) -> None:
+        store = settings.open_settings()
+        settings.write("window/geometry", self.saveGeometry(), store)
+        settings.write("window/splitter", self.splitter.saveState(), store)
+        config, _errors = self.options_panel.collect(self.dataset_panel.folder)
+        if config is not None:
+            settings.write("options/last_config", config.to_json(), store)
+        if self.search_dir:
+            settings.write("search/last_search_dir", self.search_dir, store)
