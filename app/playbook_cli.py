@@ -107,7 +107,7 @@ def _search_dir(path: str) -> Path:
 
 def run(task: str, params: dict, as_json: bool) -> tuple[int, dict | None]:
     """Run a task in the training child, with progress on stderr, history, and Ctrl+C to stop."""
-    from app.cli import HistoryRecorder
+    from app.core.recorder import HistoryRecorder
     from app.core.process import run_task_in_subprocess
     from app.core.tasks import TASK_PROGRESS
 
