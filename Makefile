@@ -1,21 +1,48 @@
 # Two entry points for a newcomer: `make run` (set up, open the window) and `make test`.
+# `make test-fast` leaves out the tests that train real models (marked `slow`), for everyday work.
 PYTHON ?= python3
 VENV ?= .venv
+DIST ?= dist
+BUNDLE := $(DIST)/tunestudio
 PY := $(VENV)/bin/python
 
-.PHONY: run test bench
+.PHONY: run test test-fast bench package package-smoke install-desktop
 
 $(VENV)/.installed: pyproject.toml
 	$(PYTHON) -m venv $(VENV)
 	$(PY) -m pip install --quiet --upgrade pip
-	$(PY) -m pip install --quiet -e '.[test]'
+	$(PY) -m pip install --quiet -e '.[test,onnx]'
 	touch $@
 
+# tunestudio checks the display and Qt's X11 libraries before Qt starts (app/display_check.py)
+# and prints the apt-get line that installs them instead of Qt's abort.
 run: $(VENV)/.installed
 	$(VENV)/bin/tunestudio
 
 test: $(VENV)/.installed
 	QT_QPA_PLATFORM=offscreen $(PY) -m pytest
 
+test-fast: $(VENV)/.installed
+	QT_QPA_PLATFORM=offscreen $(PY) -m pytest -m "not slow"
+
 bench: $(VENV)/.installed
 	QT_QPA_PLATFORM=offscreen $(PY) bench/run.py --quick
+
+# A one-folder bundle in dist/tunestudio (PyInstaller; size and build time in packaging/README.md).
+$(VENV)/.packaging: $(VENV)/.installed
+	$(PY) -m pip install --quiet -e '.[package]'
+	touch $@
+
+package: $(VENV)/.packaging
+	$(VENV)/bin/pyinstaller --noconfirm --log-level WARN --distpath $(DIST) --workpath build/pyinstaller \
+		packaging/tunestudio.spec
+	cp packaging/install-desktop.sh packaging/tunestudio.desktop $(BUNDLE)/
+	du -sh $(BUNDLE)
+
+# Starts the built bundle headless: version, doctor, scan of its sample, the window, a 1-trial search.
+package-smoke:
+	packaging/smoke.sh $(BUNDLE)
+
+# The applications-menu entry and icon for this user, running the bundle if built, else .venv's.
+install-desktop:
+	packaging/install-desktop.sh "$(abspath $(if $(wildcard $(BUNDLE)/tunestudio),$(BUNDLE)/tunestudio,$(VENV)/bin/tunestudio))"

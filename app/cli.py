@@ -37,6 +37,8 @@ TUNABLE_FLAGS = {o.flag: (o.name, o.kind, o.help) for o in TUNABLE_OPTIONS}
 def build_parser() -> argparse.ArgumentParser:
     from app import __version__
 
+    from app.core.distributed import DEFAULT_PORT
+
     parser = argparse.ArgumentParser(prog="tunestudio", description="Tune an image classifier without writing code. "
                                      "With no command, opens the window.")
     parser.add_argument("--version", action="version", version=f"TuneStudio {__version__}")
@@ -71,6 +73,8 @@ def build_parser() -> argparse.ArgumentParser:
     search.add_argument("--val-fraction", type=float)
     search.add_argument("--patience", type=int, help="early-stopping patience (epochs)")
     search.add_argument("--no-early-stopping", action="store_true")
+    search.add_argument("--deterministic", action="store_true",
+                        help="deterministic TensorFlow ops: the same seed gives the same weights on the CPU")
     search.add_argument("--weights", dest="backbone_weights", help="transfer backbones: imagenet, none, or a file")
     for flag, (_, _, help_text) in TUNABLE_FLAGS.items():
         search.add_argument(flag, help=help_text)
@@ -78,15 +82,34 @@ def build_parser() -> argparse.ArgumentParser:
     search.add_argument("--resume", action="store_true",
                         help="continue an unfinished search (--workdir, or the latest unfinished one)")
     search.add_argument("--export", metavar="OUT", help="export the best model to this folder afterwards")
+    search.add_argument("--export-format", metavar="LIST",
+                        help="formats for --export, as 'export --format' (default: every format available)")
     search.add_argument("--in-process", action="store_true", help="train in this process (default: a child process)")
     search.add_argument("--json", action="store_true", help="print one final JSON object")
+    dist = search.add_argument_group("distributed search (other machines join with 'tunestudio worker')")
+    dist.add_argument("--distributed", action="store_true",
+                      help="run as chief: serve the trials to workers; anyone who can reach the port can join")
+    dist.add_argument("--host", default="127.0.0.1",
+                      help="address to listen on (default 127.0.0.1: this machine only; 0.0.0.0: every network)")
+    dist.add_argument("--port", type=int, help=f"port to listen on (default {DEFAULT_PORT}; 0: any free port)")
+    dist.add_argument("--token", help="a shared secret workers must present (or set TUNESTUDIO_TOKEN)")
+    dist.add_argument("--local-workers", type=int, default=0, metavar="N",
+                      help="also train N workers on this machine (default 0)")
 
-    export = sub.add_parser("export", help="export a trial of a finished search as a SavedModel")
-    export.add_argument("search_dir", help="the search folder (printed by 'search')")
-    export.add_argument("out", help="the export folder (new or empty)")
-    export.add_argument("--trial", help="trial id (default: the best)")
-    export.add_argument("--overwrite", action="store_true", help="replace an earlier export in OUT")
-    export.add_argument("--json", action="store_true")
+    worker = sub.add_parser("worker", help="train trials for a distributed search's chief")
+    worker.add_argument("--chief", required=True, metavar="HOST:PORT", help="the chief's address")
+    worker.add_argument("--token", help="the chief's token, if it has one (or set TUNESTUDIO_TOKEN)")
+    worker.add_argument("--data", metavar="DIR", help="the dataset folder on this machine, if not at the chief's path")
+    worker.add_argument("--workdir", metavar="DIR",
+                        help="the shared search folder on this machine, if not at the chief's path")
+    worker.add_argument("--name", help="this worker's name (default: host name and process id)")
+    worker.add_argument("--wait", type=float, default=60.0, metavar="S",
+                        help="how long to wait for the chief to answer (default 60 s)")
+    worker.add_argument("--json", action="store_true", help="print one final JSON object")
+
+    from app.export_cli import add_export_parser
+
+    add_export_parser(sub)
 
     try:
         from app.history_cli import add_history_parser
@@ -94,8 +117,10 @@ def build_parser() -> argparse.ArgumentParser:
         pass
     else:
         add_history_parser(sub)
+    from app.doctor import add_doctor_parser
     from app.playbook_cli import add_playbook_parsers
 
+    add_doctor_parser(sub)
     add_playbook_parsers(sub)
     return parser
 
@@ -162,6 +187,8 @@ def _config_from_args(args):
         changes["class_weights"] = {"auto": "auto", "on": True, "off": False}[args.class_weights]
     if args.no_early_stopping:
         changes["early_stopping"] = False
+    if args.deterministic:
+        changes["deterministic"] = True
     data = config.to_dict()
     data.update(changes)
     for flag, (field, kind, _) in TUNABLE_FLAGS.items():
@@ -216,6 +243,8 @@ class TerminalProgress:
                              newline=True)
         elif kind == "notice":
             self._print_line(f"{event['level']}: {event['message']}", newline=True)
+        elif kind == "export_progress":
+            self._print_line(f"export {event['done'] + 1}/{event['total']}: {event['message']}")
         elif kind == "trial_started":
             self.trial_number = event["number"]
             self.trial_started = time.time()
@@ -292,6 +321,7 @@ def cmd_search(args) -> int:
     from app.core.runner import SearchError, find_resumable, load_search_info
 
     workdir = Path(args.workdir).expanduser() if args.workdir else None
+    _check_distributed_args(args)
     try:
         if args.resume:
             if workdir is None:
@@ -310,10 +340,14 @@ def cmd_search(args) -> int:
         return _error(f"{exc.field}: {exc.message}")
     except SearchError as exc:
         return _error(str(exc))
+    export_formats = None
     if args.export:
         out = Path(args.export).expanduser()
         if out.exists() and (not out.is_dir() or any(out.iterdir())):
             return _error(f"--export {out}: choose a new or empty folder")
+        from app.export_cli import chosen_formats
+
+        export_formats = chosen_formats(args.export_format, "--export-format")
 
     cancel = threading.Event()
     interrupts = {"count": 0}
@@ -336,7 +370,9 @@ def cmd_search(args) -> int:
         history(event)
 
     try:
-        if args.in_process:
+        if args.distributed:
+            final = _run_chief(args, config, listener, cancel, workdir)
+        elif args.in_process:
             from app.core.runner import run_search
 
             final = run_search(config, listener, cancel=cancel, search_dir=workdir, resume=args.resume)
@@ -371,12 +407,13 @@ def cmd_search(args) -> int:
         from app.core.export import ExportError, export_trial
 
         try:
-            card = export_trial(final["search_dir"], args.export)
+            card = export_trial(final["search_dir"], args.export, formats=export_formats)
         except ExportError as exc:
             print(f"tunestudio: export failed: {exc}", file=sys.stderr)
             code = EXIT_FAILED
         else:
-            result["export"] = {"path": card["path"], "trial_id": card["trial_id"], "self_check": card["self_check"]}
+            result["export"] = {"path": card["path"], "trial_id": card["trial_id"], "self_check": card["self_check"],
+                                "artifacts": card["artifacts"]}
             history.export(card, Path(final["search_dir"]).name)
     if args.json:
         print(json.dumps(result, indent=2, ensure_ascii=False))
@@ -392,26 +429,66 @@ def cmd_search(args) -> int:
     return code
 
 
-def cmd_export(args) -> int:
-    from app.core.export import ExportError, export_trial
-    from app.core.recorder import HistoryRecorder
+def _check_distributed_args(args) -> None:
+    if not args.distributed:
+        for flag in ("port", "token"):
+            if getattr(args, flag) is not None:
+                raise UserError(f"--{flag} needs --distributed")
+        if args.local_workers:
+            raise UserError("--local-workers needs --distributed")
+        return
+    if args.in_process:
+        raise UserError("--distributed trains in workers: drop --in-process")
+    if args.port is not None and not 0 <= args.port < 65536:
+        raise UserError("--port must be from 0 to 65535")
+    if args.local_workers < 0:
+        raise UserError("--local-workers must be 0 or more")
 
-    search_dir = Path(args.search_dir).expanduser()
-    if not (search_dir / "search.json").is_file():
-        return _error(f"{search_dir}: not a TuneStudio search folder")
+
+def _run_chief(args, config, listener, cancel, workdir):
+    from app.core.distributed import DEFAULT_PORT
+    from app.core.distributed.chief import run_distributed_search
+
+    token = args.token or os.environ.get("TUNESTUDIO_TOKEN") or None
+    port = DEFAULT_PORT if args.port is None else args.port
+
+    def announce(event):
+        if event["type"] == "search_started":
+            print(f"Chief listening on {event['chief_address']}"
+                  + (" (workers need the token)" if token else " (no token: anyone who can reach it can join)"),
+                  file=sys.stderr)
+        listener(event)
+
+    return run_distributed_search(config, announce, cancel=cancel, search_dir=workdir, resume=args.resume,
+                                  host=args.host, port=port, token=token, local_workers=args.local_workers)
+
+
+def cmd_worker(args) -> int:
+    from app.core.distributed.worker import WorkerError, run_worker
+
+    cancel = threading.Event()
+
+    def on_interrupt(signum, frame):
+        print("\nLeaving after the current batch; the trial goes back to the chief's queue...", file=sys.stderr)
+        cancel.set()
+
+    previous_handler = signal.signal(signal.SIGINT, on_interrupt)
+    progress = TerminalProgress(enabled=sys.stderr.isatty())
     try:
-        card = export_trial(search_dir, args.out, trial_id=args.trial, overwrite=args.overwrite)
-    except ExportError as exc:
-        return _error(str(exc))
-    HistoryRecorder().export(card, Path(search_dir).name)
+        result = run_worker(args.chief, token=args.token or os.environ.get("TUNESTUDIO_TOKEN") or None,
+                            data=args.data, workdir=args.workdir, name=args.name, listener=progress, cancel=cancel,
+                            connect_wait=args.wait)
+    except WorkerError as exc:
+        print(f"tunestudio worker: error: {exc}", file=sys.stderr)
+        return EXIT_FAILED
+    finally:
+        signal.signal(signal.SIGINT, previous_handler)
     if args.json:
-        print(json.dumps(card, indent=2, ensure_ascii=False, default=str))
+        print(json.dumps(result, indent=2, ensure_ascii=False))
     else:
-        check = card["self_check"]
-        print(f"Exported trial {card['trial_id']} to {card['path']}")
-        print(f"Self-check {'passed' if check['passed'] else 'FAILED'}: max difference {check['max_abs_diff']} "
-              f"on {check['images']} validation images")
-    return EXIT_OK if card["self_check"]["passed"] else EXIT_FAILED
+        print(f"Worker {result['worker']}: {result['status']}, {result['trials_done']} trial(s) completed here.",
+              file=sys.stderr)
+    return EXIT_OK if result["status"] == "completed" else EXIT_FAILED
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -421,19 +498,28 @@ def main(argv: list[str] | None = None) -> int:
     multiprocessing.freeze_support()
     argv = sys.argv[1:] if argv is None else argv
     if not argv:
+        from app.display_check import display_problem
+
+        problem = display_problem()  # before Qt loads: its own abort names one library and dumps core
+        if problem:
+            print(f"tunestudio: {problem}", file=sys.stderr)
+            return EXIT_FAILED
         from app.gui.app import run_app
 
         return run_app(sys.argv[:1])
     os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "2")
     parser = build_parser()
     args = parser.parse_args(argv)
-    handlers = {"scan": cmd_scan, "search": cmd_search, "export": cmd_export}
+    from app.export_cli import cmd_export
+
+    handlers = {"scan": cmd_scan, "search": cmd_search, "export": cmd_export, "worker": cmd_worker}
     if args.command in handlers:
         try:
             return handlers[args.command](args)
         except (UserError, OSError) as exc:
             return _error(str(exc))
-    if args.command == "history" or hasattr(args, "func"):
+    # history, doctor and the playbook commands carry their own handler.
+    if hasattr(args, "func"):
         return args.func(args)
     parser.print_help()
     return EXIT_USAGE

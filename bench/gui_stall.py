@@ -95,7 +95,7 @@ def time_handlers(window, timings: dict[str, list[float]]) -> dict[str, list[flo
 
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--data", default=str(common.default_dataset("flowers-mini")))
+    parser.add_argument("--data", default=str(common.default_dataset()))
     parser.add_argument("--idle", type=float, default=6.0, help="seconds of idle baseline")
     parser.add_argument("--trials", type=int, default=4)
     parser.add_argument("--epochs", type=int, default=2)

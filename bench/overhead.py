@@ -99,7 +99,7 @@ def plain_epochs(config, search_dir: str) -> tuple[list[float], list[float]]:
 
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--data", default=str(common.default_dataset("cifar10-mini")))
+    parser.add_argument("--data", default=str(common.default_dataset()))
     parser.add_argument("--epochs", type=int, default=8)
     parser.add_argument("--rounds", type=int, default=2)
     parser.add_argument("--image-size", type=int, default=32)

@@ -78,7 +78,7 @@ def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--trials", type=int, default=20)
     parser.add_argument("--mode", choices=("both", "subprocess", "inprocess"), default="both")
-    parser.add_argument("--data", default=str(common.default_dataset("flowers-mini")))
+    parser.add_argument("--data", default=str(common.default_dataset()))
     parser.add_argument("--child", action="store_true", help=argparse.SUPPRESS)
     args = parser.parse_args()
     common.quiet_tensorflow()

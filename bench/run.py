@@ -90,7 +90,8 @@ def show(key: str, value) -> str:
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--quick", action="store_true", help="scaled-down run, under 5 minutes")
-    parser.add_argument("--data", default=None, help="folder for search_quality (default: shared flowers-mini)")
+    parser.add_argument("--data", default=None,
+                        help="folder for search_quality (default: the bundled resources/sample-flowers)")
     parser.add_argument("--budget", type=float, default=180.0, help="search_quality seconds per side (full run)")
     parser.add_argument("--scan-count", type=int, default=None, help="images to scan (scaled to 100k)")
     parser.add_argument("--only", default="", help="comma-separated measurement names")

@@ -34,6 +34,7 @@ from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
+import common  # noqa: E402  (bench/ is on the path when run as a script)
 
 
 def peak_rss_mb() -> float:
@@ -100,11 +101,14 @@ def compare_checks(folder: Path, limit: int = 3000) -> None:
         print(f"  {name:13s}: {len(datas) / dt:9,.0f} images/s (in memory, 1 thread)")
 
 
-def damaged_variants(seed: int = 1) -> list[tuple[str, str, bytes]]:
-    """(format, damage, bytes): truncations, missing last bytes, flipped bytes, trailing junk."""
+def damaged_variants(seed: int = 1, photos_dir: Path | None = None) -> list[tuple[str, str, bytes]]:
+    """(format, damage, bytes): truncations, missing last bytes, flipped bytes, trailing junk.
+
+    Made from six real photos of ``photos_dir`` (default: the bundled sample flowers).
+    """
     from PIL import Image
 
-    photos = sorted(Path("/work/shared/datasets/flowers-mini").glob("*/*.jpg"))[:6]
+    photos = sorted(Path(photos_dir or common.default_dataset()).glob("*/*.jpg"))[:6]
     sources = [Image.open(p).convert("RGB") for p in photos] or [
         Image.effect_noise((160, 120), 40 + i).convert("RGB") for i in range(6)]
     rng = random.Random(seed)
@@ -127,7 +131,7 @@ def damaged_variants(seed: int = 1) -> list[tuple[str, str, bytes]]:
     return out
 
 
-def agreement() -> None:
+def agreement(photos_dir: Path | None = None) -> None:
     """How often each check's verdict (usable or not) agrees with what tf.io.decode_image does."""
     from collections import Counter
 
@@ -162,7 +166,7 @@ def agreement() -> None:
     }
     folder = Path(tempfile.mkdtemp(prefix="tunestudio-agreement-"))
     table: dict[str, Counter] = {}
-    for i, (fmt, damage, data) in enumerate(damaged_variants()):
+    for i, (fmt, damage, data) in enumerate(damaged_variants(photos_dir=photos_dir)):
         path = folder / f"{i}.{fmt.split('-')[0].lower()}"
         path.write_bytes(data)
         outcome = _inspect(str(path))
@@ -196,12 +200,15 @@ def main() -> int:
     parser.add_argument("--compare-checks", action="store_true", help="time the integrity checks alone")
     parser.add_argument("--agreement", action="store_true",
                         help="compare the scanner's verdicts on damaged files with TensorFlow's (and exit)")
+    parser.add_argument("--photos", type=Path, default=None,
+                        help="real photos to damage for --agreement (default: the bundled sample flowers; "
+                             "the figures above used ../shared/datasets/flowers-mini)")
     args = parser.parse_args()
 
     home = tempfile.mkdtemp(prefix="tunestudio-bench-home-")
     os.environ["TUNESTUDIO_HOME"] = home
     if args.agreement:
-        agreement()
+        agreement(args.photos)
         shutil.rmtree(home, ignore_errors=True)
         return 0
     from app.core.dataset import scan_dataset

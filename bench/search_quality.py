@@ -290,8 +290,15 @@ def main() -> int:
     text = json.dumps({"search_quality": results}, indent=1)
     if args.out:
         Path(args.out).write_text(text)
-    print("RESULT " + json.dumps({"search_quality": {n: {s: v.get("holdout_accuracy") for s, v in r["sides"].items()}
-                                                     for n, r in results.items()}}))
+    scores = {n: {s: v.get("holdout_accuracy") for s, v in r["sides"].items()} for n, r in results.items()}
+
+    def won(folder: dict) -> bool:
+        ours = folder.get("tunestudio")
+        others = [v for k, v in folder.items() if k != "tunestudio"]
+        return ours is not None and all(v is None or ours >= v for v in others)
+
+    print("BENCH_RESULT " + json.dumps({"search_quality": {"wins": all(map(won, scores.values())), "held_out": scores,
+                                                     "budget_s": budget}}))
     return 0
 
 

@@ -8,8 +8,12 @@ import pytest
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "2")
 
-SHARED_DATASETS = Path(__file__).resolve().parents[2] / "shared" / "datasets"
 REPO_ROOT = Path(__file__).resolve().parents[1]
+# Real photos inside the repository only: a user's clone has nothing beside it.
+DATASETS = {
+    "flowers-32": REPO_ROOT / "tests" / "data" / "flowers-32",  # 5 classes x 12, 32x32 JPEG
+    "sample-flowers": REPO_ROOT / "resources" / "sample-flowers",  # 5 classes x 16, up to 128 px
+}
 
 
 @pytest.fixture(autouse=True)
@@ -20,27 +24,39 @@ def _isolated_home(tmp_path, monkeypatch):
     return home
 
 
-def _source_dataset(name: str) -> Path:
-    """A shared real-photo dataset, or the bundled sample when shared/ is absent."""
-    path = SHARED_DATASETS / name
-    if path.is_dir():
-        return path
-    return REPO_ROOT / "resources" / "sample-flowers"
+@pytest.fixture(autouse=True)
+def _training_needs_the_slow_mark(request, monkeypatch):
+    """A test that starts a real search must be marked ``slow``, so ``make test-fast`` never trains.
+
+    Both ways into training are refused for unmarked tests: in this process (``run_search``) and in
+    a training child (``run_search_in_subprocess``, which the window's worker and the CLI use).
+    """
+    if request.node.get_closest_marker("slow"):
+        return
+    from app.core import process, runner
+
+    def refuse(*_args, **_kwargs):
+        raise AssertionError(f"{request.node.nodeid} trains a real model: mark it @pytest.mark.slow")
+
+    monkeypatch.setattr(runner, "run_search", refuse)
+    monkeypatch.setattr(process, "run_search_in_subprocess", refuse)
 
 
 def copy_subset(name: str, dest: Path, classes: int = 3, per_class: int = 6) -> Path:
-    """Copy a few images per class of a shared dataset into ``dest`` (datasets are read-only)."""
-    src = _source_dataset(name)
+    """Copy a few images per class of a bundled photo set into ``dest`` (the sets stay read-only)."""
+    src = DATASETS[name]
     dest.mkdir(parents=True, exist_ok=True)
     for class_dir in sorted(p for p in src.iterdir() if p.is_dir())[:classes]:
         out = dest / class_dir.name
         out.mkdir(exist_ok=True)
-        for f in sorted(class_dir.iterdir())[:per_class]:
+        files = sorted(class_dir.iterdir())
+        assert len(files) >= per_class, f"{class_dir} has only {len(files)} photos"
+        for f in files[:per_class]:
             shutil.copy2(f, out / f.name)
     return dest
 
 
 @pytest.fixture
 def tiny_dataset(tmp_path) -> Path:
-    """3 classes x 6 real 32 px photos from cifar10-mini, in a writable temp folder."""
-    return copy_subset("cifar10-mini", tmp_path / "tiny", classes=3, per_class=6)
+    """3 classes (daisy, dandelion, roses) x 6 real 32 px photos, in a writable temp folder."""
+    return copy_subset("flowers-32", tmp_path / "tiny", classes=3, per_class=6)

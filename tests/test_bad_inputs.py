@@ -31,8 +31,8 @@ RED, GREEN, BLUE = (230, 20, 20), (20, 200, 20), (20, 20, 230)
 
 @pytest.fixture
 def base(tmp_path) -> Path:
-    """Two good classes ('airplane', 'automobile') with 6 real photos each."""
-    return copy_subset("cifar10-mini", tmp_path / "data", classes=2, per_class=6)
+    """Two good classes ('daisy', 'dandelion') with 6 real photos each."""
+    return copy_subset("flowers-32", tmp_path / "data", classes=2, per_class=6)
 
 
 def problem_for(report: ScanReport, path: Path) -> str:
@@ -96,44 +96,44 @@ def exif_rotated(orientation: int) -> bytes:
 
 
 def test_non_image_files_are_listed_as_not_images(base):
-    (base / "airplane" / "notes.txt").write_text("not a picture")
-    (base / "airplane" / "labels.csv").write_text("file,label\n1.jpg,plane\n")
-    (base / "automobile" / "movie.mp4").write_bytes(b"\x00\x00\x00\x18ftypmp42" + os.urandom(70_000))
+    (base / "daisy" / "notes.txt").write_text("not a picture")
+    (base / "daisy" / "labels.csv").write_text("file,label\n1.jpg,plane\n")
+    (base / "dandelion" / "movie.mp4").write_bytes(b"\x00\x00\x00\x18ftypmp42" + os.urandom(70_000))
     report = scan_dataset(base)
-    for path in (base / "airplane" / "notes.txt", base / "airplane" / "labels.csv", base / "automobile" / "movie.mp4"):
+    for path in (base / "daisy" / "notes.txt", base / "daisy" / "labels.csv", base / "dandelion" / "movie.mp4"):
         assert problem_for(report, path).startswith("not an image")
-    assert report.counts == {"airplane": 6, "automobile": 6}
+    assert report.counts == {"daisy": 6, "dandelion": 6}
     assert any("3 files cannot be used" in w and "not an image" in w for w in report.warnings)
 
 
 def test_known_but_unsupported_formats_say_what_to_do(base):
-    (base / "airplane" / "phone.heic").write_bytes(b"\x00\x00\x00\x18ftypheic" + b"\0" * 100)
+    (base / "daisy" / "phone.heic").write_bytes(b"\x00\x00\x00\x18ftypheic" + b"\0" * 100)
     # Some phones write the generic 'mif1' brand, which an AVIF reader half-recognises.
-    (base / "airplane" / "other.heic").write_bytes(b"\x00\x00\x00\x18ftypmif1\x00\x00\x00\x00mif1heic" + b"\0" * 100)
-    (base / "airplane" / "layers.psd").write_bytes(b"8BPS\x00\x01" + b"\0" * 100)
+    (base / "daisy" / "other.heic").write_bytes(b"\x00\x00\x00\x18ftypmif1\x00\x00\x00\x00mif1heic" + b"\0" * 100)
+    (base / "daisy" / "layers.psd").write_bytes(b"8BPS\x00\x01" + b"\0" * 100)
     report = scan_dataset(base)
     for name in ("phone.heic", "other.heic"):
-        reason = problem_for(report, base / "airplane" / name)
+        reason = problem_for(report, base / "daisy" / name)
         assert "unsupported format (HEIC)" in reason and "JPEG or PNG" in reason
-    assert "unsupported format (Photoshop)" in problem_for(report, base / "airplane" / "layers.psd")
+    assert "unsupported format (Photoshop)" in problem_for(report, base / "daisy" / "layers.psd")
 
 
 def test_zero_byte_file(base):
-    empty = base / "airplane" / "empty.jpg"
+    empty = base / "daisy" / "empty.jpg"
     empty.write_bytes(b"")
     report = scan_dataset(base)
     assert problem_for(report, empty) == "empty file (0 bytes)"
-    assert report.counts["airplane"] == 6
+    assert report.counts["daisy"] == 6
 
 
 def test_truncated_jpeg(base):
     data = jpeg_bytes(Image.effect_noise((120, 80), 60).convert("RGB"))
     for name, cut in (("half.jpg", len(data) // 2), ("no_end_marker.jpg", len(data) - 2)):
-        (base / "airplane" / name).write_bytes(data[:cut])
+        (base / "daisy" / name).write_bytes(data[:cut])
     report = scan_dataset(base)
     for name in ("half.jpg", "no_end_marker.jpg"):
-        assert problem_for(report, base / "airplane" / name).startswith("corrupt or truncated image")
-    assert report.counts["airplane"] == 6
+        assert problem_for(report, base / "daisy" / name).startswith("corrupt or truncated image")
+    assert report.counts["daisy"] == 6
 
 
 def test_corrupt_and_truncated_png(base):
@@ -141,16 +141,16 @@ def test_corrupt_and_truncated_png(base):
     flipped = bytearray(data)
     middle = len(data) // 2
     flipped[middle:middle + 8] = bytes(255 - b for b in flipped[middle:middle + 8])
-    (base / "airplane" / "flipped.png").write_bytes(bytes(flipped))
-    (base / "airplane" / "cut.png").write_bytes(data[: len(data) * 2 // 3])
+    (base / "daisy" / "flipped.png").write_bytes(bytes(flipped))
+    (base / "daisy" / "cut.png").write_bytes(data[: len(data) * 2 // 3])
     # Only the end chunk is cut short: Pillow still reads it, TensorFlow refuses it.
-    (base / "airplane" / "no_iend.png").write_bytes(data[:-3])
-    (base / "airplane" / "garbage.png").write_bytes(b"\x89PNG\r\n\x1a\n" + os.urandom(500))
+    (base / "daisy" / "no_iend.png").write_bytes(data[:-3])
+    (base / "daisy" / "garbage.png").write_bytes(b"\x89PNG\r\n\x1a\n" + os.urandom(500))
     report = scan_dataset(base)
     for name in ("flipped.png", "cut.png", "no_iend.png", "garbage.png"):
-        assert "corrupt" in problem_for(report, base / "airplane" / name)
-    assert "IEND" in problem_for(report, base / "airplane" / "no_iend.png")
-    assert report.counts["airplane"] == 6
+        assert "corrupt" in problem_for(report, base / "daisy" / name)
+    assert "IEND" in problem_for(report, base / "daisy" / "no_iend.png")
+    assert report.counts["daisy"] == 6
 
 
 def test_decompression_bomb_is_refused_without_decoding(base, monkeypatch):
@@ -159,7 +159,7 @@ def test_decompression_bomb_is_refused_without_decoding(base, monkeypatch):
         "wide.png": raw_png(8_000, 6_000, 8, 2, None),  # 48 MP: under Pillow's guard, over ours
     }
     for name, data in bombs.items():
-        (base / "airplane" / name).write_bytes(data)
+        (base / "daisy" / name).write_bytes(data)
     decoded: list[str] = []
     original_load = Image.Image.load
 
@@ -179,25 +179,25 @@ def test_decompression_bomb_is_refused_without_decoding(base, monkeypatch):
     monkeypatch.setattr(ImageFile.ImageFile, "load", spy_file_load)
     report = scan_dataset(base, workers=1)
     for name in bombs:
-        reason = problem_for(report, base / "airplane" / name)
+        reason = problem_for(report, base / "daisy" / name)
         assert reason.startswith("refused") and "decompression bomb" in reason
-    assert "2,500,000,000 pixels" in problem_for(report, base / "airplane" / "bomb.png")
-    assert "8000x6000 pixels" in problem_for(report, base / "airplane" / "wide.png")
+    assert "2,500,000,000 pixels" in problem_for(report, base / "daisy" / "bomb.png")
+    assert "8000x6000 pixels" in problem_for(report, base / "daisy" / "wide.png")
     assert (50_000, 50_000) not in decoded and (8_000, 6_000) not in decoded
     assert decoded, "the spy saw the good images being decoded"
 
 
 def test_hidden_and_system_files_are_skipped_and_listed(base):
-    (base / "airplane" / ".DS_Store").write_bytes(b"\0\0\0\1Bud1" + b"\0" * 50)
-    (base / "automobile" / "Thumbs.db").write_bytes(b"\xd0\xcf\x11\xe0" + b"\0" * 50)
-    (base / "airplane" / "._0000.jpg").write_bytes(b"\0\x05\x16\x07" + b"\0" * 50)  # macOS AppleDouble
-    (base / "__MACOSX" / "airplane").mkdir(parents=True)
-    (base / "__MACOSX" / "airplane" / "._0000.jpg").write_bytes(b"\0\x05\x16\x07")
+    (base / "daisy" / ".DS_Store").write_bytes(b"\0\0\0\1Bud1" + b"\0" * 50)
+    (base / "dandelion" / "Thumbs.db").write_bytes(b"\xd0\xcf\x11\xe0" + b"\0" * 50)
+    (base / "daisy" / "._0000.jpg").write_bytes(b"\0\x05\x16\x07" + b"\0" * 50)  # macOS AppleDouble
+    (base / "__MACOSX" / "daisy").mkdir(parents=True)
+    (base / "__MACOSX" / "daisy" / "._0000.jpg").write_bytes(b"\0\x05\x16\x07")
     (base / ".DS_Store").write_bytes(b"\0\0\0\1Bud1")
     report = scan_dataset(base)
-    assert report.classes == ["airplane", "automobile"]
-    assert report.counts == {"airplane": 6, "automobile": 6}
-    for path in (base / "airplane" / ".DS_Store", base / "automobile" / "Thumbs.db", base / "airplane" / "._0000.jpg",
+    assert report.classes == ["daisy", "dandelion"]
+    assert report.counts == {"daisy": 6, "dandelion": 6}
+    for path in (base / "daisy" / ".DS_Store", base / "dandelion" / "Thumbs.db", base / "daisy" / "._0000.jpg",
                  base / "__MACOSX", base / ".DS_Store"):
         assert "skipped" in problem_for(report, path)
     assert all(p.kind == IGNORED for p in report.problems)
@@ -208,20 +208,20 @@ def test_hidden_and_system_files_are_skipped_and_listed(base):
 
 @pytest.mark.skipif(not hasattr(os, "symlink"), reason="needs symlinks")
 def test_symlink_loops_and_broken_links(base):
-    (base / "airplane" / "loop").symlink_to(base / "airplane", target_is_directory=True)
-    (base / "airplane" / "deeper").mkdir()
-    (base / "airplane" / "deeper" / "up").symlink_to(base, target_is_directory=True)
-    (base / "automobile" / "self.jpg").symlink_to(base / "automobile" / "self.jpg")
-    (base / "automobile" / "gone.jpg").symlink_to(base / "nowhere.jpg")
+    (base / "daisy" / "loop").symlink_to(base / "daisy", target_is_directory=True)
+    (base / "daisy" / "deeper").mkdir()
+    (base / "daisy" / "deeper" / "up").symlink_to(base, target_is_directory=True)
+    (base / "dandelion" / "self.jpg").symlink_to(base / "dandelion" / "self.jpg")
+    (base / "dandelion" / "gone.jpg").symlink_to(base / "nowhere.jpg")
     report = scan_dataset(base)  # must terminate
-    assert "link loop" in problem_for(report, base / "airplane" / "loop")
-    assert "link loop" in problem_for(report, base / "automobile" / "self.jpg")
-    assert "broken link" in problem_for(report, base / "automobile" / "gone.jpg")
-    assert report.counts == {"airplane": 6, "automobile": 6}
+    assert "link loop" in problem_for(report, base / "daisy" / "loop")
+    assert "link loop" in problem_for(report, base / "dandelion" / "self.jpg")
+    assert "broken link" in problem_for(report, base / "dandelion" / "gone.jpg")
+    assert report.counts == {"daisy": 6, "dandelion": 6}
 
 
 def test_unreadable_file_simulated(base, monkeypatch):
-    locked = sorted((base / "airplane").iterdir())[0]
+    locked = sorted((base / "daisy").iterdir())[0]
     real_open = builtins.open
 
     def guarded_open(file, *args, **kwargs):
@@ -232,12 +232,12 @@ def test_unreadable_file_simulated(base, monkeypatch):
     monkeypatch.setattr(builtins, "open", guarded_open)
     report = scan_dataset(base, use_cache=False)
     assert problem_for(report, locked) == "cannot read: permission denied"
-    assert report.counts["airplane"] == 5
+    assert report.counts["daisy"] == 5
 
 
 def test_unreadable_file_and_folder_chmod(base):
-    locked = sorted((base / "airplane").iterdir())[0]
-    locked_dir = base / "automobile" / "private"
+    locked = sorted((base / "daisy").iterdir())[0]
+    locked_dir = base / "dandelion" / "private"
     locked_dir.mkdir()
     shutil.copy(locked, locked_dir / "x.jpg")
     locked.chmod(0)
@@ -254,8 +254,8 @@ def test_unreadable_file_and_folder_chmod(base):
 
 
 def test_folder_and_files_vanishing_during_the_scan(base, monkeypatch):
-    doomed_file = sorted((base / "airplane").iterdir())[0]
-    doomed_folder = base / "automobile"
+    doomed_file = sorted((base / "daisy").iterdir())[0]
+    doomed_folder = base / "dandelion"
     real_list = dataset._list_files
     real_scandir = dataset._scandir_sorted
 
@@ -274,7 +274,7 @@ def test_folder_and_files_vanishing_during_the_scan(base, monkeypatch):
     report = scan_dataset(base)
     assert problem_for(report, doomed_file) == "file disappeared during the scan"
     assert problem_for(report, doomed_folder) == "folder disappeared during the scan"
-    assert report.counts == {"airplane": 5, "automobile": 0}
+    assert report.counts == {"daisy": 5, "dandelion": 0}
 
 
 def test_the_whole_folder_vanishing_during_the_scan(base, monkeypatch):
@@ -305,7 +305,7 @@ def test_dataset_folder_vanishing_or_wrong(tmp_path):
 
 
 def test_wrong_extension_is_read_by_content(base):
-    wrong = base / "airplane" / "really_png.jpg"
+    wrong = base / "daisy" / "really_png.jpg"
     wrong.write_bytes(png_bytes(halves()))
     report = scan_dataset(base)
     rec = record_for(report, wrong)
@@ -314,7 +314,7 @@ def test_wrong_extension_is_read_by_content(base):
 
 
 def test_cmyk_jpeg_is_converted(base):
-    path = base / "airplane" / "cmyk.jpg"
+    path = base / "daisy" / "cmyk.jpg"
     path.write_bytes(jpeg_bytes(halves().convert("CMYK")))
     report = scan_dataset(base)
     rec = record_for(report, path)
@@ -324,37 +324,37 @@ def test_cmyk_jpeg_is_converted(base):
 
 def test_sixteen_bit_png(base):
     gray = struct.pack(">" + "H" * 16, *([0x8000] * 16))
-    (base / "airplane" / "gray16.png").write_bytes(raw_png(16, 4, 16, 0, b"".join(b"\0" + gray for _ in range(4))))
+    (base / "daisy" / "gray16.png").write_bytes(raw_png(16, 4, 16, 0, b"".join(b"\0" + gray for _ in range(4))))
     rgb_row = struct.pack(">" + "H" * 48, *([0xFFFF, 0x0000, 0x0000] * 16))
-    (base / "airplane" / "rgb16.png").write_bytes(raw_png(16, 4, 16, 2, b"".join(b"\0" + rgb_row for _ in range(4))))
+    (base / "daisy" / "rgb16.png").write_bytes(raw_png(16, 4, 16, 2, b"".join(b"\0" + rgb_row for _ in range(4))))
     report = scan_dataset(base)
-    assert record_for(report, base / "airplane" / "gray16.png").mode.startswith("I;16")
-    assert "16-bit" in record_for(report, base / "airplane" / "rgb16.png").note
+    assert record_for(report, base / "daisy" / "gray16.png").mode.startswith("I;16")
+    assert "16-bit" in record_for(report, base / "daisy" / "rgb16.png").note
     assert any("Images with 16 bits per channel: 2" in w for w in report.warnings)
 
 
 def test_palette_and_rgba_png(base):
-    (base / "airplane" / "palette.png").write_bytes(png_bytes(halves().convert("P")))
-    (base / "airplane" / "palette_transparent.png").write_bytes(png_bytes(halves().convert("P"), transparency=0))
+    (base / "daisy" / "palette.png").write_bytes(png_bytes(halves().convert("P")))
+    (base / "daisy" / "palette_transparent.png").write_bytes(png_bytes(halves().convert("P"), transparency=0))
     rgba = halves().convert("RGBA")
     rgba.putalpha(128)
-    (base / "airplane" / "rgba.png").write_bytes(png_bytes(rgba))
+    (base / "daisy" / "rgba.png").write_bytes(png_bytes(rgba))
     report = scan_dataset(base)
-    assert record_for(report, base / "airplane" / "palette.png").mode == "P"
-    assert record_for(report, base / "airplane" / "rgba.png").mode == "RGBA"
+    assert record_for(report, base / "daisy" / "palette.png").mode == "P"
+    assert record_for(report, base / "daisy" / "rgba.png").mode == "RGBA"
     assert any("transparency" in w for w in report.warnings)
 
 
 def test_grayscale_mixed_with_colour(base):
-    (base / "airplane" / "gray.jpg").write_bytes(jpeg_bytes(halves().convert("L")))
+    (base / "daisy" / "gray.jpg").write_bytes(jpeg_bytes(halves().convert("L")))
     report = scan_dataset(base)
-    assert record_for(report, base / "airplane" / "gray.jpg").mode == "L"
+    assert record_for(report, base / "daisy" / "gray.jpg").mode == "L"
     assert any("Grayscale and colour images are mixed" in w for w in report.warnings)
 
 
 def test_animated_gif_uses_first_frame(base):
     frames = [Image.new("RGB", (24, 24), RED), Image.new("RGB", (24, 24), BLUE)]
-    path = base / "airplane" / "anim.gif"
+    path = base / "daisy" / "anim.gif"
     frames[0].save(path, save_all=True, append_images=frames[1:], duration=100, loop=0)
     report = scan_dataset(base)
     rec = record_for(report, path)
@@ -363,7 +363,7 @@ def test_animated_gif_uses_first_frame(base):
 
 
 def test_exif_rotated_photo_is_marked_for_conversion(base):
-    path = base / "airplane" / "rotated.jpg"
+    path = base / "daisy" / "rotated.jpg"
     path.write_bytes(exif_rotated(6))
     report = scan_dataset(base)
     rec = record_for(report, path)
@@ -372,7 +372,7 @@ def test_exif_rotated_photo_is_marked_for_conversion(base):
 
 
 def test_one_pixel_image(base):
-    path = base / "airplane" / "dot.png"
+    path = base / "daisy" / "dot.png"
     Image.new("RGB", (1, 1), RED).save(path)
     report = scan_dataset(base)
     rec = record_for(report, path)
@@ -385,7 +385,7 @@ def test_large_png_is_checked_without_a_full_decode(base, monkeypatch):
     """Checksums and the end chunk decide for big PNGs; decoding 1.2 megapixels is not needed."""
     from PIL import ImageFile
 
-    big = base / "airplane" / "big.png"
+    big = base / "daisy" / "big.png"
     halves((1200, 1000)).save(big, compress_level=1)
     decoded = []
     original_load = ImageFile.ImageFile.load
@@ -404,7 +404,7 @@ def test_large_png_is_checked_without_a_full_decode(base, monkeypatch):
 
 
 def test_unicode_class_names(tmp_path):
-    source = copy_subset("cifar10-mini", tmp_path / "src", classes=4, per_class=3)
+    source = copy_subset("flowers-32", tmp_path / "src", classes=4, per_class=3)
     root = tmp_path / "data"
     root.mkdir()
     names = ["snow leopard", "café ünïcødé", "猫", "狗 dog"]
@@ -422,22 +422,22 @@ def test_unicode_class_names(tmp_path):
 
 
 def test_nested_folders_count_for_their_class(base):
-    deep = base / "airplane" / "2019" / "summer"
+    deep = base / "daisy" / "2019" / "summer"
     deep.mkdir(parents=True)
-    for i, src in enumerate(sorted((base / "automobile").iterdir())[:2]):
+    for i, src in enumerate(sorted((base / "dandelion").iterdir())[:2]):
         shutil.copy(src, deep / f"nested_{i}.jpg")
     report = scan_dataset(base)
-    assert report.classes == ["airplane", "automobile"]
-    assert report.counts["airplane"] == 8
-    assert record_for(report, deep / "nested_0.jpg").label == "airplane"
-    assert any("Class 'airplane' has 2 files in subfolders" in w for w in report.warnings)
+    assert report.classes == ["daisy", "dandelion"]
+    assert report.counts["daisy"] == 8
+    assert record_for(report, deep / "nested_0.jpg").label == "daisy"
+    assert any("Class 'daisy' has 2 files in subfolders" in w for w in report.warnings)
 
 
 def test_empty_class_folder(base):
     (base / "empty class").mkdir()
     report = scan_dataset(base)
     assert "empty class" in report.classes
-    assert report.usable_classes == ["airplane", "automobile"]
+    assert report.usable_classes == ["daisy", "dandelion"]
     assert any("'empty class' has no usable images" in w for w in report.warnings)
     split = split_dataset(report)
     assert "empty class" not in {r.label for part in split.values() for r in part}
@@ -445,16 +445,16 @@ def test_empty_class_folder(base):
 
 
 def test_only_one_class(tmp_path):
-    root = copy_subset("cifar10-mini", tmp_path / "data", classes=1, per_class=4)
+    root = copy_subset("flowers-32", tmp_path / "data", classes=1, per_class=4)
     report = scan_dataset(root)
-    with pytest.raises(DatasetError, match="at least two classes.*found only 'airplane'"):
+    with pytest.raises(DatasetError, match="at least two classes.*found only 'daisy'"):
         report.check_trainable()
 
 
 def test_wrapper_folder_suggests_the_inner_folder(tmp_path):
-    inner = copy_subset("cifar10-mini", tmp_path / "download" / "cifar", classes=2, per_class=3)
+    inner = copy_subset("flowers-32", tmp_path / "download" / "flowers", classes=2, per_class=3)
     report = scan_dataset(tmp_path / "download")
-    with pytest.raises(DatasetError, match="choose .*cifar instead"):
+    with pytest.raises(DatasetError, match="choose .*flowers instead"):
         report.check_trainable()
     assert any(str(inner) in w for w in report.warnings)
 
@@ -473,8 +473,8 @@ def test_images_without_class_folders(tmp_path):
 
 
 def test_choosing_a_class_folder_suggests_its_parent(tmp_path):
-    root = copy_subset("cifar10-mini", tmp_path / "data", classes=2, per_class=3)
-    report = scan_dataset(root / "airplane")
+    root = copy_subset("flowers-32", tmp_path / "data", classes=2, per_class=3)
+    report = scan_dataset(root / "daisy")
     with pytest.raises(DatasetError, match=f"single class's folder: choose the folder above it, {root}"):
         report.check_trainable()
 
@@ -499,7 +499,7 @@ def test_a_home_folder_is_not_a_dataset(tmp_path):
 
 
 def test_one_strange_file_never_stops_the_scan(base, monkeypatch):
-    boom = sorted((base / "airplane").iterdir())[0]
+    boom = sorted((base / "daisy").iterdir())[0]
     real_inspect = dataset._inspect
 
     def flaky(path, size=None):
@@ -510,7 +510,7 @@ def test_one_strange_file_never_stops_the_scan(base, monkeypatch):
     monkeypatch.setattr(dataset, "_inspect", flaky)
     report = scan_dataset(base)
     assert "decoder exploded" in problem_for(report, boom)
-    assert report.counts["airplane"] == 5
+    assert report.counts["daisy"] == 5
 
 
 # --------------------------------------------------------------------------- TensorFlow agrees
@@ -620,10 +620,10 @@ def test_tensorflow_rejects_what_the_scan_rejects(base):
         "flipped.png": picture[:200] + bytes(255 - b for b in picture[200:208]) + picture[208:],
     }
     for name, data in damaged.items():
-        (base / "airplane" / name).write_bytes(data)
+        (base / "daisy" / name).write_bytes(data)
     report = scan_dataset(base)
     for name, data in damaged.items():
-        assert problem_for(report, base / "airplane" / name).startswith("corrupt")
+        assert problem_for(report, base / "daisy" / name).startswith("corrupt")
         with pytest.raises(tf.errors.InvalidArgumentError):
             tf.io.decode_image(data, channels=3, expand_animations=False)
 
@@ -633,7 +633,7 @@ def test_tensorflow_rejects_what_the_scan_rejects(base):
 
 def _add_every_bad_input(root: Path) -> None:
     """The unusable files of this module, dropped into a dataset's classes and root."""
-    plane, car = root / "airplane", root / "automobile"
+    plane, car = root / "daisy", root / "dandelion"
     (plane / "notes.txt").write_text("not a picture")
     (plane / "empty.jpg").write_bytes(b"")
     photo = jpeg_bytes(Image.effect_noise((120, 80), 60).convert("RGB"))
@@ -666,7 +666,7 @@ def test_a_real_search_runs_on_a_folder_with_every_bad_input(base):
     _usable_kinds(base)  # a third class of every odd-but-usable kind, with a Chinese name
     _add_every_bad_input(base)
     report = scan_dataset(base)
-    assert report.usable_classes == ["airplane", "automobile", "猫 kinds"]
+    assert report.usable_classes == ["daisy", "dandelion", "猫 kinds"]
     assert len(report.unusable) >= 9
     config = SearchConfig(data_dir=str(base), name="bad-inputs", architecture="mlp", image_size=16, epochs=1,
                           max_trials=1, batch_size=4, width=8, depth=1, dense_units=8, dropout=0.0, l2=0.0,
@@ -676,7 +676,7 @@ def test_a_real_search_runs_on_a_folder_with_every_bad_input(base):
     final = run_search(config, log)
     assert final["status"] == COMPLETED, final.get("error")
     started = log.of_type("search_started")[0]
-    assert started["classes"] == ["airplane", "automobile", "猫 kinds"]
+    assert started["classes"] == ["daisy", "dandelion", "猫 kinds"]
     assert started["train_count"] + started["val_count"] + started["test_count"] == len(report.images)
     trials = log.of_type("trial_ended")
     assert [t["status"] for t in trials] == ["COMPLETED"]
@@ -684,20 +684,20 @@ def test_a_real_search_runs_on_a_folder_with_every_bad_input(base):
 
 @pytest.mark.skipif(sys.platform in ("darwin", "win32"), reason="needs a filesystem that stores raw bytes")
 def test_names_that_are_not_valid_text(base):
-    good = sorted((base / "airplane").iterdir())[0].read_bytes()
-    folder = os.fsencode(base / "airplane")
+    good = sorted((base / "daisy").iterdir())[0].read_bytes()
+    folder = os.fsencode(base / "daisy")
     with open(os.path.join(folder, b"caf\xe9.jpg"), "wb") as fh:  # Latin-1 bytes, not UTF-8
         fh.write(good)
     os.mkdir(os.path.join(os.fsencode(base), b"cl\xe4ss"))
     with open(os.path.join(os.fsencode(base), b"cl\xe4ss", b"x.jpg"), "wb") as fh:
         fh.write(good)
-    (base / "automobile" / "NO_EXTENSION").write_bytes(good)
+    (base / "dandelion" / "NO_EXTENSION").write_bytes(good)
     report = scan_dataset(base)
     reasons = {os.path.basename(p.path): p.reason for p in report.problems}
     assert reasons["caf\ufffd.jpg"] == "file name is not valid text (UTF-8): rename it"
     assert reasons["cl\ufffdss"] == "class folder name is not valid text (UTF-8): rename it"
-    assert report.classes == ["airplane", "automobile"]
-    assert "missing extension" in record_for(report, base / "automobile" / "NO_EXTENSION").note
+    assert report.classes == ["daisy", "dandelion"]
+    assert "missing extension" in record_for(report, base / "dandelion" / "NO_EXTENSION").note
     import json
 
     json.dumps(report.to_dict(), ensure_ascii=False).encode("utf-8")  # printable, storable
@@ -706,8 +706,8 @@ def test_names_that_are_not_valid_text(base):
 @pytest.mark.skipif(not hasattr(os, "mkfifo"), reason="needs named pipes")
 def test_a_named_pipe_is_not_opened(base):
     """Opening a FIFO would block the scan forever; it is reported instead."""
-    pipe = base / "airplane" / "pipe.jpg"
+    pipe = base / "daisy" / "pipe.jpg"
     os.mkfifo(pipe)
     report = scan_dataset(base)
     assert problem_for(report, pipe) == "not a regular file (device, pipe or socket)"
-    assert report.counts["airplane"] == 6
+    assert report.counts["daisy"] == 6

@@ -56,13 +56,14 @@ def test_user_errors_are_one_line_with_exit_code_2(tiny_dataset, args, needle):
 def test_search_with_export_prints_one_json_object(tiny_dataset, tmp_path):
     out_dir = tmp_path / "model"
     out = run_cli("search", tiny_dataset, "--arch", "mlp", "--max-trials", "2", "--epochs", "1",
-                  "--image-size", "16", "--batch-size", "8", "--seed", "3", "--export", out_dir, "--json")
+                  "--image-size", "16", "--batch-size", "8", "--seed", "3", "--export", out_dir, "--export-format", "saved_model,keras", "--json")
     assert out.returncode == 0, out.stderr[-2000:]
     result = json.loads(out.stdout)
     assert result["status"] == "completed"
     assert len(result["trials"]) == 2
     assert result["export"]["self_check"]["passed"] is True
     assert (out_dir / "saved_model" / "saved_model.pb").is_file()
+    assert [a["format"] for a in result["export"]["artifacts"]] == ["saved_model", "keras"]
     history = run_cli("history", "--json")
     assert history.returncode == 0, history.stderr
     assert Path(result["search_dir"]).name in history.stdout

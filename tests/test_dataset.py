@@ -39,8 +39,8 @@ def split_of(split: dict) -> dict[str, str]:
 def test_class_layout_counts_formats_sizes(tiny_dataset):
     report = scan_dataset(tiny_dataset)
     assert report.layout == "classes"
-    assert report.classes == ["airplane", "automobile", "bird"]
-    assert report.counts == {"airplane": 6, "automobile": 6, "bird": 6}
+    assert report.classes == ["daisy", "dandelion", "roses"]
+    assert report.counts == {"daisy": 6, "dandelion": 6, "roses": 6}
     assert report.formats == {"JPEG": 18}
     assert report.size_range == ((32, 32), (32, 32))
     assert report.problems == [] and report.warnings == []
@@ -210,11 +210,11 @@ def test_bad_fractions_are_refused(tiny_dataset):
 def test_fingerprint_changes_when_the_data_does(tiny_dataset):
     base = scan_dataset(tiny_dataset).fingerprint()
     assert scan_dataset(tiny_dataset).fingerprint() == base
-    first = sorted((tiny_dataset / "bird").iterdir())[0]
+    first = sorted((tiny_dataset / "roses").iterdir())[0]
     os.utime(first, (1_000_000, 1_000_000))  # touched, same content: same data
     assert scan_dataset(tiny_dataset).fingerprint() == base
 
-    extra = tiny_dataset / "bird" / "extra.png"
+    extra = tiny_dataset / "roses" / "extra.png"
     Image.new("RGB", (32, 32), (1, 2, 3)).save(extra)
     added = scan_dataset(tiny_dataset).fingerprint()
     assert added != base
@@ -229,7 +229,7 @@ def test_fingerprint_changes_when_the_data_does(tiny_dataset):
     first.write_bytes(bytes(data))
     assert scan_dataset(tiny_dataset).fingerprint() == base
 
-    shutil.move(first, tiny_dataset / "airplane" / first.name)  # relabelled
+    shutil.move(first, tiny_dataset / "daisy" / first.name)  # relabelled
     assert scan_dataset(tiny_dataset).fingerprint() != base
 
 
@@ -287,7 +287,7 @@ def test_rescan_is_answered_by_the_cache_and_notices_changes(tiny_dataset):
     assert again.stats["cache_hits"] == 18
     assert [(r.path, r.width, r.content_hash) for r in again.images] == \
         [(r.path, r.width, r.content_hash) for r in first.images]
-    victim = sorted((tiny_dataset / "bird").iterdir())[0]
+    victim = sorted((tiny_dataset / "roses").iterdir())[0]
     victim.write_bytes(victim.read_bytes()[:300])  # truncated after the first scan
     changed = scan_dataset(tiny_dataset)
     assert changed.stats["cache_hits"] == 17
@@ -299,7 +299,7 @@ def test_cache_failure_never_stops_a_scan(tiny_dataset, monkeypatch, tmp_path):
     blocked = tmp_path / "not-a-dir"
     blocked.write_text("x")
     monkeypatch.setattr("app.core.paths.cache_dir", lambda: blocked / "cache")
-    assert scan_dataset(tiny_dataset).counts["bird"] == 6
+    assert scan_dataset(tiny_dataset).counts["roses"] == 6
 
 
 def test_progress_reaches_the_total(tiny_dataset):
@@ -337,12 +337,12 @@ def test_cancel_midway_keeps_the_work_done_for_the_next_scan(tmp_path):
 
 
 def test_worker_processes_give_the_same_report_as_threads(tiny_dataset):
-    (tiny_dataset / "bird" / "broken.jpg").write_bytes(b"\xff\xd8\xff\xe0 not really")
+    (tiny_dataset / "roses" / "broken.jpg").write_bytes(b"\xff\xd8\xff\xe0 not really")
     by_threads = scan_dataset(tiny_dataset, use_cache=False, processes=False)
     by_processes = scan_dataset(tiny_dataset, use_cache=False, processes=True, workers=2)
     assert by_processes.stats["workers"] == "2 processes"
     assert by_processes.to_dict() | {"stats": None} == by_threads.to_dict() | {"stats": None}
-    assert [p.path for p in by_processes.problems] == [str(tiny_dataset / "bird" / "broken.jpg")]
+    assert [p.path for p in by_processes.problems] == [str(tiny_dataset / "roses" / "broken.jpg")]
 
 
 def test_worker_processes_start_from_a_background_thread(tiny_dataset):
@@ -356,7 +356,7 @@ def test_worker_processes_start_from_a_background_thread(tiny_dataset):
     worker.start()
     worker.join(timeout=120)
     assert not worker.is_alive()
-    assert result["report"].counts == {"airplane": 6, "automobile": 6, "bird": 6}
+    assert result["report"].counts == {"daisy": 6, "dandelion": 6, "roses": 6}
 
 
 # --------------------------------------------------------------------------- conversion
@@ -417,7 +417,7 @@ def test_importing_the_dataset_module_loads_neither_tensorflow_nor_qt():
 
 
 def test_real_photo_datasets_scan_clean(tmp_path):
-    root = copy_subset("flowers-mini", tmp_path / "flowers", classes=5, per_class=8)
+    root = copy_subset("sample-flowers", tmp_path / "flowers", classes=5, per_class=8)
     report = scan_dataset(root)
     assert len(report.usable_classes) == 5 and len(report.images) == 40
     assert report.unusable == []

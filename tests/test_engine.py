@@ -26,7 +26,7 @@ def tiny_config(data, **changes) -> SearchConfig:
 def test_two_trial_search_reports_every_event_and_exports_a_serving_model(tiny_dataset, tmp_path):
     from conftest import copy_subset
 
-    data = copy_subset("cifar10-mini", tmp_path / "cifar", classes=3, per_class=10)
+    data = copy_subset("flowers-32", tmp_path / "flowers", classes=3, per_class=10)
     log = ev.EventLog()
     config = tiny_config(data, architecture="simple_cnn", image_size=24, epochs=2, tensorboard=True,
                          augmentation={"enabled": True})
@@ -55,7 +55,7 @@ def test_two_trial_search_reports_every_event_and_exports_a_serving_model(tiny_d
     from app.core.export import export_trial
 
     out = tmp_path / "export"
-    card = export_trial(search_dir, out)
+    card = export_trial(search_dir, out, formats=["saved_model", "keras"])
     assert card["self_check"]["passed"], card["self_check"]
     assert card["classes"] == started["classes"] and card["trial_id"] == final["best_trial_id"]
     assert (out / "labels.txt").read_text().split() == started["classes"]
@@ -65,7 +65,7 @@ def test_two_trial_search_reports_every_event_and_exports_a_serving_model(tiny_d
         "import sys, json, numpy as np, tensorflow as tf\n"
         f"m = tf.saved_model.load({str(out / 'saved_model')!r})\n"
         f"raw = tf.io.read_file({str(image)!r})\n"
-        "a = m.signatures['serve_bytes'](image_bytes=raw)\n"
+        "a = m.signatures['serve_bytes'](image_bytes=tf.stack([raw]))\n"
         "img = tf.io.decode_image(raw, channels=3)[tf.newaxis]\n"
         "b = m.signatures['serving_default'](images=img)\n"
         "assert 'app' not in sys.modules\n"
@@ -166,7 +166,7 @@ def test_repeated_failures_stop_the_search_with_an_explanation(tiny_dataset, mon
 def test_dataset_problems_end_the_search_with_a_message_not_a_traceback(tmp_path):
     from conftest import copy_subset
 
-    copy_subset("cifar10-mini", tmp_path / "only", classes=1, per_class=4)
+    copy_subset("flowers-32", tmp_path / "only", classes=1, per_class=4)
     log = ev.EventLog()
     final = run_search(tiny_config(tmp_path / "only"), log)
     assert final["status"] == "failed"
@@ -201,5 +201,5 @@ def test_only_the_best_k_checkpoints_are_kept_and_the_best_still_exports(tiny_da
     trials = list_trials(final["search_dir"])
     assert len(trials) == 3
     assert [t["trial_id"] for t in trials if t["has_checkpoint"]] == [final["best_trial_id"]]
-    card = export_trial(final["search_dir"], tmp_path / "best")
+    card = export_trial(final["search_dir"], tmp_path / "best", formats=["keras"])
     assert card["self_check"]["passed"]

@@ -20,7 +20,7 @@ def finished_search(tmp_path_factory):
     previous = os.environ.get("TUNESTUDIO_HOME")
     os.environ["TUNESTUDIO_HOME"] = str(root / "home")
     try:
-        data = copy_subset("cifar10-mini", root / "data", classes=2, per_class=6)
+        data = copy_subset("flowers-32", root / "data", classes=2, per_class=6)
         final = run_search(tiny_config(data, max_trials=1), ev.EventLog())
     finally:
         if previous is None:
@@ -42,7 +42,7 @@ def test_disk_full_during_export_leaves_nothing_behind(finished_search, tmp_path
     exports = tmp_path / "exports"
     exports.mkdir()
     with pytest.raises(ExportError) as info:
-        export_trial(finished_search, exports / "out")
+        export_trial(finished_search, exports / "out", formats=["keras"])
     assert "No space left on device" in str(info.value)
     assert list(exports.iterdir()) == []  # neither the target nor a staging folder is left
 
@@ -55,7 +55,7 @@ def test_read_only_folder_gives_a_clear_message(finished_search, tmp_path):
     locked.chmod(0o555)
     try:
         with pytest.raises(ExportError) as info:
-            export_trial(finished_search, locked / "model")
+            export_trial(finished_search, locked / "model", formats=["keras"])
         assert "Permission denied" in str(info.value)
         assert list(locked.iterdir()) == []
     finally:

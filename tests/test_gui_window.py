@@ -250,7 +250,7 @@ def test_dropping_a_folder_scans_it_and_a_file_is_refused(qtbot, make_window, ti
         window.dropEvent(event)
         return event
 
-    refused = drop(next((tiny_dataset / "airplane").iterdir()))
+    refused = drop(next((tiny_dataset / "daisy").iterdir()))
     assert not refused.isAccepted() and panel.report is None
     with qtbot.waitSignal(panel.scan_finished, timeout=20000):
         drop(tiny_dataset)
@@ -260,7 +260,7 @@ def test_dropping_a_folder_scans_it_and_a_file_is_refused(qtbot, make_window, ti
 def test_recent_menu_rescans_an_earlier_folder(qtbot, make_window, tiny_dataset, tmp_path):
     from conftest import copy_subset
 
-    other = copy_subset("cifar10-mini", tmp_path / "other", classes=2, per_class=5)
+    other = copy_subset("flowers-32", tmp_path / "other", classes=2, per_class=5)
     window = make_window()
     scan(qtbot, window, tiny_dataset)
     scan(qtbot, window, other)
@@ -296,7 +296,7 @@ def test_run_app_shows_the_window_on_the_sample_data(tmp_path):
 
 
 def test_unusable_files_are_listed_with_reasons(qtbot, make_window, tiny_dataset):
-    (tiny_dataset / "airplane" / "broken.jpg").write_bytes(b"not an image at all")
+    (tiny_dataset / "daisy" / "broken.jpg").write_bytes(b"not an image at all")
     window = make_window()
     scan(qtbot, window, tiny_dataset)
     tree = window.dataset_panel.problem_tree
@@ -309,7 +309,7 @@ def test_unusable_files_are_listed_with_reasons(qtbot, make_window, tiny_dataset
 def test_single_class_folder_cannot_start(qtbot, make_window, tmp_path, tiny_dataset):
     only = tmp_path / "one"
     (only / "cat").mkdir(parents=True)
-    for f in list((tiny_dataset / "airplane").iterdir())[:3]:
+    for f in list((tiny_dataset / "daisy").iterdir())[:3]:
         (only / "cat" / f.name).write_bytes(f.read_bytes())
     window = make_window(FakeRunner())
     scan(qtbot, window, only)
@@ -400,15 +400,15 @@ def test_fake_search_fills_every_panel_and_the_summary(qtbot, make_window, tiny_
 def test_start_with_a_typed_but_unscanned_folder_scans_it_first(qtbot, make_window, tiny_dataset, tmp_path):
     from conftest import copy_subset
 
-    other = copy_subset("cifar10-mini", tmp_path / "other", classes=2, per_class=5)
+    other = copy_subset("flowers-32", tmp_path / "other", classes=2, per_class=5)
     runner = FakeRunner(n_trials=1, epochs=1)
     window = make_window(runner)
     scan(qtbot, window, tiny_dataset)
     window.findChild(QLineEdit, "datasetPathEdit").setText(str(other))  # no Enter
-    with qtbot.waitSignal(window.search_state_changed, timeout=20000,
-                          check_params_cb=lambda state: state == "idle"):
-        qtbot.mouseClick(window.findChild(QPushButton, "startButton"), Qt.MouseButton.LeftButton)
-        qtbot.waitUntil(lambda: window.is_running, timeout=20000)
+    qtbot.mouseClick(window.findChild(QPushButton, "startButton"), Qt.MouseButton.LeftButton)
+    # The one-trial fake search can start and end within one event-loop turn, so wait for its end
+    # (the runner was called and nothing runs) rather than for a "running" state that may be missed.
+    qtbot.waitUntil(lambda: bool(runner.calls) and not window.is_running, timeout=20000)
     assert runner.calls[0]["config"].data_dir == str(other.resolve())
 
 
@@ -473,7 +473,7 @@ def test_resumed_search_shows_the_trials_finished_before(qtbot, make_window, tin
     from app.core.config import SearchConfig
 
     config = SearchConfig(data_dir=str(tiny_dataset), max_trials=3, epochs=1)
-    events = fake_search_events(n_trials=3, epochs=2, classes=["airplane", "automobile", "bird"],
+    events = fake_search_events(n_trials=3, epochs=2, classes=["daisy", "dandelion", "roses"],
                                 val_per_class=2, steps=2, cancel_during_trial=2)
     folder = paths.searches_dir() / "20260101-120000-stopped"
     folder.mkdir(parents=True)
@@ -481,7 +481,7 @@ def test_resumed_search_shows_the_trials_finished_before(qtbot, make_window, tin
     before = [e for e in events if e["type"] != "search_finished"]
     (folder / "events.jsonl").write_text("".join(json.dumps(e) + "\n" for e in before))
     ended_before = {e["trial_id"]: e["status"] for e in before if e["type"] == "trial_ended"}
-    rest = fake_search_events(n_trials=3, epochs=2, classes=["airplane", "automobile", "bird"],
+    rest = fake_search_events(n_trials=3, epochs=2, classes=["daisy", "dandelion", "roses"],
                               val_per_class=2, steps=2)
     live = [e for e in rest if e["type"] in ("search_started", "search_finished")
             or e.get("trial_id") in ("1", "2")]
@@ -587,18 +587,31 @@ def test_export_writes_to_the_chosen_folder_and_shows_the_self_check(qtbot, make
                                                                       tmp_path, monkeypatch):
     calls = []
 
-    def fake_export_trial(search_dir, out_dir, trial_id=None):
-        calls.append((search_dir, Path(out_dir), trial_id))
+    def fake_export(search_dir, out_dir, trial_id=None, formats=None, listener=None, cancel=None):
+        calls.append((search_dir, Path(out_dir), trial_id, formats))
+        listener({"type": "export_progress", "done": 1, "total": 3, "message": "Writing saved_model"})
         Path(out_dir, "saved_model").mkdir(parents=True)
-        return {"trial_id": "01", "self_check": {"passed": True, "max_abs_diff": 3e-7, "images": 6}}
+        artifact = {"format": "saved_model", "path": "saved_model", "size_bytes": 2048, "val_accuracy": 0.5,
+                    "agreement": 1.0, "max_prob_diff": 3e-7, "ms_per_image": 0.4, "passed": True,
+                    "tolerance": {"min_agreement": 0.99, "max_prob_diff": 1e-3}}
+        return {"type": "export_finished", "status": "completed", "error": "",
+                "card": {"trial_id": "01", "path": str(out_dir), "artifacts": [artifact],
+                         "self_check": {"passed": True, "failed": [], "max_abs_diff": 3e-7, "images": 6}}}
 
-    monkeypatch.setitem(sys.modules, "app.core.export", types.SimpleNamespace(export_trial=fake_export_trial))
+    monkeypatch.setitem(sys.modules, "app.core.export_process",
+                        types.SimpleNamespace(run_export_in_subprocess=fake_export))
     window = make_window(FakeRunner(n_trials=2, epochs=1))
     scan(qtbot, window, tiny_dataset)
     run_to_end(qtbot, window)
     window.dialogs.folder = str(tmp_path / "exports")
+    qtbot.mouseClick(window.findChild(QPushButton, "exportButton"), Qt.MouseButton.LeftButton)
+    dialog = window.export_dialog
+    dialog.format_boxes["onnx"].setChecked(False)
     with qtbot.waitSignal(window.export_finished, timeout=10000) as blocker:
-        qtbot.mouseClick(window.findChild(QPushButton, "exportButton"), Qt.MouseButton.LeftButton)
+        qtbot.mouseClick(dialog.start_button, Qt.MouseButton.LeftButton)
+    assert "onnx" not in calls[0][3] and "saved_model" in calls[0][3]
+    assert dialog.table.rowCount() == 1 and "passed" in dialog.table.item(0, 7).text()
+    dialog.close()
     out_dir = Path(blocker.args[0]["out_dir"])
     assert out_dir.parent == tmp_path / "exports" and (out_dir / "saved_model").is_dir()
     assert calls[0][0] == window.search_dir
@@ -614,22 +627,26 @@ def test_export_writes_to_the_chosen_folder_and_shows_the_self_check(qtbot, make
     assert window.training.trial_table.select_trial(other)
     assert "selected trial" in window.results.export_button.text()
     window.dialogs.folder = str(tmp_path / "exports")
+    qtbot.mouseClick(window.findChild(QPushButton, "exportButton"), Qt.MouseButton.LeftButton)
     with qtbot.waitSignal(window.export_finished, timeout=10000) as blocker:
-        qtbot.mouseClick(window.findChild(QPushButton, "exportButton"), Qt.MouseButton.LeftButton)
+        qtbot.mouseClick(window.export_dialog.start_button, Qt.MouseButton.LeftButton)
+    window.export_dialog.close()
     assert calls[-1][2] == other and Path(blocker.args[0]["out_dir"]).name.endswith(f"-trial-{other}")
 
 
 def test_export_failure_is_reported_and_export_stays_possible(qtbot, make_window, tiny_dataset, tmp_path,
                                                              monkeypatch):
-    def failing_export_trial(search_dir, out_dir, trial_id=None):
-        raise OSError("No space left on device")
+    def failing_export(search_dir, out_dir, trial_id=None, formats=None, listener=None, cancel=None):
+        return {"type": "export_finished", "status": "failed", "card": None, "error": "No space left on device"}
 
-    monkeypatch.setitem(sys.modules, "app.core.export", types.SimpleNamespace(export_trial=failing_export_trial))
+    monkeypatch.setitem(sys.modules, "app.core.export_process",
+                        types.SimpleNamespace(run_export_in_subprocess=failing_export))
     window = make_window(FakeRunner(n_trials=1, epochs=1))
     scan(qtbot, window, tiny_dataset)
     run_to_end(qtbot, window)
     window.dialogs.folder = str(tmp_path)
     qtbot.mouseClick(window.findChild(QPushButton, "exportButton"), Qt.MouseButton.LeftButton)
+    qtbot.mouseClick(window.export_dialog.start_button, Qt.MouseButton.LeftButton)
     qtbot.waitUntil(lambda: bool(window.dialogs.errors_shown), timeout=10000)
     assert window.dialogs.errors_shown[-1] == ("Export failed", "No space left on device")
     assert "Export failed" in window.results.export_label.text()
@@ -717,8 +734,12 @@ def test_real_search_end_to_end_with_export(qtbot, make_window, tiny_dataset, tm
     assert sum(map(sum, confusion.matrix())) == val_size
     assert trial_rows(window) == len(final["trials"]) == 2
     window.dialogs.folder = str(tmp_path / "exports")
+    qtbot.mouseClick(window.findChild(QPushButton, "exportButton"), Qt.MouseButton.LeftButton)
+    for fmt in ("tflite", "tflite-fp16", "tflite-int8", "onnx"):  # the format tests cover these
+        window.export_dialog.format_boxes[fmt].setChecked(False)
     with qtbot.waitSignal(window.export_finished, timeout=300000) as blocker:
-        qtbot.mouseClick(window.findChild(QPushButton, "exportButton"), Qt.MouseButton.LeftButton)
+        qtbot.mouseClick(window.export_dialog.start_button, Qt.MouseButton.LeftButton)
+    window.export_dialog.close()
     out_dir = Path(blocker.args[0]["out_dir"])
     assert (out_dir / "saved_model" / "saved_model.pb").is_file()
     assert blocker.args[0]["card"]["self_check"]["passed"] is True

@@ -408,7 +408,7 @@ def test_a_real_tiny_search_is_recorded_with_every_trial_and_epoch(tmp_path):
     from app.core.config import SearchConfig
     from app.core.runner import run_search
 
-    data = copy_subset("cifar10-mini", tmp_path / "cifar", classes=2, per_class=6)
+    data = copy_subset("flowers-32", tmp_path / "flowers", classes=2, per_class=6)
     config = SearchConfig().replace(
         data_dir=str(data), name="real tiny", architecture="mlp", image_size=16, epochs=1, max_trials=2,
         batch_size=8, width={"choices": [16, 32]}, depth=1, early_stopping=False, tensorboard=True, seed=7,

@@ -14,6 +14,7 @@ from PIL import Image
 from app.core import events as ev
 from app.core import predictions
 from app.core.config import SearchConfig
+from app.core.export_formats import available_formats
 from app.core.history import SCHEMA_VERSION, HistoryStore
 from app.core.kfold import stratified_folds
 from app.core.mislabels import excluded_root, log_path, move_files, read_log, undo
@@ -151,7 +152,7 @@ for name, folder in request["models"].items():
     model = tf.saved_model.load(folder + "/saved_model")
     images = np.stack([np.asarray(Image.open(f).convert("RGB")) for f in request["files"]])
     served = model.signatures["serving_default"](images=tf.constant(images))
-    one = model.signatures["serve_bytes"](image_bytes=tf.io.read_file(request["files"][0]))
+    one = model.signatures["serve_bytes"](image_bytes=tf.stack([tf.io.read_file(request["files"][0])]))
     out[name] = {"class_id": served["class_id"].numpy().tolist(),
                  "bytes_class": one["class_name"].numpy().tolist()[0].decode()}
 out["app_imported"] = any(m == "app" or m.startswith("app.") for m in sys.modules)
@@ -167,6 +168,11 @@ def test_ensemble_and_distilled_student_export_and_serve_without_the_app(search,
     card = json.loads((Path(ens["path"]) / "model_card.json").read_text())
     assert card["architecture"] == "ensemble" and card["ensemble"]["members"] == ens["members"]
     assert set(card["signatures"]) == {"serving_default", "serve_bytes"}
+    # The same artifacts proof as a trial's export, each format scored in its own runtime; no
+    # retraining bundle, since no single search command rebuilds an ensemble.
+    assert [a["format"] for a in card["artifacts"]] == available_formats()
+    assert all(a["passed"] for a in card["artifacts"]) and card["self_check"]["passed"]
+    assert card["reproduce"] is None and not (Path(ens["path"]) / "reproduce").exists()
 
     assert student["student"]["params"] < student["teacher"]["params"]
     for side in ("teacher", "student"):

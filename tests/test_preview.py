@@ -14,7 +14,7 @@ NO_AUGMENTATION = Augmentation(enabled=True, flip="none", rotation=0, zoom=0, tr
 def photos(tmp_path_factory):
     from conftest import copy_subset
 
-    folder = copy_subset("flowers-mini", tmp_path_factory.mktemp("flowers") / "f", classes=2, per_class=2)
+    folder = copy_subset("sample-flowers", tmp_path_factory.mktemp("flowers") / "f", classes=2, per_class=2)
     return sorted(str(p) for p in folder.rglob("*.*"))
 
 

@@ -40,6 +40,8 @@ OPTIMIZERS = ("adam", "sgd", "rmsprop", "adamw")
 SCHEDULES = ("constant", "exponential", "cosine", "linear")
 INITIALIZERS = ("he_normal", "glorot_uniform")
 OBJECTIVES = ("val_accuracy", "val_loss")
+# "mirrored": each trial trains with tf.distribute.MirroredStrategy over every visible GPU.
+MULTI_GPU_MODES = ("off", "mirrored")
 CLIP_MODES = ("none", "norm", "value")
 CACHE_MODES = ("auto", "memory", "disk", "none")
 WEIGHTS = ("imagenet", "none")
@@ -272,6 +274,9 @@ class SearchConfig:
     restore_best_weights: bool = True
     mixed_precision: bool = False  # honoured only where a GPU trains
     tensorboard: bool = True  # TensorBoard logs (scalars + HParams) per trial
+    # Deterministic TensorFlow ops: the same seed gives the same weights on the CPU (slower on GPUs).
+    deterministic: bool = False
+    multi_gpu: str = "off"  # "off" | "mirrored" (see app/core/multi_gpu.py)
     # search
     tuner: str = "random"
     max_trials: int = 20
@@ -400,9 +405,12 @@ class SearchConfig:
             e += _check_tunable("clip_value", self.clip_value, float, positive=True)
         if not isinstance(self.nesterov, bool):
             e.append(ConfigError("nesterov", "must be true or false"))
-        for flag in ("early_stopping", "restore_best_weights", "mixed_precision", "fine_tune", "tensorboard"):
+        for flag in ("early_stopping", "restore_best_weights", "mixed_precision", "fine_tune", "tensorboard",
+                     "deterministic"):
             if not isinstance(getattr(self, flag), bool):
                 e.append(ConfigError(flag, "must be true or false"))
+        if self.multi_gpu not in MULTI_GPU_MODES:
+            e.append(ConfigError("multi_gpu", f"must be one of {', '.join(MULTI_GPU_MODES)}"))
         if self.cache not in CACHE_MODES:
             e.append(ConfigError("cache", f"must be one of {', '.join(CACHE_MODES)}"))
         if not isinstance(self.backbone_weights, str) or not self.backbone_weights:

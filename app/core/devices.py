@@ -20,7 +20,8 @@ def cpu_name() -> str:
 def configure_devices() -> dict:
     """Turn on GPU memory growth (must precede any GPU use) and describe the devices.
 
-    Returns ``{"device", "gpus", "mixed_precision_available"}``. Imports TensorFlow.
+    Returns ``{"device", "gpus", "mixed_precision_available", "tensorflow"}`` (the last: its
+    version). Imports TensorFlow.
     """
     import tensorflow as tf
 
@@ -38,7 +39,8 @@ def configure_devices() -> dict:
             detail = None
         names.append(f"GPU {i}: {detail or gpu.name}")
     device = names[0] if names else f"CPU: {cpu_name()}"
-    return {"device": device, "gpus": names, "mixed_precision_available": bool(gpus)}
+    return {"device": device, "gpus": names, "mixed_precision_available": bool(gpus),
+            "tensorflow": tf.__version__}
 
 
 def describe_devices(timeout: float = 180.0) -> dict:

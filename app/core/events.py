@@ -8,6 +8,12 @@ emits them) document the fields; on the wire an event stays a plain dict.
 Whoever follows a search is a *listener*: either a plain callable ``listener(event)`` or an object
 with some of the :class:`SearchListener` hooks. :func:`dispatch` is the one place that looks at an
 event's ``type`` and calls the matching hook.
+
+A distributed search (``app.core.distributed``) adds ``worker`` (the worker's name) to the trial
+events its workers report and ``distributed, chief_address, token_required`` to
+``search_started``, and reports each worker as ``worker_status``: ``worker, host, device, status
+("starting" | "idle" | "training" | "left" | "done" | "lost" | ...), trial_id, number, last_seen
+(Unix seconds), trials_done``, on changes and every few seconds while the worker lives.
 """
 from __future__ import annotations
 
@@ -25,6 +31,7 @@ BATCH_ENDED = "batch_ended"
 EPOCH_ENDED = "epoch_ended"
 TRIAL_ENDED = "trial_ended"
 SEARCH_FINISHED = "search_finished"
+WORKER_STATUS = "worker_status"
 
 EVENT_TYPES = (SEARCH_STARTED, NOTICE, TRIAL_STARTED, BATCH_ENDED, EPOCH_ENDED, TRIAL_ENDED, SEARCH_FINISHED)
 

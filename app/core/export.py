@@ -1,17 +1,15 @@
-"""Export a trial as a TensorFlow SavedModel that serves without TuneStudio.
+"""Export a trial to every runtime, prove each artifact, and bundle what reproduces it.
 
-The export folder holds:
+The export folder holds one file (or folder) per chosen format (see ``export_formats``), plus:
 
-* ``saved_model/``: signatures ``serving_default`` (``images``: uint8 [N, H, W, 3], any size) and
-  ``serve_bytes`` (``image_bytes``: one encoded JPEG/PNG/BMP/GIF), both returning
-  ``probabilities``, ``class_id`` and ``class_name``;
-* ``model.keras`` (for Keras users: reload with ``keras.saving.load_model``), ``labels.txt``;
-* ``model_card.json``: classes, input size, hyperparameters, validation metrics, dataset
-  fingerprint, package versions, seed, and the self-check result.
+* ``labels.txt``; ``model_card.json``: classes, input size, hyperparameters, validation metrics,
+  dataset fingerprint, versions, seed, and ``artifacts``: each artifact scored in its own runtime
+  on the whole validation (and test) split against the trained model (see ``export_check``);
+* ``reproduce/``: the search config, the exact split, versions, and the command that retrains the
+  trial (see ``reproduce``).
 
 The export is written to a temporary folder next to the target and renamed into place, so a
-failure (disk full, no permission) leaves nothing half-written. Then it checks itself: the
-reloaded SavedModel must give the trained model's predictions on validation images.
+failure (disk full, no permission, cancel) leaves nothing half-written.
 """
 from __future__ import annotations
 
@@ -21,18 +19,25 @@ import shutil
 import tempfile
 import time
 from pathlib import Path
+from typing import Callable
+
+import numpy as np
 
 from .config import SearchConfig
 from .checkpoints import best_first, list_trials, prune_checkpoints  # noqa: F401 - prune_checkpoints re-exported
 from .runner import package_versions
 from .search_dir import CHECKPOINT_FILE, TRIAL_FILE, SearchError, load_search_info, trial_dir
 
-SELF_CHECK_IMAGES = 32
-SELF_CHECK_TOLERANCE = 1e-4
+EXPORT_PROGRESS = "export_progress"
+STAGING_PREFIX = ".export-"
 
 
 class ExportError(RuntimeError):
     """The export cannot be made; the message is for the user."""
+
+
+class ExportCancelled(ExportError):
+    """The user stopped the export; nothing was written."""
 
 
 def best_trial_id(search_dir: str | Path, objective: str) -> str | None:
@@ -92,59 +97,12 @@ def _trial_metrics(trial) -> dict:
     return out
 
 
-def _serving_archive(model, classes: list[str], image_size: int):
-    import keras
-    import tensorflow as tf
-
-    class_names = tf.constant(classes)
-
-    @tf.function(input_signature=[tf.TensorSpec([None, None, None, 3], tf.uint8, name="images")])
-    def serve_images(images):
-        x = tf.image.resize(images, (image_size, image_size), antialias=True)
-        x = tf.cast(tf.clip_by_value(tf.round(x), 0, 255), tf.uint8)
-        probabilities = model(x, training=False)
-        class_id = tf.argmax(probabilities, axis=-1, output_type=tf.int32)
-        return {"probabilities": probabilities, "class_id": class_id,
-                "class_name": tf.gather(class_names, class_id)}
-
-    @tf.function(input_signature=[tf.TensorSpec([], tf.string, name="image_bytes")])
-    def serve_bytes(image_bytes):
-        image = tf.io.decode_image(image_bytes, channels=3, expand_animations=False)
-        return serve_images(image[tf.newaxis])
-
-    archive = keras.export.ExportArchive()
-    archive.track(model)
-    archive.add_endpoint("serving_default", serve_images)
-    archive.add_endpoint("serve_bytes", serve_bytes)
-    return archive
-
-
-def _self_check(saved_model_dir: Path, model, info: dict, image_size: int) -> dict:
-    """Reload the SavedModel and compare it with the trained model on validation images."""
-    import numpy as np
-    import tensorflow as tf
-
+def _load_images(rows: list, image_size: int):
+    """A split's rows decoded as in training: (uint8 images, labels); unreadable files left out."""
     from .pipeline import load_split
 
-    rows = info["splits"].get("val", [])[:SELF_CHECK_IMAGES]
     split = load_split([r[0] for r in rows], [r[1] for r in rows], image_size, "memory")
-    images = split.images
-    if images is None or len(images) == 0:
-        return {"passed": False, "images": 0, "max_abs_diff": None,
-                "message": "no validation image could be read for the check"}
-    loaded = tf.saved_model.load(str(saved_model_dir))
-    served = loaded.signatures["serving_default"](images=tf.constant(images))["probabilities"].numpy()
-    direct = model.predict(images, verbose=0)
-    diff = float(np.max(np.abs(served - direct)))
-    same_class = float(np.mean(np.argmax(served, -1) == np.argmax(direct, -1)))
-    # The bytes signature on one real file, end to end.
-    raw = tf.io.read_file(rows[0][0])
-    from_bytes = loaded.signatures["serve_bytes"](image_bytes=raw)
-    bytes_ok = bool(from_bytes["probabilities"].shape[-1] == len(info["classes"]))
-    passed = diff <= SELF_CHECK_TOLERANCE and same_class == 1.0 and bytes_ok
-    return {"passed": passed, "images": int(len(images)), "max_abs_diff": diff,
-            "same_class_fraction": same_class, "bytes_signature_ok": bytes_ok,
-            "tolerance": SELF_CHECK_TOLERANCE}
+    return split.images, split.labels
 
 
 def _test_accuracy(search_dir: Path, model, info: dict, trial_id: str, image_size: int) -> float | None:
@@ -173,32 +131,7 @@ def _test_accuracy(search_dir: Path, model, info: dict, trial_id: str, image_siz
     return scores[trial_id]
 
 
-def export_trial(search_dir: str | Path, out_dir: str | Path, trial_id: str | None = None,
-                 overwrite: bool = False) -> dict:
-    """Export a trial (the best by default) to ``out_dir``; return the model card."""
-    search_dir = Path(search_dir)
-    try:
-        model, trial_id, info, trial = load_trial_model(search_dir, trial_id)
-    except SearchError as exc:
-        raise ExportError(str(exc)) from None
-    image_size = SearchConfig.from_dict(info["config"]).image_size
-    return export_model(model, info, out_dir, trial_id=trial_id, hyperparameters=dict(trial.hyperparameters.values),
-                        score=trial.score, metrics=_trial_metrics(trial), overwrite=overwrite,
-                        test_accuracy=_test_accuracy(search_dir, model, info, trial_id, image_size))
-
-
-def export_model(model, info: dict, out_dir: str | Path, *, trial_id: str, hyperparameters: dict,
-                 score: float | None, metrics: dict, overwrite: bool = False, test_accuracy: float | None = None,
-                 card_extra: dict | None = None) -> dict:
-    """Export any model of a search (a trial, an ensemble, a distilled student); return the model card.
-
-    ``info`` is the search's ``search.json``; ``test_accuracy`` is the model's score on the locked
-    test split (None without one); ``card_extra`` adds fields to the card (e.g. the ensemble's members).
-    """
-    import keras
-
-    out_dir = Path(out_dir).expanduser().absolute()
-    config = SearchConfig.from_dict(info["config"])
+def _check_target(out_dir: Path, overwrite: bool) -> None:
     if out_dir.exists():
         if not out_dir.is_dir():
             raise ExportError(f"{out_dir} exists and is not a folder.")
@@ -206,33 +139,176 @@ def export_model(model, info: dict, out_dir: str | Path, *, trial_id: str, hyper
         if existing and not (overwrite and (out_dir / "model_card.json").is_file()):
             raise ExportError(f"{out_dir} is not empty: choose an empty or new folder"
                               + ("" if overwrite else " (or allow replacing an earlier export)") + ".")
+
+
+def _staging(out_dir: Path, overwrite: bool) -> Path:
+    _check_target(out_dir, overwrite)
     parent = out_dir.parent
     try:
         parent.mkdir(parents=True, exist_ok=True)
-        staging = Path(tempfile.mkdtemp(prefix=f".{out_dir.name}.export-", dir=parent))
+        staging = Path(tempfile.mkdtemp(prefix=f".{out_dir.name}{STAGING_PREFIX}", dir=parent))
+        staging.chmod(0o755)  # mkdtemp's 0700 would make the shared export private
+        return staging
     except OSError as exc:
         raise ExportError(f"Cannot write in {parent}: {exc.strerror or exc}.") from None
+
+
+def remove_staging(out_dir: str | Path) -> None:
+    """Remove what a killed export left next to ``out_dir`` (its temporary folders)."""
+    out_dir = Path(out_dir).expanduser().absolute()
+    for leftover in out_dir.parent.glob(f".{out_dir.name}{STAGING_PREFIX}*"):
+        shutil.rmtree(leftover, ignore_errors=True)
+
+
+def _self_check_summary(artifacts: list[dict]) -> dict:
+    """The one-line verdict older readers (history, window) show, derived from the artifacts table."""
+    reference = next((a for a in artifacts if a["format"] == "saved_model"), artifacts[0] if artifacts else {})
+    return {"passed": bool(artifacts) and all(a["passed"] for a in artifacts),
+            "failed": [a["format"] for a in artifacts if not a["passed"]],
+            "images": reference.get("images"), "max_abs_diff": reference.get("max_prob_diff")}
+
+
+def _checked_formats(formats: list[str] | None) -> list[str]:
+    """``formats`` (default: every format this installation can write), each known and writable."""
+    from .export_formats import FORMATS, available_formats, missing_requirement
+
+    formats = available_formats() if formats is None else list(formats)
+    for fmt in formats:
+        if fmt not in FORMATS:
+            raise ExportError(f"Unknown format {fmt!r}: choose from {', '.join(FORMATS)}.")
+        problem = missing_requirement(fmt)
+        if problem:
+            raise ExportError(problem)
+    return formats
+
+
+class _Steps:
+    """An export's progress: ``export_progress`` dicts to ``progress``; raises at ``cancel``."""
+
+    def __init__(self, total: int, progress: Callable[[dict], None] | None, cancel) -> None:
+        self.total, self.progress, self.cancel, self.done = total, progress, cancel, 0
+
+    def __call__(self, message: str, fmt: str | None = None) -> None:
+        from .events import make_event
+
+        if self.cancel is not None and self.cancel.is_set():
+            raise ExportCancelled("Export stopped; nothing was written.")
+        if self.progress is not None:
+            self.progress(make_event(EXPORT_PROGRESS, done=self.done, total=self.total, format=fmt, message=message))
+        self.done += 1
+
+
+def export_trial(search_dir: str | Path, out_dir: str | Path, trial_id: str | None = None,
+                 overwrite: bool = False, formats: list[str] | None = None,
+                 progress: Callable[[dict], None] | None = None, cancel=None) -> dict:
+    """Export a trial (the best by default) in ``formats`` (default: every format this installation
+    can write) to ``out_dir``, score each artifact, and return the model card. ``progress`` gets
+    plain dicts; ``cancel`` (an Event) stops between steps, leaving nothing behind."""
+    formats = _checked_formats(formats)
+    search_dir = Path(search_dir)
+    out_dir = Path(out_dir).expanduser().absolute()
+    # Loading the model, then export_model's steps.
+    steps = _Steps(1 + _model_steps(formats), progress, cancel)
+    _check_target(out_dir, overwrite)  # before the seconds it takes to load TensorFlow
+    steps("Loading the trained model")
     try:
-        archive = _serving_archive(model, info["classes"], config.image_size)
-        archive.write_out(str(staging / "saved_model"), verbose=False)
-        # Recompile without the app's confusion metric, so model.keras loads without TuneStudio.
-        model.compile(optimizer="adam", loss="categorical_crossentropy", metrics=["accuracy"])
-        model.save(staging / "model.keras")
-        (staging / "labels.txt").write_text("\n".join(info["classes"]) + "\n", encoding="utf-8")
-        check = _self_check(staging / "saved_model", model, info, config.image_size)
+        model, trial_id, info, trial = load_trial_model(search_dir, trial_id)
+    except SearchError as exc:
+        raise ExportError(str(exc)) from None
+    size = SearchConfig.from_dict(info["config"]).image_size
+    return _export(model, info, out_dir, steps, formats, trial_id=trial_id,
+                   hyperparameters=dict(trial.hyperparameters.values), score=trial.score,
+                   metrics=_trial_metrics(trial), overwrite=overwrite,
+                   test_accuracy=lambda: _test_accuracy(search_dir, model, info, trial_id, size),
+                   reproducible=True, card_extra=None)
+
+
+def export_model(model, info: dict, out_dir: str | Path, *, trial_id: str, hyperparameters: dict,
+                 score: float | None, metrics: dict, overwrite: bool = False, test_accuracy: float | None = None,
+                 card_extra: dict | None = None, formats: list[str] | None = None,
+                 progress: Callable[[dict], None] | None = None, cancel=None) -> dict:
+    """Export any Keras model of a search (an ensemble, a distilled student) like a trial: the same
+    formats, signatures, artifact proofs and model card (without ``reproduce/``: no single search
+    command retrains it). Returns the card.
+
+    ``info`` is the search's ``search.json``; ``test_accuracy`` is the model's score on the locked
+    test split (None without one); ``card_extra`` adds fields to the card (e.g. the ensemble's members).
+    """
+    formats = _checked_formats(formats)
+    out_dir = Path(out_dir).expanduser().absolute()
+    steps = _Steps(_model_steps(formats), progress, cancel)
+    _check_target(out_dir, overwrite)
+    return _export(model, info, out_dir, steps, formats, trial_id=trial_id, hyperparameters=hyperparameters,
+                   score=score, metrics=metrics, overwrite=overwrite, test_accuracy=lambda: test_accuracy,
+                   reproducible=False, card_extra=card_extra)
+
+
+def _model_steps(formats: list[str]) -> int:
+    # Writing each format, loading the images, scoring each format, the card (and bundle).
+    return 2 * len(formats) + 2
+
+
+def _export(model, info: dict, out_dir: Path, steps: _Steps, formats: list[str], *, trial_id: str,
+            hyperparameters: dict, score: float | None, metrics: dict, overwrite: bool,
+            test_accuracy: Callable[[], float | None], reproducible: bool, card_extra: dict | None) -> dict:
+    """Write, prove and card ``model`` in ``out_dir`` through a staging folder (see the module doc)."""
+    from . import reproduce
+    from .export_check import TIMING_BATCH, TOLERANCES, score_artifact
+    from .export_formats import FILE_NAMES, FormatError, representative_rows, write_artifact
+
+    config = SearchConfig.from_dict(info["config"])
+    size = config.image_size
+    classes = info["classes"]
+    staging = _staging(out_dir, overwrite)
+    try:
+        representative = None
+        if "tflite-int8" in formats:
+            rows = representative_rows(info["splits"]["train"], seed=config.seed)
+            representative = _load_images(rows, size)[0]
+        for fmt in formats:
+            steps(f"Writing {fmt}", fmt)
+            try:
+                write_artifact(fmt, model, staging / FILE_NAMES[fmt], classes, size, representative)
+            except FormatError as exc:
+                raise ExportError(f"{fmt}: {exc}") from None
+        steps("Reading the validation images")
+        splits = {name: _load_images(info["splits"][name], size)
+                  for name in ("val", "test") if info["splits"].get(name)}
+        if "val" not in splits or len(splits["val"][0]) == 0:
+            raise ExportError("No validation image could be read to check the export: has the folder moved?")
+        splits = {name: data for name, data in splits.items() if len(data[0])}
+        references = {name: model.predict(images, batch_size=TIMING_BATCH, verbose=0)
+                      for name, (images, _) in splits.items()}
+        sample_rows = info["splits"]["val"][:8]
+        sample_images, _ = _load_images(sample_rows, size)
+        bytes_sample = ([r[0] for r in sample_rows], sample_images) if len(sample_images) == len(sample_rows) \
+            else None
+        artifacts = []
+        for fmt in formats:
+            steps(f"Checking {fmt} in its runtime", fmt)
+            row = score_artifact(fmt, staging / FILE_NAMES[fmt], splits, references, bytes_sample)
+            artifacts.append({"format": fmt, "path": FILE_NAMES[fmt], **row})
+        steps("Writing the model card and the reproducibility bundle" if reproducible else "Writing the model card")
+        (staging / "labels.txt").write_text("\n".join(classes) + "\n", encoding="utf-8")
+        versions = package_versions()
+        bundle = reproduce.write_bundle(staging, out_dir, info, config, trial_id, hyperparameters, versions) \
+            if reproducible else None
+        reference = {name: float(np.mean(np.argmax(p, -1) == splits[name][1])) for name, p in references.items()}
         card = {
-            "format": "tunestudio-model-card/1",
+            "format": "tunestudio-model-card/2",
             "created": time.strftime("%Y-%m-%dT%H:%M:%S%z"),
             "search_id": info.get("search_id"),
             "trial_id": trial_id,
             "architecture": config.architecture,
-            "classes": info["classes"],
-            "input": {"image_size": config.image_size, "dtype": "uint8", "channels": 3,
-                      "note": "serving_default resizes any HxW; pixels 0-255, RGB"},
+            "classes": classes,
+            "input": {"image_size": size, "dtype": "uint8", "channels": 3,
+                      "note": "saved_model resizes any HxW (serve_bytes also decodes); TFLite and ONNX take "
+                              f"uint8 [N, {size}, {size}, 3] pixels, RGB 0-255"},
             "signatures": {
                 "serving_default": {"inputs": {"images": "uint8 [N, H, W, 3]"},
                                     "outputs": ["probabilities", "class_id", "class_name"]},
-                "serve_bytes": {"inputs": {"image_bytes": "string scalar (JPEG/PNG/BMP/GIF bytes)"},
+                "serve_bytes": {"inputs": {"image_bytes": "string [N] (JPEG/PNG/BMP/GIF bytes; EXIF "
+                                                          "orientation applied)"},
                                 "outputs": ["probabilities", "class_id", "class_name"]},
             },
             "hyperparameters": hyperparameters,
@@ -240,13 +316,20 @@ def export_model(model, info: dict, out_dir: str | Path, *, trial_id: str, hyper
             "score": score,
             "validation_metrics": metrics,
             # Scored once on the locked test split (never used for choosing): the honest estimate.
-            "test_accuracy": test_accuracy,
+            "test_accuracy": test_accuracy(),
             "dataset": {"root": info.get("data_root"), "fingerprint": info.get("dataset_fingerprint"),
                         "counts": info.get("counts")},
             "seed": config.seed,
-            "versions": package_versions(),
-            "self_check": check,
-            "files": ["saved_model", "model.keras", "labels.txt", "model_card.json"],
+            "versions": versions,
+            "trained_model": {f"{name}_accuracy": acc for name, acc in reference.items()},
+            "artifacts": artifacts,
+            "tolerances": {fmt: TOLERANCES[fmt] for fmt in formats},
+            "timing": {"batch": TIMING_BATCH, "note": "ms_per_image: mean over the validation split, "
+                                                      "after one warm-up batch, on the exporting machine"},
+            "self_check": _self_check_summary(artifacts),
+            "reproduce": bundle,
+            "files": [FILE_NAMES[f] for f in formats] + ["labels.txt", "model_card.json"]
+            + ([reproduce.FOLDER] if reproducible else []),
             **(card_extra or {}),
         }
         (staging / "model_card.json").write_text(json.dumps(card, indent=2, ensure_ascii=False, default=float),
@@ -261,6 +344,8 @@ def export_model(model, info: dict, out_dir: str | Path, *, trial_id: str, hyper
         shutil.rmtree(staging, ignore_errors=True)
         raise
     finally:
+        import keras
+
         keras.backend.clear_session()
     card["path"] = str(out_dir)
     return card

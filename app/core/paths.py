@@ -48,13 +48,14 @@ def history_db_path() -> Path:
 
 
 def resources_dir() -> Path:
-    """The top-level ``resources/`` folder (sample data, icons)."""
-    here = Path(__file__).resolve().parents[2] / "resources"
-    if here.is_dir():
-        return here
-    import sys
+    """Sample data and icons: ``app/resources`` in an installed wheel or a bundle, else the
+    checkout's top-level ``resources/`` (pyproject.toml maps one onto the other)."""
+    import app
 
-    return Path(sys.prefix) / "share" / "tunestudio" / "resources"
+    installed = Path(app.__file__).resolve().parent / "resources"
+    if installed.is_dir():
+        return installed
+    return Path(__file__).resolve().parents[2] / "resources"
 
 
 def sample_dataset_dir() -> Path:

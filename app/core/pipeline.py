@@ -52,12 +52,20 @@ def _decode_fn(image_size: int):
     def load(path, label):
         raw = tf.io.read_file(path)
         img = tf.io.decode_image(raw, channels=3, expand_animations=False)
-        img = tf.image.resize(img, (image_size, image_size), antialias=True)
-        img = tf.cast(tf.clip_by_value(tf.round(img), 0, 255), tf.uint8)
-        img.set_shape((image_size, image_size, 3))
-        return img, label
+        return resize_pixels(img, image_size), label
 
     return load
+
+
+def resize_pixels(image, image_size: int):
+    """Any uint8 [..., H, W, 3] to uint8 [..., size, size, 3]: the one resize training and serving share."""
+    import tensorflow as tf
+
+    image = tf.image.resize(image, (image_size, image_size), antialias=True)
+    image = tf.cast(tf.clip_by_value(tf.round(image), 0, 255), tf.uint8)
+    if image.shape.rank == 3:
+        image.set_shape((image_size, image_size, 3))
+    return image
 
 
 def load_split(paths: list[str], labels: list[int], image_size: int, cache: str,

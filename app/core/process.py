@@ -36,7 +36,9 @@ def _watch_parent(parent_pid: int) -> None:
             os._exit(3)
 
 
-def _child_setup(parent_pid: int) -> None:
+def child_setup(parent_pid: int) -> None:
+    """What every training child does first (searches, playbook tasks, the distributed chief's and
+    workers' children)."""
     os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "2")
     # The window owns Ctrl+C; the child stops through the cancel event.
     signal.signal(signal.SIGINT, signal.SIG_IGN)
@@ -50,7 +52,7 @@ def _child_setup(parent_pid: int) -> None:
 
 def _child_main(config_dict: dict, search_dir: str, resume: bool, events: mp.Queue, cancel, parent_pid: int,
                 max_trials_in_process: int | None = None) -> None:
-    _child_setup(parent_pid)
+    child_setup(parent_pid)
     from .runner import run_search
 
     config = SearchConfig.from_dict(config_dict)
@@ -61,7 +63,7 @@ def _child_main(config_dict: dict, search_dir: str, resume: bool, events: mp.Que
 
 
 def _task_child_main(task: str, params: dict, events: mp.Queue, cancel, parent_pid: int) -> None:
-    _child_setup(parent_pid)
+    child_setup(parent_pid)
     from .tasks import run_task
 
     run_task(task, params, events.put, cancel=cancel)
@@ -85,7 +87,8 @@ def _exit_reason(code: int | None) -> str:
 def run_search_in_subprocess(config: SearchConfig, listener: ev.Listener, cancel: ev.CancelToken | None = None,
                              search_dir: str | Path | None = None, resume: bool = False,
                              kill_after: float = 30.0,
-                             trials_per_process: int | None = TRIALS_PER_PROCESS) -> dict:
+                             trials_per_process: int | None = TRIALS_PER_PROCESS,
+                             target=None, extra_args: tuple = ()) -> dict:
     """Same contract as :func:`app.core.runner.run_search`, with training in a spawned child.
 
     ``listener`` is called in the calling thread. Returns the final ``search_finished`` event; a
@@ -95,6 +98,9 @@ def run_search_in_subprocess(config: SearchConfig, listener: ev.Listener, cancel
     ``trials_per_process`` trials the child stops before its next trial and a fresh child resumes
     the search (Keras Tuner resumes exactly). The listener sees one search: the restarts show only
     as notices.
+
+    ``target``/``extra_args``: another child function (see :func:`_run_child`), e.g. the
+    distributed chief's.
     """
     from .runner import RECYCLE, new_search_dir
 
@@ -116,7 +122,7 @@ def run_search_in_subprocess(config: SearchConfig, listener: ev.Listener, cancel
 
     while True:
         final, killed, exitcode = _run_child(config, relay, cancel, search_dir, resume, kill_after,
-                                             trials_per_process)
+                                             trials_per_process, target, extra_args)
         if final is not None and final.get("type") == RECYCLE and not (cancel is not None and cancel.is_set()):
             listener(ev.make_event(ev.NOTICE, level="info",
                                    message=f"Training process restarted after {trials_per_process} "
@@ -144,13 +150,18 @@ def run_search_in_subprocess(config: SearchConfig, listener: ev.Listener, cancel
 
 
 def _run_child(config: SearchConfig, listener: ev.Listener, cancel, search_dir: str, resume: bool,
-               kill_after: float, trials_per_process: int | None) -> tuple[dict | None, bool, int | None]:
-    """One search child process: relay its events until it ends. Returns (its last event, killed, exit code)."""
+               kill_after: float, trials_per_process: int | None, target=None,
+               extra_args: tuple = ()) -> tuple[dict | None, bool, int | None]:
+    """One search child process: relay its events until it ends. Returns (its last event, killed, exit code).
+
+    ``target`` (default :func:`_child_main`) takes ``_child_main``'s arguments plus ``extra_args``;
+    the distributed chief and workers run their own child functions under the same supervision.
+    """
     from .runner import RECYCLE
 
-    return _supervise(_child_main, "tunestudio-search",
+    return _supervise(target or _child_main, "tunestudio-search",
                       lambda events, child_cancel: (config.to_dict(), search_dir, resume, events, child_cancel,
-                                                    os.getpid(), trials_per_process),
+                                                    os.getpid(), trials_per_process, *extra_args),
                       listener, cancel, kill_after, final_types=(ev.SEARCH_FINISHED, RECYCLE), hidden=(RECYCLE,))
 
 

@@ -72,8 +72,12 @@ def new_search_dir(config: SearchConfig) -> Path:
 # --------------------------------------------------------------------------- preparation
 
 
-def _prepare_split(config: SearchConfig, search_dir: Path, resume: bool, emit) -> dict:
-    """Scan and split (new search) or reload the saved split (resume)."""
+def _prepare_split(config: SearchConfig, search_dir: Path, resume: bool, emit,
+                   converted_dir: Path | None = None) -> dict:
+    """Scan and split (new search) or reload the saved split (resume).
+
+    ``converted_dir``: where images TensorFlow cannot read as they are get converted (default: the
+    user's cache; a distributed search keeps them in its shared folder, for the workers)."""
     if resume:
         info = load_search_info(search_dir)
         return info
@@ -95,7 +99,7 @@ def _prepare_split(config: SearchConfig, search_dir: Path, resume: bool, emit) -
         emit(ev.make_event(ev.NOTICE, level="warning",
                            message=f"{len(unusable)} file(s) cannot be used and are left out "
                                    f"(first: {unusable[0].path}: {unusable[0].reason})."))
-    conv_dir = cache_dir() / "converted"
+    conv_dir = converted_dir or cache_dir() / "converted"
     splits, vanished = {}, []
     for name, records in split.items():
         rows = []
@@ -384,6 +388,7 @@ def trial_summary_event(trial, started: float | None, history: dict, confusion) 
 
 def _make_hypermodel(config: SearchConfig, train, val, num_classes: int, mixed_precision: bool,
                      weights: str | None, emit, tuner_ref: dict, class_weight: dict | None = None):
+    import keras
     import keras_tuner as kt
     import tensorflow as tf
 
@@ -392,6 +397,8 @@ def _make_hypermodel(config: SearchConfig, train, val, num_classes: int, mixed_p
 
     class StudioHyperModel(kt.HyperModel):
         def build(self, hp):
+            # Every trial starts from the search seed, so a trial retrains alone (export's reproduce).
+            keras.utils.set_random_seed(config.seed)
             batch_size = _batch_size(hp)
             tuner = tuner_ref.get("tuner")
             # The schedule is laid out over the epochs this trial is planned to get (budget.py).
@@ -516,7 +523,7 @@ def _objective(config: SearchConfig):
     return kt.Objective(config.objective, direction="max" if config.objective.endswith("accuracy") else "min")
 
 
-def build_tuner(config: SearchConfig, search_dir: Path, hypermodel):
+def build_tuner(config: SearchConfig, search_dir: Path, hypermodel, distribution_strategy=None):
     import keras_tuner as kt
 
     bases = {"random": kt.RandomSearch, "grid": kt.GridSearch, "hyperband": kt.Hyperband,
@@ -525,7 +532,8 @@ def build_tuner(config: SearchConfig, search_dir: Path, hypermodel):
     common = dict(hypermodel=hypermodel, objective=_objective(config), seed=config.seed,
                   directory=str(search_dir), project_name=TUNER_PROJECT, overwrite=False,
                   max_retries_per_trial=config.max_retries_per_trial,
-                  max_consecutive_failed_trials=config.max_consecutive_failed_trials)
+                  max_consecutive_failed_trials=config.max_consecutive_failed_trials,
+                  distribution_strategy=distribution_strategy)
     if config.tuner == "hyperband":
         tuner = cls(max_epochs=config.epochs, factor=config.hyperband_factor, **common)
         tuner.oracle.max_trials = config.max_trials  # the user's trial budget applies here too
@@ -573,6 +581,24 @@ def _completed_before(search_dir: Path) -> dict[str, dict]:
     return done
 
 
+def open_search(config: SearchConfig, search_dir: str | Path | None, resume: bool
+                ) -> tuple[SearchConfig, Path, BudgetClock]:
+    """The search's folder (created), its config (the saved one on resume) and its budget clock
+    (counting the time spent before a resume). Also used by the distributed chief."""
+    if resume and not search_dir:
+        raise SearchError("resume needs the search folder")
+    search_dir = Path(search_dir) if search_dir else new_search_dir(config)
+    search_dir.mkdir(parents=True, exist_ok=True)
+    spent_before = 0.0
+    if resume:
+        saved = load_search_info(search_dir)
+        config = SearchConfig.from_dict(saved["config"])
+        spent_before = float(saved.get("budget_spent") or 0.0)
+    # The budget counts from here: scanning and decoding the images are part of the search.
+    clock = BudgetClock(config.time_budget if isinstance(config.time_budget, (int, float)) else 0, spent_before)
+    return config, search_dir, clock
+
+
 def run_search(config: SearchConfig, listener: ev.Listener, cancel: ev.CancelToken | None = None,
                search_dir: str | Path | None = None, resume: bool = False,
                max_trials_in_process: int | None = None) -> dict:
@@ -587,17 +613,7 @@ def run_search(config: SearchConfig, listener: ev.Listener, cancel: ev.CancelTok
     """
     cancel = cancel or ev.NeverCancel()
     started = time.time()
-    if resume and not search_dir:
-        raise SearchError("resume needs the search folder")
-    search_dir = Path(search_dir) if search_dir else new_search_dir(config)
-    search_dir.mkdir(parents=True, exist_ok=True)
-    spent_before = 0.0
-    if resume:
-        saved = load_search_info(search_dir)
-        config = SearchConfig.from_dict(saved["config"])
-        spent_before = float(saved.get("budget_spent") or 0.0)
-    # The budget counts from here: scanning and decoding the images are part of the search.
-    clock = BudgetClock(config.time_budget if isinstance(config.time_budget, (int, float)) else 0, spent_before)
+    config, search_dir, clock = open_search(config, search_dir, resume)
     events_file = open(search_dir / EVENTS_FILE, "a", encoding="utf-8")
 
     def emit(event: dict) -> None:
@@ -674,12 +690,15 @@ def _explain(exc: BaseException) -> str:
 
 
 def _search(config, info, search_dir, resume, emit, cancel, state, previous,
-            max_trials_in_process=None) -> tuple[str, str]:
+            max_trials_in_process=None, cache_root: Path | None = None) -> tuple[str, str]:
+    """``cache_root``: where tf.data caches decoded images (default ``search_dir/cache``; a
+    distributed worker keeps its own, since caches cannot be shared between processes)."""
     import gc
 
     import keras
 
     from .models import resolve_backbone_weights
+    from .multi_gpu import mirrored_strategy
     from .pipeline import choose_cache, load_split
 
     device, mixed = _device_info(config)
@@ -687,13 +706,19 @@ def _search(config, info, search_dir, resume, emit, cancel, state, previous,
         emit(ev.make_event(ev.NOTICE, level="info",
                            message="Mixed precision needs a GPU; training in float32 on the CPU."))
     keras.config.disable_interactive_logging()
+    if config.deterministic:
+        import tensorflow as tf
+
+        tf.config.experimental.enable_op_determinism()
+        # Random ops without a seed are refused from now on (the estimate's benchmark tensors too).
+        keras.utils.set_random_seed(config.seed)
     classes = info["classes"]
     splits = info["splits"]
     train_rows, val_rows = splits["train"], splits["val"]
     clock: BudgetClock = state["clock"]
     config, first_epoch_estimate = _plan(config, info, search_dir, emit, clock)
     cache = choose_cache(config.cache, len(train_rows) + len(val_rows), config.image_size)
-    cache_root = search_dir / "cache"
+    cache_root = cache_root or search_dir / "cache"
     for stale in cache_root.glob("*.lockfile") if cache_root.exists() else []:
         stale.unlink(missing_ok=True)  # left by an interrupted first epoch; tf.data refuses otherwise
     train = load_split([r[0] for r in train_rows], [r[1] for r in train_rows], config.image_size, cache,
@@ -714,7 +739,10 @@ def _search(config, info, search_dir, resume, emit, cancel, state, previous,
         emit(ev.make_event(ev.NOTICE, level="warning", message=notice))
     class_weight = _class_weight(config, train.labels, classes, emit)
     hypermodel = _make_hypermodel(config, train, val, len(classes), mixed, weights, emit, state, class_weight)
-    tuner = build_tuner(config, search_dir, hypermodel)
+    strategy, notice = mirrored_strategy(config)
+    if notice:
+        emit(ev.make_event(ev.NOTICE, level="info", message=notice))
+    tuner = build_tuner(config, search_dir, hypermodel, strategy)
     state["tuner"] = tuner
     tuner.setup_reporting(emit, cancel, classes, config.epochs, config)
     maximize = config.objective.endswith("accuracy")

@@ -13,7 +13,7 @@ import html
 from pathlib import Path
 from typing import TYPE_CHECKING, Callable
 
-from PySide6.QtCore import QTimer, Signal, Slot
+from PySide6.QtCore import Qt, QTimer, Signal, Slot
 from PySide6.QtGui import QCloseEvent
 from PySide6.QtWidgets import QApplication, QMainWindow, QWidget
 
@@ -62,6 +62,7 @@ class MainWindow(QMainWindow, WindowChrome):
         self._device_requested = False
         self.device: dict | None = None
         self.last_export: dict | None = None
+        self.export_dialog = None  # the open export dialog (app.gui.export_dialog)
         self._close_when_stopped = False
         self._start_when_scanned = False
         self._error_reported = False
@@ -119,6 +120,7 @@ class MainWindow(QMainWindow, WindowChrome):
 
         page = TrainingPage(self.model)
         page.trialSelected.connect(self._on_trial_selected)
+        self.session.wrap_runner = page.workers_panel.wrap_runner  # sharing with other machines
         return page
 
     def _make_results_page(self) -> ResultsPage:
@@ -412,37 +414,40 @@ class MainWindow(QMainWindow, WindowChrome):
         while out_dir.exists():  # export refuses non-empty folders: never reuse an earlier one
             out_dir = Path(folder) / f"{name}-{suffix}"
             suffix += 1
-        self.export_action.setEnabled(False)
-        self.sync_buttons()
-        self.results.export_button.setEnabled(False)
-        self.results.export_label.setText(f"Exporting to {out_dir} …")
-        self.status_label.setText("Exporting the model…")
+        from app.gui.export_dialog import ExportDialog
 
-        def job():
-            from app.core.export import export_trial
+        # The dialog chooses the formats, runs the export in a child process and shows each file's proof.
+        dialog = ExportDialog(search_dir, out_dir, trial_id, parent=self)
+        dialog.setWindowModality(Qt.WindowModality.WindowModal)
+        dialog.export_finished.connect(lambda final: self._on_export_final(out_dir, final))
+        self.export_dialog = dialog
+        dialog.show()
 
-            return export_trial(search_dir, out_dir, trial_id)
-
-        def on_error(message: str, traceback_text: str) -> None:
-            self._set_state("idle")
-            self.results.export_label.setText(
-                f"<span style='color:#b00020'>Export failed: {html.escape(message)}</span>")
-            self.dialogs.error("Export failed", message, details=traceback_text)
-
-        run_in_background(job, lambda card: self._on_export_done(out_dir, card), on_error, receiver=self)
+    def _on_export_final(self, out_dir: Path, final: dict) -> None:
+        if final.get("status") == "completed":
+            self._on_export_done(out_dir, final.get("card") or {})
+            return
+        self._set_state("idle")
+        if final.get("status") == "cancelled":
+            self.results.export_label.setText("Export stopped; nothing was written.")
+            self.status_label.setText("Export stopped.")
+            return
+        message = str(final.get("error") or "unknown error")
+        self.results.export_label.setText(f"<span style='color:#b00020'>Export failed: {html.escape(message)}</span>")
+        self.dialogs.error("Export failed", message, details=final.get("details") or None)
 
     def _on_export_done(self, out_dir: Path, card: dict) -> None:
         self._set_state("idle")
         card = card if isinstance(card, dict) else {}
         self.last_export = {"out_dir": str(out_dir), "card": card}
         check = card.get("self_check") or {}
+        formats = [a.get("format") for a in card.get("artifacts") or []]
         if check.get("passed"):
-            verdict = (f"<span style='color:#1a7f37'>✔ self-check passed</span> (the SavedModel reproduces the "
-                       f"Keras model on {check.get('images', '?')} images, max difference "
-                       f"{check.get('max_abs_diff', float('nan')):.2g})")
+            verdict = (f"<span style='color:#1a7f37'>✔ self-check passed</span> ({len(formats)} format(s) "
+                       f"reproduce the trained model on {check.get('images', '?')} validation images)")
         else:
             verdict = (f"<span style='color:#b00020'>✘ self-check failed</span> "
-                       f"(max difference {check.get('max_abs_diff', float('nan'))!s})")
+                       f"({html.escape(', '.join(check.get('failed') or []))})")
         url = Path(out_dir).resolve().as_uri()
         self.results.export_label.setText(f"Exported to <a href='{url}'>{html.escape(str(out_dir))}</a><br>{verdict}")
         self.status_label.setText(f"Exported to {out_dir}")

@@ -16,7 +16,7 @@ from typing import Any, Callable, Iterable
 
 from PySide6.QtCore import QObject, Signal
 
-from app.core.events import EVENT_TYPES, HOOKS, SearchListener, dispatch
+from app.core.events import EVENT_TYPES, HOOKS, WORKER_STATUS, SearchListener, dispatch
 from app.core.search_state import SearchState, stored_search_events
 
 
@@ -30,6 +30,7 @@ class SearchModel(QObject, SearchListener):
     epoch_ended = Signal(dict)
     trial_ended = Signal(dict)
     search_finished = Signal(dict)
+    worker_status = Signal(dict)  # a distributed search's workers (app/gui/workers_panel.py)
     cleared = Signal()  # the model was reset: attached panels reset too
     panel_failed = Signal(object, str)  # (panel, message), once per panel
 
@@ -47,6 +48,8 @@ class SearchModel(QObject, SearchListener):
     def handle_event(self, event: dict) -> None:
         """Take one event: the state first, then the signal of its kind."""
         dispatch(event, self.state, self)
+        if event.get("type") == WORKER_STATUS:
+            self.worker_status.emit(event)
 
     def clear(self, max_trials: int | None = None) -> None:
         self.state.reset(max_trials)

@@ -49,6 +49,8 @@ class SearchSession(QObject):
         self.model = SearchModel(self)
         self.recorder = recorder
         self._runner = runner
+        # The training page's "Other machines" panel may turn a search into a distributed one.
+        self.wrap_runner: Callable = lambda runner: runner
         self.worker: SearchWorker | None = None
         self.thread = None
         self.search_dir: str | None = None
@@ -96,7 +98,8 @@ class SearchSession(QObject):
         self.final_event = None
         self.search_dir = search_dir
         self.model.clear(config.max_trials if config.tuner not in ("hyperband", "grid") else None)
-        self.worker = SearchWorker(config, search_dir=search_dir, resume=resume, runner=self._runner)
+        self.worker = SearchWorker(config, search_dir=search_dir, resume=resume,
+                                   runner=self.wrap_runner(self._runner))
         # Bound methods of this QObject: Qt queues these calls onto the GUI thread.
         self.worker.event_received.connect(self._on_event)
         self.worker.failed.connect(self.failed)

@@ -14,6 +14,7 @@ from app.gui.confusion_view import ConfusionView
 from app.gui.curves_panel import CurvesPanel
 from app.gui.search_model import SearchModel
 from app.gui.trial_table import TrialTable
+from app.gui.workers_panel import WorkersPanel
 
 MAX_NOTICES_SHOWN = 4
 
@@ -28,8 +29,10 @@ class TrainingPage(QWidget):
         self.curves_panel = CurvesPanel()
         self.confusion_view = ConfusionView()
         self.trial_table = TrialTable()
-        for panel in (self.curves_panel, self.confusion_view, self.trial_table):
+        self.workers_panel = WorkersPanel()  # distributed search: settings and the workers table
+        for panel in (self.curves_panel, self.confusion_view, self.trial_table, self.workers_panel):
             model.attach(panel)
+        model.worker_status.connect(self.workers_panel.handle_event)
         self.curves_panel.trialClicked.connect(self.trial_table.select_trial)
         self.trial_table.trialSelected.connect(self._on_trial_selected)
 
@@ -58,6 +61,7 @@ class TrainingPage(QWidget):
         layout = QVBoxLayout(self)
         layout.setContentsMargins(4, 4, 4, 4)
         layout.addWidget(self.notice_label)
+        layout.addWidget(self.workers_panel)
         layout.addWidget(live, 1)
 
     def notices(self) -> list[str]:

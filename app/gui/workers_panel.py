@@ -1,0 +1,218 @@
+"""The Training tab's "Other machines" panel: share the next search with workers, and see them.
+
+Settings (used when the next search starts): whether other machines may train its trials, the
+address and port the chief listens on, an optional token, and how many workers train on this
+machine. While a distributed search runs, a table lists every worker from the chief's
+``worker_status`` events: name, host, device, status, the trial it runs and when it was last
+heard from. Like the other live panels it consumes events through ``handle_event``.
+
+``wrap_runner(runner)`` is the window's single hook for starting searches: unchanged when
+sharing is off, otherwise a runner that makes this process the chief.
+"""
+from __future__ import annotations
+
+import secrets
+import time
+from functools import partial
+
+from PySide6.QtCore import Qt, QTimer
+from PySide6.QtWidgets import (QCheckBox, QFormLayout, QGroupBox, QHBoxLayout, QHeaderView, QLabel,
+                               QLineEdit, QPushButton, QSpinBox, QTableWidget, QTableWidgetItem,
+                               QVBoxLayout, QWidget)
+
+from app.core.distributed import DEFAULT_PORT
+from app.core.events import WORKER_STATUS
+
+COLUMNS = ("Worker", "Host", "Device", "Status", "Trial", "Last seen")
+WARNING = ("Anyone who can reach this address and port can join the search as a worker and read its "
+           "settings. 127.0.0.1 keeps it to this machine; another address opens it to that network. "
+           "A token refuses workers that do not present it, but it is sent unencrypted: use trusted "
+           "networks only.")
+
+
+def _ago(seconds: float) -> str:
+    if seconds < 2:
+        return "just now"
+    if seconds < 120:
+        return f"{seconds:.0f} s ago"
+    return f"{seconds / 60:.0f} min ago"
+
+
+def distributed_runner(host: str, port: int, token: str | None, local_workers: int,
+                       config, listener, cancel=None, search_dir=None, resume=False) -> dict:
+    """The window's runner for a shared search (imported on first use: gRPC loads only then)."""
+    from app.core.distributed.chief import run_distributed_search
+
+    return run_distributed_search(config, listener, cancel=cancel, search_dir=search_dir, resume=resume,
+                                  host=host, port=port, token=token, local_workers=local_workers)
+
+
+class WorkersPanel(QWidget):
+    def __init__(self, parent: QWidget | None = None):
+        super().__init__(parent)
+        self.setObjectName("workersPanel")
+        self._workers: dict[str, dict] = {}
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(0, 0, 0, 0)
+
+        self.group = QGroupBox("Other machines")
+        self.group.setObjectName("workersGroup")
+        form = QFormLayout(self.group)
+        self.enabled_box = QCheckBox("Let other machines train trials of the next search (distributed search)")
+        self.enabled_box.setObjectName("distributedEnabled")
+        form.addRow(self.enabled_box)
+        self.settings = QWidget()
+        row = QHBoxLayout(self.settings)
+        row.setContentsMargins(0, 0, 0, 0)
+        self.host_edit = QLineEdit("127.0.0.1")
+        self.host_edit.setObjectName("chiefHost")
+        self.host_edit.setToolTip("The address to listen on: 127.0.0.1 (this machine only), this machine's "
+                                  "address on the network, or 0.0.0.0 (every network)")
+        self.port_spin = QSpinBox()
+        self.port_spin.setObjectName("chiefPort")
+        self.port_spin.setRange(1, 65535)
+        self.port_spin.setValue(DEFAULT_PORT)
+        self.token_edit = QLineEdit()
+        self.token_edit.setObjectName("chiefToken")
+        self.token_edit.setPlaceholderText("optional token")
+        self.token_edit.setEchoMode(QLineEdit.EchoMode.PasswordEchoOnEdit)
+        generate = QPushButton("New token")
+        generate.setObjectName("newToken")
+        generate.clicked.connect(lambda: self.token_edit.setText(secrets.token_urlsafe(16)))
+        self.local_spin = QSpinBox()
+        self.local_spin.setObjectName("localWorkers")
+        self.local_spin.setRange(0, 16)
+        self.local_spin.setValue(1)
+        self.local_spin.setToolTip("Workers that train on this machine too (each is its own training process)")
+        for label, widget in (("Listen on", self.host_edit), (":", self.port_spin), ("Token", self.token_edit),
+                              (None, generate), ("Workers here", self.local_spin)):
+            if label:
+                row.addWidget(QLabel(label))
+            row.addWidget(widget)
+        form.addRow(self.settings)
+        self.warning = QLabel(WARNING)
+        self.warning.setObjectName("distributedWarning")
+        self.warning.setWordWrap(True)
+        self.warning.setStyleSheet("color: #8a4b00;")
+        form.addRow(self.warning)
+        self.command = QLabel()
+        self.command.setObjectName("workerCommand")
+        self.command.setWordWrap(True)
+        self.command.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+        form.addRow(self.command)
+        layout.addWidget(self.group)
+
+        self.table = QTableWidget(0, len(COLUMNS))
+        self.table.setObjectName("workersTable")
+        self.table.setHorizontalHeaderLabels(COLUMNS)
+        self.table.verticalHeader().hide()
+        self.table.setEditTriggers(QTableWidget.EditTrigger.NoEditTriggers)
+        header = self.table.horizontalHeader()
+        header.setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
+        header.setSectionResizeMode(COLUMNS.index("Device"), QHeaderView.ResizeMode.Stretch)
+        self.table.setMaximumHeight(150)
+        self.table.hide()
+        layout.addWidget(self.table)
+
+        self._ticker = QTimer(self)
+        self._ticker.setInterval(1000)
+        self._ticker.timeout.connect(self._refresh_ages)
+        for signal in (self.enabled_box.toggled, self.host_edit.textChanged, self.port_spin.valueChanged,
+                       self.token_edit.textChanged):
+            signal.connect(self._update_texts)
+        self._update_texts()
+
+    # ------------------------------------------------------------------ settings
+
+    @property
+    def sharing(self) -> bool:
+        return self.enabled_box.isChecked()
+
+    def host(self) -> str:
+        return self.host_edit.text().strip() or "127.0.0.1"
+
+    def _update_texts(self) -> None:
+        on = self.sharing
+        self.warning.setText(WARNING)
+        self.settings.setVisible(on)
+        self.warning.setVisible(on)
+        self.command.setVisible(on)
+        from app.core.distributed.protocol import connect_host, join_address
+
+        address = join_address(connect_host(self.host()), self.port_spin.value())
+        token = " --token TOKEN" if self.token_edit.text().strip() else ""
+        self.command.setText(f"On each other machine: <code>tunestudio worker --chief {address}{token}</code> "
+                             "(it must see the search folder at the same path, and the images).")
+
+    def _lock(self, running: bool) -> None:
+        """Settings apply to the next search: fixed while one runs."""
+        self.enabled_box.setEnabled(not running)
+        self.settings.setEnabled(not running)
+
+    def wrap_runner(self, runner):
+        """``runner`` as it is, or, with sharing on, a runner that makes this window the chief."""
+        if not self.sharing:
+            return runner
+        return partial(distributed_runner, self.host(), self.port_spin.value(),
+                       self.token_edit.text().strip() or None, self.local_spin.value())
+
+    # ------------------------------------------------------------------ live
+
+    def reset(self) -> None:
+        self._workers.clear()
+        self.table.setRowCount(0)
+        self.table.hide()
+        self.group.setVisible(True)
+        self._lock(False)
+        self._ticker.stop()
+
+    def on_search_started(self, event: dict) -> None:  # SearchModel hooks (app.core.events.HOOKS)
+        self.handle_event(event)
+
+    def on_search_finished(self, event: dict) -> None:
+        self.handle_event(event)
+
+    def handle_event(self, event: dict) -> None:
+        kind = event.get("type")
+        if kind == "search_started":
+            distributed = bool(event.get("distributed"))
+            self.table.setVisible(distributed)
+            self.group.setVisible(distributed)  # a local search has nothing to show here
+            self._lock(True)
+            if distributed:
+                token = event.get("token_required")
+                self.command.setText(f"Workers join with <code>tunestudio worker --chief {event.get('chief_address')}"
+                                     f"{' --token TOKEN' if token else ''}</code>")
+                self.warning.setText(f"Anyone who can reach {event.get('chief_address')} can join this search"
+                                     f"{' if they know the token' if token else ''}.")
+                self.command.setVisible(True)
+                self._ticker.start()
+        elif kind == "search_finished":
+            self.group.setVisible(True)
+            self._lock(False)
+            self._ticker.stop()
+            self._update_texts()
+        elif kind == WORKER_STATUS and event.get("worker"):
+            self._workers[str(event["worker"])] = event
+            self._render()
+
+    def _render(self) -> None:
+        self.table.setRowCount(len(self._workers))
+        for row, name in enumerate(sorted(self._workers)):
+            w = self._workers[name]
+            trial = f"#{w['number']}" if w.get("number") else (str(w["trial_id"]) if w.get("trial_id") else "")
+            values = (name, w.get("host") or "", w.get("device") or "", w.get("status") or "", trial,
+                      _ago(time.time() - float(w.get("last_seen") or time.time())))
+            for col, text in enumerate(values):
+                item = self.table.item(row, col)
+                if item is None:
+                    item = QTableWidgetItem()
+                    self.table.setItem(row, col, item)
+                item.setText(text)
+
+    def _refresh_ages(self) -> None:
+        last = COLUMNS.index("Last seen")
+        for row, name in enumerate(sorted(self._workers)):
+            item = self.table.item(row, last)
+            if item is not None:
+                item.setText(_ago(time.time() - float(self._workers[name].get("last_seen") or time.time())))
