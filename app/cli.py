@@ -118,8 +118,10 @@ def build_parser() -> argparse.ArgumentParser:
     else:
         add_history_parser(sub)
     from app.doctor import add_doctor_parser
+    from app.playbook_cli import add_playbook_parsers
 
     add_doctor_parser(sub)
+    add_playbook_parsers(sub)
     return parser
 
 
@@ -516,7 +518,8 @@ def main(argv: list[str] | None = None) -> int:
             return handlers[args.command](args)
         except (UserError, OSError) as exc:
             return _error(str(exc))
-    if args.command in ("history", "doctor"):
+    # history, doctor and the playbook commands carry their own handler.
+    if hasattr(args, "func"):
         return args.func(args)
     parser.print_help()
     return EXIT_USAGE

@@ -55,7 +55,7 @@ def _export_result(card: dict) -> dict:
     out = Path(card["path"])
     artifacts = [dict(a, path=str(out / a["path"])) for a in card["artifacts"]]
     return {"path": card["path"], "trial_id": card["trial_id"], "passed": card["self_check"]["passed"],
-            "artifacts": artifacts, "reproduce": card.get("reproduce", {}).get("command")}
+            "artifacts": artifacts, "reproduce": (card.get("reproduce") or {}).get("command")}
 
 
 def _print_artifacts(card: dict) -> None:

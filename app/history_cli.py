@@ -159,6 +159,8 @@ def _show(store: HistoryStore, args: argparse.Namespace) -> int:
         check = export.get("self_check") or {}
         verdict = "self-check passed" if check.get("passed") else ("self-check FAILED" if check else "")
         print(f"exported trial {export['trial_id']} to {export['folder']} {_date(export['created_at'])} {verdict}")
+    for task in search.get("tasks", []):  # playbook runs: ensemble, distillation, k-fold, mislabels
+        print(f"{task['kind']} {task['status']} {_date(task['ended_at'])} {task['error']}".rstrip())
     return 0
 
 

@@ -168,17 +168,9 @@ def _self_check_summary(artifacts: list[dict]) -> dict:
             "images": reference.get("images"), "max_abs_diff": reference.get("max_prob_diff")}
 
 
-def export_trial(search_dir: str | Path, out_dir: str | Path, trial_id: str | None = None,
-                 overwrite: bool = False, formats: list[str] | None = None,
-                 progress: Callable[[dict], None] | None = None, cancel=None) -> dict:
-    """Export a trial (the best by default) in ``formats`` (default: every format this installation
-    can write) to ``out_dir``, score each artifact, and return the model card. ``progress`` gets
-    plain dicts; ``cancel`` (an Event) stops between steps, leaving nothing behind."""
-    from . import reproduce
-    from .events import make_event
-    from .export_check import TIMING_BATCH, TOLERANCES, score_artifact
-    from .export_formats import FILE_NAMES, FORMATS, FormatError, available_formats, missing_requirement, \
-        representative_rows, write_artifact
+def _checked_formats(formats: list[str] | None) -> list[str]:
+    """``formats`` (default: every format this installation can write), each known and writable."""
+    from .export_formats import FORMATS, available_formats, missing_requirement
 
     formats = available_formats() if formats is None else list(formats)
     for fmt in formats:
@@ -187,25 +179,83 @@ def export_trial(search_dir: str | Path, out_dir: str | Path, trial_id: str | No
         problem = missing_requirement(fmt)
         if problem:
             raise ExportError(problem)
+    return formats
+
+
+class _Steps:
+    """An export's progress: ``export_progress`` dicts to ``progress``; raises at ``cancel``."""
+
+    def __init__(self, total: int, progress: Callable[[dict], None] | None, cancel) -> None:
+        self.total, self.progress, self.cancel, self.done = total, progress, cancel, 0
+
+    def __call__(self, message: str, fmt: str | None = None) -> None:
+        from .events import make_event
+
+        if self.cancel is not None and self.cancel.is_set():
+            raise ExportCancelled("Export stopped; nothing was written.")
+        if self.progress is not None:
+            self.progress(make_event(EXPORT_PROGRESS, done=self.done, total=self.total, format=fmt, message=message))
+        self.done += 1
+
+
+def export_trial(search_dir: str | Path, out_dir: str | Path, trial_id: str | None = None,
+                 overwrite: bool = False, formats: list[str] | None = None,
+                 progress: Callable[[dict], None] | None = None, cancel=None) -> dict:
+    """Export a trial (the best by default) in ``formats`` (default: every format this installation
+    can write) to ``out_dir``, score each artifact, and return the model card. ``progress`` gets
+    plain dicts; ``cancel`` (an Event) stops between steps, leaving nothing behind."""
+    formats = _checked_formats(formats)
     search_dir = Path(search_dir)
     out_dir = Path(out_dir).expanduser().absolute()
-    # Writing each format, loading the images, scoring each format, the bundle.
-    total = 2 * len(formats) + 3
-    step = {"done": 0}
-
-    def report(message: str, fmt: str | None = None) -> None:
-        if cancel is not None and cancel.is_set():
-            raise ExportCancelled("Export stopped; nothing was written.")
-        if progress is not None:
-            progress(make_event(EXPORT_PROGRESS, done=step["done"], total=total, format=fmt, message=message))
-        step["done"] += 1
-
+    # Loading the model, then export_model's steps.
+    steps = _Steps(1 + _model_steps(formats), progress, cancel)
     _check_target(out_dir, overwrite)  # before the seconds it takes to load TensorFlow
-    report("Loading the trained model")
+    steps("Loading the trained model")
     try:
         model, trial_id, info, trial = load_trial_model(search_dir, trial_id)
     except SearchError as exc:
         raise ExportError(str(exc)) from None
+    size = SearchConfig.from_dict(info["config"]).image_size
+    return _export(model, info, out_dir, steps, formats, trial_id=trial_id,
+                   hyperparameters=dict(trial.hyperparameters.values), score=trial.score,
+                   metrics=_trial_metrics(trial), overwrite=overwrite,
+                   test_accuracy=lambda: _test_accuracy(search_dir, model, info, trial_id, size),
+                   reproducible=True, card_extra=None)
+
+
+def export_model(model, info: dict, out_dir: str | Path, *, trial_id: str, hyperparameters: dict,
+                 score: float | None, metrics: dict, overwrite: bool = False, test_accuracy: float | None = None,
+                 card_extra: dict | None = None, formats: list[str] | None = None,
+                 progress: Callable[[dict], None] | None = None, cancel=None) -> dict:
+    """Export any Keras model of a search (an ensemble, a distilled student) like a trial: the same
+    formats, signatures, artifact proofs and model card (without ``reproduce/``: no single search
+    command retrains it). Returns the card.
+
+    ``info`` is the search's ``search.json``; ``test_accuracy`` is the model's score on the locked
+    test split (None without one); ``card_extra`` adds fields to the card (e.g. the ensemble's members).
+    """
+    formats = _checked_formats(formats)
+    out_dir = Path(out_dir).expanduser().absolute()
+    steps = _Steps(_model_steps(formats), progress, cancel)
+    _check_target(out_dir, overwrite)
+    return _export(model, info, out_dir, steps, formats, trial_id=trial_id, hyperparameters=hyperparameters,
+                   score=score, metrics=metrics, overwrite=overwrite, test_accuracy=lambda: test_accuracy,
+                   reproducible=False, card_extra=card_extra)
+
+
+def _model_steps(formats: list[str]) -> int:
+    # Writing each format, loading the images, scoring each format, the card (and bundle).
+    return 2 * len(formats) + 2
+
+
+def _export(model, info: dict, out_dir: Path, steps: _Steps, formats: list[str], *, trial_id: str,
+            hyperparameters: dict, score: float | None, metrics: dict, overwrite: bool,
+            test_accuracy: Callable[[], float | None], reproducible: bool, card_extra: dict | None) -> dict:
+    """Write, prove and card ``model`` in ``out_dir`` through a staging folder (see the module doc)."""
+    from . import reproduce
+    from .export_check import TIMING_BATCH, TOLERANCES, score_artifact
+    from .export_formats import FILE_NAMES, FormatError, representative_rows, write_artifact
+
     config = SearchConfig.from_dict(info["config"])
     size = config.image_size
     classes = info["classes"]
@@ -216,12 +266,12 @@ def export_trial(search_dir: str | Path, out_dir: str | Path, trial_id: str | No
             rows = representative_rows(info["splits"]["train"], seed=config.seed)
             representative = _load_images(rows, size)[0]
         for fmt in formats:
-            report(f"Writing {fmt}", fmt)
+            steps(f"Writing {fmt}", fmt)
             try:
                 write_artifact(fmt, model, staging / FILE_NAMES[fmt], classes, size, representative)
             except FormatError as exc:
                 raise ExportError(f"{fmt}: {exc}") from None
-        report("Reading the validation images")
+        steps("Reading the validation images")
         splits = {name: _load_images(info["splits"][name], size)
                   for name in ("val", "test") if info["splits"].get(name)}
         if "val" not in splits or len(splits["val"][0]) == 0:
@@ -235,16 +285,15 @@ def export_trial(search_dir: str | Path, out_dir: str | Path, trial_id: str | No
             else None
         artifacts = []
         for fmt in formats:
-            report(f"Checking {fmt} in its runtime", fmt)
+            steps(f"Checking {fmt} in its runtime", fmt)
             row = score_artifact(fmt, staging / FILE_NAMES[fmt], splits, references, bytes_sample)
             artifacts.append({"format": fmt, "path": FILE_NAMES[fmt], **row})
-        report("Writing the model card and the reproducibility bundle")
+        steps("Writing the model card and the reproducibility bundle" if reproducible else "Writing the model card")
         (staging / "labels.txt").write_text("\n".join(classes) + "\n", encoding="utf-8")
         versions = package_versions()
-        bundle = reproduce.write_bundle(staging, out_dir, info, config, trial_id,
-                                        dict(trial.hyperparameters.values), versions)
+        bundle = reproduce.write_bundle(staging, out_dir, info, config, trial_id, hyperparameters, versions) \
+            if reproducible else None
         reference = {name: float(np.mean(np.argmax(p, -1) == splits[name][1])) for name, p in references.items()}
-        test_accuracy = _test_accuracy(search_dir, model, info, trial_id, size)
         card = {
             "format": "tunestudio-model-card/2",
             "created": time.strftime("%Y-%m-%dT%H:%M:%S%z"),
@@ -262,12 +311,12 @@ def export_trial(search_dir: str | Path, out_dir: str | Path, trial_id: str | No
                                                           "orientation applied)"},
                                 "outputs": ["probabilities", "class_id", "class_name"]},
             },
-            "hyperparameters": dict(trial.hyperparameters.values),
+            "hyperparameters": hyperparameters,
             "objective": config.objective,
-            "score": trial.score,
-            "validation_metrics": _trial_metrics(trial),
+            "score": score,
+            "validation_metrics": metrics,
             # Scored once on the locked test split (never used for choosing): the honest estimate.
-            "test_accuracy": test_accuracy,
+            "test_accuracy": test_accuracy(),
             "dataset": {"root": info.get("data_root"), "fingerprint": info.get("dataset_fingerprint"),
                         "counts": info.get("counts")},
             "seed": config.seed,
@@ -279,7 +328,9 @@ def export_trial(search_dir: str | Path, out_dir: str | Path, trial_id: str | No
                                                       "after one warm-up batch, on the exporting machine"},
             "self_check": _self_check_summary(artifacts),
             "reproduce": bundle,
-            "files": [FILE_NAMES[f] for f in formats] + ["labels.txt", "model_card.json", reproduce.FOLDER],
+            "files": [FILE_NAMES[f] for f in formats] + ["labels.txt", "model_card.json"]
+            + ([reproduce.FOLDER] if reproducible else []),
+            **(card_extra or {}),
         }
         (staging / "model_card.json").write_text(json.dumps(card, indent=2, ensure_ascii=False, default=float),
                                                  encoding="utf-8")

@@ -149,7 +149,17 @@ def write_saved_model(model, classes: list[str], image_size: int, path: Path) ->
 
 
 def write_keras(model, path: Path) -> None:
-    # Recompile without the app's confusion metric, so model.keras loads without TuneStudio.
+    # Recompile without the app's confusion metric and learning-rate schedule, so model.keras loads
+    # without TuneStudio; nested models (an ensemble's members) keep their own compile config, so them too.
+    import keras
+
+    def plain(layer) -> None:
+        for inner in getattr(layer, "layers", []):
+            if isinstance(inner, keras.Model):
+                inner.compile(optimizer="adam", loss="categorical_crossentropy")
+                plain(inner)
+
+    plain(model)
     model.compile(optimizer="adam", loss="categorical_crossentropy", metrics=["accuracy"])
     model.save(path)
 

@@ -143,8 +143,25 @@ CREATE TABLE preferences (
 # earlier versions stored "INTERRUPTED", which no trial filter listed.
 _SCHEMA_V4 = f"UPDATE trials SET status = '{UNFINISHED}' WHERE status = 'INTERRUPTED';"
 
+# Per-image predictions of a trial's best epoch, and playbook tasks (LR finder, ensemble, ...).
+_SCHEMA_V5 = """
+ALTER TABLE trials ADD COLUMN predictions_path TEXT;
+CREATE TABLE tasks (
+    id INTEGER PRIMARY KEY AUTOINCREMENT,
+    search_id TEXT,
+    kind TEXT NOT NULL,
+    status TEXT NOT NULL,
+    started_at REAL,
+    ended_at REAL,
+    params_json TEXT NOT NULL DEFAULT '{}',
+    result_json TEXT,
+    error TEXT NOT NULL DEFAULT ''
+);
+CREATE INDEX tasks_search ON tasks(search_id);
+"""
+
 # MIGRATIONS[i] takes a database from user_version i to i + 1.
-MIGRATIONS: list[str] = [_SCHEMA_V1, _SCHEMA_V2, _SCHEMA_V3, _SCHEMA_V4]
+MIGRATIONS: list[str] = [_SCHEMA_V1, _SCHEMA_V2, _SCHEMA_V3, _SCHEMA_V4, _SCHEMA_V5]
 SCHEMA_VERSION = len(MIGRATIONS)
 
 
@@ -213,6 +230,14 @@ def folder_size(path: str | Path) -> int:
             except OSError:
                 pass
     return total
+
+
+def _predictions_file(checkpoint: Path | None) -> str | None:
+    """The per-image predictions the runner keeps beside a trial's checkpoint, when written."""
+    if checkpoint is None:
+        return None
+    path = checkpoint.parent / "predictions.npz"
+    return str(path) if path.is_file() else None
 
 
 # --------------------------------------------------------------------------- the store
@@ -289,6 +314,7 @@ class HistoryStore:
             "epoch_ended": self._on_epoch_ended,
             "trial_ended": self._on_trial_ended,
             "search_finished": self._on_search_finished,
+            "task_finished": self._on_task_finished,
         }.get(event.get("type"))
         if handler is None:  # batch_ended and unknown types: too frequent / nothing to keep
             return
@@ -462,6 +488,7 @@ class HistoryStore:
             "failure_reason": str(event.get("message") or ""),
             "ended_at": ended,
             "checkpoint_path": str(checkpoint) if checkpoint else None,
+            "predictions_path": _predictions_file(checkpoint),
         }
         if event.get("number") is not None:
             updates["number"] = _int_or_none(event.get("number"))
@@ -521,6 +548,39 @@ class HistoryStore:
                               (folder_size(row["search_dir"]), search_id))
         if self._current_search == search_id:
             self._current_search = None
+
+    def _on_task_finished(self, event: dict) -> None:
+        """A playbook task (``app.core.tasks``): kept with its search, or alone (the LR finder)."""
+        search_id = None
+        if event.get("search_dir"):
+            info = _loads(_read_text(Path(str(event["search_dir"])) / "search.json"), {}) or {}
+            search_id = str(info.get("search_id") or Path(str(event["search_dir"])).name)
+        ended = _float_or_none(event.get("time")) or time.time()
+        duration = _float_or_none(event.get("duration")) or 0.0
+        self.conn.execute(
+            "INSERT INTO tasks (search_id, kind, status, started_at, ended_at, params_json, result_json, error) "
+            "VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+            (search_id, str(event.get("task") or ""), str(event.get("status") or ""), ended - duration, ended,
+             _dumps(event.get("params") or {}),
+             _dumps(event["result"]) if event.get("result") is not None else None, str(event.get("error") or "")))
+
+    def list_tasks(self, search_id: str | None = None, kind: str | None = None) -> list[dict]:
+        """Recorded playbook tasks, newest first (of one search, of one kind, or all)."""
+        where, args = [], []
+        if search_id is not None:
+            where.append("search_id = ?")
+            args.append(search_id)
+        if kind is not None:
+            where.append("kind = ?")
+            args.append(kind)
+        sql = "SELECT * FROM tasks" + (" WHERE " + " AND ".join(where) if where else "") + " ORDER BY id DESC"
+        out = []
+        for row in self.conn.execute(sql, args):
+            data = dict(row)
+            data["params"] = _loads(data.pop("params_json"), {})
+            data["result"] = _loads(data.pop("result_json"))
+            out.append(data)
+        return out
 
     def _update_best(self, search_id: str, finished: dict | None = None) -> None:
         row = self.conn.execute("SELECT objective FROM searches WHERE id = ?", (search_id,)).fetchone()
@@ -677,6 +737,7 @@ class HistoryStore:
         search["trials"] = self.get_trials(search_id)
         search["exports"] = [self._export_dict(r) for r in self.conn.execute(
             "SELECT * FROM exports WHERE search_id = ? ORDER BY created_at", (search_id,))]
+        search["tasks"] = self.list_tasks(search_id)
         search["notices"] = [dict(r) for r in self.conn.execute(
             "SELECT time, level, message FROM notices WHERE search_id = ? ORDER BY rowid", (search_id,))]
         best = next((t for t in search["trials"] if t["trial_id"] == search.get("best_trial_id")), None)
@@ -725,6 +786,7 @@ class HistoryStore:
                 "confusion": _loads(row["confusion_json"]),
                 "class_names": names,
                 "checkpoint_path": row["checkpoint_path"],
+                "predictions_path": row["predictions_path"],
                 "checkpoint_removed": bool(row["checkpoint_removed"]),
                 "started_at": row["started_at"],
                 "ended_at": row["ended_at"],
@@ -799,6 +861,7 @@ class HistoryStore:
                     raise HistoryError(f"could not delete {folder}: {exc.strerror or exc}") from None
         with self._transaction():
             self.conn.execute("DELETE FROM searches WHERE id = ?", (search_id,))
+            self.conn.execute("DELETE FROM tasks WHERE search_id = ?", (search_id,))
         if self._current_search == search_id:
             self._current_search = None
 

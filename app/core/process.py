@@ -1,4 +1,4 @@
-"""Run a search in a spawned child process and relay its events to the calling thread.
+"""Run a search (or a playbook task) in a spawned child process and relay its events to the calling thread.
 
 Why a child process: TensorFlow leaks several MB per trial, never hands GPU memory back, and
 its garbage collections stall the GIL for 200+ ms at each trial start. In a child, none of that
@@ -37,7 +37,8 @@ def _watch_parent(parent_pid: int) -> None:
 
 
 def child_setup(parent_pid: int) -> None:
-    """What every training child does first (also the distributed chief's and workers' children)."""
+    """What every training child does first (searches, playbook tasks, the distributed chief's and
+    workers' children)."""
     os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "2")
     # The window owns Ctrl+C; the child stops through the cancel event.
     signal.signal(signal.SIGINT, signal.SIG_IGN)
@@ -59,6 +60,15 @@ def _child_main(config_dict: dict, search_dir: str, resume: bool, events: mp.Que
                max_trials_in_process=max_trials_in_process)
     events.close()
     events.join_thread()  # make sure the last event is flushed before exiting
+
+
+def _task_child_main(task: str, params: dict, events: mp.Queue, cancel, parent_pid: int) -> None:
+    child_setup(parent_pid)
+    from .tasks import run_task
+
+    run_task(task, params, events.put, cancel=cancel)
+    events.close()
+    events.join_thread()
 
 
 def _exit_reason(code: int | None) -> str:
@@ -142,20 +152,56 @@ def run_search_in_subprocess(config: SearchConfig, listener: ev.Listener, cancel
 def _run_child(config: SearchConfig, listener: ev.Listener, cancel, search_dir: str, resume: bool,
                kill_after: float, trials_per_process: int | None, target=None,
                extra_args: tuple = ()) -> tuple[dict | None, bool, int | None]:
-    """One child process: relay its events until it ends. Returns (its last event, killed, exit code).
+    """One search child process: relay its events until it ends. Returns (its last event, killed, exit code).
 
     ``target`` (default :func:`_child_main`) takes ``_child_main``'s arguments plus ``extra_args``;
     the distributed chief and workers run their own child functions under the same supervision.
     """
     from .runner import RECYCLE
 
+    return _supervise(target or _child_main, "tunestudio-search",
+                      lambda events, child_cancel: (config.to_dict(), search_dir, resume, events, child_cancel,
+                                                    os.getpid(), trials_per_process, *extra_args),
+                      listener, cancel, kill_after, final_types=(ev.SEARCH_FINISHED, RECYCLE), hidden=(RECYCLE,))
+
+
+def run_task_in_subprocess(task: str, params: dict, listener: ev.Listener, cancel: ev.CancelToken | None = None,
+                           kill_after: float = 30.0) -> dict:
+    """Run a playbook task (:mod:`app.core.tasks`) in a spawned child; same contract as ``run_task``.
+
+    ``params`` must be plain data. A crash of the child becomes a ``failed`` final event saying how
+    it ended; a child that ignores cancel is killed after ``kill_after`` seconds (``cancelled``).
+    """
+    from .tasks import TASK_FINISHED, finished_event
+
+    started = time.time()
+    final, killed, exitcode = _supervise(
+        _task_child_main, f"tunestudio-{task}",
+        lambda events, child_cancel: (task, params, events, child_cancel, os.getpid()),
+        listener, cancel, kill_after, final_types=(TASK_FINISHED,))
+    if final is None:
+        if killed:
+            final = finished_event(task, params, ev.CANCELLED, "", None, started)
+        else:
+            final = finished_event(task, params, ev.FAILED,
+                                   f"The training process {_exit_reason(exitcode)} before the task finished.",
+                                   None, started)
+        listener(final)
+    return final
+
+
+def _supervise(target, name: str, make_args, listener: ev.Listener, cancel, kill_after: float,
+               final_types: tuple, hidden: tuple = ()) -> tuple[dict | None, bool, int | None]:
+    """Start ``target`` in a spawned child and relay its events until it ends.
+
+    ``make_args(events_queue, cancel_event)`` gives the child's arguments. Events whose type is in
+    ``final_types`` end the run (the last one is returned); ``hidden`` ones are not relayed.
+    Returns (the final event or None, killed after an ignored cancel, exit code).
+    """
     ctx = mp.get_context("spawn")
     events: mp.Queue = ctx.Queue()
     child_cancel = ctx.Event()
-    process = ctx.Process(target=target or _child_main, name="tunestudio-search",
-                          args=(config.to_dict(), search_dir, resume, events, child_cancel, os.getpid(),
-                                trials_per_process, *extra_args),
-                          daemon=True)
+    process = ctx.Process(target=target, name=name, args=make_args(events, child_cancel), daemon=True)
     process.start()
     final: dict | None = None
     cancel_sent_at: float | None = None
@@ -163,9 +209,9 @@ def _run_child(config: SearchConfig, listener: ev.Listener, cancel, search_dir: 
 
     def handle(event: dict) -> None:
         nonlocal final
-        if event.get("type") in (ev.SEARCH_FINISHED, RECYCLE):
+        if event.get("type") in final_types:
             final = event
-        if event.get("type") != RECYCLE:
+        if event.get("type") not in hidden:
             listener(event)
 
     try:

@@ -434,7 +434,7 @@ def _make_hypermodel(config: SearchConfig, train, val, num_classes: int, mixed_p
                 raise tf.errors.ResourceExhaustedError(None, None, f"OOM when allocating a batch of {batch_size} "
                                                        "(fault injected for testing)")
             # Read, not popped: the out-of-memory retry fits again with the same callbacks.
-            callbacks = [_deferred_checkpoint(cb) for cb in kwargs.get("callbacks") or []]
+            callbacks = [_deferred_checkpoint(cb, val) for cb in kwargs.get("callbacks") or []]
             fit_kwargs = {k: v for k, v in kwargs.items() if k != "callbacks"}
             nan_trials = os.environ.get(FAULT_NAN_TRIALS, "").split(",")
             if tuner.current_trial_id is not None and str(_trial_number(tuner.current_trial_id)) in nan_trials:
@@ -451,7 +451,7 @@ def _make_hypermodel(config: SearchConfig, train, val, num_classes: int, mixed_p
     return StudioHyperModel()
 
 
-def _deferred_checkpoint(callback):
+def _deferred_checkpoint(callback, val=None):
     """Keras Tuner's best-epoch checkpoint, kept in memory and written once when the fit ends.
 
     ``SaveBestEpoch`` writes the weights file after every improving epoch, which costs more
@@ -487,6 +487,10 @@ def _deferred_checkpoint(callback):
             self.model.set_weights(self.best_weights)
             self.original.set_model(self.model)
             self.original._save_model()
+            if val is not None:  # the best epoch's per-image predictions, beside its checkpoint
+                from .predictions import save_after_fit
+
+                save_after_fit(self.model, val, Path(self.original.filepath).parent)
             self.model.set_weights(current)  # what the fit left (e.g. early stopping's restore)
             self.best_weights = None
 

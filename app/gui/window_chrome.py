@@ -146,6 +146,10 @@ class WindowChrome:
                  ("&Search", (self.start_action, self.stop_action, self.resume_action)),
                  ("&Help", (self.about_action,)))
         for title, actions in menus:
+            if title == "&Help":
+                from app.gui.playbook_menu import install_playbook_menu
+
+                install_playbook_menu(self)  # LR finder, mislabels, gallery, ensemble, distillation, k-fold
             menu = self.menuBar().addMenu(title)
             for action in actions:
                 menu.addSeparator() if action is None else menu.addAction(action)

@@ -1,0 +1,128 @@
+"""Ensemble the best k trials, and k-fold cross-validation of a trial, from the window.
+
+Both run in the training process (``app.core.ensemble``, ``app.core.kfold``). The ensemble panel
+shows its validation (and test) accuracy beside the best single trial's and exports it; the k-fold
+panel draws every fold's validation curve live and gives mean ± standard deviation.
+"""
+from __future__ import annotations
+
+import pyqtgraph as pg
+from PySide6.QtWidgets import QComboBox, QFileDialog, QFormLayout, QHBoxLayout, QLabel, QLineEdit, QPushButton, QSpinBox
+
+from app.gui import theme
+from app.gui.playbook_tasks import TASK_EPOCH, TaskPanel
+
+_PENS = ("#0072B2", "#D55E00", "#009E73", "#CC79A7", "#E69F00", "#56B4E9", "#F0E442", "#000000", "#999999", "#882255")
+
+
+class EnsemblePanel(TaskPanel):
+    task = "ensemble"
+
+    def __init__(self, search_dir: str, parent=None, runner=None, history=None):
+        super().__init__(parent, runner=runner, history=history)
+        self.search_dir = str(search_dir)
+        self.top_box = QSpinBox()
+        self.top_box.setRange(1, 20)
+        self.top_box.setValue(3)
+        self.out_edit = QLineEdit()
+        self.out_edit.setPlaceholderText(self.tr("a new or empty folder"))
+        browse = QPushButton(self.tr("Browse…"))
+        browse.clicked.connect(self._browse)
+        out = QHBoxLayout()
+        out.addWidget(self.out_edit, 1)
+        out.addWidget(browse)
+        form = QFormLayout()
+        form.addRow(self.tr("Members (best k trials):"), self.top_box)
+        form.addRow(self.tr("Export to:"), out)
+        self.form.addLayout(form)
+        self.start_button.setText(self.tr("Build Ensemble"))
+        self.summary = QLabel("")
+        self.summary.setWordWrap(True)
+        self.body.addWidget(self.summary)
+        self.body.addStretch(1)
+
+    def _browse(self) -> None:
+        folder = QFileDialog.getExistingDirectory(self, self.tr("Export the ensemble to"))
+        if folder:
+            self.out_edit.setText(folder)
+
+    def params(self) -> dict | None:
+        out = self.out_edit.text().strip()
+        if not out:
+            self.status.setText(self.tr("Choose the folder to export the ensemble to."))
+            return None
+        return {"search_dir": self.search_dir, "top": self.top_box.value(), "out": out}
+
+    def on_result(self, result: dict) -> None:
+        def pct(v):
+            return "–" if v is None else f"{v:.1%}"
+
+        lines = [self.tr("Ensemble of trials %s: validation accuracy %s (best single trial %s).")
+                 % (", ".join(result["members"]), pct(result["val_accuracy"]), pct(result["best_single_val_accuracy"]))]
+        if result.get("test_accuracy") is not None:
+            lines.append(self.tr("Test accuracy %s (best single trial %s).")
+                         % (pct(result["test_accuracy"]), pct(result.get("best_single_test_accuracy"))))
+        if result.get("path"):
+            lines.append(self.tr("Exported to %s.") % result["path"])
+        self.summary.setText("\n".join(lines))
+
+
+class KFoldPanel(TaskPanel):
+    task = "kfold"
+
+    def __init__(self, search_dir: str, trial_ids: list[str], parent=None, runner=None, history=None):
+        super().__init__(parent, runner=runner, history=history)
+        self.search_dir = str(search_dir)
+        self.trial_box = QComboBox()
+        for trial_id in trial_ids:
+            self.trial_box.addItem(self.tr("Trial %s") % trial_id, trial_id)
+        self.folds_box = QSpinBox()
+        self.folds_box.setRange(3, 10)
+        self.folds_box.setValue(5)
+        form = QFormLayout()
+        form.addRow(self.tr("Configuration of:"), self.trial_box)
+        form.addRow(self.tr("Folds:"), self.folds_box)
+        self.form.addLayout(form)
+        self.start_button.setText(self.tr("Cross-validate"))
+        colors = theme.colors()
+        self.plot = pg.PlotWidget(background=colors.background)
+        self.plot.setLabel("bottom", self.tr("epoch"))
+        self.plot.setLabel("left", self.tr("held-out objective"))
+        self.plot.addLegend()
+        self.curves: dict[str, pg.PlotDataItem] = {}
+        self.values: dict[str, list[float]] = {}
+        self.summary = QLabel("")
+        self.body.addWidget(self.plot, 1)
+        self.body.addWidget(self.summary)
+
+    def params(self) -> dict | None:
+        if self.trial_box.currentData() is None:
+            self.status.setText(self.tr("This search has no completed trial."))
+            return None
+        return {"search_dir": self.search_dir, "trial_id": self.trial_box.currentData(),
+                "folds": self.folds_box.value()}
+
+    def start(self, task: str | None = None, params: dict | None = None) -> None:
+        self.plot.clear()
+        self.curves, self.values = {}, {}
+        super().start(task, params)
+
+    def on_event(self, event: dict) -> None:
+        if event.get("type") != TASK_EPOCH:
+            return
+        run = str(event.get("run"))
+        value = (event.get("logs") or {}).get("val_accuracy", (event.get("logs") or {}).get("val_loss"))
+        if value is None:
+            return
+        self.values.setdefault(run, []).append(value)
+        if run not in self.curves:
+            pen = pg.mkPen(_PENS[len(self.curves) % len(_PENS)], width=2)
+            self.curves[run] = self.plot.plot([], [], pen=pen, name=run)
+        ys = self.values[run]
+        self.curves[run].setData(list(range(1, len(ys) + 1)), ys)
+
+    def on_result(self, result: dict) -> None:
+        scores = ", ".join("–" if f["score"] is None else f"{f['score']:.3f}" for f in result["folds"])
+        self.summary.setText(self.tr("%s over %d folds: %.4f ± %.4f (folds: %s)")
+                             % (result["objective"], result["folds_count"], result["mean"] or 0.0, result["std"],
+                                scores))
