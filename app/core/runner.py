@@ -798,8 +798,8 @@ def _search(config, info, search_dir, resume, emit, cancel, state, previous,
         state["reason"] = (f"All {done} trial{'s' if done != 1 else ''} ran" +
                            (f" within the {format_duration(clock.budget)} budget." if clock.limited else "."))
     if planner.stop_kind == STOP_BUDGET and clock.limited:
-        state["reason"] = f"Time budget of {format_duration(clock.budget)} reached. " + \
-            (planner.stop_reason if planner.stop_reason != "The time budget is spent." else "")
+        detail = planner.stop_reason if planner.stop_reason != "The time budget is spent." else ""
+        state["reason"] = f"Time budget of {format_duration(clock.budget)} reached. {detail}".strip()
     tuner.prune_checkpoints()
     _score_best_on_test(tuner, config, splits, len(classes), state, emit)
     return ev.COMPLETED, ""
