@@ -111,7 +111,7 @@ def _test_accuracy(search_dir: Path, model, info: dict, trial_id: str, image_siz
     import numpy as np
 
     from .pipeline import load_split
-    from .runner import _update_search_info
+    from .runner import try_update_search_info
 
     scores = dict(info.get("test_scores") or {})
     if trial_id in scores:
@@ -124,10 +124,7 @@ def _test_accuracy(search_dir: Path, model, info: dict, trial_id: str, image_siz
         return None
     probs = model.predict(split.images, batch_size=64, verbose=0)
     scores[trial_id] = float(np.mean(np.argmax(probs, -1) == split.labels))
-    try:
-        _update_search_info(search_dir, test_scores=scores)
-    except (SearchError, OSError):
-        pass
+    try_update_search_info(search_dir, test_scores=scores)
     return scores[trial_id]
 
 

@@ -9,16 +9,14 @@ from __future__ import annotations
 import multiprocessing as mp
 import os
 import queue
-import signal
 import sys
-import threading
 import time
 import traceback
 from pathlib import Path
 from typing import Callable
 
 from . import events as ev
-from .process import CHILD_NICENESS, POLL_S, _exit_reason, _watch_parent
+from .process import POLL_S, _exit_reason, child_setup
 
 EXPORT_FINISHED = "export_finished"
 
@@ -28,13 +26,7 @@ def _finished(status: str, card: dict | None = None, error: str = "", details: s
 
 
 def _child_main(kwargs: dict, events: mp.Queue, cancel, parent_pid: int) -> None:
-    os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "2")
-    signal.signal(signal.SIGINT, signal.SIG_IGN)  # the parent owns Ctrl+C; cancel comes as an event
-    threading.Thread(target=_watch_parent, args=(parent_pid,), daemon=True).start()
-    try:
-        os.nice(CHILD_NICENESS)
-    except (OSError, AttributeError):
-        pass
+    child_setup(parent_pid)  # the parent owns Ctrl+C; cancel comes as an event
     from .export import ExportCancelled, ExportError, export_trial
 
     try:

@@ -675,10 +675,16 @@ def _default_reason(status: str, error: str) -> str:
 
 
 def _save_budget_spent(search_dir: Path, clock: BudgetClock) -> None:
+    try_update_search_info(search_dir, budget_spent=clock.elapsed())
+
+
+def try_update_search_info(search_dir: Path, **changes: Any) -> bool:
+    """Record ``changes`` in search.json when possible; the search result stands without them."""
     try:
-        _update_search_info(search_dir, budget_spent=clock.elapsed())
+        _update_search_info(search_dir, **changes)
+        return True
     except (SearchError, OSError):
-        pass
+        return False
 
 
 def _explain(exc: BaseException) -> str:
