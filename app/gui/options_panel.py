@@ -363,7 +363,7 @@ class OptionsPanel(QWidget):
         outer.addWidget(group)
 
         group, form = self._group("Transfer learning")
-        self.weights_combo = _combo({"imagenet": "ImageNet (downloaded once)", "none": "Random (train from scratch)"})
+        self.weights_combo = _combo({"imagenet": "ImageNet (from the Keras cache; never downloaded)", "none": "Random (train from scratch)"})
         form.addRow("Backbone weights:", self._register("backbone_weights", self.weights_combo,
                                                         "Starting weights of a transfer backbone"))
         self.fine_tune_check = QCheckBox("Fine-tune the backbone")
