@@ -135,6 +135,16 @@ class _Budget:
         return Budget()
 
 
+def _script_result(model, budget_cb, started: float, held: list, size: int) -> dict:
+    """A script's final model is its best epoch within the budget, scored on the held-out images."""
+    if budget_cb.weights is not None:
+        model.set_weights(budget_cb.weights)
+    seconds = time.monotonic() - started
+    acc = _holdout_accuracy(lambda x: model.predict(x, batch_size=64, verbose=0), held, size)
+    return {"holdout_accuracy": acc, "val_accuracy": budget_cb.best, "seconds": round(seconds, 1), "trials": 1,
+            "epochs": budget_cb.epochs, "image_size": size}
+
+
 def _script_data(data: str, size: int, started: float):
     """What a script does: list the folder, split 80/20, decode into arrays."""
     from app.core.dataset import scan_dataset, split_dataset
@@ -166,12 +176,7 @@ def run_classic(data: str, held: list, budget: float) -> dict:
     model.fit(train.images, train.labels, validation_data=(val.images, val.labels), epochs=100, batch_size=32,
               callbacks=[keras.callbacks.EarlyStopping(patience=5, restore_best_weights=True), budget_cb],
               verbose=0)
-    if budget_cb.weights is not None:
-        model.set_weights(budget_cb.weights)
-    seconds = time.monotonic() - started
-    acc = _holdout_accuracy(lambda x: model.predict(x, batch_size=64, verbose=0), held, size)
-    return {"holdout_accuracy": acc, "val_accuracy": budget_cb.best, "seconds": round(seconds, 1), "trials": 1,
-            "epochs": budget_cb.epochs, "image_size": size}
+    return _script_result(model, budget_cb, started, held, size)
 
 
 def run_strong(data: str, held: list, budget: float) -> dict:
@@ -218,12 +223,7 @@ def run_strong(data: str, held: list, budget: float) -> dict:
     onehot = keras.utils.to_categorical
     model.fit(train.images, onehot(train.labels, len(classes)), batch_size=batch, epochs=epochs,
               validation_data=(val.images, onehot(val.labels, len(classes))), callbacks=[budget_cb], verbose=0)
-    if budget_cb.weights is not None:
-        model.set_weights(budget_cb.weights)
-    seconds = time.monotonic() - started
-    acc = _holdout_accuracy(lambda x: model.predict(x, batch_size=64, verbose=0), held, size)
-    return {"holdout_accuracy": acc, "val_accuracy": budget_cb.best, "seconds": round(seconds, 1), "trials": 1,
-            "epochs": budget_cb.epochs, "image_size": size}
+    return _script_result(model, budget_cb, started, held, size)
 
 
 # --------------------------------------------------------------------------- driver
