@@ -103,7 +103,7 @@ def cmd_search(args) -> int:
         "best_hyperparameters": final["best_hyperparameters"], "trials": final["trials"],
         "duration": final.get("duration"), "export": None, "reason": final.get("reason"),
         "test_accuracy": final.get("test_accuracy"), "time_budget": final.get("time_budget"),
-        "elapsed": final.get("elapsed"),
+        "elapsed": final.get("elapsed"), "final_model": final.get("final_model"),
     }
     code = EXIT_OK
     if final["status"] == ev.FAILED:
@@ -132,6 +132,10 @@ def cmd_search(args) -> int:
             print(f"Best trial {final['best_trial_id']}: {config.objective} {final['best_score']:.4f}")
             for k, v in (final["best_hyperparameters"] or {}).items():
                 print(f"  {k} = {format_value(v)}")
+            if (final.get("final_model") or {}).get("kind") == "ensemble":
+                from app.core.final_model import describe
+
+                print(describe(final["final_model"]))
         print(f"Search folder: {final['search_dir']}")
         if result["export"]:
             check = result["export"]["self_check"]

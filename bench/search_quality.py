@@ -79,7 +79,7 @@ def _holdout_accuracy(predict, held, size) -> float:
 # --------------------------------------------------------------------------- the sides
 
 
-def run_tunestudio(data: str, held: list, budget: float) -> dict:
+def run_tunestudio(data: str, held: list, budget: float, overrides: dict | None = None) -> dict:
     from app.core.config import SearchConfig
     from app.core.export import load_trial_model
     from app.core.runner import run_search
@@ -97,7 +97,8 @@ def run_tunestudio(data: str, held: list, budget: float) -> dict:
         elif event["type"] == "notice":
             timeline.append({"t": t, "event": "notice", "message": event.get("message")})
 
-    final = run_search(SearchConfig(data_dir=data, name="bench-quality", time_budget=budget), listener)
+    config = SearchConfig(data_dir=data, name="bench-quality", time_budget=budget).replace(**(overrides or {}))
+    final = run_search(config, listener)
     seconds = time.monotonic() - started
     model, _, info, _ = load_trial_model(final["search_dir"], final["best_trial_id"])
     size = info["config"]["image_size"]
@@ -239,7 +240,8 @@ def _side_main(args) -> int:
     keras.utils.set_random_seed(1)
     run = {"tunestudio": run_tunestudio, "classic": run_classic, "strong": run_strong}[args.side]
     held = [tuple(h) for h in spec["held"]]
-    print("SIDE " + json.dumps(run(spec["data"], held, spec["budget"])), flush=True)
+    extra = {"overrides": spec["overrides"]} if args.side == "tunestudio" and spec.get("overrides") else {}
+    print("SIDE " + json.dumps(run(spec["data"], held, spec["budget"], **extra)), flush=True)
     return 0
 
 
@@ -250,6 +252,8 @@ def main() -> int:
     parser.add_argument("--holdout", type=float, default=0.2)
     parser.add_argument("--sides", default=",".join(SIDES))
     parser.add_argument("--out", help="write the JSON result here too")
+    parser.add_argument("--tunestudio-config", default="{}", metavar="JSON",
+                        help='SearchConfig fields the tunestudio side changes, e.g. \'{"image_size": 96}\'')
     parser.add_argument("--side", choices=SIDES, help=argparse.SUPPRESS)
     parser.add_argument("--spec", help=argparse.SUPPRESS)
     args = parser.parse_args()
@@ -264,7 +268,8 @@ def main() -> int:
         work = Path(tempfile.mkdtemp(prefix="bench-quality-"))
         data = str(link_folder(train, work / name))
         spec = work / "spec.json"
-        spec.write_text(json.dumps({"data": data, "held": held, "budget": budget}))
+        spec.write_text(json.dumps({"data": data, "held": held, "budget": budget,
+                                    "overrides": json.loads(args.tunestudio_config)}))
         results[name] = {"held_out_images": len(held), "train_images": sum(map(len, train.values())),
                          "budget_s": budget, "sides": {}}
         for side in args.sides.split(","):

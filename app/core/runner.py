@@ -24,6 +24,7 @@ from . import events as ev
 from .budget import STOP_BUDGET, BudgetClock, BudgetPlanner
 from .config import SearchConfig, format_duration
 from .dataset import balanced_class_weights, heavily_imbalanced
+from .final_model import ENSEMBLE, choose_final_model, describe as describe_final_model
 from .search_dir import (  # noqa: F401 - re-exported: callers know them from here
     EVENTS_FILE, SEARCH_FILE, TUNER_PROJECT, SearchError, find_resumable, load_search_info, read_events,
     update_search_info as _update_search_info, write_json_atomic as _write_json_atomic,
@@ -126,19 +127,28 @@ def run_search(config: SearchConfig, listener: ev.Listener, cancel: ev.CancelTok
         final = _final_event(state.get("tuner"), final_status, error, started, search_dir, previous)
         final["reason"] = state["reason"] or _default_reason(final["status"], error)
         final["test_accuracy"] = state["test"]
+        final["final_model"] = state.get("final_model")
         final["time_budget"] = clock.budget or None
         final["elapsed"] = clock.elapsed()
         try:
             _update_search_info(search_dir, status=final_status, finished=time.time(),
                                 best_trial_id=final["best_trial_id"], best_score=final["best_score"],
                                 budget_spent=clock.elapsed(), end_reason=final["reason"],
-                                **({"test_scores": {final["best_trial_id"]: state["test"]}}
-                                   if state["test"] is not None else {}))
+                                final_model=state.get("final_model"),
+                                **({"test_scores": {_final_key(state.get("final_model"), final["best_trial_id"]):
+                                                    state["test"]}} if state["test"] is not None else {}))
         except (SearchError, OSError):
             pass
         emit(final)
     events_file.close()
     return final
+
+
+def _final_key(final_model: dict | None, best_trial_id: str | None) -> str | None:
+    """Key of the final model in ``test_scores``: its trial id, or ``ensemble:ID,ID`` (as export names it)."""
+    if final_model and len(final_model["trials"]) > 1:
+        return "ensemble:" + ",".join(final_model["trials"])
+    return best_trial_id
 
 
 def _default_reason(status: str, error: str) -> str:
@@ -266,7 +276,7 @@ def _search(config, info, search_dir, resume, emit, cancel, state, previous,
                                message="stopped by user; it will run again on resume",
                                hyperparameters=dict(tuner.oracle.get_trial(running).hyperparameters.values),
                                history=tuner._history.get(running, {}), confusion=None))
-        _score_best_on_test(tuner, config, splits, len(classes), state, emit)
+        _finish(tuner, config, search_dir, splits, len(classes), state, emit)
         return ev.CANCELLED, ""
     except tuner.recycle_error:
         return RECYCLE, ""
@@ -282,7 +292,7 @@ def _search(config, info, search_dir, resume, emit, cancel, state, previous,
         detail = planner.stop_reason if planner.stop_reason != "The time budget is spent." else ""
         state["reason"] = f"Time budget of {format_duration(clock.budget)} reached. {detail}".strip()
     tuner.prune_checkpoints()
-    _score_best_on_test(tuner, config, splits, len(classes), state, emit)
+    _finish(tuner, config, search_dir, splits, len(classes), state, emit)
     return ev.COMPLETED, ""
 
 
@@ -329,23 +339,44 @@ def _class_weight(config: SearchConfig, labels, classes: list[str], emit) -> dic
     return weights
 
 
-def _score_best_on_test(tuner, config: SearchConfig, splits: dict, num_classes: int, state: dict, emit) -> None:
-    """Score the best trial once on the locked test split: the honest estimate."""
+def _finish(tuner, config: SearchConfig, search_dir: Path, splits: dict, num_classes: int, state: dict,
+            emit) -> None:
+    """After the trials: choose the final model (the best trial, or the average of the best few
+    when that scores higher on validation) and score it once on the locked test split."""
+    try:
+        final_model = choose_final_model(search_dir, config.objective)
+    except Exception:  # noqa: BLE001 - the best trial stands as the final model without it
+        traceback.print_exc(file=sys.stderr)
+        final_model = None
+    state["final_model"] = final_model
+    if final_model and final_model["kind"] == ENSEMBLE:
+        emit(ev.make_event(ev.NOTICE, level="info", reason="final_model", final_model=final_model,
+                           message=describe_final_model(final_model)))
+    _score_final_on_test(tuner, config, splits, num_classes, state, emit)
+
+
+def _score_final_on_test(tuner, config: SearchConfig, splits: dict, num_classes: int, state: dict, emit) -> None:
+    """Score the final model once on the locked test split: the honest estimate."""
     rows = splits.get("test") or []
     if not rows:
         return
     try:
-        best = [t for t in tuner.oracle.get_best_trials(1) if t.status == "COMPLETED"]
-        if not best:
+        final_model = state.get("final_model")
+        if final_model:
+            trials = [tuner.oracle.get_trial(t) for t in final_model["trials"]]
+        else:
+            trials = [t for t in tuner.oracle.get_best_trials(1) if t.status == "COMPLETED"]
+        if not trials:
             return
-        state["test"] = score_trial_on_rows(tuner, best[0], config, rows, num_classes)
+        state["test"] = score_trial_on_rows(tuner, trials, config, rows, num_classes)
     except Exception as exc:  # noqa: BLE001 - the search result stands without it
         traceback.print_exc(file=sys.stderr)
         emit(ev.make_event(ev.NOTICE, level="warning", message=f"Could not score the test split: {exc}"))
 
 
-def score_trial_on_rows(tuner, trial, config: SearchConfig, rows: list, num_classes: int) -> float | None:
-    """Accuracy of a trial's kept weights on ``rows`` ([decodable path, label, original path])."""
+def score_trial_on_rows(tuner, trials, config: SearchConfig, rows: list, num_classes: int) -> float | None:
+    """Accuracy on ``rows`` ([decodable path, label, original path]) of a trial's kept weights, or
+    of the mean probability of several trials' (a list)."""
     import numpy as np
 
     from .pipeline import load_split, make_dataset
@@ -353,9 +384,9 @@ def score_trial_on_rows(tuner, trial, config: SearchConfig, rows: list, num_clas
     split = load_split([r[0] for r in rows], [r[1] for r in rows], config.image_size, "memory")
     if len(split) == 0:
         return None
-    model = tuner.load_model(trial)
     ds = make_dataset(split, config.image_size, 64, shuffle=False, seed=config.seed)
-    probs = model.predict(ds, verbose=0)
+    members = trials if isinstance(trials, (list, tuple)) else [trials]
+    probs = np.mean([tuner.load_model(trial).predict(ds, verbose=0) for trial in members], axis=0)
     return float(np.mean(np.argmax(probs, axis=-1) == split.labels))
 
 

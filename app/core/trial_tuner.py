@@ -223,11 +223,7 @@ def _make_tuner_class(base):
     return StudioTuner
 
 
-def _trial_number(trial_id: str) -> int:
-    try:
-        return int(trial_id) + 1
-    except (TypeError, ValueError):
-        return 0
+_trial_number = ev.trial_number
 
 
 def _failure_reason(message: str | None) -> str:
