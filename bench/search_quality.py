@@ -16,8 +16,9 @@ its own fresh process, one after the other:
   size for small images; batch norm, augmentation, AdamW with warm-up and cosine decay over 15 epochs,
   label smoothing). It does not know the budget: the budget cuts it, keeping its best epoch.
 
-The score of each side is the accuracy of its final model (TuneStudio's best trial; the scripts'
-best epoch on their validation split) on the held-out images. A timeline of TuneStudio's trials
+The score of each side is the accuracy of its final model (TuneStudio's final model as it exports it:
+the best trial, or the average of the best few; the scripts' best epoch on their validation split)
+on the held-out images. A timeline of TuneStudio's trials
 shows how the budget was spent.
 """
 from __future__ import annotations
@@ -80,6 +81,8 @@ def _holdout_accuracy(predict, held, size) -> float:
 
 
 def run_tunestudio(data: str, held: list, budget: float, overrides: dict | None = None) -> dict:
+    import numpy as np
+
     from app.core.config import SearchConfig
     from app.core.export import load_trial_model
     from app.core.runner import run_search
@@ -100,11 +103,21 @@ def run_tunestudio(data: str, held: list, budget: float, overrides: dict | None 
     config = SearchConfig(data_dir=data, name="bench-quality", time_budget=budget).replace(**(overrides or {}))
     final = run_search(config, listener)
     seconds = time.monotonic() - started
-    model, _, info, _ = load_trial_model(final["search_dir"], final["best_trial_id"])
+    # The final model, as `tunestudio export` writes it: the best trial, or the average of the best few.
+    members = (final.get("final_model") or {}).get("trials") or [final["best_trial_id"]]
+    models = [load_trial_model(final["search_dir"], trial_id) for trial_id in members]
+    info = models[0][2]
     size = info["config"]["image_size"]
-    acc = _holdout_accuracy(lambda x: model.predict(x, batch_size=64, verbose=0), held, size)
+
+    def predict(x):
+        return np.mean([m.predict(x, batch_size=64, verbose=0) for m, *_ in models], axis=0)
+
+    acc = _holdout_accuracy(predict, held, size)
+    best_alone = _holdout_accuracy(lambda x: models[0][0].predict(x, batch_size=64, verbose=0), held, size) \
+        if len(models) > 1 else acc
     trials = final.get("trials", [])
-    return {"holdout_accuracy": acc, "val_accuracy": final.get("best_score"), "seconds": round(seconds, 1),
+    return {"holdout_accuracy": acc, "best_trial_holdout_accuracy": best_alone, "final_model": members,
+            "val_accuracy": final.get("best_score"), "seconds": round(seconds, 1),
             "trials": len([t for t in trials if t["status"] == "COMPLETED"]),
             "epochs": sum(t.get("epochs_run") or 0 for t in trials), "image_size": size,
             "reason": final.get("reason"), "timeline": timeline}

@@ -89,3 +89,28 @@ def test_a_loss_objective_compares_likelihoods(tmp_path):
         path.write_text(json.dumps(data))
     final = choose_final_model(tmp_path, "val_loss")
     assert final["kind"] == TRIAL and final["trials"] == ["00"] and final["metric"] == "val_nll"
+
+
+@pytest.mark.slow
+def test_a_search_chooses_its_final_model_and_exports_it_by_default(tmp_path):
+    """Two real trials: the search reports its final model; when that averages both trials, the
+    export (no trial named) is the ensemble, proven like any export."""
+    from export_data import run_tiny_search
+
+    from app.core.export import export_trial
+    from app.core.search_dir import load_search_info, update_search_info
+
+    search_dir = run_tiny_search(tmp_path, max_trials=2, learning_rate={"choices": [3e-3, 1e-2]})
+    info = load_search_info(search_dir)
+    chosen = info["final_model"]
+    assert chosen["trials"][0] == info["best_trial_id"] and chosen["kind"] in (TRIAL, ENSEMBLE)
+    # Make it an ensemble of both trials whatever the validation said, to prove the export path.
+    both = {**chosen, "kind": ENSEMBLE, "trials": ["0", "1"]}
+    update_search_info(search_dir, final_model=both)
+    card = export_trial(search_dir, tmp_path / "out", formats=["saved_model"])
+    assert card["trial_id"] == "ensemble:0,1"
+    assert card["ensemble"]["members"] == ["0", "1"]
+    assert card["self_check"]["passed"], card["artifacts"]
+    assert card["test_accuracy"] is not None  # the tiny search has a locked test split
+    single = export_trial(search_dir, tmp_path / "one", trial_id="1", formats=["keras"])
+    assert single["trial_id"] == "1"

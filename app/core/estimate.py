@@ -15,7 +15,7 @@ from dataclasses import asdict, dataclass
 
 import numpy as np
 
-from .budget import choose_first_width, choose_image_size
+from .budget import MIN_TRIAL_EPOCHS, choose_first_width, choose_image_size
 from .config import (SMALL_IMAGE_PX, SearchConfig, available_memory_bytes, is_fixed, tunable_default,
                      tunable_values, with_default)
 
@@ -147,10 +147,12 @@ def measured_step_seconds(model, batch: int, num_classes: int, steps: int = MEAS
 
 def estimate_candidate(config: SearchConfig, num_classes: int, train_count: int, val_count: int,
                        image_size: int, width: int | None, batch: int, memory_bytes: int | None,
-                       time_it: bool = True, measure: bool = False) -> Estimate:
+                       time_it: bool = True, measure: bool = False, measure_limit: float = math.inf) -> Estimate:
     """Parameters, memory per step and expected epoch time of the first trial's model at this
     size and width: real training steps timed (``measure``), or the arithmetic counted from the
-    built model divided by this machine's measured convolution speed."""
+    built model divided by this machine's measured convolution speed. The arithmetic is a lower
+    bound in practice, so a candidate whose arithmetic epoch already exceeds ``measure_limit``
+    seconds is not timed (it cannot be chosen)."""
     import keras
     import keras_tuner as kt
 
@@ -163,15 +165,15 @@ def estimate_candidate(config: SearchConfig, num_classes: int, train_count: int,
     need = activation_bytes(model, batch)
     fits = not memory_bytes or need <= memory_bytes * MEMORY_SHARE
     step_s = epoch_s = None
-    if fits and time_it and measure:
-        step_s = measured_step_seconds(model, batch, num_classes)
-        # Validation is a forward pass: about a third of a training step per image.
-        epoch_s = step_s * (steps + val_count / batch / TRAIN_COST)
-    elif fits and time_it:
+    if fits and time_it:
         flops = model_flops(model)
         speed = conv_throughput()
         step_s = TRAIN_COST * flops * batch / speed * OVERHEAD
         epoch_s = (TRAIN_COST * train_count + val_count) * flops / speed * OVERHEAD
+        if measure and epoch_s <= measure_limit:
+            step_s = measured_step_seconds(model, batch, num_classes)
+            # Validation is a forward pass: about a third of a training step per image.
+            epoch_s = step_s * (steps + val_count / batch / TRAIN_COST)
     params = int(model.count_params())
     del model
     keras.backend.clear_session()
@@ -239,9 +241,12 @@ def plan_search(config: SearchConfig, native_size: int, num_classes: int, train_
     scale_to_max = (max(sizes) / size) ** 2
     by_width: dict = {}
     fitting = []
+    # Timing a candidate pays only if it could be chosen: two trials of MIN_TRIAL_EPOCHS must fit.
+    # The narrowest is always timed (it is what remains when nothing else fits).
+    affordable = budget_left / (2 * min(MIN_TRIAL_EPOCHS, config.epochs)) if math.isfinite(budget_left) else math.inf
     for width in widths:
         e = estimate_candidate(config, num_classes, train_count, val_count, size, width, batch, None,
-                               measure=measure)
+                               measure=measure, measure_limit=math.inf if width == widths[0] else affordable)
         e.activation_bytes = int(e.activation_bytes * scale_to_max)
         e.fits = not memory_bytes or e.activation_bytes <= memory_bytes * MEMORY_SHARE
         estimates.append(e)

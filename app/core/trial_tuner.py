@@ -10,6 +10,7 @@ from . import events as ev
 from .budget import STOP_BUDGET, STOP_PLATEAU, STOP_PRUNED, STOP_USER, BudgetPlanner
 from .checkpoints import prune_checkpoints
 from .config import SearchConfig
+from .local_search import LOCAL_SEARCH_MAX_TRIALS, install as install_local_search
 from .search_dir import TUNER_PROJECT
 
 BATCH_EVENT_INTERVAL_S = 0.25
@@ -77,7 +78,23 @@ def _make_tuner_class(base):
                 raise ProcessRecycle(f"{self._trials_begun} trials run in this process")
             if not budget_spent and self._planner.plan_trial(None, self._epoch_estimate) is None:
                 raise BudgetDone(self._planner.stop_reason or "budget spent")
+            self._choose_sampling()
             super().pre_create_trial()
+
+        def _choose_sampling(self):
+            """Few trials fit in the budget: refine the best trial instead of sampling the whole
+            space (app/core/local_search.py)."""
+            if not hasattr(self.oracle, "studio_local_search"):
+                return
+            expected = self._planner.expected_trials(self._epoch_estimate)
+            local = expected is not None and expected <= LOCAL_SEARCH_MAX_TRIALS
+            if local and not self.oracle.studio_local_search and self.oracle.trials:
+                self._emit(ev.make_event(
+                    ev.NOTICE, level="info", reason="local_search",
+                    message=f"The budget holds about {expected} trials: the next trials keep the best trial's "
+                            "choices and refine its numeric settings (learning rate, dropout, ...) instead of "
+                            "sampling the whole search space."))
+            self.oracle.studio_local_search = local
 
         def on_trial_begin(self, trial):
             super().on_trial_begin(trial)
@@ -282,6 +299,8 @@ def build_tuner(config: SearchConfig, search_dir: Path, hypermodel, distribution
         tuner = cls(max_trials=config.max_trials, **common)
     if config.tuner != "grid":
         _first_trial_defaults(tuner.oracle)
+    if config.tuner == "random":
+        install_local_search(tuner.oracle, config.seed)
     return tuner
 
 
