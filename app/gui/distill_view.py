@@ -41,9 +41,9 @@ class DistillPanel(TaskPanel):
         super().__init__(parent, runner=runner, history=history)
         self.search_dir = str(search_dir)
         self.teacher_box = QComboBox()
-        self.teacher_box.addItem(self.tr("Best trial"), "best")
+        self.teacher_box.addItem(self.tr("Best trial"), self.tr("best"))
         for k in (2, 3, 5):
-            self.teacher_box.addItem(self.tr("Ensemble of the best %d") % k, f"ensemble:{k}")
+            self.teacher_box.addItem(self.tr("Ensemble of the best %d") % k, self.tr("ensemble:{k}").format(k=k))
         for trial_id in trial_ids or []:
             self.teacher_box.addItem(self.tr("Trial %s") % trial_id, trial_id)
         self.arch_box = QComboBox()
@@ -91,8 +91,8 @@ class DistillPanel(TaskPanel):
 
         colors = theme.colors()
         self.plot = pg.PlotWidget(background=colors.background)
-        self.plot.setLabel("bottom", self.tr("epoch"))
-        self.plot.setLabel("left", self.tr("accuracy"))
+        self.plot.setLabel(self.tr("bottom"), self.tr("epoch"))
+        self.plot.setLabel(self.tr("left"), self.tr("accuracy"))
         self.plot.getAxis("left").enableAutoSIPrefix(False)
         self.plot.setYRange(0.0, 1.0)
         self.plot.addLegend()

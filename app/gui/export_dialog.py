@@ -46,15 +46,15 @@ class ExportDialog(QDialog):
     def __init__(self, search_dir: str, out_dir: str | Path, trial_id: str | None = None, parent=None):
         super().__init__(parent)
         self.setObjectName("exportDialog")
-        self.setWindowTitle("Export model")
+        self.setWindowTitle(self.tr("Export model"))
         self.search_dir, self.out_dir, self.trial_id = search_dir, Path(out_dir), trial_id
         self.running = False
         self.final: dict | None = None
         self._cancel = threading.Event()
         layout = QVBoxLayout(self)
         which = f"trial {trial_id}" if trial_id else "the best trial"
-        intro = QLabel(f"Export {html.escape(which)} to <b>{html.escape(str(self.out_dir))}</b>. Each file is "
-                       "loaded in its own runtime and scored on every validation image against the trained model.")
+        intro = QLabel(self.tr("Export {which} to <b>{out_dir}</b>. Each file is loaded in its own runtime and scored on "
+                               "every validation image against the trained model.").format(which=html.escape(which), out_dir=html.escape(str(self.out_dir))))
         intro.setWordWrap(True)
         layout.addWidget(intro)
         grid = QGridLayout()
@@ -74,7 +74,7 @@ class ExportDialog(QDialog):
         self.progress_bar.setObjectName("exportProgress")
         self.progress_bar.setRange(0, 1)
         self.progress_bar.setValue(0)
-        self.status_label = QLabel("Choose the formats, then Export.")
+        self.status_label = QLabel(self.tr("Choose the formats, then Export."))
         self.status_label.setObjectName("exportStatus")
         self.status_label.setWordWrap(True)
         self.status_label.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
@@ -88,7 +88,7 @@ class ExportDialog(QDialog):
         self.table.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
         self.table.horizontalHeader().setStretchLastSection(True)
         layout.addWidget(self.table, 1)
-        legend = QLabel("Agreement: share of validation images given the trained model's class. Needed: "
+        legend = QLabel(self.tr("Agreement: share of validation images given the trained model's class. Needed: ")
                         + "; ".join(f"{fmt} ≥ {tol['min_agreement']:.0%}"
                                     + (f", |Δp| ≤ {tol['max_prob_diff']:g}" if tol["max_prob_diff"] else "")
                                     for fmt, tol in TOLERANCES.items()) + ".")
@@ -98,11 +98,11 @@ class ExportDialog(QDialog):
         layout.addWidget(legend)
         buttons = QHBoxLayout()
         buttons.addStretch(1)
-        self.start_button = QPushButton("Export")
+        self.start_button = QPushButton(self.tr("Export"))
         self.start_button.setObjectName("exportStartButton")
         self.start_button.setDefault(True)
         self.start_button.clicked.connect(self.start)
-        self.close_button = QPushButton("Close")
+        self.close_button = QPushButton(self.tr("Close"))
         self.close_button.setObjectName("exportCloseButton")
         self.close_button.clicked.connect(self._close_or_cancel)
         buttons.addWidget(self.start_button)
@@ -118,7 +118,7 @@ class ExportDialog(QDialog):
 
     def _update_buttons(self) -> None:
         self.start_button.setEnabled(not self.running and self.final is None and bool(self.selected_formats()))
-        self.close_button.setText("Cancel export" if self.running else "Close")
+        self.close_button.setText(self.tr("Cancel export") if self.running else self.tr("Close"))
 
     def start(self) -> None:
         formats = self.selected_formats()
@@ -129,7 +129,7 @@ class ExportDialog(QDialog):
         self.running = True
         for box in self.format_boxes.values():
             box.setEnabled(False)
-        self.status_label.setText("Starting the export process…")
+        self.status_label.setText(self.tr("Starting the export process…"))
         self.progress_bar.setRange(0, 0)  # busy until the child reports its steps
         self._update_buttons()
         search_dir, out_dir, trial_id, cancel = self.search_dir, self.out_dir, self.trial_id, self._cancel
@@ -148,7 +148,7 @@ class ExportDialog(QDialog):
     def cancel(self) -> None:
         if self.running:
             self._cancel.set()
-            self.status_label.setText("Stopping the export…")
+            self.status_label.setText(self.tr("Stopping the export…"))
 
     def _close_or_cancel(self) -> None:
         if self.running:
@@ -182,12 +182,11 @@ class ExportDialog(QDialog):
             verdict = (f"<span style='color:{FAILED_COLOR.name()}'>✘ {html.escape(', '.join(failed))} disagreed "
                        "with the trained model beyond the tolerance</span>" if failed else
                        f"<span style='color:{PASSED_COLOR.name()}'>✔ every file passed its check</span>")
-            self.status_label.setText(f"Exported to {html.escape(str(card.get('path', self.out_dir)))}. {verdict}")
+            self.status_label.setText(self.tr("Exported to {path}. {verdict}").format(path=html.escape(str(card.get('path', self.out_dir))), verdict=verdict))
         elif final.get("status") == "cancelled":
-            self.status_label.setText("Export stopped; nothing was written.")
+            self.status_label.setText(self.tr("Export stopped; nothing was written."))
         else:
-            self.status_label.setText(f"<span style='color:{FAILED_COLOR.name()}'>Export failed: "
-                                      f"{html.escape(str(final.get('error', '')))}</span>")
+            self.status_label.setText(self.tr("<span style='color:{name}'>Export failed: {error}</span>").format(name=FAILED_COLOR.name(), error=html.escape(str(final.get('error', '')))))
         self._update_buttons()
         self.export_finished.emit(final)
 
@@ -205,6 +204,6 @@ class ExportDialog(QDialog):
                 if col == len(cells) - 1:
                     item.setForeground(PASSED_COLOR if a.get("passed") else FAILED_COLOR)
                     tol = a.get("tolerance") or {}
-                    item.setToolTip(f"needs agreement ≥ {tol.get('min_agreement')}"
+                    item.setToolTip(self.tr("needs agreement ≥ {min_agreement}").format(min_agreement=tol.get('min_agreement'))
                                     + (f" and max |Δp| ≤ {tol['max_prob_diff']}" if tol.get("max_prob_diff") else ""))
                 self.table.setItem(row, col, item)

@@ -162,8 +162,8 @@ class MisclassifiedGallery(QWidget):
             if not pixmap.isNull():
                 item.setIcon(QIcon(pixmap.scaled(THUMBNAIL, THUMBNAIL, Qt.AspectRatioMode.KeepAspectRatio,
                                                  Qt.TransformationMode.SmoothTransformation)))
-            item.setToolTip(f"{row['file']}\ntrue: {row['true_name']} · predicted: {row['predicted_name']} "
-                            f"({row['confidence']:.1%}) · p(true) {row['true_probability']:.1%}")
+            item.setToolTip(self.tr("{file}\ntrue: {true_name} · predicted: {predicted_name} ({confidence:.1%}) · p(true) "
+                                    "{true_probability:.1%}").format(file=row['file'], true_name=row['true_name'], predicted_name=row['predicted_name'], confidence=row['confidence'], true_probability=row['true_probability']))
             item.setData(Qt.ItemDataRole.UserRole, row["file"])
             self.items.addItem(item)
         what = self.tr("images") if self.cell and self.cell[0] == self.cell[1] else self.tr("misclassified images")
@@ -201,7 +201,7 @@ class TrialGallery(QWidget):
         # Best first; trials whose weights were pruned keep their predictions file.
         trials = ranked_trials(search_dir, objective, with_checkpoint=False)
         for t in trials:
-            self.trial_box.addItem(f"Trial {t['trial_id']} · score {t['score']:.4f}", t["trial_id"])
+            self.trial_box.addItem(self.tr("Trial {trial_id} · score {score:.4f}").format(trial_id=t['trial_id'], score=t['score']), t["trial_id"])
         self.trial_box.currentIndexChanged.connect(self.load_current)
         self.compute_button = QPushButton(self.tr("Compute predictions from the checkpoint"))
         self.compute_button.clicked.connect(self.compute_current)

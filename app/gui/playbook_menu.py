@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from PySide6.QtCore import QTimer
+from PySide6.QtCore import QCoreApplication, QTimer
 from PySide6.QtGui import QAction
 from PySide6.QtWidgets import QFileDialog, QMessageBox, QWidget
 
@@ -26,7 +26,7 @@ ENTRIES = (
 
 
 def install_playbook_menu(window) -> dict[str, QAction]:
-    menu = window.menuBar().addMenu("&Playbook")
+    menu = window.menuBar().addMenu(QCoreApplication.translate("PlaybookMenu", "&Playbook"))
     actions = {}
     for key, text in ENTRIES:
         action = QAction(text, window)
@@ -48,7 +48,7 @@ def _hook_results_matrix(window, tries: int = 120) -> None:
         if tries > 0:
             QTimer.singleShot(250, window, lambda: _hook_results_matrix(window, tries - 1))
         return
-    table.setToolTip("Double-click a cell to see its images")
+    table.setToolTip(QCoreApplication.translate("PlaybookMenu", "Double-click a cell to see its images"))
     table.doubleClicked.connect(lambda index: open_gallery_on_cell(window, index.row(), index.column()))
 
 
@@ -85,11 +85,11 @@ def _search_dir(window) -> str | None:
         return str(current)
     from app.core.paths import searches_dir
 
-    folder = QFileDialog.getExistingDirectory(window, "Choose a search folder", str(searches_dir()))
+    folder = QFileDialog.getExistingDirectory(window, QCoreApplication.translate("PlaybookMenu", "Choose a search folder"), str(searches_dir()))
     if not folder:
         return None
     if not (Path(folder) / "search.json").is_file():
-        QMessageBox.information(window, "Playbook", f"{folder} is not a TuneStudio search folder (no search.json).")
+        QMessageBox.information(window, QCoreApplication.translate("PlaybookMenu", "Playbook"), QCoreApplication.translate("PlaybookMenu", "{folder} is not a TuneStudio search folder (no search.json).").format(folder=folder))
         return None
     return folder
 
@@ -112,7 +112,7 @@ def build_playbook_widget(window, key: str) -> tuple[QWidget, str] | None:
 
         folder = getattr(getattr(window, "dataset_panel", None), "folder", "") or ""
         if not folder or not Path(folder).is_dir():
-            QMessageBox.information(window, "Playbook", "Open an image folder first.")
+            QMessageBox.information(window, QCoreApplication.translate("PlaybookMenu", "Playbook"), QCoreApplication.translate("PlaybookMenu", "Open an image folder first."))
             return None
         config = window.options_panel.config(folder) if hasattr(window, "options_panel") else None
         size = getattr(config, "image_size", 64)

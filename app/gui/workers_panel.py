@@ -55,10 +55,10 @@ class WorkersPanel(QWidget):
         layout = QVBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
 
-        self.group = QGroupBox("Other machines")
+        self.group = QGroupBox(self.tr("Other machines"))
         self.group.setObjectName("workersGroup")
         form = QFormLayout(self.group)
-        self.enabled_box = QCheckBox("Let other machines train trials of the next search (distributed search)")
+        self.enabled_box = QCheckBox(self.tr("Let other machines train trials of the next search (distributed search)"))
         self.enabled_box.setObjectName("distributedEnabled")
         form.addRow(self.enabled_box)
         self.settings = QWidget()
@@ -66,24 +66,24 @@ class WorkersPanel(QWidget):
         row.setContentsMargins(0, 0, 0, 0)
         self.host_edit = QLineEdit("127.0.0.1")
         self.host_edit.setObjectName("chiefHost")
-        self.host_edit.setToolTip("The address to listen on: 127.0.0.1 (this machine only), this machine's "
-                                  "address on the network, or 0.0.0.0 (every network)")
+        self.host_edit.setToolTip(self.tr("The address to listen on: 127.0.0.1 (this machine only), this machine's address on the "
+                                          "network, or 0.0.0.0 (every network)"))
         self.port_spin = QSpinBox()
         self.port_spin.setObjectName("chiefPort")
         self.port_spin.setRange(1, 65535)
         self.port_spin.setValue(DEFAULT_PORT)
         self.token_edit = QLineEdit()
         self.token_edit.setObjectName("chiefToken")
-        self.token_edit.setPlaceholderText("optional token")
+        self.token_edit.setPlaceholderText(self.tr("optional token"))
         self.token_edit.setEchoMode(QLineEdit.EchoMode.PasswordEchoOnEdit)
-        generate = QPushButton("New token")
+        generate = QPushButton(self.tr("New token"))
         generate.setObjectName("newToken")
         generate.clicked.connect(lambda: self.token_edit.setText(secrets.token_urlsafe(16)))
         self.local_spin = QSpinBox()
         self.local_spin.setObjectName("localWorkers")
         self.local_spin.setRange(0, 16)
         self.local_spin.setValue(1)
-        self.local_spin.setToolTip("Workers that train on this machine too (each is its own training process)")
+        self.local_spin.setToolTip(self.tr("Workers that train on this machine too (each is its own training process)"))
         for label, widget in (("Listen on", self.host_edit), (":", self.port_spin), ("Token", self.token_edit),
                               (None, generate), ("Workers here", self.local_spin)):
             if label:
@@ -141,8 +141,8 @@ class WorkersPanel(QWidget):
 
         address = join_address(connect_host(self.host()), self.port_spin.value())
         token = " --token TOKEN" if self.token_edit.text().strip() else ""
-        self.command.setText(f"On each other machine: <code>tunestudio worker --chief {address}{token}</code> "
-                             "(it must see the search folder at the same path, and the images).")
+        self.command.setText(self.tr("On each other machine: <code>tunestudio worker --chief {address}{token}</code> (it must "
+                                     "see the search folder at the same path, and the images).").format(address=address, token=token))
 
     def _lock(self, running: bool) -> None:
         """Settings apply to the next search: fixed while one runs."""
@@ -181,10 +181,8 @@ class WorkersPanel(QWidget):
             self._lock(True)
             if distributed:
                 token = event.get("token_required")
-                self.command.setText(f"Workers join with <code>tunestudio worker --chief {event.get('chief_address')}"
-                                     f"{' --token TOKEN' if token else ''}</code>")
-                self.warning.setText(f"Anyone who can reach {event.get('chief_address')} can join this search"
-                                     f"{' if they know the token' if token else ''}.")
+                self.command.setText(self.tr("Workers join with <code>tunestudio worker --chief {chief_address}{value2}</code>").format(chief_address=event.get('chief_address'), value2=' --token TOKEN' if token else ''))
+                self.warning.setText(self.tr("Anyone who can reach {chief_address} can join this search{value3}.").format(chief_address=event.get('chief_address'), value3=' if they know the token' if token else ''))
                 self.command.setVisible(True)
                 self._ticker.start()
         elif kind == "search_finished":
