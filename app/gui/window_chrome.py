@@ -8,12 +8,12 @@ the actions trigger (``start_search``, ``stop_search``, ``resume_search``, ``exp
 from __future__ import annotations
 
 from PySide6.QtCore import Qt
-from PySide6.QtGui import QAction, QGuiApplication, QKeySequence
+from PySide6.QtGui import QAction, QActionGroup, QGuiApplication, QKeySequence
 from PySide6.QtWidgets import (QFrame, QHBoxLayout, QLabel, QProgressBar, QPushButton, QScrollArea, QSplitter,
                                QStyle, QTabWidget, QVBoxLayout, QWidget)
 
 from app.core.config import SearchConfig
-from app.gui import settings
+from app.gui import i18n, settings
 from app.gui.dataset_panel import DatasetPanel
 from app.gui.options_panel import OptionsPanel
 
@@ -141,17 +141,46 @@ class WindowChrome:
             self.addAction(made)  # shortcuts work even with the menu bar hidden
 
     def _build_menus(self) -> None:
-        menus = (("&File", (self.open_action, self.export_action, None, self.quit_action)),
-                 ("&Search", (self.start_action, self.stop_action, self.resume_action)),
-                 ("&Help", (self.about_action,)))
+        menus = ((self.tr("&File"), (self.open_action, self.export_action, None, self.quit_action)),
+                 (self.tr("&Search"), (self.start_action, self.stop_action, self.resume_action)),
+                 (None, ()),  # Playbook and Language
+                 (self.tr("&Help"), (self.about_action,)))
         for title, actions in menus:
-            if title == "&Help":
+            if title is None:
                 from app.gui.playbook_menu import install_playbook_menu
 
                 install_playbook_menu(self)  # LR finder, mislabels, gallery, ensemble, distillation, k-fold
+                self._build_language_menu()
+                continue
             menu = self.menuBar().addMenu(title)
             for action in actions:
                 menu.addSeparator() if action is None else menu.addAction(action)
+
+    def _build_language_menu(self) -> None:
+        """System / English / 简体中文; the choice is stored and used from the next start."""
+        self.language_menu = self.menuBar().addMenu(self.tr("&Language"))
+        self.language_menu.setObjectName("languageMenu")
+        group = QActionGroup(self)
+        choice = i18n.stored_choice()
+        system_name = dict(i18n.LANGUAGES)[i18n.resolve_language(env={}, choice=i18n.SYSTEM)]
+        entries = [(i18n.SYSTEM, self.tr("System ({language})").format(language=system_name))]
+        self.language_actions = {}
+        for code, name in entries + list(i18n.LANGUAGES):
+            made = QAction(name, self, checkable=True)
+            made.setChecked(code == choice)
+            made.triggered.connect(lambda _checked=False, code=code: self._choose_language(code))
+            group.addAction(made)
+            self.language_menu.addAction(made)
+            self.language_actions[code] = made
+
+    def _choose_language(self, code: str) -> None:
+        i18n.store_choice(code)
+        wanted = i18n.resolve_language(choice=code)
+        if wanted == i18n.current_language():
+            self.status_label.setText(self.tr("Language saved."))
+            return
+        # The window's texts are made once; a restart makes every one of them in the new language.
+        self.dialogs.inform(self.tr("Language"), self.tr("The language changes when TuneStudio starts again."))
 
     def _button(self, action: QAction, object_name: str, text: str, primary: bool = False) -> QPushButton:
         button = QPushButton(action.icon(), text)

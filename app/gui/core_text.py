@@ -1,0 +1,199 @@
+"""The core's English messages in the window's language.
+
+``app.core`` knows no Qt, so it returns plain English text (scan warnings, skip reasons, dataset
+errors, why a search ended, labels of its choices). The window passes each message it shows
+through :func:`translate`: the message is matched against the templates below (the core's wording
+with ``{field}`` for its variable parts), and the translation of the matching template is filled
+with the same parts, each translated in turn when it is itself a known message (a skip reason
+inside a summary, "3 images" inside a warning). A message no template matches is shown as the
+core wrote it, so a new core message is never lost, only untranslated until a template is added
+here (``make translations`` then lists it in the .ts for the translator).
+
+Fields named like paths, class names or numbers are never translated (see ``_VERBATIM``).
+"""
+from __future__ import annotations
+
+import re
+from functools import lru_cache
+
+from PySide6.QtCore import QCoreApplication, QT_TRANSLATE_NOOP
+
+CONTEXT = "CoreMessages"
+_VERBATIM = {"root", "folder", "path", "example", "name", "names", "c", "big", "small", "label", "split",
+             "classes", "error", "detail_error", "fmt", "ext", "size", "n", "count", "done", "remaining",
+             "need", "least", "budget", "gray", "total", "images", "files", "width", "height", "limit"}
+_NUMBER_FIELDS = {"n", "count", "done", "gray", "total", "images", "files", "remaining", "need", "least",
+                  "width", "height"}
+
+TEMPLATES: tuple[str, ...] = (
+    # ---- app.core.dataset: why a file cannot be used (the problem list)
+    QT_TRANSLATE_NOOP("CoreMessages", "symbolic link loop: the link points back to itself"),
+    QT_TRANSLATE_NOOP("CoreMessages", "broken link: its target does not exist"),
+    QT_TRANSLATE_NOOP("CoreMessages", "file disappeared during the scan"),
+    QT_TRANSLATE_NOOP("CoreMessages", "cannot read: permission denied"),
+    QT_TRANSLATE_NOOP("CoreMessages", "cannot read: {error}"),
+    QT_TRANSLATE_NOOP("CoreMessages", "unsupported format ({fmt}): convert it to JPEG or PNG"),
+    QT_TRANSLATE_NOOP("CoreMessages", "corrupt image: it starts like a {fmt} file but its header is damaged"),
+    QT_TRANSLATE_NOOP("CoreMessages", "unsupported image format ({fmt}): convert it to JPEG or PNG"),
+    QT_TRANSLATE_NOOP("CoreMessages", "not an image: the content is not a {ext} file {detail}"),
+    QT_TRANSLATE_NOOP("CoreMessages", "not an image (unrecognised content)"),
+    QT_TRANSLATE_NOOP("CoreMessages", "empty file (0 bytes)"),
+    QT_TRANSLATE_NOOP("CoreMessages", "refused: {size} MB is too large for a training image"),
+    QT_TRANSLATE_NOOP("CoreMessages", "refused: {size} is too large to decode safely {detail}"),
+    QT_TRANSLATE_NOOP("CoreMessages", "refused: {size} pixels is too large to decode safely {detail}"),
+    QT_TRANSLATE_NOOP("CoreMessages", "corrupt or truncated image: {error}"),
+    QT_TRANSLATE_NOOP("CoreMessages", "corrupt image: unreadable header ({error})"),
+    QT_TRANSLATE_NOOP("CoreMessages", "corrupt image: it has no pixels"),
+    QT_TRANSLATE_NOOP("CoreMessages", "refused: possible decompression bomb ({error})"),
+    QT_TRANSLATE_NOOP("CoreMessages", "refused: not enough memory to decode this image"),
+    QT_TRANSLATE_NOOP("CoreMessages", "not a file"),
+    QT_TRANSLATE_NOOP("CoreMessages", "not a regular file (device, pipe or socket)"),
+    QT_TRANSLATE_NOOP("CoreMessages", "cannot inspect: {error}"),
+    # the short reasons the scan summary counts ("2 corrupt image, 1 empty file")
+    QT_TRANSLATE_NOOP("CoreMessages", "{n} {reason}"),
+    QT_TRANSLATE_NOOP("CoreMessages", "{first}, {rest}"),
+    QT_TRANSLATE_NOOP("CoreMessages", "corrupt image"),
+    QT_TRANSLATE_NOOP("CoreMessages", "corrupt or truncated image"),
+    QT_TRANSLATE_NOOP("CoreMessages", "not an image"),
+    QT_TRANSLATE_NOOP("CoreMessages", "empty file"),
+    QT_TRANSLATE_NOOP("CoreMessages", "refused"),
+    QT_TRANSLATE_NOOP("CoreMessages", "unsupported format"),
+    QT_TRANSLATE_NOOP("CoreMessages", "unsupported image format"),
+    QT_TRANSLATE_NOOP("CoreMessages", "cannot read"),
+    QT_TRANSLATE_NOOP("CoreMessages", "hidden or system file"),
+    # counted nouns inside warnings
+    QT_TRANSLATE_NOOP("CoreMessages", "1 image"),
+    QT_TRANSLATE_NOOP("CoreMessages", "{n} images"),
+    QT_TRANSLATE_NOOP("CoreMessages", "1 file"),
+    QT_TRANSLATE_NOOP("CoreMessages", "{n} files"),
+    QT_TRANSLATE_NOOP("CoreMessages", "1 hidden, system or stray file"),
+    QT_TRANSLATE_NOOP("CoreMessages", "{n} hidden, system or stray files"),
+    # ---- app.core.dataset: scan warnings
+    QT_TRANSLATE_NOOP("CoreMessages", "No class folders found: put each class's images in its own subfolder."),
+    QT_TRANSLATE_NOOP("CoreMessages", "No class folders found: put each class's images in its own subfolder "
+                                      "({images} lie directly in the folder)."),
+    QT_TRANSLATE_NOOP("CoreMessages", "This does not look like an image dataset: none of its {files} is a usable "
+                                      "image."),
+    QT_TRANSLATE_NOOP("CoreMessages", "Most files here are not usable images ({n} of {total}): is this the right "
+                                      "folder?"),
+    QT_TRANSLATE_NOOP("CoreMessages", "{files} cannot be used ({summary}); see the problem list."),
+    QT_TRANSLATE_NOOP("CoreMessages", "Class '{c}' has no usable images and will be left out."),
+    QT_TRANSLATE_NOOP("CoreMessages", "Class '{c}' has only {images}: results will be unreliable."),
+    QT_TRANSLATE_NOOP("CoreMessages", "Heavy class imbalance: '{big}' has {n} images, '{small}' only {count}."),
+    QT_TRANSLATE_NOOP("CoreMessages", "Class names that differ only in case or spaces: {names}; they are separate "
+                                      "classes. Rename the folders if they are meant to be one."),
+    QT_TRANSLATE_NOOP("CoreMessages", "The '{split}' split has no images of {classes}."),
+    QT_TRANSLATE_NOOP("CoreMessages", "Grayscale and colour images are mixed ({gray} of {total} grayscale, e.g. "
+                                      "{example}); grayscale ones are used as 3 equal channels."),
+    QT_TRANSLATE_NOOP("CoreMessages", "Images whose extension does not match their content: {n} (e.g. {example}); "
+                                      "they are read by their content."),
+    QT_TRANSLATE_NOOP("CoreMessages", "Images in a format TensorFlow cannot read directly or correctly: {n} (e.g. "
+                                      "{example}); they are converted to PNG for training."),
+    QT_TRANSLATE_NOOP("CoreMessages", "CMYK images: {n} (e.g. {example}); they are converted to RGB."),
+    QT_TRANSLATE_NOOP("CoreMessages", "Images with 16 bits per channel: {n} (e.g. {example}); they are reduced to "
+                                      "8 bits."),
+    QT_TRANSLATE_NOOP("CoreMessages", "Images with transparency: {n} (e.g. {example}); it is dropped and "
+                                      "transparent areas keep their stored colour."),
+    QT_TRANSLATE_NOOP("CoreMessages", "Photos with an EXIF rotation: {n} (e.g. {example}); they are turned upright "
+                                      "for training."),
+    QT_TRANSLATE_NOOP("CoreMessages", "Animated images: {n} (e.g. {example}); only the first frame is used."),
+    QT_TRANSLATE_NOOP("CoreMessages", "Images smaller than {n} px on a side: {count} (e.g. {example}); they are "
+                                      "stretched to the training size and carry little information."),
+    QT_TRANSLATE_NOOP("CoreMessages", "Class '{c}' has {files} in subfolders; they count as '{label}'."),
+    QT_TRANSLATE_NOOP("CoreMessages", "{files} skipped (e.g. {example})."),
+    QT_TRANSLATE_NOOP("CoreMessages", "The same image is in different classes ({classes}): {names}"),
+    QT_TRANSLATE_NOOP("CoreMessages", "The same image is in more than one split ({split}), which inflates "
+                                      "validation scores: {names}"),
+    # ---- app.core.dataset: why a folder cannot be used
+    QT_TRANSLATE_NOOP("CoreMessages", "No folder chosen: choose the folder that holds one subfolder per class."),
+    QT_TRANSLATE_NOOP("CoreMessages", "{root}: folder not found"),
+    QT_TRANSLATE_NOOP("CoreMessages", "{root}: folder not found (was it moved or deleted?)"),
+    QT_TRANSLATE_NOOP("CoreMessages", "{root}: not a folder (choose the folder that holds the class folders)"),
+    QT_TRANSLATE_NOOP("CoreMessages", "{root}: cannot open folder ({error})"),
+    QT_TRANSLATE_NOOP("CoreMessages", "{root}: cannot read folder (permission denied)"),
+    QT_TRANSLATE_NOOP("CoreMessages", "{root}: cannot read folder ({error})"),
+    QT_TRANSLATE_NOOP("CoreMessages", "{root}: the folder disappeared during the scan"),
+    QT_TRANSLATE_NOOP("CoreMessages", "{root}: the folder's path is not valid text (UTF-8); rename it"),
+    QT_TRANSLATE_NOOP("CoreMessages", "{root} has no class folders. Put each class's images in its own subfolder "
+                                      "(e.g. cats/ and dogs/)."),
+    QT_TRANSLATE_NOOP("CoreMessages", "{root}: its class folders are empty. Put each class's images in its own "
+                                      "subfolder."),
+    QT_TRANSLATE_NOOP("CoreMessages", "{root}: a classifier needs at least two classes with usable images (found "
+                                      "only '{c}'). Put each class's images in its own subfolder."),
+    # ---- app.core.runner / budget: why a search ended
+    QT_TRANSLATE_NOOP("CoreMessages", "The time budget is spent."),
+    QT_TRANSLATE_NOOP("CoreMessages", "Time budget of {budget} reached."),
+    QT_TRANSLATE_NOOP("CoreMessages", "Time budget of {budget} reached. {detail}"),
+    QT_TRANSLATE_NOOP("CoreMessages", "All 1 trial ran."),
+    QT_TRANSLATE_NOOP("CoreMessages", "All {done} trials ran."),
+    QT_TRANSLATE_NOOP("CoreMessages", "All 1 trial ran within the {budget} budget."),
+    QT_TRANSLATE_NOOP("CoreMessages", "All {done} trials ran within the {budget} budget."),
+    QT_TRANSLATE_NOOP("CoreMessages", "The {remaining} s left are too short for another useful trial (about "
+                                      "{need} s for {least} epochs and the model's set-up)."),
+    QT_TRANSLATE_NOOP("CoreMessages", "No better trial in the last {n} trials: the search has plateaued and ends "
+                                      "early."),
+    QT_TRANSLATE_NOOP("CoreMessages", "the search ended"),
+    QT_TRANSLATE_NOOP("CoreMessages", "unknown error"),
+    # ---- app.core.config: the choices' labels
+    QT_TRANSLATE_NOOP("CoreMessages", "MLP (flatten + dense stack)"),
+    QT_TRANSLATE_NOOP("CoreMessages", "Simple CNN (conv-pool blocks)"),
+    QT_TRANSLATE_NOOP("CoreMessages", "VGG-style blocks"),
+    QT_TRANSLATE_NOOP("CoreMessages", "ResNet-style residual blocks"),
+    QT_TRANSLATE_NOOP("CoreMessages", "Transfer: MobileNetV2"),
+    QT_TRANSLATE_NOOP("CoreMessages", "Transfer: EfficientNetB0"),
+    QT_TRANSLATE_NOOP("CoreMessages", "Transfer: ResNet50"),
+    QT_TRANSLATE_NOOP("CoreMessages", "Random search"),
+    QT_TRANSLATE_NOOP("CoreMessages", "Grid search"),
+    QT_TRANSLATE_NOOP("CoreMessages", "Hyperband"),
+    QT_TRANSLATE_NOOP("CoreMessages", "Bayesian optimization"),
+)
+
+# Only inside another message (they would match almost any text with a comma or a number).
+_NESTED_ONLY = {"{n} {reason}", "{first}, {rest}"}
+
+
+def _pattern(template: str) -> re.Pattern:
+    parts = re.split(r"\{(\w+)\}", template)
+    regex = ""
+    for i, part in enumerate(parts):
+        if i % 2 == 0:
+            regex += re.escape(part)
+        elif part in _NUMBER_FIELDS:
+            regex += rf"(?P<{part}>[\d,.]+(?: \w+(?:, \w+)*(?: or \w+)?s?)?)"
+        else:
+            regex += rf"(?P<{part}>.+?)"
+    return re.compile(regex, re.DOTALL)
+
+
+@lru_cache(maxsize=None)
+def _compiled() -> tuple[tuple[str, re.Pattern], ...]:
+    # Templates with more literal text first: "{root}: folder not found" before "{n} {reason}".
+    ordered = sorted(TEMPLATES, key=lambda t: -len(re.sub(r"\{\w+\}", "", t)))
+    return tuple((t, _pattern(t)) for t in ordered)
+
+
+def translate(text: str, _depth: int = 0) -> str:
+    """``text`` (an English message of the core) in the window's language; unchanged when unknown."""
+    if not text or _depth > 3:
+        return text
+    stripped = text.strip()
+    for template, pattern in _compiled():
+        if _depth == 0 and template in _NESTED_ONLY:
+            continue
+        match = pattern.fullmatch(stripped)
+        if match is None:
+            continue
+        fields = {}
+        for key, value in match.groupdict().items():
+            keep = key in _VERBATIM and not (key in _NUMBER_FIELDS and not value.replace(",", "").isdigit())
+            fields[key] = value if keep else translate(value, _depth + 1)
+        translated = QCoreApplication.translate(CONTEXT, template)
+        try:
+            return translated.format(**fields)
+        except (KeyError, IndexError, ValueError):
+            return text  # a translation with a wrong field: the English is better than a crash
+    return text
+
+
+def translate_lines(texts) -> list[str]:
+    return [translate(str(t)) for t in texts]
