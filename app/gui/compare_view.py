@@ -137,7 +137,7 @@ class CompareView(QWidget):
         if len(self._trials) < 2:
             self._hint.setText(self.tr("Select two or more trials and press Compare."))
         else:
-            self._hint.setText(self.tr("Comparing %n trial(s). Rows marked ≠ differ.", "", len(self._trials)))
+            self._hint.setText(self.tr("Comparing {count} trials. Rows marked ≠ differ.").format(count=len(self._trials)))
         self._update_curves()
         self._update_table()
         self._update_matrices()

@@ -291,7 +291,7 @@ class CurvesPanel(QWidget, SearchListener):
                 trial.set_history(summary["history"])
         self._recompute_best()
         self._pinned_id = self._best_id or (next(reversed(self._trials)) if self._trials else None)
-        self._search_state = (self.tr("%n stored trial(s)", "", len(self._trials))
+        self._search_state = (self.tr("{count} stored trial(s)").format(count=len(self._trials))
                               if self._trials else self.tr("No stored trials."))
         self._mark_dirty()
         self.flush()

@@ -89,8 +89,8 @@ class MisclassifiedGallery(QWidget):
         self.preds = preds
         self.cell = None
         acc = preds.accuracy
-        self.title.setText(title or (self.tr("%n validation image(s)", "", len(preds))
-                                     + (f" · accuracy {acc:.1%}" if acc is not None else "")))
+        self.title.setText(title or (self.tr("{count} validation image(s)").format(count=len(preds))
+                                     + (self.tr(" · accuracy {accuracy:.1%}").format(accuracy=acc) if acc is not None else "")))
         self.class_box.blockSignals(True)
         self.class_box.clear()
         self.class_box.addItem(self.tr("All classes"), None)
