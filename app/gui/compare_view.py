@@ -93,7 +93,7 @@ class CompareView(QWidget):
         }
         for plot in self._plots.values():
             plot.showGrid(x=True, y=True, alpha=0.15)
-            plot.setLabel(self.tr("bottom"), self.tr("epoch"))
+            plot.setLabel("bottom", self.tr("epoch"))
         self._legend = self._plots["val_accuracy"].addLegend(offset=(-10, -10), labelTextSize="8pt")
 
         self._table = QTableWidget()

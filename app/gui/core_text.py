@@ -197,3 +197,27 @@ def translate(text: str, _depth: int = 0) -> str:
 
 def translate_lines(texts) -> list[str]:
     return [translate(str(t)) for t in texts]
+
+
+def status_text(state) -> str:
+    """``SearchState.status_text()`` in the window's language: ``Trial 3 of 10 · epoch 4/12 · ...``."""
+    from app.core.formatting import format_clock
+
+    def tr(text: str) -> str:
+        return QCoreApplication.translate("SearchStatus", text)
+
+    parts = []
+    if state.trial_number:
+        parts.append((tr("Trial {n} of {total}") if state.max_trials else tr("Trial {n}")).format(
+            n=state.trial_number, total=state.max_trials))
+    if state.epochs and state.trial_started_at is not None:
+        parts.append(tr("epoch {epoch}/{epochs}").format(epoch=min(state.epoch + 1, state.epochs), epochs=state.epochs))
+    if state.time_budget:
+        parts.append(tr("{spent} of {budget}").format(spent=format_clock(state.budget_spent()),
+                                                      budget=format_clock(state.time_budget)))
+    else:
+        parts.append(tr("elapsed {clock}").format(clock=format_clock(state.elapsed())))
+    eta = state.eta_seconds()
+    if eta is not None:
+        parts.append(tr("about {clock} left").format(clock=format_clock(eta)))
+    return " · ".join(parts)

@@ -195,7 +195,7 @@ class CurvesPanel(QWidget, SearchListener):
             # the paint time (bench/plot_update.py) for little reading benefit.
             plot.showGrid(x=False, y=True, alpha=0.15)
             plot.getAxis("left").setStyle(maxTickLevel=0)
-            plot.setLabel(self.tr("bottom"), self.tr("epoch"))
+            plot.setLabel("bottom", self.tr("epoch"))
             plot.setMenuEnabled(True)
         # Loss and accuracy of one trial share their epoch axis.
         self._accuracy_plot.setXLink(self._loss_plot)
@@ -587,7 +587,7 @@ class CurvesPanel(QWidget, SearchListener):
             self._set_title(self._overview_plot, self.tr(
                 "All trials \u2014 {objective} ({direction})").format(
                     objective=objective, direction=direction))
-            self._overview_plot.setLabel(self.tr("left"), objective)
+            self._overview_plot.setLabel("left", objective)
             # Legend where curves rarely go: low for accuracies, high for losses.
             corner = (-10, 10) if lower_is_better(objective) else (-10, -10)
             self._overview_legend.setOffset(corner)

@@ -82,7 +82,7 @@ def balance_chart_class() -> type:
             self.setMenuEnabled(False)
             self.setMouseEnabled(x=False, y=False)
             self.hideButtons()
-            self.getPlotItem().setLabel(self.tr("left"), self.tr("images"))
+            self.getPlotItem().setLabel("left", self.tr("images"))
             self.getPlotItem().showGrid(y=True, alpha=0.25)
             self._bars = pg.BarGraphItem(x=[], height=[], width=0.7, brush=pg.mkBrush(*BAR_COLOR), pen=None)
             self.addItem(self._bars)

@@ -91,8 +91,8 @@ class DistillPanel(TaskPanel):
 
         colors = theme.colors()
         self.plot = pg.PlotWidget(background=colors.background)
-        self.plot.setLabel(self.tr("bottom"), self.tr("epoch"))
-        self.plot.setLabel(self.tr("left"), self.tr("accuracy"))
+        self.plot.setLabel("bottom", self.tr("epoch"))
+        self.plot.setLabel("left", self.tr("accuracy"))
         self.plot.getAxis("left").enableAutoSIPrefix(False)
         self.plot.setYRange(0.0, 1.0)
         self.plot.addLegend()

@@ -86,8 +86,8 @@ class KFoldPanel(TaskPanel):
         self.start_button.setText(self.tr("Cross-validate"))
         colors = theme.colors()
         self.plot = pg.PlotWidget(background=colors.background)
-        self.plot.setLabel(self.tr("bottom"), self.tr("epoch"))
-        self.plot.setLabel(self.tr("left"), self.tr("held-out objective"))
+        self.plot.setLabel("bottom", self.tr("epoch"))
+        self.plot.setLabel("left", self.tr("held-out objective"))
         self.plot.addLegend()
         self.curves: dict[str, pg.PlotDataItem] = {}
         self.values: dict[str, list[float]] = {}

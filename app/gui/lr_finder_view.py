@@ -54,9 +54,9 @@ class LRFinderPanel(TaskPanel):
         colors = theme.colors()
         self.plot = pg.PlotWidget(background=colors.background)
         self.plot.setLogMode(x=True, y=False)
-        self.plot.setLabel(self.tr("bottom"), self.tr("learning rate"))
+        self.plot.setLabel("bottom", self.tr("learning rate"))
         self.plot.getAxis("bottom").enableAutoSIPrefix(False)  # show 1e-3, not "1 (x0.001)"
-        self.plot.setLabel(self.tr("left"), self.tr("loss (smoothed)"))
+        self.plot.setLabel("left", self.tr("loss (smoothed)"))
         self.plot.showGrid(x=True, y=True, alpha=0.2)
         self.curve = self.plot.plot([], [], pen=pg.mkPen(colors.train, width=2))
         self.region = pg.LinearRegionItem(movable=False, brush=pg.mkBrush(0, 158, 115, 50))

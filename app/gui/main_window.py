@@ -23,7 +23,7 @@ from app.core.dataset import DatasetError, ScanReport
 from app.core.formatting import format_clock, format_duration, format_score
 from app.core.recorder import HistoryRecorder
 from app.core.search_dir import SearchError
-from app.gui import settings
+from app.gui import core_text, settings
 from app.gui.about import about_box, probe_devices_in_child
 from app.gui.dialogs import Dialogs
 from app.gui.lazy_tabs import LazyPage, build_after_first_paint, build_all
@@ -204,7 +204,7 @@ class MainWindow(WindowChrome, QMainWindow):
         try:
             report.check_trainable()
         except DatasetError as exc:
-            self._refuse(str(exc))
+            self._refuse(core_text.translate(str(exc)))
             return False
         config, errors = self.options_panel.collect(report.root)
         if errors:
@@ -242,8 +242,11 @@ class MainWindow(WindowChrome, QMainWindow):
         self._status_timer.start()
         self.progress_bar.setValue(0)
         self.view_tabs.setCurrentIndex(self.training_tab_index)
-        verb = "Resuming" if resume_dir else "Starting"
-        self.status_label.setText(self.tr("{verb} the search ({architecture}, {tuner})…").format(verb=verb, architecture=ARCHITECTURES.get(config.architecture, config.architecture), tuner=TUNERS.get(config.tuner, config.tuner)))
+        template = (self.tr("Resuming the search ({architecture}, {tuner})…") if resume_dir
+                    else self.tr("Starting the search ({architecture}, {tuner})…"))
+        self.status_label.setText(template.format(
+            architecture=core_text.translate(ARCHITECTURES.get(config.architecture, config.architecture)),
+            tuner=core_text.translate(TUNERS.get(config.tuner, config.tuner))))
 
     def stop_search(self) -> None:
         """Ask the running search to stop after the current batch; it stays resumable."""
@@ -312,7 +315,7 @@ class MainWindow(WindowChrome, QMainWindow):
         if self.session.stopping:
             return  # keep "Stopping…" visible
         if self.model.state.trial_number:
-            self.status_label.setText(self.model.state.status_text())
+            self.status_label.setText(core_text.status_text(self.model.state))
 
     def _on_panel_failed(self, panel: QWidget, message: str) -> None:
         self.dialogs.error(self.tr("Display problem"), self.tr("{objectname} could not show an update: {message}").format(objectname=panel.objectName(), message=message))
@@ -332,14 +335,14 @@ class MainWindow(WindowChrome, QMainWindow):
         if self.search_dir:
             settings.write("search/last_search_dir", str(self.search_dir))
         status = final.get("status")
-        reason = f" {str(final['reason']).rstrip('.')}." if final.get("reason") else ""
+        reason = f" {core_text.translate(str(final['reason']))}" if final.get("reason") else ""
         if status == "completed":
             self.progress_bar.setValue(1000)
             self.status_label.setText(self.tr("Search finished in {duration}.{reason} {best_text}").format(duration=format_duration(final.get('duration')), reason=reason, best_text=self._best_text(final)))
         elif status == "cancelled":
             self.status_label.setText(self.tr("Search stopped.{reason} Resume (Ctrl+Shift+R) continues where it left off.").format(reason=reason))
         else:
-            error = final.get("error") or "unknown error"
+            error = core_text.translate(final.get("error") or "unknown error")
             self.status_label.setText(self.tr("Search failed: {error}").format(error=error))
             if not self._error_reported:
                 self.dialogs.error(self.tr("The search failed"), self.tr("{error}\n\nThe trials finished so far are kept; you can resume the search.").format(error=error))
@@ -351,8 +354,9 @@ class MainWindow(WindowChrome, QMainWindow):
 
     def _best_text(self, final: dict) -> str:
         if final.get("best_trial_id") is None or final.get("best_score") is None:
-            return "No trial completed."
-        return f"Best {self.model.state.objective}: {format_score(final['best_score'])}."
+            return self.tr("No trial completed.")
+        return self.tr("Best {objective}: {score}.").format(objective=self.model.state.objective,
+                                                            score=format_score(final["best_score"]))
 
     # ------------------------------------------------------------------ dataset
 
@@ -369,7 +373,8 @@ class MainWindow(WindowChrome, QMainWindow):
     def _on_scan_failed(self, message: str) -> None:
         self._start_when_scanned = False
         if not self.is_running:
-            self.status_label.setText(self.tr("Cannot use that folder: {message}").format(message=message))
+            self.status_label.setText(self.tr("Cannot use that folder: {message}").format(
+                message=core_text.translate(message)))
 
     def open_initial_dataset(self) -> None:
         """Scan the last folder used, or the bundled sample data on a first run."""
@@ -389,7 +394,8 @@ class MainWindow(WindowChrome, QMainWindow):
         if trial is None:
             return None, ""
         if trial.status != "COMPLETED":
-            return None, f"Trial {trial.number or trial_id} did not complete; exporting the best trial instead."
+            return None, self.tr("Trial {n} did not complete; exporting the best trial instead.").format(
+                n=trial.number or trial_id)
         return trial.trial_id, ""
 
     def export_model(self) -> None:
@@ -440,11 +446,12 @@ class MainWindow(WindowChrome, QMainWindow):
         check = card.get("self_check") or {}
         formats = [a.get("format") for a in card.get("artifacts") or []]
         if check.get("passed"):
-            verdict = (f"<span style='color:#1a7f37'>✔ self-check passed</span> ({len(formats)} format(s) "
-                       f"reproduce the trained model on {check.get('images', '?')} validation images)")
+            verdict = self.tr("<span style='color:#1a7f37'>✔ self-check passed</span> ({count} format(s) reproduce "
+                              "the trained model on {images} validation images)").format(
+                count=len(formats), images=check.get("images", "?"))
         else:
-            verdict = (f"<span style='color:#b00020'>✘ self-check failed</span> "
-                       f"({html.escape(', '.join(check.get('failed') or []))})")
+            verdict = self.tr("<span style='color:#b00020'>✘ self-check failed</span> ({failed})").format(
+                failed=html.escape(", ".join(check.get("failed") or [])))
         url = Path(out_dir).resolve().as_uri()
         self.results.export_label.setText(self.tr("Exported to <a href='{url}'>{out_dir}</a><br>{verdict}").format(url=url, out_dir=html.escape(str(out_dir)), verdict=verdict))
         self.status_label.setText(self.tr("Exported to {out_dir}").format(out_dir=out_dir))

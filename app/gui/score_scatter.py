@@ -168,7 +168,7 @@ class ScoreScatterView(QWidget):
             title = (html.escape(str(name)) if strength is None
                      else f"{html.escape(str(name))} &nbsp;<small>{self.tr('effect')} {strength:.2f}</small>")
             plot.setTitle(title, color=c.foreground.name(), size="9pt")
-            plot.setLabel(self.tr("left"), objective)
+            plot.setLabel("left", objective)
             plot.showGrid(x=True, y=True, alpha=0.15)
             plot.setMouseEnabled(x=False, y=False)
             for axis in ("left", "bottom"):
@@ -186,7 +186,7 @@ class ScoreScatterView(QWidget):
                 if use_log:
                     low, high = math.floor(min(x for x, _ in spots)), math.ceil(max(x for x, _ in spots))
                     plot.getAxis("bottom").setTicks([[(e, f"1e{e}") for e in range(low, high + 1)]])
-                    plot.setLabel(self.tr("bottom"), self.tr("log scale"))
+                    plot.setLabel("bottom", self.tr("log scale"))
             else:
                 # Few values (categories, booleans, or numbers like depth 1-3): one column each,
                 # jittered so trials with the same value and score stay visible.

@@ -2,2231 +2,2239 @@
 <!DOCTYPE TS>
 <TS version="2.1" language="zh_CN">
 <context>
+    <name />
+    <message>
+        <source>Trial {n} of {total}</source>
+        <translation>试验 {n}/{total}</translation>
+    </message>
+    <message>
+        <source>Trial {n}</source>
+        <translation>试验 {n}</translation>
+    </message>
+    <message>
+        <source>epoch {epoch}/{epochs}</source>
+        <translation>第 {epoch}/{epochs} 轮</translation>
+    </message>
+    <message>
+        <source>{spent} of {budget}</source>
+        <translation>{spent} / {budget}</translation>
+    </message>
+    <message>
+        <source>elapsed {clock}</source>
+        <translation>已用 {clock}</translation>
+    </message>
+    <message>
+        <source>about {clock} left</source>
+        <translation>约剩 {clock}</translation>
+    </message>
+</context>
+<context>
     <name>About</name>
     <message>
         <source>About TuneStudio</source>
-        <translation>汉</translation>
+        <translation>关于 TuneStudio</translation>
     </message>
     <message>
         <source>&lt;h3&gt;TuneStudio {version}&lt;/h3&gt;&lt;p&gt;Tune an image classifier with Keras Tuner, without writing code.&lt;/p&gt;&lt;table&gt;{rows}&lt;/table&gt;</source>
-        <translation>汉汉{version}汉汉汉汉汉{rows}汉</translation>
+        <translation>&lt;h3&gt;TuneStudio {version}&lt;/h3&gt;&lt;p&gt;无需编写代码，用 Keras Tuner 调优图像分类器。&lt;/p&gt;&lt;table&gt;{rows}&lt;/table&gt;</translation>
     </message>
 </context>
 <context>
     <name>App</name>
     <message>
         <source>Unexpected error</source>
-        <translation>汉</translation>
+        <translation>意外错误</translation>
     </message>
 </context>
 <context>
     <name>ClassBalanceChart</name>
     <message>
-        <source>left</source>
-        <translation>汉</translation>
-    </message>
-    <message>
         <source>images</source>
-        <translation>汉</translation>
+        <translation>图像</translation>
     </message>
 </context>
 <context>
     <name>CompareView</name>
     <message>
         <source>Select two or more trials and press Compare.</source>
-        <translation>汉</translation>
+        <translation>选择两个或更多试验，然后点击“比较”。</translation>
     </message>
     <message>
         <source>validation accuracy</source>
-        <translation>汉</translation>
+        <translation>验证准确率</translation>
     </message>
     <message>
         <source>validation loss</source>
-        <translation>汉</translation>
-    </message>
-    <message>
-        <source>bottom</source>
-        <translation>汉</translation>
+        <translation>验证损失</translation>
     </message>
     <message>
         <source>epoch</source>
-        <translation>汉</translation>
+        <translation>轮次</translation>
     </message>
     <message>
         <source>Rows marked ≠ differ between the compared trials</source>
-        <translation>汉</translation>
+        <translation>标有 ≠ 的行在所比较的试验之间不同</translation>
     </message>
-    <message numerus="yes">
-        <source>Comparing %n trial(s). Rows marked ≠ differ.</source>
-        <translation>汉<numerusform />
-        </translation>
+    <message>
+        <source>Comparing {count} trials. Rows marked ≠ differ.</source>
+        <translation>正在比较 {count} 个试验。标有 ≠ 的行互不相同。</translation>
     </message>
     <message>
         <source>score</source>
-        <translation>汉</translation>
+        <translation>得分</translation>
     </message>
     <message>
         <source>status</source>
-        <translation>汉</translation>
+        <translation>状态</translation>
     </message>
     <message>
         <source>epochs</source>
-        <translation>汉</translation>
+        <translation>轮数</translation>
     </message>
     <message>
         <source>differs between the trials</source>
-        <translation>汉</translation>
+        <translation>各试验之间不同</translation>
     </message>
     <message>
         <source>best of the compared trials</source>
-        <translation>汉</translation>
+        <translation>所比较试验中最好的</translation>
     </message>
     <message>
         <source>correct</source>
-        <translation>汉</translation>
+        <translation>正确</translation>
     </message>
     <message>
         <source>no confusion matrix recorded</source>
-        <translation>汉</translation>
+        <translation>未记录混淆矩阵</translation>
     </message>
 </context>
 <context>
     <name>ConfusionView</name>
     <message>
         <source>No confusion matrix yet: it appears after the first epoch.</source>
-        <translation>汉</translation>
+        <translation>还没有混淆矩阵：第一轮结束后显示。</translation>
     </message>
     <message>
         <source>Rows: true class · columns: predicted class</source>
-        <translation>汉</translation>
+        <translation>行：真实类别 · 列：预测类别</translation>
     </message>
     <message>
         <source>A cell's shade is its share of the true class's images: blue on the diagonal (correct), orange elsewhere (mistakes).</source>
-        <translation>汉</translation>
+        <translation>单元格的深浅表示其占该真实类别图像的比例：对角线为蓝色（正确），其余为橙色（错误）。</translation>
     </message>
     <message>
         <source>Confusion matrix: rows true class, columns predicted class</source>
-        <translation>汉</translation>
+        <translation>混淆矩阵：行为真实类别，列为预测类别</translation>
     </message>
     <message>
         <source>Precision, recall and F1 per class</source>
-        <translation>汉</translation>
+        <translation>每个类别的精确率、召回率和 F1</translation>
     </message>
     <message>
         <source>Confusion matrix</source>
-        <translation>汉</translation>
+        <translation>混淆矩阵</translation>
     </message>
     <message>
         <source>epoch {epoch}</source>
-        <translation>汉{epoch}</translation>
+        <translation>第 {epoch} 轮</translation>
     </message>
     <message>
         <source>epoch {n} (weights kept)</source>
-        <translation>汉{n}汉</translation>
+        <translation>第 {n} 轮（保留的权重）</translation>
     </message>
     <message>
         <source>weights kept</source>
-        <translation>汉</translation>
+        <translation>保留的权重</translation>
     </message>
     <message>
         <source>trial {n}</source>
-        <translation>汉{n}</translation>
+        <translation>试验 {n}</translation>
     </message>
     <message>
         <source>Validation confusion — {trial}, {where}</source>
-        <translation>汉{trial}汉{where}</translation>
+        <translation>验证集混淆矩阵 — {trial}，{where}</translation>
     </message>
     <message>
         <source>Cannot show the confusion matrix of {trial}: {why}</source>
-        <translation>汉{trial}汉{why}</translation>
+        <translation>无法显示 {trial} 的混淆矩阵：{why}</translation>
     </message>
     <message>
         <source>Accuracy: {value}</source>
-        <translation>汉{value}</translation>
+        <translation>准确率：{value}</translation>
     </message>
     <message>
         <source>macro avg</source>
-        <translation>汉</translation>
+        <translation>宏平均</translation>
     </message>
     <message>
         <source>weighted avg</source>
-        <translation>汉</translation>
+        <translation>加权平均</translation>
     </message>
     <message>
         <source>Accuracy: {value} (no images)</source>
-        <translation>汉{value}汉</translation>
+        <translation>准确率：{value}（无图像）</translation>
     </message>
     <message>
         <source>Accuracy: {value:.3f} ({correct} of {total} correct)</source>
-        <translation>汉{value:.3f}汉{correct}汉{total}汉</translation>
+        <translation>准确率：{value:.3f}（{total} 张中 {correct} 张正确）</translation>
     </message>
     <message>
         <source>Undefined: no image was predicted as this class</source>
-        <translation>汉</translation>
+        <translation>未定义：没有图像被预测为此类别</translation>
     </message>
     <message>
         <source>Undefined: this class has no images in the validation split</source>
-        <translation>汉</translation>
+        <translation>未定义：验证集中没有此类别的图像</translation>
     </message>
     <message>
         <source>Undefined: precision or recall is undefined</source>
-        <translation>汉</translation>
+        <translation>未定义：精确率或召回率未定义</translation>
     </message>
 </context>
 <context>
     <name>CoreMessages</name>
     <message>
         <source>symbolic link loop: the link points back to itself</source>
-        <translation>汉</translation>
+        <translation>符号链接循环：链接指向自身</translation>
     </message>
     <message>
         <source>broken link: its target does not exist</source>
-        <translation>汉</translation>
+        <translation>失效链接：目标不存在</translation>
     </message>
     <message>
         <source>file disappeared during the scan</source>
-        <translation>汉</translation>
+        <translation>扫描期间文件消失了</translation>
     </message>
     <message>
         <source>cannot read: permission denied</source>
-        <translation>汉</translation>
+        <translation>无法读取：权限不足</translation>
     </message>
     <message>
         <source>cannot read: {error}</source>
-        <translation>汉{error}</translation>
+        <translation>无法读取：{error}</translation>
     </message>
     <message>
         <source>unsupported format ({fmt}): convert it to JPEG or PNG</source>
-        <translation>汉{fmt}汉</translation>
+        <translation>不支持的格式（{fmt}）：请转换为 JPEG 或 PNG</translation>
     </message>
     <message>
         <source>corrupt image: it starts like a {fmt} file but its header is damaged</source>
-        <translation>汉{fmt}汉</translation>
+        <translation>图像损坏：开头像 {fmt} 文件，但文件头已损坏</translation>
     </message>
     <message>
         <source>unsupported image format ({fmt}): convert it to JPEG or PNG</source>
-        <translation>汉{fmt}汉</translation>
+        <translation>不支持的图像格式（{fmt}）：请转换为 JPEG 或 PNG</translation>
     </message>
     <message>
         <source>not an image: the content is not a {ext} file {detail}</source>
-        <translation>汉{ext}汉{detail}</translation>
+        <translation>不是图像：内容不是 {ext} 文件 {detail}</translation>
     </message>
     <message>
         <source>not an image (unrecognised content)</source>
-        <translation>汉</translation>
+        <translation>不是图像（无法识别的内容）</translation>
     </message>
     <message>
         <source>empty file (0 bytes)</source>
-        <translation>汉</translation>
+        <translation>空文件（0 字节）</translation>
     </message>
     <message>
         <source>refused: {size} MB is too large for a training image</source>
-        <translation>汉{size}汉</translation>
+        <translation>已拒绝：{size} MB 对训练图像来说太大</translation>
     </message>
     <message>
         <source>refused: {size} is too large to decode safely {detail}</source>
-        <translation>汉{size}汉{detail}</translation>
+        <translation>已拒绝：{size} 太大，无法安全解码 {detail}</translation>
     </message>
     <message>
         <source>refused: {size} pixels is too large to decode safely {detail}</source>
-        <translation>汉{size}汉{detail}</translation>
+        <translation>已拒绝：{size} 像素太大，无法安全解码 {detail}</translation>
     </message>
     <message>
         <source>corrupt or truncated image: {error}</source>
-        <translation>汉{error}</translation>
+        <translation>图像损坏或被截断：{error}</translation>
     </message>
     <message>
         <source>corrupt image: unreadable header ({error})</source>
-        <translation>汉{error}汉</translation>
+        <translation>图像损坏：文件头无法读取（{error}）</translation>
     </message>
     <message>
         <source>corrupt image: it has no pixels</source>
-        <translation>汉</translation>
+        <translation>图像损坏：没有像素</translation>
     </message>
     <message>
         <source>refused: possible decompression bomb ({error})</source>
-        <translation>汉{error}汉</translation>
+        <translation>已拒绝：可能是解压炸弹（{error}）</translation>
     </message>
     <message>
         <source>refused: not enough memory to decode this image</source>
-        <translation>汉</translation>
+        <translation>已拒绝：内存不足，无法解码此图像</translation>
     </message>
     <message>
         <source>not a file</source>
-        <translation>汉</translation>
+        <translation>不是文件</translation>
     </message>
     <message>
         <source>not a regular file (device, pipe or socket)</source>
-        <translation>汉</translation>
+        <translation>不是普通文件（设备、管道或套接字）</translation>
     </message>
     <message>
         <source>cannot inspect: {error}</source>
-        <translation>汉{error}</translation>
+        <translation>无法检查：{error}</translation>
     </message>
     <message>
         <source>{n} {reason}</source>
-        <translation>{n} {reason}</translation>
+        <translation>{n} 个{reason}</translation>
     </message>
     <message>
         <source>{first}, {rest}</source>
-        <translation>{first}汉{rest}</translation>
+        <translation>{first}、{rest}</translation>
     </message>
     <message>
         <source>corrupt image</source>
-        <translation>汉</translation>
+        <translation>损坏的图像</translation>
     </message>
     <message>
         <source>corrupt or truncated image</source>
-        <translation>汉</translation>
+        <translation>损坏或截断的图像</translation>
     </message>
     <message>
         <source>not an image</source>
-        <translation>汉</translation>
+        <translation>非图像文件</translation>
     </message>
     <message>
         <source>empty file</source>
-        <translation>汉</translation>
+        <translation>空文件</translation>
     </message>
     <message>
         <source>refused</source>
-        <translation>汉</translation>
+        <translation>被拒绝的文件</translation>
     </message>
     <message>
         <source>unsupported format</source>
-        <translation>汉</translation>
+        <translation>不支持的格式</translation>
     </message>
     <message>
         <source>unsupported image format</source>
-        <translation>汉</translation>
+        <translation>不支持的图像格式</translation>
     </message>
     <message>
         <source>cannot read</source>
-        <translation>汉</translation>
+        <translation>无法读取的文件</translation>
     </message>
     <message>
         <source>hidden or system file</source>
-        <translation>汉</translation>
+        <translation>隐藏或系统文件</translation>
     </message>
     <message>
         <source>1 image</source>
-        <translation>汉</translation>
+        <translation>1 张图像</translation>
     </message>
     <message>
         <source>{n} images</source>
-        <translation>{n}汉</translation>
+        <translation>{n} 张图像</translation>
     </message>
     <message>
         <source>1 file</source>
-        <translation>汉</translation>
+        <translation>1 个文件</translation>
     </message>
     <message>
         <source>{n} files</source>
-        <translation>{n}汉</translation>
+        <translation>{n} 个文件</translation>
     </message>
     <message>
         <source>1 hidden, system or stray file</source>
-        <translation>汉</translation>
+        <translation>1 个隐藏、系统或无关文件</translation>
     </message>
     <message>
         <source>{n} hidden, system or stray files</source>
-        <translation>{n}汉</translation>
+        <translation>{n} 个隐藏、系统或无关文件</translation>
     </message>
     <message>
         <source>No class folders found: put each class's images in its own subfolder.</source>
-        <translation>汉</translation>
+        <translation>未找到类别文件夹：请把每个类别的图像放进各自的子文件夹。</translation>
     </message>
     <message>
         <source>No class folders found: put each class's images in its own subfolder ({images} lie directly in the folder).</source>
-        <translation>汉{images}汉</translation>
+        <translation>未找到类别文件夹：请把每个类别的图像放进各自的子文件夹（有 {images} 直接放在该文件夹中）。</translation>
     </message>
     <message>
         <source>This does not look like an image dataset: none of its {files} is a usable image.</source>
-        <translation>汉{files}汉</translation>
+        <translation>这看起来不是图像数据集：其中 {files} 都不是可用的图像。</translation>
     </message>
     <message>
         <source>Most files here are not usable images ({n} of {total}): is this the right folder?</source>
-        <translation>汉{n}汉{total}汉</translation>
+        <translation>这里的大多数文件不是可用的图像（{total} 个中只有 {n} 个可用）：文件夹选对了吗？</translation>
     </message>
     <message>
         <source>{files} cannot be used ({summary}); see the problem list.</source>
-        <translation>{files}汉{summary}汉</translation>
+        <translation>{files}无法使用（{summary}）；请查看问题列表。</translation>
     </message>
     <message>
         <source>Class '{c}' has no usable images and will be left out.</source>
-        <translation>汉{c}汉</translation>
+        <translation>类别“{c}”没有可用的图像，将被排除。</translation>
     </message>
     <message>
         <source>Class '{c}' has only {images}: results will be unreliable.</source>
-        <translation>汉{c}汉{images}汉</translation>
+        <translation>类别“{c}”只有 {images}：结果将不可靠。</translation>
     </message>
     <message>
         <source>Heavy class imbalance: '{big}' has {n} images, '{small}' only {count}.</source>
-        <translation>汉{big}汉{n}汉{small}汉{count}汉</translation>
+        <translation>类别严重不平衡：“{big}”有 {n} 张图像，“{small}”只有 {count} 张。</translation>
     </message>
     <message>
         <source>Class names that differ only in case or spaces: {names}; they are separate classes. Rename the folders if they are meant to be one.</source>
-        <translation>汉{names}汉</translation>
+        <translation>类别名称仅在大小写或空格上不同：{names}；它们是不同的类别。如果本应是同一类，请重命名文件夹。</translation>
     </message>
     <message>
         <source>The '{split}' split has no images of {classes}.</source>
-        <translation>汉{split}汉{classes}汉</translation>
+        <translation>“{split}”划分中没有 {classes} 的图像。</translation>
     </message>
     <message>
         <source>Grayscale and colour images are mixed ({gray} of {total} grayscale, e.g. {example}); grayscale ones are used as 3 equal channels.</source>
-        <translation>汉{gray}汉{total}汉{example}汉</translation>
+        <translation>灰度图像与彩色图像混杂（{total} 张中有 {gray} 张灰度图，例如 {example}）；灰度图将作为 3 个相同通道使用。</translation>
     </message>
     <message>
         <source>Images whose extension does not match their content: {n} (e.g. {example}); they are read by their content.</source>
-        <translation>汉{n}汉{example}汉</translation>
+        <translation>扩展名与内容不符的图像：{n} 张（例如 {example}）；将按实际内容读取。</translation>
     </message>
     <message>
         <source>Images in a format TensorFlow cannot read directly or correctly: {n} (e.g. {example}); they are converted to PNG for training.</source>
-        <translation>汉{n}汉{example}汉</translation>
+        <translation>TensorFlow 无法直接或正确读取的格式的图像：{n} 张（例如 {example}）；训练时会转换为 PNG。</translation>
     </message>
     <message>
         <source>CMYK images: {n} (e.g. {example}); they are converted to RGB.</source>
-        <translation>汉{n}汉{example}汉</translation>
+        <translation>CMYK 图像：{n} 张（例如 {example}）；将转换为 RGB。</translation>
     </message>
     <message>
         <source>Images with 16 bits per channel: {n} (e.g. {example}); they are reduced to 8 bits.</source>
-        <translation>汉{n}汉{example}汉</translation>
+        <translation>每通道 16 位的图像：{n} 张（例如 {example}）；将降为 8 位。</translation>
     </message>
     <message>
         <source>Images with transparency: {n} (e.g. {example}); it is dropped and transparent areas keep their stored colour.</source>
-        <translation>汉{n}汉{example}汉</translation>
+        <translation>带透明通道的图像：{n} 张（例如 {example}）；透明通道将被丢弃，透明区域保留其存储的颜色。</translation>
     </message>
     <message>
         <source>Photos with an EXIF rotation: {n} (e.g. {example}); they are turned upright for training.</source>
-        <translation>汉{n}汉{example}汉</translation>
+        <translation>带 EXIF 旋转信息的照片：{n} 张（例如 {example}）；训练时会转正。</translation>
     </message>
     <message>
         <source>Animated images: {n} (e.g. {example}); only the first frame is used.</source>
-        <translation>汉{n}汉{example}汉</translation>
+        <translation>动图：{n} 张（例如 {example}）；只使用第一帧。</translation>
     </message>
     <message>
         <source>Images smaller than {n} px on a side: {count} (e.g. {example}); they are stretched to the training size and carry little information.</source>
-        <translation>汉{n}汉{count}汉{example}汉</translation>
+        <translation>边长小于 {n} px 的图像：{count} 张（例如 {example}）；它们会被拉伸到训练尺寸，信息量很少。</translation>
     </message>
     <message>
         <source>Class '{c}' has {files} in subfolders; they count as '{label}'.</source>
-        <translation>汉{c}汉{files}汉{label}汉</translation>
+        <translation>类别“{c}”的子文件夹中有 {files}；它们都算作“{label}”。</translation>
     </message>
     <message>
         <source>{files} skipped (e.g. {example}).</source>
-        <translation>{files}汉{example}汉</translation>
+        <translation>已跳过 {files}（例如 {example}）。</translation>
     </message>
     <message>
         <source>The same image is in different classes ({classes}): {names}</source>
-        <translation>汉{classes}汉{names}</translation>
+        <translation>同一张图像出现在不同类别中（{classes}）：{names}</translation>
     </message>
     <message>
         <source>The same image is in more than one split ({split}), which inflates validation scores: {names}</source>
-        <translation>汉{split}汉{names}</translation>
+        <translation>同一张图像出现在多个划分中（{split}），这会虚高验证得分：{names}</translation>
     </message>
     <message>
         <source>No folder chosen: choose the folder that holds one subfolder per class.</source>
-        <translation>汉</translation>
+        <translation>未选择文件夹：请选择每个类别各有一个子文件夹的文件夹。</translation>
     </message>
     <message>
         <source>{root}: folder not found</source>
-        <translation>{root}汉</translation>
+        <translation>{root}：找不到文件夹</translation>
     </message>
     <message>
         <source>{root}: folder not found (was it moved or deleted?)</source>
-        <translation>{root}汉</translation>
+        <translation>{root}：找不到文件夹（是否已被移动或删除？）</translation>
     </message>
     <message>
         <source>{root}: not a folder (choose the folder that holds the class folders)</source>
-        <translation>{root}汉</translation>
+        <translation>{root}：不是文件夹（请选择包含类别文件夹的文件夹）</translation>
     </message>
     <message>
         <source>{root}: cannot open folder ({error})</source>
-        <translation>{root}汉{error}汉</translation>
+        <translation>{root}：无法打开文件夹（{error}）</translation>
     </message>
     <message>
         <source>{root}: cannot read folder (permission denied)</source>
-        <translation>{root}汉</translation>
+        <translation>{root}：无法读取文件夹（权限不足）</translation>
     </message>
     <message>
         <source>{root}: cannot read folder ({error})</source>
-        <translation>{root}汉{error}汉</translation>
+        <translation>{root}：无法读取文件夹（{error}）</translation>
     </message>
     <message>
         <source>{root}: the folder disappeared during the scan</source>
-        <translation>{root}汉</translation>
+        <translation>{root}：扫描期间文件夹消失了</translation>
     </message>
     <message>
         <source>{root}: the folder's path is not valid text (UTF-8); rename it</source>
-        <translation>{root}汉</translation>
+        <translation>{root}：文件夹路径不是有效的 UTF-8 文本，请重命名</translation>
     </message>
     <message>
         <source>{root} has no class folders. Put each class's images in its own subfolder (e.g. cats/ and dogs/).</source>
-        <translation>{root}汉</translation>
+        <translation>{root} 中没有类别文件夹。请把每个类别的图像放进各自的子文件夹（例如 cats/ 和 dogs/）。</translation>
     </message>
     <message>
         <source>{root}: its class folders are empty. Put each class's images in its own subfolder.</source>
-        <translation>{root}汉</translation>
+        <translation>{root}：类别文件夹都是空的。请把每个类别的图像放进各自的子文件夹。</translation>
     </message>
     <message>
         <source>{root}: a classifier needs at least two classes with usable images (found only '{c}'). Put each class's images in its own subfolder.</source>
-        <translation>{root}汉{c}汉</translation>
+        <translation>{root}：分类器至少需要两个有可用图像的类别（只找到“{c}”）。请把每个类别的图像放进各自的子文件夹。</translation>
     </message>
     <message>
         <source>The time budget is spent.</source>
-        <translation>汉</translation>
+        <translation>时间预算已用完。</translation>
     </message>
     <message>
         <source>Time budget of {budget} reached.</source>
-        <translation>汉{budget}汉</translation>
+        <translation>已达到 {budget} 的时间预算。</translation>
     </message>
     <message>
         <source>Time budget of {budget} reached. {detail}</source>
-        <translation>汉{budget}汉{detail}</translation>
+        <translation>已达到 {budget} 的时间预算。{detail}</translation>
     </message>
     <message>
         <source>All 1 trial ran.</source>
-        <translation>汉</translation>
+        <translation>1 个试验已全部运行完。</translation>
     </message>
     <message>
         <source>All {done} trials ran.</source>
-        <translation>汉{done}汉</translation>
+        <translation>{done} 个试验已全部运行完。</translation>
     </message>
     <message>
         <source>All 1 trial ran within the {budget} budget.</source>
-        <translation>汉{budget}汉</translation>
+        <translation>1 个试验已在 {budget} 的预算内全部运行完。</translation>
     </message>
     <message>
         <source>All {done} trials ran within the {budget} budget.</source>
-        <translation>汉{done}汉{budget}汉</translation>
+        <translation>{done} 个试验已在 {budget} 的预算内全部运行完。</translation>
     </message>
     <message>
         <source>The {remaining} s left are too short for another useful trial (about {need} s for {least} epochs and the model's set-up).</source>
-        <translation>汉{remaining}汉{need}汉{least}汉</translation>
+        <translation>剩余的 {remaining} 秒不足以再运行一个有意义的试验（{least} 轮加上模型构建约需 {need} 秒）。</translation>
     </message>
     <message>
         <source>No better trial in the last {n} trials: the search has plateaued and ends early.</source>
-        <translation>汉{n}汉</translation>
+        <translation>最近 {n} 个试验没有更好的结果：搜索已进入平台期，提前结束。</translation>
     </message>
     <message>
         <source>the search ended</source>
-        <translation>汉</translation>
+        <translation>搜索已结束</translation>
     </message>
     <message>
         <source>unknown error</source>
-        <translation>汉</translation>
+        <translation>未知错误</translation>
     </message>
     <message>
         <source>MLP (flatten + dense stack)</source>
-        <translation>汉</translation>
+        <translation>MLP（展平 + 全连接层堆叠）</translation>
     </message>
     <message>
         <source>Simple CNN (conv-pool blocks)</source>
-        <translation>汉</translation>
+        <translation>简单 CNN（卷积-池化块）</translation>
     </message>
     <message>
         <source>VGG-style blocks</source>
-        <translation>汉</translation>
+        <translation>VGG 风格的卷积块</translation>
     </message>
     <message>
         <source>ResNet-style residual blocks</source>
-        <translation>汉</translation>
+        <translation>ResNet 风格的残差块</translation>
     </message>
     <message>
         <source>Transfer: MobileNetV2</source>
-        <translation>汉</translation>
+        <translation>迁移学习：MobileNetV2</translation>
     </message>
     <message>
         <source>Transfer: EfficientNetB0</source>
-        <translation>汉</translation>
+        <translation>迁移学习：EfficientNetB0</translation>
     </message>
     <message>
         <source>Transfer: ResNet50</source>
-        <translation>汉</translation>
+        <translation>迁移学习：ResNet50</translation>
     </message>
     <message>
         <source>Random search</source>
-        <translation>汉</translation>
+        <translation>随机搜索</translation>
     </message>
     <message>
         <source>Grid search</source>
-        <translation>汉</translation>
+        <translation>网格搜索</translation>
     </message>
     <message>
         <source>Hyperband</source>
-        <translation>汉</translation>
+        <translation>Hyperband</translation>
     </message>
     <message>
         <source>Bayesian optimization</source>
-        <translation>汉</translation>
+        <translation>贝叶斯优化</translation>
     </message>
 </context>
 <context>
     <name>CurvesPanel</name>
     <message>
         <source>No search running.</source>
-        <translation>汉</translation>
+        <translation>没有正在运行的搜索。</translation>
     </message>
     <message>
         <source>idle</source>
-        <translation>汉</translation>
+        <translation>空闲</translation>
     </message>
     <message>
         <source>Batches done in the running epoch</source>
-        <translation>汉</translation>
+        <translation>当前轮次已完成的批次</translation>
     </message>
     <message>
         <source>Training curves</source>
-        <translation>汉</translation>
+        <translation>训练曲线</translation>
     </message>
     <message>
         <source>Loss and accuracy per epoch of the shown trial, and every trial's objective</source>
-        <translation>汉</translation>
-    </message>
-    <message>
-        <source>bottom</source>
-        <translation>汉</translation>
+        <translation>所显示试验每轮的损失和准确率，以及每个试验的目标值</translation>
     </message>
     <message>
         <source>epoch</source>
-        <translation>汉</translation>
+        <translation>轮次</translation>
     </message>
     <message>
         <source>other trials</source>
-        <translation>汉</translation>
+        <translation>其他试验</translation>
     </message>
     <message>
         <source>best</source>
-        <translation>汉</translation>
+        <translation>最佳</translation>
     </message>
     <message>
         <source>shown</source>
-        <translation>汉</translation>
+        <translation>当前显示</translation>
     </message>
-    <message numerus="yes">
-        <source>%n stored trial(s)</source>
-        <translation>汉<numerusform />
-        </translation>
+    <message>
+        <source>{count} stored trial(s)</source>
+        <translation>已保存 {count} 个试验</translation>
     </message>
     <message>
         <source>No stored trials.</source>
-        <translation>汉</translation>
+        <translation>没有已保存的试验。</translation>
     </message>
     <message>
         <source>Search started</source>
-        <translation>汉</translation>
+        <translation>搜索已开始</translation>
     </message>
     <message>
         <source>Search completed</source>
-        <translation>汉</translation>
+        <translation>搜索已完成</translation>
     </message>
     <message>
         <source>Search cancelled</source>
-        <translation>汉</translation>
+        <translation>搜索已取消</translation>
     </message>
     <message>
         <source>Search failed</source>
-        <translation>汉</translation>
+        <translation>搜索失败</translation>
     </message>
     <message>
         <source>Search ended</source>
-        <translation>汉</translation>
+        <translation>搜索已结束</translation>
     </message>
     <message>
         <source>Loss</source>
-        <translation>汉</translation>
+        <translation>损失</translation>
     </message>
     <message>
         <source>Accuracy</source>
-        <translation>汉</translation>
+        <translation>准确率</translation>
     </message>
     <message>
         <source>train</source>
-        <translation>汉</translation>
+        <translation>训练</translation>
     </message>
     <message>
         <source>validation</source>
-        <translation>汉</translation>
+        <translation>验证</translation>
     </message>
     <message>
         <source>batch</source>
-        <translation>汉</translation>
+        <translation>批次</translation>
     </message>
     <message>
         <source>best: {trial} ({score})</source>
-        <translation>汉{trial}汉{score}汉</translation>
+        <translation>最佳：{trial}（{score}）</translation>
     </message>
     <message>
         <source>running</source>
-        <translation>汉</translation>
+        <translation>运行中</translation>
     </message>
     <message>
         <source>lower is better</source>
-        <translation>汉</translation>
+        <translation>越低越好</translation>
     </message>
     <message>
         <source>higher is better</source>
-        <translation>汉</translation>
+        <translation>越高越好</translation>
     </message>
     <message>
         <source>All trials — {objective} ({direction})</source>
-        <translation>汉{objective}汉{direction}汉</translation>
-    </message>
-    <message>
-        <source>left</source>
-        <translation>汉</translation>
+        <translation>所有试验 — {objective}（{direction}）</translation>
     </message>
     <message>
         <source>Trial {n}{total} running</source>
-        <translation>汉{n}{total}汉</translation>
+        <translation>试验 {n}{total} 运行中</translation>
     </message>
     <message>
         <source>epoch {e}</source>
-        <translation>汉{e}</translation>
+        <translation>第 {e} 轮</translation>
     </message>
     <message>
         <source>batch loss {loss:.4f}</source>
-        <translation>汉{loss:.4f}</translation>
+        <translation>批次损失 {loss:.4f}</translation>
     </message>
     <message>
         <source>batch %v/%m</source>
-        <translation>汉</translation>
+        <translation>批次 %v/%m</translation>
     </message>
     <message>
         <source>starting</source>
-        <translation>汉</translation>
+        <translation>正在启动</translation>
     </message>
     <message>
         <source>showing {trial}</source>
-        <translation>汉{trial}</translation>
+        <translation>显示 {trial}</translation>
     </message>
     <message>
         <source>best {trial}: {objective} {score}</source>
-        <translation>汉{trial}汉{objective} {score}</translation>
+        <translation>最佳 {trial}：{objective} {score}</translation>
     </message>
     <message>
         <source>showing {trial} ({status})</source>
-        <translation>汉{trial}汉{status}汉</translation>
+        <translation>显示 {trial}（{status}）</translation>
     </message>
     <message>
         <source> (best)</source>
-        <translation>汉</translation>
+        <translation>（最佳）</translation>
     </message>
     <message>
         <source>{trial}{best}: {objective} {score}
 click to select</source>
-        <translation>{trial}{best}汉{objective} {score}汉</translation>
+        <translation>{trial}{best}：{objective} {score}
+点击以选中</translation>
     </message>
 </context>
 <context>
     <name>DatasetPanel</name>
     <message>
         <source>Image folder with one subfolder per class (or train/ and val/)</source>
-        <translation>汉</translation>
+        <translation>图像文件夹，每个类别一个子文件夹（或 train/ 和 val/）</translation>
     </message>
     <message>
         <source>Dataset folder</source>
-        <translation>汉</translation>
+        <translation>数据集文件夹</translation>
     </message>
     <message>
         <source>Browse…</source>
-        <translation>汉</translation>
+        <translation>浏览…</translation>
     </message>
     <message>
         <source>Choose an image folder (Ctrl+O)</source>
-        <translation>汉</translation>
+        <translation>选择图像文件夹（Ctrl+O）</translation>
     </message>
     <message>
         <source>Recent</source>
-        <translation>汉</translation>
+        <translation>最近</translation>
     </message>
     <message>
         <source>Recently used folders and the bundled sample data</source>
-        <translation>汉</translation>
+        <translation>最近使用的文件夹和自带的示例数据</translation>
     </message>
     <message>
         <source>Folder:</source>
-        <translation>汉</translation>
+        <translation>文件夹：</translation>
     </message>
     <message>
         <source>No folder chosen yet.</source>
-        <translation>汉</translation>
+        <translation>尚未选择文件夹。</translation>
     </message>
     <message>
         <source>Class</source>
-        <translation>汉</translation>
+        <translation>类别</translation>
     </message>
     <message>
         <source>Images</source>
-        <translation>汉</translation>
+        <translation>图像数</translation>
     </message>
     <message>
         <source>File</source>
-        <translation>汉</translation>
+        <translation>文件</translation>
     </message>
     <message>
         <source>Why it cannot be used</source>
-        <translation>汉</translation>
+        <translation>无法使用的原因</translation>
     </message>
     <message>
         <source>Warning</source>
-        <translation>汉</translation>
+        <translation>警告</translation>
     </message>
     <message>
         <source>Samples</source>
-        <translation>汉</translation>
+        <translation>样例</translation>
     </message>
     <message>
         <source>Problems</source>
-        <translation>汉</translation>
+        <translation>问题</translation>
     </message>
     <message>
         <source>Warnings</source>
-        <translation>汉</translation>
+        <translation>警告</translation>
     </message>
     <message>
         <source>&lt;p style='font-size:15pt'&gt;Which images should the model learn?&lt;/p&gt;&lt;p&gt;Choose a folder with one subfolder per class, for example&lt;br&gt;&lt;code&gt;flowers/daisy/*.jpg&lt;/code&gt;, &lt;code&gt;flowers/roses/*.jpg&lt;/code&gt;, …&lt;/p&gt;&lt;p&gt;Type its path above and press Enter, use &lt;b&gt;Browse…&lt;/b&gt;, drop the folder here,&lt;br&gt;or pick the bundled sample data from &lt;b&gt;Recent&lt;/b&gt;.&lt;/p&gt;</source>
-        <translation>汉汉汉汉汉汉汉汉汉汉汉汉汉汉汉汉汉汉汉汉汉汉汉汉汉汉汉汉</translation>
+        <translation>&lt;p style='font-size:15pt'&gt;模型要学习哪些图像？&lt;/p&gt;&lt;p&gt;请选择每个类别各有一个子文件夹的文件夹，例如&lt;br&gt;&lt;code&gt;flowers/daisy/*.jpg&lt;/code&gt;、&lt;code&gt;flowers/roses/*.jpg&lt;/code&gt;……&lt;/p&gt;&lt;p&gt;在上方输入路径并按回车，点击&lt;b&gt;浏览…&lt;/b&gt;，把文件夹拖到这里，&lt;br&gt;或在&lt;b&gt;最近&lt;/b&gt;中选择自带的示例数据。&lt;/p&gt;</translation>
     </message>
     <message>
         <source>Choose an image folder</source>
-        <translation>汉</translation>
+        <translation>选择图像文件夹</translation>
     </message>
     <message>
         <source>Sample data: 5 kinds of flowers</source>
-        <translation>汉</translation>
+        <translation>示例数据：5 种花</translation>
     </message>
     <message>
         <source>Scanning {folder} …</source>
-        <translation>汉{folder}汉</translation>
+        <translation>正在扫描 {folder} …</translation>
     </message>
     <message>
         <source>Scanning {strip} … {done:,} of {total:,} files</source>
-        <translation>汉{strip}汉{done:,}汉{total:,}汉</translation>
+        <translation>正在扫描 {strip} … 已完成 {done:,}/{total:,} 个文件</translation>
     </message>
     <message>
         <source>Cannot use this folder: {message}</source>
-        <translation>汉{message}</translation>
+        <translation>无法使用此文件夹：{message}</translation>
     </message>
     <message>
         <source>Problems ({unusable_count})</source>
-        <translation>汉{unusable_count}汉</translation>
+        <translation>问题（{unusable_count}）</translation>
     </message>
     <message>
         <source>Warnings ({warnings_count})</source>
-        <translation>汉{warnings_count}汉</translation>
+        <translation>警告（{warnings_count}）</translation>
     </message>
     <message>
         <source>&lt;b&gt;{name}&lt;/b&gt; &lt;span style='color:#666'&gt;({name2})&lt;/span&gt;</source>
-        <translation>汉{name}汉 汉汉{name2}汉汉</translation>
+        <translation>&lt;b&gt;{name}&lt;/b&gt; &lt;span style='color:#666'&gt;（{name2}）&lt;/span&gt;</translation>
     </message>
 </context>
 <context>
     <name>DistillPanel</name>
     <message>
         <source>Best trial</source>
-        <translation>汉</translation>
+        <translation>最佳试验</translation>
     </message>
     <message>
         <source>best</source>
-        <translation>汉</translation>
+        <translation>最佳</translation>
     </message>
     <message>
         <source>Ensemble of the best %d</source>
-        <translation>汉</translation>
+        <translation>最佳 %d 个试验的集成</translation>
     </message>
     <message>
         <source>ensemble:{k}</source>
-        <translation>汉{k}</translation>
+        <translation>ensemble:{k}</translation>
     </message>
     <message>
         <source>Trial %s</source>
-        <translation>汉</translation>
+        <translation>试验 %s</translation>
     </message>
     <message>
         <source>optional: a new folder for the student's export</source>
-        <translation>汉</translation>
+        <translation>可选：用于导出学生模型的新文件夹</translation>
     </message>
     <message>
         <source>Browse…</source>
-        <translation>汉</translation>
+        <translation>浏览…</translation>
     </message>
     <message>
         <source>Teacher:</source>
-        <translation>汉</translation>
+        <translation>教师模型：</translation>
     </message>
     <message>
         <source>Student (architecture · width · depth):</source>
-        <translation>汉</translation>
+        <translation>学生模型（架构 · 宽度 · 深度）：</translation>
     </message>
     <message>
         <source>Temperature · alpha (hard labels) · epochs:</source>
-        <translation>汉</translation>
+        <translation>温度 · alpha（硬标签权重）· 轮数：</translation>
     </message>
     <message>
         <source>Export the student to:</source>
-        <translation>汉</translation>
+        <translation>学生模型导出到：</translation>
     </message>
     <message>
         <source>Distil</source>
-        <translation>汉</translation>
-    </message>
-    <message>
-        <source>bottom</source>
-        <translation>汉</translation>
+        <translation>蒸馏</translation>
     </message>
     <message>
         <source>epoch</source>
-        <translation>汉</translation>
-    </message>
-    <message>
-        <source>left</source>
-        <translation>汉</translation>
+        <translation>轮次</translation>
     </message>
     <message>
         <source>accuracy</source>
-        <translation>汉</translation>
+        <translation>准确率</translation>
     </message>
     <message>
         <source>student, training</source>
-        <translation>汉</translation>
+        <translation>学生模型，训练</translation>
     </message>
     <message>
         <source>student, validation</source>
-        <translation>汉</translation>
+        <translation>学生模型，验证</translation>
     </message>
     <message>
         <source>Teacher</source>
-        <translation>汉</translation>
+        <translation>教师模型</translation>
     </message>
     <message>
         <source>Student</source>
-        <translation>汉</translation>
+        <translation>学生模型</translation>
     </message>
     <message>
         <source>Export Student…</source>
-        <translation>汉</translation>
+        <translation>导出学生模型…</translation>
     </message>
     <message>
         <source>Export the student to</source>
-        <translation>汉</translation>
+        <translation>学生模型导出到</translation>
     </message>
     <message>
         <source>Student exported to %s (self-check %s).</source>
-        <translation>汉</translation>
+        <translation>学生模型已导出到 %s（自检%s）。</translation>
     </message>
     <message>
         <source>passed</source>
-        <translation>汉</translation>
+        <translation>通过</translation>
     </message>
     <message>
         <source>FAILED</source>
-        <translation>汉</translation>
+        <translation>失败</translation>
     </message>
     <message>
         <source>Student saved in %s</source>
-        <translation>汉</translation>
+        <translation>学生模型已保存在 %s</translation>
     </message>
 </context>
 <context>
     <name>EnsemblePanel</name>
     <message>
         <source>a new or empty folder</source>
-        <translation>汉</translation>
+        <translation>新的或空的文件夹</translation>
     </message>
     <message>
         <source>Browse…</source>
-        <translation>汉</translation>
+        <translation>浏览…</translation>
     </message>
     <message>
         <source>Members (best k trials):</source>
-        <translation>汉</translation>
+        <translation>成员（最佳 k 个试验）：</translation>
     </message>
     <message>
         <source>Export to:</source>
-        <translation>汉</translation>
+        <translation>导出到：</translation>
     </message>
     <message>
         <source>Build Ensemble</source>
-        <translation>汉</translation>
+        <translation>构建集成模型</translation>
     </message>
     <message>
         <source>Export the ensemble to</source>
-        <translation>汉</translation>
+        <translation>集成模型导出到</translation>
     </message>
     <message>
         <source>Choose the folder to export the ensemble to.</source>
-        <translation>汉</translation>
+        <translation>请选择集成模型的导出文件夹。</translation>
     </message>
     <message>
         <source>Ensemble of trials %s: validation accuracy %s (best single trial %s).</source>
-        <translation>汉</translation>
+        <translation>试验 %s 的集成：验证准确率 %s（最佳单个试验 %s）。</translation>
     </message>
     <message>
         <source>Test accuracy %s (best single trial %s).</source>
-        <translation>汉</translation>
+        <translation>测试准确率 %s（最佳单个试验 %s）。</translation>
     </message>
     <message>
         <source>Exported to %s.</source>
-        <translation>汉</translation>
+        <translation>已导出到 %s。</translation>
     </message>
 </context>
 <context>
     <name>ExportDialog</name>
     <message>
         <source>Export model</source>
-        <translation>汉</translation>
+        <translation>导出模型</translation>
     </message>
     <message>
         <source>Export {which} to &lt;b&gt;{out_dir}&lt;/b&gt;. Each file is loaded in its own runtime and scored on every validation image against the trained model.</source>
-        <translation>汉{which}汉汉{out_dir}汉汉</translation>
+        <translation>将{which}导出到 &lt;b&gt;{out_dir}&lt;/b&gt;。每个文件都会在其自己的运行时中加载，并在全部验证图像上与训练好的模型对比评分。</translation>
     </message>
     <message>
         <source>Choose the formats, then Export.</source>
-        <translation>汉</translation>
+        <translation>选择格式，然后点击“导出”。</translation>
     </message>
     <message>
         <source>Agreement: share of validation images given the trained model's class. Needed: </source>
-        <translation>汉</translation>
+        <translation>一致率：与训练好的模型给出相同类别的验证图像比例。要求：</translation>
     </message>
     <message>
         <source>Export</source>
-        <translation>汉</translation>
+        <translation>导出</translation>
     </message>
     <message>
         <source>Close</source>
-        <translation>汉</translation>
+        <translation>关闭</translation>
     </message>
     <message>
         <source>Cancel export</source>
-        <translation>汉</translation>
+        <translation>取消导出</translation>
     </message>
     <message>
         <source>Starting the export process…</source>
-        <translation>汉</translation>
+        <translation>正在启动导出进程…</translation>
     </message>
     <message>
         <source>Stopping the export…</source>
-        <translation>汉</translation>
+        <translation>正在停止导出…</translation>
     </message>
     <message>
         <source>Exported to {path}. {verdict}</source>
-        <translation>汉{path}汉{verdict}</translation>
+        <translation>已导出到 {path}。{verdict}</translation>
     </message>
     <message>
         <source>Export stopped; nothing was written.</source>
-        <translation>汉</translation>
+        <translation>导出已停止；没有写入任何文件。</translation>
     </message>
     <message>
         <source>&lt;span style='color:{name}'&gt;Export failed: {error}&lt;/span&gt;</source>
-        <translation>汉汉{error}汉</translation>
+        <translation>&lt;span style='color:{name}'&gt;导出失败：{error}&lt;/span&gt;</translation>
     </message>
     <message>
         <source>needs agreement ≥ {min_agreement}</source>
-        <translation>汉{min_agreement}</translation>
+        <translation>要求一致率 ≥ {min_agreement}</translation>
     </message>
 </context>
 <context>
     <name>HistoryView</name>
     <message>
         <source>Filter by name, dataset or notes…</source>
-        <translation>汉</translation>
+        <translation>按名称、数据集或备注筛选…</translation>
     </message>
     <message>
         <source>All statuses</source>
-        <translation>汉</translation>
+        <translation>所有状态</translation>
     </message>
     <message>
         <source>Completed</source>
-        <translation>汉</translation>
+        <translation>已完成</translation>
     </message>
     <message>
         <source>Cancelled</source>
-        <translation>汉</translation>
+        <translation>已取消</translation>
     </message>
     <message>
         <source>Failed</source>
-        <translation>汉</translation>
+        <translation>失败</translation>
     </message>
     <message>
         <source>Running / interrupted</source>
-        <translation>汉</translation>
+        <translation>运行中 / 已中断</translation>
     </message>
     <message>
         <source>Refresh</source>
-        <translation>汉</translation>
+        <translation>刷新</translation>
     </message>
     <message>
         <source>Double-click to open; select several to compare their trials</source>
-        <translation>汉</translation>
+        <translation>双击打开；选择多个以比较它们的试验</translation>
     </message>
     <message>
         <source>Open</source>
-        <translation>汉</translation>
+        <translation>打开</translation>
     </message>
     <message>
         <source>Re-run…</source>
-        <translation>汉</translation>
+        <translation>重新运行…</translation>
     </message>
     <message>
         <source>Load this search's options to edit and start again</source>
-        <translation>汉</translation>
+        <translation>载入此搜索的选项，修改后重新开始</translation>
     </message>
     <message>
         <source>Resume</source>
-        <translation>汉</translation>
+        <translation>继续</translation>
     </message>
     <message>
         <source>Continue a stopped or interrupted search where it left off</source>
-        <translation>汉</translation>
+        <translation>从中断处继续已停止或中断的搜索</translation>
     </message>
     <message>
         <source>Rename…</source>
-        <translation>汉</translation>
+        <translation>重命名…</translation>
     </message>
     <message>
         <source>Notes…</source>
-        <translation>汉</translation>
+        <translation>备注…</translation>
     </message>
     <message>
         <source>Delete…</source>
-        <translation>汉</translation>
+        <translation>删除…</translation>
     </message>
     <message>
         <source>Export CSV…</source>
-        <translation>汉</translation>
+        <translation>导出 CSV…</translation>
     </message>
     <message>
         <source>Save the trials of the selected searches as a table</source>
-        <translation>汉</translation>
+        <translation>把所选搜索的试验保存为表格</translation>
     </message>
     <message>
         <source>keep best </source>
-        <translation>汉</translation>
+        <translation>保留最佳 </translation>
     </message>
     <message>
         <source>How many trials keep their checkpoint when pruning</source>
-        <translation>汉</translation>
+        <translation>清理时保留检查点的试验数</translation>
     </message>
     <message>
         <source>after each search</source>
-        <translation>汉</translation>
+        <translation>每次搜索后</translation>
     </message>
     <message>
         <source>When a search completes, keep only the checkpoints of its best trials</source>
-        <translation>汉</translation>
+        <translation>搜索完成后，只保留最佳试验的检查点</translation>
     </message>
     <message>
         <source>Prune checkpoints…</source>
-        <translation>汉</translation>
+        <translation>清理检查点…</translation>
     </message>
     <message>
         <source>Delete the weights of all but the best trials to free disk space</source>
-        <translation>汉</translation>
+        <translation>删除最佳试验以外的权重，释放磁盘空间</translation>
     </message>
     <message>
         <source>TensorBoard</source>
-        <translation>汉</translation>
+        <translation>TensorBoard</translation>
     </message>
     <message>
         <source>Start TensorBoard on 127.0.0.1 for this search and open it</source>
-        <translation>汉</translation>
+        <translation>为此搜索在 127.0.0.1 上启动 TensorBoard 并打开</translation>
     </message>
     <message>
         <source>Open a search to see its trials.</source>
-        <translation>汉</translation>
+        <translation>打开一个搜索以查看其试验。</translation>
     </message>
     <message>
         <source>Curves</source>
-        <translation>汉</translation>
+        <translation>曲线</translation>
     </message>
     <message>
         <source>Confusion matrix</source>
-        <translation>汉</translation>
+        <translation>混淆矩阵</translation>
     </message>
     <message>
         <source>Trial</source>
-        <translation>汉</translation>
+        <translation>试验</translation>
     </message>
     <message>
         <source>Score</source>
-        <translation>汉</translation>
+        <translation>得分</translation>
     </message>
     <message>
         <source>Status</source>
-        <translation>汉</translation>
+        <translation>状态</translation>
     </message>
     <message>
         <source>Compare ticked trials</source>
-        <translation>汉</translation>
+        <translation>比较勾选的试验</translation>
     </message>
     <message>
         <source>Tick two or more trials, from one search or several (select several searches above and open them).</source>
-        <translation>汉</translation>
+        <translation>勾选两个或更多试验，可来自一个或多个搜索（在上方选择多个搜索并打开）。</translation>
     </message>
     <message>
         <source>Trials</source>
-        <translation>汉</translation>
+        <translation>试验</translation>
     </message>
     <message>
         <source>Compare</source>
-        <translation>汉</translation>
+        <translation>比较</translation>
     </message>
     <message>
         <source>Score vs hyperparameters</source>
-        <translation>汉</translation>
+        <translation>得分与超参数</translation>
     </message>
     <message>
         <source>Open	Enter</source>
-        <translation>汉</translation>
+        <translation>打开	Enter</translation>
     </message>
     <message>
         <source>Rename…	F2</source>
-        <translation>汉</translation>
+        <translation>重命名…	F2</translation>
     </message>
     <message>
         <source>Delete…	Del</source>
-        <translation>汉</translation>
+        <translation>删除…	Del</translation>
     </message>
     <message>
-        <source>The history database cannot be opened: %1</source>
-        <translation>汉</translation>
+        <source>The history database cannot be opened: {error}</source>
+        <translation>无法打开历史数据库：{error}</translation>
     </message>
     <message>
         <source>Cannot read the history</source>
-        <translation>汉</translation>
+        <translation>无法读取历史记录</translation>
     </message>
     <message>
         <source>history preference %s not saved: %s</source>
-        <translation>汉</translation>
+        <translation>历史设置 %s 未保存：%s</translation>
     </message>
     <message>
         <source>Cannot open the search</source>
-        <translation>汉</translation>
+        <translation>无法打开该搜索</translation>
     </message>
     <message>
         <source>Compare trials</source>
-        <translation>汉</translation>
+        <translation>比较试验</translation>
     </message>
     <message>
         <source>Tick at least two trials to compare.</source>
-        <translation>汉</translation>
+        <translation>请至少勾选两个试验进行比较。</translation>
     </message>
     <message>
         <source>Re-run</source>
-        <translation>汉</translation>
+        <translation>重新运行</translation>
     </message>
     <message>
         <source>This search has no stored options to re-run.</source>
-        <translation>汉</translation>
+        <translation>此搜索没有可用于重新运行的已保存选项。</translation>
     </message>
     <message>
         <source>Only a stopped or interrupted search whose folder still exists can be resumed.</source>
-        <translation>汉</translation>
+        <translation>只有文件夹仍存在的已停止或中断的搜索才能继续。</translation>
     </message>
     <message>
         <source>Rename search</source>
-        <translation>汉</translation>
+        <translation>重命名搜索</translation>
     </message>
     <message>
         <source>Name:</source>
-        <translation>汉</translation>
+        <translation>名称：</translation>
     </message>
     <message>
         <source>Notes</source>
-        <translation>汉</translation>
+        <translation>备注</translation>
     </message>
     <message>
-        <source>Notes for %1:</source>
-        <translation>汉</translation>
+        <source>Notes for {name}:</source>
+        <translation>{name} 的备注：</translation>
     </message>
     <message>
         <source>Delete</source>
-        <translation>汉</translation>
+        <translation>删除</translation>
     </message>
     <message>
         <source>That search is still running; stop it first.</source>
-        <translation>汉</translation>
+        <translation>该搜索仍在运行；请先停止它。</translation>
     </message>
-    <message numerus="yes">
-        <source>Delete %n search(es) and their files (%1)?</source>
-        <translation>汉<numerusform />
-        </translation>
+    <message>
+        <source>Delete {count} search(es) and their files ({size})?</source>
+        <translation>删除 {count} 个搜索及其文件（{size}）？</translation>
     </message>
     <message>
         <source>Checkpoints, logs and the record of every trial are removed. This cannot be undone.</source>
-        <translation>汉</translation>
+        <translation>检查点、日志和每个试验的记录都将被删除。此操作无法撤销。</translation>
     </message>
     <message>
         <source>Delete searches</source>
-        <translation>汉</translation>
+        <translation>删除搜索</translation>
     </message>
     <message>
         <source>Remove the search from the history and keep its folder?</source>
-        <translation>汉</translation>
+        <translation>从历史记录中移除该搜索并保留其文件夹？</translation>
     </message>
     <message>
         <source>Export CSV</source>
-        <translation>汉</translation>
+        <translation>导出 CSV</translation>
     </message>
     <message>
         <source>Select one or more searches first.</source>
-        <translation>汉</translation>
+        <translation>请先选择一个或多个搜索。</translation>
     </message>
     <message>
         <source>Export trials as CSV</source>
-        <translation>汉</translation>
+        <translation>将试验导出为 CSV</translation>
     </message>
     <message>
         <source>CSV files (*.csv)</source>
-        <translation>汉</translation>
+        <translation>CSV 文件 (*.csv)</translation>
     </message>
     <message>
-        <source>Cannot write %1: %2</source>
-        <translation>汉</translation>
+        <source>Cannot write {path}: {error}</source>
+        <translation>无法写入 {path}：{error}</translation>
     </message>
-    <message numerus="yes">
-        <source>Keep the checkpoints of the best %n trial(s) of “%1” and delete the others' weights?</source>
-        <translation>汉<numerusform />
-        </translation>
+    <message>
+        <source>Keep the checkpoints of the best {count} trial(s) of “{name}” and delete the others' weights?</source>
+        <translation>保留“{name}”中最佳 {count} 个试验的检查点，并删除其他试验的权重？</translation>
     </message>
     <message>
         <source>This search has not completed: a Hyperband search continues from these checkpoints when resumed.</source>
-        <translation>汉</translation>
+        <translation>此搜索尚未完成：Hyperband 搜索继续时会从这些检查点接着训练。</translation>
     </message>
     <message>
         <source>Prune checkpoints</source>
-        <translation>汉</translation>
+        <translation>清理检查点</translation>
     </message>
-    <message numerus="yes">
-        <source>Removed %n checkpoint(s), freed %1.</source>
-        <translation>汉<numerusform />
-        </translation>
+    <message>
+        <source>Removed {count} checkpoint(s), freed {size}.</source>
+        <translation>已删除 {count} 个检查点，释放 {size}。</translation>
     </message>
     <message>
         <source>The folder of this search no longer exists.</source>
-        <translation>汉</translation>
+        <translation>此搜索的文件夹已不存在。</translation>
     </message>
     <message>
         <source>Starting TensorBoard…</source>
-        <translation>汉</translation>
+        <translation>正在启动 TensorBoard…</translation>
     </message>
     <message>
-        <source>best %1 &lt;b&gt;%2&lt;/b&gt; (%3) · %4 of %5 trials completed</source>
-        <translation>汉汉汉汉汉</translation>
+        <source>best {objective} &lt;b&gt;{score}&lt;/b&gt; ({trial}) · {completed} of {total} trials completed</source>
+        <translation>最佳 {objective} &lt;b&gt;{score}&lt;/b&gt;（{trial}）· {total} 个试验中 {completed} 个已完成</translation>
+    </message>
+    <message>
+        <source>score</source>
+        <translation>得分</translation>
     </message>
     <message>
         <source>Best hyperparameters: </source>
-        <translation>汉</translation>
+        <translation>最佳超参数：</translation>
     </message>
     <message>
         <source>Dataset: </source>
-        <translation>汉</translation>
-    </message>
-    <message numerus="yes">
-        <source>%n class(es)</source>
-        <translation>汉<numerusform />
-        </translation>
+        <translation>数据集：</translation>
     </message>
     <message>
-        <source>Started %1 · ended %2 · %3 · seed %4 · disk use %5</source>
-        <translation>汉</translation>
+        <source>{count} class(es)</source>
+        <translation>{count} 个类别</translation>
+    </message>
+    <message>
+        <source>Started {started} · ended {ended} · {device} · seed {seed} · disk use {size}</source>
+        <translation>开始 {started} · 结束 {ended} · {device} · 随机种子 {seed} · 磁盘占用 {size}</translation>
     </message>
     <message>
         <source>device unknown</source>
-        <translation>汉</translation>
+        <translation>设备未知</translation>
     </message>
     <message>
         <source>self-check passed</source>
-        <translation>汉</translation>
+        <translation>自检通过</translation>
     </message>
     <message>
         <source>self-check failed</source>
-        <translation>汉</translation>
+        <translation>自检失败</translation>
     </message>
     <message>
-        <source>Exported trial %1 to %2 %3</source>
-        <translation>汉</translation>
+        <source>Exported trial {trial} to {folder} {verdict}</source>
+        <translation>已将试验 {trial} 导出到 {folder} {verdict}</translation>
     </message>
-    <message numerus="yes">
-        <source>⚠ and %n more warning(s)</source>
-        <translation>汉<numerusform />
-        </translation>
+    <message>
+        <source>⚠ and {count} more warning(s)</source>
+        <translation>⚠ 另有 {count} 条警告</translation>
     </message>
     <message>
         <source>Notes: </source>
-        <translation>汉</translation>
+        <translation>备注：</translation>
     </message>
     <message>
-        <source>best %1</source>
-        <translation>汉</translation>
+        <source>best {objective}</source>
+        <translation>最佳 {objective}</translation>
     </message>
     <message>
         <source>running</source>
-        <translation>汉</translation>
+        <translation>运行中</translation>
     </message>
     <message>
         <source>interrupted</source>
-        <translation>汉</translation>
+        <translation>已中断</translation>
     </message>
     <message>
         <source>completed</source>
-        <translation>汉</translation>
+        <translation>已完成</translation>
     </message>
     <message>
         <source>cancelled</source>
-        <translation>汉</translation>
+        <translation>已取消</translation>
     </message>
     <message>
         <source>failed</source>
-        <translation>汉</translation>
+        <translation>失败</translation>
     </message>
     <message>
         <source>History</source>
-        <translation>汉</translation>
+        <translation>历史</translation>
     </message>
     <message>
         <source>Select a search first.</source>
-        <translation>汉</translation>
+        <translation>请先选择一个搜索。</translation>
     </message>
 </context>
 <context>
     <name>KFoldPanel</name>
     <message>
         <source>Trial %s</source>
-        <translation>汉</translation>
+        <translation>试验 %s</translation>
     </message>
     <message>
         <source>Configuration of:</source>
-        <translation>汉</translation>
+        <translation>配置来源：</translation>
     </message>
     <message>
         <source>Folds:</source>
-        <translation>汉</translation>
+        <translation>折数：</translation>
     </message>
     <message>
         <source>Cross-validate</source>
-        <translation>汉</translation>
-    </message>
-    <message>
-        <source>bottom</source>
-        <translation>汉</translation>
+        <translation>交叉验证</translation>
     </message>
     <message>
         <source>epoch</source>
-        <translation>汉</translation>
-    </message>
-    <message>
-        <source>left</source>
-        <translation>汉</translation>
+        <translation>轮次</translation>
     </message>
     <message>
         <source>held-out objective</source>
-        <translation>汉</translation>
+        <translation>留出集目标值</translation>
     </message>
     <message>
         <source>This search has no completed trial.</source>
-        <translation>汉</translation>
+        <translation>此搜索没有已完成的试验。</translation>
     </message>
     <message>
         <source>%s over %d folds: %.4f ± %.4f (folds: %s)</source>
-        <translation>汉</translation>
+        <translation>%s 在 %d 折上：%.4f ± %.4f（各折：%s）</translation>
     </message>
 </context>
 <context>
     <name>LRFinderPanel</name>
     <message>
         <source>Architecture:</source>
-        <translation>汉</translation>
+        <translation>架构：</translation>
     </message>
     <message>
         <source>Image size · steps · batch:</source>
-        <translation>汉</translation>
+        <translation>图像尺寸 · 步数 · 批大小：</translation>
     </message>
     <message>
         <source>Find Learning Rate</source>
-        <translation>汉</translation>
-    </message>
-    <message>
-        <source>bottom</source>
-        <translation>汉</translation>
+        <translation>查找学习率</translation>
     </message>
     <message>
         <source>learning rate</source>
-        <translation>汉</translation>
-    </message>
-    <message>
-        <source>left</source>
-        <translation>汉</translation>
+        <translation>学习率</translation>
     </message>
     <message>
         <source>loss (smoothed)</source>
-        <translation>汉</translation>
+        <translation>损失（平滑）</translation>
     </message>
     <message>
         <source>Apply Range to the Search</source>
-        <translation>汉</translation>
+        <translation>将范围应用到搜索</translation>
     </message>
     <message>
         <source>Suggested learning rate: %.2e to %.2e (where the loss falls fastest, before its minimum).</source>
-        <translation>汉</translation>
+        <translation>建议的学习率：%.2e 到 %.2e（损失下降最快处，在其最小值之前）。</translation>
     </message>
     <message>
         <source>The search's learning rate is now %.2e to %.2e (log scale).</source>
-        <translation>汉</translation>
+        <translation>搜索的学习率现在为 %.2e 到 %.2e（对数刻度）。</translation>
     </message>
 </context>
 <context>
     <name>LazyPage</name>
     <message>
         <source>Loading…</source>
-        <translation>汉</translation>
+        <translation>正在加载…</translation>
     </message>
 </context>
 <context>
     <name>MainWindow</name>
     <message>
         <source>TuneStudio</source>
-        <translation>汉</translation>
+        <translation>TuneStudio</translation>
     </message>
     <message>
         <source>Stopping after the current batch… (the search can be resumed)</source>
-        <translation>汉</translation>
+        <translation>当前批次结束后停止…（搜索可以继续）</translation>
     </message>
     <message>
         <source>Scanning the folder first; the search starts when the scan is done…</source>
-        <translation>汉</translation>
+        <translation>先扫描文件夹；扫描完成后开始搜索…</translation>
     </message>
     <message>
         <source>Choose an image folder first (File ▸ Open Folder, or type its path and press Enter).</source>
-        <translation>汉</translation>
+        <translation>请先选择图像文件夹（文件 ▸ 打开文件夹，或输入路径后按回车）。</translation>
     </message>
     <message>
         <source>Cannot start: {errors_count} option(s) need fixing (marked in red).</source>
-        <translation>汉{errors_count}汉</translation>
+        <translation>无法开始：有 {errors_count} 个选项需要修正（已标红）。</translation>
     </message>
     <message>
         <source>There is no unfinished search to resume.</source>
-        <translation>汉</translation>
+        <translation>没有可继续的未完成搜索。</translation>
     </message>
     <message>
         <source>Cannot resume</source>
-        <translation>汉</translation>
+        <translation>无法继续</translation>
     </message>
     <message>
-        <source>{verb} the search ({architecture}, {tuner})…</source>
-        <translation>{verb}汉{architecture}汉{tuner}汉</translation>
+        <source>Resuming the search ({architecture}, {tuner})…</source>
+        <translation>正在继续搜索（{architecture}，{tuner}）…</translation>
+    </message>
+    <message>
+        <source>Starting the search ({architecture}, {tuner})…</source>
+        <translation>正在开始搜索（{architecture}，{tuner}）…</translation>
     </message>
     <message>
         <source>Cannot load that search's options</source>
-        <translation>汉</translation>
+        <translation>无法载入该搜索的选项</translation>
     </message>
     <message>
         <source>Loaded that search's options: change what you like, then press Start.</source>
-        <translation>汉</translation>
+        <translation>已载入该搜索的选项：按需修改，然后点击“开始”。</translation>
     </message>
     <message>
         <source>A search is running: stop it before resuming another.</source>
-        <translation>汉</translation>
+        <translation>有搜索正在运行：请先停止它再继续另一个。</translation>
     </message>
     <message>
         <source>An unfinished search ({name}) can be resumed: press Resume.</source>
-        <translation>汉{name}汉</translation>
+        <translation>有一个未完成的搜索（{name}）可以继续：请点击“继续”。</translation>
     </message>
     <message>
         <source>{clock} of {clock2}</source>
-        <translation>{clock}汉{clock2}</translation>
+        <translation>{clock} / {clock2}</translation>
     </message>
     <message>
         <source>Display problem</source>
-        <translation>汉</translation>
+        <translation>显示问题</translation>
     </message>
     <message>
         <source>{objectname} could not show an update: {message}</source>
-        <translation>{objectname}汉{message}</translation>
+        <translation>{objectname} 无法显示更新：{message}</translation>
     </message>
     <message>
         <source>The search stopped with an error</source>
-        <translation>汉</translation>
+        <translation>搜索因错误而停止</translation>
     </message>
     <message>
         <source>{last_line}
 
 The trials finished so far are kept; you can resume the search.</source>
-        <translation>{last_line}汉</translation>
+        <translation>{last_line}
+
+已完成的试验都会保留；你可以继续该搜索。</translation>
     </message>
     <message>
         <source>Search finished in {duration}.{reason} {best_text}</source>
-        <translation>汉{duration}汉{reason} {best_text}</translation>
+        <translation>搜索在 {duration} 内完成。{reason} {best_text}</translation>
     </message>
     <message>
         <source>Search stopped.{reason} Resume (Ctrl+Shift+R) continues where it left off.</source>
-        <translation>汉{reason}汉</translation>
+        <translation>搜索已停止。{reason} “继续”（Ctrl+Shift+R）会从中断处接着运行。</translation>
     </message>
     <message>
         <source>Search failed: {error}</source>
-        <translation>汉{error}</translation>
+        <translation>搜索失败：{error}</translation>
     </message>
     <message>
         <source>The search failed</source>
-        <translation>汉</translation>
+        <translation>搜索失败</translation>
     </message>
     <message>
         <source>{error}
 
 The trials finished so far are kept; you can resume the search.</source>
-        <translation>{error}汉</translation>
+        <translation>{error}
+
+已完成的试验都会保留；你可以继续该搜索。</translation>
+    </message>
+    <message>
+        <source>No trial completed.</source>
+        <translation>没有完成的试验。</translation>
+    </message>
+    <message>
+        <source>Best {objective}: {score}.</source>
+        <translation>最佳 {objective}：{score}。</translation>
     </message>
     <message>
         <source>{name} – TuneStudio</source>
-        <translation>{name}汉</translation>
+        <translation>{name} – TuneStudio</translation>
     </message>
     <message>
         <source>Scanned {root}: {images_count} images in {usable_classes_count} classes. Press Start (Ctrl+R) to search.</source>
-        <translation>汉{root}汉{images_count}汉{usable_classes_count}汉</translation>
+        <translation>已扫描 {root}：{usable_classes_count} 个类别共 {images_count} 张图像。点击“开始”（Ctrl+R）开始搜索。</translation>
     </message>
     <message>
         <source>Cannot use that folder: {message}</source>
-        <translation>汉{message}</translation>
+        <translation>无法使用该文件夹：{message}</translation>
+    </message>
+    <message>
+        <source>Trial {n} did not complete; exporting the best trial instead.</source>
+        <translation>试验 {n} 未完成；改为导出最佳试验。</translation>
     </message>
     <message>
         <source>Export needs a finished search.</source>
-        <translation>汉</translation>
+        <translation>导出需要一个已完成的搜索。</translation>
     </message>
     <message>
         <source>Export the model into folder</source>
-        <translation>汉</translation>
+        <translation>将模型导出到文件夹</translation>
     </message>
     <message>
         <source>Export stopped; nothing was written.</source>
-        <translation>汉</translation>
+        <translation>导出已停止；没有写入任何文件。</translation>
     </message>
     <message>
         <source>Export stopped.</source>
-        <translation>汉</translation>
+        <translation>导出已停止。</translation>
     </message>
     <message>
         <source>&lt;span style='color:#b00020'&gt;Export failed: {message}&lt;/span&gt;</source>
-        <translation>汉汉{message}汉</translation>
+        <translation>&lt;span style='color:#b00020'&gt;导出失败：{message}&lt;/span&gt;</translation>
     </message>
     <message>
         <source>Export failed</source>
-        <translation>汉</translation>
+        <translation>导出失败</translation>
+    </message>
+    <message>
+        <source>&lt;span style='color:#1a7f37'&gt;✔ self-check passed&lt;/span&gt; ({count} format(s) reproduce the trained model on {images} validation images)</source>
+        <translation>&lt;span style='color:#1a7f37'&gt;✔ 自检通过&lt;/span&gt;（{count} 种格式在 {images} 张验证图像上复现了训练好的模型）</translation>
+    </message>
+    <message>
+        <source>&lt;span style='color:#b00020'&gt;✘ self-check failed&lt;/span&gt; ({failed})</source>
+        <translation>&lt;span style='color:#b00020'&gt;✘ 自检失败&lt;/span&gt;（{failed}）</translation>
     </message>
     <message>
         <source>Exported to &lt;a href='{url}'&gt;{out_dir}&lt;/a&gt;&lt;br&gt;{verdict}</source>
-        <translation>汉汉{out_dir}汉汉{verdict}</translation>
+        <translation>已导出到 &lt;a href='{url}'&gt;{out_dir}&lt;/a&gt;&lt;br&gt;{verdict}</translation>
     </message>
     <message>
         <source>Exported to {out_dir}</source>
-        <translation>汉{out_dir}</translation>
+        <translation>已导出到 {out_dir}</translation>
     </message>
     <message>
         <source>Device: unknown</source>
-        <translation>汉</translation>
+        <translation>设备：未知</translation>
     </message>
     <message>
         <source>Device: {device}</source>
-        <translation>汉{device}</translation>
+        <translation>设备：{device}</translation>
     </message>
     <message>
         <source>Stop the search?</source>
-        <translation>汉</translation>
+        <translation>停止搜索？</translation>
     </message>
     <message>
         <source>A search is running. Stop it and quit? You can resume it later.</source>
-        <translation>汉</translation>
+        <translation>有搜索正在运行。停止并退出？之后可以继续。</translation>
     </message>
     <message>
         <source>Stopping the search, then closing…</source>
-        <translation>汉</translation>
+        <translation>正在停止搜索，然后关闭…</translation>
     </message>
 </context>
 <context>
     <name>MisclassifiedGallery</name>
     <message>
         <source>Most confident first</source>
-        <translation>汉</translation>
+        <translation>置信度从高到低</translation>
     </message>
     <message>
         <source>Least confident first</source>
-        <translation>汉</translation>
+        <translation>置信度从低到高</translation>
     </message>
     <message>
         <source>All mistakes</source>
-        <translation>汉</translation>
+        <translation>全部错误</translation>
     </message>
     <message>
         <source>Open Folder</source>
-        <translation>汉</translation>
+        <translation>打开文件夹</translation>
     </message>
     <message>
         <source>Class:</source>
-        <translation>汉</translation>
+        <translation>类别：</translation>
     </message>
     <message>
         <source>Order:</source>
-        <translation>汉</translation>
+        <translation>排序：</translation>
     </message>
     <message>
         <source>Rows: true class · columns: predicted class. Click a cell to see its images.</source>
-        <translation>汉</translation>
+        <translation>行：真实类别 · 列：预测类别。点击单元格查看其图像。</translation>
     </message>
-    <message numerus="yes">
-        <source>%n validation image(s)</source>
-        <translation>汉<numerusform />
-        </translation>
+    <message>
+        <source>{count} validation image(s)</source>
+        <translation>{count} 张验证图像</translation>
+    </message>
+    <message>
+        <source> · accuracy {accuracy:.1%}</source>
+        <translation> · 准确率 {accuracy:.1%}</translation>
     </message>
     <message>
         <source>All classes</source>
-        <translation>汉</translation>
+        <translation>所有类别</translation>
     </message>
     <message>
         <source>{file}
 true: {true_name} · predicted: {predicted_name} ({confidence:.1%}) · p(true) {true_probability:.1%}</source>
-        <translation>{file}汉{true_name}汉{predicted_name}汉{confidence:.1%}汉{true_probability:.1%}</translation>
+        <translation>{file}
+真实：{true_name} · 预测：{predicted_name}（{confidence:.1%}）· p(真实) {true_probability:.1%}</translation>
     </message>
     <message>
         <source>images</source>
-        <translation>汉</translation>
+        <translation>图像</translation>
     </message>
     <message>
         <source>misclassified images</source>
-        <translation>汉</translation>
+        <translation>分类错误的图像</translation>
     </message>
 </context>
 <context>
     <name>MislabelPanel</name>
     <message>
         <source>Automatic</source>
-        <translation>汉</translation>
+        <translation>自动</translation>
     </message>
     <message>
         <source>Top trials only (fast)</source>
-        <translation>汉</translation>
+        <translation>仅最佳试验（快）</translation>
     </message>
     <message>
         <source>Out-of-fold, %d folds</source>
-        <translation>汉</translation>
+        <translation>折外预测，%d 折</translation>
     </message>
     <message>
         <source>Trials that vote:</source>
-        <translation>汉</translation>
+        <translation>参与投票的试验：</translation>
     </message>
     <message>
         <source>Training images:</source>
-        <translation>汉</translation>
+        <translation>训练图像：</translation>
     </message>
     <message>
         <source>Find Suspects</source>
-        <translation>汉</translation>
+        <translation>查找可疑样本</translation>
     </message>
     <message>
         <source>Move to Suggested Class</source>
-        <translation>汉</translation>
+        <translation>移到建议的类别</translation>
     </message>
     <message>
         <source>Move to:</source>
-        <translation>汉</translation>
+        <translation>移到：</translation>
     </message>
     <message>
         <source>Exclude</source>
-        <translation>汉</translation>
+        <translation>排除</translation>
     </message>
     <message>
         <source>Move out of the dataset, into the .excluded folder beside it</source>
-        <translation>汉</translation>
+        <translation>移出数据集，放入旁边的 .excluded 文件夹</translation>
     </message>
     <message>
         <source>Undo Last Move</source>
-        <translation>汉</translation>
+        <translation>撤销上次移动</translation>
     </message>
     <message>
         <source>%d suspect(s) among %d validation and %d training images, scored by %s.</source>
-        <translation>汉</translation>
+        <translation>在 %d 张验证图像和 %d 张训练图像中找到 %d 个可疑样本，评分方式：%s。</translation>
     </message>
     <message>
         <source>Nothing moved: %s</source>
-        <translation>汉</translation>
+        <translation>没有移动任何文件：%s</translation>
     </message>
     <message>
         <source>excluded</source>
-        <translation>汉</translation>
+        <translation>已排除</translation>
     </message>
     <message>
         <source>Moved %d file(s); logged in %s.</source>
-        <translation>汉</translation>
+        <translation>已移动 %d 个文件；记录在 %s。</translation>
     </message>
     <message>
         <source>Cannot undo: %s</source>
-        <translation>汉</translation>
+        <translation>无法撤销：%s</translation>
     </message>
     <message>
         <source>Put back %d file(s).</source>
-        <translation>汉</translation>
+        <translation>已放回 %d 个文件。</translation>
     </message>
 </context>
 <context>
     <name>PlaybookMenu</name>
     <message>
         <source>&amp;Playbook</source>
-        <translation>汉</translation>
+        <translation>调优手册(&amp;P)</translation>
     </message>
     <message>
         <source>Double-click a cell to see its images</source>
-        <translation>汉</translation>
+        <translation>双击单元格查看其图像</translation>
     </message>
     <message>
         <source>Choose a search folder</source>
-        <translation>汉</translation>
+        <translation>选择搜索文件夹</translation>
     </message>
     <message>
         <source>Playbook</source>
-        <translation>汉</translation>
+        <translation>调优手册</translation>
     </message>
     <message>
         <source>{folder} is not a TuneStudio search folder (no search.json).</source>
-        <translation>{folder}汉</translation>
+        <translation>{folder} 不是 TuneStudio 搜索文件夹（没有 search.json）。</translation>
     </message>
     <message>
         <source>Open an image folder first.</source>
-        <translation>汉</translation>
+        <translation>请先打开图像文件夹。</translation>
     </message>
 </context>
 <context>
     <name>ResultsPage</name>
     <message>
         <source>Export best trial…</source>
-        <translation>汉</translation>
+        <translation>导出最佳试验…</translation>
     </message>
     <message>
         <source>Export writes a SavedModel, a .keras file, labels.txt and a model card.</source>
-        <translation>汉</translation>
+        <translation>导出会写入 SavedModel、.keras 文件、labels.txt 和模型卡片。</translation>
     </message>
     <message>
         <source>Export selected trial (#{n})…</source>
-        <translation>汉{n}汉</translation>
+        <translation>导出所选试验（#{n}）…</translation>
     </message>
     <message>
         <source>Export best trial (#{n})…</source>
-        <translation>汉{n}汉</translation>
+        <translation>导出最佳试验（#{n}）…</translation>
     </message>
     <message>
         <source>, epoch {n} (weights kept)</source>
-        <translation>汉{n}汉</translation>
+        <translation>，第 {n} 轮（保留的权重）</translation>
     </message>
     <message>
         <source>Best trial #{n}: validation confusion{kept}</source>
-        <translation>汉{n}汉{kept}</translation>
+        <translation>最佳试验 #{n}：验证集混淆矩阵{kept}</translation>
     </message>
 </context>
 <context>
     <name>RunSummary</name>
     <message>
         <source>Best hyperparameters</source>
-        <translation>汉</translation>
+        <translation>最佳超参数</translation>
     </message>
     <message>
         <source>Trials</source>
-        <translation>汉</translation>
+        <translation>试验</translation>
     </message>
     <message>
         <source>Search</source>
-        <translation>汉</translation>
+        <translation>搜索</translation>
     </message>
     <message>
         <source>No search yet</source>
-        <translation>汉</translation>
+        <translation>还没有搜索</translation>
     </message>
     <message>
         <source>Start a search to see its best trial here.</source>
-        <translation>汉</translation>
+        <translation>开始一次搜索，这里会显示其最佳试验。</translation>
     </message>
     <message>
         <source>Best {objective}: {score:.4f}</source>
-        <translation>汉{objective}汉{score:.4f}</translation>
+        <translation>最佳 {objective}：{score:.4f}</translation>
     </message>
     <message>
         <source>No completed trial</source>
-        <translation>汉</translation>
+        <translation>没有完成的试验</translation>
     </message>
     <message>
         <source>Search completed</source>
-        <translation>汉</translation>
+        <translation>搜索已完成</translation>
     </message>
     <message>
         <source>Search cancelled</source>
-        <translation>汉</translation>
+        <translation>搜索已取消</translation>
     </message>
     <message>
         <source>Search failed</source>
-        <translation>汉</translation>
+        <translation>搜索失败</translation>
     </message>
     <message>
         <source>Search ended</source>
-        <translation>汉</translation>
+        <translation>搜索已结束</translation>
     </message>
     <message>
         <source> in {duration}</source>
-        <translation>汉{duration}</translation>
+        <translation>，用时 {duration}</translation>
     </message>
     <message>
         <source>best is trial {n}</source>
-        <translation>汉{n}</translation>
+        <translation>最佳为试验 {n}</translation>
     </message>
     <message>
         <source>The search stopped with an error.</source>
-        <translation>汉</translation>
+        <translation>搜索因错误而停止。</translation>
     </message>
     <message>
         <source>Every trial failed or was stopped; see the trial table for the reasons.</source>
-        <translation>汉</translation>
+        <translation>所有试验都失败或被停止；原因请查看试验表。</translation>
     </message>
     <message>
         <source>Best trial took</source>
-        <translation>汉</translation>
+        <translation>最佳试验用时</translation>
     </message>
     <message>
         <source>Search took</source>
-        <translation>汉</translation>
+        <translation>搜索用时</translation>
     </message>
     <message>
         <source>Test accuracy</source>
-        <translation>汉</translation>
+        <translation>测试准确率</translation>
     </message>
     <message>
         <source>Data</source>
-        <translation>汉</translation>
+        <translation>数据</translation>
     </message>
     <message>
         <source>Saved in</source>
-        <translation>汉</translation>
+        <translation>保存位置</translation>
     </message>
     <message>
         <source>{n} classes</source>
-        <translation>{n}汉</translation>
+        <translation>{n} 个类别</translation>
     </message>
     <message>
         <source>{train} training / {val} validation images</source>
-        <translation>{train}汉{val}汉</translation>
+        <translation>{train} 张训练 / {val} 张验证图像</translation>
     </message>
     <message>
         <source>Search running…</source>
-        <translation>汉</translation>
+        <translation>搜索运行中…</translation>
     </message>
     <message>
         <source> (resumed)</source>
-        <translation>汉</translation>
+        <translation>（已继续）</translation>
     </message>
     <message>
         <source>Waiting for the first trial to finish</source>
-        <translation>汉</translation>
+        <translation>等待第一个试验完成</translation>
     </message>
     <message>
         <source>Best {objective} so far: {score:.4f}</source>
-        <translation>汉{objective}汉{score:.4f}</translation>
+        <translation>目前最佳 {objective}：{score:.4f}</translation>
     </message>
     <message>
         <source>{done}{total} trials done · best is trial {n}</source>
-        <translation>{done}{total}汉{n}</translation>
+        <translation>已完成 {done}{total} 个试验 · 最佳为试验 {n}</translation>
     </message>
     <message>
         <source>{done}{total} trials done</source>
-        <translation>{done}{total}汉</translation>
+        <translation>已完成 {done}{total} 个试验</translation>
     </message>
     <message>
         <source>Total</source>
-        <translation>汉</translation>
+        <translation>合计</translation>
     </message>
 </context>
 <context>
     <name>ScoreScatterView</name>
     <message>
         <source>Open a search to see how each hyperparameter relates to the score.</source>
-        <translation>汉</translation>
+        <translation>打开一个搜索，查看每个超参数与得分的关系。</translation>
     </message>
     <message>
         <source>No completed trials to plot.</source>
-        <translation>汉</translation>
-    </message>
-    <message numerus="yes">
-        <source>%1 of %n completed trial(s) against each hyperparameter that varied, largest effect first (effect: the share of the score's variation explained by the hyperparameter, 0 to 1, corrected for chance).</source>
-        <translation>汉<numerusform />
-        </translation>
+        <translation>没有可绘制的已完成试验。</translation>
     </message>
     <message>
-        <source>Same in every trial: %1.</source>
-        <translation>汉</translation>
+        <source>{objective} of {count} completed trial(s) against each hyperparameter that varied, largest effect first (effect: the share of the score's variation explained by the hyperparameter, 0 to 1, corrected for chance).</source>
+        <translation>{count} 个已完成试验的 {objective} 与每个变化过的超参数的关系，按影响从大到小排列（影响：得分变化中可由该超参数解释的比例，0 到 1，已做随机校正）。</translation>
     </message>
     <message>
-        <source>left</source>
-        <translation>汉</translation>
-    </message>
-    <message>
-        <source>bottom</source>
-        <translation>汉</translation>
+        <source>Same in every trial: {names}.</source>
+        <translation>在每个试验中都相同：{names}。</translation>
     </message>
     <message>
         <source>log scale</source>
-        <translation>汉</translation>
+        <translation>对数刻度</translation>
     </message>
 </context>
 <context>
     <name>TaskPanel</name>
     <message>
         <source>Start</source>
-        <translation>汉</translation>
+        <translation>开始</translation>
     </message>
     <message>
         <source>Stop</source>
-        <translation>汉</translation>
+        <translation>停止</translation>
     </message>
     <message>
         <source>Starting the training process…</source>
-        <translation>汉</translation>
+        <translation>正在启动训练进程…</translation>
     </message>
     <message>
         <source>Stopping…</source>
-        <translation>汉</translation>
+        <translation>正在停止…</translation>
     </message>
     <message>
         <source>Done.</source>
-        <translation>汉</translation>
+        <translation>完成。</translation>
     </message>
     <message>
         <source>Stopped.</source>
-        <translation>汉</translation>
+        <translation>已停止。</translation>
     </message>
     <message>
         <source>Failed: %s</source>
-        <translation>汉</translation>
+        <translation>失败：%s</translation>
     </message>
 </context>
 <context>
     <name>TrialGallery</name>
     <message>
         <source>Trial {trial_id} · score {score:.4f}</source>
-        <translation>汉{trial_id}汉{score:.4f}</translation>
+        <translation>试验 {trial_id} · 得分 {score:.4f}</translation>
     </message>
     <message>
         <source>Compute predictions from the checkpoint</source>
-        <translation>汉</translation>
+        <translation>从检查点计算预测</translation>
     </message>
     <message>
         <source>Trial:</source>
-        <translation>汉</translation>
+        <translation>试验：</translation>
     </message>
     <message>
         <source>This search has no completed trial yet.</source>
-        <translation>汉</translation>
+        <translation>此搜索还没有已完成的试验。</translation>
     </message>
     <message>
         <source>Cannot read %s (%s).</source>
-        <translation>汉</translation>
+        <translation>无法读取 %s（%s）。</translation>
     </message>
     <message>
         <source>This trial has no saved predictions (an older search).</source>
-        <translation>汉</translation>
+        <translation>此试验没有保存的预测（较早的搜索）。</translation>
     </message>
     <message>
         <source>Predicting the validation images in the training process…</source>
-        <translation>汉</translation>
+        <translation>正在训练进程中预测验证图像…</translation>
     </message>
     <message>
         <source>Could not compute the predictions: %s</source>
-        <translation>汉</translation>
+        <translation>无法计算预测：%s</translation>
     </message>
 </context>
 <context>
     <name>TrialTable</name>
     <message>
         <source>Trials</source>
-        <translation>汉</translation>
+        <translation>试验</translation>
     </message>
     <message>
         <source>Show only trials with this status</source>
-        <translation>汉</translation>
+        <translation>只显示此状态的试验</translation>
     </message>
     <message>
         <source>Unvaried hyperparameters</source>
-        <translation>汉</translation>
+        <translation>未变化的超参数</translation>
     </message>
     <message>
         <source>Also show hyperparameter columns whose value is the same in every trial</source>
-        <translation>汉</translation>
+        <translation>也显示在每个试验中取值都相同的超参数列</translation>
     </message>
     <message>
         <source>Show:</source>
-        <translation>汉</translation>
+        <translation>显示：</translation>
     </message>
     <message>
         <source>{n} trials{total}</source>
-        <translation>{n}汉{total}</translation>
+        <translation>{n} 个试验{total}</translation>
     </message>
     <message>
         <source> · {shown} shown</source>
-        <translation>汉{shown}汉</translation>
+        <translation> · 显示 {shown} 个</translation>
     </message>
 </context>
 <context>
     <name>WindowChrome</name>
     <message>
         <source>Start</source>
-        <translation>汉</translation>
+        <translation>开始</translation>
     </message>
     <message>
         <source>Stop</source>
-        <translation>汉</translation>
+        <translation>停止</translation>
     </message>
     <message>
         <source>Resume…</source>
-        <translation>汉</translation>
+        <translation>继续…</translation>
     </message>
     <message>
         <source>Export…</source>
-        <translation>汉</translation>
+        <translation>导出…</translation>
     </message>
     <message>
         <source>Device: shown when training starts</source>
-        <translation>汉</translation>
+        <translation>设备：训练开始时显示</translation>
     </message>
     <message>
         <source>Options</source>
-        <translation>汉</translation>
+        <translation>选项</translation>
     </message>
     <message>
         <source>Show or hide the options column (hidden while a search runs, to give the live views room)</source>
-        <translation>汉</translation>
+        <translation>显示或隐藏选项栏（搜索运行时隐藏，为实时视图留出空间）</translation>
     </message>
     <message>
         <source>1 · Dataset</source>
-        <translation>汉</translation>
+        <translation>1 · 数据集</translation>
     </message>
     <message>
         <source>&lt;b&gt;Options&lt;/b&gt;</source>
-        <translation>汉汉汉</translation>
+        <translation>&lt;b&gt;选项&lt;/b&gt;</translation>
     </message>
     <message>
         <source>Ready.</source>
-        <translation>汉</translation>
+        <translation>就绪。</translation>
     </message>
     <message>
         <source>Search progress</source>
-        <translation>汉</translation>
+        <translation>搜索进度</translation>
     </message>
     <message>
         <source>2 · Training</source>
-        <translation>汉</translation>
+        <translation>2 · 训练</translation>
     </message>
     <message>
         <source>3 · Results</source>
-        <translation>汉</translation>
+        <translation>3 · 结果</translation>
     </message>
     <message>
         <source>History</source>
-        <translation>汉</translation>
+        <translation>历史</translation>
     </message>
     <message>
         <source>&amp;Open Folder…</source>
-        <translation>汉</translation>
+        <translation>打开文件夹(&amp;O)…</translation>
     </message>
     <message>
         <source>Choose an image folder to train on</source>
-        <translation>汉</translation>
+        <translation>选择用于训练的图像文件夹</translation>
     </message>
     <message>
         <source>&amp;Start Search</source>
-        <translation>汉</translation>
+        <translation>开始搜索(&amp;S)</translation>
     </message>
     <message>
         <source>S&amp;top Search</source>
-        <translation>汉</translation>
+        <translation>停止搜索(&amp;T)</translation>
     </message>
     <message>
         <source>&amp;Resume Search…</source>
-        <translation>汉</translation>
+        <translation>继续搜索(&amp;R)…</translation>
     </message>
     <message>
         <source>&amp;Export Model…</source>
-        <translation>汉</translation>
+        <translation>导出模型(&amp;E)…</translation>
     </message>
     <message>
         <source>&amp;Quit</source>
-        <translation>汉</translation>
+        <translation>退出(&amp;Q)</translation>
     </message>
     <message>
         <source>&amp;About TuneStudio</source>
-        <translation>汉</translation>
+        <translation>关于 TuneStudio(&amp;A)</translation>
     </message>
     <message>
         <source>&amp;File</source>
-        <translation>汉</translation>
+        <translation>文件(&amp;F)</translation>
     </message>
     <message>
         <source>&amp;Search</source>
-        <translation>汉</translation>
+        <translation>搜索(&amp;S)</translation>
     </message>
     <message>
         <source>&amp;Help</source>
-        <translation>汉</translation>
+        <translation>帮助(&amp;H)</translation>
     </message>
     <message>
         <source>&amp;Language</source>
-        <translation>汉</translation>
+        <translation>语言(&amp;L)</translation>
     </message>
     <message>
         <source>System ({language})</source>
-        <translation>汉{language}汉</translation>
+        <translation>跟随系统（{language}）</translation>
     </message>
     <message>
         <source>Language saved.</source>
-        <translation>汉</translation>
+        <translation>语言设置已保存。</translation>
     </message>
     <message>
         <source>Language</source>
-        <translation>汉</translation>
+        <translation>语言</translation>
     </message>
     <message>
         <source>The language changes when TuneStudio starts again.</source>
-        <translation>汉</translation>
+        <translation>语言将在 TuneStudio 下次启动时更改。</translation>
     </message>
 </context>
 <context>
     <name>WorkersPanel</name>
     <message>
         <source>Other machines</source>
-        <translation>汉</translation>
+        <translation>其他机器</translation>
     </message>
     <message>
         <source>Let other machines train trials of the next search (distributed search)</source>
-        <translation>汉</translation>
+        <translation>让其他机器训练下一次搜索的试验（分布式搜索）</translation>
     </message>
     <message>
         <source>The address to listen on: 127.0.0.1 (this machine only), this machine's address on the network, or 0.0.0.0 (every network)</source>
-        <translation>汉</translation>
+        <translation>监听地址：127.0.0.1（仅本机）、本机在网络上的地址，或 0.0.0.0（所有网络）</translation>
     </message>
     <message>
         <source>optional token</source>
-        <translation>汉</translation>
+        <translation>可选令牌</translation>
     </message>
     <message>
         <source>New token</source>
-        <translation>汉</translation>
+        <translation>新令牌</translation>
     </message>
     <message>
         <source>Workers that train on this machine too (each is its own training process)</source>
-        <translation>汉</translation>
+        <translation>也在本机上训练的工作节点（每个都是独立的训练进程）</translation>
     </message>
     <message>
         <source>On each other machine: &lt;code&gt;tunestudio worker --chief {address}{token}&lt;/code&gt; (it must see the search folder at the same path, and the images).</source>
-        <translation>汉汉汉{address}{token}汉汉</translation>
+        <translation>在每台其他机器上运行：&lt;code&gt;tunestudio worker --chief {address}{token}&lt;/code&gt;（它必须能在相同路径下看到搜索文件夹和图像）。</translation>
     </message>
     <message>
         <source>Workers join with &lt;code&gt;tunestudio worker --chief {chief_address}{value2}&lt;/code&gt;</source>
-        <translation>汉汉汉{chief_address}{value2}汉</translation>
+        <translation>工作节点通过 &lt;code&gt;tunestudio worker --chief {chief_address}{value2}&lt;/code&gt; 加入</translation>
     </message>
     <message>
         <source>Anyone who can reach {chief_address} can join this search{value3}.</source>
-        <translation>汉{chief_address}汉{value3}汉</translation>
+        <translation>任何能访问 {chief_address} 的人都可以加入此搜索{value3}。</translation>
     </message>
 </context>
 </TS>
