@@ -10,7 +10,7 @@ import json
 import math
 from typing import TYPE_CHECKING, Any, Callable
 
-from PySide6.QtCore import Qt, Signal
+from PySide6.QtCore import QT_TRANSLATE_NOOP, QCoreApplication, Qt, Signal
 from PySide6.QtGui import QImage, QPixmap, QValidator
 from PySide6.QtWidgets import (
     QAbstractSpinBox, QCheckBox, QComboBox, QDoubleSpinBox, QFormLayout, QFrame, QGridLayout, QGroupBox, QHBoxLayout,
@@ -23,6 +23,7 @@ from app.core.config import (
 )
 from app.core.formatting import format_number
 from app.core.options import TunableError, format_tunable, merge_extras, parse_tunable
+from app.gui import core_text
 from app.gui.worker import run_in_background
 
 if TYPE_CHECKING:  # numpy is imported where used: it costs ~0.2 s before the window shows
@@ -35,10 +36,17 @@ QLabel#optionErrors { color: #b00020; }
 PREVIEW_COUNT = 8
 PREVIEW_PX = 84
 OPTIMIZER_LABELS = {"adam": "Adam", "sgd": "SGD", "rmsprop": "RMSprop", "adamw": "AdamW"}
-SCHEDULE_LABELS = {"constant": "Constant", "exponential": "Exponential", "cosine": "Cosine",
-                   "linear": "Linear"}
+SCHEDULE_LABELS = {"constant": QT_TRANSLATE_NOOP("OptionsPanel", "Constant"),
+                   "exponential": QT_TRANSLATE_NOOP("OptionsPanel", "Exponential"),
+                   "cosine": QT_TRANSLATE_NOOP("OptionsPanel", "Cosine"), "linear": QT_TRANSLATE_NOOP("OptionsPanel", "Linear")}
 COMBO_MIN_CHARACTERS = 14  # long item texts elide instead of widening the whole column
-TRI_STATE = (("Try with and without", {"choices": [True, False]}), ("Always", True), ("Never", False))
+TRI_STATE = ((QT_TRANSLATE_NOOP("OptionsPanel", "Try with and without"), {"choices": [True, False]}),
+             (QT_TRANSLATE_NOOP("OptionsPanel", "Always"), True), (QT_TRANSLATE_NOOP("OptionsPanel", "Never"), False))
+
+
+def _label(text: str) -> str:
+    """A choice's label in the window's language (the panel's own, or a core label such as ARCHITECTURES)."""
+    return core_text.translate(QCoreApplication.translate("OptionsPanel", text))
 
 
 class ParseError(ConfigError):
@@ -155,7 +163,7 @@ class RangeField(QWidget):
         layout = QHBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
         layout.addWidget(minimum_box, 1)
-        layout.addWidget(QLabel("to"))
+        layout.addWidget(QLabel(self.tr("to")))
         layout.addWidget(maximum_box, 1)
 
     def spec(self) -> Any:
@@ -188,7 +196,7 @@ class ChoiceChecks(QWidget):
         layout.setContentsMargins(0, 0, 0, 0)
         self.boxes: dict[str, QCheckBox] = {}
         for i, (value, label) in enumerate(labels.items()):
-            box = QCheckBox(label)
+            box = QCheckBox(_label(label))
             self.boxes[value] = box
             layout.addWidget(box, i // columns, i % columns)
 
@@ -232,14 +240,14 @@ def _combo(items: dict[str, str] | list[tuple[str, Any]]) -> QComboBox:
     combo = _sized_combo()
     pairs = items.items() if isinstance(items, dict) else items
     for data, label in pairs:
-        combo.addItem(label, data)
+        combo.addItem(_label(label), data)
     return combo
 
 
 def _tri_state_combo() -> QComboBox:
     combo = _sized_combo()
     for label, value in TRI_STATE:
-        combo.addItem(label, json.dumps(value))
+        combo.addItem(_label(label), json.dumps(value))
     return combo
 
 
@@ -336,85 +344,85 @@ class OptionsPanel(QWidget):
 
     def _model_page(self) -> QWidget:
         host, outer = self._form()
-        group, form = self._group("Network")
+        group, form = self._group(self.tr("Network"))
         self.architecture_combo = _combo(ARCHITECTURES)
         self.architecture_combo.setObjectName("architectureCombo")
-        form.addRow("Architecture:", self._register("architecture", self.architecture_combo,
-                                                    "The kind of network to build and tune"))
+        form.addRow(self.tr("Architecture:"), self._register("architecture", self.architecture_combo,
+                                                    self.tr("The kind of network to build and tune")))
         self.image_size_spin = _spin(0, 1024, 16, " px")
-        self.image_size_spin.setSpecialValueText("Auto")  # 0: follows the data and the time budget
+        self.image_size_spin.setSpecialValueText(self.tr("Auto"))  # 0: follows the data and the time budget
         self.image_size_spin.setObjectName("imageSizeSpin")
-        form.addRow("Image size:", self._register("image_size", self.image_size_spin,
-                                                  "Images are resized to this square size. Auto: small images "
-                                                  "keep their size; photos get 64-128 px as the time budget allows"))
+        form.addRow(self.tr("Image size:"), self._register("image_size", self.image_size_spin,
+                                                  self.tr("Images are resized to this square size. Auto: small images keep their size; photos get "
+                                                          "64-128 px as the time budget allows")))
         self.width_edit = TunableEdit(int, "e.g. 32, 64")
-        form.addRow("Width:", self._register("width", self.width_edit,
-                                             "Filters (CNNs) or units (MLP) in the first block: one value, "
-                                             "a list to try (32,64) or a range (16:128)"))
+        form.addRow(self.tr("Width:"), self._register("width", self.width_edit,
+                                             self.tr("Filters (CNNs) or units (MLP) in the first block: one value, a list to try (32,64) or a "
+                                                     "range (16:128)")))
         self.depth_range = RangeField(_spin(1, 50), _spin(1, 50))
-        form.addRow("Depth:", self._register("depth", self.depth_range,
-                                             "Number of blocks or layers, from min to max"))
+        form.addRow(self.tr("Depth:"), self._register("depth", self.depth_range,
+                                             self.tr("Number of blocks or layers, from min to max")))
         self.dense_units_edit = TunableEdit(int, "e.g. 128")
-        form.addRow("Dense units:", self._register("dense_units", self.dense_units_edit,
-                                                   "Units of the dense layer before the classifier"))
+        form.addRow(self.tr("Dense units:"), self._register("dense_units", self.dense_units_edit,
+                                                   self.tr("Units of the dense layer before the classifier")))
         self.initializer_checks = ChoiceChecks({k: k for k in INITIALIZERS})
-        form.addRow("Initializer:", self._register("initializer", self.initializer_checks,
-                                                   "Weight initializers to try"))
+        form.addRow(self.tr("Initializer:"), self._register("initializer", self.initializer_checks,
+                                                   self.tr("Weight initializers to try")))
         outer.addWidget(group)
 
-        group, form = self._group("Transfer learning")
-        self.weights_combo = _combo({"imagenet": "ImageNet (from the Keras cache; never downloaded)", "none": "Random (train from scratch)"})
-        form.addRow("Backbone weights:", self._register("backbone_weights", self.weights_combo,
-                                                        "Starting weights of a transfer backbone"))
-        self.fine_tune_check = QCheckBox("Fine-tune the backbone")
+        group, form = self._group(self.tr("Transfer learning"))
+        self.weights_combo = _combo({"imagenet": QT_TRANSLATE_NOOP("OptionsPanel", "ImageNet (from the Keras cache; never downloaded)"), "none": QT_TRANSLATE_NOOP("OptionsPanel", "Random (train from scratch)")})
+        form.addRow(self.tr("Backbone weights:"), self._register("backbone_weights", self.weights_combo,
+                                                        self.tr("Starting weights of a transfer backbone")))
+        self.fine_tune_check = QCheckBox(self.tr("Fine-tune the backbone"))
         form.addRow("", self._register("fine_tune", self.fine_tune_check,
-                                       "Also train the backbone's own weights (slower)"))
+                                       self.tr("Also train the backbone's own weights (slower)")))
         self.transfer_group = group
         outer.addWidget(group)
         return host
 
     def _regularization_page(self) -> QWidget:
         host, outer = self._form()
-        group, form = self._group("Weights")
+        group, form = self._group(self.tr("Weights"))
         self.dropout_check = QCheckBox()
         self.dropout_range = RangeField(_dspin(0, 0.95, 0.05), _dspin(0, 0.95, 0.05), extra={"step": 0.05})
-        form.addRow("Dropout:", self._checked_row(self.dropout_check, self._register(
-            "dropout", self.dropout_range, "Dropout rate range (0 to 0.95)")))
+        form.addRow(self.tr("Dropout:"), self._checked_row(self.dropout_check, self._register(
+            "dropout", self.dropout_range, self.tr("Dropout rate range (0 to 0.95)"))))
         self.l1_check = QCheckBox()
         self.l1_edit = TunableEdit(float, "e.g. 1e-5")
         form.addRow("L1:", self._checked_row(self.l1_check, self._register(
-            "l1", self.l1_edit, "L1 weight penalty: one value, a list or a range")))
+            "l1", self.l1_edit, self.tr("L1 weight penalty: one value, a list or a range"))))
         self.l2_check = QCheckBox()
         self.l2_edit = TunableEdit(float, "e.g. 0, 1e-4")
         form.addRow("L2:", self._checked_row(self.l2_check, self._register(
-            "l2", self.l2_edit, "L2 weight penalty: one value, a list or a range")))
+            "l2", self.l2_edit, self.tr("L2 weight penalty: one value, a list or a range"))))
         self.batch_norm_combo = _tri_state_combo()
-        form.addRow("Batch normalisation:", self._register("batch_norm", self.batch_norm_combo,
-                                                           "Normalise activations after each block"))
+        form.addRow(self.tr("Batch normalisation:"), self._register("batch_norm", self.batch_norm_combo,
+                                                           self.tr("Normalise activations after each block")))
         outer.addWidget(group)
 
-        group, form = self._group("Data augmentation")
+        group, form = self._group(self.tr("Data augmentation"))
         self.augmentation_combo = _tri_state_combo()
-        form.addRow("Augment:", self._register("augmentation.enabled", self.augmentation_combo,
-                                               "Random changes to training images, so the model generalises"))
-        self.flip_combo = _combo({"none": "No flip", "horizontal": "Horizontal", "vertical": "Vertical",
-                                  "horizontal_and_vertical": "Horizontal and vertical"})
-        form.addRow("Flip:", self._register("augmentation.flip", self.flip_combo, "Random mirroring"))
+        form.addRow(self.tr("Augment:"), self._register("augmentation.enabled", self.augmentation_combo,
+                                               self.tr("Random changes to training images, so the model generalises")))
+        self.flip_combo = _combo({"none": QT_TRANSLATE_NOOP("OptionsPanel", "No flip"), "horizontal": QT_TRANSLATE_NOOP("OptionsPanel", "Horizontal"), "vertical": QT_TRANSLATE_NOOP("OptionsPanel", "Vertical"),
+                                  "horizontal_and_vertical": QT_TRANSLATE_NOOP("OptionsPanel", "Horizontal and vertical")})
+        form.addRow(self.tr("Flip:"), self._register("augmentation.flip", self.flip_combo, self.tr("Random mirroring")))
         self.rotation_spin = _dspin(0, 1, 0.05)
-        form.addRow("Rotation:", self._register("augmentation.rotation", self.rotation_spin,
-                                                "Largest rotation, as a fraction of a full turn (0 = off)"))
+        form.addRow(self.tr("Rotation:"), self._register("augmentation.rotation", self.rotation_spin,
+                                                self.tr("Largest rotation, as a fraction of a full turn (0 = off)")))
         self.zoom_spin = _dspin(0, 1, 0.05)
-        form.addRow("Zoom:", self._register("augmentation.zoom", self.zoom_spin,
-                                            "Largest zoom in or out, as a fraction (0 = off)"))
+        form.addRow(self.tr("Zoom:"), self._register("augmentation.zoom", self.zoom_spin,
+                                            self.tr("Largest zoom in or out, as a fraction (0 = off)")))
         self.translation_spin = _dspin(0, 1, 0.05)
-        form.addRow("Translation:", self._register("augmentation.translation", self.translation_spin,
-                                                   "Largest shift, as a fraction of the image (0 = off)"))
+        form.addRow(self.tr("Translation:"), self._register("augmentation.translation", self.translation_spin,
+                                                   self.tr("Largest shift, as a fraction of the image (0 = off)")))
         self.contrast_spin = _dspin(0, 1, 0.05)
-        form.addRow("Contrast:", self._register("augmentation.contrast", self.contrast_spin,
-                                                "Largest contrast change, as a fraction (0 = off)"))
-        self.preview_button = QPushButton("Preview on my images")
+        form.addRow(self.tr("Contrast:"), self._register("augmentation.contrast", self.contrast_spin,
+                                                self.tr("Largest contrast change, as a fraction (0 = off)")))
+        self.preview_button = QPushButton(self.tr("Preview on my images"))
         self.preview_button.setObjectName("augmentationPreviewButton")
-        self.preview_button.setToolTip("Show augmented samples of the chosen dataset")
+        self.preview_button.setToolTip(self.tr("Show augmented samples of the chosen dataset"))
         self.preview_button.clicked.connect(self.request_preview)
         self.preview_status = QLabel()
         self.preview_status.setWordWrap(True)
@@ -440,113 +448,113 @@ class OptionsPanel(QWidget):
         form.addRow(self.preview_grid_host)
         outer.addWidget(group)
 
-        group, form = self._group("Early stopping")
-        self.early_stopping_check = QCheckBox("Stop a trial when validation stops improving")
+        group, form = self._group(self.tr("Early stopping"))
+        self.early_stopping_check = QCheckBox(self.tr("Stop a trial when validation stops improving"))
         form.addRow(self._register("early_stopping", self.early_stopping_check,
-                                   "Saves time on trials that have stopped learning"))
+                                   self.tr("Saves time on trials that have stopped learning")))
         self.patience_spin = _spin(0, 10000, 1, " epochs")
-        form.addRow("Patience:", self._register("patience", self.patience_spin,
-                                                "Epochs without improvement before a trial stops"))
-        self.restore_best_check = QCheckBox("Keep the best epoch's weights")
+        form.addRow(self.tr("Patience:"), self._register("patience", self.patience_spin,
+                                                self.tr("Epochs without improvement before a trial stops")))
+        self.restore_best_check = QCheckBox(self.tr("Keep the best epoch's weights"))
         form.addRow(self._register("restore_best_weights", self.restore_best_check,
-                                   "Roll back to the best epoch when a trial stops early"))
+                                   self.tr("Roll back to the best epoch when a trial stops early")))
         outer.addWidget(group)
         return host
 
     def _optimizer_page(self) -> QWidget:
         host, outer = self._form()
-        group, form = self._group("Optimizer")
+        group, form = self._group(self.tr("Optimizer"))
         self.optimizer_checks = ChoiceChecks(OPTIMIZER_LABELS)
-        form.addRow("Try:", self._register("optimizer", self.optimizer_checks, "Optimizers to try"))
+        form.addRow(self.tr("Try:"), self._register("optimizer", self.optimizer_checks, self.tr("Optimizers to try")))
         self.learning_rate_range = RangeField(SciSpinBox(1e-7, 10.0), SciSpinBox(1e-7, 10.0), extra={"log": True})
-        form.addRow("Learning rate:", self._register("learning_rate", self.learning_rate_range,
-                                                     "Searched on a log scale between the two values"))
+        form.addRow(self.tr("Learning rate:"), self._register("learning_rate", self.learning_rate_range,
+                                                     self.tr("Searched on a log scale between the two values")))
         self.schedule_checks = ChoiceChecks(SCHEDULE_LABELS)
-        form.addRow("Schedule:", self._register("schedule", self.schedule_checks,
-                                                "How the learning rate changes during a trial: kept constant, or decayed "
-                                                "exponentially, along a cosine or linearly"))
+        form.addRow(self.tr("Schedule:"), self._register("schedule", self.schedule_checks,
+                                                self.tr("How the learning rate changes during a trial: kept constant, or decayed exponentially, "
+                                                        "along a cosine or linearly")))
         self.momentum_edit = TunableEdit(float, "e.g. 0.9")
-        form.addRow("Momentum (SGD):", self._register("momentum", self.momentum_edit,
-                                                      "Momentum for SGD and RMSprop: value, list or range"))
-        self.nesterov_check = QCheckBox("Nesterov momentum")
-        form.addRow("", self._register("nesterov", self.nesterov_check, "Use Nesterov momentum with SGD"))
+        form.addRow(self.tr("Momentum (SGD):"), self._register("momentum", self.momentum_edit,
+                                                      self.tr("Momentum for SGD and RMSprop: value, list or range")))
+        self.nesterov_check = QCheckBox(self.tr("Nesterov momentum"))
+        form.addRow("", self._register("nesterov", self.nesterov_check, self.tr("Use Nesterov momentum with SGD")))
         clip_row = QHBoxLayout()
-        self.clip_mode_combo = _combo({"none": "No clipping", "norm": "By norm", "value": "By value"})
+        self.clip_mode_combo = _combo({"none": QT_TRANSLATE_NOOP("OptionsPanel", "No clipping"), "norm": QT_TRANSLATE_NOOP("OptionsPanel", "By norm"), "value": QT_TRANSLATE_NOOP("OptionsPanel", "By value")})
         self.clip_value_edit = TunableEdit(float, "e.g. 1.0")
-        clip_row.addWidget(self._register("clip_mode", self.clip_mode_combo, "Gradient clipping"), 1)
-        clip_row.addWidget(self._register("clip_value", self.clip_value_edit, "Clipping threshold"), 1)
-        form.addRow("Gradient clipping:", clip_row)
+        clip_row.addWidget(self._register("clip_mode", self.clip_mode_combo, self.tr("Gradient clipping")), 1)
+        clip_row.addWidget(self._register("clip_value", self.clip_value_edit, self.tr("Clipping threshold")), 1)
+        form.addRow(self.tr("Gradient clipping:"), clip_row)
         outer.addWidget(group)
 
-        group, form = self._group("Training")
+        group, form = self._group(self.tr("Training"))
         self.batch_size_edit = TunableEdit(int, "e.g. 16, 32", allow_range=False)
-        form.addRow("Batch sizes:", self._register("batch_size", self.batch_size_edit,
-                                                   "Batch sizes to try, separated by commas"))
+        form.addRow(self.tr("Batch sizes:"), self._register("batch_size", self.batch_size_edit,
+                                                   self.tr("Batch sizes to try, separated by commas")))
         self.label_smoothing_spin = _dspin(0, 0.5, 0.05)
-        form.addRow("Label smoothing:", self._register("label_smoothing", self.label_smoothing_spin,
-                                                       "Softens the targets; 0 turns it off"))
+        form.addRow(self.tr("Label smoothing:"), self._register("label_smoothing", self.label_smoothing_spin,
+                                                       self.tr("Softens the targets; 0 turns it off")))
         outer.addWidget(group)
         return host
 
     def _search_page(self) -> QWidget:
         host, outer = self._form()
-        group, form = self._group("Search")
+        group, form = self._group(self.tr("Search"))
         self.tuner_combo = _combo(TUNERS)
         self.tuner_combo.setObjectName("tunerCombo")
-        form.addRow("Tuner:", self._register("tuner", self.tuner_combo, "How the next trial is chosen"))
+        form.addRow(self.tr("Tuner:"), self._register("tuner", self.tuner_combo, self.tr("How the next trial is chosen")))
         self.time_budget_edit = QLineEdit()
         self.time_budget_edit.setObjectName("timeBudgetEdit")
-        self.time_budget_edit.setPlaceholderText("10m, 90s, 2h, or none")
-        form.addRow("Time budget:", self._register(
+        self.time_budget_edit.setPlaceholderText(self.tr("10m, 90s, 2h, or none"))
+        form.addRow(self.tr("Time budget:"), self._register(
             "time_budget", self.time_budget_edit,
-            "Wall-clock time for the whole search (scan included). The search ends at whichever comes "
-            "first: the budget or max trials. 'none' for no limit"))
+            self.tr("Wall-clock time for the whole search (scan included). The search ends at whichever comes "
+                    "first: the budget or max trials. 'none' for no limit")))
         self.plateau_spin = _spin(0, 100000)
-        self.plateau_spin.setSpecialValueText("Never")
-        form.addRow("End after no gain in:", self._register(
-            "plateau_trials", self.plateau_spin, "End the search after this many trials in a row without a "
-                                                 "better score (0: never)"))
+        self.plateau_spin.setSpecialValueText(self.tr("Never"))
+        form.addRow(self.tr("End after no gain in:"), self._register(
+            "plateau_trials", self.plateau_spin, self.tr("End the search after this many trials in a row without a better score (0: never)")))
         self.max_trials_spin = _spin(1, 100000)
         self.max_trials_spin.setObjectName("maxTrialsSpin")
-        form.addRow("Max trials:", self._register("max_trials", self.max_trials_spin,
-                                                  "How many models to train at most"))
+        form.addRow(self.tr("Max trials:"), self._register("max_trials", self.max_trials_spin,
+                                                  self.tr("How many models to train at most")))
         self.epochs_spin = _spin(1, 10000)
         self.epochs_spin.setObjectName("epochsSpin")
-        form.addRow("Epochs:", self._register("epochs", self.epochs_spin,
-                                              "Epochs per trial (Hyperband: the most a trial gets)"))
+        form.addRow(self.tr("Epochs:"), self._register("epochs", self.epochs_spin,
+                                              self.tr("Epochs per trial (Hyperband: the most a trial gets)")))
         self.hyperband_factor_spin = _spin(2, 100)
-        form.addRow("Hyperband factor:", self._register("hyperband_factor", self.hyperband_factor_spin,
-                                                        "Hyperband keeps 1 in this many trials at each round"))
-        self.objective_combo = _combo({"val_accuracy": "Validation accuracy (higher is better)",
-                                       "val_loss": "Validation loss (lower is better)"})
-        form.addRow("Objective:", self._register("objective", self.objective_combo, "What ranks the trials"))
+        form.addRow(self.tr("Hyperband factor:"), self._register("hyperband_factor", self.hyperband_factor_spin,
+                                                        self.tr("Hyperband keeps 1 in this many trials at each round")))
+        self.objective_combo = _combo({"val_accuracy": QT_TRANSLATE_NOOP("OptionsPanel", "Validation accuracy (higher is better)"),
+                                       "val_loss": QT_TRANSLATE_NOOP("OptionsPanel", "Validation loss (lower is better)")})
+        form.addRow(self.tr("Objective:"), self._register("objective", self.objective_combo, self.tr("What ranks the trials")))
         self.seed_spin = _spin(0, 2**31 - 1)
-        form.addRow("Seed:", self._register("seed", self.seed_spin,
-                                            "Same seed, same data split and trial order"))
+        form.addRow(self.tr("Seed:"), self._register("seed", self.seed_spin,
+                                            self.tr("Same seed, same data split and trial order")))
         self.val_fraction_spin = _dspin(0, 0.9, 0.05)
-        form.addRow("Validation share:", self._register("val_fraction", self.val_fraction_spin,
-                                                        "Share of each class held out to score trials"))
+        form.addRow(self.tr("Validation share:"), self._register("val_fraction", self.val_fraction_spin,
+                                                        self.tr("Share of each class held out to score trials")))
         self.test_fraction_spin = _dspin(0, 0.5, 0.05)
         self.test_fraction_spin.setObjectName("testFractionSpin")
-        form.addRow("Test share:", self._register(
+        form.addRow(self.tr("Test share:"), self._register(
             "test_fraction", self.test_fraction_spin,
-            "Share of each class locked away and scored once at the end: the honest estimate "
-            "(a test/ folder is used as is)"))
-        self.class_weights_combo = _combo({"auto": "Auto (on for heavy imbalance)", True: "On", False: "Off"})
+            self.tr("Share of each class locked away and scored once at the end: the honest estimate (a test/ "
+                    "folder is used as is)")))
+        self.class_weights_combo = _combo({"auto": QT_TRANSLATE_NOOP("OptionsPanel", "Auto (on for heavy imbalance)"), True: QT_TRANSLATE_NOOP("OptionsPanel", "On"), False: QT_TRANSLATE_NOOP("OptionsPanel", "Off")})
         self.class_weights_combo.setObjectName("classWeightsCombo")
-        form.addRow("Class weights:", self._register(
+        form.addRow(self.tr("Class weights:"), self._register(
             "class_weights", self.class_weights_combo,
-            "Weight each class by the inverse of its share, so rare classes count as much as common ones"))
+            self.tr("Weight each class by the inverse of its share, so rare classes count as much as common "
+                    "ones")))
         self.name_edit = QLineEdit()
-        self.name_edit.setPlaceholderText("optional, e.g. flowers-first-try")
-        form.addRow("Search name:", self._register("name", self.name_edit, "Shown in the history"))
+        self.name_edit.setPlaceholderText(self.tr("optional, e.g. flowers-first-try"))
+        form.addRow(self.tr("Search name:"), self._register("name", self.name_edit, self.tr("Shown in the history")))
         outer.addWidget(group)
 
-        group, form = self._group("Hardware")
-        self.mixed_precision_check = QCheckBox("Mixed precision (GPU only)")
+        group, form = self._group(self.tr("Hardware"))
+        self.mixed_precision_check = QCheckBox(self.tr("Mixed precision (GPU only)"))
         self.mixed_precision_check.setEnabled(False)
         form.addRow(self._register("mixed_precision", self.mixed_precision_check,
-                                   "Faster training on modern GPUs; available once a GPU is detected"))
+                                   self.tr("Faster training on modern GPUs; available once a GPU is detected")))
         outer.addWidget(group)
         return host
 
@@ -762,7 +770,7 @@ class OptionsPanel(QWidget):
                 child.style().polish(child)
         if errors:
             lines = [f"• <b>{_label(e.field)}</b>: {e.message}" for e in errors]
-            self.error_label.setText("Fix before starting:<br>" + "<br>".join(lines))
+            self.error_label.setText(self.tr("Fix before starting:<br>") + "<br>".join(lines))
             self.error_label.show()
             first = next((e.field for e in errors if e.field in self._tab_of), None)
             if first is not None and reveal:
@@ -785,7 +793,7 @@ class OptionsPanel(QWidget):
         """Augment a few of the user's images off the GUI thread and show them in the grid."""
         image_paths = self.sample_paths_provider()
         if not image_paths:
-            self.preview_status.setText("Choose a dataset first: the preview uses your images.")
+            self.preview_status.setText(self.tr("Choose a dataset first: the preview uses your images."))
             return
         self._preview_generation += 1
         generation = self._preview_generation
@@ -793,8 +801,7 @@ class OptionsPanel(QWidget):
         size = min(self.image_size_spin.value() or 128, 256)
         seed = self.seed_spin.value() + generation
         self.preview_button.setEnabled(False)
-        self.preview_status.setText("Augmenting… (the first preview starts TensorFlow in a helper process, "
-                                    "a few seconds)")
+        self.preview_status.setText(self.tr("Augmenting… (the first preview starts TensorFlow in a helper process, a few seconds)"))
 
         def job():  # blocks a pool thread, not the GUI thread; TensorFlow runs in the child
             # Imported here: app.core.preview loads numpy, which the window defers past its first paint.
@@ -810,13 +817,13 @@ class OptionsPanel(QWidget):
             for label, image in zip(self.preview_labels, images):
                 label.setPixmap(array_pixmap(image))
             self.preview_grid_host.show()
-            self.preview_status.setText(f"{len(images)} random variants at {size} px; press again for new ones.")
+            self.preview_status.setText(self.tr("{images_count} random variants at {size} px; press again for new ones.").format(images_count=len(images), size=size))
 
         def on_error(message: str, _traceback: str) -> None:
             if generation != self._preview_generation:
                 return
             self.preview_button.setEnabled(True)
-            self.preview_status.setText(f"Preview failed: {message}")
+            self.preview_status.setText(self.tr("Preview failed: {message}").format(message=message))
 
         run_in_background(job, on_result, on_error, receiver=self)
 
