@@ -22,8 +22,8 @@ CONTEXT = "CoreMessages"
 _VERBATIM = {"root", "folder", "path", "example", "name", "names", "c", "big", "small", "label", "split",
              "classes", "error", "detail_error", "fmt", "ext", "size", "n", "count", "done", "remaining",
              "need", "least", "budget", "gray", "total", "images", "files", "width", "height", "limit"}
-_NUMBER_FIELDS = {"n", "count", "done", "gray", "total", "images", "files", "remaining", "need", "least",
-                  "width", "height"}
+_NUMBER_FIELDS = {"n", "count", "done", "gray", "total", "remaining", "need", "least", "width", "height"}
+_COUNTED_FIELDS = {"images", "files"}  # "3 images", "1 hidden, system or stray file": translated in turn
 
 TEMPLATES: tuple[str, ...] = (
     # ---- app.core.dataset: why a file cannot be used (the problem list)
@@ -159,7 +159,9 @@ def _pattern(template: str) -> re.Pattern:
         if i % 2 == 0:
             regex += re.escape(part)
         elif part in _NUMBER_FIELDS:
-            regex += rf"(?P<{part}>[\d,.]+(?: \w+(?:, \w+)*(?: or \w+)?s?)?)"
+            regex += rf"(?P<{part}>[\d,.]+)"
+        elif part in _COUNTED_FIELDS:
+            regex += rf"(?P<{part}>[\d,.]+ [\w ,]+?)"
         else:
             regex += rf"(?P<{part}>.+?)"
     return re.compile(regex, re.DOTALL)
@@ -185,7 +187,7 @@ def translate(text: str, _depth: int = 0) -> str:
             continue
         fields = {}
         for key, value in match.groupdict().items():
-            keep = key in _VERBATIM and not (key in _NUMBER_FIELDS and not value.replace(",", "").isdigit())
+            keep = key in _VERBATIM and key not in _COUNTED_FIELDS
             fields[key] = value if keep else translate(value, _depth + 1)
         translated = QCoreApplication.translate(CONTEXT, template)
         try:

@@ -21,7 +21,7 @@ from PySide6.QtWidgets import (
 
 from app.core import paths
 from app.core.dataset import DatasetError, ScanReport, scan_dataset
-from app.gui import settings
+from app.gui import core_text, settings
 from app.gui.worker import run_in_background
 
 THUMBNAILS_PER_CLASS = 8
@@ -405,6 +405,7 @@ class DatasetPanel(QWidget):
             self.summary_label.setText(self.tr("Scanning {strip} … {done:,} of {total:,} files").format(strip=self.path_edit.text().strip(), done=done, total=total))
 
     def _show_failure(self, message: str) -> None:
+        message = core_text.translate(message)
         self.report = None
         self._set_field_error(message)
         self.summary_label.setText(self.tr("Cannot use this folder: {message}").format(message=message))
@@ -444,11 +445,11 @@ class DatasetPanel(QWidget):
             report.check_trainable()
             blocking = None
         except DatasetError as exc:
-            blocking = str(exc)
+            blocking = core_text.translate(str(exc))
         self._set_field_error(blocking)
-        shown = ([blocking] if blocking else []) + report.warnings[:3]
+        shown = ([blocking] if blocking else []) + core_text.translate_lines(report.warnings[:3])
         more = len(report.warnings) - 3
-        self.warning_label.setText("\n".join(f"⚠ {w}" for w in shown) + (f"\n… and {more} more (see Warnings)" if more > 0 else ""))
+        self.warning_label.setText("\n".join(f"⚠ {w}" for w in shown) + (self.tr("\n… and {more} more (see Warnings)").format(more=more) if more > 0 else ""))
         self.warning_label.setVisible(bool(shown))
         self._show_thumbnail_rows(report)
         if not blocking:
@@ -493,15 +494,16 @@ class DatasetPanel(QWidget):
         ordered = sorted(report.problems, key=lambda p: getattr(p, "kind", "unusable") == "ignored")
         for problem in ordered:
             shown = os.path.relpath(problem.path, root) if problem.path.startswith(root) else problem.path
-            item = QTreeWidgetItem([shown, problem.reason])
+            reason = core_text.translate(problem.reason)
+            item = QTreeWidgetItem([shown, reason])
             item.setToolTip(0, problem.path)
-            item.setToolTip(1, problem.reason)
+            item.setToolTip(1, reason)
             if getattr(problem, "kind", "unusable") == "ignored":
                 for column in (0, 1):
                     item.setForeground(column, Qt.GlobalColor.gray)
             self.problem_tree.addTopLevelItem(item)
         self.warning_tree.clear()
-        for warning in report.warnings:
+        for warning in core_text.translate_lines(report.warnings):
             item = QTreeWidgetItem([warning])
             item.setToolTip(0, warning)
             self.warning_tree.addTopLevelItem(item)

@@ -818,6 +818,12 @@ click to select</source>
         <translation>无法使用此文件夹：{message}</translation>
     </message>
     <message>
+        <source>
+… and {more} more (see Warnings)</source>
+        <translation>
+… 另有 {more} 条（见“警告”）</translation>
+    </message>
+    <message>
         <source>Problems ({unusable_count})</source>
         <translation>问题（{unusable_count}）</translation>
     </message>
