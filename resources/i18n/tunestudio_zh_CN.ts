@@ -1819,6 +1819,14 @@ true: {true_name} · predicted: {predicted_name} ({confidence:.1%}) · p(true) {
         <translation>从不</translation>
     </message>
     <message>
+        <source>Model</source>
+        <translation>模型</translation>
+    </message>
+    <message>
+        <source>Regularization</source>
+        <translation>正则化</translation>
+    </message>
+    <message>
         <source>Network</source>
         <translation>网络</translation>
     </message>
