@@ -45,8 +45,11 @@ def about_box(parent: QWidget | None, icon_pixmap=None) -> QMessageBox:
     rows = "".join(f"<tr><td>{html.escape(k)}</td><td>&nbsp;{html.escape(v)}</td></tr>"
                    for k, v in package_versions().items())
     box = QMessageBox(QMessageBox.Icon.NoIcon, QCoreApplication.translate("About", "About TuneStudio"),
-                      QCoreApplication.translate("About", "<h3>TuneStudio {version}</h3><p>Tune an image classifier with Keras Tuner, without "
-                                                               "writing code.</p><table>{rows}</table>").format(version=__version__, rows=rows), QMessageBox.StandardButton.Ok, parent)
+                      QCoreApplication.translate("About", "<h3>TuneStudio {version}</h3><p>Tune an image classifier "
+                                                          "with Keras Tuner, without "
+                                                               "writing code.</p><table>{rows}</table>").format(
+                                                                   version=__version__,
+                                                                   rows=rows), QMessageBox.StandardButton.Ok, parent)
     box.setObjectName("aboutBox")
     if icon_pixmap is not None:
         box.setIconPixmap(icon_pixmap)

@@ -21,8 +21,10 @@ from PySide6.QtCore import QCoreApplication, QT_TRANSLATE_NOOP
 CONTEXT = "CoreMessages"
 _VERBATIM = {"root", "folder", "path", "example", "name", "names", "c", "big", "small", "label", "split",
              "classes", "error", "detail_error", "fmt", "ext", "size", "n", "count", "done", "remaining",
-             "need", "least", "budget", "gray", "total", "images", "files", "width", "height", "limit"}
-_NUMBER_FIELDS = {"n", "count", "done", "gray", "total", "remaining", "need", "least", "width", "height"}
+             "need", "least", "budget", "gray", "total", "images", "files", "width", "height", "limit",
+             "half", "epochs", "seconds"}
+_NUMBER_FIELDS = {"n", "count", "done", "gray", "total", "remaining", "need", "least", "width", "height", "half",
+                  "epochs", "seconds"}
 _COUNTED_FIELDS = {"images", "files"}  # "3 images", "1 hidden, system or stray file": translated in turn
 
 TEMPLATES: tuple[str, ...] = (
@@ -134,6 +136,27 @@ TEMPLATES: tuple[str, ...] = (
                                       "early."),
     QT_TRANSLATE_NOOP("CoreMessages", "the search ended"),
     QT_TRANSLATE_NOOP("CoreMessages", "unknown error"),
+    # ---- app.core.runner: notices during a search (the Training tab)
+    QT_TRANSLATE_NOOP("CoreMessages", "Image size {size} px."),
+    QT_TRANSLATE_NOOP("CoreMessages", "Image size {size} px (chosen for {budget})."),
+    QT_TRANSLATE_NOOP("CoreMessages", "Image size {size} px; measured epoch times: {times}."),
+    QT_TRANSLATE_NOOP("CoreMessages", "Image size {size} px (chosen for {budget}); measured epoch times: {times}."),
+    QT_TRANSLATE_NOOP("CoreMessages", "width {width} at {size} px ~{seconds} s"),
+    QT_TRANSLATE_NOOP("CoreMessages", "{count} file(s) cannot be used and are left out (first: {path}: {reason})."),
+    QT_TRANSLATE_NOOP("CoreMessages", "{count} file(s) disappeared or changed since the scan and are left out "
+                                      "(first: {path})."),
+    QT_TRANSLATE_NOOP("CoreMessages", "Trial {n} stopped after {epochs} epochs: clearly behind the best trial at the "
+                                      "same epoch; its time goes to the next trial."),
+    QT_TRANSLATE_NOOP("CoreMessages", "Out of memory at batch size {size}; retrying this trial once at batch size "
+                                      "{half}. ({error})"),
+    QT_TRANSLATE_NOOP("CoreMessages", "{count} training image(s) could not be read any more (moved, deleted or "
+                                      "changed since the scan) and were left out."),
+    QT_TRANSLATE_NOOP("CoreMessages", "{count} validation image(s) could not be read any more (moved, deleted or "
+                                      "changed since the scan) and were left out."),
+    QT_TRANSLATE_NOOP("CoreMessages", "The classes are heavily imbalanced, so each is weighted by the inverse of its "
+                                      "share of the training images (class weights on)."),
+    QT_TRANSLATE_NOOP("CoreMessages", "Mixed precision needs a GPU; training in float32 on the CPU."),
+    QT_TRANSLATE_NOOP("CoreMessages", "stopped by user; it will run again on resume"),
     # ---- app.core.config: the choices' labels
     QT_TRANSLATE_NOOP("CoreMessages", "MLP (flatten + dense stack)"),
     QT_TRANSLATE_NOOP("CoreMessages", "Simple CNN (conv-pool blocks)"),
@@ -213,7 +236,8 @@ def status_text(state) -> str:
         parts.append((tr("Trial {n} of {total}") if state.max_trials else tr("Trial {n}")).format(
             n=state.trial_number, total=state.max_trials))
     if state.epochs and state.trial_started_at is not None:
-        parts.append(tr("epoch {epoch}/{epochs}").format(epoch=min(state.epoch + 1, state.epochs), epochs=state.epochs))
+        parts.append(tr("epoch {epoch}/{epochs}").format(
+            epoch=min(state.epoch + 1, state.epochs), epochs=state.epochs))
     if state.time_budget:
         parts.append(tr("{spent} of {budget}").format(spent=format_clock(state.budget_spent()),
                                                       budget=format_clock(state.time_budget)))
@@ -223,3 +247,67 @@ def status_text(state) -> str:
     if eta is not None:
         parts.append(tr("about {clock} left").format(clock=format_clock(eta)))
     return " · ".join(parts)
+
+
+# ---------------------------------------------------------------------- words the core uses as data
+
+# A trial's or a search's status (Keras Tuner's upper-case names, and the history's lower-case ones).
+STATUS_WORDS = {
+    "RUNNING": QT_TRANSLATE_NOOP("Status", "running"),
+    "COMPLETED": QT_TRANSLATE_NOOP("Status", "completed"),
+    "FAILED": QT_TRANSLATE_NOOP("Status", "failed"),
+    "INVALID": QT_TRANSLATE_NOOP("Status", "invalid"),
+    "STOPPED": QT_TRANSLATE_NOOP("Status", "stopped"),
+    "CANCELLED": QT_TRANSLATE_NOOP("Status", "cancelled"),
+    "INTERRUPTED": QT_TRANSLATE_NOOP("Status", "interrupted"),
+    "IDLE": QT_TRANSLATE_NOOP("Status", "idle"),
+}
+# The search space's hyperparameter names (app.core.models), as the tutorials name them.
+HYPERPARAMETERS = {
+    "learning_rate": QT_TRANSLATE_NOOP("Hyperparameters", "learning rate"),
+    "batch_size": QT_TRANSLATE_NOOP("Hyperparameters", "batch size"),
+    "optimizer": QT_TRANSLATE_NOOP("Hyperparameters", "optimizer"),
+    "width": QT_TRANSLATE_NOOP("Hyperparameters", "width"),
+    "depth": QT_TRANSLATE_NOOP("Hyperparameters", "depth"),
+    "dropout": QT_TRANSLATE_NOOP("Hyperparameters", "dropout"),
+    "batch_norm": QT_TRANSLATE_NOOP("Hyperparameters", "batch norm"),
+    "dense_units": QT_TRANSLATE_NOOP("Hyperparameters", "dense units"),
+    "initializer": QT_TRANSLATE_NOOP("Hyperparameters", "initializer"),
+    "l1": QT_TRANSLATE_NOOP("Hyperparameters", "L1"),
+    "l2": QT_TRANSLATE_NOOP("Hyperparameters", "L2"),
+    "augmentation": QT_TRANSLATE_NOOP("Hyperparameters", "augmentation"),
+    "momentum": QT_TRANSLATE_NOOP("Hyperparameters", "momentum"),
+    "nesterov": QT_TRANSLATE_NOOP("Hyperparameters", "Nesterov"),
+    "schedule": QT_TRANSLATE_NOOP("Hyperparameters", "schedule"),
+    "warmup_fraction": QT_TRANSLATE_NOOP("Hyperparameters", "warm-up fraction"),
+    "weight_decay": QT_TRANSLATE_NOOP("Hyperparameters", "weight decay"),
+    "label_smoothing": QT_TRANSLATE_NOOP("Hyperparameters", "label smoothing"),
+    "clip_value": QT_TRANSLATE_NOOP("Hyperparameters", "clipping threshold"),
+    "clip_mode": QT_TRANSLATE_NOOP("Hyperparameters", "gradient clipping"),
+    "image_size": QT_TRANSLATE_NOOP("Hyperparameters", "image size"),
+    "fine_tune": QT_TRANSLATE_NOOP("Hyperparameters", "fine-tune"),
+    "epochs": QT_TRANSLATE_NOOP("Hyperparameters", "epochs"),
+}
+_YES, _NO = QT_TRANSLATE_NOOP("Values", "yes"), QT_TRANSLATE_NOOP("Values", "no")
+
+
+def status_word(status: str | None) -> str:
+    """'completed' (or its translation) for COMPLETED, completed, ..."""
+    text = str(status or "")
+    word = STATUS_WORDS.get(text.upper())
+    return QCoreApplication.translate("Status", word) if word else text.lower()
+
+
+def hp_label(name: str) -> str:
+    """A hyperparameter's name for people: 'learning rate' (学习率) for learning_rate."""
+    label = HYPERPARAMETERS.get(str(name))
+    return QCoreApplication.translate("Hyperparameters", label) if label else str(name).replace("_", " ")
+
+
+def value_text(value) -> str:
+    """``app.core.formatting.format_value`` with yes/no in the window's language."""
+    from app.core.formatting import format_value
+
+    if isinstance(value, bool):
+        return QCoreApplication.translate("Values", _YES if value else _NO)
+    return format_value(value)

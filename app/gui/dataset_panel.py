@@ -11,7 +11,7 @@ import os
 import threading
 from pathlib import Path
 
-from PySide6.QtCore import QSize, Qt, QTimer, Signal
+from PySide6.QtCore import QCoreApplication, QSize, Qt, QTimer, Signal
 from PySide6.QtGui import QFontMetrics, QImage, QPixmap
 from PySide6.QtWidgets import (
     QAbstractItemView, QFileDialog, QFrame, QHBoxLayout, QHeaderView, QLabel, QLineEdit, QMenu,
@@ -21,7 +21,7 @@ from PySide6.QtWidgets import (
 
 from app.core import paths
 from app.core.dataset import DatasetError, ScanReport, scan_dataset
-from app.gui import core_text, settings
+from app.gui import core_text, i18n, settings
 from app.gui.worker import run_in_background
 
 THUMBNAILS_PER_CLASS = 8
@@ -402,7 +402,8 @@ class DatasetPanel(QWidget):
     def _on_progress_timer(self) -> None:
         done, total = self._scan_progress
         if total:
-            self.summary_label.setText(self.tr("Scanning {strip} … {done:,} of {total:,} files").format(strip=self.path_edit.text().strip(), done=done, total=total))
+            self.summary_label.setText(self.tr("Scanning {strip} … {done:,} of {total:,} files").format(
+                strip=self.path_edit.text().strip(), done=done, total=total))
 
     def _show_failure(self, message: str) -> None:
         message = core_text.translate(message)
@@ -449,7 +450,8 @@ class DatasetPanel(QWidget):
         self._set_field_error(blocking)
         shown = ([blocking] if blocking else []) + core_text.translate_lines(report.warnings[:3])
         more = len(report.warnings) - 3
-        self.warning_label.setText("\n".join(f"⚠ {w}" for w in shown) + (self.tr("\n… and {more} more (see Warnings)").format(more=more) if more > 0 else ""))
+        self.warning_label.setText("\n".join(f"⚠ {w}" for w in shown) + (self.tr("\n… and {more} more (see Warnings)").format(
+            more=more) if more > 0 else ""))
         self.warning_label.setVisible(bool(shown))
         self._show_thumbnail_rows(report)
         if not blocking:
@@ -461,19 +463,26 @@ class DatasetPanel(QWidget):
     def _summary_text(report: ScanReport) -> str:
         n = len(report.images)
         classes = len(report.usable_classes)
-        parts = [f"<b>{classes} class{'es' if classes != 1 else ''}</b>", f"<b>{n} image{'s' if n != 1 else ''}</b>"]
+        parts = [QCoreApplication.translate("DatasetPanel", "<b>1 class</b>") if classes == 1
+                 else QCoreApplication.translate("DatasetPanel", "<b>{count} classes</b>").format(count=classes),
+                 QCoreApplication.translate("DatasetPanel", "<b>1 image</b>") if n == 1
+                 else QCoreApplication.translate("DatasetPanel", "<b>{count} images</b>").format(
+                     count=i18n.format_int(n))]
         if report.layout == "splits":
-            parts.append("your own train/val split")
+            parts.append(QCoreApplication.translate("DatasetPanel", "your own train/val split"))
         formats = ", ".join(f"{k or '?'} {v}" for k, v in sorted(report.formats.items(), key=lambda kv: -kv[1]))
         if formats:
             parts.append(formats)
         size_range = report.size_range
         if size_range:
             (w0, h0), (w1, h1) = size_range
-            parts.append(f"{w0}×{h0} to {w1}×{h1} px" if (w0, h0) != (w1, h1) else f"{w0}×{h0} px")
+            parts.append(QCoreApplication.translate("DatasetPanel", "{w0}×{h0} to {w1}×{h1} px").format(
+                w0=w0, h0=h0, w1=w1, h1=h1) if (w0, h0) != (w1, h1) else f"{w0}×{h0} px")
         unusable = _unusable(report)
         if unusable:
-            parts.append(f"<span style='color:#b00020'>{len(unusable)} unusable file(s)</span>")
+            parts.append(QCoreApplication.translate("DatasetPanel", "<span style='color:#b00020'>{count} unusable "
+                                                                    "file(s)"
+                                                    "</span>").format(count=len(unusable)))
         return " · ".join(parts)
 
     def _fill_class_table(self, counts: dict[str, int]) -> None:
@@ -507,8 +516,10 @@ class DatasetPanel(QWidget):
             item = QTreeWidgetItem([warning])
             item.setToolTip(0, warning)
             self.warning_tree.addTopLevelItem(item)
-        self.detail_tabs.setTabText(1, self.tr("Problems ({unusable_count})").format(unusable_count=len(_unusable(report))))
-        self.detail_tabs.setTabText(2, self.tr("Warnings ({warnings_count})").format(warnings_count=len(report.warnings)))
+        self.detail_tabs.setTabText(1, self.tr("Problems ({unusable_count})").format(
+            unusable_count=len(_unusable(report))))
+        self.detail_tabs.setTabText(2, self.tr("Warnings ({warnings_count})").format(
+            warnings_count=len(report.warnings)))
 
     # ------------------------------------------------------------------ thumbnails
 
@@ -527,7 +538,8 @@ class DatasetPanel(QWidget):
             row_layout = QVBoxLayout(row)
             row_layout.setContentsMargins(0, 0, 0, 6)
             row_layout.setSpacing(2)
-            title = QLabel(self.tr("<b>{name}</b> <span style='color:#666'>({name2})</span>").format(name=name, name2=counts.get(name, 0)))
+            title = QLabel(self.tr("<b>{name}</b> <span style='color:#666'>({name2})</span>").format(
+                name=name, name2=counts.get(name, 0)))
             row_layout.addWidget(title)
             strip = QHBoxLayout()
             strip.setSpacing(4)

@@ -52,9 +52,11 @@ class ExportDialog(QDialog):
         self.final: dict | None = None
         self._cancel = threading.Event()
         layout = QVBoxLayout(self)
-        which = f"trial {trial_id}" if trial_id else "the best trial"
-        intro = QLabel(self.tr("Export {which} to <b>{out_dir}</b>. Each file is loaded in its own runtime and scored on "
-                               "every validation image against the trained model.").format(which=html.escape(which), out_dir=html.escape(str(self.out_dir))))
+        which = self.tr("trial {n}").format(n=trial_id) if trial_id else self.tr("the best trial")
+        intro = QLabel(self.tr("Export {which} to <b>{out_dir}</b>. Each file is loaded in its own runtime and "
+                               "scored on "
+                               "every validation image against the trained model.").format(
+                                   which=html.escape(which), out_dir=html.escape(str(self.out_dir))))
         intro.setWordWrap(True)
         layout.addWidget(intro)
         grid = QGridLayout()
@@ -182,11 +184,13 @@ class ExportDialog(QDialog):
             verdict = (f"<span style='color:{FAILED_COLOR.name()}'>✘ {html.escape(', '.join(failed))} disagreed "
                        "with the trained model beyond the tolerance</span>" if failed else
                        f"<span style='color:{PASSED_COLOR.name()}'>✔ every file passed its check</span>")
-            self.status_label.setText(self.tr("Exported to {path}. {verdict}").format(path=html.escape(str(card.get('path', self.out_dir))), verdict=verdict))
+            self.status_label.setText(self.tr("Exported to {path}. {verdict}").format(
+                path=html.escape(str(card.get('path', self.out_dir))), verdict=verdict))
         elif final.get("status") == "cancelled":
             self.status_label.setText(self.tr("Export stopped; nothing was written."))
         else:
-            self.status_label.setText(self.tr("<span style='color:{name}'>Export failed: {error}</span>").format(name=FAILED_COLOR.name(), error=html.escape(str(final.get('error', '')))))
+            self.status_label.setText(self.tr("<span style='color:{name}'>Export failed: {error}</span>").format(
+                name=FAILED_COLOR.name(), error=html.escape(str(final.get('error', '')))))
         self._update_buttons()
         self.export_finished.emit(final)
 
@@ -204,6 +208,7 @@ class ExportDialog(QDialog):
                 if col == len(cells) - 1:
                     item.setForeground(PASSED_COLOR if a.get("passed") else FAILED_COLOR)
                     tol = a.get("tolerance") or {}
-                    item.setToolTip(self.tr("needs agreement ≥ {min_agreement}").format(min_agreement=tol.get('min_agreement'))
+                    item.setToolTip(self.tr("needs agreement ≥ {min_agreement}").format(
+                        min_agreement=tol.get('min_agreement'))
                                     + (f" and max |Δp| ≤ {tol['max_prob_diff']}" if tol.get("max_prob_diff") else ""))
                 self.table.setItem(row, col, item)

@@ -26,7 +26,7 @@ import time
 from pathlib import Path
 from typing import Any
 
-from PySide6.QtCore import QEvent, QSortFilterProxyModel, Qt, QUrl, Signal, Slot
+from PySide6.QtCore import QT_TRANSLATE_NOOP, QEvent, QSortFilterProxyModel, Qt, QUrl, Signal, Slot
 from PySide6.QtGui import QAction, QBrush, QDesktopServices, QStandardItem, QStandardItemModel
 from PySide6.QtWidgets import (QAbstractItemView, QApplication, QCheckBox, QComboBox,
                                QHBoxLayout, QHeaderView, QLabel, QLineEdit,
@@ -50,7 +50,10 @@ log = logging.getLogger(__name__)
 
 SEARCH_ID_ROLE = Qt.ItemDataRole.UserRole + 1
 SORT_ROLE = Qt.ItemDataRole.UserRole + 2
-COLUMNS = ("Name", "Dataset", "Status", "Started", "Best score", "Trials", "Disk use")
+COLUMNS = (QT_TRANSLATE_NOOP("HistoryView", "Name"), QT_TRANSLATE_NOOP("HistoryView", "Dataset"),
+           QT_TRANSLATE_NOOP("HistoryView", "Status"), QT_TRANSLATE_NOOP("HistoryView", "Started"),
+           QT_TRANSLATE_NOOP("HistoryView", "Best score"), QT_TRANSLATE_NOOP("HistoryView", "Trials"),
+           QT_TRANSLATE_NOOP("HistoryView", "Disk use"))
 LIVE_LOG_SECONDS = 300  # a running search's event log changes every few seconds
 
 
@@ -582,7 +585,8 @@ class HistoryView(QWidget):
             return
         names = [self._searches.get(i, {}).get("name") or i for i in ids]
         size = sum(self._searches.get(i, {}).get("disk_bytes") or 0 for i in ids)
-        text = (self.tr("Delete {count} search(es) and their files ({size})?").format(count=len(ids), size=human_bytes(size))
+        text = (self.tr("Delete {count} search(es) and their files ({size})?").format(
+            count=len(ids), size=human_bytes(size))
                 + "\n\n" + "\n".join(names[:10]) + ("\n…" if len(names) > 10 else "")
                 + "\n\n" + self.tr("Checkpoints, logs and the record of every trial are removed. "
                                    "This cannot be undone."))
@@ -716,7 +720,8 @@ class HistoryView(QWidget):
         best = search.get("best_score")
         best_trial = next((t for t in search.get("trials", []) if t["trial_id"] == search.get("best_trial_id")), None)
         lines = [f"<b style='font-size: 11pt'>{_esc(search.get('name') or search['id'])}</b> &nbsp;{_esc(status)}"
-                 + " &nbsp;·&nbsp; " + self.tr("best {objective} <b>{score}</b> ({trial}) · {completed} of {total} trials completed").format(
+                 + " &nbsp;·&nbsp; " + self.tr("best {objective} <b>{score}</b> ({trial}) · {completed} of {total} "
+                                               "trials completed").format(
                      objective=_esc(search.get("objective") or self.tr("score")), score=format_score(best),
                      trial=_esc(trial_label(best_trial, with_search=False) if best_trial else "–"),
                      completed=search.get("completed_trials", 0), total=search.get("trial_count", 0))]

@@ -199,7 +199,8 @@ class MainWindow(WindowChrome, QMainWindow):
             return False
         report = panel.report
         if report is None:
-            self._refuse(self.tr("Choose an image folder first (File ▸ Open Folder, or type its path and press Enter)."))
+            self._refuse(self.tr("Choose an image folder first (File ▸ Open Folder, or type its path and press "
+                                 "Enter)."))
             return False
         try:
             report.check_trainable()
@@ -208,7 +209,8 @@ class MainWindow(WindowChrome, QMainWindow):
             return False
         config, errors = self.options_panel.collect(report.root)
         if errors:
-            self.status_label.setText(self.tr("Cannot start: {errors_count} option(s) need fixing (marked in red).").format(errors_count=len(errors)))
+            self.status_label.setText(self.tr("Cannot start: {errors_count} option(s) need fixing (marked in red).").format(
+                errors_count=len(errors)))
             return False
         settings.write("options/last_config", config.to_json())
         self._launch(config)
@@ -286,7 +288,8 @@ class MainWindow(WindowChrome, QMainWindow):
             if resumable:
                 info = resumable[0]
                 name = (info.get("config") or {}).get("name") or Path(info["search_dir"]).name
-                self.status_label.setText(self.tr("An unfinished search ({name}) can be resumed: press Resume.").format(name=name))
+                self.status_label.setText(self.tr("An unfinished search ({name}) can be resumed: press Resume.").format(
+                    name=name))
 
         self.session.look_for_resumable(found)
 
@@ -305,7 +308,8 @@ class MainWindow(WindowChrome, QMainWindow):
             fraction = state.trial_fraction()  # Hyperband/Grid without a budget: the running trial
         self.progress_bar.setValue(int(round(fraction * 1000)))
         budget = state.time_budget
-        self.progress_bar.setFormat(self.tr("{clock} of {clock2}").format(clock=format_clock(state.budget_spent()), clock2=format_clock(budget))
+        self.progress_bar.setFormat(self.tr("{clock} of {clock2}").format(
+            clock=format_clock(state.budget_spent()), clock2=format_clock(budget))
                                     if budget else "%p%")
 
     def _refresh_status(self, *_event) -> None:
@@ -318,14 +322,16 @@ class MainWindow(WindowChrome, QMainWindow):
             self.status_label.setText(core_text.status_text(self.model.state))
 
     def _on_panel_failed(self, panel: QWidget, message: str) -> None:
-        self.dialogs.error(self.tr("Display problem"), self.tr("{objectname} could not show an update: {message}").format(objectname=panel.objectName(), message=message))
+        self.dialogs.error(self.tr("Display problem"), self.tr("{objectname} could not show an update: {message}").format(
+            objectname=panel.objectName(), message=message))
 
     @Slot(str)
     def _on_search_failed(self, traceback_text: str) -> None:
         last_line = traceback_text.strip().splitlines()[-1] if traceback_text.strip() else "unknown error"
         self._error_reported = True
         self.dialogs.error(self.tr("The search stopped with an error"),
-                           self.tr("{last_line}\n\nThe trials finished so far are kept; you can resume the search.").format(last_line=last_line),
+                           self.tr("{last_line}\n\nThe trials finished so far are kept; you can resume the search.").format(
+                               last_line=last_line),
                            details=traceback_text)
 
     @Slot(dict)
@@ -338,14 +344,18 @@ class MainWindow(WindowChrome, QMainWindow):
         reason = f" {core_text.translate(str(final['reason']))}" if final.get("reason") else ""
         if status == "completed":
             self.progress_bar.setValue(1000)
-            self.status_label.setText(self.tr("Search finished in {duration}.{reason} {best_text}").format(duration=format_duration(final.get('duration')), reason=reason, best_text=self._best_text(final)))
+            self.status_label.setText(self.tr("Search finished in {duration}.{reason} {best_text}").format(
+                duration=format_duration(final.get('duration')), reason=reason, best_text=self._best_text(final)))
         elif status == "cancelled":
-            self.status_label.setText(self.tr("Search stopped.{reason} Resume (Ctrl+Shift+R) continues where it left off.").format(reason=reason))
+            self.status_label.setText(self.tr("Search stopped.{reason} Resume (Ctrl+Shift+R) continues where it left "
+                                              "off.").format(reason=reason))
         else:
             error = core_text.translate(final.get("error") or "unknown error")
             self.status_label.setText(self.tr("Search failed: {error}").format(error=error))
             if not self._error_reported:
-                self.dialogs.error(self.tr("The search failed"), self.tr("{error}\n\nThe trials finished so far are kept; you can resume the search.").format(error=error))
+                self.dialogs.error(self.tr("The search failed"), self.tr("{error}\n\nThe trials finished so far are "
+                                                                         "kept; you can resume the search.").format(
+                                                                             error=error))
         if status == "completed" and final.get("best_trial_id") is not None:
             self.view_tabs.setCurrentIndex(self.results_tab_index)
         if self._close_when_stopped:
@@ -367,8 +377,11 @@ class MainWindow(WindowChrome, QMainWindow):
                 return
         self.setWindowTitle(self.tr("{name} – TuneStudio").format(name=Path(report.root).name))
         if not self.is_running:
-            self.status_label.setText(self.tr("Scanned {root}: {images_count} images in {usable_classes_count} classes. Press Start "
-                                              "(Ctrl+R) to search.").format(root=report.root, images_count=len(report.images), usable_classes_count=len(report.usable_classes)))
+            self.status_label.setText(self.tr("Scanned {root}: {images_count} images in {usable_classes_count} "
+                                              "classes. Press Start "
+                                              "(Ctrl+R) to search.").format(
+                                                  root=report.root, images_count=len(report.images),
+                                                  usable_classes_count=len(report.usable_classes)))
 
     def _on_scan_failed(self, message: str) -> None:
         self._start_when_scanned = False
@@ -436,7 +449,8 @@ class MainWindow(WindowChrome, QMainWindow):
             self.status_label.setText(self.tr("Export stopped."))
             return
         message = str(final.get("error") or "unknown error")
-        self.results.export_label.setText(self.tr("<span style='color:#b00020'>Export failed: {message}</span>").format(message=html.escape(message)))
+        self.results.export_label.setText(self.tr("<span style='color:#b00020'>Export failed: {message}</span>").format(
+            message=html.escape(message)))
         self.dialogs.error(self.tr("Export failed"), message, details=final.get("details") or None)
 
     def _on_export_done(self, out_dir: Path, card: dict) -> None:
@@ -453,7 +467,8 @@ class MainWindow(WindowChrome, QMainWindow):
             verdict = self.tr("<span style='color:#b00020'>✘ self-check failed</span> ({failed})").format(
                 failed=html.escape(", ".join(check.get("failed") or [])))
         url = Path(out_dir).resolve().as_uri()
-        self.results.export_label.setText(self.tr("Exported to <a href='{url}'>{out_dir}</a><br>{verdict}").format(url=url, out_dir=html.escape(str(out_dir)), verdict=verdict))
+        self.results.export_label.setText(self.tr("Exported to <a href='{url}'>{out_dir}</a><br>{verdict}").format(
+            url=url, out_dir=html.escape(str(out_dir)), verdict=verdict))
         self.status_label.setText(self.tr("Exported to {out_dir}").format(out_dir=out_dir))
         if self.session.recorder is not None and self.session.recorder.export(
                 dict(card, path=card.get("path", str(out_dir))), Path(self.search_dir or "").name or None):

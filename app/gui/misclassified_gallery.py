@@ -90,7 +90,8 @@ class MisclassifiedGallery(QWidget):
         self.cell = None
         acc = preds.accuracy
         self.title.setText(title or (self.tr("{count} validation image(s)").format(count=len(preds))
-                                     + (self.tr(" · accuracy {accuracy:.1%}").format(accuracy=acc) if acc is not None else "")))
+                                     + (self.tr(" · accuracy {accuracy:.1%}").format(
+                                         accuracy=acc) if acc is not None else "")))
         self.class_box.blockSignals(True)
         self.class_box.clear()
         self.class_box.addItem(self.tr("All classes"), None)
@@ -162,8 +163,12 @@ class MisclassifiedGallery(QWidget):
             if not pixmap.isNull():
                 item.setIcon(QIcon(pixmap.scaled(THUMBNAIL, THUMBNAIL, Qt.AspectRatioMode.KeepAspectRatio,
                                                  Qt.TransformationMode.SmoothTransformation)))
-            item.setToolTip(self.tr("{file}\ntrue: {true_name} · predicted: {predicted_name} ({confidence:.1%}) · p(true) "
-                                    "{true_probability:.1%}").format(file=row['file'], true_name=row['true_name'], predicted_name=row['predicted_name'], confidence=row['confidence'], true_probability=row['true_probability']))
+            item.setToolTip(self.tr("{file}\ntrue: {true_name} · predicted: {predicted_name} ({confidence:.1%}) · "
+                                    "p(true) "
+                                    "{true_probability:.1%}").format(
+                                        file=row['file'], true_name=row['true_name'],
+                                        predicted_name=row['predicted_name'], confidence=row['confidence'],
+                                        true_probability=row['true_probability']))
             item.setData(Qt.ItemDataRole.UserRole, row["file"])
             self.items.addItem(item)
         what = self.tr("images") if self.cell and self.cell[0] == self.cell[1] else self.tr("misclassified images")
@@ -201,7 +206,8 @@ class TrialGallery(QWidget):
         # Best first; trials whose weights were pruned keep their predictions file.
         trials = ranked_trials(search_dir, objective, with_checkpoint=False)
         for t in trials:
-            self.trial_box.addItem(self.tr("Trial {trial_id} · score {score:.4f}").format(trial_id=t['trial_id'], score=t['score']), t["trial_id"])
+            self.trial_box.addItem(self.tr("Trial {trial_id} · score {score:.4f}").format(
+                trial_id=t['trial_id'], score=t['score']), t["trial_id"])
         self.trial_box.currentIndexChanged.connect(self.load_current)
         self.compute_button = QPushButton(self.tr("Compute predictions from the checkpoint"))
         self.compute_button.clicked.connect(self.compute_current)

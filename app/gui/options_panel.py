@@ -44,7 +44,7 @@ TRI_STATE = ((QT_TRANSLATE_NOOP("OptionsPanel", "Try with and without"), {"choic
              (QT_TRANSLATE_NOOP("OptionsPanel", "Always"), True), (QT_TRANSLATE_NOOP("OptionsPanel", "Never"), False))
 
 
-def _label(text: str) -> str:
+def _choice_text(text: str) -> str:
     """A choice's label in the window's language (the panel's own, or a core label such as ARCHITECTURES)."""
     return core_text.translate(QCoreApplication.translate("OptionsPanel", text))
 
@@ -196,7 +196,7 @@ class ChoiceChecks(QWidget):
         layout.setContentsMargins(0, 0, 0, 0)
         self.boxes: dict[str, QCheckBox] = {}
         for i, (value, label) in enumerate(labels.items()):
-            box = QCheckBox(_label(label))
+            box = QCheckBox(_choice_text(label))
             self.boxes[value] = box
             layout.addWidget(box, i // columns, i % columns)
 
@@ -240,14 +240,14 @@ def _combo(items: dict[str, str] | list[tuple[str, Any]]) -> QComboBox:
     combo = _sized_combo()
     pairs = items.items() if isinstance(items, dict) else items
     for data, label in pairs:
-        combo.addItem(_label(label), data)
+        combo.addItem(_choice_text(label), data)
     return combo
 
 
 def _tri_state_combo() -> QComboBox:
     combo = _sized_combo()
     for label, value in TRI_STATE:
-        combo.addItem(_label(label), json.dumps(value))
+        combo.addItem(_choice_text(label), json.dumps(value))
     return combo
 
 
@@ -353,11 +353,13 @@ class OptionsPanel(QWidget):
         self.image_size_spin.setSpecialValueText(self.tr("Auto"))  # 0: follows the data and the time budget
         self.image_size_spin.setObjectName("imageSizeSpin")
         form.addRow(self.tr("Image size:"), self._register("image_size", self.image_size_spin,
-                                                  self.tr("Images are resized to this square size. Auto: small images keep their size; photos get "
+                                                  self.tr("Images are resized to this square size. Auto: small "
+                                                          "images keep their size; photos get "
                                                           "64-128 px as the time budget allows")))
         self.width_edit = TunableEdit(int, "e.g. 32, 64")
         form.addRow(self.tr("Width:"), self._register("width", self.width_edit,
-                                             self.tr("Filters (CNNs) or units (MLP) in the first block: one value, a list to try (32,64) or a "
+                                             self.tr("Filters (CNNs) or units (MLP) in the first block: one value, a "
+                                                     "list to try (32,64) or a "
                                                      "range (16:128)")))
         self.depth_range = RangeField(_spin(1, 50), _spin(1, 50))
         form.addRow(self.tr("Depth:"), self._register("depth", self.depth_range,
@@ -471,7 +473,8 @@ class OptionsPanel(QWidget):
                                                      self.tr("Searched on a log scale between the two values")))
         self.schedule_checks = ChoiceChecks(SCHEDULE_LABELS)
         form.addRow(self.tr("Schedule:"), self._register("schedule", self.schedule_checks,
-                                                self.tr("How the learning rate changes during a trial: kept constant, or decayed exponentially, "
+                                                self.tr("How the learning rate changes during a trial: kept "
+                                                        "constant, or decayed exponentially, "
                                                         "along a cosine or linearly")))
         self.momentum_edit = TunableEdit(float, "e.g. 0.9")
         form.addRow(self.tr("Momentum (SGD):"), self._register("momentum", self.momentum_edit,
@@ -512,7 +515,8 @@ class OptionsPanel(QWidget):
         self.plateau_spin = _spin(0, 100000)
         self.plateau_spin.setSpecialValueText(self.tr("Never"))
         form.addRow(self.tr("End after no gain in:"), self._register(
-            "plateau_trials", self.plateau_spin, self.tr("End the search after this many trials in a row without a better score (0: never)")))
+            "plateau_trials", self.plateau_spin, self.tr("End the search after this many trials in a row without a "
+                                                         "better score (0: never)")))
         self.max_trials_spin = _spin(1, 100000)
         self.max_trials_spin.setObjectName("maxTrialsSpin")
         form.addRow(self.tr("Max trials:"), self._register("max_trials", self.max_trials_spin,
@@ -801,7 +805,8 @@ class OptionsPanel(QWidget):
         size = min(self.image_size_spin.value() or 128, 256)
         seed = self.seed_spin.value() + generation
         self.preview_button.setEnabled(False)
-        self.preview_status.setText(self.tr("Augmenting… (the first preview starts TensorFlow in a helper process, a few seconds)"))
+        self.preview_status.setText(self.tr("Augmenting… (the first preview starts TensorFlow in a helper process, a "
+                                            "few seconds)"))
 
         def job():  # blocks a pool thread, not the GUI thread; TensorFlow runs in the child
             # Imported here: app.core.preview loads numpy, which the window defers past its first paint.
@@ -817,7 +822,8 @@ class OptionsPanel(QWidget):
             for label, image in zip(self.preview_labels, images):
                 label.setPixmap(array_pixmap(image))
             self.preview_grid_host.show()
-            self.preview_status.setText(self.tr("{images_count} random variants at {size} px; press again for new ones.").format(images_count=len(images), size=size))
+            self.preview_status.setText(self.tr("{images_count} random variants at {size} px; press again for new "
+                                                "ones.").format(images_count=len(images), size=size))
 
         def on_error(message: str, _traceback: str) -> None:
             if generation != self._preview_generation:

@@ -9,19 +9,19 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from PySide6.QtCore import QCoreApplication, QTimer
+from PySide6.QtCore import QT_TRANSLATE_NOOP, QCoreApplication, QTimer
 from PySide6.QtGui import QAction
 from PySide6.QtWidgets import QFileDialog, QMessageBox, QWidget
 
 from app.gui.playbook_tasks import TaskDialog
 
 ENTRIES = (
-    ("gallery", "&Misclassified Images…"),
-    ("mislabels", "Suspected &Mislabels…"),
-    ("lr_find", "Find &Learning Rate…"),
-    ("ensemble", "&Ensemble the Best k…"),
-    ("distill", "&Distil into a Smaller Model…"),
-    ("kfold", "&k-Fold Cross-Validation…"),
+    ("gallery", QT_TRANSLATE_NOOP("PlaybookMenu", "&Misclassified Images…")),
+    ("mislabels", QT_TRANSLATE_NOOP("PlaybookMenu", "Suspected &Mislabels…")),
+    ("lr_find", QT_TRANSLATE_NOOP("PlaybookMenu", "Find &Learning Rate…")),
+    ("ensemble", QT_TRANSLATE_NOOP("PlaybookMenu", "&Ensemble the Best k…")),
+    ("distill", QT_TRANSLATE_NOOP("PlaybookMenu", "&Distil into a Smaller Model…")),
+    ("kfold", QT_TRANSLATE_NOOP("PlaybookMenu", "&k-Fold Cross-Validation…")),
 )
 
 
@@ -29,7 +29,7 @@ def install_playbook_menu(window) -> dict[str, QAction]:
     menu = window.menuBar().addMenu(QCoreApplication.translate("PlaybookMenu", "&Playbook"))
     actions = {}
     for key, text in ENTRIES:
-        action = QAction(text, window)
+        action = QAction(QCoreApplication.translate("PlaybookMenu", text), window)
         action.triggered.connect(lambda _checked=False, k=key: open_playbook_dialog(window, k))
         menu.addAction(action)
         actions[key] = action
@@ -120,32 +120,35 @@ def build_playbook_widget(window, key: str) -> tuple[QWidget, str] | None:
                               image_size=size if isinstance(size, int) else 64, history=history,
                               config=config.to_dict() if config is not None else None)
         panel.rangeApplied.connect(lambda lo, hi: _apply_range(window, lo, hi))
-        return panel, "Find Learning Rate"
+        return panel, QCoreApplication.translate("PlaybookMenu", "Find Learning Rate")
     search_dir = _search_dir(window)
     if search_dir is None:
         return None
     if key == "gallery":
         from app.gui.misclassified_gallery import TrialGallery
 
-        return TrialGallery(search_dir), "Misclassified Images"
+        return TrialGallery(search_dir), QCoreApplication.translate("PlaybookMenu", "Misclassified Images")
     if key == "mislabels":
         from app.gui.mislabel_view import MislabelPanel
 
         panel = MislabelPanel(search_dir, history=history)
         panel.datasetChanged.connect(lambda folder: _rescan(window, folder))
-        return panel, "Suspected Mislabels"
+        return panel, QCoreApplication.translate("PlaybookMenu", "Suspected Mislabels")
     if key == "ensemble":
         from app.gui.ensemble_kfold_view import EnsemblePanel
 
-        return EnsemblePanel(search_dir, history=history), "Ensemble the Best k"
+        return EnsemblePanel(search_dir, history=history), QCoreApplication.translate("PlaybookMenu",
+                                                                                       "Ensemble the Best k")
     if key == "distill":
         from app.gui.distill_view import DistillPanel
 
-        return DistillPanel(search_dir, _completed_trials(search_dir), history=history), "Distil"
+        return (DistillPanel(search_dir, _completed_trials(search_dir), history=history),
+                QCoreApplication.translate("PlaybookMenu", "Distil into a Smaller Model"))
     if key == "kfold":
         from app.gui.ensemble_kfold_view import KFoldPanel
 
-        return KFoldPanel(search_dir, _completed_trials(search_dir), history=history), "k-Fold Cross-Validation"
+        return (KFoldPanel(search_dir, _completed_trials(search_dir), history=history),
+                QCoreApplication.translate("PlaybookMenu", "k-Fold Cross-Validation"))
     raise ValueError(key)
 
 

@@ -139,7 +139,8 @@ class ScoreScatterView(QWidget):
             return
         text = self.tr("{objective} of {count} completed trial(s) against each hyperparameter that varied, "
                        "largest effect first (effect: the share of the score's variation explained by the "
-                       "hyperparameter, 0 to 1, corrected for chance).").format(objective=objective, count=len(scored))
+                       "hyperparameter, 0 to 1, corrected for chance).").format(
+                           objective=objective, count=len(scored))
         if fixed:
             text += " " + self.tr("Same in every trial: {names}.").format(names=", ".join(fixed))
         search_ids = sorted({t.get("search_id") for t in scored}, key=str)

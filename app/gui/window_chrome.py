@@ -45,7 +45,8 @@ class WindowChrome:
         self.options_toggle.setObjectName("optionsToggle")
         self.options_toggle.setCheckable(True)
         self.options_toggle.setChecked(True)
-        self.options_toggle.setToolTip(self.tr("Show or hide the options column (hidden while a search runs, to give the live views room)"))
+        self.options_toggle.setToolTip(self.tr("Show or hide the options column (hidden while a search runs, to give "
+                                               "the live views room)"))
         self.options_toggle.toggled.connect(self.set_options_visible)
         action_bar = QHBoxLayout()
         action_bar.setContentsMargins(8, 6, 8, 2)

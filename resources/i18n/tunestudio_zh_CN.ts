@@ -56,6 +56,10 @@
 <context>
     <name>CompareView</name>
     <message>
+        <source>trial {n}</source>
+        <translation>试验 {n}</translation>
+    </message>
+    <message>
         <source>Select two or more trials and press Compare.</source>
         <translation>选择两个或更多试验，然后点击“比较”。</translation>
     </message>
@@ -109,7 +113,50 @@
     </message>
 </context>
 <context>
+    <name>ConfusionModel</name>
+    <message>
+        <source>True class: {true}
+Predicted: {predicted}
+</source>
+        <translation>真实类别：{true}
+预测：{predicted}
+</translation>
+    </message>
+    <message>
+        <source>{count} of {support} images correct</source>
+        <translation>{support} 张图像中 {count} 张正确</translation>
+    </message>
+    <message>
+        <source>{count} of {support} images predicted as {predicted}</source>
+        <translation>{support} 张图像中 {count} 张被预测为 {predicted}</translation>
+    </message>
+    <message>
+        <source> ({share:.1f}% of them)</source>
+        <translation>（占 {share:.1f}%）</translation>
+    </message>
+    <message>
+        <source>True class: {name}</source>
+        <translation>真实类别：{name}</translation>
+    </message>
+    <message>
+        <source>Predicted class: {name}</source>
+        <translation>预测类别：{name}</translation>
+    </message>
+</context>
+<context>
     <name>ConfusionView</name>
+    <message>
+        <source>Precision</source>
+        <translation>精确率</translation>
+    </message>
+    <message>
+        <source>Recall</source>
+        <translation>召回率</translation>
+    </message>
+    <message>
+        <source>Support</source>
+        <translation>样本数</translation>
+    </message>
     <message>
         <source>No confusion matrix yet: it appears after the first epoch.</source>
         <translation>还没有混淆矩阵：第一轮结束后显示。</translation>
@@ -534,6 +581,62 @@
         <translation>未知错误</translation>
     </message>
     <message>
+        <source>Image size {size} px.</source>
+        <translation>图像尺寸 {size} px。</translation>
+    </message>
+    <message>
+        <source>Image size {size} px (chosen for {budget}).</source>
+        <translation>图像尺寸 {size} px（按 {budget} 的预算选择）。</translation>
+    </message>
+    <message>
+        <source>Image size {size} px; measured epoch times: {times}.</source>
+        <translation>图像尺寸 {size} px；实测每轮用时：{times}。</translation>
+    </message>
+    <message>
+        <source>Image size {size} px (chosen for {budget}); measured epoch times: {times}.</source>
+        <translation>图像尺寸 {size} px（按 {budget} 的预算选择）；实测每轮用时：{times}。</translation>
+    </message>
+    <message>
+        <source>width {width} at {size} px ~{seconds} s</source>
+        <translation>宽度 {width}、{size} px 时约 {seconds} 秒</translation>
+    </message>
+    <message>
+        <source>{count} file(s) cannot be used and are left out (first: {path}: {reason}).</source>
+        <translation>{count} 个文件无法使用，已排除（第一个：{path}：{reason}）。</translation>
+    </message>
+    <message>
+        <source>{count} file(s) disappeared or changed since the scan and are left out (first: {path}).</source>
+        <translation>{count} 个文件在扫描后消失或发生变化，已排除（第一个：{path}）。</translation>
+    </message>
+    <message>
+        <source>Trial {n} stopped after {epochs} epochs: clearly behind the best trial at the same epoch; its time goes to the next trial.</source>
+        <translation>试验 {n} 在 {epochs} 轮后停止：在相同轮次明显落后于最佳试验；它的时间留给下一个试验。</translation>
+    </message>
+    <message>
+        <source>Out of memory at batch size {size}; retrying this trial once at batch size {half}. ({error})</source>
+        <translation>批大小为 {size} 时内存不足；以批大小 {half} 重试此试验一次。（{error}）</translation>
+    </message>
+    <message>
+        <source>{count} training image(s) could not be read any more (moved, deleted or changed since the scan) and were left out.</source>
+        <translation>{count} 张训练图像已无法读取（扫描后被移动、删除或修改），已排除。</translation>
+    </message>
+    <message>
+        <source>{count} validation image(s) could not be read any more (moved, deleted or changed since the scan) and were left out.</source>
+        <translation>{count} 张验证图像已无法读取（扫描后被移动、删除或修改），已排除。</translation>
+    </message>
+    <message>
+        <source>The classes are heavily imbalanced, so each is weighted by the inverse of its share of the training images (class weights on).</source>
+        <translation>类别严重不平衡，因此每个类别按其在训练图像中占比的倒数加权（已开启类别权重）。</translation>
+    </message>
+    <message>
+        <source>Mixed precision needs a GPU; training in float32 on the CPU.</source>
+        <translation>混合精度需要 GPU；在 CPU 上以 float32 训练。</translation>
+    </message>
+    <message>
+        <source>stopped by user; it will run again on resume</source>
+        <translation>已被用户停止；继续搜索时会重新运行</translation>
+    </message>
+    <message>
         <source>MLP (flatten + dense stack)</source>
         <translation>MLP（展平 + 全连接层堆叠）</translation>
     </message>
@@ -580,6 +683,10 @@
 </context>
 <context>
     <name>CurvesPanel</name>
+    <message>
+        <source>trial {n}</source>
+        <translation>试验 {n}</translation>
+    </message>
     <message>
         <source>No search running.</source>
         <translation>没有正在运行的搜索。</translation>
@@ -824,6 +931,34 @@ click to select</source>
 … 另有 {more} 条（见“警告”）</translation>
     </message>
     <message>
+        <source>&lt;b&gt;1 class&lt;/b&gt;</source>
+        <translation>&lt;b&gt;1 个类别&lt;/b&gt;</translation>
+    </message>
+    <message>
+        <source>&lt;b&gt;{count} classes&lt;/b&gt;</source>
+        <translation>&lt;b&gt;{count} 个类别&lt;/b&gt;</translation>
+    </message>
+    <message>
+        <source>&lt;b&gt;1 image&lt;/b&gt;</source>
+        <translation>&lt;b&gt;1 张图像&lt;/b&gt;</translation>
+    </message>
+    <message>
+        <source>&lt;b&gt;{count} images&lt;/b&gt;</source>
+        <translation>&lt;b&gt;{count} 张图像&lt;/b&gt;</translation>
+    </message>
+    <message>
+        <source>your own train/val split</source>
+        <translation>使用你自己的训练/验证划分</translation>
+    </message>
+    <message>
+        <source>{w0}×{h0} to {w1}×{h1} px</source>
+        <translation>{w0}×{h0} 到 {w1}×{h1} px</translation>
+    </message>
+    <message>
+        <source>&lt;span style='color:#b00020'&gt;{count} unusable file(s)&lt;/span&gt;</source>
+        <translation>&lt;span style='color:#b00020'&gt;{count} 个不可用文件&lt;/span&gt;</translation>
+    </message>
+    <message>
         <source>Problems ({unusable_count})</source>
         <translation>问题（{unusable_count}）</translation>
     </message>
@@ -983,6 +1118,14 @@ click to select</source>
     <message>
         <source>Export model</source>
         <translation>导出模型</translation>
+    </message>
+    <message>
+        <source>trial {n}</source>
+        <translation>试验 {n}</translation>
+    </message>
+    <message>
+        <source>the best trial</source>
+        <translation>最佳试验</translation>
     </message>
     <message>
         <source>Export {which} to &lt;b&gt;{out_dir}&lt;/b&gt;. Each file is loaded in its own runtime and scored on every validation image against the trained model.</source>
@@ -1174,6 +1317,26 @@ click to select</source>
     <message>
         <source>Trials</source>
         <translation>试验</translation>
+    </message>
+    <message>
+        <source>Name</source>
+        <translation>名称</translation>
+    </message>
+    <message>
+        <source>Dataset</source>
+        <translation>数据集</translation>
+    </message>
+    <message>
+        <source>Started</source>
+        <translation>开始时间</translation>
+    </message>
+    <message>
+        <source>Best score</source>
+        <translation>最佳得分</translation>
+    </message>
+    <message>
+        <source>Disk use</source>
+        <translation>磁盘占用</translation>
     </message>
     <message>
         <source>Compare</source>
@@ -1394,6 +1557,101 @@ click to select</source>
     <message>
         <source>Select a search first.</source>
         <translation>请先选择一个搜索。</translation>
+    </message>
+</context>
+<context>
+    <name>Hyperparameters</name>
+    <message>
+        <source>learning rate</source>
+        <translation>学习率</translation>
+    </message>
+    <message>
+        <source>batch size</source>
+        <translation>批大小</translation>
+    </message>
+    <message>
+        <source>optimizer</source>
+        <translation>优化器</translation>
+    </message>
+    <message>
+        <source>width</source>
+        <translation>宽度</translation>
+    </message>
+    <message>
+        <source>depth</source>
+        <translation>深度</translation>
+    </message>
+    <message>
+        <source>dropout</source>
+        <translation>Dropout</translation>
+    </message>
+    <message>
+        <source>batch norm</source>
+        <translation>批归一化</translation>
+    </message>
+    <message>
+        <source>dense units</source>
+        <translation>全连接单元数</translation>
+    </message>
+    <message>
+        <source>initializer</source>
+        <translation>初始化方法</translation>
+    </message>
+    <message>
+        <source>L1</source>
+        <translation>L1 正则化</translation>
+    </message>
+    <message>
+        <source>L2</source>
+        <translation>L2 正则化</translation>
+    </message>
+    <message>
+        <source>augmentation</source>
+        <translation>数据增强</translation>
+    </message>
+    <message>
+        <source>momentum</source>
+        <translation>动量</translation>
+    </message>
+    <message>
+        <source>Nesterov</source>
+        <translation>Nesterov 动量</translation>
+    </message>
+    <message>
+        <source>schedule</source>
+        <translation>学习率调度</translation>
+    </message>
+    <message>
+        <source>warm-up fraction</source>
+        <translation>预热比例</translation>
+    </message>
+    <message>
+        <source>weight decay</source>
+        <translation>权重衰减</translation>
+    </message>
+    <message>
+        <source>label smoothing</source>
+        <translation>标签平滑</translation>
+    </message>
+    <message>
+        <source>clipping threshold</source>
+        <translation>裁剪阈值</translation>
+    </message>
+    <message>
+        <source>gradient clipping</source>
+        <translation>梯度裁剪</translation>
+    </message>
+    <message>
+        <source>image size</source>
+        <translation>图像尺寸</translation>
+    </message>
+    <message>
+        <source>fine-tune</source>
+        <translation>微调</translation>
+    </message>
+    <message>
+        <source>epochs</source>
+        <translation>轮数</translation>
     </message>
 </context>
 <context>
@@ -2294,6 +2552,30 @@ true: {true_name} · predicted: {predicted_name} ({confidence:.1%}) · p(true) {
 <context>
     <name>PlaybookMenu</name>
     <message>
+        <source>&amp;Misclassified Images…</source>
+        <translation>分类错误的图像(&amp;M)…</translation>
+    </message>
+    <message>
+        <source>Suspected &amp;Mislabels…</source>
+        <translation>疑似错误标注(&amp;M)…</translation>
+    </message>
+    <message>
+        <source>Find &amp;Learning Rate…</source>
+        <translation>查找学习率(&amp;L)…</translation>
+    </message>
+    <message>
+        <source>&amp;Ensemble the Best k…</source>
+        <translation>集成最佳 k 个模型(&amp;E)…</translation>
+    </message>
+    <message>
+        <source>&amp;Distil into a Smaller Model…</source>
+        <translation>蒸馏为更小的模型(&amp;D)…</translation>
+    </message>
+    <message>
+        <source>&amp;k-Fold Cross-Validation…</source>
+        <translation>k 折交叉验证(&amp;K)…</translation>
+    </message>
+    <message>
         <source>&amp;Playbook</source>
         <translation>调优手册(&amp;P)</translation>
     </message>
@@ -2316,6 +2598,30 @@ true: {true_name} · predicted: {predicted_name} ({confidence:.1%}) · p(true) {
     <message>
         <source>Open an image folder first.</source>
         <translation>请先打开图像文件夹。</translation>
+    </message>
+    <message>
+        <source>Find Learning Rate</source>
+        <translation>查找学习率</translation>
+    </message>
+    <message>
+        <source>Misclassified Images</source>
+        <translation>分类错误的图像</translation>
+    </message>
+    <message>
+        <source>Suspected Mislabels</source>
+        <translation>疑似错误标注</translation>
+    </message>
+    <message>
+        <source>Ensemble the Best k</source>
+        <translation>集成最佳 k 个模型</translation>
+    </message>
+    <message>
+        <source>Distil into a Smaller Model</source>
+        <translation>蒸馏为更小的模型</translation>
+    </message>
+    <message>
+        <source>k-Fold Cross-Validation</source>
+        <translation>k 折交叉验证</translation>
     </message>
 </context>
 <context>
@@ -2495,6 +2801,41 @@ true: {true_name} · predicted: {predicted_name} ({confidence:.1%}) · p(true) {
     </message>
 </context>
 <context>
+    <name>Status</name>
+    <message>
+        <source>running</source>
+        <translation>运行中</translation>
+    </message>
+    <message>
+        <source>completed</source>
+        <translation>已完成</translation>
+    </message>
+    <message>
+        <source>failed</source>
+        <translation>失败</translation>
+    </message>
+    <message>
+        <source>invalid</source>
+        <translation>无效</translation>
+    </message>
+    <message>
+        <source>stopped</source>
+        <translation>已停止</translation>
+    </message>
+    <message>
+        <source>cancelled</source>
+        <translation>已取消</translation>
+    </message>
+    <message>
+        <source>interrupted</source>
+        <translation>已中断</translation>
+    </message>
+    <message>
+        <source>idle</source>
+        <translation>空闲</translation>
+    </message>
+</context>
+<context>
     <name>TaskPanel</name>
     <message>
         <source>Start</source>
@@ -2523,6 +2864,13 @@ true: {true_name} · predicted: {predicted_name} ({confidence:.1%}) · p(true) {
     <message>
         <source>Failed: %s</source>
         <translation>失败：%s</translation>
+    </message>
+</context>
+<context>
+    <name>TrainingPage</name>
+    <message>
+        <source>&lt;br&gt;… {hidden} earlier</source>
+        <translation>&lt;br&gt;… 更早的 {hidden} 条</translation>
     </message>
 </context>
 <context>
@@ -2563,6 +2911,58 @@ true: {true_name} · predicted: {predicted_name} ({confidence:.1%}) · p(true) {
 <context>
     <name>TrialTable</name>
     <message>
+        <source>All trials</source>
+        <translation>所有试验</translation>
+    </message>
+    <message>
+        <source>Completed</source>
+        <translation>已完成</translation>
+    </message>
+    <message>
+        <source>Running</source>
+        <translation>运行中</translation>
+    </message>
+    <message>
+        <source>Failed</source>
+        <translation>失败</translation>
+    </message>
+    <message>
+        <source>Stopped / cancelled</source>
+        <translation>已停止 / 已取消</translation>
+    </message>
+    <message>
+        <source>Status</source>
+        <translation>状态</translation>
+    </message>
+    <message>
+        <source>Score</source>
+        <translation>得分</translation>
+    </message>
+    <message>
+        <source>Duration</source>
+        <translation>用时</translation>
+    </message>
+    <message>
+        <source>Epochs</source>
+        <translation>轮数</translation>
+    </message>
+    <message>
+        <source>Note</source>
+        <translation>备注</translation>
+    </message>
+    <message>
+        <source>ended early: the time budget ran out</source>
+        <translation>提前结束：时间预算用完</translation>
+    </message>
+    <message>
+        <source>ended early: you pressed Stop</source>
+        <translation>提前结束：你点击了“停止”</translation>
+    </message>
+    <message>
+        <source>ended early: clearly behind the best trial</source>
+        <translation>提前结束：明显落后于最佳试验</translation>
+    </message>
+    <message>
         <source>Trials</source>
         <translation>试验</translation>
     </message>
@@ -2583,12 +2983,50 @@ true: {true_name} · predicted: {predicted_name} ({confidence:.1%}) · p(true) {
         <translation>显示：</translation>
     </message>
     <message>
-        <source>{n} trials{total}</source>
-        <translation>{n} 个试验{total}</translation>
+        <source>{n} of {total} trials</source>
+        <translation>{n}/{total} 个试验</translation>
+    </message>
+    <message>
+        <source>{n} trials</source>
+        <translation>{n} 个试验</translation>
     </message>
     <message>
         <source> · {shown} shown</source>
         <translation> · 显示 {shown} 个</translation>
+    </message>
+</context>
+<context>
+    <name>TrialTableModel</name>
+    <message>
+        <source>Hyperparameter: {name}</source>
+        <translation>超参数：{name}</translation>
+    </message>
+    <message>
+        <source>Best {objective} of the trial</source>
+        <translation>该试验的最佳 {objective}</translation>
+    </message>
+    <message>
+        <source>{objective} of the latest epoch (trial still running)</source>
+        <translation>最近一轮的 {objective}（试验仍在运行）</translation>
+    </message>
+    <message>
+        <source>Best trial: {objective} {score:.6g}</source>
+        <translation>最佳试验：{objective} {score:.6g}</translation>
+    </message>
+    <message>
+        <source>Best trial</source>
+        <translation>最佳试验</translation>
+    </message>
+</context>
+<context>
+    <name>Values</name>
+    <message>
+        <source>yes</source>
+        <translation>是</translation>
+    </message>
+    <message>
+        <source>no</source>
+        <translation>否</translation>
     </message>
 </context>
 <context>
@@ -2717,6 +3155,46 @@ true: {true_name} · predicted: {predicted_name} ({confidence:.1%}) · p(true) {
 <context>
     <name>WorkersPanel</name>
     <message>
+        <source>Worker</source>
+        <translation>工作节点</translation>
+    </message>
+    <message>
+        <source>Host</source>
+        <translation>主机</translation>
+    </message>
+    <message>
+        <source>Device</source>
+        <translation>设备</translation>
+    </message>
+    <message>
+        <source>Status</source>
+        <translation>状态</translation>
+    </message>
+    <message>
+        <source>Trial</source>
+        <translation>试验</translation>
+    </message>
+    <message>
+        <source>Last seen</source>
+        <translation>最近活动</translation>
+    </message>
+    <message>
+        <source>Anyone who can reach this address and port can join the search as a worker and read its settings. 127.0.0.1 keeps it to this machine; another address opens it to that network. A token refuses workers that do not present it, but it is sent unencrypted: use trusted networks only.</source>
+        <translation>任何能访问此地址和端口的人都可以作为工作节点加入搜索并读取其设置。127.0.0.1 只允许本机；其他地址会向相应网络开放。令牌会拒绝未提供它的工作节点，但它以明文发送：请只在可信网络中使用。</translation>
+    </message>
+    <message>
+        <source>just now</source>
+        <translation>刚刚</translation>
+    </message>
+    <message>
+        <source>{seconds} s ago</source>
+        <translation>{seconds} 秒前</translation>
+    </message>
+    <message>
+        <source>{minutes} min ago</source>
+        <translation>{minutes} 分钟前</translation>
+    </message>
+    <message>
         <source>Other machines</source>
         <translation>其他机器</translation>
     </message>
@@ -2741,6 +3219,18 @@ true: {true_name} · predicted: {predicted_name} ({confidence:.1%}) · p(true) {
         <translation>也在本机上训练的工作节点（每个都是独立的训练进程）</translation>
     </message>
     <message>
+        <source>Listen on</source>
+        <translation>监听地址</translation>
+    </message>
+    <message>
+        <source>Token</source>
+        <translation>令牌</translation>
+    </message>
+    <message>
+        <source>Workers here</source>
+        <translation>本机工作节点</translation>
+    </message>
+    <message>
         <source>On each other machine: &lt;code&gt;tunestudio worker --chief {address}{token}&lt;/code&gt; (it must see the search folder at the same path, and the images).</source>
         <translation>在每台其他机器上运行：&lt;code&gt;tunestudio worker --chief {address}{token}&lt;/code&gt;（它必须能在相同路径下看到搜索文件夹和图像）。</translation>
     </message>
@@ -2751,6 +3241,10 @@ true: {true_name} · predicted: {predicted_name} ({confidence:.1%}) · p(true) {
     <message>
         <source>Anyone who can reach {chief_address} can join this search{value3}.</source>
         <translation>任何能访问 {chief_address} 的人都可以加入此搜索{value3}。</translation>
+    </message>
+    <message>
+        <source> if they know the token</source>
+        <translation>（需知道令牌）</translation>
     </message>
 </context>
 </TS>
