@@ -11,7 +11,7 @@ import xml.etree.ElementTree as ET
 from pathlib import Path
 
 import pytest
-from PySide6.QtCore import QLocale, Qt
+from PySide6.QtCore import QLocale, QModelIndex, Qt
 from PySide6.QtWidgets import (QAbstractButton, QAbstractItemView, QApplication, QComboBox, QGroupBox, QLabel,
                                QLineEdit, QMenu, QTabWidget, QWidget)
 
@@ -34,15 +34,18 @@ PROPER = {
     "ctrl", "shift", "esc", "tf2onnx", "opset", "serving_default", "serve_bytes", "mirroredstrategy",
     "keras_tuner", "val_accuracy", "val_loss", "model", "saved_model", "model_card", "onnxruntime", "tcp",
     "ssh", "nfs", "smb", "top", "k", "softmax", "dropout", "batchnorm", "ok", "alpha", "kl", "ce",
+    "english", "none", "tf", "serving", "runtime", "lite",  # a language name; a word users type; product names
 }
 WORD = re.compile(r"[A-Za-z][A-Za-z0-9_]+")
 
 
 def english_words(text: str, allowed: set[str]) -> list[str]:
+    text = re.sub(r"<code>.*?</code>", " ", text)  # commands to type
     text = re.sub(r"<[^>]+>", " ", text)  # rich text tags
     text = re.sub(r"&\w+;", " ", text)
     text = re.sub(r"\S*[/\\]\S*", " ", text)  # paths and URLs
-    text = re.sub(r"\b\w+\.(?:py|json|jsonl|npz|sqlite3|keras|tflite|onnx|csv|png|jpg|qm|ts)\b", " ", text)
+    text = re.sub(r"\b\w+\.(?:py|json|jsonl|npz|sqlite3|keras|tflite|onnx|csv|png|jpg|qm|ts|txt)\b", " ", text)
+    text = re.sub(r"(?<!\w)\.\w+", " ", text)  # .excluded, .keras
     text = re.sub(r"\b\d+(?:\.\d+)?e[-+]?\d+\b", " ", text)  # 3e-3
     words = [w for w in WORD.findall(text) if w.lower() not in PROPER and w.lower() not in allowed]
     return [w for w in words if not re.fullmatch(r"\d*[a-z]?\d+[a-z]?", w.lower())]
@@ -78,8 +81,8 @@ def widget_texts(root: QWidget):
             yield name + " menu", w.title()
         if isinstance(w, QAbstractItemView) and w.model() is not None:
             model = w.model()
-            for orientation, count in ((Qt.Orientation.Horizontal, model.columnCount()),
-                                       (Qt.Orientation.Vertical, 0)):
+            columns = _column_count(model)
+            for orientation, count in ((Qt.Orientation.Horizontal, columns), (Qt.Orientation.Vertical, 0)):
                 for section in range(count):
                     header = model.headerData(section, orientation)
                     if header:
@@ -87,8 +90,8 @@ def widget_texts(root: QWidget):
                     tip = model.headerData(section, orientation, Qt.ItemDataRole.ToolTipRole)
                     if tip:
                         yield name + f" header {section} tooltip", str(tip)
-            for row in range(min(model.rowCount(), 20)):
-                for col in range(model.columnCount()):
+            for row in range(min(model.rowCount(QModelIndex()), 20)):
+                for col in range(columns):
                     index = model.index(row, col)
                     for role in (Qt.ItemDataRole.DisplayRole, Qt.ItemDataRole.ToolTipRole):
                         value = model.data(index, role)
@@ -99,6 +102,13 @@ def widget_texts(root: QWidget):
             yield f"menu {action.title()} action", item.text()
             if item.toolTip() != item.text().replace("&", ""):
                 yield f"menu {action.title()} action tooltip", item.toolTip()
+
+
+def _column_count(model) -> int:
+    try:
+        return model.columnCount(QModelIndex())
+    except TypeError:  # QAbstractListModel keeps columnCount private: one column
+        return 1
 
 
 def english_in(root: QWidget, allowed: set[str]) -> list[str]:
@@ -134,6 +144,8 @@ def test_the_ts_lists_every_string_of_the_window_and_translates_each(tmp_path):
     assert set(fresh) == set(committed), "run `make translations`: the .ts is behind the code"
     untranslated = [key for key, text in committed.items() if not text]
     assert not untranslated, f"{len(untranslated)} untranslated, e.g. {untranslated[:5]}"
+    printf_style = [source for _context, source in committed if re.search(r"%(?:\d|n|s|d|\.\d)", source)]
+    assert not printf_style, f"use named fields ({{name}}), not %-placeholders: {printf_style}"
     for (context, source), text in committed.items():
         fields = set(re.findall(r"\{(\w+)[^}]*\}", source))
         assert set(re.findall(r"\{(\w+)[^}]*\}", text)) == fields, (context, source, text)
@@ -229,5 +241,17 @@ def test_the_window_in_chinese_shows_no_english(chinese, qtbot, tmp_path):
     about = window.show_about()
     problems += english_in(about, allowed)
     about.close()
+    from app.gui.export_dialog import ExportDialog
+    from app.gui.playbook_menu import ENTRIES, open_playbook_dialog
+
+    export = ExportDialog(window.search_dir, tmp_path / "export", None, parent=window)
+    problems += english_in(export, allowed)
+    export.close()
+    for key, _text in ENTRIES:  # every playbook tool's panel, before it runs
+        dialog = open_playbook_dialog(window, key)
+        assert dialog is not None, key
+        QApplication.processEvents()
+        problems += english_in(dialog, allowed)
+        dialog.close()
     problems = sorted(set(problems))
     assert not problems, f"{len(problems)} English texts:\n" + "\n".join(problems[:int(os.environ.get("I18N_SHOW", "80"))])

@@ -10,7 +10,7 @@ import html
 import threading
 from pathlib import Path
 
-from PySide6.QtCore import Qt, Signal
+from PySide6.QtCore import QT_TRANSLATE_NOOP, Qt, Signal
 from PySide6.QtGui import QColor
 from PySide6.QtWidgets import (
     QCheckBox, QDialog, QGridLayout, QHBoxLayout, QHeaderView, QLabel, QProgressBar, QPushButton, QTableWidget,
@@ -19,17 +19,22 @@ from PySide6.QtWidgets import (
 
 from app.core.export_check import TOLERANCES
 from app.core.export_formats import FILE_NAMES, FORMATS, missing_requirement
+from app.gui import core_text
 from app.gui.worker import run_in_background
 
 FORMAT_LABELS = {
-    "saved_model": "SavedModel (TensorFlow, TF Serving)",
+    "saved_model": QT_TRANSLATE_NOOP("ExportDialog", "SavedModel (TensorFlow, TF Serving)"),
     "keras": "Keras (.keras)",
-    "tflite": "TensorFlow Lite, float32",
-    "tflite-fp16": "TensorFlow Lite, float16 (half the size)",
-    "tflite-int8": "TensorFlow Lite, int8 (quarter size, calibrated on your training images)",
-    "onnx": "ONNX (checked with ONNX Runtime)",
+    "tflite": QT_TRANSLATE_NOOP("ExportDialog", "TensorFlow Lite, float32"),
+    "tflite-fp16": QT_TRANSLATE_NOOP("ExportDialog", "TensorFlow Lite, float16 (half the size)"),
+    "tflite-int8": QT_TRANSLATE_NOOP("ExportDialog", "TensorFlow Lite, int8 (quarter size, calibrated on your "
+                                                     "training images)"),
+    "onnx": QT_TRANSLATE_NOOP("ExportDialog", "ONNX (checked with ONNX Runtime)"),
 }
-COLUMNS = ["Format", "File", "Size", "Val. accuracy", "Agreement", "Max |Δp|", "ms / image", "Check"]
+COLUMNS = [QT_TRANSLATE_NOOP("ExportDialog", "Format"), QT_TRANSLATE_NOOP("ExportDialog", "File"),
+           QT_TRANSLATE_NOOP("ExportDialog", "Size"), QT_TRANSLATE_NOOP("ExportDialog", "Val. accuracy"),
+           QT_TRANSLATE_NOOP("ExportDialog", "Agreement"), QT_TRANSLATE_NOOP("ExportDialog", "Max |Δp|"),
+           QT_TRANSLATE_NOOP("ExportDialog", "ms / image"), QT_TRANSLATE_NOOP("ExportDialog", "Check")]
 PASSED_COLOR, FAILED_COLOR = QColor("#1a7f37"), QColor("#b00020")
 
 
@@ -54,20 +59,19 @@ class ExportDialog(QDialog):
         layout = QVBoxLayout(self)
         which = self.tr("trial {n}").format(n=trial_id) if trial_id else self.tr("the best trial")
         intro = QLabel(self.tr("Export {which} to <b>{out_dir}</b>. Each file is loaded in its own runtime and "
-                               "scored on "
-                               "every validation image against the trained model.").format(
-                                   which=html.escape(which), out_dir=html.escape(str(self.out_dir))))
+                               "scored on every validation image against the trained model.").format(
+            which=html.escape(which), out_dir=html.escape(str(self.out_dir))))
         intro.setWordWrap(True)
         layout.addWidget(intro)
         grid = QGridLayout()
         self.format_boxes: dict[str, QCheckBox] = {}
         for i, fmt in enumerate(FORMATS):
-            box = QCheckBox(FORMAT_LABELS[fmt])
+            box = QCheckBox(self.tr(FORMAT_LABELS[fmt]))
             box.setObjectName(f"format_{fmt}")
             problem = missing_requirement(fmt)
             box.setChecked(problem is None)
             box.setEnabled(problem is None)
-            box.setToolTip(problem or f"writes {FILE_NAMES[fmt]}")
+            box.setToolTip(problem or self.tr("writes {file}").format(file=FILE_NAMES[fmt]))
             box.toggled.connect(self._update_buttons)
             grid.addWidget(box, i // 2, i % 2)
             self.format_boxes[fmt] = box
@@ -84,7 +88,7 @@ class ExportDialog(QDialog):
         layout.addWidget(self.status_label)
         self.table = QTableWidget(0, len(COLUMNS))
         self.table.setObjectName("exportTable")
-        self.table.setHorizontalHeaderLabels(COLUMNS)
+        self.table.setHorizontalHeaderLabels([self.tr(c) for c in COLUMNS])
         self.table.verticalHeader().setVisible(False)
         self.table.setEditTriggers(QTableWidget.EditTrigger.NoEditTriggers)
         self.table.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
@@ -170,7 +174,7 @@ class ExportDialog(QDialog):
         self.progress_bar.setRange(0, total)
         self.progress_bar.setValue(int(event.get("done") or 0))
         if not self._cancel.is_set():
-            self.status_label.setText(str(event.get("message", "")) + "…")
+            self.status_label.setText(core_text.translate(str(event.get("message", ""))) + "…")
 
     def _on_finished(self, final: dict) -> None:
         self.running = False
@@ -181,9 +185,10 @@ class ExportDialog(QDialog):
         if final.get("status") == "completed":
             self.show_artifacts(card.get("artifacts") or [])
             failed = (card.get("self_check") or {}).get("failed") or []
-            verdict = (f"<span style='color:{FAILED_COLOR.name()}'>✘ {html.escape(', '.join(failed))} disagreed "
-                       "with the trained model beyond the tolerance</span>" if failed else
-                       f"<span style='color:{PASSED_COLOR.name()}'>✔ every file passed its check</span>")
+            verdict = (self.tr("<span style='color:{color}'>✘ {formats} disagreed with the trained model beyond the "
+                               "tolerance</span>").format(color=FAILED_COLOR.name(), formats=html.escape(", ".join(failed)))
+                       if failed else self.tr("<span style='color:{color}'>✔ every file passed its check</span>").format(
+                           color=PASSED_COLOR.name()))
             self.status_label.setText(self.tr("Exported to {path}. {verdict}").format(
                 path=html.escape(str(card.get('path', self.out_dir))), verdict=verdict))
         elif final.get("status") == "cancelled":
@@ -200,7 +205,7 @@ class ExportDialog(QDialog):
             cells = [a["format"], Path(str(a.get("path", ""))).name, _size(int(a.get("size_bytes") or 0)),
                      f"{a.get('val_accuracy', 0):.3f}", f"{a.get('agreement', 0):.3f}",
                      f"{a.get('max_prob_diff', 0):.2g}", f"{a.get('ms_per_image', 0):.2f}",
-                     "✔ passed" if a.get("passed") else "✘ failed"]
+                     self.tr("✔ passed") if a.get("passed") else self.tr("✘ failed")]
             for col, text in enumerate(cells):
                 item = QTableWidgetItem(text)
                 if 2 <= col < len(cells) - 1:
@@ -210,5 +215,6 @@ class ExportDialog(QDialog):
                     tol = a.get("tolerance") or {}
                     item.setToolTip(self.tr("needs agreement ≥ {min_agreement}").format(
                         min_agreement=tol.get('min_agreement'))
-                                    + (f" and max |Δp| ≤ {tol['max_prob_diff']}" if tol.get("max_prob_diff") else ""))
+                                    + (self.tr(" and max |Δp| ≤ {max_diff}").format(max_diff=tol["max_prob_diff"])
+                                       if tol.get("max_prob_diff") else ""))
                 self.table.setItem(row, col, item)

@@ -385,7 +385,7 @@ class HistoryView(QWidget):
             try:
                 self.store.set_preference(key, value)
             except STORE_ERRORS as exc:
-                log.warning(self.tr("history preference %s not saved: %s"), key, exc)
+                log.warning("history preference %s not saved: %s", key, exc)
 
     def export_recorded(self) -> None:
         """An export was recorded: show it if its search is open."""

@@ -243,7 +243,7 @@ class TrialGallery(QWidget):
                 self.compute_button.hide()
                 return
             except (OSError, ValueError, KeyError) as exc:
-                self._say(self.tr("Cannot read %s (%s).") % (path, exc))
+                self._say(self.tr("Cannot read {path} ({error}).").format(path=path, error=exc))
         else:
             self._say(self.tr("This trial has no saved predictions (an older search)."))
         self.compute_button.show()
@@ -263,6 +263,7 @@ class TrialGallery(QWidget):
         self.worker = None
         self.compute_button.setEnabled(True)
         if final.get("status") != "completed":
-            self._say(self.tr("Could not compute the predictions: %s") % (final.get("error") or "stopped"))
+            self._say(self.tr("Could not compute the predictions: {error}").format(
+                error=final.get("error") or self.tr("stopped")))
             return
         self.load_current()

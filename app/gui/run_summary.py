@@ -241,7 +241,7 @@ class RunSummary(QWidget, SearchListener):
     def _fill_hyperparameters(self, values: dict) -> None:
         self._hp_values = {str(k): format_value(v) for k, v in (values or {}).items()}
         rows = {core_text.hp_label(k): core_text.value_text(v) for k, v in (values or {}).items()}
-        tooltips = {core_text.hp_label(k): repr(v) for k, v in (values or {}).items()}
+        tooltips = {core_text.hp_label(k): repr(v) for k, v in (values or {}).items() if isinstance(v, float)}
         self._refill(self._hp_form, rows, tooltips)
         self._hp_box.setVisible(bool(self._hp_values))
 

@@ -982,16 +982,16 @@ click to select</source>
         <translation>最佳</translation>
     </message>
     <message>
-        <source>Ensemble of the best %d</source>
-        <translation>最佳 %d 个试验的集成</translation>
-    </message>
-    <message>
         <source>ensemble:{k}</source>
         <translation>ensemble:{k}</translation>
     </message>
     <message>
-        <source>Trial %s</source>
-        <translation>试验 %s</translation>
+        <source>Ensemble of the best {k}</source>
+        <translation>最佳 {k} 个试验的集成</translation>
+    </message>
+    <message>
+        <source>Trial {trial}</source>
+        <translation>试验 {trial}</translation>
     </message>
     <message>
         <source>optional: a new folder for the student's export</source>
@@ -1054,20 +1054,44 @@ click to select</source>
         <translation>学生模型导出到</translation>
     </message>
     <message>
-        <source>Student exported to %s (self-check %s).</source>
-        <translation>学生模型已导出到 %s（自检%s）。</translation>
+        <source>Student exported to {path} (self-check {verdict}).</source>
+        <translation>学生模型已导出到 {path}（自检{verdict}）。</translation>
+    </message>
+    <message>
+        <source>Student saved in {folder}</source>
+        <translation>学生模型已保存在 {folder}</translation>
     </message>
     <message>
         <source>passed</source>
         <translation>通过</translation>
     </message>
     <message>
-        <source>FAILED</source>
-        <translation>失败</translation>
+        <source>Model</source>
+        <translation>模型</translation>
     </message>
     <message>
-        <source>Student saved in %s</source>
-        <translation>学生模型已保存在 %s</translation>
+        <source>Parameters</source>
+        <translation>参数量</translation>
+    </message>
+    <message>
+        <source>Size on disk</source>
+        <translation>磁盘大小</translation>
+    </message>
+    <message>
+        <source>ms per image</source>
+        <translation>每张图像毫秒数</translation>
+    </message>
+    <message>
+        <source>Validation accuracy</source>
+        <translation>验证准确率</translation>
+    </message>
+    <message>
+        <source>Test accuracy</source>
+        <translation>测试准确率</translation>
+    </message>
+    <message>
+        <source>FAILED</source>
+        <translation>失败</translation>
     </message>
 </context>
 <context>
@@ -1101,20 +1125,72 @@ click to select</source>
         <translation>请选择集成模型的导出文件夹。</translation>
     </message>
     <message>
-        <source>Ensemble of trials %s: validation accuracy %s (best single trial %s).</source>
-        <translation>试验 %s 的集成：验证准确率 %s（最佳单个试验 %s）。</translation>
+        <source>Ensemble of trials {members}: validation accuracy {accuracy} (best single trial {best}).</source>
+        <translation>试验 {members} 的集成：验证准确率 {accuracy}（最佳单个试验 {best}）。</translation>
     </message>
     <message>
-        <source>Test accuracy %s (best single trial %s).</source>
-        <translation>测试准确率 %s（最佳单个试验 %s）。</translation>
+        <source>Test accuracy {accuracy} (best single trial {best}).</source>
+        <translation>测试准确率 {accuracy}（最佳单个试验 {best}）。</translation>
     </message>
     <message>
-        <source>Exported to %s.</source>
-        <translation>已导出到 %s。</translation>
+        <source>Exported to {path}.</source>
+        <translation>已导出到 {path}。</translation>
     </message>
 </context>
 <context>
     <name>ExportDialog</name>
+    <message>
+        <source>SavedModel (TensorFlow, TF Serving)</source>
+        <translation>SavedModel（TensorFlow、TF Serving）</translation>
+    </message>
+    <message>
+        <source>TensorFlow Lite, float32</source>
+        <translation>TensorFlow Lite，float32</translation>
+    </message>
+    <message>
+        <source>TensorFlow Lite, float16 (half the size)</source>
+        <translation>TensorFlow Lite，float16（体积减半）</translation>
+    </message>
+    <message>
+        <source>TensorFlow Lite, int8 (quarter size, calibrated on your training images)</source>
+        <translation>TensorFlow Lite，int8（体积为四分之一，用你的训练图像校准）</translation>
+    </message>
+    <message>
+        <source>ONNX (checked with ONNX Runtime)</source>
+        <translation>ONNX（用 ONNX Runtime 检验）</translation>
+    </message>
+    <message>
+        <source>Format</source>
+        <translation>格式</translation>
+    </message>
+    <message>
+        <source>File</source>
+        <translation>文件</translation>
+    </message>
+    <message>
+        <source>Size</source>
+        <translation>大小</translation>
+    </message>
+    <message>
+        <source>Val. accuracy</source>
+        <translation>验证准确率</translation>
+    </message>
+    <message>
+        <source>Agreement</source>
+        <translation>一致率</translation>
+    </message>
+    <message>
+        <source>Max |Δp|</source>
+        <translation>最大 |Δp|</translation>
+    </message>
+    <message>
+        <source>ms / image</source>
+        <translation>毫秒/张</translation>
+    </message>
+    <message>
+        <source>Check</source>
+        <translation>检验</translation>
+    </message>
     <message>
         <source>Export model</source>
         <translation>导出模型</translation>
@@ -1130,6 +1206,10 @@ click to select</source>
     <message>
         <source>Export {which} to &lt;b&gt;{out_dir}&lt;/b&gt;. Each file is loaded in its own runtime and scored on every validation image against the trained model.</source>
         <translation>将{which}导出到 &lt;b&gt;{out_dir}&lt;/b&gt;。每个文件都会在其自己的运行时中加载，并在全部验证图像上与训练好的模型对比评分。</translation>
+    </message>
+    <message>
+        <source>writes {file}</source>
+        <translation>写入 {file}</translation>
     </message>
     <message>
         <source>Choose the formats, then Export.</source>
@@ -1160,6 +1240,14 @@ click to select</source>
         <translation>正在停止导出…</translation>
     </message>
     <message>
+        <source>&lt;span style='color:{color}'&gt;✘ {formats} disagreed with the trained model beyond the tolerance&lt;/span&gt;</source>
+        <translation>&lt;span style='color:{color}'&gt;✘ {formats} 与训练好的模型的差异超出容差&lt;/span&gt;</translation>
+    </message>
+    <message>
+        <source>&lt;span style='color:{color}'&gt;✔ every file passed its check&lt;/span&gt;</source>
+        <translation>&lt;span style='color:{color}'&gt;✔ 每个文件都通过了检验&lt;/span&gt;</translation>
+    </message>
+    <message>
         <source>Exported to {path}. {verdict}</source>
         <translation>已导出到 {path}。{verdict}</translation>
     </message>
@@ -1172,8 +1260,20 @@ click to select</source>
         <translation>&lt;span style='color:{name}'&gt;导出失败：{error}&lt;/span&gt;</translation>
     </message>
     <message>
+        <source>✔ passed</source>
+        <translation>✔ 通过</translation>
+    </message>
+    <message>
+        <source>✘ failed</source>
+        <translation>✘ 未通过</translation>
+    </message>
+    <message>
         <source>needs agreement ≥ {min_agreement}</source>
         <translation>要求一致率 ≥ {min_agreement}</translation>
+    </message>
+    <message>
+        <source> and max |Δp| ≤ {max_diff}</source>
+        <translation>，且最大 |Δp| ≤ {max_diff}</translation>
     </message>
 </context>
 <context>
@@ -1365,10 +1465,6 @@ click to select</source>
     <message>
         <source>Cannot read the history</source>
         <translation>无法读取历史记录</translation>
-    </message>
-    <message>
-        <source>history preference %s not saved: %s</source>
-        <translation>历史设置 %s 未保存：%s</translation>
     </message>
     <message>
         <source>Cannot open the search</source>
@@ -1657,8 +1753,8 @@ click to select</source>
 <context>
     <name>KFoldPanel</name>
     <message>
-        <source>Trial %s</source>
-        <translation>试验 %s</translation>
+        <source>Trial {trial}</source>
+        <translation>试验 {trial}</translation>
     </message>
     <message>
         <source>Configuration of:</source>
@@ -1685,8 +1781,8 @@ click to select</source>
         <translation>此搜索没有已完成的试验。</translation>
     </message>
     <message>
-        <source>%s over %d folds: %.4f ± %.4f (folds: %s)</source>
-        <translation>%s 在 %d 折上：%.4f ± %.4f（各折：%s）</translation>
+        <source>{objective} over {k} folds: {mean:.4f} ± {std:.4f} (folds: {scores})</source>
+        <translation>{objective} 在 {k} 折上：{mean:.4f} ± {std:.4f}（各折：{scores}）</translation>
     </message>
 </context>
 <context>
@@ -1716,12 +1812,12 @@ click to select</source>
         <translation>将范围应用到搜索</translation>
     </message>
     <message>
-        <source>Suggested learning rate: %.2e to %.2e (where the loss falls fastest, before its minimum).</source>
-        <translation>建议的学习率：%.2e 到 %.2e（损失下降最快处，在其最小值之前）。</translation>
+        <source>Suggested learning rate: {low:.2e} to {high:.2e} (where the loss falls fastest, before its minimum).</source>
+        <translation>建议的学习率：{low:.2e} 到 {high:.2e}（损失下降最快处，在其最小值之前）。</translation>
     </message>
     <message>
-        <source>The search's learning rate is now %.2e to %.2e (log scale).</source>
-        <translation>搜索的学习率现在为 %.2e 到 %.2e（对数刻度）。</translation>
+        <source>The search's learning rate is now {low:.2e} to {high:.2e} (log scale).</source>
+        <translation>搜索的学习率现在为 {low:.2e} 到 {high:.2e}（对数刻度）。</translation>
     </message>
 </context>
 <context>
@@ -1978,6 +2074,30 @@ true: {true_name} · predicted: {predicted_name} ({confidence:.1%}) · p(true) {
 <context>
     <name>MislabelPanel</name>
     <message>
+        <source>Image</source>
+        <translation>图像</translation>
+    </message>
+    <message>
+        <source>File</source>
+        <translation>文件</translation>
+    </message>
+    <message>
+        <source>Given</source>
+        <translation>当前标签</translation>
+    </message>
+    <message>
+        <source>Suggested</source>
+        <translation>建议标签</translation>
+    </message>
+    <message>
+        <source>Score</source>
+        <translation>得分</translation>
+    </message>
+    <message>
+        <source>Split</source>
+        <translation>划分</translation>
+    </message>
+    <message>
         <source>Automatic</source>
         <translation>自动</translation>
     </message>
@@ -1986,8 +2106,8 @@ true: {true_name} · predicted: {predicted_name} ({confidence:.1%}) · p(true) {
         <translation>仅最佳试验（快）</translation>
     </message>
     <message>
-        <source>Out-of-fold, %d folds</source>
-        <translation>折外预测，%d 折</translation>
+        <source>Out-of-fold, {k} folds</source>
+        <translation>折外预测，{k} 折</translation>
     </message>
     <message>
         <source>Trials that vote:</source>
@@ -2022,28 +2142,28 @@ true: {true_name} · predicted: {predicted_name} ({confidence:.1%}) · p(true) {
         <translation>撤销上次移动</translation>
     </message>
     <message>
-        <source>%d suspect(s) among %d validation and %d training images, scored by %s.</source>
-        <translation>在 %d 张验证图像和 %d 张训练图像中找到 %d 个可疑样本，评分方式：%s。</translation>
+        <source>{count} suspect(s) among {val} validation and {train} training images, scored by {method}.</source>
+        <translation>在 {val} 张验证图像和 {train} 张训练图像中找到 {count} 个可疑样本，评分方式：{method}。</translation>
     </message>
     <message>
-        <source>Nothing moved: %s</source>
-        <translation>没有移动任何文件：%s</translation>
+        <source>Nothing moved: {error}</source>
+        <translation>没有移动任何文件：{error}</translation>
+    </message>
+    <message>
+        <source>Moved {count} file(s); logged in {log}.</source>
+        <translation>已移动 {count} 个文件；记录在 {log}。</translation>
+    </message>
+    <message>
+        <source>Cannot undo: {error}</source>
+        <translation>无法撤销：{error}</translation>
+    </message>
+    <message>
+        <source>Put back {count} file(s).</source>
+        <translation>已放回 {count} 个文件。</translation>
     </message>
     <message>
         <source>excluded</source>
         <translation>已排除</translation>
-    </message>
-    <message>
-        <source>Moved %d file(s); logged in %s.</source>
-        <translation>已移动 %d 个文件；记录在 %s。</translation>
-    </message>
-    <message>
-        <source>Cannot undo: %s</source>
-        <translation>无法撤销：%s</translation>
-    </message>
-    <message>
-        <source>Put back %d file(s).</source>
-        <translation>已放回 %d 个文件。</translation>
     </message>
 </context>
 <context>
@@ -2506,7 +2626,7 @@ true: {true_name} · predicted: {predicted_name} ({confidence:.1%}) · p(true) {
     </message>
     <message>
         <source>optional, e.g. flowers-first-try</source>
-        <translation>可选，例如 flowers-first-try</translation>
+        <translation>可选，例如 花卉-初试</translation>
     </message>
     <message>
         <source>Search name:</source>
@@ -2862,8 +2982,8 @@ true: {true_name} · predicted: {predicted_name} ({confidence:.1%}) · p(true) {
         <translation>已停止。</translation>
     </message>
     <message>
-        <source>Failed: %s</source>
-        <translation>失败：%s</translation>
+        <source>Failed: {error}</source>
+        <translation>失败：{error}</translation>
     </message>
 </context>
 <context>
@@ -2892,8 +3012,16 @@ true: {true_name} · predicted: {predicted_name} ({confidence:.1%}) · p(true) {
         <translation>此搜索还没有已完成的试验。</translation>
     </message>
     <message>
-        <source>Cannot read %s (%s).</source>
-        <translation>无法读取 %s（%s）。</translation>
+        <source>Cannot read {path} ({error}).</source>
+        <translation>无法读取 {path}（{error}）。</translation>
+    </message>
+    <message>
+        <source>Could not compute the predictions: {error}</source>
+        <translation>无法计算预测：{error}</translation>
+    </message>
+    <message>
+        <source>stopped</source>
+        <translation>已停止</translation>
     </message>
     <message>
         <source>This trial has no saved predictions (an older search).</source>
@@ -2902,10 +3030,6 @@ true: {true_name} · predicted: {predicted_name} ({confidence:.1%}) · p(true) {
     <message>
         <source>Predicting the validation images in the training process…</source>
         <translation>正在训练进程中预测验证图像…</translation>
-    </message>
-    <message>
-        <source>Could not compute the predictions: %s</source>
-        <translation>无法计算预测：%s</translation>
     </message>
 </context>
 <context>
