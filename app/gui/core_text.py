@@ -19,7 +19,7 @@ from functools import lru_cache
 from PySide6.QtCore import QCoreApplication, QT_TRANSLATE_NOOP
 
 CONTEXT = "CoreMessages"
-_VERBATIM = {"root", "folder", "path", "example", "name", "names", "c", "big", "small", "label", "split",
+_VERBATIM = {"value", "choices", "low", "high", "root", "folder", "path", "example", "name", "names", "c", "big", "small", "label", "split",
              "classes", "error", "detail_error", "fmt", "ext", "size", "n", "count", "done", "remaining",
              "need", "least", "budget", "gray", "total", "images", "files", "width", "height", "limit",
              "half", "epochs", "seconds"}
@@ -157,6 +157,38 @@ TEMPLATES: tuple[str, ...] = (
                                       "share of the training images (class weights on)."),
     QT_TRANSLATE_NOOP("CoreMessages", "Mixed precision needs a GPU; training in float32 on the CPU."),
     QT_TRANSLATE_NOOP("CoreMessages", "stopped by user; it will run again on resume"),
+    # ---- app.core.options / app.core.config: why an option's value is refused (the options column)
+    QT_TRANSLATE_NOOP("CoreMessages", "{value} is not true/false"),
+    QT_TRANSLATE_NOOP("CoreMessages", "give a value"),
+    QT_TRANSLATE_NOOP("CoreMessages", "{value} is not a number"),
+    QT_TRANSLATE_NOOP("CoreMessages", "{value} is not a whole number"),
+    QT_TRANSLATE_NOOP("CoreMessages", "give a value, a list such as 32,64, or a range such as 16:128"),
+    QT_TRANSLATE_NOOP("CoreMessages", "give one value or a comma-separated list here"),
+    QT_TRANSLATE_NOOP("CoreMessages", "{value}: a range is MIN:MAX, MIN:MAX:log or MIN:MAX:STEP"),
+    QT_TRANSLATE_NOOP("CoreMessages", "give at least one value"),
+    QT_TRANSLATE_NOOP("CoreMessages", "tick at least one"),
+    QT_TRANSLATE_NOOP("CoreMessages", "{value} is not one of {choices}"),
+    QT_TRANSLATE_NOOP("CoreMessages", "must be greater than 0 (got {value})"),
+    QT_TRANSLATE_NOOP("CoreMessages", "must be at least {low} (got {value})"),
+    QT_TRANSLATE_NOOP("CoreMessages", "must be at most {high} (got {value})"),
+    QT_TRANSLATE_NOOP("CoreMessages", "must be from {low} to {high} (got {value})"),
+    QT_TRANSLATE_NOOP("CoreMessages", "choices must be a non-empty list"),
+    QT_TRANSLATE_NOOP("CoreMessages", "choices contain duplicates"),
+    QT_TRANSLATE_NOOP("CoreMessages", "a range needs both 'min' and 'max'"),
+    QT_TRANSLATE_NOOP("CoreMessages", "min ({low}) is greater than max ({high})"),
+    QT_TRANSLATE_NOOP("CoreMessages", "a log range must start above 0"),
+    QT_TRANSLATE_NOOP("CoreMessages", "step must be greater than 0 (got {value})"),
+    QT_TRANSLATE_NOOP("CoreMessages", "{value} is not a duration"),
+    QT_TRANSLATE_NOOP("CoreMessages", "{value} is not a duration: write 10m, 90s, 2h, 1h30m or none"),
+    QT_TRANSLATE_NOOP("CoreMessages", "transfer backbones need at least {size} px"),
+    QT_TRANSLATE_NOOP("CoreMessages", "must be at least 5 seconds (or 0 for no limit)"),
+    QT_TRANSLATE_NOOP("CoreMessages", "Hyperband needs at least 2 epochs"),
+    QT_TRANSLATE_NOOP("CoreMessages", "must be a fraction from 0 to below 1 (got {value})"),
+    QT_TRANSLATE_NOOP("CoreMessages", "a validation split is needed to score trials"),
+    QT_TRANSLATE_NOOP("CoreMessages", "validation and test together leave too little to train on"),
+    QT_TRANSLATE_NOOP("CoreMessages", "must be from 0 to 1 (got {value})"),
+    QT_TRANSLATE_NOOP("CoreMessages", "weights file not found: {path}"),
+    QT_TRANSLATE_NOOP("CoreMessages", "folder not found: {path}"),
     # ---- app.core.config: the choices' labels
     QT_TRANSLATE_NOOP("CoreMessages", "MLP (flatten + dense stack)"),
     QT_TRANSLATE_NOOP("CoreMessages", "Simple CNN (conv-pool blocks)"),
@@ -311,3 +343,33 @@ def value_text(value) -> str:
     if isinstance(value, bool):
         return QCoreApplication.translate("Values", _YES if value else _NO)
     return format_value(value)
+
+
+# Search options that are not hyperparameters (SearchConfig fields), for error messages.
+OPTIONS = {
+    "max_trials": QT_TRANSLATE_NOOP("Options", "max trials"),
+    "time_budget": QT_TRANSLATE_NOOP("Options", "time budget"),
+    "plateau_trials": QT_TRANSLATE_NOOP("Options", "end after no gain in"),
+    "val_fraction": QT_TRANSLATE_NOOP("Options", "validation share"),
+    "test_fraction": QT_TRANSLATE_NOOP("Options", "test share"),
+    "seed": QT_TRANSLATE_NOOP("Options", "seed"),
+    "name": QT_TRANSLATE_NOOP("Options", "search name"),
+    "hyperband_factor": QT_TRANSLATE_NOOP("Options", "Hyperband factor"),
+    "patience": QT_TRANSLATE_NOOP("Options", "patience"),
+    "class_weights": QT_TRANSLATE_NOOP("Options", "class weights"),
+    "backbone_weights": QT_TRANSLATE_NOOP("Options", "backbone weights"),
+    "data_dir": QT_TRANSLATE_NOOP("Options", "dataset folder"),
+    "augmentation.rotation": QT_TRANSLATE_NOOP("Options", "rotation"),
+    "augmentation.zoom": QT_TRANSLATE_NOOP("Options", "zoom"),
+    "augmentation.translation": QT_TRANSLATE_NOOP("Options", "translation"),
+    "augmentation.contrast": QT_TRANSLATE_NOOP("Options", "contrast"),
+    "augmentation.flip": QT_TRANSLATE_NOOP("Options", "flip"),
+}
+
+
+def option_label(field: str, fallback: str) -> str:
+    """An option's name in the window's language (``fallback`` when it has none)."""
+    if field in HYPERPARAMETERS:
+        return hp_label(field)
+    label = OPTIONS.get(field)
+    return QCoreApplication.translate("Options", label) if label else fallback

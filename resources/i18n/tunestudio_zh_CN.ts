@@ -637,6 +637,130 @@ Predicted: {predicted}
         <translation>已被用户停止；继续搜索时会重新运行</translation>
     </message>
     <message>
+        <source>{value} is not true/false</source>
+        <translation>{value} 不是 true/false</translation>
+    </message>
+    <message>
+        <source>give a value</source>
+        <translation>请填写一个值</translation>
+    </message>
+    <message>
+        <source>{value} is not a number</source>
+        <translation>{value} 不是数字</translation>
+    </message>
+    <message>
+        <source>{value} is not a whole number</source>
+        <translation>{value} 不是整数</translation>
+    </message>
+    <message>
+        <source>give a value, a list such as 32,64, or a range such as 16:128</source>
+        <translation>请填写一个值、一组值（如 32,64）或一个范围（如 16:128）</translation>
+    </message>
+    <message>
+        <source>give one value or a comma-separated list here</source>
+        <translation>这里请填写一个值或用逗号分隔的一组值</translation>
+    </message>
+    <message>
+        <source>{value}: a range is MIN:MAX, MIN:MAX:log or MIN:MAX:STEP</source>
+        <translation>{value}：范围的写法是 MIN:MAX、MIN:MAX:log 或 MIN:MAX:STEP</translation>
+    </message>
+    <message>
+        <source>give at least one value</source>
+        <translation>请至少填写一个值</translation>
+    </message>
+    <message>
+        <source>tick at least one</source>
+        <translation>请至少勾选一项</translation>
+    </message>
+    <message>
+        <source>{value} is not one of {choices}</source>
+        <translation>{value} 不在可选值 {choices} 之中</translation>
+    </message>
+    <message>
+        <source>must be greater than 0 (got {value})</source>
+        <translation>必须大于 0（当前为 {value}）</translation>
+    </message>
+    <message>
+        <source>must be at least {low} (got {value})</source>
+        <translation>不能小于 {low}（当前为 {value}）</translation>
+    </message>
+    <message>
+        <source>must be at most {high} (got {value})</source>
+        <translation>不能大于 {high}（当前为 {value}）</translation>
+    </message>
+    <message>
+        <source>must be from {low} to {high} (got {value})</source>
+        <translation>必须在 {low} 到 {high} 之间（当前为 {value}）</translation>
+    </message>
+    <message>
+        <source>choices must be a non-empty list</source>
+        <translation>候选值必须是非空列表</translation>
+    </message>
+    <message>
+        <source>choices contain duplicates</source>
+        <translation>候选值中有重复</translation>
+    </message>
+    <message>
+        <source>a range needs both 'min' and 'max'</source>
+        <translation>范围需要同时给出 'min' 和 'max'</translation>
+    </message>
+    <message>
+        <source>min ({low}) is greater than max ({high})</source>
+        <translation>最小值（{low}）大于最大值（{high}）</translation>
+    </message>
+    <message>
+        <source>a log range must start above 0</source>
+        <translation>对数范围的起点必须大于 0</translation>
+    </message>
+    <message>
+        <source>step must be greater than 0 (got {value})</source>
+        <translation>步长必须大于 0（当前为 {value}）</translation>
+    </message>
+    <message>
+        <source>{value} is not a duration</source>
+        <translation>{value} 不是时长</translation>
+    </message>
+    <message>
+        <source>{value} is not a duration: write 10m, 90s, 2h, 1h30m or none</source>
+        <translation>{value} 不是时长：请写 10m、90s、2h、1h30m 或 none</translation>
+    </message>
+    <message>
+        <source>transfer backbones need at least {size} px</source>
+        <translation>迁移学习骨干网络至少需要 {size} px</translation>
+    </message>
+    <message>
+        <source>must be at least 5 seconds (or 0 for no limit)</source>
+        <translation>至少为 5 秒（或 0 表示不限制）</translation>
+    </message>
+    <message>
+        <source>Hyperband needs at least 2 epochs</source>
+        <translation>Hyperband 至少需要 2 轮</translation>
+    </message>
+    <message>
+        <source>must be a fraction from 0 to below 1 (got {value})</source>
+        <translation>必须是 0 到 1（不含 1）之间的比例（当前为 {value}）</translation>
+    </message>
+    <message>
+        <source>a validation split is needed to score trials</source>
+        <translation>需要验证集来评估试验</translation>
+    </message>
+    <message>
+        <source>validation and test together leave too little to train on</source>
+        <translation>验证集和测试集合起来太大，剩下的训练数据太少</translation>
+    </message>
+    <message>
+        <source>must be from 0 to 1 (got {value})</source>
+        <translation>必须在 0 到 1 之间（当前为 {value}）</translation>
+    </message>
+    <message>
+        <source>weights file not found: {path}</source>
+        <translation>找不到权重文件：{path}</translation>
+    </message>
+    <message>
+        <source>folder not found: {path}</source>
+        <translation>找不到文件夹：{path}</translation>
+    </message>
+    <message>
         <source>MLP (flatten + dense stack)</source>
         <translation>MLP（展平 + 全连接层堆叠）</translation>
     </message>
@@ -2164,6 +2288,77 @@ true: {true_name} · predicted: {predicted_name} ({confidence:.1%}) · p(true) {
     <message>
         <source>excluded</source>
         <translation>已排除</translation>
+    </message>
+</context>
+<context>
+    <name>Options</name>
+    <message>
+        <source>max trials</source>
+        <translation>最大试验数</translation>
+    </message>
+    <message>
+        <source>time budget</source>
+        <translation>时间预算</translation>
+    </message>
+    <message>
+        <source>end after no gain in</source>
+        <translation>无提升则结束</translation>
+    </message>
+    <message>
+        <source>validation share</source>
+        <translation>验证集比例</translation>
+    </message>
+    <message>
+        <source>test share</source>
+        <translation>测试集比例</translation>
+    </message>
+    <message>
+        <source>seed</source>
+        <translation>随机种子</translation>
+    </message>
+    <message>
+        <source>search name</source>
+        <translation>搜索名称</translation>
+    </message>
+    <message>
+        <source>Hyperband factor</source>
+        <translation>Hyperband 因子</translation>
+    </message>
+    <message>
+        <source>patience</source>
+        <translation>耐心值</translation>
+    </message>
+    <message>
+        <source>class weights</source>
+        <translation>类别权重</translation>
+    </message>
+    <message>
+        <source>backbone weights</source>
+        <translation>骨干网络权重</translation>
+    </message>
+    <message>
+        <source>dataset folder</source>
+        <translation>数据集文件夹</translation>
+    </message>
+    <message>
+        <source>rotation</source>
+        <translation>旋转</translation>
+    </message>
+    <message>
+        <source>zoom</source>
+        <translation>缩放</translation>
+    </message>
+    <message>
+        <source>translation</source>
+        <translation>平移</translation>
+    </message>
+    <message>
+        <source>contrast</source>
+        <translation>对比度</translation>
+    </message>
+    <message>
+        <source>flip</source>
+        <translation>翻转</translation>
     </message>
 </context>
 <context>
