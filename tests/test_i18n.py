@@ -12,8 +12,8 @@ from pathlib import Path
 
 import pytest
 from PySide6.QtCore import QLocale, QModelIndex, Qt
-from PySide6.QtWidgets import (QAbstractButton, QAbstractItemView, QApplication, QComboBox, QGroupBox, QLabel,
-                               QLineEdit, QMenu, QTabWidget, QWidget)
+from PySide6.QtWidgets import (QAbstractButton, QAbstractItemView, QAbstractSpinBox, QApplication, QComboBox,
+                               QGroupBox, QLabel, QLineEdit, QMenu, QTabWidget, QWidget)
 
 from app.gui import core_text, i18n, settings
 
@@ -65,6 +65,10 @@ def widget_texts(root: QWidget):
             yield name, w.text()
         elif isinstance(w, QGroupBox):
             yield name, w.title()
+        elif isinstance(w, QAbstractSpinBox):
+            for part in ("prefix", "suffix", "specialValueText"):
+                if hasattr(w, part):
+                    yield name + f" {part}", getattr(w, part)()
         elif isinstance(w, QLineEdit):
             yield name + " placeholder", w.placeholderText()
         elif isinstance(w, QComboBox):

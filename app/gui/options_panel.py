@@ -454,7 +454,7 @@ class OptionsPanel(QWidget):
         self.early_stopping_check = QCheckBox(self.tr("Stop a trial when validation stops improving"))
         form.addRow(self._register("early_stopping", self.early_stopping_check,
                                    self.tr("Saves time on trials that have stopped learning")))
-        self.patience_spin = _spin(0, 10000, 1, " epochs")
+        self.patience_spin = _spin(0, 10000, 1, self.tr(" epochs"))
         form.addRow(self.tr("Patience:"), self._register("patience", self.patience_spin,
                                                 self.tr("Epochs without improvement before a trial stops")))
         self.restore_best_check = QCheckBox(self.tr("Keep the best epoch's weights"))
