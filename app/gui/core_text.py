@@ -19,7 +19,8 @@ from functools import lru_cache
 from PySide6.QtCore import QCoreApplication, QT_TRANSLATE_NOOP
 
 CONTEXT = "CoreMessages"
-_VERBATIM = {"value", "choices", "low", "high", "root", "folder", "path", "example", "name", "names", "c", "big", "small", "label", "split",
+_VERBATIM = {"value", "choices", "low", "high", "root", "folder", "path", "example", "name", "names", "c", "big",
+             "small", "label", "split",
              "classes", "error", "detail_error", "fmt", "ext", "size", "n", "count", "done", "remaining",
              "need", "least", "budget", "gray", "total", "images", "files", "width", "height", "limit",
              "half", "epochs", "seconds"}

@@ -450,8 +450,8 @@ class DatasetPanel(QWidget):
         self._set_field_error(blocking)
         shown = ([blocking] if blocking else []) + core_text.translate_lines(report.warnings[:3])
         more = len(report.warnings) - 3
-        self.warning_label.setText("\n".join(f"⚠ {w}" for w in shown) + (self.tr("\n… and {more} more (see Warnings)").format(
-            more=more) if more > 0 else ""))
+        more_text = self.tr("\n… and {more} more (see Warnings)").format(more=more) if more > 0 else ""
+        self.warning_label.setText("\n".join(f"⚠ {w}" for w in shown) + more_text)
         self.warning_label.setVisible(bool(shown))
         self._show_thumbnail_rows(report)
         if not blocking:

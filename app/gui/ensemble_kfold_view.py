@@ -57,7 +57,8 @@ class EnsemblePanel(TaskPanel):
         def pct(v):
             return "–" if v is None else f"{v:.1%}"
 
-        lines = [self.tr("Ensemble of trials {members}: validation accuracy {accuracy} (best single trial {best}).").format(
+        lines = [self.tr("Ensemble of trials {members}: validation accuracy {accuracy} (best single trial "
+                         "{best}).").format(
             members=", ".join(result["members"]), accuracy=pct(result["val_accuracy"]),
             best=pct(result["best_single_val_accuracy"]))]
         if result.get("test_accuracy") is not None:

@@ -186,7 +186,8 @@ class ExportDialog(QDialog):
             self.show_artifacts(card.get("artifacts") or [])
             failed = (card.get("self_check") or {}).get("failed") or []
             verdict = (self.tr("<span style='color:{color}'>✘ {formats} disagreed with the trained model beyond the "
-                               "tolerance</span>").format(color=FAILED_COLOR.name(), formats=html.escape(", ".join(failed)))
+                               "tolerance</span>").format(color=FAILED_COLOR.name(),
+                                                          formats=html.escape(", ".join(failed)))
                        if failed else self.tr("<span style='color:{color}'>✔ every file passed its check</span>").format(
                            color=PASSED_COLOR.name()))
             self.status_label.setText(self.tr("Exported to {path}. {verdict}").format(

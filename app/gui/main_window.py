@@ -209,8 +209,8 @@ class MainWindow(WindowChrome, QMainWindow):
             return False
         config, errors = self.options_panel.collect(report.root)
         if errors:
-            self.status_label.setText(self.tr("Cannot start: {errors_count} option(s) need fixing (marked in red).").format(
-                errors_count=len(errors)))
+            self.status_label.setText(self.tr("Cannot start: {count} option(s) need fixing (marked in red).").format(
+                count=len(errors)))
             return False
         settings.write("options/last_config", config.to_json())
         self._launch(config)
@@ -330,8 +330,8 @@ class MainWindow(WindowChrome, QMainWindow):
         last_line = traceback_text.strip().splitlines()[-1] if traceback_text.strip() else "unknown error"
         self._error_reported = True
         self.dialogs.error(self.tr("The search stopped with an error"),
-                           self.tr("{last_line}\n\nThe trials finished so far are kept; you can resume the search.").format(
-                               last_line=last_line),
+                           self.tr("{error}\n\nThe trials finished so far are kept; you can resume the search.").format(
+                               error=last_line),
                            details=traceback_text)
 
     @Slot(dict)

@@ -92,7 +92,8 @@ class MislabelPanel(TaskPanel):
         self.classes = list(result.get("classes") or [])
         self.target_box.clear()
         self.target_box.addItems(self.classes)
-        text = self.tr("{count} suspect(s) among {val} validation and {train} training images, scored by {method}.").format(
+        text = self.tr("{count} suspect(s) among {val} validation and {train} training images, scored by "
+                       "{method}.").format(
             count=len(result["suspects"]), val=result["checked"]["val"], train=result["checked"]["train"],
             method=result["method"])
         self.note.setText(text + (" " + result["note"] if result.get("note") else ""))

@@ -38,7 +38,8 @@ PREVIEW_PX = 84
 OPTIMIZER_LABELS = {"adam": "Adam", "sgd": "SGD", "rmsprop": "RMSprop", "adamw": "AdamW"}
 SCHEDULE_LABELS = {"constant": QT_TRANSLATE_NOOP("OptionsPanel", "Constant"),
                    "exponential": QT_TRANSLATE_NOOP("OptionsPanel", "Exponential"),
-                   "cosine": QT_TRANSLATE_NOOP("OptionsPanel", "Cosine"), "linear": QT_TRANSLATE_NOOP("OptionsPanel", "Linear")}
+                   "cosine": QT_TRANSLATE_NOOP("OptionsPanel", "Cosine"),
+                   "linear": QT_TRANSLATE_NOOP("OptionsPanel", "Linear")}
 COMBO_MIN_CHARACTERS = 14  # long item texts elide instead of widening the whole column
 TRI_STATE = ((QT_TRANSLATE_NOOP("OptionsPanel", "Try with and without"), {"choices": [True, False]}),
              (QT_TRANSLATE_NOOP("OptionsPanel", "Always"), True), (QT_TRANSLATE_NOOP("OptionsPanel", "Never"), False))
@@ -373,7 +374,9 @@ class OptionsPanel(QWidget):
         outer.addWidget(group)
 
         group, form = self._group(self.tr("Transfer learning"))
-        self.weights_combo = _combo({"imagenet": QT_TRANSLATE_NOOP("OptionsPanel", "ImageNet (from the Keras cache; never downloaded)"), "none": QT_TRANSLATE_NOOP("OptionsPanel", "Random (train from scratch)")})
+        self.weights_combo = _combo({
+            "imagenet": QT_TRANSLATE_NOOP("OptionsPanel", "ImageNet (from the Keras cache; never downloaded)"),
+            "none": QT_TRANSLATE_NOOP("OptionsPanel", "Random (train from scratch)")})
         form.addRow(self.tr("Backbone weights:"), self._register("backbone_weights", self.weights_combo,
                                                         self.tr("Starting weights of a transfer backbone")))
         self.fine_tune_check = QCheckBox(self.tr("Fine-tune the backbone"))
@@ -407,9 +410,12 @@ class OptionsPanel(QWidget):
         self.augmentation_combo = _tri_state_combo()
         form.addRow(self.tr("Augment:"), self._register("augmentation.enabled", self.augmentation_combo,
                                                self.tr("Random changes to training images, so the model generalises")))
-        self.flip_combo = _combo({"none": QT_TRANSLATE_NOOP("OptionsPanel", "No flip"), "horizontal": QT_TRANSLATE_NOOP("OptionsPanel", "Horizontal"), "vertical": QT_TRANSLATE_NOOP("OptionsPanel", "Vertical"),
+        self.flip_combo = _combo({"none": QT_TRANSLATE_NOOP("OptionsPanel", "No flip"),
+                                  "horizontal": QT_TRANSLATE_NOOP("OptionsPanel", "Horizontal"),
+                                  "vertical": QT_TRANSLATE_NOOP("OptionsPanel", "Vertical"),
                                   "horizontal_and_vertical": QT_TRANSLATE_NOOP("OptionsPanel", "Horizontal and vertical")})
-        form.addRow(self.tr("Flip:"), self._register("augmentation.flip", self.flip_combo, self.tr("Random mirroring")))
+        form.addRow(self.tr("Flip:"), self._register("augmentation.flip", self.flip_combo,
+                                                     self.tr("Random mirroring")))
         self.rotation_spin = _dspin(0, 1, 0.05)
         form.addRow(self.tr("Rotation:"), self._register("augmentation.rotation", self.rotation_spin,
                                                 self.tr("Largest rotation, as a fraction of a full turn (0 = off)")))
@@ -482,7 +488,9 @@ class OptionsPanel(QWidget):
         self.nesterov_check = QCheckBox(self.tr("Nesterov momentum"))
         form.addRow("", self._register("nesterov", self.nesterov_check, self.tr("Use Nesterov momentum with SGD")))
         clip_row = QHBoxLayout()
-        self.clip_mode_combo = _combo({"none": QT_TRANSLATE_NOOP("OptionsPanel", "No clipping"), "norm": QT_TRANSLATE_NOOP("OptionsPanel", "By norm"), "value": QT_TRANSLATE_NOOP("OptionsPanel", "By value")})
+        self.clip_mode_combo = _combo({"none": QT_TRANSLATE_NOOP("OptionsPanel", "No clipping"),
+                                       "norm": QT_TRANSLATE_NOOP("OptionsPanel", "By norm"),
+                                       "value": QT_TRANSLATE_NOOP("OptionsPanel", "By value")})
         self.clip_value_edit = TunableEdit(float, "e.g. 1.0")
         clip_row.addWidget(self._register("clip_mode", self.clip_mode_combo, self.tr("Gradient clipping")), 1)
         clip_row.addWidget(self._register("clip_value", self.clip_value_edit, self.tr("Clipping threshold")), 1)
@@ -528,9 +536,11 @@ class OptionsPanel(QWidget):
         self.hyperband_factor_spin = _spin(2, 100)
         form.addRow(self.tr("Hyperband factor:"), self._register("hyperband_factor", self.hyperband_factor_spin,
                                                         self.tr("Hyperband keeps 1 in this many trials at each round")))
-        self.objective_combo = _combo({"val_accuracy": QT_TRANSLATE_NOOP("OptionsPanel", "Validation accuracy (higher is better)"),
-                                       "val_loss": QT_TRANSLATE_NOOP("OptionsPanel", "Validation loss (lower is better)")})
-        form.addRow(self.tr("Objective:"), self._register("objective", self.objective_combo, self.tr("What ranks the trials")))
+        self.objective_combo = _combo({
+            "val_accuracy": QT_TRANSLATE_NOOP("OptionsPanel", "Validation accuracy (higher is better)"),
+            "val_loss": QT_TRANSLATE_NOOP("OptionsPanel", "Validation loss (lower is better)")})
+        form.addRow(self.tr("Objective:"), self._register("objective", self.objective_combo,
+                                                          self.tr("What ranks the trials")))
         self.seed_spin = _spin(0, 2**31 - 1)
         form.addRow(self.tr("Seed:"), self._register("seed", self.seed_spin,
                                             self.tr("Same seed, same data split and trial order")))
@@ -543,7 +553,9 @@ class OptionsPanel(QWidget):
             "test_fraction", self.test_fraction_spin,
             self.tr("Share of each class locked away and scored once at the end: the honest estimate (a test/ "
                     "folder is used as is)")))
-        self.class_weights_combo = _combo({"auto": QT_TRANSLATE_NOOP("OptionsPanel", "Auto (on for heavy imbalance)"), True: QT_TRANSLATE_NOOP("OptionsPanel", "On"), False: QT_TRANSLATE_NOOP("OptionsPanel", "Off")})
+        self.class_weights_combo = _combo({"auto": QT_TRANSLATE_NOOP("OptionsPanel", "Auto (on for heavy imbalance)"),
+                                           True: QT_TRANSLATE_NOOP("OptionsPanel", "On"),
+                                           False: QT_TRANSLATE_NOOP("OptionsPanel", "Off")})
         self.class_weights_combo.setObjectName("classWeightsCombo")
         form.addRow(self.tr("Class weights:"), self._register(
             "class_weights", self.class_weights_combo,

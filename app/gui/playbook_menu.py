@@ -85,11 +85,13 @@ def _search_dir(window) -> str | None:
         return str(current)
     from app.core.paths import searches_dir
 
-    folder = QFileDialog.getExistingDirectory(window, QCoreApplication.translate("PlaybookMenu", "Choose a search folder"), str(searches_dir()))
+    folder = QFileDialog.getExistingDirectory(
+        window, QCoreApplication.translate("PlaybookMenu", "Choose a search folder"), str(searches_dir()))
     if not folder:
         return None
     if not (Path(folder) / "search.json").is_file():
-        QMessageBox.information(window, QCoreApplication.translate("PlaybookMenu", "Playbook"), QCoreApplication.translate("PlaybookMenu", "{folder} is not a TuneStudio search folder (no search.json).").format(folder=folder))
+        QMessageBox.information(window, QCoreApplication.translate("PlaybookMenu", "Playbook"), QCoreApplication.translate(
+            "PlaybookMenu", "{folder} is not a TuneStudio search folder (no search.json).").format(folder=folder))
         return None
     return folder
 
@@ -112,7 +114,8 @@ def build_playbook_widget(window, key: str) -> tuple[QWidget, str] | None:
 
         folder = getattr(getattr(window, "dataset_panel", None), "folder", "") or ""
         if not folder or not Path(folder).is_dir():
-            QMessageBox.information(window, QCoreApplication.translate("PlaybookMenu", "Playbook"), QCoreApplication.translate("PlaybookMenu", "Open an image folder first."))
+            QMessageBox.information(window, QCoreApplication.translate("PlaybookMenu", "Playbook"),
+                                    QCoreApplication.translate("PlaybookMenu", "Open an image folder first."))
             return None
         config = window.options_panel.config(folder) if hasattr(window, "options_panel") else None
         size = getattr(config, "image_size", 64)

@@ -188,7 +188,8 @@ class TaskPanel(QWidget):
         elif status == "cancelled":
             self.status.setText(self.tr("Stopped."))
         else:
-            self.status.setText(self.tr("Failed: {error}").format(error=core_text.translate(final.get("error") or "unknown error")))
+            error = core_text.translate(final.get("error") or "unknown error")
+            self.status.setText(self.tr("Failed: {error}").format(error=error))
         self.finished.emit(final)
 
     def shutdown(self) -> None:
