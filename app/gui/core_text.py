@@ -371,6 +371,9 @@ OPTIONS = {
 def option_label(field: str, fallback: str) -> str:
     """An option's name in the window's language (``fallback`` when it has none)."""
     if field in HYPERPARAMETERS:
-        return hp_label(field)
-    label = OPTIONS.get(field)
-    return QCoreApplication.translate("Options", label) if label else fallback
+        label = hp_label(field)
+    elif field in OPTIONS:
+        label = QCoreApplication.translate("Options", OPTIONS[field])
+    else:
+        return fallback
+    return label[:1].upper() + label[1:]  # it starts a line: "Width: ..."
