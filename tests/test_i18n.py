@@ -142,6 +142,8 @@ def test_the_ts_lists_every_string_of_the_window_and_translates_each(tmp_path):
     copy = tmp_path / TS.name
     shutil.copy(TS, copy)
     sources = sorted(str(p) for p in (REPO / "app" / "gui").glob("*.py"))
+    # The core marks what it hands the window (app/core/i18n.py); `make translations` reads the same files.
+    sources += sorted(str(p) for p in (REPO / "app" / "core").glob("*.py") if "QT_TRANSLATE_NOOP" in p.read_text())
     subprocess.run([str(BIN / "pyside6-lupdate"), "-locations", "none", "-no-obsolete", *sources, "-ts", str(copy)],
                    check=True, capture_output=True, cwd=REPO)
     fresh, committed = _messages(copy), _messages(TS)
@@ -216,6 +218,32 @@ def test_core_messages_are_translated_with_their_variable_parts(chinese):
     assert "roses" in core_text.translate("Class 'roses' has only 1 image: results will be unreliable.")
     assert core_text.translate("Something the core says that no template knows") == \
         "Something the core says that no template knows"
+
+
+def test_what_a_scan_reports_reads_as_chinese(chinese, tmp_path):
+    """Real scan warnings, skip reasons and folder errors of the core, through app.gui.core_text."""
+    from app.core.dataset import DatasetError, scan_dataset
+
+    root = tmp_path / "photos"
+    for name in ("daisy", "roses"):
+        shutil.copytree(FLOWERS / name, root / name)
+    (root / "tulips").mkdir()
+    shutil.copy(next((FLOWERS / "tulips").glob("*.jpg")), root / "tulips" / "only.jpg")
+    (root / "daisy" / "notes.jpg").write_text("not an image at all")
+    (root / "roses" / "empty.jpg").write_bytes(b"")
+    report = scan_dataset(str(root))
+    texts = [p.reason for p in report.problems] + list(report.warnings)
+    assert len(texts) >= 4, texts
+    allowed = {"daisy", "roses", "tulips", "notes", "empty", "only", "jpg", "jpeg"}
+    for text in texts:
+        shown = core_text.translate(text)
+        assert not english_words(shown, allowed), (text, shown)
+    (root / "roses").rename(tmp_path / "roses")
+    (root / "tulips").rename(tmp_path / "tulips")
+    with pytest.raises(DatasetError) as failed:
+        scan_dataset(str(root)).check_trainable()
+    shown = core_text.translate(str(failed.value))
+    assert not english_words(shown, allowed | {"photos"}), (str(failed.value), shown)
 
 
 # ---------------------------------------------------------------------------- the window in Chinese

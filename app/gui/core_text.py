@@ -38,12 +38,14 @@ TEMPLATES: tuple[str, ...] = (
     QT_TRANSLATE_NOOP("CoreMessages", "unsupported format ({fmt}): convert it to JPEG or PNG"),
     QT_TRANSLATE_NOOP("CoreMessages", "corrupt image: it starts like a {fmt} file but its header is damaged"),
     QT_TRANSLATE_NOOP("CoreMessages", "unsupported image format ({fmt}): convert it to JPEG or PNG"),
-    QT_TRANSLATE_NOOP("CoreMessages", "not an image: the content is not a {ext} file {detail}"),
+    QT_TRANSLATE_NOOP("CoreMessages", "not an image: the content is not a {ext} file (damaged, or not really a picture)"),
     QT_TRANSLATE_NOOP("CoreMessages", "not an image (unrecognised content)"),
     QT_TRANSLATE_NOOP("CoreMessages", "empty file (0 bytes)"),
     QT_TRANSLATE_NOOP("CoreMessages", "refused: {size} MB is too large for a training image"),
-    QT_TRANSLATE_NOOP("CoreMessages", "refused: {size} is too large to decode safely {detail}"),
-    QT_TRANSLATE_NOOP("CoreMessages", "refused: {size} pixels is too large to decode safely {detail}"),
+    QT_TRANSLATE_NOOP("CoreMessages", "refused: {size} pixels is too large to decode safely (limit {limit} pixels; "
+                                      "possible decompression bomb)"),
+    QT_TRANSLATE_NOOP("CoreMessages", "refused: too many pixels is too large to decode safely (limit {limit} pixels; "
+                                      "possible decompression bomb)"),
     QT_TRANSLATE_NOOP("CoreMessages", "corrupt or truncated image: {error}"),
     QT_TRANSLATE_NOOP("CoreMessages", "corrupt image: unreadable header ({error})"),
     QT_TRANSLATE_NOOP("CoreMessages", "corrupt image: it has no pixels"),
@@ -345,35 +347,3 @@ def value_text(value) -> str:
         return QCoreApplication.translate("Values", _YES if value else _NO)
     return format_value(value)
 
-
-# Search options that are not hyperparameters (SearchConfig fields), for error messages.
-OPTIONS = {
-    "max_trials": QT_TRANSLATE_NOOP("Options", "max trials"),
-    "time_budget": QT_TRANSLATE_NOOP("Options", "time budget"),
-    "plateau_trials": QT_TRANSLATE_NOOP("Options", "end after no gain in"),
-    "val_fraction": QT_TRANSLATE_NOOP("Options", "validation share"),
-    "test_fraction": QT_TRANSLATE_NOOP("Options", "test share"),
-    "seed": QT_TRANSLATE_NOOP("Options", "seed"),
-    "name": QT_TRANSLATE_NOOP("Options", "search name"),
-    "hyperband_factor": QT_TRANSLATE_NOOP("Options", "Hyperband factor"),
-    "patience": QT_TRANSLATE_NOOP("Options", "patience"),
-    "class_weights": QT_TRANSLATE_NOOP("Options", "class weights"),
-    "backbone_weights": QT_TRANSLATE_NOOP("Options", "backbone weights"),
-    "data_dir": QT_TRANSLATE_NOOP("Options", "dataset folder"),
-    "augmentation.rotation": QT_TRANSLATE_NOOP("Options", "rotation"),
-    "augmentation.zoom": QT_TRANSLATE_NOOP("Options", "zoom"),
-    "augmentation.translation": QT_TRANSLATE_NOOP("Options", "translation"),
-    "augmentation.contrast": QT_TRANSLATE_NOOP("Options", "contrast"),
-    "augmentation.flip": QT_TRANSLATE_NOOP("Options", "flip"),
-}
-
-
-def option_label(field: str, fallback: str) -> str:
-    """An option's name in the window's language (``fallback`` when it has none)."""
-    if field in HYPERPARAMETERS:
-        label = hp_label(field)
-    elif field in OPTIONS:
-        label = QCoreApplication.translate("Options", OPTIONS[field])
-    else:
-        return fallback
-    return label[:1].upper() + label[1:]  # it starts a line: "Width: ..."

@@ -273,10 +273,6 @@ Predicted: {predicted}
         <translation>不支持的图像格式（{fmt}）：请转换为 JPEG 或 PNG</translation>
     </message>
     <message>
-        <source>not an image: the content is not a {ext} file {detail}</source>
-        <translation>不是图像：内容不是 {ext} 文件 {detail}</translation>
-    </message>
-    <message>
         <source>not an image (unrecognised content)</source>
         <translation>不是图像（无法识别的内容）</translation>
     </message>
@@ -289,12 +285,16 @@ Predicted: {predicted}
         <translation>已拒绝：{size} MB 对训练图像来说太大</translation>
     </message>
     <message>
-        <source>refused: {size} is too large to decode safely {detail}</source>
-        <translation>已拒绝：{size} 太大，无法安全解码 {detail}</translation>
+        <source>not an image: the content is not a {ext} file (damaged, or not really a picture)</source>
+        <translation>不是图像：内容不是 {ext} 文件（已损坏，或者根本不是图片）</translation>
     </message>
     <message>
-        <source>refused: {size} pixels is too large to decode safely {detail}</source>
-        <translation>已拒绝：{size} 像素太大，无法安全解码 {detail}</translation>
+        <source>refused: {size} pixels is too large to decode safely (limit {limit} pixels; possible decompression bomb)</source>
+        <translation>已拒绝：{size} 像素太大，无法安全解码（上限 {limit} 像素；可能是解压炸弹）</translation>
+    </message>
+    <message>
+        <source>refused: too many pixels is too large to decode safely (limit {limit} pixels; possible decompression bomb)</source>
+        <translation>已拒绝：像素太多，无法安全解码（上限 {limit} 像素；可能是解压炸弹）</translation>
     </message>
     <message>
         <source>corrupt or truncated image: {error}</source>
@@ -2285,76 +2285,65 @@ true: {true_name} · predicted: {predicted_name} ({confidence:.1%}) · p(true) {
 <context>
     <name>Options</name>
     <message>
-        <source>max trials</source>
-        <translation>最大试验数</translation>
-    </message>
-    <message>
-        <source>time budget</source>
-        <translation>时间预算</translation>
-    </message>
-    <message>
-        <source>end after no gain in</source>
-        <translation>无提升则结束</translation>
-    </message>
-    <message>
-        <source>validation share</source>
-        <translation>验证集比例</translation>
-    </message>
-    <message>
-        <source>test share</source>
-        <translation>测试集比例</translation>
-    </message>
-    <message>
-        <source>seed</source>
-        <translation>随机种子</translation>
-    </message>
-    <message>
-        <source>search name</source>
-        <translation>搜索名称</translation>
-    </message>
-    <message>
         <source>Hyperband factor</source>
         <translation>Hyperband 因子</translation>
     </message>
     <message>
-        <source>patience</source>
-        <translation>耐心值</translation>
+        <source>Try with and without</source>
+        <translation>开关都试</translation>
     </message>
     <message>
-        <source>class weights</source>
-        <translation>类别权重</translation>
+        <source>Always</source>
+        <translation>始终</translation>
     </message>
     <message>
-        <source>backbone weights</source>
-        <translation>骨干网络权重</translation>
+        <source>Never</source>
+        <translation>从不</translation>
     </message>
     <message>
-        <source>dataset folder</source>
-        <translation>数据集文件夹</translation>
+        <source>MLP (flatten + dense stack)</source>
+        <translation>MLP（展平 + 全连接层堆叠）</translation>
     </message>
     <message>
-        <source>rotation</source>
-        <translation>旋转</translation>
+        <source>Simple CNN (conv-pool blocks)</source>
+        <translation>简单 CNN（卷积-池化块）</translation>
     </message>
     <message>
-        <source>zoom</source>
-        <translation>缩放</translation>
+        <source>VGG-style blocks</source>
+        <translation>VGG 风格的卷积块</translation>
     </message>
     <message>
-        <source>translation</source>
-        <translation>平移</translation>
+        <source>ResNet-style residual blocks</source>
+        <translation>ResNet 风格的残差块</translation>
     </message>
     <message>
-        <source>contrast</source>
-        <translation>对比度</translation>
+        <source>Transfer: MobileNetV2</source>
+        <translation>迁移学习：MobileNetV2</translation>
     </message>
     <message>
-        <source>flip</source>
-        <translation>翻转</translation>
+        <source>Transfer: EfficientNetB0</source>
+        <translation>迁移学习：EfficientNetB0</translation>
     </message>
-</context>
-<context>
-    <name>OptionsPanel</name>
+    <message>
+        <source>Transfer: ResNet50</source>
+        <translation>迁移学习：ResNet50</translation>
+    </message>
+    <message>
+        <source>Random search</source>
+        <translation>随机搜索</translation>
+    </message>
+    <message>
+        <source>Grid search</source>
+        <translation>网格搜索</translation>
+    </message>
+    <message>
+        <source>Hyperband</source>
+        <translation>Hyperband</translation>
+    </message>
+    <message>
+        <source>Bayesian optimization</source>
+        <translation>贝叶斯优化</translation>
+    </message>
     <message>
         <source>Constant</source>
         <translation>恒定</translation>
@@ -2372,18 +2361,6 @@ true: {true_name} · predicted: {predicted_name} ({confidence:.1%}) · p(true) {
         <translation>线性</translation>
     </message>
     <message>
-        <source>Try with and without</source>
-        <translation>开关都试</translation>
-    </message>
-    <message>
-        <source>Always</source>
-        <translation>始终</translation>
-    </message>
-    <message>
-        <source>Never</source>
-        <translation>从不</translation>
-    </message>
-    <message>
         <source>Model</source>
         <translation>模型</translation>
     </message>
@@ -2392,60 +2369,88 @@ true: {true_name} · predicted: {predicted_name} ({confidence:.1%}) · p(true) {
         <translation>正则化</translation>
     </message>
     <message>
-        <source>Network</source>
-        <translation>网络</translation>
+        <source>Optimizer</source>
+        <translation>优化器</translation>
     </message>
     <message>
-        <source>Architecture:</source>
-        <translation>架构：</translation>
+        <source>Search</source>
+        <translation>搜索</translation>
+    </message>
+    <message>
+        <source>Architecture</source>
+        <translation>架构</translation>
     </message>
     <message>
         <source>The kind of network to build and tune</source>
         <translation>要构建并调优的网络类型</translation>
     </message>
     <message>
-        <source>Auto</source>
-        <translation>自动</translation>
+        <source>Network</source>
+        <translation>网络</translation>
     </message>
     <message>
-        <source>Image size:</source>
-        <translation>图像尺寸：</translation>
+        <source>Image size</source>
+        <translation>图像尺寸</translation>
     </message>
     <message>
         <source>Images are resized to this square size. Auto: small images keep their size; photos get 64-128 px as the time budget allows</source>
         <translation>图像会缩放为此边长的正方形。自动：小图保持原尺寸；照片按时间预算取 64-128 px</translation>
     </message>
     <message>
-        <source>Width:</source>
-        <translation>宽度：</translation>
+        <source> px</source>
+        <translation> px</translation>
+    </message>
+    <message>
+        <source>Auto</source>
+        <translation>自动</translation>
+    </message>
+    <message>
+        <source>Width</source>
+        <translation>宽度</translation>
     </message>
     <message>
         <source>Filters (CNNs) or units (MLP) in the first block: one value, a list to try (32,64) or a range (16:128)</source>
         <translation>第一个块的卷积核数（CNN）或神经元数（MLP）：一个值、一组候选值（32,64）或一个范围（16:128）</translation>
     </message>
     <message>
-        <source>Depth:</source>
-        <translation>深度：</translation>
+        <source>e.g. 32, 64</source>
+        <translation>例如 32, 64</translation>
+    </message>
+    <message>
+        <source>Depth</source>
+        <translation>深度</translation>
     </message>
     <message>
         <source>Number of blocks or layers, from min to max</source>
         <translation>块或层的数量，从最小到最大</translation>
     </message>
     <message>
-        <source>Dense units:</source>
-        <translation>全连接单元数：</translation>
+        <source>Dense units</source>
+        <translation>全连接单元数</translation>
     </message>
     <message>
         <source>Units of the dense layer before the classifier</source>
         <translation>分类器之前全连接层的单元数</translation>
     </message>
     <message>
-        <source>Initializer:</source>
-        <translation>初始化方法：</translation>
+        <source>e.g. 128</source>
+        <translation>例如 128</translation>
+    </message>
+    <message>
+        <source>Initializer</source>
+        <translation>初始化方法</translation>
     </message>
     <message>
         <source>Weight initializers to try</source>
         <translation>要尝试的权重初始化方法</translation>
+    </message>
+    <message>
+        <source>Backbone weights</source>
+        <translation>骨干网络权重</translation>
+    </message>
+    <message>
+        <source>Starting weights of a transfer backbone</source>
+        <translation>迁移学习骨干网络的初始权重</translation>
     </message>
     <message>
         <source>Transfer learning</source>
@@ -2460,60 +2465,76 @@ true: {true_name} · predicted: {predicted_name} ({confidence:.1%}) · p(true) {
         <translation>随机（从头训练）</translation>
     </message>
     <message>
-        <source>Backbone weights:</source>
-        <translation>骨干网络权重：</translation>
-    </message>
-    <message>
-        <source>Starting weights of a transfer backbone</source>
-        <translation>迁移学习骨干网络的初始权重</translation>
+        <source>Also train the backbone's own weights (slower)</source>
+        <translation>同时训练骨干网络自身的权重（较慢）</translation>
     </message>
     <message>
         <source>Fine-tune the backbone</source>
         <translation>微调骨干网络</translation>
     </message>
     <message>
-        <source>Also train the backbone's own weights (slower)</source>
-        <translation>同时训练骨干网络自身的权重（较慢）</translation>
-    </message>
-    <message>
-        <source>Weights</source>
-        <translation>权重</translation>
-    </message>
-    <message>
-        <source>Dropout:</source>
-        <translation>Dropout：</translation>
+        <source>Dropout</source>
+        <translation>Dropout</translation>
     </message>
     <message>
         <source>Dropout rate range (0 to 0.95)</source>
         <translation>Dropout 比例范围（0 到 0.95）</translation>
     </message>
     <message>
+        <source>Weights</source>
+        <translation>权重</translation>
+    </message>
+    <message>
+        <source>L1</source>
+        <translation>L1 正则化</translation>
+    </message>
+    <message>
         <source>L1 weight penalty: one value, a list or a range</source>
         <translation>L1 正则化系数：一个值、一组值或一个范围</translation>
+    </message>
+    <message>
+        <source>e.g. 1e-5</source>
+        <translation>例如 1e-5</translation>
+    </message>
+    <message>
+        <source>L2</source>
+        <translation>L2 正则化</translation>
     </message>
     <message>
         <source>L2 weight penalty: one value, a list or a range</source>
         <translation>L2 正则化系数：一个值、一组值或一个范围</translation>
     </message>
     <message>
-        <source>Batch normalisation:</source>
-        <translation>批归一化：</translation>
+        <source>e.g. 0, 1e-4</source>
+        <translation>例如 0, 1e-4</translation>
+    </message>
+    <message>
+        <source>Batch normalisation</source>
+        <translation>批归一化</translation>
     </message>
     <message>
         <source>Normalise activations after each block</source>
         <translation>在每个块之后对激活值做归一化</translation>
     </message>
     <message>
-        <source>Data augmentation</source>
-        <translation>数据增强</translation>
-    </message>
-    <message>
-        <source>Augment:</source>
-        <translation>增强：</translation>
+        <source>Augment</source>
+        <translation>增强</translation>
     </message>
     <message>
         <source>Random changes to training images, so the model generalises</source>
         <translation>对训练图像做随机变换，让模型更好地泛化</translation>
+    </message>
+    <message>
+        <source>Data augmentation</source>
+        <translation>数据增强</translation>
+    </message>
+    <message>
+        <source>Flip</source>
+        <translation>翻转</translation>
+    </message>
+    <message>
+        <source>Random mirroring</source>
+        <translation>随机镜像</translation>
     </message>
     <message>
         <source>No flip</source>
@@ -2532,52 +2553,40 @@ true: {true_name} · predicted: {predicted_name} ({confidence:.1%}) · p(true) {
         <translation>水平和垂直</translation>
     </message>
     <message>
-        <source>Flip:</source>
-        <translation>翻转：</translation>
-    </message>
-    <message>
-        <source>Random mirroring</source>
-        <translation>随机镜像</translation>
-    </message>
-    <message>
-        <source>Rotation:</source>
-        <translation>旋转：</translation>
+        <source>Rotation</source>
+        <translation>旋转</translation>
     </message>
     <message>
         <source>Largest rotation, as a fraction of a full turn (0 = off)</source>
         <translation>最大旋转角度，占整圈的比例（0 = 关闭）</translation>
     </message>
     <message>
-        <source>Zoom:</source>
-        <translation>缩放：</translation>
+        <source>Zoom</source>
+        <translation>缩放</translation>
     </message>
     <message>
         <source>Largest zoom in or out, as a fraction (0 = off)</source>
         <translation>最大放大或缩小比例（0 = 关闭）</translation>
     </message>
     <message>
-        <source>Translation:</source>
-        <translation>平移：</translation>
+        <source>Translation</source>
+        <translation>平移</translation>
     </message>
     <message>
         <source>Largest shift, as a fraction of the image (0 = off)</source>
         <translation>最大平移量，占图像的比例（0 = 关闭）</translation>
     </message>
     <message>
-        <source>Contrast:</source>
-        <translation>对比度：</translation>
+        <source>Contrast</source>
+        <translation>对比度</translation>
     </message>
     <message>
         <source>Largest contrast change, as a fraction (0 = off)</source>
         <translation>最大对比度变化比例（0 = 关闭）</translation>
     </message>
     <message>
-        <source>Preview on my images</source>
-        <translation>在我的图像上预览</translation>
-    </message>
-    <message>
-        <source>Show augmented samples of the chosen dataset</source>
-        <translation>显示所选数据集的增强样例</translation>
+        <source>Saves time on trials that have stopped learning</source>
+        <translation>为已不再学习的试验节省时间</translation>
     </message>
     <message>
         <source>Early stopping</source>
@@ -2588,72 +2597,72 @@ true: {true_name} · predicted: {predicted_name} ({confidence:.1%}) · p(true) {
         <translation>验证指标不再提升时停止试验</translation>
     </message>
     <message>
-        <source>Saves time on trials that have stopped learning</source>
-        <translation>为已不再学习的试验节省时间</translation>
-    </message>
-    <message>
-        <source> epochs</source>
-        <translation> 轮</translation>
-    </message>
-    <message>
-        <source>Patience:</source>
-        <translation>耐心值：</translation>
+        <source>Patience</source>
+        <translation>耐心值</translation>
     </message>
     <message>
         <source>Epochs without improvement before a trial stops</source>
         <translation>试验停止前允许的无提升轮数</translation>
     </message>
     <message>
-        <source>Keep the best epoch's weights</source>
-        <translation>保留最佳轮次的权重</translation>
+        <source> epochs</source>
+        <translation> 轮</translation>
     </message>
     <message>
         <source>Roll back to the best epoch when a trial stops early</source>
         <translation>试验提前停止时回退到最佳轮次</translation>
     </message>
     <message>
-        <source>Optimizer</source>
-        <translation>优化器</translation>
+        <source>Keep the best epoch's weights</source>
+        <translation>保留最佳轮次的权重</translation>
     </message>
     <message>
-        <source>Try:</source>
-        <translation>尝试：</translation>
+        <source>Try</source>
+        <translation>尝试</translation>
     </message>
     <message>
         <source>Optimizers to try</source>
         <translation>要尝试的优化器</translation>
     </message>
     <message>
-        <source>Learning rate:</source>
-        <translation>学习率：</translation>
+        <source>Learning rate</source>
+        <translation>学习率</translation>
     </message>
     <message>
         <source>Searched on a log scale between the two values</source>
         <translation>在两个值之间按对数刻度搜索</translation>
     </message>
     <message>
-        <source>Schedule:</source>
-        <translation>学习率调度：</translation>
+        <source>Schedule</source>
+        <translation>学习率调度</translation>
     </message>
     <message>
         <source>How the learning rate changes during a trial: kept constant, or decayed exponentially, along a cosine or linearly</source>
         <translation>试验中学习率如何变化：保持恒定，或按指数、余弦或线性方式衰减</translation>
     </message>
     <message>
-        <source>Momentum (SGD):</source>
-        <translation>动量（SGD）：</translation>
+        <source>Momentum (SGD)</source>
+        <translation>动量（SGD）</translation>
     </message>
     <message>
         <source>Momentum for SGD and RMSprop: value, list or range</source>
         <translation>SGD 和 RMSprop 的动量：一个值、一组值或一个范围</translation>
     </message>
     <message>
-        <source>Nesterov momentum</source>
-        <translation>Nesterov 动量</translation>
+        <source>e.g. 0.9</source>
+        <translation>例如 0.9</translation>
     </message>
     <message>
         <source>Use Nesterov momentum with SGD</source>
         <translation>SGD 使用 Nesterov 动量</translation>
+    </message>
+    <message>
+        <source>Nesterov momentum</source>
+        <translation>Nesterov 动量</translation>
+    </message>
+    <message>
+        <source>Gradient clipping</source>
+        <translation>梯度裁剪</translation>
     </message>
     <message>
         <source>No clipping</source>
@@ -2668,92 +2677,92 @@ true: {true_name} · predicted: {predicted_name} ({confidence:.1%}) · p(true) {
         <translation>按数值</translation>
     </message>
     <message>
-        <source>Gradient clipping</source>
-        <translation>梯度裁剪</translation>
-    </message>
-    <message>
         <source>Clipping threshold</source>
         <translation>裁剪阈值</translation>
     </message>
     <message>
-        <source>Gradient clipping:</source>
-        <translation>梯度裁剪：</translation>
+        <source>e.g. 1.0</source>
+        <translation>例如 1.0</translation>
     </message>
     <message>
-        <source>Training</source>
-        <translation>训练</translation>
-    </message>
-    <message>
-        <source>Batch sizes:</source>
-        <translation>批大小：</translation>
+        <source>Batch sizes</source>
+        <translation>批大小</translation>
     </message>
     <message>
         <source>Batch sizes to try, separated by commas</source>
         <translation>要尝试的批大小，用逗号分隔</translation>
     </message>
     <message>
-        <source>Label smoothing:</source>
-        <translation>标签平滑：</translation>
+        <source>Training</source>
+        <translation>训练</translation>
+    </message>
+    <message>
+        <source>e.g. 16, 32</source>
+        <translation>例如 16, 32</translation>
+    </message>
+    <message>
+        <source>Label smoothing</source>
+        <translation>标签平滑</translation>
     </message>
     <message>
         <source>Softens the targets; 0 turns it off</source>
         <translation>软化目标标签；0 表示关闭</translation>
     </message>
     <message>
-        <source>Search</source>
-        <translation>搜索</translation>
-    </message>
-    <message>
-        <source>Tuner:</source>
-        <translation>调优算法：</translation>
+        <source>Tuner</source>
+        <translation>调优算法</translation>
     </message>
     <message>
         <source>How the next trial is chosen</source>
         <translation>如何选择下一个试验</translation>
     </message>
     <message>
-        <source>10m, 90s, 2h, or none</source>
-        <translation>10m、90s、2h 或 none</translation>
-    </message>
-    <message>
-        <source>Time budget:</source>
-        <translation>时间预算：</translation>
+        <source>Time budget</source>
+        <translation>时间预算</translation>
     </message>
     <message>
         <source>Wall-clock time for the whole search (scan included). The search ends at whichever comes first: the budget or max trials. 'none' for no limit</source>
         <translation>整个搜索的实际用时（含扫描）。搜索在预算用完或达到最大试验数时结束，以先到者为准。填 none 表示不限制</translation>
     </message>
     <message>
-        <source>End after no gain in:</source>
-        <translation>无提升则结束：</translation>
+        <source>10m, 90s, 2h, or none</source>
+        <translation>10m、90s、2h 或 none</translation>
+    </message>
+    <message>
+        <source>End after no gain in</source>
+        <translation>无提升则结束</translation>
     </message>
     <message>
         <source>End the search after this many trials in a row without a better score (0: never)</source>
         <translation>连续这么多个试验没有更好的得分时结束搜索（0：从不）</translation>
     </message>
     <message>
-        <source>Max trials:</source>
-        <translation>最大试验数：</translation>
+        <source>Max trials</source>
+        <translation>最大试验数</translation>
     </message>
     <message>
         <source>How many models to train at most</source>
         <translation>最多训练多少个模型</translation>
     </message>
     <message>
-        <source>Epochs:</source>
-        <translation>轮数：</translation>
+        <source>Epochs</source>
+        <translation>轮数</translation>
     </message>
     <message>
         <source>Epochs per trial (Hyperband: the most a trial gets)</source>
         <translation>每个试验的轮数（Hyperband：单个试验的上限）</translation>
     </message>
     <message>
-        <source>Hyperband factor:</source>
-        <translation>Hyperband 因子：</translation>
-    </message>
-    <message>
         <source>Hyperband keeps 1 in this many trials at each round</source>
         <translation>Hyperband 每一轮只保留这么多个试验中的 1 个</translation>
+    </message>
+    <message>
+        <source>Objective</source>
+        <translation>优化目标</translation>
+    </message>
+    <message>
+        <source>What ranks the trials</source>
+        <translation>用于给试验排名的指标</translation>
     </message>
     <message>
         <source>Validation accuracy (higher is better)</source>
@@ -2764,36 +2773,36 @@ true: {true_name} · predicted: {predicted_name} ({confidence:.1%}) · p(true) {
         <translation>验证损失（越低越好）</translation>
     </message>
     <message>
-        <source>Objective:</source>
-        <translation>优化目标：</translation>
-    </message>
-    <message>
-        <source>What ranks the trials</source>
-        <translation>用于给试验排名的指标</translation>
-    </message>
-    <message>
-        <source>Seed:</source>
-        <translation>随机种子：</translation>
+        <source>Seed</source>
+        <translation>随机种子</translation>
     </message>
     <message>
         <source>Same seed, same data split and trial order</source>
         <translation>相同的种子得到相同的数据划分和试验顺序</translation>
     </message>
     <message>
-        <source>Validation share:</source>
-        <translation>验证集比例：</translation>
+        <source>Validation share</source>
+        <translation>验证集比例</translation>
     </message>
     <message>
         <source>Share of each class held out to score trials</source>
         <translation>每个类别中留出用于评估试验的比例</translation>
     </message>
     <message>
-        <source>Test share:</source>
-        <translation>测试集比例：</translation>
+        <source>Test share</source>
+        <translation>测试集比例</translation>
     </message>
     <message>
         <source>Share of each class locked away and scored once at the end: the honest estimate (a test/ folder is used as is)</source>
         <translation>每个类别中封存、只在最后评估一次的比例：这是诚实的估计（若有 test/ 文件夹则直接使用）</translation>
+    </message>
+    <message>
+        <source>Class weights</source>
+        <translation>类别权重</translation>
+    </message>
+    <message>
+        <source>Weight each class by the inverse of its share, so rare classes count as much as common ones</source>
+        <translation>按占比的倒数为每个类别加权，使少数类与常见类同等重要</translation>
     </message>
     <message>
         <source>Auto (on for heavy imbalance)</source>
@@ -2808,24 +2817,20 @@ true: {true_name} · predicted: {predicted_name} ({confidence:.1%}) · p(true) {
         <translation>关</translation>
     </message>
     <message>
-        <source>Class weights:</source>
-        <translation>类别权重：</translation>
+        <source>Search name</source>
+        <translation>搜索名称</translation>
     </message>
     <message>
-        <source>Weight each class by the inverse of its share, so rare classes count as much as common ones</source>
-        <translation>按占比的倒数为每个类别加权，使少数类与常见类同等重要</translation>
+        <source>Shown in the history</source>
+        <translation>显示在历史记录中</translation>
     </message>
     <message>
         <source>optional, e.g. flowers-first-try</source>
         <translation>可选，例如 花卉-初试</translation>
     </message>
     <message>
-        <source>Search name:</source>
-        <translation>搜索名称：</translation>
-    </message>
-    <message>
-        <source>Shown in the history</source>
-        <translation>显示在历史记录中</translation>
+        <source>Faster training on modern GPUs; available once a GPU is detected</source>
+        <translation>在新式 GPU 上训练更快；检测到 GPU 后可用</translation>
     </message>
     <message>
         <source>Hardware</source>
@@ -2835,13 +2840,24 @@ true: {true_name} · predicted: {predicted_name} ({confidence:.1%}) · p(true) {
         <source>Mixed precision (GPU only)</source>
         <translation>混合精度（仅 GPU）</translation>
     </message>
+</context>
+<context>
+    <name>OptionsPanel</name>
     <message>
-        <source>Faster training on modern GPUs; available once a GPU is detected</source>
-        <translation>在新式 GPU 上训练更快；检测到 GPU 后可用</translation>
+        <source>Preview on my images</source>
+        <translation>在我的图像上预览</translation>
     </message>
     <message>
-        <source>Fix before starting:&lt;br&gt;</source>
-        <translation>开始前请修正：&lt;br&gt;</translation>
+        <source>Show augmented samples of the chosen dataset</source>
+        <translation>显示所选数据集的增强样例</translation>
+    </message>
+    <message>
+        <source>Fix before starting:</source>
+        <translation>开始前请修正：</translation>
+    </message>
+    <message>
+        <source>{n} random variants at {size} px; press again for new ones.</source>
+        <translation>{n} 个 {size} px 的随机变体；再点一次生成新的。</translation>
     </message>
     <message>
         <source>Choose a dataset first: the preview uses your images.</source>
@@ -2850,10 +2866,6 @@ true: {true_name} · predicted: {predicted_name} ({confidence:.1%}) · p(true) {
     <message>
         <source>Augmenting… (the first preview starts TensorFlow in a helper process, a few seconds)</source>
         <translation>正在增强…（首次预览会在辅助进程中启动 TensorFlow，需要几秒）</translation>
-    </message>
-    <message>
-        <source>{images_count} random variants at {size} px; press again for new ones.</source>
-        <translation>{images_count} 个 {size} px 的随机变体；再点一次生成新的。</translation>
     </message>
     <message>
         <source>Preview failed: {message}</source>
