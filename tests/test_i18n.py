@@ -246,6 +246,19 @@ def test_what_a_scan_reports_reads_as_chinese(chinese, tmp_path):
     assert not english_words(shown, allowed | {"photos"}), (str(failed.value), shown)
 
 
+def test_a_refused_option_says_why_in_chinese(chinese, qtbot):
+    from app.gui.options_panel import OptionsPanel
+
+    options = OptionsPanel()
+    qtbot.addWidget(options)
+    options.width_edit.setText("wide")
+    options.learning_rate_range.set_spec({"min": 0.1, "max": 0.01, "log": True})
+    config, errors = options.collect(str(FLOWERS))
+    assert config is None and len(errors) >= 1
+    shown = options.error_label.text() + "\n" + options.width_edit.toolTip()
+    assert "wide" in shown and not english_words(shown, {"wide"}), shown
+
+
 # ---------------------------------------------------------------------------- the window in Chinese
 
 

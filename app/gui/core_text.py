@@ -192,18 +192,6 @@ TEMPLATES: tuple[str, ...] = (
     QT_TRANSLATE_NOOP("CoreMessages", "must be from 0 to 1 (got {value})"),
     QT_TRANSLATE_NOOP("CoreMessages", "weights file not found: {path}"),
     QT_TRANSLATE_NOOP("CoreMessages", "folder not found: {path}"),
-    # ---- app.core.config: the choices' labels
-    QT_TRANSLATE_NOOP("CoreMessages", "MLP (flatten + dense stack)"),
-    QT_TRANSLATE_NOOP("CoreMessages", "Simple CNN (conv-pool blocks)"),
-    QT_TRANSLATE_NOOP("CoreMessages", "VGG-style blocks"),
-    QT_TRANSLATE_NOOP("CoreMessages", "ResNet-style residual blocks"),
-    QT_TRANSLATE_NOOP("CoreMessages", "Transfer: MobileNetV2"),
-    QT_TRANSLATE_NOOP("CoreMessages", "Transfer: EfficientNetB0"),
-    QT_TRANSLATE_NOOP("CoreMessages", "Transfer: ResNet50"),
-    QT_TRANSLATE_NOOP("CoreMessages", "Random search"),
-    QT_TRANSLATE_NOOP("CoreMessages", "Grid search"),
-    QT_TRANSLATE_NOOP("CoreMessages", "Hyperband"),
-    QT_TRANSLATE_NOOP("CoreMessages", "Bayesian optimization"),
 )
 
 # Only inside another message (they would match almost any text with a comma or a number).
@@ -324,6 +312,11 @@ HYPERPARAMETERS = {
     "epochs": QT_TRANSLATE_NOOP("Hyperparameters", "epochs"),
 }
 _YES, _NO = QT_TRANSLATE_NOOP("Values", "yes"), QT_TRANSLATE_NOOP("Values", "no")
+
+
+def option_text(text: str) -> str:
+    """A label of the option table (architectures, tuners, ...), marked there under "Options"."""
+    return QCoreApplication.translate("Options", text) if text else text
 
 
 def status_word(status: str | None) -> str:

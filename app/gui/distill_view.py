@@ -52,7 +52,7 @@ class DistillPanel(TaskPanel):
             self.teacher_box.addItem(self.tr("Trial {trial}").format(trial=trial_id), trial_id)
         self.arch_box = QComboBox()
         for key, label in ARCHITECTURES.items():
-            self.arch_box.addItem(core_text.translate(label), key)
+            self.arch_box.addItem(core_text.option_text(label), key)
         self.arch_box.setCurrentIndex(max(0, self.arch_box.findData("simple_cnn")))
         self.width_box = QSpinBox()
         self.width_box.setRange(1, 1024)

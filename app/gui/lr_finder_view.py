@@ -30,7 +30,7 @@ class LRFinderPanel(TaskPanel):
         self.points: list[list[float]] = []
         self.arch_box = QComboBox()
         for key, label in ARCHITECTURES.items():
-            self.arch_box.addItem(core_text.translate(label), key)
+            self.arch_box.addItem(core_text.option_text(label), key)
         self.arch_box.setCurrentIndex(max(0, self.arch_box.findData(architecture)))
         self.size_box = QSpinBox()
         self.size_box.setRange(8, 512)

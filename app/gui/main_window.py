@@ -247,8 +247,8 @@ class MainWindow(WindowChrome, QMainWindow):
         template = (self.tr("Resuming the search ({architecture}, {tuner})…") if resume_dir
                     else self.tr("Starting the search ({architecture}, {tuner})…"))
         self.status_label.setText(template.format(
-            architecture=core_text.translate(ARCHITECTURES.get(config.architecture, config.architecture)),
-            tuner=core_text.translate(TUNERS.get(config.tuner, config.tuner))))
+            architecture=core_text.option_text(ARCHITECTURES.get(config.architecture, config.architecture)),
+            tuner=core_text.option_text(TUNERS.get(config.tuner, config.tuner))))
 
     def stop_search(self) -> None:
         """Ask the running search to stop after the current batch; it stays resumable."""

@@ -760,50 +760,6 @@ Predicted: {predicted}
         <source>folder not found: {path}</source>
         <translation>找不到文件夹：{path}</translation>
     </message>
-    <message>
-        <source>MLP (flatten + dense stack)</source>
-        <translation>MLP（展平 + 全连接层堆叠）</translation>
-    </message>
-    <message>
-        <source>Simple CNN (conv-pool blocks)</source>
-        <translation>简单 CNN（卷积-池化块）</translation>
-    </message>
-    <message>
-        <source>VGG-style blocks</source>
-        <translation>VGG 风格的卷积块</translation>
-    </message>
-    <message>
-        <source>ResNet-style residual blocks</source>
-        <translation>ResNet 风格的残差块</translation>
-    </message>
-    <message>
-        <source>Transfer: MobileNetV2</source>
-        <translation>迁移学习：MobileNetV2</translation>
-    </message>
-    <message>
-        <source>Transfer: EfficientNetB0</source>
-        <translation>迁移学习：EfficientNetB0</translation>
-    </message>
-    <message>
-        <source>Transfer: ResNet50</source>
-        <translation>迁移学习：ResNet50</translation>
-    </message>
-    <message>
-        <source>Random search</source>
-        <translation>随机搜索</translation>
-    </message>
-    <message>
-        <source>Grid search</source>
-        <translation>网格搜索</translation>
-    </message>
-    <message>
-        <source>Hyperband</source>
-        <translation>Hyperband</translation>
-    </message>
-    <message>
-        <source>Bayesian optimization</source>
-        <translation>贝叶斯优化</translation>
-    </message>
 </context>
 <context>
     <name>CurvesPanel</name>
