@@ -6,7 +6,7 @@ DIST ?= dist
 BUNDLE := $(DIST)/tunestudio
 PY := $(VENV)/bin/python
 
-.PHONY: run test test-fast bench package package-smoke install-desktop
+.PHONY: run test test-fast bench package package-smoke install-desktop translations
 
 $(VENV)/.installed: pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -27,6 +27,16 @@ test-fast: $(VENV)/.installed
 
 bench: $(VENV)/.installed
 	QT_QPA_PLATFORM=offscreen $(PY) bench/run.py --quick
+
+# The Chinese interface: collect the window's strings into the .ts (the translator's file), then
+# compile it into the .qm the app loads. Both are committed; tests/test_i18n.py fails when either
+# is behind the code, so a fresh clone, the wheel and the bundle need no Qt tools to get them.
+# The core marks the texts it hands the window with QT_TRANSLATE_NOOP (app/core/i18n.py).
+TS := resources/i18n/tunestudio_zh_CN.ts
+TR_SOURCES = app/gui/*.py $(shell grep -l QT_TRANSLATE_NOOP app/core/*.py)
+translations: $(VENV)/.installed
+	$(VENV)/bin/pyside6-lupdate -locations none -no-obsolete $(TR_SOURCES) -ts $(TS)
+	$(VENV)/bin/pyside6-lrelease $(TS) -qm $(TS:.ts=.qm)
 
 # A one-folder bundle in dist/tunestudio (PyInstaller; size and build time in packaging/README.md).
 $(VENV)/.packaging: $(VENV)/.installed

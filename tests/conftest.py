@@ -7,6 +7,8 @@ import pytest
 
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "2")
+# The tests read the window's English texts whatever the machine's LANG (tests/test_i18n.py checks Chinese).
+os.environ["TUNESTUDIO_LANGUAGE"] = "en"
 
 REPO_ROOT = Path(__file__).resolve().parents[1]
 # Real photos inside the repository only: a user's clone has nothing beside it.

@@ -48,6 +48,7 @@ def test_wheel_carries_every_package_and_the_resources(wheel):
     assert all(f"app/resources/{p}" in names for p in photos)
     assert "app/resources/sample-flowers.LICENSE.txt" in names
     assert "app/resources/icons/tunestudio.svg" in names
+    assert "app/resources/i18n/tunestudio_zh_CN.qm" in names  # the Chinese interface
     assert not any(n.startswith(("resources/", "tests/")) for n in names)
 
 

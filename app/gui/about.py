@@ -9,7 +9,7 @@ from concurrent.futures import ProcessPoolExecutor
 from importlib import metadata
 
 from PySide6 import __version__ as pyside_version
-from PySide6.QtCore import qVersion
+from PySide6.QtCore import QCoreApplication, qVersion
 from PySide6.QtWidgets import QMessageBox, QWidget
 
 from app import __version__
@@ -44,9 +44,12 @@ def probe_devices_in_child(timeout: float = 180.0) -> dict:
 def about_box(parent: QWidget | None, icon_pixmap=None) -> QMessageBox:
     rows = "".join(f"<tr><td>{html.escape(k)}</td><td>&nbsp;{html.escape(v)}</td></tr>"
                    for k, v in package_versions().items())
-    box = QMessageBox(QMessageBox.Icon.NoIcon, "About TuneStudio",
-                      f"<h3>TuneStudio {__version__}</h3><p>Tune an image classifier with Keras Tuner, "
-                      f"without writing code.</p><table>{rows}</table>", QMessageBox.StandardButton.Ok, parent)
+    box = QMessageBox(QMessageBox.Icon.NoIcon, QCoreApplication.translate("About", "About TuneStudio"),
+                      QCoreApplication.translate("About", "<h3>TuneStudio {version}</h3><p>Tune an image classifier "
+                                                          "with Keras Tuner, without "
+                                                               "writing code.</p><table>{rows}</table>").format(
+                                                                   version=__version__,
+                                                                   rows=rows), QMessageBox.StandardButton.Ok, parent)
     box.setObjectName("aboutBox")
     if icon_pixmap is not None:
         box.setIconPixmap(icon_pixmap)

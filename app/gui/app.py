@@ -5,12 +5,13 @@ import sys
 import traceback
 
 import shiboken6
-from PySide6.QtCore import QPointF, QRectF, Qt, QTimer
+from PySide6.QtCore import QCoreApplication, QPointF, QRectF, Qt, QTimer
 from PySide6.QtGui import QColor, QIcon, QLinearGradient, QPainter, QPainterPath, QPen, QPixmap
 from PySide6.QtWidgets import QApplication
 
 from app import __version__
 from app.core.paths import APP_NAME
+from app.gui import i18n
 
 ORGANIZATION = "TuneStudio"
 
@@ -53,7 +54,8 @@ def _install_excepthook(window) -> None:
         text = "".join(traceback.format_exception(exc_type, exc, tb))
         sys.stderr.write(text)
         try:
-            window.show_error("Unexpected error", f"{exc_type.__name__}: {exc}", details=text)
+            window.dialogs.error(QCoreApplication.translate("App", "Unexpected error"), f"{exc_type.__name__}: {exc}",
+                                 details=text)
         except Exception:  # noqa: BLE001 - never let the hook itself fail
             previous(exc_type, exc, tb)
 
@@ -68,6 +70,7 @@ def create_application(argv: list[str]) -> QApplication:
     app.setApplicationVersion(__version__)
     app.setApplicationDisplayName(APP_NAME)
     app.setWindowIcon(make_app_icon())
+    i18n.install(app)  # before any window text is made: tr() reads the translator at call time
     return app
 
 

@@ -17,7 +17,7 @@ import math
 from typing import Any
 
 import pyqtgraph as pg
-from PySide6.QtCore import QEvent, Qt
+from PySide6.QtCore import QCoreApplication, QEvent, Qt
 from PySide6.QtGui import QBrush, QColor
 from PySide6.QtWidgets import (QAbstractItemView, QFrame, QHBoxLayout, QHeaderView, QLabel, QScrollArea,
                                QSplitter, QTableView, QTableWidget, QTableWidgetItem, QVBoxLayout,
@@ -39,7 +39,8 @@ VALIDATION_METRICS = ("val_accuracy", "val_loss")
 def trial_label(trial: dict, with_search: bool = True) -> str:
     """A short human name for a trial: ``search · #3 (trial 02)``."""
     number = trial.get("number")
-    name = f"#{number}" if number is not None else f"trial {trial.get('trial_id')}"
+    name = (f"#{number}" if number is not None
+            else QCoreApplication.translate("CompareView", "trial {n}").format(n=trial.get("trial_id")))
     if with_search and trial.get("search_name"):
         return f"{trial['search_name']} · {name}"
     return name
@@ -137,7 +138,8 @@ class CompareView(QWidget):
         if len(self._trials) < 2:
             self._hint.setText(self.tr("Select two or more trials and press Compare."))
         else:
-            self._hint.setText(self.tr("Comparing %n trial(s). Rows marked ≠ differ.", "", len(self._trials)))
+            self._hint.setText(self.tr("Comparing {count} trials. Rows marked ≠ differ.").format(
+                count=len(self._trials)))
         self._update_curves()
         self._update_table()
         self._update_matrices()

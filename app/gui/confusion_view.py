@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import math
 
-from PySide6.QtCore import QAbstractTableModel, QEvent, QModelIndex, QRect, QSize, Qt, Signal
+from PySide6.QtCore import QT_TRANSLATE_NOOP, QAbstractTableModel, QEvent, QModelIndex, QRect, QSize, Qt, Signal
 from PySide6.QtGui import QColor, QFontMetrics, QPainter
 from PySide6.QtWidgets import (QAbstractItemView, QHBoxLayout, QHeaderView, QLabel, QSplitter,
                                QStyle, QStyleOptionHeader, QTableView, QTableWidget,
@@ -161,10 +161,15 @@ class ConfusionModel(QAbstractTableModel):
             return _readable_text(background)
         if role == Qt.ItemDataRole.ToolTipRole:
             support = self._row_sums[i]
-            share = f" ({100.0 * count / support:.1f}% of them)" if support else ""
-            verdict = "correct" if i == j else f"predicted as {self._names[j]}"
-            return (f"True class: {self._names[i]}\nPredicted: {self._names[j]}\n"
-                    f"{count} of {support} images {verdict}{share}")
+            head = self.tr("True class: {true}\nPredicted: {predicted}\n").format(true=self._names[i],
+                                                                                 predicted=self._names[j])
+            if i == j:
+                body = self.tr("{count} of {support} images correct").format(count=count, support=support)
+            else:
+                body = self.tr("{count} of {support} images predicted as {predicted}").format(
+                    count=count, support=support, predicted=self._names[j])
+            share = self.tr(" ({share:.1f}% of them)").format(share=100.0 * count / support) if support else ""
+            return head + body + share
         return None
 
     def _background(self, i: int, j: int) -> QColor:
@@ -182,8 +187,9 @@ class ConfusionModel(QAbstractTableModel):
         if role == Qt.ItemDataRole.DisplayRole:
             return name
         if role == Qt.ItemDataRole.ToolTipRole:
-            axis = "True" if orientation == Qt.Orientation.Vertical else "Predicted"
-            return f"{axis} class: {name}"
+            if orientation == Qt.Orientation.Vertical:
+                return self.tr("True class: {name}").format(name=name)
+            return self.tr("Predicted class: {name}").format(name=name)
         return None
 
 
@@ -244,7 +250,8 @@ class ConfusionView(QWidget, SearchListener):
 
     matrixChanged = Signal()
 
-    METRIC_COLUMNS = ("Precision", "Recall", "F1", "Support")
+    METRIC_COLUMNS = (QT_TRANSLATE_NOOP("ConfusionView", "Precision"), QT_TRANSLATE_NOOP("ConfusionView", "Recall"),
+                      "F1", QT_TRANSLATE_NOOP("ConfusionView", "Support"))
 
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)

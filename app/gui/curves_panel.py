@@ -23,13 +23,13 @@ from dataclasses import dataclass, field
 
 import numpy as np
 import pyqtgraph as pg
-from PySide6.QtCore import QEvent, Qt, QTimer, Signal
+from PySide6.QtCore import QCoreApplication, QEvent, Qt, QTimer, Signal
 from PySide6.QtWidgets import QHBoxLayout, QLabel, QProgressBar, QVBoxLayout, QWidget
 
 from app.core.events import SearchListener, dispatch
 from app.core.formatting import format_score
 from app.core.search_state import best_trial, finite_or_none, lower_is_better, normalize_status, settle_status
-from app.gui import theme
+from app.gui import core_text, theme
 
 REDRAW_INTERVAL_MS = 100  # 10 Hz looks live and leaves the CPU to training
 # Batch events alone redraw at most once a second: each repaint of the plots costs 20-60 ms of
@@ -130,7 +130,7 @@ class _Trial:
     @property
     def label(self) -> str:
         # The runner numbers trials from 1; 0 or None means it could not (odd trial ids).
-        return f"trial {self.number or self.trial_id}"
+        return QCoreApplication.translate("CurvesPanel", "trial {n}").format(n=self.number or self.trial_id)
 
 
 def _number(value) -> float:
@@ -291,7 +291,7 @@ class CurvesPanel(QWidget, SearchListener):
                 trial.set_history(summary["history"])
         self._recompute_best()
         self._pinned_id = self._best_id or (next(reversed(self._trials)) if self._trials else None)
-        self._search_state = (self.tr("%n stored trial(s)", "", len(self._trials))
+        self._search_state = (self.tr("{count} stored trial(s)").format(count=len(self._trials))
                               if self._trials else self.tr("No stored trials."))
         self._mark_dirty()
         self.flush()
@@ -634,7 +634,7 @@ class CurvesPanel(QWidget, SearchListener):
                         score=format_score(best.score)))
                 if shown is not None:
                     parts.append(self.tr("showing {trial} ({status})").format(
-                        trial=shown.label, status=shown.status.lower()))
+                        trial=shown.label, status=core_text.status_word(shown.status)))
                 text = " \u00b7 ".join(parts)
         self._status_label.setText(text)
         self._batch_bar.setVisible(running is not None)
@@ -743,7 +743,7 @@ class CurvesPanel(QWidget, SearchListener):
             self._graphics.setToolTip("")
             return
         trial = self._trials[trial_id]
-        score = format_score(trial.score) if trial.score is not None else trial.status.lower()
+        score = format_score(trial.score) if trial.score is not None else core_text.status_word(trial.status)
         best = self.tr(" (best)") if trial_id == self._best_id else ""
         self._graphics.setToolTip(self.tr("{trial}{best}: {objective} {score}\nclick to select")
                                   .format(trial=trial.label, best=best,

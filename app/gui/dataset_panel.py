@@ -11,7 +11,7 @@ import os
 import threading
 from pathlib import Path
 
-from PySide6.QtCore import QSize, Qt, QTimer, Signal
+from PySide6.QtCore import QCoreApplication, QSize, Qt, QTimer, Signal
 from PySide6.QtGui import QFontMetrics, QImage, QPixmap
 from PySide6.QtWidgets import (
     QAbstractItemView, QFileDialog, QFrame, QHBoxLayout, QHeaderView, QLabel, QLineEdit, QMenu,
@@ -21,7 +21,7 @@ from PySide6.QtWidgets import (
 
 from app.core import paths
 from app.core.dataset import DatasetError, ScanReport, scan_dataset
-from app.gui import settings
+from app.gui import core_text, i18n, settings
 from app.gui.worker import run_in_background
 
 THUMBNAILS_PER_CLASS = 8
@@ -82,7 +82,7 @@ def balance_chart_class() -> type:
             self.setMenuEnabled(False)
             self.setMouseEnabled(x=False, y=False)
             self.hideButtons()
-            self.getPlotItem().setLabel("left", "images")
+            self.getPlotItem().setLabel("left", self.tr("images"))
             self.getPlotItem().showGrid(y=True, alpha=0.25)
             self._bars = pg.BarGraphItem(x=[], height=[], width=0.7, brush=pg.mkBrush(*BAR_COLOR), pen=None)
             self.addItem(self._bars)
@@ -175,32 +175,32 @@ class DatasetPanel(QWidget):
     def _build(self) -> None:
         self.path_edit = QLineEdit()
         self.path_edit.setObjectName("datasetPathEdit")
-        self.path_edit.setPlaceholderText("Image folder with one subfolder per class (or train/ and val/)")
-        self.path_edit.setAccessibleName("Dataset folder")
+        self.path_edit.setPlaceholderText(self.tr("Image folder with one subfolder per class (or train/ and val/)"))
+        self.path_edit.setAccessibleName(self.tr("Dataset folder"))
         self.path_edit.setAcceptDrops(False)  # drops go to the panel, which checks they are folders
         self.path_edit.setClearButtonEnabled(True)
         self.path_edit.returnPressed.connect(self._on_path_edit_return_pressed)
 
-        self.browse_button = QPushButton("Browse…")
+        self.browse_button = QPushButton(self.tr("Browse…"))
         self.browse_button.setObjectName("browseButton")
-        self.browse_button.setToolTip("Choose an image folder (Ctrl+O)")
+        self.browse_button.setToolTip(self.tr("Choose an image folder (Ctrl+O)"))
         self.browse_button.clicked.connect(self.browse)
 
         self.recent_button = QToolButton()
         self.recent_button.setObjectName("recentFoldersButton")
-        self.recent_button.setText("Recent")
-        self.recent_button.setToolTip("Recently used folders and the bundled sample data")
+        self.recent_button.setText(self.tr("Recent"))
+        self.recent_button.setToolTip(self.tr("Recently used folders and the bundled sample data"))
         self.recent_button.setPopupMode(QToolButton.ToolButtonPopupMode.InstantPopup)
         self.recent_menu = QMenu(self.recent_button)
         self.recent_button.setMenu(self.recent_menu)
 
         path_row = QHBoxLayout()
-        path_row.addWidget(QLabel("Folder:"))
+        path_row.addWidget(QLabel(self.tr("Folder:")))
         path_row.addWidget(self.path_edit, 1)
         path_row.addWidget(self.browse_button)
         path_row.addWidget(self.recent_button)
 
-        self.summary_label = QLabel("No folder chosen yet.")
+        self.summary_label = QLabel(self.tr("No folder chosen yet."))
         self.summary_label.setObjectName("datasetSummary")
         self.summary_label.setWordWrap(True)
         self.summary_label.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
@@ -216,7 +216,7 @@ class DatasetPanel(QWidget):
 
         self.class_table = QTableWidget(0, 2)
         self.class_table.setObjectName("classTable")
-        self.class_table.setHorizontalHeaderLabels(["Class", "Images"])
+        self.class_table.setHorizontalHeaderLabels([self.tr("Class"), self.tr("Images")])
         self.class_table.verticalHeader().hide()
         self.class_table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
         self.class_table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
@@ -244,7 +244,7 @@ class DatasetPanel(QWidget):
 
         self.problem_tree = QTreeWidget()
         self.problem_tree.setObjectName("problemList")
-        self.problem_tree.setHeaderLabels(["File", "Why it cannot be used"])
+        self.problem_tree.setHeaderLabels([self.tr("File"), self.tr("Why it cannot be used")])
         self.problem_tree.setRootIsDecorated(False)
         self.problem_tree.setAlternatingRowColors(True)
         self.problem_tree.header().setSectionResizeMode(0, QHeaderView.ResizeMode.Interactive)
@@ -252,15 +252,15 @@ class DatasetPanel(QWidget):
 
         self.warning_tree = QTreeWidget()
         self.warning_tree.setObjectName("warningList")
-        self.warning_tree.setHeaderLabels(["Warning"])
+        self.warning_tree.setHeaderLabels([self.tr("Warning")])
         self.warning_tree.setRootIsDecorated(False)
         self.warning_tree.setWordWrap(True)
 
         self.detail_tabs = QTabWidget()
         self.detail_tabs.setObjectName("datasetDetailTabs")
-        self.detail_tabs.addTab(self.thumbnail_area, "Samples")
-        self.detail_tabs.addTab(self.problem_tree, "Problems")
-        self.detail_tabs.addTab(self.warning_tree, "Warnings")
+        self.detail_tabs.addTab(self.thumbnail_area, self.tr("Samples"))
+        self.detail_tabs.addTab(self.problem_tree, self.tr("Problems"))
+        self.detail_tabs.addTab(self.warning_tree, self.tr("Warnings"))
 
         body = QSplitter(Qt.Orientation.Horizontal)
         body.addWidget(left)
@@ -272,11 +272,11 @@ class DatasetPanel(QWidget):
 
         # Until a folder is scanned, a short explanation instead of empty tables and axes.
         self.empty_hint = QLabel(
-            "<p style='font-size:15pt'>Which images should the model learn?</p>"
-            "<p>Choose a folder with one subfolder per class, for example<br>"
-            "<code>flowers/daisy/*.jpg</code>, <code>flowers/roses/*.jpg</code>, …</p>"
-            "<p>Type its path above and press Enter, use <b>Browse…</b>, drop the folder here,<br>"
-            "or pick the bundled sample data from <b>Recent</b>.</p>")
+            self.tr("<p style='font-size:15pt'>Which images should the model learn?</p><p>Choose a folder with "
+                    "one subfolder per class, for example<br><code>flowers/daisy/*.jpg</code>, "
+                    "<code>flowers/roses/*.jpg</code>, …</p><p>Type its path above and press Enter, use "
+                    "<b>Browse…</b>, drop the folder here,<br>or pick the bundled sample data from "
+                    "<b>Recent</b>.</p>"))
         self.empty_hint.setObjectName("datasetEmptyHint")
         self.empty_hint.setAlignment(Qt.AlignmentFlag.AlignCenter)
         self.empty_hint.setWordWrap(True)
@@ -299,7 +299,7 @@ class DatasetPanel(QWidget):
 
     def browse(self) -> None:
         start = self.path_edit.text().strip() or str(Path.home())
-        folder = QFileDialog.getExistingDirectory(self, "Choose an image folder", start)
+        folder = QFileDialog.getExistingDirectory(self, self.tr("Choose an image folder"), start)
         if folder:
             self.set_folder(folder)
 
@@ -324,7 +324,7 @@ class DatasetPanel(QWidget):
         if recent:
             self.recent_menu.addSeparator()
         sample = paths.sample_dataset_dir()
-        action = self.recent_menu.addAction("Sample data: 5 kinds of flowers")
+        action = self.recent_menu.addAction(self.tr("Sample data: 5 kinds of flowers"))
         action.setEnabled(sample.is_dir())
         action.triggered.connect(lambda _checked=False: self.set_folder(str(sample)))
 
@@ -363,7 +363,7 @@ class DatasetPanel(QWidget):
         cancel = self._scan_cancel = threading.Event()
         progress = self._scan_progress = [0, 0]  # written by the scan thread, read by the timer
         self._set_field_error(None)
-        self.summary_label.setText(f"Scanning {folder} …")
+        self.summary_label.setText(self.tr("Scanning {folder} …").format(folder=folder))
         self._progress_timer.start()
         self.scan_started.emit(folder)
 
@@ -402,12 +402,14 @@ class DatasetPanel(QWidget):
     def _on_progress_timer(self) -> None:
         done, total = self._scan_progress
         if total:
-            self.summary_label.setText(f"Scanning {self.path_edit.text().strip()} … {done:,} of {total:,} files")
+            self.summary_label.setText(self.tr("Scanning {strip} … {done:,} of {total:,} files").format(
+                strip=self.path_edit.text().strip(), done=done, total=total))
 
     def _show_failure(self, message: str) -> None:
+        message = core_text.translate(message)
         self.report = None
         self._set_field_error(message)
-        self.summary_label.setText(f"Cannot use this folder: {message}")
+        self.summary_label.setText(self.tr("Cannot use this folder: {message}").format(message=message))
         self.scan_failed.emit(message)
 
     def _set_field_error(self, message: str | None) -> None:
@@ -444,11 +446,12 @@ class DatasetPanel(QWidget):
             report.check_trainable()
             blocking = None
         except DatasetError as exc:
-            blocking = str(exc)
+            blocking = core_text.translate(str(exc))
         self._set_field_error(blocking)
-        shown = ([blocking] if blocking else []) + report.warnings[:3]
+        shown = ([blocking] if blocking else []) + core_text.translate_lines(report.warnings[:3])
         more = len(report.warnings) - 3
-        self.warning_label.setText("\n".join(f"⚠ {w}" for w in shown) + (f"\n… and {more} more (see Warnings)" if more > 0 else ""))
+        more_text = self.tr("\n… and {more} more (see Warnings)").format(more=more) if more > 0 else ""
+        self.warning_label.setText("\n".join(f"⚠ {w}" for w in shown) + more_text)
         self.warning_label.setVisible(bool(shown))
         self._show_thumbnail_rows(report)
         if not blocking:
@@ -460,19 +463,26 @@ class DatasetPanel(QWidget):
     def _summary_text(report: ScanReport) -> str:
         n = len(report.images)
         classes = len(report.usable_classes)
-        parts = [f"<b>{classes} class{'es' if classes != 1 else ''}</b>", f"<b>{n} image{'s' if n != 1 else ''}</b>"]
+        parts = [QCoreApplication.translate("DatasetPanel", "<b>1 class</b>") if classes == 1
+                 else QCoreApplication.translate("DatasetPanel", "<b>{count} classes</b>").format(count=classes),
+                 QCoreApplication.translate("DatasetPanel", "<b>1 image</b>") if n == 1
+                 else QCoreApplication.translate("DatasetPanel", "<b>{count} images</b>").format(
+                     count=i18n.format_int(n))]
         if report.layout == "splits":
-            parts.append("your own train/val split")
+            parts.append(QCoreApplication.translate("DatasetPanel", "your own train/val split"))
         formats = ", ".join(f"{k or '?'} {v}" for k, v in sorted(report.formats.items(), key=lambda kv: -kv[1]))
         if formats:
             parts.append(formats)
         size_range = report.size_range
         if size_range:
             (w0, h0), (w1, h1) = size_range
-            parts.append(f"{w0}×{h0} to {w1}×{h1} px" if (w0, h0) != (w1, h1) else f"{w0}×{h0} px")
+            parts.append(QCoreApplication.translate("DatasetPanel", "{w0}×{h0} to {w1}×{h1} px").format(
+                w0=w0, h0=h0, w1=w1, h1=h1) if (w0, h0) != (w1, h1) else f"{w0}×{h0} px")
         unusable = _unusable(report)
         if unusable:
-            parts.append(f"<span style='color:#b00020'>{len(unusable)} unusable file(s)</span>")
+            parts.append(QCoreApplication.translate("DatasetPanel", "<span style='color:#b00020'>{count} unusable "
+                                                                    "file(s)"
+                                                    "</span>").format(count=len(unusable)))
         return " · ".join(parts)
 
     def _fill_class_table(self, counts: dict[str, int]) -> None:
@@ -493,20 +503,23 @@ class DatasetPanel(QWidget):
         ordered = sorted(report.problems, key=lambda p: getattr(p, "kind", "unusable") == "ignored")
         for problem in ordered:
             shown = os.path.relpath(problem.path, root) if problem.path.startswith(root) else problem.path
-            item = QTreeWidgetItem([shown, problem.reason])
+            reason = core_text.translate(problem.reason)
+            item = QTreeWidgetItem([shown, reason])
             item.setToolTip(0, problem.path)
-            item.setToolTip(1, problem.reason)
+            item.setToolTip(1, reason)
             if getattr(problem, "kind", "unusable") == "ignored":
                 for column in (0, 1):
                     item.setForeground(column, Qt.GlobalColor.gray)
             self.problem_tree.addTopLevelItem(item)
         self.warning_tree.clear()
-        for warning in report.warnings:
+        for warning in core_text.translate_lines(report.warnings):
             item = QTreeWidgetItem([warning])
             item.setToolTip(0, warning)
             self.warning_tree.addTopLevelItem(item)
-        self.detail_tabs.setTabText(1, f"Problems ({len(_unusable(report))})")
-        self.detail_tabs.setTabText(2, f"Warnings ({len(report.warnings)})")
+        self.detail_tabs.setTabText(1, self.tr("Problems ({unusable_count})").format(
+            unusable_count=len(_unusable(report))))
+        self.detail_tabs.setTabText(2, self.tr("Warnings ({warnings_count})").format(
+            warnings_count=len(report.warnings)))
 
     # ------------------------------------------------------------------ thumbnails
 
@@ -525,7 +538,8 @@ class DatasetPanel(QWidget):
             row_layout = QVBoxLayout(row)
             row_layout.setContentsMargins(0, 0, 0, 6)
             row_layout.setSpacing(2)
-            title = QLabel(f"<b>{name}</b> <span style='color:#666'>({counts.get(name, 0)})</span>")
+            title = QLabel(self.tr("<b>{name}</b> <span style='color:#666'>({name2})</span>").format(
+                name=name, name2=counts.get(name, 0)))
             row_layout.addWidget(title)
             strip = QHBoxLayout()
             strip.setSpacing(4)

@@ -8,16 +8,20 @@ student exported like a trial.
 from __future__ import annotations
 
 import pyqtgraph as pg
+from PySide6.QtCore import QT_TRANSLATE_NOOP
 from PySide6.QtWidgets import (QAbstractItemView, QComboBox, QDoubleSpinBox, QFileDialog, QFormLayout, QHBoxLayout,
                                QHeaderView, QLineEdit, QPushButton, QSpinBox, QSplitter, QTableWidget,
                                QTableWidgetItem, QVBoxLayout, QWidget)
 
 from app.core.config import ARCHITECTURES
-from app.gui import theme
+from app.gui import core_text, theme
 from app.gui.playbook_tasks import TASK_EPOCH, TaskPanel
 
-ROWS = (("model", "Model"), ("params", "Parameters"), ("size_bytes", "Size on disk"), ("ms_per_image", "ms per image"),
-        ("val_accuracy", "Validation accuracy"), ("test_accuracy", "Test accuracy"))
+ROWS = (("model", QT_TRANSLATE_NOOP("DistillPanel", "Model")), ("params", QT_TRANSLATE_NOOP("DistillPanel", "Parameters")),
+        ("size_bytes", QT_TRANSLATE_NOOP("DistillPanel", "Size on disk")),
+        ("ms_per_image", QT_TRANSLATE_NOOP("DistillPanel", "ms per image")),
+        ("val_accuracy", QT_TRANSLATE_NOOP("DistillPanel", "Validation accuracy")),
+        ("test_accuracy", QT_TRANSLATE_NOOP("DistillPanel", "Test accuracy")))
 
 
 def _format(key: str, value) -> str:
@@ -41,14 +45,14 @@ class DistillPanel(TaskPanel):
         super().__init__(parent, runner=runner, history=history)
         self.search_dir = str(search_dir)
         self.teacher_box = QComboBox()
-        self.teacher_box.addItem(self.tr("Best trial"), "best")
+        self.teacher_box.addItem(self.tr("Best trial"), self.tr("best"))
         for k in (2, 3, 5):
-            self.teacher_box.addItem(self.tr("Ensemble of the best %d") % k, f"ensemble:{k}")
+            self.teacher_box.addItem(self.tr("Ensemble of the best {k}").format(k=k), self.tr("ensemble:{k}").format(k=k))
         for trial_id in trial_ids or []:
-            self.teacher_box.addItem(self.tr("Trial %s") % trial_id, trial_id)
+            self.teacher_box.addItem(self.tr("Trial {trial}").format(trial=trial_id), trial_id)
         self.arch_box = QComboBox()
         for key, label in ARCHITECTURES.items():
-            self.arch_box.addItem(label, key)
+            self.arch_box.addItem(core_text.option_text(label), key)
         self.arch_box.setCurrentIndex(max(0, self.arch_box.findData("simple_cnn")))
         self.width_box = QSpinBox()
         self.width_box.setRange(1, 1024)
@@ -168,8 +172,9 @@ class DistillPanel(TaskPanel):
     def on_result(self, result: dict) -> None:
         if self.current_task == "export_student":
             check = result.get("self_check") or {}
-            self.status.setText(self.tr("Student exported to %s (self-check %s).")
-                                % (result.get("path"), self.tr("passed") if check.get("passed") else self.tr("FAILED")))
+            verdict = self.tr("passed") if check.get("passed") else self.tr("FAILED")
+            self.status.setText(self.tr("Student exported to {path} (self-check {verdict}).").format(
+                path=result.get("path"), verdict=verdict))
             return
         self.student_folder = result.get("folder")
         self.export_button.setEnabled(bool(self.student_folder))
@@ -191,4 +196,4 @@ class DistillPanel(TaskPanel):
                 self.table.setItem(row, col, item)
         saved = result.get("path") or result.get("folder")
         if saved:
-            self.status.setText(self.tr("Student saved in %s") % saved)
+            self.status.setText(self.tr("Student saved in {folder}").format(folder=saved))

@@ -57,13 +57,15 @@ class EnsemblePanel(TaskPanel):
         def pct(v):
             return "–" if v is None else f"{v:.1%}"
 
-        lines = [self.tr("Ensemble of trials %s: validation accuracy %s (best single trial %s).")
-                 % (", ".join(result["members"]), pct(result["val_accuracy"]), pct(result["best_single_val_accuracy"]))]
+        lines = [self.tr("Ensemble of trials {members}: validation accuracy {accuracy} (best single trial "
+                         "{best}).").format(
+            members=", ".join(result["members"]), accuracy=pct(result["val_accuracy"]),
+            best=pct(result["best_single_val_accuracy"]))]
         if result.get("test_accuracy") is not None:
-            lines.append(self.tr("Test accuracy %s (best single trial %s).")
-                         % (pct(result["test_accuracy"]), pct(result.get("best_single_test_accuracy"))))
+            lines.append(self.tr("Test accuracy {accuracy} (best single trial {best}).").format(
+                accuracy=pct(result["test_accuracy"]), best=pct(result.get("best_single_test_accuracy"))))
         if result.get("path"):
-            lines.append(self.tr("Exported to %s.") % result["path"])
+            lines.append(self.tr("Exported to {path}.").format(path=result["path"]))
         self.summary.setText("\n".join(lines))
 
 
@@ -75,7 +77,7 @@ class KFoldPanel(TaskPanel):
         self.search_dir = str(search_dir)
         self.trial_box = QComboBox()
         for trial_id in trial_ids:
-            self.trial_box.addItem(self.tr("Trial %s") % trial_id, trial_id)
+            self.trial_box.addItem(self.tr("Trial {trial}").format(trial=trial_id), trial_id)
         self.folds_box = QSpinBox()
         self.folds_box.setRange(3, 10)
         self.folds_box.setValue(5)
@@ -123,6 +125,6 @@ class KFoldPanel(TaskPanel):
 
     def on_result(self, result: dict) -> None:
         scores = ", ".join("–" if f["score"] is None else f"{f['score']:.3f}" for f in result["folds"])
-        self.summary.setText(self.tr("%s over %d folds: %.4f ± %.4f (folds: %s)")
-                             % (result["objective"], result["folds_count"], result["mean"] or 0.0, result["std"],
-                                scores))
+        self.summary.setText(self.tr("{objective} over {k} folds: {mean:.4f} ± {std:.4f} (folds: {scores})").format(
+            objective=result["objective"], k=result["folds_count"], mean=result["mean"] or 0.0, std=result["std"],
+            scores=scores))

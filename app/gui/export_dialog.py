@@ -10,7 +10,7 @@ import html
 import threading
 from pathlib import Path
 
-from PySide6.QtCore import Qt, Signal
+from PySide6.QtCore import QT_TRANSLATE_NOOP, Qt, Signal
 from PySide6.QtGui import QColor
 from PySide6.QtWidgets import (
     QCheckBox, QDialog, QGridLayout, QHBoxLayout, QHeaderView, QLabel, QProgressBar, QPushButton, QTableWidget,
@@ -19,17 +19,22 @@ from PySide6.QtWidgets import (
 
 from app.core.export_check import TOLERANCES
 from app.core.export_formats import FILE_NAMES, FORMATS, missing_requirement
+from app.gui import core_text
 from app.gui.worker import run_in_background
 
 FORMAT_LABELS = {
-    "saved_model": "SavedModel (TensorFlow, TF Serving)",
+    "saved_model": QT_TRANSLATE_NOOP("ExportDialog", "SavedModel (TensorFlow, TF Serving)"),
     "keras": "Keras (.keras)",
-    "tflite": "TensorFlow Lite, float32",
-    "tflite-fp16": "TensorFlow Lite, float16 (half the size)",
-    "tflite-int8": "TensorFlow Lite, int8 (quarter size, calibrated on your training images)",
-    "onnx": "ONNX (checked with ONNX Runtime)",
+    "tflite": QT_TRANSLATE_NOOP("ExportDialog", "TensorFlow Lite, float32"),
+    "tflite-fp16": QT_TRANSLATE_NOOP("ExportDialog", "TensorFlow Lite, float16 (half the size)"),
+    "tflite-int8": QT_TRANSLATE_NOOP("ExportDialog", "TensorFlow Lite, int8 (quarter size, calibrated on your "
+                                                     "training images)"),
+    "onnx": QT_TRANSLATE_NOOP("ExportDialog", "ONNX (checked with ONNX Runtime)"),
 }
-COLUMNS = ["Format", "File", "Size", "Val. accuracy", "Agreement", "Max |Δp|", "ms / image", "Check"]
+COLUMNS = [QT_TRANSLATE_NOOP("ExportDialog", "Format"), QT_TRANSLATE_NOOP("ExportDialog", "File"),
+           QT_TRANSLATE_NOOP("ExportDialog", "Size"), QT_TRANSLATE_NOOP("ExportDialog", "Val. accuracy"),
+           QT_TRANSLATE_NOOP("ExportDialog", "Agreement"), QT_TRANSLATE_NOOP("ExportDialog", "Max |Δp|"),
+           QT_TRANSLATE_NOOP("ExportDialog", "ms / image"), QT_TRANSLATE_NOOP("ExportDialog", "Check")]
 PASSED_COLOR, FAILED_COLOR = QColor("#1a7f37"), QColor("#b00020")
 
 
@@ -46,26 +51,27 @@ class ExportDialog(QDialog):
     def __init__(self, search_dir: str, out_dir: str | Path, trial_id: str | None = None, parent=None):
         super().__init__(parent)
         self.setObjectName("exportDialog")
-        self.setWindowTitle("Export model")
+        self.setWindowTitle(self.tr("Export model"))
         self.search_dir, self.out_dir, self.trial_id = search_dir, Path(out_dir), trial_id
         self.running = False
         self.final: dict | None = None
         self._cancel = threading.Event()
         layout = QVBoxLayout(self)
-        which = f"trial {trial_id}" if trial_id else "the best trial"
-        intro = QLabel(f"Export {html.escape(which)} to <b>{html.escape(str(self.out_dir))}</b>. Each file is "
-                       "loaded in its own runtime and scored on every validation image against the trained model.")
+        which = self.tr("trial {n}").format(n=trial_id) if trial_id else self.tr("the best trial")
+        intro = QLabel(self.tr("Export {which} to <b>{out_dir}</b>. Each file is loaded in its own runtime and "
+                               "scored on every validation image against the trained model.").format(
+            which=html.escape(which), out_dir=html.escape(str(self.out_dir))))
         intro.setWordWrap(True)
         layout.addWidget(intro)
         grid = QGridLayout()
         self.format_boxes: dict[str, QCheckBox] = {}
         for i, fmt in enumerate(FORMATS):
-            box = QCheckBox(FORMAT_LABELS[fmt])
+            box = QCheckBox(self.tr(FORMAT_LABELS[fmt]))
             box.setObjectName(f"format_{fmt}")
             problem = missing_requirement(fmt)
             box.setChecked(problem is None)
             box.setEnabled(problem is None)
-            box.setToolTip(problem or f"writes {FILE_NAMES[fmt]}")
+            box.setToolTip(problem or self.tr("writes {file}").format(file=FILE_NAMES[fmt]))
             box.toggled.connect(self._update_buttons)
             grid.addWidget(box, i // 2, i % 2)
             self.format_boxes[fmt] = box
@@ -74,7 +80,7 @@ class ExportDialog(QDialog):
         self.progress_bar.setObjectName("exportProgress")
         self.progress_bar.setRange(0, 1)
         self.progress_bar.setValue(0)
-        self.status_label = QLabel("Choose the formats, then Export.")
+        self.status_label = QLabel(self.tr("Choose the formats, then Export."))
         self.status_label.setObjectName("exportStatus")
         self.status_label.setWordWrap(True)
         self.status_label.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
@@ -82,13 +88,13 @@ class ExportDialog(QDialog):
         layout.addWidget(self.status_label)
         self.table = QTableWidget(0, len(COLUMNS))
         self.table.setObjectName("exportTable")
-        self.table.setHorizontalHeaderLabels(COLUMNS)
+        self.table.setHorizontalHeaderLabels([self.tr(c) for c in COLUMNS])
         self.table.verticalHeader().setVisible(False)
         self.table.setEditTriggers(QTableWidget.EditTrigger.NoEditTriggers)
         self.table.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
         self.table.horizontalHeader().setStretchLastSection(True)
         layout.addWidget(self.table, 1)
-        legend = QLabel("Agreement: share of validation images given the trained model's class. Needed: "
+        legend = QLabel(self.tr("Agreement: share of validation images given the trained model's class. Needed: ")
                         + "; ".join(f"{fmt} ≥ {tol['min_agreement']:.0%}"
                                     + (f", |Δp| ≤ {tol['max_prob_diff']:g}" if tol["max_prob_diff"] else "")
                                     for fmt, tol in TOLERANCES.items()) + ".")
@@ -98,11 +104,11 @@ class ExportDialog(QDialog):
         layout.addWidget(legend)
         buttons = QHBoxLayout()
         buttons.addStretch(1)
-        self.start_button = QPushButton("Export")
+        self.start_button = QPushButton(self.tr("Export"))
         self.start_button.setObjectName("exportStartButton")
         self.start_button.setDefault(True)
         self.start_button.clicked.connect(self.start)
-        self.close_button = QPushButton("Close")
+        self.close_button = QPushButton(self.tr("Close"))
         self.close_button.setObjectName("exportCloseButton")
         self.close_button.clicked.connect(self._close_or_cancel)
         buttons.addWidget(self.start_button)
@@ -118,7 +124,7 @@ class ExportDialog(QDialog):
 
     def _update_buttons(self) -> None:
         self.start_button.setEnabled(not self.running and self.final is None and bool(self.selected_formats()))
-        self.close_button.setText("Cancel export" if self.running else "Close")
+        self.close_button.setText(self.tr("Cancel export") if self.running else self.tr("Close"))
 
     def start(self) -> None:
         formats = self.selected_formats()
@@ -129,7 +135,7 @@ class ExportDialog(QDialog):
         self.running = True
         for box in self.format_boxes.values():
             box.setEnabled(False)
-        self.status_label.setText("Starting the export process…")
+        self.status_label.setText(self.tr("Starting the export process…"))
         self.progress_bar.setRange(0, 0)  # busy until the child reports its steps
         self._update_buttons()
         search_dir, out_dir, trial_id, cancel = self.search_dir, self.out_dir, self.trial_id, self._cancel
@@ -148,7 +154,7 @@ class ExportDialog(QDialog):
     def cancel(self) -> None:
         if self.running:
             self._cancel.set()
-            self.status_label.setText("Stopping the export…")
+            self.status_label.setText(self.tr("Stopping the export…"))
 
     def _close_or_cancel(self) -> None:
         if self.running:
@@ -168,7 +174,7 @@ class ExportDialog(QDialog):
         self.progress_bar.setRange(0, total)
         self.progress_bar.setValue(int(event.get("done") or 0))
         if not self._cancel.is_set():
-            self.status_label.setText(str(event.get("message", "")) + "…")
+            self.status_label.setText(core_text.translate(str(event.get("message", ""))) + "…")
 
     def _on_finished(self, final: dict) -> None:
         self.running = False
@@ -179,15 +185,18 @@ class ExportDialog(QDialog):
         if final.get("status") == "completed":
             self.show_artifacts(card.get("artifacts") or [])
             failed = (card.get("self_check") or {}).get("failed") or []
-            verdict = (f"<span style='color:{FAILED_COLOR.name()}'>✘ {html.escape(', '.join(failed))} disagreed "
-                       "with the trained model beyond the tolerance</span>" if failed else
-                       f"<span style='color:{PASSED_COLOR.name()}'>✔ every file passed its check</span>")
-            self.status_label.setText(f"Exported to {html.escape(str(card.get('path', self.out_dir)))}. {verdict}")
+            verdict = (self.tr("<span style='color:{color}'>✘ {formats} disagreed with the trained model beyond the "
+                               "tolerance</span>").format(color=FAILED_COLOR.name(),
+                                                          formats=html.escape(", ".join(failed)))
+                       if failed else self.tr("<span style='color:{color}'>✔ every file passed its check</span>").format(
+                           color=PASSED_COLOR.name()))
+            self.status_label.setText(self.tr("Exported to {path}. {verdict}").format(
+                path=html.escape(str(card.get('path', self.out_dir))), verdict=verdict))
         elif final.get("status") == "cancelled":
-            self.status_label.setText("Export stopped; nothing was written.")
+            self.status_label.setText(self.tr("Export stopped; nothing was written."))
         else:
-            self.status_label.setText(f"<span style='color:{FAILED_COLOR.name()}'>Export failed: "
-                                      f"{html.escape(str(final.get('error', '')))}</span>")
+            self.status_label.setText(self.tr("<span style='color:{name}'>Export failed: {error}</span>").format(
+                name=FAILED_COLOR.name(), error=html.escape(str(final.get('error', '')))))
         self._update_buttons()
         self.export_finished.emit(final)
 
@@ -197,7 +206,7 @@ class ExportDialog(QDialog):
             cells = [a["format"], Path(str(a.get("path", ""))).name, _size(int(a.get("size_bytes") or 0)),
                      f"{a.get('val_accuracy', 0):.3f}", f"{a.get('agreement', 0):.3f}",
                      f"{a.get('max_prob_diff', 0):.2g}", f"{a.get('ms_per_image', 0):.2f}",
-                     "✔ passed" if a.get("passed") else "✘ failed"]
+                     self.tr("✔ passed") if a.get("passed") else self.tr("✘ failed")]
             for col, text in enumerate(cells):
                 item = QTableWidgetItem(text)
                 if 2 <= col < len(cells) - 1:
@@ -205,6 +214,8 @@ class ExportDialog(QDialog):
                 if col == len(cells) - 1:
                     item.setForeground(PASSED_COLOR if a.get("passed") else FAILED_COLOR)
                     tol = a.get("tolerance") or {}
-                    item.setToolTip(f"needs agreement ≥ {tol.get('min_agreement')}"
-                                    + (f" and max |Δp| ≤ {tol['max_prob_diff']}" if tol.get("max_prob_diff") else ""))
+                    item.setToolTip(self.tr("needs agreement ≥ {min_agreement}").format(
+                        min_agreement=tol.get('min_agreement'))
+                                    + (self.tr(" and max |Δp| ≤ {max_diff}").format(max_diff=tol["max_prob_diff"])
+                                       if tol.get("max_prob_diff") else ""))
                 self.table.setItem(row, col, item)

@@ -23,11 +23,10 @@ import logging
 import math
 import re
 import time
-from datetime import datetime
 from pathlib import Path
 from typing import Any
 
-from PySide6.QtCore import QEvent, QSortFilterProxyModel, Qt, QUrl, Signal, Slot
+from PySide6.QtCore import QT_TRANSLATE_NOOP, QEvent, QSortFilterProxyModel, Qt, QUrl, Signal, Slot
 from PySide6.QtGui import QAction, QBrush, QDesktopServices, QStandardItem, QStandardItemModel
 from PySide6.QtWidgets import (QAbstractItemView, QApplication, QCheckBox, QComboBox,
                                QHBoxLayout, QHeaderView, QLabel, QLineEdit,
@@ -38,7 +37,7 @@ from app.core.formatting import format_score, format_value
 from app.core.history import HistoryStore, OutsideHomeError, folder_size
 from app.core.recorder import AUTO_PRUNE, DEFAULT_KEEP_BEST, KEEP_BEST, STORE_ERRORS, open_store, read_preference
 from app.core.search_state import lower_is_better
-from app.gui import theme
+from app.gui import i18n, theme
 from app.gui.compare_view import CompareView, trial_label
 from app.gui.confusion_view import ConfusionView
 from app.gui.curves_panel import CurvesPanel
@@ -51,7 +50,10 @@ log = logging.getLogger(__name__)
 
 SEARCH_ID_ROLE = Qt.ItemDataRole.UserRole + 1
 SORT_ROLE = Qt.ItemDataRole.UserRole + 2
-COLUMNS = ("Name", "Dataset", "Status", "Started", "Best score", "Trials", "Disk use")
+COLUMNS = (QT_TRANSLATE_NOOP("HistoryView", "Name"), QT_TRANSLATE_NOOP("HistoryView", "Dataset"),
+           QT_TRANSLATE_NOOP("HistoryView", "Status"), QT_TRANSLATE_NOOP("HistoryView", "Started"),
+           QT_TRANSLATE_NOOP("HistoryView", "Best score"), QT_TRANSLATE_NOOP("HistoryView", "Trials"),
+           QT_TRANSLATE_NOOP("HistoryView", "Disk use"))
 LIVE_LOG_SECONDS = 300  # a running search's event log changes every few seconds
 
 
@@ -67,7 +69,7 @@ def human_bytes(count: int | None) -> str:
 
 
 def human_time(timestamp: float | None) -> str:
-    return datetime.fromtimestamp(timestamp).strftime("%Y-%m-%d %H:%M") if timestamp else "–"
+    return i18n.format_datetime(timestamp)  # the locale's short date and time
 
 
 # --------------------------------------------------------------------------- searches table
@@ -331,8 +333,8 @@ class HistoryView(QWidget):
         selected = set(self.selected_ids())
         if self.store is None:
             self._clear_details()
-            self.summary_label.setText(self.tr("The history database cannot be opened: %1")
-                                       .replace("%1", self._store_error))
+            self.summary_label.setText(self.tr("The history database cannot be opened: {error}")
+                                       .format(error=self._store_error))
             self._update_buttons()
             return
         try:
@@ -562,8 +564,8 @@ class HistoryView(QWidget):
         search = self._target_search()
         if search is None:
             return
-        notes = self.dialogs.ask_text(self.tr("Notes"), self.tr("Notes for %1:").replace(
-            "%1", search.get("name") or search["id"]), search.get("notes") or "", multiline=True)
+        notes = self.dialogs.ask_text(self.tr("Notes"), self.tr("Notes for {name}:").format(
+            name=search.get("name") or search["id"]), search.get("notes") or "", multiline=True)
         if notes is None:
             return
         try:
@@ -583,7 +585,8 @@ class HistoryView(QWidget):
             return
         names = [self._searches.get(i, {}).get("name") or i for i in ids]
         size = sum(self._searches.get(i, {}).get("disk_bytes") or 0 for i in ids)
-        text = (self.tr("Delete %n search(es) and their files (%1)?", "", len(ids)).replace("%1", human_bytes(size))
+        text = (self.tr("Delete {count} search(es) and their files ({size})?").format(
+            count=len(ids), size=human_bytes(size))
                 + "\n\n" + "\n".join(names[:10]) + ("\n…" if len(names) > 10 else "")
                 + "\n\n" + self.tr("Checkpoints, logs and the record of every trial are removed. "
                                    "This cannot be undone."))
@@ -625,8 +628,8 @@ class HistoryView(QWidget):
         except STORE_ERRORS as exc:
             self._error(self.tr("Export CSV"), str(exc))
         except OSError as exc:
-            self._error(self.tr("Export CSV"), self.tr("Cannot write %1: %2").replace("%1", path)
-                        .replace("%2", exc.strerror or str(exc)))
+            self._error(self.tr("Export CSV"), self.tr("Cannot write {path}: {error}").format(
+                        path=path, error=exc.strerror or str(exc)))
 
     @Slot()
     def prune_current(self) -> None:
@@ -634,8 +637,8 @@ class HistoryView(QWidget):
         if search is None:
             return
         keep = self.keep_spin.value()
-        text = self.tr("Keep the checkpoints of the best %n trial(s) of “%1” and delete the others' weights?",
-                       "", keep).replace("%1", search.get("name") or search["id"])
+        text = self.tr("Keep the checkpoints of the best {count} trial(s) of “{name}” and delete the others' weights?"
+                       ).format(count=keep, name=search.get("name") or search["id"])
         if search.get("status") != "completed":
             text += "\n\n" + self.tr("This search has not completed: a Hyperband search continues from "
                                       "these checkpoints when resumed.")
@@ -649,8 +652,8 @@ class HistoryView(QWidget):
         self.refresh()
         self.dialogs.inform(
             self.tr("Prune checkpoints"),
-            self.tr("Removed %n checkpoint(s), freed %1.", "", len(result["removed"]))
-            .replace("%1", human_bytes(result["freed_bytes"])))
+            self.tr("Removed {count} checkpoint(s), freed {size}.").format(
+                count=len(result["removed"]), size=human_bytes(result["freed_bytes"])))
 
     @Slot()
     def open_tensorboard(self) -> None:
@@ -717,12 +720,11 @@ class HistoryView(QWidget):
         best = search.get("best_score")
         best_trial = next((t for t in search.get("trials", []) if t["trial_id"] == search.get("best_trial_id")), None)
         lines = [f"<b style='font-size: 11pt'>{_esc(search.get('name') or search['id'])}</b> &nbsp;{_esc(status)}"
-                 + " &nbsp;·&nbsp; " + self.tr("best %1 <b>%2</b> (%3) · %4 of %5 trials completed")
-                 .replace("%1", _esc(search.get("objective") or "score"))
-                 .replace("%2", format_score(best))
-                 .replace("%3", _esc(trial_label(best_trial, with_search=False) if best_trial else "–"))
-                 .replace("%4", str(search.get("completed_trials", 0)))
-                 .replace("%5", str(search.get("trial_count", 0)))]
+                 + " &nbsp;·&nbsp; " + self.tr("best {objective} <b>{score}</b> ({trial}) · {completed} of {total} "
+                                               "trials completed").format(
+                     objective=_esc(search.get("objective") or self.tr("score")), score=format_score(best),
+                     trial=_esc(trial_label(best_trial, with_search=False) if best_trial else "–"),
+                     completed=search.get("completed_trials", 0), total=search.get("trial_count", 0))]
         if search.get("error"):
             failed = theme.colors(self.palette()).failed.name()
             lines.append(f"<span style='color:{failed}'>{_esc(search['error'])}</span>")
@@ -731,29 +733,28 @@ class HistoryView(QWidget):
                 f"{_esc(k)} = <b>{_esc(format_value(v))}</b>" for k, v in search["best_hyperparameters"].items()))
         classes = search.get("classes") or []
         lines.append(self.tr("Dataset: ") + f"{_esc(search.get('data_dir') or '–')} · "
-                     + self.tr("%n class(es)", "", len(classes))
+                     + self.tr("{count} class(es)").format(count=len(classes))
                      + (f" ({_esc(', '.join(classes[:8]))}{'…' if len(classes) > 8 else ''})" if classes else "")
                      + (f" · {self.tr('fingerprint')} {_esc(search['dataset_fingerprint'][:12])}"
                         if search.get("dataset_fingerprint") else ""))
         disk = self._searches.get(search["id"], {}).get("disk_bytes", search.get("disk_bytes"))
-        lines.append(self.tr("Started %1 · ended %2 · %3 · seed %4 · disk use %5")
-                     .replace("%1", human_time(search.get("started_at")))
-                     .replace("%2", human_time(search.get("ended_at")))
-                     .replace("%3", _esc(search.get("device") or self.tr("device unknown")))
-                     .replace("%4", _esc(search.get("seed") if search.get("seed") is not None else "–"))
-                     .replace("%5", human_bytes(disk)))
+        lines.append(self.tr("Started {started} · ended {ended} · {device} · seed {seed} · disk use {size}").format(
+                     started=human_time(search.get("started_at")), ended=human_time(search.get("ended_at")),
+                     device=_esc(search.get("device") or self.tr("device unknown")),
+                     seed=_esc(search.get("seed") if search.get("seed") is not None else "–"),
+                     size=human_bytes(disk)))
         if search.get("exports"):
             last = search["exports"][-1]
             check = last.get("self_check") or {}
             verdict = (self.tr("self-check passed") if check.get("passed")
                        else self.tr("self-check failed") if check else "")
-            lines.append(self.tr("Exported trial %1 to %2 %3").replace("%1", _esc(last.get("trial_id")))
-                         .replace("%2", _esc(last.get("folder"))).replace("%3", verdict))
+            lines.append(self.tr("Exported trial {trial} to {folder} {verdict}").format(
+                trial=_esc(last.get("trial_id")), folder=_esc(last.get("folder")), verdict=verdict))
         warnings = [n["message"] for n in search.get("notices") or [] if n.get("level") == "warning"]
         for message in warnings[:3]:
             lines.append(f"⚠ {_esc(message)}")
         if len(warnings) > 3:
-            lines.append(self.tr("⚠ and %n more warning(s)", "", len(warnings) - 3))
+            lines.append(self.tr("⚠ and {count} more warning(s)").format(count=len(warnings) - 3))
         if search.get("notes"):
             lines.append(self.tr("Notes: ") + f"<i>{_esc(search['notes'])}</i>")
         return "<br>".join(lines)
@@ -855,7 +856,7 @@ class HistoryView(QWidget):
             tip += f"\n{search['error']}"
         items[0].setToolTip(tip)
         items[1].setToolTip(search.get("data_dir") or "")
-        items[4].setToolTip(self.tr("best %1").replace("%1", search.get("objective") or "score"))
+        items[4].setToolTip(self.tr("best {objective}").format(objective=search.get("objective") or self.tr("score")))
         return items
 
     @staticmethod
@@ -888,8 +889,8 @@ class HistoryView(QWidget):
     def _target_search(self) -> dict | None:
         """The search an action applies to: the selected one, else the opened one."""
         if self.store is None:
-            self._error(self.tr("History"), self.tr("The history database cannot be opened: %1")
-                        .replace("%1", self._store_error))
+            self._error(self.tr("History"), self.tr("The history database cannot be opened: {error}")
+                        .format(error=self._store_error))
             return None
         ids = self.selected_ids()
         search_id = ids[0] if ids else self._current_id

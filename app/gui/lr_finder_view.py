@@ -14,7 +14,7 @@ from PySide6.QtCore import Signal
 from PySide6.QtWidgets import QComboBox, QFormLayout, QHBoxLayout, QPushButton, QSpinBox
 
 from app.core.config import ARCHITECTURES
-from app.gui import theme
+from app.gui import core_text, theme
 from app.gui.playbook_tasks import TASK_PROGRESS, TaskPanel
 
 
@@ -30,7 +30,7 @@ class LRFinderPanel(TaskPanel):
         self.points: list[list[float]] = []
         self.arch_box = QComboBox()
         for key, label in ARCHITECTURES.items():
-            self.arch_box.addItem(label, key)
+            self.arch_box.addItem(core_text.option_text(label), key)
         self.arch_box.setCurrentIndex(max(0, self.arch_box.findData(architecture)))
         self.size_box = QSpinBox()
         self.size_box.setRange(8, 512)
@@ -99,11 +99,11 @@ class LRFinderPanel(TaskPanel):
         self.region.setRegion((math.log10(suggested["min"]), math.log10(suggested["max"])))
         self.region.show()
         self.apply_button.setEnabled(True)
-        self.status.setText(self.tr("Suggested learning rate: %.2e to %.2e (where the loss falls fastest, "
-                                    "before its minimum).") % (suggested["min"], suggested["max"]))
+        self.status.setText(self.tr("Suggested learning rate: {low:.2e} to {high:.2e} (where the loss falls fastest, "
+                                    "before its minimum).").format(low=suggested["min"], high=suggested["max"]))
 
     def apply_range(self) -> None:
         if self.suggested:
             self.rangeApplied.emit(float(self.suggested["min"]), float(self.suggested["max"]))
-            self.status.setText(self.tr("The search's learning rate is now %.2e to %.2e (log scale).")
-                                % (self.suggested["min"], self.suggested["max"]))
+            self.status.setText(self.tr("The search's learning rate is now {low:.2e} to {high:.2e} (log scale).").format(
+                low=self.suggested["min"], high=self.suggested["max"]))

@@ -23,7 +23,7 @@ from app.core.dataset import DatasetError, ScanReport
 from app.core.formatting import format_clock, format_duration, format_score
 from app.core.recorder import HistoryRecorder
 from app.core.search_dir import SearchError
-from app.gui import settings
+from app.gui import core_text, settings
 from app.gui.about import about_box, probe_devices_in_child
 from app.gui.dialogs import Dialogs
 from app.gui.lazy_tabs import LazyPage, build_after_first_paint, build_all
@@ -55,7 +55,7 @@ class MainWindow(WindowChrome, QMainWindow):
                  dialogs: Dialogs | None = None):
         super().__init__(parent)
         self.setObjectName("mainWindow")
-        self.setWindowTitle("TuneStudio")
+        self.setWindowTitle(self.tr("TuneStudio"))
         self.setAcceptDrops(True)
         self.dialogs = dialogs or Dialogs(self)
         self._device_probe = device_probe or probe_devices_in_child
@@ -182,7 +182,7 @@ class MainWindow(WindowChrome, QMainWindow):
         self.dataset_panel.setEnabled(not running)
         self.options_panel.setEnabled(not running)
         if state == "stopping":
-            self.status_label.setText("Stopping after the current batch… (the search can be resumed)")
+            self.status_label.setText(self.tr("Stopping after the current batch… (the search can be resumed)"))
         self.search_state_changed.emit(state)
 
     def start_search(self) -> bool:
@@ -195,20 +195,22 @@ class MainWindow(WindowChrome, QMainWindow):
             self._start_when_scanned = True
             if not panel.is_scanning:
                 panel.scan(panel.path_edit.text().strip())
-            self.status_label.setText("Scanning the folder first; the search starts when the scan is done…")
+            self.status_label.setText(self.tr("Scanning the folder first; the search starts when the scan is done…"))
             return False
         report = panel.report
         if report is None:
-            self._refuse("Choose an image folder first (File ▸ Open Folder, or type its path and press Enter).")
+            self._refuse(self.tr("Choose an image folder first (File ▸ Open Folder, or type its path and press "
+                                 "Enter)."))
             return False
         try:
             report.check_trainable()
         except DatasetError as exc:
-            self._refuse(str(exc))
+            self._refuse(core_text.translate(str(exc)))
             return False
         config, errors = self.options_panel.collect(report.root)
         if errors:
-            self.status_label.setText(f"Cannot start: {len(errors)} option(s) need fixing (marked in red).")
+            self.status_label.setText(self.tr("Cannot start: {count} option(s) need fixing (marked in red).").format(
+                count=len(errors)))
             return False
         settings.write("options/last_config", config.to_json())
         self._launch(config)
@@ -220,13 +222,13 @@ class MainWindow(WindowChrome, QMainWindow):
             return False
         target = target or self.session.resume_target()
         if not target:
-            self.status_label.setText("There is no unfinished search to resume.")
+            self.status_label.setText(self.tr("There is no unfinished search to resume."))
             self._set_state("idle")
             return False
         try:
             self._launch(None, resume_dir=target)
         except SearchError as exc:  # a damaged search folder is reported, not raised
-            self.dialogs.error("Cannot resume", str(exc))
+            self.dialogs.error(self.tr("Cannot resume"), str(exc))
             return False
         return True
 
@@ -242,9 +244,11 @@ class MainWindow(WindowChrome, QMainWindow):
         self._status_timer.start()
         self.progress_bar.setValue(0)
         self.view_tabs.setCurrentIndex(self.training_tab_index)
-        verb = "Resuming" if resume_dir else "Starting"
-        self.status_label.setText(f"{verb} the search ({ARCHITECTURES.get(config.architecture, config.architecture)}, "
-                                  f"{TUNERS.get(config.tuner, config.tuner)})…")
+        template = (self.tr("Resuming the search ({architecture}, {tuner})…") if resume_dir
+                    else self.tr("Starting the search ({architecture}, {tuner})…"))
+        self.status_label.setText(template.format(
+            architecture=core_text.option_text(ARCHITECTURES.get(config.architecture, config.architecture)),
+            tuner=core_text.option_text(TUNERS.get(config.tuner, config.tuner))))
 
     def stop_search(self) -> None:
         """Ask the running search to stop after the current batch; it stays resumable."""
@@ -261,18 +265,18 @@ class MainWindow(WindowChrome, QMainWindow):
         try:
             config = SearchConfig.from_dict(config_data)
         except ConfigError as exc:
-            self.dialogs.error("Cannot load that search's options", str(exc))
+            self.dialogs.error(self.tr("Cannot load that search's options"), str(exc))
             return
         self.options_panel.set_config(config)
         if config.data_dir and not self.is_running:
             self.dataset_panel.set_folder(config.data_dir)
         self.view_tabs.setCurrentIndex(self.dataset_tab_index)
-        self.status_label.setText("Loaded that search's options: change what you like, then press Start.")
+        self.status_label.setText(self.tr("Loaded that search's options: change what you like, then press Start."))
 
     @Slot(str)
     def _on_history_resume(self, search_dir: str) -> None:
         if self.is_running:
-            self.status_label.setText("A search is running: stop it before resuming another.")
+            self.status_label.setText(self.tr("A search is running: stop it before resuming another."))
             return
         self.resume_search(target=search_dir)
 
@@ -284,7 +288,8 @@ class MainWindow(WindowChrome, QMainWindow):
             if resumable:
                 info = resumable[0]
                 name = (info.get("config") or {}).get("name") or Path(info["search_dir"]).name
-                self.status_label.setText(f"An unfinished search ({name}) can be resumed: press Resume.")
+                self.status_label.setText(self.tr("An unfinished search ({name}) can be resumed: press Resume.").format(
+                    name=name))
 
         self.session.look_for_resumable(found)
 
@@ -303,7 +308,8 @@ class MainWindow(WindowChrome, QMainWindow):
             fraction = state.trial_fraction()  # Hyperband/Grid without a budget: the running trial
         self.progress_bar.setValue(int(round(fraction * 1000)))
         budget = state.time_budget
-        self.progress_bar.setFormat(f"{format_clock(state.budget_spent())} of {format_clock(budget)}"
+        self.progress_bar.setFormat(self.tr("{clock} of {clock2}").format(
+            clock=format_clock(state.budget_spent()), clock2=format_clock(budget))
                                     if budget else "%p%")
 
     def _refresh_status(self, *_event) -> None:
@@ -313,17 +319,19 @@ class MainWindow(WindowChrome, QMainWindow):
         if self.session.stopping:
             return  # keep "Stopping…" visible
         if self.model.state.trial_number:
-            self.status_label.setText(self.model.state.status_text())
+            self.status_label.setText(core_text.status_text(self.model.state))
 
     def _on_panel_failed(self, panel: QWidget, message: str) -> None:
-        self.dialogs.error("Display problem", f"{panel.objectName()} could not show an update: {message}")
+        self.dialogs.error(self.tr("Display problem"), self.tr("{objectname} could not show an update: {message}").format(
+            objectname=panel.objectName(), message=message))
 
     @Slot(str)
     def _on_search_failed(self, traceback_text: str) -> None:
         last_line = traceback_text.strip().splitlines()[-1] if traceback_text.strip() else "unknown error"
         self._error_reported = True
-        self.dialogs.error("The search stopped with an error",
-                           f"{last_line}\n\nThe trials finished so far are kept; you can resume the search.",
+        self.dialogs.error(self.tr("The search stopped with an error"),
+                           self.tr("{error}\n\nThe trials finished so far are kept; you can resume the search.").format(
+                               error=last_line),
                            details=traceback_text)
 
     @Slot(dict)
@@ -333,19 +341,21 @@ class MainWindow(WindowChrome, QMainWindow):
         if self.search_dir:
             settings.write("search/last_search_dir", str(self.search_dir))
         status = final.get("status")
-        reason = f" {str(final['reason']).rstrip('.')}." if final.get("reason") else ""
+        reason = f" {core_text.translate(str(final['reason']))}" if final.get("reason") else ""
         if status == "completed":
             self.progress_bar.setValue(1000)
-            self.status_label.setText(f"Search finished in {format_duration(final.get('duration'))}."
-                                      f"{reason} {self._best_text(final)}")
+            self.status_label.setText(self.tr("Search finished in {duration}.{reason} {best_text}").format(
+                duration=format_duration(final.get('duration')), reason=reason, best_text=self._best_text(final)))
         elif status == "cancelled":
-            self.status_label.setText(f"Search stopped.{reason} Resume (Ctrl+Shift+R) continues where it left off.")
+            self.status_label.setText(self.tr("Search stopped.{reason} Resume (Ctrl+Shift+R) continues where it left "
+                                              "off.").format(reason=reason))
         else:
-            error = final.get("error") or "unknown error"
-            self.status_label.setText(f"Search failed: {error}")
+            error = core_text.translate(final.get("error") or "unknown error")
+            self.status_label.setText(self.tr("Search failed: {error}").format(error=error))
             if not self._error_reported:
-                self.dialogs.error("The search failed", f"{error}\n\nThe trials finished so far are kept; "
-                                   "you can resume the search.")
+                self.dialogs.error(self.tr("The search failed"), self.tr("{error}\n\nThe trials finished so far are "
+                                                                         "kept; you can resume the search.").format(
+                                                                             error=error))
         if status == "completed" and final.get("best_trial_id") is not None:
             self.view_tabs.setCurrentIndex(self.results_tab_index)
         if self._close_when_stopped:
@@ -354,8 +364,9 @@ class MainWindow(WindowChrome, QMainWindow):
 
     def _best_text(self, final: dict) -> str:
         if final.get("best_trial_id") is None or final.get("best_score") is None:
-            return "No trial completed."
-        return f"Best {self.model.state.objective}: {format_score(final['best_score'])}."
+            return self.tr("No trial completed.")
+        return self.tr("Best {objective}: {score}.").format(objective=self.model.state.objective,
+                                                            score=format_score(final["best_score"]))
 
     # ------------------------------------------------------------------ dataset
 
@@ -364,15 +375,19 @@ class MainWindow(WindowChrome, QMainWindow):
             self._start_when_scanned = False
             if not self.is_running and self.start_search():
                 return
-        self.setWindowTitle(f"{Path(report.root).name} – TuneStudio")
+        self.setWindowTitle(self.tr("{name} – TuneStudio").format(name=Path(report.root).name))
         if not self.is_running:
-            self.status_label.setText(f"Scanned {report.root}: {len(report.images)} images in "
-                                      f"{len(report.usable_classes)} classes. Press Start (Ctrl+R) to search.")
+            self.status_label.setText(self.tr("Scanned {root}: {images_count} images in {usable_classes_count} "
+                                              "classes. Press Start "
+                                              "(Ctrl+R) to search.").format(
+                                                  root=report.root, images_count=len(report.images),
+                                                  usable_classes_count=len(report.usable_classes)))
 
     def _on_scan_failed(self, message: str) -> None:
         self._start_when_scanned = False
         if not self.is_running:
-            self.status_label.setText(f"Cannot use that folder: {message}")
+            self.status_label.setText(self.tr("Cannot use that folder: {message}").format(
+                message=core_text.translate(message)))
 
     def open_initial_dataset(self) -> None:
         """Scan the last folder used, or the bundled sample data on a first run."""
@@ -392,16 +407,17 @@ class MainWindow(WindowChrome, QMainWindow):
         if trial is None:
             return None, ""
         if trial.status != "COMPLETED":
-            return None, f"Trial {trial.number or trial_id} did not complete; exporting the best trial instead."
+            return None, self.tr("Trial {n} did not complete; exporting the best trial instead.").format(
+                n=trial.number or trial_id)
         return trial.trial_id, ""
 
     def export_model(self) -> None:
         """Ask for a folder, then export the selected (or best) trial off the GUI thread."""
         if self.is_running or not self.search_dir:
-            self.status_label.setText("Export needs a finished search.")
+            self.status_label.setText(self.tr("Export needs a finished search."))
             return
         start = settings.read("search/last_search_dir") or str(Path.home())
-        folder = self.dialogs.choose_folder("Export the model into folder", str(Path(start).parent))
+        folder = self.dialogs.choose_folder(self.tr("Export the model into folder"), str(Path(start).parent))
         if not folder:
             return
         trial_id, note = self.selected_trial()
@@ -429,12 +445,13 @@ class MainWindow(WindowChrome, QMainWindow):
             return
         self._set_state("idle")
         if final.get("status") == "cancelled":
-            self.results.export_label.setText("Export stopped; nothing was written.")
-            self.status_label.setText("Export stopped.")
+            self.results.export_label.setText(self.tr("Export stopped; nothing was written."))
+            self.status_label.setText(self.tr("Export stopped."))
             return
         message = str(final.get("error") or "unknown error")
-        self.results.export_label.setText(f"<span style='color:#b00020'>Export failed: {html.escape(message)}</span>")
-        self.dialogs.error("Export failed", message, details=final.get("details") or None)
+        self.results.export_label.setText(self.tr("<span style='color:#b00020'>Export failed: {message}</span>").format(
+            message=html.escape(message)))
+        self.dialogs.error(self.tr("Export failed"), message, details=final.get("details") or None)
 
     def _on_export_done(self, out_dir: Path, card: dict) -> None:
         self._set_state("idle")
@@ -443,14 +460,16 @@ class MainWindow(WindowChrome, QMainWindow):
         check = card.get("self_check") or {}
         formats = [a.get("format") for a in card.get("artifacts") or []]
         if check.get("passed"):
-            verdict = (f"<span style='color:#1a7f37'>✔ self-check passed</span> ({len(formats)} format(s) "
-                       f"reproduce the trained model on {check.get('images', '?')} validation images)")
+            verdict = self.tr("<span style='color:#1a7f37'>✔ self-check passed</span> ({count} format(s) reproduce "
+                              "the trained model on {images} validation images)").format(
+                count=len(formats), images=check.get("images", "?"))
         else:
-            verdict = (f"<span style='color:#b00020'>✘ self-check failed</span> "
-                       f"({html.escape(', '.join(check.get('failed') or []))})")
+            verdict = self.tr("<span style='color:#b00020'>✘ self-check failed</span> ({failed})").format(
+                failed=html.escape(", ".join(check.get("failed") or [])))
         url = Path(out_dir).resolve().as_uri()
-        self.results.export_label.setText(f"Exported to <a href='{url}'>{html.escape(str(out_dir))}</a><br>{verdict}")
-        self.status_label.setText(f"Exported to {out_dir}")
+        self.results.export_label.setText(self.tr("Exported to <a href='{url}'>{out_dir}</a><br>{verdict}").format(
+            url=url, out_dir=html.escape(str(out_dir)), verdict=verdict))
+        self.status_label.setText(self.tr("Exported to {out_dir}").format(out_dir=out_dir))
         if self.session.recorder is not None and self.session.recorder.export(
                 dict(card, path=card.get("path", str(out_dir))), Path(self.search_dir or "").name or None):
             if self._history_page.built:
@@ -478,13 +497,13 @@ class MainWindow(WindowChrome, QMainWindow):
 
         def on_error(_message: str, _traceback: str) -> None:
             if self.device is None:
-                self.device_label.setText("Device: unknown")
+                self.device_label.setText(self.tr("Device: unknown"))
 
         run_in_background(self._device_probe, self._apply_device_info, on_error, receiver=self)
 
     def _apply_device_info(self, info: dict) -> None:
         self.device = info
-        self.device_label.setText(f"Device: {info.get('device', 'unknown')}")
+        self.device_label.setText(self.tr("Device: {device}").format(device=info.get('device', 'unknown')))
         self.options_panel.set_gpu_available(bool(info.get("mixed_precision_available")))
 
     def show_about(self):
@@ -497,14 +516,14 @@ class MainWindow(WindowChrome, QMainWindow):
     def closeEvent(self, event: QCloseEvent) -> None:  # noqa: N802 - Qt override
         if self.is_running:
             if not self.session.stopping:
-                if not self.dialogs.confirm("Stop the search?",
-                                            "A search is running. Stop it and quit? You can resume it later."):
+                if not self.dialogs.confirm(self.tr("Stop the search?"),
+                                            self.tr("A search is running. Stop it and quit? You can resume it later.")):
                     event.ignore()
                     return
                 self.stop_search()
             # Close once the worker has wound down (the window stays responsive meanwhile).
             self._close_when_stopped = True
-            self.status_label.setText("Stopping the search, then closing…")
+            self.status_label.setText(self.tr("Stopping the search, then closing…"))
             event.ignore()
             return
         self.save_settings()

@@ -89,8 +89,9 @@ class MisclassifiedGallery(QWidget):
         self.preds = preds
         self.cell = None
         acc = preds.accuracy
-        self.title.setText(title or (self.tr("%n validation image(s)", "", len(preds))
-                                     + (f" · accuracy {acc:.1%}" if acc is not None else "")))
+        self.title.setText(title or (self.tr("{count} validation image(s)").format(count=len(preds))
+                                     + (self.tr(" · accuracy {accuracy:.1%}").format(
+                                         accuracy=acc) if acc is not None else "")))
         self.class_box.blockSignals(True)
         self.class_box.clear()
         self.class_box.addItem(self.tr("All classes"), None)
@@ -162,8 +163,12 @@ class MisclassifiedGallery(QWidget):
             if not pixmap.isNull():
                 item.setIcon(QIcon(pixmap.scaled(THUMBNAIL, THUMBNAIL, Qt.AspectRatioMode.KeepAspectRatio,
                                                  Qt.TransformationMode.SmoothTransformation)))
-            item.setToolTip(f"{row['file']}\ntrue: {row['true_name']} · predicted: {row['predicted_name']} "
-                            f"({row['confidence']:.1%}) · p(true) {row['true_probability']:.1%}")
+            item.setToolTip(self.tr("{file}\ntrue: {true_name} · predicted: {predicted_name} ({confidence:.1%}) · "
+                                    "p(true) "
+                                    "{true_probability:.1%}").format(
+                                        file=row['file'], true_name=row['true_name'],
+                                        predicted_name=row['predicted_name'], confidence=row['confidence'],
+                                        true_probability=row['true_probability']))
             item.setData(Qt.ItemDataRole.UserRole, row["file"])
             self.items.addItem(item)
         what = self.tr("images") if self.cell and self.cell[0] == self.cell[1] else self.tr("misclassified images")
@@ -201,7 +206,8 @@ class TrialGallery(QWidget):
         # Best first; trials whose weights were pruned keep their predictions file.
         trials = ranked_trials(search_dir, objective, with_checkpoint=False)
         for t in trials:
-            self.trial_box.addItem(f"Trial {t['trial_id']} · score {t['score']:.4f}", t["trial_id"])
+            self.trial_box.addItem(self.tr("Trial {trial_id} · score {score:.4f}").format(
+                trial_id=t['trial_id'], score=t['score']), t["trial_id"])
         self.trial_box.currentIndexChanged.connect(self.load_current)
         self.compute_button = QPushButton(self.tr("Compute predictions from the checkpoint"))
         self.compute_button.clicked.connect(self.compute_current)
@@ -237,7 +243,7 @@ class TrialGallery(QWidget):
                 self.compute_button.hide()
                 return
             except (OSError, ValueError, KeyError) as exc:
-                self._say(self.tr("Cannot read %s (%s).") % (path, exc))
+                self._say(self.tr("Cannot read {path} ({error}).").format(path=path, error=exc))
         else:
             self._say(self.tr("This trial has no saved predictions (an older search)."))
         self.compute_button.show()
@@ -257,6 +263,7 @@ class TrialGallery(QWidget):
         self.worker = None
         self.compute_button.setEnabled(True)
         if final.get("status") != "completed":
-            self._say(self.tr("Could not compute the predictions: %s") % (final.get("error") or "stopped"))
+            self._say(self.tr("Could not compute the predictions: {error}").format(
+                error=final.get("error") or self.tr("stopped")))
             return
         self.load_current()

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from PySide6.QtCore import QSize, Qt, Signal
+from PySide6.QtCore import QT_TRANSLATE_NOOP, QSize, Qt, Signal
 from PySide6.QtGui import QIcon, QPixmap
 from PySide6.QtWidgets import (QAbstractItemView, QComboBox, QHBoxLayout, QHeaderView, QLabel, QPushButton, QSpinBox,
                                QTableWidget, QTableWidgetItem)
@@ -20,7 +20,9 @@ from app.core.tasks import TaskError
 from app.gui.playbook_tasks import TaskPanel
 
 THUMBNAIL = 48
-COLUMNS = ("Image", "File", "Given", "Suggested", "Score", "Split")
+COLUMNS = (QT_TRANSLATE_NOOP("MislabelPanel", "Image"), QT_TRANSLATE_NOOP("MislabelPanel", "File"),
+           QT_TRANSLATE_NOOP("MislabelPanel", "Given"), QT_TRANSLATE_NOOP("MislabelPanel", "Suggested"),
+           QT_TRANSLATE_NOOP("MislabelPanel", "Score"), QT_TRANSLATE_NOOP("MislabelPanel", "Split"))
 
 
 class MislabelPanel(TaskPanel):
@@ -40,7 +42,7 @@ class MislabelPanel(TaskPanel):
         self.folds_box.addItem(self.tr("Automatic"), None)
         self.folds_box.addItem(self.tr("Top trials only (fast)"), 0)
         for k in (3, 5):
-            self.folds_box.addItem(self.tr("Out-of-fold, %d folds") % k, k)
+            self.folds_box.addItem(self.tr("Out-of-fold, {k} folds").format(k=k), k)
         form = QHBoxLayout()
         form.addWidget(QLabel(self.tr("Trials that vote:")))
         form.addWidget(self.top_box)
@@ -90,8 +92,10 @@ class MislabelPanel(TaskPanel):
         self.classes = list(result.get("classes") or [])
         self.target_box.clear()
         self.target_box.addItems(self.classes)
-        text = self.tr("%d suspect(s) among %d validation and %d training images, scored by %s.") % (
-            len(result["suspects"]), result["checked"]["val"], result["checked"]["train"], result["method"])
+        text = self.tr("{count} suspect(s) among {val} validation and {train} training images, scored by "
+                       "{method}.").format(
+            count=len(result["suspects"]), val=result["checked"]["val"], train=result["checked"]["train"],
+            method=result["method"])
         self.note.setText(text + (" " + result["note"] if result.get("note") else ""))
         self.set_suspects(result["suspects"])
 
@@ -147,12 +151,13 @@ class MislabelPanel(TaskPanel):
         try:
             batch = mislabels.move_files(self.data_root, moves)
         except (TaskError, OSError) as exc:
-            self.status.setText(self.tr("Nothing moved: %s") % exc)
+            self.status.setText(self.tr("Nothing moved: {error}").format(error=exc))
             return
         for r, m in zip(rows, batch["moves"]):
             self.suspects[r]["moved_to"] = m["class"] or self.tr("excluded")
             self.suspects[r]["batch"] = batch["id"]
-        self.status.setText(self.tr("Moved %d file(s); logged in %s.") % (len(rows), mislabels.log_path(self.data_root)))
+        self.status.setText(self.tr("Moved {count} file(s); logged in {log}.").format(
+            count=len(rows), log=mislabels.log_path(self.data_root)))
         self.set_suspects(self.suspects)
         self.datasetChanged.emit(self.data_root)
 
@@ -162,12 +167,12 @@ class MislabelPanel(TaskPanel):
         try:
             batch = mislabels.undo(self.data_root)
         except (TaskError, OSError) as exc:
-            self.status.setText(self.tr("Cannot undo: %s") % exc)
+            self.status.setText(self.tr("Cannot undo: {error}").format(error=exc))
             return
         for s in self.suspects:
             if s.get("batch") == batch["id"]:
                 s.pop("moved_to", None)
                 s.pop("batch", None)
-        self.status.setText(self.tr("Put back %d file(s).") % len(batch["moves"]))
+        self.status.setText(self.tr("Put back {count} file(s).").format(count=len(batch["moves"])))
         self.set_suspects(self.suspects)
         self.datasetChanged.emit(self.data_root)

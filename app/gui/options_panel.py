@@ -19,6 +19,7 @@ from PySide6.QtWidgets import (
 
 from app.core.config import Augmentation, ConfigError, SearchConfig
 from app.core.option_table import OPTION, PAGES, REGULARIZATION, SEARCH, get_value, set_value, window_options
+from app.gui import core_text
 from app.gui.option_pages import OptionControl, attribute_name, build_page, display_label, tr
 from app.gui.option_widgets import ParseError
 from app.gui.worker import run_in_background
@@ -259,7 +260,8 @@ class OptionsPanel(QWidget):
             messages = by_field.get(name)
             widget.setProperty("invalid", bool(messages))
             help_text = widget.property("helpText") or ""
-            widget.setToolTip(("⚠ " + "\n⚠ ".join(messages) + ("\n\n" + help_text if help_text else ""))
+            widget.setToolTip(("⚠ " + "\n⚠ ".join(core_text.translate_lines(messages))
+                               + ("\n\n" + help_text if help_text else ""))
                               if messages else help_text)
             widget.style().unpolish(widget)
             widget.style().polish(widget)
@@ -267,7 +269,7 @@ class OptionsPanel(QWidget):
                 child.style().unpolish(child)
                 child.style().polish(child)
         if errors:
-            lines = [f"• <b>{_label(e.field)}</b>: {e.message}" for e in errors]
+            lines = [f"• <b>{_label(e.field)}</b>: {core_text.translate(e.message)}" for e in errors]
             self.error_label.setText(self.tr("Fix before starting:") + "<br>" + "<br>".join(lines))
             self.error_label.show()
             first = next((e.field for e in errors if e.field in self._tab_of), None)

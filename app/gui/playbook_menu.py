@@ -9,27 +9,27 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from PySide6.QtCore import QTimer
+from PySide6.QtCore import QT_TRANSLATE_NOOP, QCoreApplication, QTimer
 from PySide6.QtGui import QAction
 from PySide6.QtWidgets import QFileDialog, QMessageBox, QWidget
 
 from app.gui.playbook_tasks import TaskDialog
 
 ENTRIES = (
-    ("gallery", "&Misclassified Images…"),
-    ("mislabels", "Suspected &Mislabels…"),
-    ("lr_find", "Find &Learning Rate…"),
-    ("ensemble", "&Ensemble the Best k…"),
-    ("distill", "&Distil into a Smaller Model…"),
-    ("kfold", "&k-Fold Cross-Validation…"),
+    ("gallery", QT_TRANSLATE_NOOP("PlaybookMenu", "&Misclassified Images…")),
+    ("mislabels", QT_TRANSLATE_NOOP("PlaybookMenu", "Suspected &Mislabels…")),
+    ("lr_find", QT_TRANSLATE_NOOP("PlaybookMenu", "Find &Learning Rate…")),
+    ("ensemble", QT_TRANSLATE_NOOP("PlaybookMenu", "&Ensemble the Best k…")),
+    ("distill", QT_TRANSLATE_NOOP("PlaybookMenu", "&Distil into a Smaller Model…")),
+    ("kfold", QT_TRANSLATE_NOOP("PlaybookMenu", "&k-Fold Cross-Validation…")),
 )
 
 
 def install_playbook_menu(window) -> dict[str, QAction]:
-    menu = window.menuBar().addMenu("&Playbook")
+    menu = window.menuBar().addMenu(QCoreApplication.translate("PlaybookMenu", "&Playbook"))
     actions = {}
     for key, text in ENTRIES:
-        action = QAction(text, window)
+        action = QAction(QCoreApplication.translate("PlaybookMenu", text), window)
         action.triggered.connect(lambda _checked=False, k=key: open_playbook_dialog(window, k))
         menu.addAction(action)
         actions[key] = action
@@ -48,7 +48,7 @@ def _hook_results_matrix(window, tries: int = 120) -> None:
         if tries > 0:
             QTimer.singleShot(250, window, lambda: _hook_results_matrix(window, tries - 1))
         return
-    table.setToolTip("Double-click a cell to see its images")
+    table.setToolTip(QCoreApplication.translate("PlaybookMenu", "Double-click a cell to see its images"))
     table.doubleClicked.connect(lambda index: open_gallery_on_cell(window, index.row(), index.column()))
 
 
@@ -85,11 +85,13 @@ def _search_dir(window) -> str | None:
         return str(current)
     from app.core.paths import searches_dir
 
-    folder = QFileDialog.getExistingDirectory(window, "Choose a search folder", str(searches_dir()))
+    folder = QFileDialog.getExistingDirectory(
+        window, QCoreApplication.translate("PlaybookMenu", "Choose a search folder"), str(searches_dir()))
     if not folder:
         return None
     if not (Path(folder) / "search.json").is_file():
-        QMessageBox.information(window, "Playbook", f"{folder} is not a TuneStudio search folder (no search.json).")
+        QMessageBox.information(window, QCoreApplication.translate("PlaybookMenu", "Playbook"), QCoreApplication.translate(
+            "PlaybookMenu", "{folder} is not a TuneStudio search folder (no search.json).").format(folder=folder))
         return None
     return folder
 
@@ -112,7 +114,8 @@ def build_playbook_widget(window, key: str) -> tuple[QWidget, str] | None:
 
         folder = getattr(getattr(window, "dataset_panel", None), "folder", "") or ""
         if not folder or not Path(folder).is_dir():
-            QMessageBox.information(window, "Playbook", "Open an image folder first.")
+            QMessageBox.information(window, QCoreApplication.translate("PlaybookMenu", "Playbook"),
+                                    QCoreApplication.translate("PlaybookMenu", "Open an image folder first."))
             return None
         config = window.options_panel.config(folder) if hasattr(window, "options_panel") else None
         size = getattr(config, "image_size", 64)
@@ -120,32 +123,35 @@ def build_playbook_widget(window, key: str) -> tuple[QWidget, str] | None:
                               image_size=size if isinstance(size, int) else 64, history=history,
                               config=config.to_dict() if config is not None else None)
         panel.rangeApplied.connect(lambda lo, hi: _apply_range(window, lo, hi))
-        return panel, "Find Learning Rate"
+        return panel, QCoreApplication.translate("PlaybookMenu", "Find Learning Rate")
     search_dir = _search_dir(window)
     if search_dir is None:
         return None
     if key == "gallery":
         from app.gui.misclassified_gallery import TrialGallery
 
-        return TrialGallery(search_dir), "Misclassified Images"
+        return TrialGallery(search_dir), QCoreApplication.translate("PlaybookMenu", "Misclassified Images")
     if key == "mislabels":
         from app.gui.mislabel_view import MislabelPanel
 
         panel = MislabelPanel(search_dir, history=history)
         panel.datasetChanged.connect(lambda folder: _rescan(window, folder))
-        return panel, "Suspected Mislabels"
+        return panel, QCoreApplication.translate("PlaybookMenu", "Suspected Mislabels")
     if key == "ensemble":
         from app.gui.ensemble_kfold_view import EnsemblePanel
 
-        return EnsemblePanel(search_dir, history=history), "Ensemble the Best k"
+        return EnsemblePanel(search_dir, history=history), QCoreApplication.translate("PlaybookMenu",
+                                                                                       "Ensemble the Best k")
     if key == "distill":
         from app.gui.distill_view import DistillPanel
 
-        return DistillPanel(search_dir, _completed_trials(search_dir), history=history), "Distil"
+        return (DistillPanel(search_dir, _completed_trials(search_dir), history=history),
+                QCoreApplication.translate("PlaybookMenu", "Distil into a Smaller Model"))
     if key == "kfold":
         from app.gui.ensemble_kfold_view import KFoldPanel
 
-        return KFoldPanel(search_dir, _completed_trials(search_dir), history=history), "k-Fold Cross-Validation"
+        return (KFoldPanel(search_dir, _completed_trials(search_dir), history=history),
+                QCoreApplication.translate("PlaybookMenu", "k-Fold Cross-Validation"))
     raise ValueError(key)
 
 

@@ -16,6 +16,7 @@ from PySide6.QtCore import QCoreApplication, QObject, QThread, Signal, Slot
 from PySide6.QtWidgets import (QDialog, QHBoxLayout, QLabel, QProgressBar, QPushButton, QVBoxLayout, QWidget)
 
 from app.core.events import FAILED, make_event
+from app.gui import core_text
 from app.gui.worker import start_search_thread
 
 TASK_FINISHED = "task_finished"  # app.core.tasks.TASK_FINISHED (not imported: keeps the window light)
@@ -187,7 +188,8 @@ class TaskPanel(QWidget):
         elif status == "cancelled":
             self.status.setText(self.tr("Stopped."))
         else:
-            self.status.setText(self.tr("Failed: %s") % (final.get("error") or "unknown error"))
+            error = core_text.translate(final.get("error") or "unknown error")
+            self.status.setText(self.tr("Failed: {error}").format(error=error))
         self.finished.emit(final)
 
     def shutdown(self) -> None:

@@ -12,9 +12,9 @@ from PySide6.QtWidgets import (QFormLayout, QGroupBox, QLabel, QScrollArea, QVBo
                                QWidget)
 
 from app.core.events import SearchListener, dispatch
-from app.gui import theme
 from app.core.formatting import UNDEFINED, format_duration, format_score, format_value
 from app.core.search_state import best_trial, finite_or_none, settle_status
+from app.gui import core_text, theme
 from app.gui.trial_table import STATUS_TEXT
 
 STATUS_ORDER = ("COMPLETED", "RUNNING", "FAILED", "INVALID", "STOPPED", "CANCELLED")
@@ -140,7 +140,7 @@ class RunSummary(QWidget, SearchListener):
         if best is not None:
             parts.append(self.tr("best is trial {n}").format(n=best.get("number") or best_id))
         if final_event.get("reason"):  # why it ended: time budget, plateau, trial count ...
-            parts.append(str(final_event["reason"]))
+            parts.append(core_text.translate(str(final_event["reason"])))
         self._subtitle.setText(" \u00b7 ".join(parts))
         error = str(final_event.get("error") or "")
         if status == "failed":
@@ -240,8 +240,9 @@ class RunSummary(QWidget, SearchListener):
 
     def _fill_hyperparameters(self, values: dict) -> None:
         self._hp_values = {str(k): format_value(v) for k, v in (values or {}).items()}
-        tooltips = {str(k): repr(v) for k, v in (values or {}).items()}
-        self._refill(self._hp_form, self._hp_values, tooltips)
+        rows = {core_text.hp_label(k): core_text.value_text(v) for k, v in (values or {}).items()}
+        tooltips = {core_text.hp_label(k): repr(v) for k, v in (values or {}).items() if isinstance(v, float)}
+        self._refill(self._hp_form, rows, tooltips)
         self._hp_box.setVisible(bool(self._hp_values))
 
     def _fill_counts(self, statuses: Counter) -> None:
@@ -249,14 +250,14 @@ class RunSummary(QWidget, SearchListener):
                         for s in sorted(statuses, key=lambda s: (
                             STATUS_ORDER.index(s) if s in STATUS_ORDER else 99, s))
                         if statuses[s]}
-        rows = {label.capitalize(): str(n) for label, n in self._counts.items()}
+        rows = {core_text.status_word(label).capitalize(): str(n) for label, n in self._counts.items()}
         if rows:
             rows[self.tr("Total")] = str(sum(self._counts.values()))
         colors = {}
         for status in statuses:
             color = theme.status_color(status, self.palette())
             if color is not None:
-                colors[STATUS_TEXT.get(status, status.lower()).capitalize()] = color.name()
+                colors[core_text.status_word(status).capitalize()] = color.name()
         self._refill(self._counts_form, rows, {}, colors)
         self._counts_box.setVisible(bool(rows))
 

@@ -137,12 +137,12 @@ class ScoreScatterView(QWidget):
         if not scored:
             self._caption.setText(self.tr("No completed trials to plot."))
             return
-        text = self.tr("%1 of %n completed trial(s) against each hyperparameter that varied, largest "
-                       "effect first (effect: the share of the score's variation explained by the "
-                       "hyperparameter, 0 to 1, corrected for chance).", "", len(scored))
-        text = text.replace("%1", objective)
+        text = self.tr("{objective} of {count} completed trial(s) against each hyperparameter that varied, "
+                       "largest effect first (effect: the share of the score's variation explained by the "
+                       "hyperparameter, 0 to 1, corrected for chance).").format(
+                           objective=objective, count=len(scored))
         if fixed:
-            text += " " + self.tr("Same in every trial: %1.").replace("%1", ", ".join(fixed))
+            text += " " + self.tr("Same in every trial: {names}.").format(names=", ".join(fixed))
         search_ids = sorted({t.get("search_id") for t in scored}, key=str)
         brushes = {sid: pg.mkBrush(TRIAL_COLORS[i % len(TRIAL_COLORS)]) for i, sid in enumerate(search_ids)}
         no_pen = pg.mkPen(None)

@@ -22,6 +22,7 @@ SPEC: tuple[tuple[str, type, Any, str], ...] = (
     ("dataset/recent_folders", list, [], "recently used image folders, newest first"),
     ("options/last_config", str, "", "the search options as SearchConfig JSON"),
     ("search/last_search_dir", str, "", "folder of the last search (for resume and export)"),
+    ("ui/language", str, "", "interface language: 'en', 'zh_CN', or '' to follow the system locale"),
 )
 MAX_RECENT_FOLDERS = 8
 _SPEC_BY_KEY = {key: (kind, default) for key, kind, default, _ in SPEC}

@@ -10,6 +10,7 @@ import html
 from PySide6.QtCore import Qt, Signal
 from PySide6.QtWidgets import QLabel, QSplitter, QVBoxLayout, QWidget
 
+from app.gui import core_text
 from app.gui.confusion_view import ConfusionView
 from app.gui.curves_panel import CurvesPanel
 from app.gui.search_model import SearchModel
@@ -74,10 +75,11 @@ class TrainingPage(QWidget):
 
     def _add_notice(self, event: dict) -> None:
         icon = "\u26a0" if event.get("level") == "warning" else "\u2139"
-        self._notices.append(f"{icon} {html.escape(str(event.get('message', '')))}")
+        self._notices.append(f"{icon} {html.escape(core_text.translate(str(event.get('message', ''))))}")
         shown = self._notices[-MAX_NOTICES_SHOWN:]
         hidden = len(self._notices) - len(shown)
-        self.notice_label.setText("<br>".join(shown) + (f"<br>… {hidden} earlier" if hidden else ""))
+        self.notice_label.setText("<br>".join(shown) + (self.tr("<br>… {hidden} earlier").format(hidden=hidden)
+                                                        if hidden else ""))
         self.notice_label.setToolTip("\n".join(self._notices))
         self.notice_label.show()
 

@@ -11,16 +11,16 @@ from __future__ import annotations
 import json
 import re
 
-from PySide6.QtCore import (QAbstractTableModel, QEvent, QItemSelectionModel, QModelIndex,
-                            QSortFilterProxyModel, Qt, Signal)
+from PySide6.QtCore import (QT_TRANSLATE_NOOP, QAbstractTableModel, QCoreApplication, QEvent, QItemSelectionModel,
+                            QModelIndex, QSortFilterProxyModel, Qt, Signal)
 from PySide6.QtGui import QFont, QFontMetrics
 from PySide6.QtWidgets import (QAbstractItemView, QCheckBox, QComboBox, QHBoxLayout,
                                QHeaderView, QLabel, QTableView, QVBoxLayout, QWidget)
 
 from app.core.events import SearchListener, dispatch
-from app.core.formatting import format_duration, format_score, format_value
+from app.core.formatting import format_duration, format_score
 from app.core.search_state import best_trial, finite_or_none, normalize_status, settle_status
-from app.gui import theme
+from app.gui import core_text, theme
 
 SORT_ROLE = Qt.ItemDataRole.UserRole + 1
 TRIAL_ID_ROLE = Qt.ItemDataRole.UserRole + 2
@@ -33,17 +33,27 @@ STATUS_TEXT = {"RUNNING": "running", "COMPLETED": "completed", "FAILED": "failed
                "INVALID": "invalid", "STOPPED": "stopped", "CANCELLED": "cancelled"}
 # Filter choices: label -> statuses shown.
 STATUS_FILTERS = {
-    "All trials": None,
-    "Completed": {"COMPLETED"},
-    "Running": {"RUNNING"},
-    "Failed": {"FAILED", "INVALID"},
-    "Stopped / cancelled": {"STOPPED", "CANCELLED"},
+    QT_TRANSLATE_NOOP("TrialTable", "All trials"): None,
+    QT_TRANSLATE_NOOP("TrialTable", "Completed"): {"COMPLETED"},
+    QT_TRANSLATE_NOOP("TrialTable", "Running"): {"RUNNING"},
+    QT_TRANSLATE_NOOP("TrialTable", "Failed"): {"FAILED", "INVALID"},
+    QT_TRANSLATE_NOOP("TrialTable", "Stopped / cancelled"): {"STOPPED", "CANCELLED"},
 }
+# The fixed columns' headers as shown (the names above are the columns' ids).
+COLUMN_TITLES = {"#": "#", "Status": QT_TRANSLATE_NOOP("TrialTable", "Status"),
+                 "Score": QT_TRANSLATE_NOOP("TrialTable", "Score"),
+                 "Duration": QT_TRANSLATE_NOOP("TrialTable", "Duration"),
+                 "Epochs": QT_TRANSLATE_NOOP("TrialTable", "Epochs"), "Note": QT_TRANSLATE_NOOP("TrialTable", "Note")}
 
 
 # Why a trial ended before the epochs it was planned (trial_ended's "stopped").
-STOPPED_TEXT = {"budget": "ended early: the time budget ran out", "user": "ended early: you pressed Stop",
-                "pruned": "ended early: clearly behind the best trial"}
+STOPPED_TEXT = {"budget": QT_TRANSLATE_NOOP("TrialTable", "ended early: the time budget ran out"),
+                "user": QT_TRANSLATE_NOOP("TrialTable", "ended early: you pressed Stop"),
+                "pruned": QT_TRANSLATE_NOOP("TrialTable", "ended early: clearly behind the best trial")}
+
+
+def _tr(text: str) -> str:
+    return QCoreApplication.translate("TrialTable", text)
 
 
 def _note(status: str, message: str) -> str:
@@ -110,12 +120,12 @@ class TrialTableModel(QAbstractTableModel):
         name = columns[section]
         is_hp = len(FIXED_COLUMNS) <= section < len(FIXED_COLUMNS) + len(self._hp_names)
         if role == Qt.ItemDataRole.DisplayRole:
-            return name.replace("_", " ") if is_hp else name
+            return core_text.hp_label(name) if is_hp else _tr(COLUMN_TITLES.get(name, name))
         if role == Qt.ItemDataRole.ToolTipRole:
             if is_hp:
-                return f"Hyperparameter {name}"
+                return self.tr("Hyperparameter: {name}").format(name=core_text.hp_label(name))
             if name == "Score":
-                return f"Best {self.objective} of the trial"
+                return self.tr("Best {objective} of the trial").format(objective=self.objective)
             return None
         return None
 
@@ -229,7 +239,7 @@ class TrialTableModel(QAbstractTableModel):
             number = str(trial.number or trial.trial_id)
             return f"\u2605 {number}" if trial.trial_id == self._best_id else number
         if column == "Status":
-            return STATUS_TEXT.get(trial.status, trial.status.lower())
+            return core_text.status_word(trial.status)
         if column == "Score":
             if trial.score is None and trial.status == "RUNNING":
                 return format_score(trial.live_score)
@@ -241,9 +251,9 @@ class TrialTableModel(QAbstractTableModel):
                 return f"{trial.epochs_done}/{trial.planned_epochs}"
             return str(trial.epochs_done)
         if column == NOTE_COLUMN:
-            return _note(trial.status, trial.message)
+            return _tr(_note(trial.status, trial.message))
         if column in trial.hyperparameters:
-            return format_value(trial.hyperparameters[column])
+            return core_text.value_text(trial.hyperparameters[column])
         return ""
 
     def _sort_value(self, trial: _Trial, column: str):
@@ -264,21 +274,23 @@ class TrialTableModel(QAbstractTableModel):
 
     def _tooltip(self, trial: _Trial, column: str) -> str | None:
         if column in ("Status", NOTE_COLUMN, "#") and trial.message:
-            message = trial.message
+            message = _tr(trial.message)
             if len(message) > MAX_TOOLTIP_CHARS:
                 message = "\u2026" + message[-MAX_TOOLTIP_CHARS:]
             return message
         if column == "Score":
             if trial.score is None and trial.live_score is not None and trial.status == "RUNNING":
-                return f"{self.objective} of the latest epoch (trial still running)"
+                return self.tr("{objective} of the latest epoch (trial still running)").format(
+                    objective=self.objective)
             if trial.trial_id == self._best_id:
-                return f"Best trial: {self.objective} {trial.score:.6g}"
+                return self.tr("Best trial: {objective} {score:.6g}").format(objective=self.objective,
+                                                                            score=trial.score)
             return None
         if column == "#" and trial.trial_id == self._best_id:
-            return "Best trial"
+            return self.tr("Best trial")
         if column in trial.hyperparameters:
             value = trial.hyperparameters[column]
-            return f"{column} = {value!r}" if isinstance(value, float) else None
+            return f"{core_text.hp_label(column)} = {value!r}" if isinstance(value, float) else None
         return None
 
 
@@ -357,7 +369,7 @@ class TrialTable(QWidget, SearchListener):
 
         self._filter = QComboBox()
         self._filter.setObjectName("trialStatusFilter")
-        self._filter.addItems([self.tr(label) for label in STATUS_FILTERS])
+        self._filter.addItems([_tr(label) for label in STATUS_FILTERS])
         self._filter.setToolTip(self.tr("Show only trials with this status"))
         self._filter.currentIndexChanged.connect(self._on_filter_changed)
         self._count_label = QLabel()
@@ -589,9 +601,11 @@ class TrialTable(QWidget, SearchListener):
 
     def _update_count(self) -> None:
         trials = self._model.trials()
-        total = f" of {self._max_trials}" if isinstance(self._max_trials, int) else ""
         shown = self._proxy.rowCount()
-        text = self.tr("{n} trials{total}").format(n=len(trials), total=total)
+        if isinstance(self._max_trials, int):
+            text = self.tr("{n} of {total} trials").format(n=len(trials), total=self._max_trials)
+        else:
+            text = self.tr("{n} trials").format(n=len(trials))
         if shown != len(trials):
             text += self.tr(" \u00b7 {shown} shown").format(shown=shown)
         self._count_label.setText(text)
@@ -603,7 +617,7 @@ class TrialTable(QWidget, SearchListener):
         bold = QFont(self.table_view.font())
         bold.setBold(True)
         metrics = QFontMetrics(bold)  # the best row is bold
-        later = {"#": "\u2605 000", "Status": max(STATUS_TEXT.values(), key=len),
+        later = {"#": "\u2605 000", "Status": max(map(core_text.status_word, STATUS_TEXT), key=len),
                  "Score": "0.0000", "Duration": "00 m 00 s", "Epochs": "000/000"}
         for column, name in enumerate(self._model.columns()):
             width = header.sectionSize(column)

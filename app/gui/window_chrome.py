@@ -8,12 +8,12 @@ the actions trigger (``start_search``, ``stop_search``, ``resume_search``, ``exp
 from __future__ import annotations
 
 from PySide6.QtCore import Qt
-from PySide6.QtGui import QAction, QGuiApplication, QKeySequence
+from PySide6.QtGui import QAction, QActionGroup, QGuiApplication, QKeySequence
 from PySide6.QtWidgets import (QFrame, QHBoxLayout, QLabel, QProgressBar, QPushButton, QScrollArea, QSplitter,
                                QStyle, QTabWidget, QVBoxLayout, QWidget)
 
 from app.core.config import SearchConfig
-from app.gui import settings
+from app.gui import i18n, settings
 from app.gui.dataset_panel import DatasetPanel
 from app.gui.options_panel import OptionsPanel
 
@@ -34,19 +34,19 @@ class WindowChrome:
         self.options_panel = OptionsPanel()
         self.options_panel.sample_paths_provider = self.dataset_panel.sample_paths
 
-        self.start_button = self._button(self.start_action, "startButton", "Start", primary=True)
-        self.stop_button = self._button(self.stop_action, "stopButton", "Stop")
-        self.resume_button = self._button(self.resume_action, "resumeButton", "Resume…")
-        self.export_button = self._button(self.export_action, "exportButton", "Export…")
-        self.device_label = QLabel("Device: shown when training starts")
+        self.start_button = self._button(self.start_action, "startButton", self.tr("Start"), primary=True)
+        self.stop_button = self._button(self.stop_action, "stopButton", self.tr("Stop"))
+        self.resume_button = self._button(self.resume_action, "resumeButton", self.tr("Resume…"))
+        self.export_button = self._button(self.export_action, "exportButton", self.tr("Export…"))
+        self.device_label = QLabel(self.tr("Device: shown when training starts"))
         self.device_label.setObjectName("deviceLabel")
         self.device_label.setStyleSheet("color: #555;")
-        self.options_toggle = QPushButton("Options")
+        self.options_toggle = QPushButton(self.tr("Options"))
         self.options_toggle.setObjectName("optionsToggle")
         self.options_toggle.setCheckable(True)
         self.options_toggle.setChecked(True)
-        self.options_toggle.setToolTip("Show or hide the options column (hidden while a search runs, "
-                                       "to give the live views room)")
+        self.options_toggle.setToolTip(self.tr("Show or hide the options column (hidden while a search runs, to give "
+                                               "the live views room)"))
         self.options_toggle.toggled.connect(self.set_options_visible)
         action_bar = QHBoxLayout()
         action_bar.setContentsMargins(8, 6, 8, 2)
@@ -59,13 +59,13 @@ class WindowChrome:
 
         self.view_tabs = QTabWidget()
         self.view_tabs.setObjectName("viewTabs")
-        self.dataset_tab_index = self.view_tabs.addTab(self.dataset_panel, "1 · Dataset")
+        self.dataset_tab_index = self.view_tabs.addTab(self.dataset_panel, self.tr("1 · Dataset"))
 
         self.options_frame = QFrame()
         self.options_frame.setObjectName("optionsFrame")
         options_layout = QVBoxLayout(self.options_frame)
         options_layout.setContentsMargins(8, 4, 4, 4)
-        options_layout.addWidget(QLabel("<b>Options</b>"))
+        options_layout.addWidget(QLabel(self.tr("<b>Options</b>")))
         options_layout.addWidget(self.options_panel, 1)
         self.options_frame.setMinimumWidth(340)
 
@@ -86,7 +86,7 @@ class WindowChrome:
         layout.addWidget(self.splitter, 1)
         self.setCentralWidget(central)
 
-        self.status_label = QLabel("Ready.")
+        self.status_label = QLabel(self.tr("Ready."))
         self.status_label.setObjectName("statusText")
         self.progress_bar = QProgressBar()
         self.progress_bar.setObjectName("progressBar")
@@ -94,20 +94,20 @@ class WindowChrome:
         self.progress_bar.setValue(0)
         self.progress_bar.setFormat("%p%")
         self.progress_bar.setFixedWidth(220)
-        self.progress_bar.setAccessibleName("Search progress")
+        self.progress_bar.setAccessibleName(self.tr("Search progress"))
         self.statusBar().addWidget(self.status_label, 1)
         self.statusBar().addPermanentWidget(self.progress_bar)
 
     def add_view_tabs(self, training: QWidget, results: QWidget, history: QWidget) -> None:
-        self.training_tab_index = self.view_tabs.addTab(training, "2 · Training")
-        self.results_tab_index = self.view_tabs.addTab(results, "3 · Results")
+        self.training_tab_index = self.view_tabs.addTab(training, self.tr("2 · Training"))
+        self.results_tab_index = self.view_tabs.addTab(results, self.tr("3 · Results"))
         # In a scroll area, so the history view's minimum width cannot force the whole window wider.
         history_scroll = QScrollArea()
         history_scroll.setObjectName("historyScroll")
         history_scroll.setWidgetResizable(True)
         history_scroll.setFrameShape(QFrame.Shape.NoFrame)
         history_scroll.setWidget(history)
-        self.history_tab_index = self.view_tabs.addTab(history_scroll, "History")
+        self.history_tab_index = self.view_tabs.addTab(history_scroll, self.tr("History"))
         self.view_tabs.currentChanged.connect(self._on_view_tab_changed)
 
     def _build_actions(self) -> None:
@@ -122,37 +122,66 @@ class WindowChrome:
             made.triggered.connect(slot)
             return made
 
-        self.open_action = action(pixmap.SP_DirOpenIcon, "&Open Folder…", self._on_open_folder,
+        self.open_action = action(pixmap.SP_DirOpenIcon, self.tr("&Open Folder…"), self._on_open_folder,
                                   QKeySequence.StandardKey.Open)
-        self.open_action.setStatusTip("Choose an image folder to train on")
-        self.start_action = action(pixmap.SP_MediaPlay, "&Start Search", self.start_search, "Ctrl+R")
-        self.stop_action = action(pixmap.SP_MediaStop, "S&top Search", self.stop_search, "Ctrl+.",
+        self.open_action.setStatusTip(self.tr("Choose an image folder to train on"))
+        self.start_action = action(pixmap.SP_MediaPlay, self.tr("&Start Search"), self.start_search, "Ctrl+R")
+        self.stop_action = action(pixmap.SP_MediaStop, self.tr("S&top Search"), self.stop_search, "Ctrl+.",
                                   Qt.Key.Key_Escape)
-        self.resume_action = action(pixmap.SP_BrowserReload, "&Resume Search…", lambda: self.resume_search(),
+        self.resume_action = action(pixmap.SP_BrowserReload, self.tr("&Resume Search…"), lambda: self.resume_search(),
                                     "Ctrl+Shift+R")
-        self.export_action = action(pixmap.SP_DialogSaveButton, "&Export Model…", self.export_model, "Ctrl+E")
-        self.quit_action = action(None, "&Quit", self.close, QKeySequence.StandardKey.Quit)
+        self.export_action = action(pixmap.SP_DialogSaveButton, self.tr("&Export Model…"), self.export_model, "Ctrl+E")
+        self.quit_action = action(None, self.tr("&Quit"), self.close, QKeySequence.StandardKey.Quit)
         if self.quit_action.shortcut().isEmpty():
             self.quit_action.setShortcut(QKeySequence("Ctrl+Q"))
         self.quit_action.setMenuRole(QAction.MenuRole.QuitRole)
-        self.about_action = action(None, "&About TuneStudio", self.show_about)
+        self.about_action = action(None, self.tr("&About TuneStudio"), self.show_about)
         self.about_action.setMenuRole(QAction.MenuRole.AboutRole)
         for made in (self.open_action, self.start_action, self.stop_action, self.resume_action,
                      self.export_action, self.quit_action):
             self.addAction(made)  # shortcuts work even with the menu bar hidden
 
     def _build_menus(self) -> None:
-        menus = (("&File", (self.open_action, self.export_action, None, self.quit_action)),
-                 ("&Search", (self.start_action, self.stop_action, self.resume_action)),
-                 ("&Help", (self.about_action,)))
+        menus = ((self.tr("&File"), (self.open_action, self.export_action, None, self.quit_action)),
+                 (self.tr("&Search"), (self.start_action, self.stop_action, self.resume_action)),
+                 (None, ()),  # Playbook and Language
+                 (self.tr("&Help"), (self.about_action,)))
         for title, actions in menus:
-            if title == "&Help":
+            if title is None:
                 from app.gui.playbook_menu import install_playbook_menu
 
                 install_playbook_menu(self)  # LR finder, mislabels, gallery, ensemble, distillation, k-fold
+                self._build_language_menu()
+                continue
             menu = self.menuBar().addMenu(title)
             for action in actions:
                 menu.addSeparator() if action is None else menu.addAction(action)
+
+    def _build_language_menu(self) -> None:
+        """System / English / 简体中文; the choice is stored and used from the next start."""
+        self.language_menu = self.menuBar().addMenu(self.tr("&Language"))
+        self.language_menu.setObjectName("languageMenu")
+        group = QActionGroup(self)
+        choice = i18n.stored_choice()
+        system_name = dict(i18n.LANGUAGES)[i18n.resolve_language(env={}, choice=i18n.SYSTEM)]
+        entries = [(i18n.SYSTEM, self.tr("System ({language})").format(language=system_name))]
+        self.language_actions = {}
+        for code, name in entries + list(i18n.LANGUAGES):
+            made = QAction(name, self, checkable=True)
+            made.setChecked(code == choice)
+            made.triggered.connect(lambda _checked=False, code=code: self._choose_language(code))
+            group.addAction(made)
+            self.language_menu.addAction(made)
+            self.language_actions[code] = made
+
+    def _choose_language(self, code: str) -> None:
+        i18n.store_choice(code)
+        wanted = i18n.resolve_language(choice=code)
+        if wanted == i18n.current_language():
+            self.status_label.setText(self.tr("Language saved."))
+            return
+        # The window's texts are made once; a restart makes every one of them in the new language.
+        self.dialogs.inform(self.tr("Language"), self.tr("The language changes when TuneStudio starts again."))
 
     def _button(self, action: QAction, object_name: str, text: str, primary: bool = False) -> QPushButton:
         button = QPushButton(action.icon(), text)

@@ -15,27 +15,35 @@ import secrets
 import time
 from functools import partial
 
-from PySide6.QtCore import Qt, QTimer
+from PySide6.QtCore import QT_TRANSLATE_NOOP, QCoreApplication, Qt, QTimer
 from PySide6.QtWidgets import (QCheckBox, QFormLayout, QGroupBox, QHBoxLayout, QHeaderView, QLabel,
                                QLineEdit, QPushButton, QSpinBox, QTableWidget, QTableWidgetItem,
                                QVBoxLayout, QWidget)
 
 from app.core.distributed import DEFAULT_PORT
 from app.core.events import WORKER_STATUS
+from app.gui import core_text
 
 COLUMNS = ("Worker", "Host", "Device", "Status", "Trial", "Last seen")
-WARNING = ("Anyone who can reach this address and port can join the search as a worker and read its "
-           "settings. 127.0.0.1 keeps it to this machine; another address opens it to that network. "
-           "A token refuses workers that do not present it, but it is sent unencrypted: use trusted "
-           "networks only.")
+COLUMN_TITLES = (QT_TRANSLATE_NOOP("WorkersPanel", "Worker"), QT_TRANSLATE_NOOP("WorkersPanel", "Host"),
+                 QT_TRANSLATE_NOOP("WorkersPanel", "Device"), QT_TRANSLATE_NOOP("WorkersPanel", "Status"),
+                 QT_TRANSLATE_NOOP("WorkersPanel", "Trial"), QT_TRANSLATE_NOOP("WorkersPanel", "Last seen"))
+WARNING = QT_TRANSLATE_NOOP(
+    "WorkersPanel", "Anyone who can reach this address and port can join the search as a worker and read its "
+    "settings. 127.0.0.1 keeps it to this machine; another address opens it to that network. "
+    "A token refuses workers that do not present it, but it is sent unencrypted: use trusted networks only.")
+
+
+def _tr(text: str) -> str:
+    return QCoreApplication.translate("WorkersPanel", text)
 
 
 def _ago(seconds: float) -> str:
     if seconds < 2:
-        return "just now"
+        return QCoreApplication.translate("WorkersPanel", "just now")
     if seconds < 120:
-        return f"{seconds:.0f} s ago"
-    return f"{seconds / 60:.0f} min ago"
+        return QCoreApplication.translate("WorkersPanel", "{seconds} s ago").format(seconds=f"{seconds:.0f}")
+    return QCoreApplication.translate("WorkersPanel", "{minutes} min ago").format(minutes=f"{seconds / 60:.0f}")
 
 
 def distributed_runner(host: str, port: int, token: str | None, local_workers: int,
@@ -55,10 +63,10 @@ class WorkersPanel(QWidget):
         layout = QVBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
 
-        self.group = QGroupBox("Other machines")
+        self.group = QGroupBox(self.tr("Other machines"))
         self.group.setObjectName("workersGroup")
         form = QFormLayout(self.group)
-        self.enabled_box = QCheckBox("Let other machines train trials of the next search (distributed search)")
+        self.enabled_box = QCheckBox(self.tr("Let other machines train trials of the next search (distributed search)"))
         self.enabled_box.setObjectName("distributedEnabled")
         form.addRow(self.enabled_box)
         self.settings = QWidget()
@@ -66,31 +74,33 @@ class WorkersPanel(QWidget):
         row.setContentsMargins(0, 0, 0, 0)
         self.host_edit = QLineEdit("127.0.0.1")
         self.host_edit.setObjectName("chiefHost")
-        self.host_edit.setToolTip("The address to listen on: 127.0.0.1 (this machine only), this machine's "
-                                  "address on the network, or 0.0.0.0 (every network)")
+        self.host_edit.setToolTip(self.tr("The address to listen on: 127.0.0.1 (this machine only), this machine's "
+                                          "address on the "
+                                          "network, or 0.0.0.0 (every network)"))
         self.port_spin = QSpinBox()
         self.port_spin.setObjectName("chiefPort")
         self.port_spin.setRange(1, 65535)
         self.port_spin.setValue(DEFAULT_PORT)
         self.token_edit = QLineEdit()
         self.token_edit.setObjectName("chiefToken")
-        self.token_edit.setPlaceholderText("optional token")
+        self.token_edit.setPlaceholderText(self.tr("optional token"))
         self.token_edit.setEchoMode(QLineEdit.EchoMode.PasswordEchoOnEdit)
-        generate = QPushButton("New token")
+        generate = QPushButton(self.tr("New token"))
         generate.setObjectName("newToken")
         generate.clicked.connect(lambda: self.token_edit.setText(secrets.token_urlsafe(16)))
         self.local_spin = QSpinBox()
         self.local_spin.setObjectName("localWorkers")
         self.local_spin.setRange(0, 16)
         self.local_spin.setValue(1)
-        self.local_spin.setToolTip("Workers that train on this machine too (each is its own training process)")
-        for label, widget in (("Listen on", self.host_edit), (":", self.port_spin), ("Token", self.token_edit),
-                              (None, generate), ("Workers here", self.local_spin)):
+        self.local_spin.setToolTip(self.tr("Workers that train on this machine too (each is its own training process)"))
+        for label, widget in ((self.tr("Listen on"), self.host_edit), (":", self.port_spin),
+                              (self.tr("Token"), self.token_edit), (None, generate),
+                              (self.tr("Workers here"), self.local_spin)):
             if label:
                 row.addWidget(QLabel(label))
             row.addWidget(widget)
         form.addRow(self.settings)
-        self.warning = QLabel(WARNING)
+        self.warning = QLabel(_tr(WARNING))
         self.warning.setObjectName("distributedWarning")
         self.warning.setWordWrap(True)
         self.warning.setStyleSheet("color: #8a4b00;")
@@ -104,7 +114,7 @@ class WorkersPanel(QWidget):
 
         self.table = QTableWidget(0, len(COLUMNS))
         self.table.setObjectName("workersTable")
-        self.table.setHorizontalHeaderLabels(COLUMNS)
+        self.table.setHorizontalHeaderLabels([_tr(c) for c in COLUMN_TITLES])
         self.table.verticalHeader().hide()
         self.table.setEditTriggers(QTableWidget.EditTrigger.NoEditTriggers)
         header = self.table.horizontalHeader()
@@ -133,7 +143,7 @@ class WorkersPanel(QWidget):
 
     def _update_texts(self) -> None:
         on = self.sharing
-        self.warning.setText(WARNING)
+        self.warning.setText(_tr(WARNING))
         self.settings.setVisible(on)
         self.warning.setVisible(on)
         self.command.setVisible(on)
@@ -141,8 +151,10 @@ class WorkersPanel(QWidget):
 
         address = join_address(connect_host(self.host()), self.port_spin.value())
         token = " --token TOKEN" if self.token_edit.text().strip() else ""
-        self.command.setText(f"On each other machine: <code>tunestudio worker --chief {address}{token}</code> "
-                             "(it must see the search folder at the same path, and the images).")
+        self.command.setText(self.tr("On each other machine: <code>tunestudio worker --chief {address}{token}</code> "
+                                     "(it must "
+                                     "see the search folder at the same path, and the images).").format(
+                                         address=address, token=token))
 
     def _lock(self, running: bool) -> None:
         """Settings apply to the next search: fixed while one runs."""
@@ -181,10 +193,13 @@ class WorkersPanel(QWidget):
             self._lock(True)
             if distributed:
                 token = event.get("token_required")
-                self.command.setText(f"Workers join with <code>tunestudio worker --chief {event.get('chief_address')}"
-                                     f"{' --token TOKEN' if token else ''}</code>")
-                self.warning.setText(f"Anyone who can reach {event.get('chief_address')} can join this search"
-                                     f"{' if they know the token' if token else ''}.")
+                self.command.setText(self.tr("Workers join with <code>tunestudio worker --chief "
+                                             "{chief_address}{value2}</code>").format(
+                                                 chief_address=event.get('chief_address'),
+                                                 value2=' --token TOKEN' if token else ''))
+                self.warning.setText(self.tr("Anyone who can reach {chief_address} can join this search{value3}.").format(
+                    chief_address=event.get('chief_address'),
+                    value3=self.tr(' if they know the token') if token else ''))
                 self.command.setVisible(True)
                 self._ticker.start()
         elif kind == "search_finished":
@@ -201,7 +216,7 @@ class WorkersPanel(QWidget):
         for row, name in enumerate(sorted(self._workers)):
             w = self._workers[name]
             trial = f"#{w['number']}" if w.get("number") else (str(w["trial_id"]) if w.get("trial_id") else "")
-            values = (name, w.get("host") or "", w.get("device") or "", w.get("status") or "", trial,
+            values = (name, w.get("host") or "", w.get("device") or "", core_text.status_word(w.get("status")), trial,
                       _ago(time.time() - float(w.get("last_seen") or time.time())))
             for col, text in enumerate(values):
                 item = self.table.item(row, col)
