@@ -5,7 +5,6 @@ import multiprocessing as mp
 import time
 from pathlib import Path
 
-import keras  # noqa: F401 - imported up front: the budgets below are for searching, not for loading TensorFlow
 import numpy as np
 import pytest
 from PIL import Image
@@ -15,6 +14,13 @@ from app.core.config import SearchConfig
 from app.core.runner import load_search_info, run_search
 
 pytestmark = pytest.mark.slow
+
+
+@pytest.fixture(scope="module", autouse=True)
+def _keras_loaded():
+    """Imported before the tests: the budgets below are for searching, not for loading TensorFlow
+    (and not at collection, which ``make test-fast`` would pay for without a single slow test)."""
+    import keras  # noqa: F401
 
 
 def make_folder(root: Path, counts: dict, size: int = 16, seed: int = 0) -> Path:

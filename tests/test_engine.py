@@ -87,8 +87,7 @@ def tf_decode(path, size):
     return img[tf.newaxis].numpy()
 
 
-def test_cancel_stops_within_a_batch_resume_skips_finished_trials_and_keeps_the_best_k(tiny_dataset,
-                                                                                          tmp_path):
+def test_cancel_stops_within_a_batch_and_resume_skips_finished_trials(tiny_dataset):
     cancel = threading.Event()
     log = ev.EventLog()
 
@@ -98,9 +97,7 @@ def test_cancel_stops_within_a_batch_resume_skips_finished_trials_and_keeps_the_
         if event["type"] == ev.BATCH_ENDED and event["trial_id"] == "1":
             cancel.set()
 
-    # Different learning rates so that one trial is the best; only its checkpoint is kept at the end.
-    config = tiny_config(tiny_dataset, max_trials=3, epochs=2, batch_size=2, keep_best_checkpoints=1,
-                         learning_rate={"min": 1e-4, "max": 1e-1, "log": True})
+    config = tiny_config(tiny_dataset, max_trials=3, epochs=2, batch_size=2)
     final = run_search(config, listener, cancel=cancel)
     assert final["status"] == "cancelled"
     second = [e for e in log.events if e.get("trial_id") == "1" and e["type"] in (ev.BATCH_ENDED, ev.EPOCH_ENDED)]
@@ -120,14 +117,6 @@ def test_cancel_stops_within_a_batch_resume_skips_finished_trials_and_keeps_the_
     assert sorted(t["status"] for t in final2["trials"]) == ["COMPLETED"] * 3
     assert load_search_info(search_dir)["status"] == "completed"
     assert find_resumable() == []
-    # Only the best trial's checkpoint is kept (the trial of the first run included), and it exports.
-    from app.core.export import export_trial, list_trials
-
-    trials = list_trials(search_dir)
-    assert len(trials) == 3
-    assert [t["trial_id"] for t in trials if t["has_checkpoint"]] == [final2["best_trial_id"]]
-    card = export_trial(search_dir, tmp_path / "best", formats=["keras"])
-    assert card["self_check"]["passed"] and card["trial_id"] == final2["best_trial_id"]
 
 
 def test_non_finite_loss_fails_the_trial_and_the_search_goes_on(tiny_dataset, monkeypatch):
@@ -195,3 +184,16 @@ def test_auto_cache_chooses_disk_when_images_exceed_the_memory_share(monkeypatch
     assert pipeline.choose_cache("auto", 100, 64) == "disk"
     monkeypatch.setattr(pipeline, "available_memory_bytes", lambda: 64 * 2**30)
     assert pipeline.choose_cache("auto", 100, 64) == "memory"
+
+
+def test_only_the_best_k_checkpoints_are_kept_and_the_best_still_exports(tiny_dataset, tmp_path):
+    from app.core.export import export_trial, list_trials
+
+    final = run_search(tiny_config(tiny_dataset, max_trials=3, keep_best_checkpoints=1,
+                                   learning_rate={"min": 1e-4, "max": 1e-1, "log": True}), ev.EventLog())
+    assert final["status"] == "completed"
+    trials = list_trials(final["search_dir"])
+    assert len(trials) == 3
+    assert [t["trial_id"] for t in trials if t["has_checkpoint"]] == [final["best_trial_id"]]
+    card = export_trial(final["search_dir"], tmp_path / "best", formats=["keras"])
+    assert card["self_check"]["passed"]
