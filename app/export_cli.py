@@ -12,7 +12,8 @@ import json
 import sys
 from pathlib import Path
 
-from app.cli import EXIT_FAILED, EXIT_OK, TerminalProgress, UserError, _error
+from app.cli_common import EXIT_FAILED, EXIT_OK, UserError, _error
+from app.cli_progress import TerminalProgress
 from app.core.recorder import HistoryRecorder
 
 

@@ -16,8 +16,9 @@ its own fresh process, one after the other:
   size for small images; batch norm, augmentation, AdamW with warm-up and cosine decay over 15 epochs,
   label smoothing). It does not know the budget: the budget cuts it, keeping its best epoch.
 
-The score of each side is the accuracy of its final model (TuneStudio's best trial; the scripts'
-best epoch on their validation split) on the held-out images. A timeline of TuneStudio's trials
+The score of each side is the accuracy of its final model (TuneStudio's final model as it exports it:
+the best trial, or the average of the best few; the scripts' best epoch on their validation split)
+on the held-out images. A timeline of TuneStudio's trials
 shows how the budget was spent.
 """
 from __future__ import annotations
@@ -79,7 +80,9 @@ def _holdout_accuracy(predict, held, size) -> float:
 # --------------------------------------------------------------------------- the sides
 
 
-def run_tunestudio(data: str, held: list, budget: float) -> dict:
+def run_tunestudio(data: str, held: list, budget: float, overrides: dict | None = None) -> dict:
+    import numpy as np
+
     from app.core.config import SearchConfig
     from app.core.export import load_trial_model
     from app.core.runner import run_search
@@ -97,13 +100,24 @@ def run_tunestudio(data: str, held: list, budget: float) -> dict:
         elif event["type"] == "notice":
             timeline.append({"t": t, "event": "notice", "message": event.get("message")})
 
-    final = run_search(SearchConfig(data_dir=data, name="bench-quality", time_budget=budget), listener)
+    config = SearchConfig(data_dir=data, name="bench-quality", time_budget=budget).replace(**(overrides or {}))
+    final = run_search(config, listener)
     seconds = time.monotonic() - started
-    model, _, info, _ = load_trial_model(final["search_dir"], final["best_trial_id"])
+    # The final model, as `tunestudio export` writes it: the best trial, or the average of the best few.
+    members = (final.get("final_model") or {}).get("trials") or [final["best_trial_id"]]
+    models = [load_trial_model(final["search_dir"], trial_id) for trial_id in members]
+    info = models[0][2]
     size = info["config"]["image_size"]
-    acc = _holdout_accuracy(lambda x: model.predict(x, batch_size=64, verbose=0), held, size)
+
+    def predict(x):
+        return np.mean([m.predict(x, batch_size=64, verbose=0) for m, *_ in models], axis=0)
+
+    acc = _holdout_accuracy(predict, held, size)
+    best_alone = _holdout_accuracy(lambda x: models[0][0].predict(x, batch_size=64, verbose=0), held, size) \
+        if len(models) > 1 else acc
     trials = final.get("trials", [])
-    return {"holdout_accuracy": acc, "val_accuracy": final.get("best_score"), "seconds": round(seconds, 1),
+    return {"holdout_accuracy": acc, "best_trial_holdout_accuracy": best_alone, "final_model": members,
+            "val_accuracy": final.get("best_score"), "seconds": round(seconds, 1),
             "trials": len([t for t in trials if t["status"] == "COMPLETED"]),
             "epochs": sum(t.get("epochs_run") or 0 for t in trials), "image_size": size,
             "reason": final.get("reason"), "timeline": timeline}
@@ -239,7 +253,8 @@ def _side_main(args) -> int:
     keras.utils.set_random_seed(1)
     run = {"tunestudio": run_tunestudio, "classic": run_classic, "strong": run_strong}[args.side]
     held = [tuple(h) for h in spec["held"]]
-    print("SIDE " + json.dumps(run(spec["data"], held, spec["budget"])), flush=True)
+    extra = {"overrides": spec["overrides"]} if args.side == "tunestudio" and spec.get("overrides") else {}
+    print("SIDE " + json.dumps(run(spec["data"], held, spec["budget"], **extra)), flush=True)
     return 0
 
 
@@ -250,6 +265,8 @@ def main() -> int:
     parser.add_argument("--holdout", type=float, default=0.2)
     parser.add_argument("--sides", default=",".join(SIDES))
     parser.add_argument("--out", help="write the JSON result here too")
+    parser.add_argument("--tunestudio-config", default="{}", metavar="JSON",
+                        help='SearchConfig fields the tunestudio side changes, e.g. \'{"image_size": 96}\'')
     parser.add_argument("--side", choices=SIDES, help=argparse.SUPPRESS)
     parser.add_argument("--spec", help=argparse.SUPPRESS)
     args = parser.parse_args()
@@ -264,7 +281,8 @@ def main() -> int:
         work = Path(tempfile.mkdtemp(prefix="bench-quality-"))
         data = str(link_folder(train, work / name))
         spec = work / "spec.json"
-        spec.write_text(json.dumps({"data": data, "held": held, "budget": budget}))
+        spec.write_text(json.dumps({"data": data, "held": held, "budget": budget,
+                                    "overrides": json.loads(args.tunestudio_config)}))
         results[name] = {"held_out_images": len(held), "train_images": sum(map(len, train.values())),
                          "budget_s": budget, "sides": {}}
         for side in args.sides.split(","):

@@ -173,20 +173,34 @@ def test_the_estimate_leaves_out_a_width_that_cannot_fit(tmp_path):
     assert small.params < large.params and small.activation_bytes < large.activation_bytes
     assert small.epoch_seconds and small.epoch_seconds < large.epoch_seconds
     memory = int((small.activation_bytes + large.activation_bytes) / 2 / 0.6)
-    plan = plan_search(config, 32, 3, 100, 20, 600.0, memory_bytes=memory)
+    plan = plan_search(config, 32, 3, 100, 20, 600.0, memory_bytes=memory, measure=False)
     assert plan.config.width == 8
     assert any("Width 64" in n and "left out" in n for n in plan.notices)
     with pytest.raises(Exception, match="No candidate model fits"):
-        plan_search(config, 32, 3, 100, 20, 600.0, memory_bytes=small.activation_bytes // 10)
+        plan_search(config, 32, 3, 100, 20, 600.0, memory_bytes=small.activation_bytes // 10, measure=False)
 
 
 def test_auto_image_size_keeps_small_native_images(tmp_path):
     from app.core.estimate import plan_search
 
-    plan = plan_search(config_for(tmp_path, image_size="auto"), 24, 3, 100, 20, 600.0)
+    plan = plan_search(config_for(tmp_path, image_size="auto"), 24, 3, 100, 20, 600.0, measure=False)
     assert plan.config.image_size == 24
-    photos = plan_search(config_for(tmp_path, image_size="auto"), 400, 3, 100, 20, 600.0)
+    photos = plan_search(config_for(tmp_path, image_size="auto"), 400, 3, 100, 20, 600.0, measure=False)
     assert photos.config.image_size in (64, 96, 128)
+
+
+def test_the_estimate_times_real_training_steps_of_a_candidate_that_could_be_chosen(tmp_path):
+    from app.core.estimate import estimate_candidate
+
+    config = config_for(tmp_path, architecture="resnet", image_size=16, width={"choices": [4, 8]}, depth=2,
+                        batch_size=8)
+    timed = estimate_candidate(config, 3, 80, 16, 16, 4, 8, None, measure=True)
+    arithmetic = estimate_candidate(config, 3, 80, 16, 16, 4, 8, None)
+    # A real step of a tiny net costs far more than its arithmetic (framework overhead per op).
+    assert timed.step_seconds > arithmetic.step_seconds > 0
+    assert timed.epoch_seconds == pytest.approx(timed.step_seconds * (10 + 2 / 3))  # 10 steps + validation
+    skipped = estimate_candidate(config, 3, 80, 16, 16, 4, 8, None, measure=True, measure_limit=0.0)
+    assert skipped.step_seconds == pytest.approx(arithmetic.step_seconds, rel=0.5)  # not timed: arithmetic
 
 
 def _scan_in_child(folder, threshold, out):

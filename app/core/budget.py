@@ -168,6 +168,16 @@ class BudgetPlanner:
         self.current = TrialPlan(trial_id, epochs)
         return epochs
 
+    def expected_trials(self, epoch_estimate: float | None) -> int | None:
+        """How many trials the whole budget holds at the current plan (the finished ones and the
+        one just planned included); None without a time limit or before any epoch time is known."""
+        if not self.clock.limited or not epoch_estimate or not self.target_epochs:
+            return None
+        per_trial = self.target_epochs * epoch_estimate + self.trial_overhead
+        planned = self.current.planned_epochs * epoch_estimate + self.trial_overhead if self.current else 0.0
+        left = max(0.0, self.clock.remaining() - planned)
+        return self.finished_trials + (1 if self.current else 0) + int(left // per_trial)
+
     def _target(self, fit: int) -> int:
         """Epochs per trial when ``fit`` epochs fit in the budget: as many trials of about
         ``min_trial_epochs`` as fit, as long as possible each, at most max_epochs."""

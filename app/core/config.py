@@ -14,136 +14,35 @@ field; ``check()`` raises the first as :class:`ConfigError`.
 from __future__ import annotations
 
 import json
-import math
-import re
 from dataclasses import asdict, dataclass, field, fields
 from pathlib import Path
 from typing import Any
 
-ARCHITECTURES = {
-    "mlp": "MLP (flatten + dense stack)",
-    "simple_cnn": "Simple CNN (conv-pool blocks)",
-    "vgg": "VGG-style blocks",
-    "resnet": "ResNet-style residual blocks",
-    "mobilenet_v2": "Transfer: MobileNetV2",
-    "efficientnet_b0": "Transfer: EfficientNetB0",
-    "resnet50": "Transfer: ResNet50",
-}
-TRANSFER_ARCHITECTURES = ("mobilenet_v2", "efficientnet_b0", "resnet50")
-TUNERS = {
-    "random": "Random search",
-    "grid": "Grid search",
-    "hyperband": "Hyperband",
-    "bayesian": "Bayesian optimization",
-}
-OPTIMIZERS = ("adam", "sgd", "rmsprop", "adamw")
-SCHEDULES = ("constant", "exponential", "cosine", "linear")
-INITIALIZERS = ("he_normal", "glorot_uniform")
-OBJECTIVES = ("val_accuracy", "val_loss")
-# "mirrored": each trial trains with tf.distribute.MirroredStrategy over every visible GPU.
-MULTI_GPU_MODES = ("off", "mirrored")
-CLIP_MODES = ("none", "norm", "value")
-CACHE_MODES = ("auto", "memory", "disk", "none")
-WEIGHTS = ("imagenet", "none")
+from .duration import format_duration, parse_duration
+from .option_table import (
+    ARCHITECTURES, CACHE_MODES, CLIP_MODES, INITIALIZERS, MAX_IMAGE_SIZE, MIN_IMAGE_SIZE, MULTI_GPU_MODES,
+    OBJECTIVES, OPTIMIZERS, SCHEDULES, TRANSFER_ARCHITECTURES, TUNERS, WEIGHTS, default_of,
+)
+from .validation import (
+    MIN_TRANSFER_IMAGE_SIZE, ConfigError, cross_field_errors, field_errors, is_fixed, tunable_values,
+)
 
-MIN_IMAGE_SIZE = 8
-MAX_IMAGE_SIZE = 1024
-# Transfer backbones downsample 32x; smaller inputs collapse to nothing.
-MIN_TRANSFER_IMAGE_SIZE = 32
+# Re-exported: callers import these from here.
+__all__ = [
+    "ARCHITECTURES", "CACHE_MODES", "CLIP_MODES", "INITIALIZERS", "MAX_IMAGE_SIZE", "MIN_IMAGE_SIZE",
+    "MIN_TRANSFER_IMAGE_SIZE", "MULTI_GPU_MODES", "OBJECTIVES", "OPTIMIZERS", "SCHEDULES", "SMALL_IMAGE_PX",
+    "TRANSFER_ARCHITECTURES", "TUNERS", "WEIGHTS", "Augmentation", "ConfigError", "SearchConfig",
+    "available_memory_bytes", "format_duration", "is_fixed", "parse_duration", "quick_config",
+    "tunable_default", "tunable_values", "with_default",
+]
 
 
-class ConfigError(ValueError):
-    """A configuration value that cannot be used; ``field`` names where it is."""
-
-    def __init__(self, field_name: str, message: str):
-        super().__init__(f"{field_name}: {message}")
-        self.field = field_name
-        self.message = message
+def _default(name: str) -> Any:
+    """The field's default from the option table (a fresh copy for each config)."""
+    return field(default_factory=lambda: default_of(name))
 
 
 # --------------------------------------------------------------------------- tunables
-
-
-def is_fixed(spec: Any) -> bool:
-    return not isinstance(spec, dict)
-
-
-def tunable_values(spec: Any) -> list:
-    """Every value a tunable can take where that is a finite list (fixed or choices)."""
-    if is_fixed(spec):
-        return [spec]
-    if "choices" in spec:
-        return list(spec["choices"])
-    return [spec.get("min"), spec.get("max")]
-
-
-def _check_tunable(name: str, spec: Any, kind: type, lo: float | None = None,
-                   hi: float | None = None, allowed: tuple | None = None,
-                   positive: bool = False) -> list[ConfigError]:
-    errors: list[ConfigError] = []
-
-    def check_value(v: Any) -> None:
-        if kind is bool:
-            if not isinstance(v, bool):
-                errors.append(ConfigError(name, f"{v!r} is not true/false"))
-            return
-        if kind is str:
-            if not isinstance(v, str) or (allowed and v not in allowed):
-                errors.append(ConfigError(name, f"{v!r} is not one of {', '.join(allowed or ())}"))
-            return
-        if isinstance(v, bool) or not isinstance(v, (int, float)) or not math.isfinite(v):
-            errors.append(ConfigError(name, f"{v!r} is not a number"))
-            return
-        if kind is int and not float(v).is_integer():
-            errors.append(ConfigError(name, f"{v!r} is not a whole number"))
-            return
-        if positive and v <= 0:
-            errors.append(ConfigError(name, f"must be greater than 0 (got {v})"))
-        elif lo is not None and v < lo:
-            errors.append(ConfigError(name, f"must be at least {lo} (got {v})"))
-        elif hi is not None and v > hi:
-            errors.append(ConfigError(name, f"must be at most {hi} (got {v})"))
-
-    if is_fixed(spec):
-        check_value(spec)
-        return errors
-    unknown = set(spec) - {"choices", "min", "max", "step", "log", "default"}
-    if unknown:
-        errors.append(ConfigError(name, f"unknown keys {sorted(unknown)}"))
-    if "choices" in spec:
-        choices = spec["choices"]
-        if not isinstance(choices, list) or not choices:
-            errors.append(ConfigError(name, "choices must be a non-empty list"))
-            return errors
-        if len({json.dumps(c) for c in choices}) != len(choices):
-            errors.append(ConfigError(name, "choices contain duplicates"))
-        for c in choices:
-            check_value(c)
-        if "default" in spec and not any(json.dumps(spec["default"]) == json.dumps(c) for c in choices):
-            errors.append(ConfigError(name, f"default {spec['default']!r} is not one of the choices"))
-        return errors
-    if kind in (bool, str):
-        errors.append(ConfigError(name, "give a value or {'choices': [...]}, not a range"))
-        return errors
-    if "min" not in spec or "max" not in spec:
-        errors.append(ConfigError(name, "a range needs both 'min' and 'max'"))
-        return errors
-    check_value(spec["min"])
-    check_value(spec["max"])
-    if errors:
-        return errors
-    if spec["min"] > spec["max"]:
-        errors.append(ConfigError(name, f"min ({spec['min']}) is greater than max ({spec['max']})"))
-    if spec.get("log") and spec["min"] <= 0:
-        errors.append(ConfigError(name, "a log range must start above 0"))
-    step = spec.get("step")
-    if step is not None and (isinstance(step, bool) or not isinstance(step, (int, float)) or step <= 0):
-        errors.append(ConfigError(name, f"step must be greater than 0 (got {step!r})"))
-    if "default" in spec:
-        d = spec["default"]
-        if isinstance(d, bool) or not isinstance(d, (int, float)) or not spec["min"] <= d <= spec["max"]:
-            errors.append(ConfigError(name, f"default {d!r} is outside {spec['min']}..{spec['max']}"))
-    return errors
 
 
 def tunable_default(spec: Any) -> Any:
@@ -164,37 +63,6 @@ def with_default(spec: Any, value: Any) -> Any:
     return {**spec, "default": value}
 
 
-def parse_duration(text: Any) -> float:
-    """Seconds from ``"10m"``, ``"90s"``, ``"2h"``, ``"1h30m"``, ``"600"`` or a number; 0 for ``none``/``no limit``.
-
-    Raises ValueError with a message for the user.
-    """
-    if isinstance(text, bool):
-        raise ValueError(f"{text!r} is not a duration")
-    if isinstance(text, (int, float)):
-        if not math.isfinite(text) or text < 0:
-            raise ValueError(f"{text!r} is not a duration")
-        return float(text)
-    s = str(text).strip().lower().replace(" ", "")
-    if s in ("", "0", "none", "nolimit", "no-limit", "off", "unlimited"):
-        return 0.0
-    parts = re.findall(r"(\d+(?:\.\d+)?)([hms]?)", s)
-    if not parts or "".join(n + u for n, u in parts) != s:
-        raise ValueError(f"'{text}' is not a duration: write 10m, 90s, 2h, 1h30m or none")
-    scale = {"h": 3600.0, "m": 60.0, "s": 1.0, "": 1.0}
-    return sum(float(n) * scale[u] for n, u in parts)
-
-
-def format_duration(seconds: float | None) -> str:
-    """``600`` -> ``"10m"``, ``5400`` -> ``"1h30m"``, ``45`` -> ``"45s"``; 0/None -> ``"no limit"``."""
-    if not seconds:
-        return "no limit"
-    seconds = int(round(seconds))
-    h, rest = divmod(seconds, 3600)
-    m, s = divmod(rest, 60)
-    return "".join(f"{v}{u}" for v, u in ((h, "h"), (m, "m"), (s, "s")) if v) or "0s"
-
-
 # --------------------------------------------------------------------------- the config
 
 
@@ -206,12 +74,13 @@ class Augmentation:
     blur away more than they teach; the residual recipe in BENCHMARKS.md uses flip + translation there).
     """
 
-    enabled: Any = field(default_factory=lambda: {"choices": [True, False], "default": True})
-    flip: str = "horizontal"  # "none", "horizontal", "vertical", "horizontal_and_vertical"
-    rotation: float = 0.08  # fraction of a full turn
-    zoom: float = 0.15
-    translation: float = 0.1
-    contrast: float = 0.0
+    # Defaults, allowed values and help: app/core/option_table.py ("augmentation.<field>").
+    enabled: Any = _default("augmentation.enabled")
+    flip: str = _default("augmentation.flip")
+    rotation: float = _default("augmentation.rotation")  # fraction of a full turn
+    zoom: float = _default("augmentation.zoom")
+    translation: float = _default("augmentation.translation")
+    contrast: float = _default("augmentation.contrast")
 
 
 # Images up to this size count as "small native images" (CIFAR-like): not upscaled, no stride in
@@ -229,72 +98,74 @@ class SearchConfig:
     explores around it. Chosen with bench/search_quality.py.
     """
 
-    data_dir: str = ""
-    name: str = ""
+    # Defaults, allowed values, help, window page and command-line flag of every field:
+    # app/core/option_table.py.
+    data_dir: str = _default("data_dir")
+    name: str = _default("name")
     # model
-    architecture: str = "resnet"
+    architecture: str = _default("architecture")
     # "auto": follows the data (small native images keep their size; photos get 96-128 px as the
     # budget allows, see app/core/budget.py), or a fixed size in pixels.
-    image_size: Any = "auto"
+    image_size: Any = _default("image_size")
     # Width of the first stage (later stages double it) and number of stages / blocks / layers.
     # The first trial's width is picked from the choices by measured epoch time (app/core/budget.py).
-    width: Any = field(default_factory=lambda: {"choices": [16, 32]})
-    depth: Any = 4
-    dense_units: Any = 128
-    backbone_weights: str = "imagenet"  # "imagenet", "none", or a path to a weights file
-    fine_tune: bool = False
+    width: Any = _default("width")
+    depth: Any = _default("depth")
+    dense_units: Any = _default("dense_units")
+    backbone_weights: str = _default("backbone_weights")
+    fine_tune: bool = _default("fine_tune")
     # regularization
-    dropout: Any = field(default_factory=lambda: {"min": 0.0, "max": 0.4, "step": 0.1, "default": 0.2})
-    l1: Any = 0.0
-    l2: Any = 0.0
-    batch_norm: Any = True
+    dropout: Any = _default("dropout")
+    l1: Any = _default("l1")
+    l2: Any = _default("l2")
+    batch_norm: Any = _default("batch_norm")
     augmentation: Augmentation = field(default_factory=Augmentation)
-    initializer: Any = "he_normal"
-    label_smoothing: Any = 0.1
-    class_weights: Any = "auto"  # True, False, or "auto": on when the scan finds heavy imbalance
+    initializer: Any = _default("initializer")
+    label_smoothing: Any = _default("label_smoothing")
+    class_weights: Any = _default("class_weights")
     # optimizer
-    optimizer: Any = "adamw"
-    learning_rate: Any = field(default_factory=lambda: {"min": 1e-3, "max": 6e-3, "log": True,
-                                                        "default": 3e-3})
-    weight_decay: Any = 5e-4  # AdamW only
-    momentum: Any = 0.9  # SGD and RMSprop only
-    nesterov: bool = True
-    schedule: Any = "cosine"
+    optimizer: Any = _default("optimizer")
+    learning_rate: Any = _default("learning_rate")
+    weight_decay: Any = _default("weight_decay")
+    momentum: Any = _default("momentum")
+    nesterov: bool = _default("nesterov")
+    schedule: Any = _default("schedule")
     # Share of a trial's steps spent warming the learning rate up linearly (with any schedule).
-    warmup_fraction: Any = 0.067
-    clip_mode: str = "none"
-    clip_value: Any = 1.0
-    batch_size: Any = 64
+    warmup_fraction: Any = _default("warmup_fraction")
+    clip_mode: str = _default("clip_mode")
+    clip_value: Any = _default("clip_value")
+    batch_size: Any = _default("batch_size")
     # training
     # The most epochs a trial may get; with a time budget, each trial gets the epochs that fit and
     # its schedule is laid out over those.
-    epochs: int = 30
-    early_stopping: bool = True
-    patience: int = 6
-    restore_best_weights: bool = True
-    mixed_precision: bool = False  # honoured only where a GPU trains
-    tensorboard: bool = True  # TensorBoard logs (scalars + HParams) per trial
+    epochs: int = _default("epochs")
+    early_stopping: bool = _default("early_stopping")
+    patience: int = _default("patience")
+    restore_best_weights: bool = _default("restore_best_weights")
+    mixed_precision: bool = _default("mixed_precision")
+    tensorboard: bool = _default("tensorboard")
     # Deterministic TensorFlow ops: the same seed gives the same weights on the CPU (slower on GPUs).
-    deterministic: bool = False
-    multi_gpu: str = "off"  # "off" | "mirrored" (see app/core/multi_gpu.py)
+    deterministic: bool = _default("deterministic")
+    multi_gpu: str = _default("multi_gpu")
     # search
-    tuner: str = "random"
-    max_trials: int = 20
+    tuner: str = _default("tuner")
+    max_trials: int = _default("max_trials")
     # Wall-clock seconds for the whole search (scan and decoding included); 0 = no limit. The search
     # ends at whichever comes first: the budget, max_trials or the plateau.
-    time_budget: float = 600.0
+    time_budget: float = _default("time_budget")
     # End the search after this many finished trials in a row without a better score (0 = never).
-    plateau_trials: int = 6
-    objective: str = "val_accuracy"
-    seed: int = 42
-    hyperband_factor: int = 3
+    plateau_trials: int = _default("plateau_trials")
+    objective: str = _default("objective")
+    seed: int = _default("seed")
+    hyperband_factor: int = _default("hyperband_factor")
     # data
-    val_fraction: float = 0.2
-    test_fraction: float = 0.0
-    cache: str = "auto"
-    max_retries_per_trial: int = 0
-    keep_best_checkpoints: int = 5  # weights of the best k trials are kept; 0 keeps all
-    max_consecutive_failed_trials: int = 3
+    val_fraction: float = _default("val_fraction")
+    test_fraction: float = _default("test_fraction")
+    cache: str = _default("cache")
+    max_retries_per_trial: int = _default("max_retries_per_trial")
+    keep_best_checkpoints: int = _default("keep_best_checkpoints")
+    max_consecutive_failed_trials: int = _default("max_consecutive_failed_trials")
+
 
     # ---------------------------------------------------------------- (de)serialisation
 
@@ -349,96 +220,13 @@ class SearchConfig:
     # ---------------------------------------------------------------- validation
 
     def validate(self, memory_bytes: int | None = None) -> list[ConfigError]:
-        """Every problem in this config, each naming its field. Empty when usable."""
-        e: list[ConfigError] = []
-        if self.data_dir and not Path(self.data_dir).expanduser().is_dir():
-            e.append(ConfigError("data_dir", f"folder not found: {self.data_dir}"))
-        if self.architecture not in ARCHITECTURES:
-            e.append(ConfigError("architecture", f"unknown architecture {self.architecture!r}; "
-                                 f"choose one of {', '.join(ARCHITECTURES)}"))
-        if self.tuner not in TUNERS:
-            e.append(ConfigError("tuner", f"unknown tuner {self.tuner!r}; choose one of {', '.join(TUNERS)}"))
-        if self.objective not in OBJECTIVES:
-            e.append(ConfigError("objective", f"must be one of {', '.join(OBJECTIVES)}"))
-        if self.image_size != "auto":
-            e += _scalar_int("image_size", self.image_size, MIN_IMAGE_SIZE, MAX_IMAGE_SIZE)
-        if (self.architecture in TRANSFER_ARCHITECTURES and isinstance(self.image_size, int)
-                and self.image_size < MIN_TRANSFER_IMAGE_SIZE):
-            e.append(ConfigError("image_size", f"transfer backbones need at least {MIN_TRANSFER_IMAGE_SIZE} px"))
-        e += _scalar_int("epochs", self.epochs, 1, 10000)
-        e += _scalar_int("max_trials", self.max_trials, 1, 100000)
-        e += _scalar_int("patience", self.patience, 0, 10000)
-        e += _scalar_int("seed", self.seed, 0, 2**31 - 1)
-        e += _scalar_int("hyperband_factor", self.hyperband_factor, 2, 100)
-        e += _scalar_int("max_retries_per_trial", self.max_retries_per_trial, 0, 10)
-        e += _scalar_int("keep_best_checkpoints", self.keep_best_checkpoints, 0, 100000)
-        e += _scalar_int("max_consecutive_failed_trials", self.max_consecutive_failed_trials, 1, 1000)
-        e += _scalar_int("plateau_trials", self.plateau_trials, 0, 100000)
-        tb = self.time_budget
-        if isinstance(tb, bool) or not isinstance(tb, (int, float)) or not math.isfinite(tb) or tb < 0:
-            e.append(ConfigError("time_budget", f"must be a number of seconds, 0 for no limit (got {tb!r})"))
-        elif 0 < tb < 5:
-            e.append(ConfigError("time_budget", "must be at least 5 seconds (or 0 for no limit)"))
-        if self.class_weights not in (True, False, "auto"):
-            e.append(ConfigError("class_weights", "must be true, false or auto"))
-        e += _check_tunable("warmup_fraction", self.warmup_fraction, float, lo=0.0, hi=0.5)
-        e += _check_tunable("weight_decay", self.weight_decay, float, lo=0.0, hi=1.0)
-        if self.tuner == "hyperband" and isinstance(self.epochs, int) and self.epochs < 2:
-            e.append(ConfigError("epochs", "Hyperband needs at least 2 epochs"))
-        e += _check_tunable("width", self.width, int, positive=True, hi=4096)
-        e += _check_tunable("depth", self.depth, int, lo=1, hi=50)
-        e += _check_tunable("dense_units", self.dense_units, int, positive=True, hi=65536)
-        e += _check_tunable("dropout", self.dropout, float, lo=0.0, hi=0.95)
-        e += _check_tunable("l1", self.l1, float, lo=0.0, hi=1.0)
-        e += _check_tunable("l2", self.l2, float, lo=0.0, hi=1.0)
-        e += _check_tunable("batch_norm", self.batch_norm, bool)
-        e += _check_tunable("initializer", self.initializer, str, allowed=INITIALIZERS)
-        e += _check_tunable("label_smoothing", self.label_smoothing, float, lo=0.0, hi=0.5)
-        e += _check_tunable("optimizer", self.optimizer, str, allowed=OPTIMIZERS)
-        e += _check_tunable("learning_rate", self.learning_rate, float, positive=True, hi=10.0)
-        e += _check_tunable("momentum", self.momentum, float, lo=0.0, hi=0.999)
-        e += _check_tunable("schedule", self.schedule, str, allowed=SCHEDULES)
-        e += _check_tunable("batch_size", self.batch_size, int, positive=True, hi=65536)
-        if self.clip_mode not in CLIP_MODES:
-            e.append(ConfigError("clip_mode", f"must be one of {', '.join(CLIP_MODES)}"))
-        elif self.clip_mode != "none":
-            e += _check_tunable("clip_value", self.clip_value, float, positive=True)
-        if not isinstance(self.nesterov, bool):
-            e.append(ConfigError("nesterov", "must be true or false"))
-        for flag in ("early_stopping", "restore_best_weights", "mixed_precision", "fine_tune", "tensorboard",
-                     "deterministic"):
-            if not isinstance(getattr(self, flag), bool):
-                e.append(ConfigError(flag, "must be true or false"))
-        if self.multi_gpu not in MULTI_GPU_MODES:
-            e.append(ConfigError("multi_gpu", f"must be one of {', '.join(MULTI_GPU_MODES)}"))
-        if self.cache not in CACHE_MODES:
-            e.append(ConfigError("cache", f"must be one of {', '.join(CACHE_MODES)}"))
-        if not isinstance(self.backbone_weights, str) or not self.backbone_weights:
-            e.append(ConfigError("backbone_weights", "give 'imagenet', 'none' or a weights file"))
-        elif (self.architecture in TRANSFER_ARCHITECTURES and self.backbone_weights not in WEIGHTS
-              and not Path(self.backbone_weights).expanduser().is_file()):
-            e.append(ConfigError("backbone_weights", f"weights file not found: {self.backbone_weights}"))
-        for name in ("val_fraction", "test_fraction"):
-            v = getattr(self, name)
-            if isinstance(v, bool) or not isinstance(v, (int, float)) or not (0 <= v < 1):
-                e.append(ConfigError(name, f"must be a fraction from 0 to below 1 (got {v!r})"))
-        if (isinstance(self.val_fraction, (int, float)) and isinstance(self.test_fraction, (int, float))
-                and 0 <= self.val_fraction < 1 and 0 <= self.test_fraction < 1):
-            if self.val_fraction <= 0:
-                e.append(ConfigError("val_fraction", "a validation split is needed to score trials"))
-            elif self.val_fraction + self.test_fraction > 0.8:
-                e.append(ConfigError("val_fraction", "validation and test together leave too little to train on"))
-        aug = self.augmentation
-        e += [ConfigError("augmentation." + x.field, x.message)
-              for x in _check_tunable("enabled", aug.enabled, bool)]
-        if aug.flip not in ("none", "horizontal", "vertical", "horizontal_and_vertical"):
-            e.append(ConfigError("augmentation.flip", "must be none, horizontal, vertical or horizontal_and_vertical"))
-        for name in ("rotation", "zoom", "translation", "contrast"):
-            v = getattr(aug, name)
-            if isinstance(v, bool) or not isinstance(v, (int, float)) or not (0 <= v <= 1):
-                e.append(ConfigError(f"augmentation.{name}", f"must be from 0 to 1 (got {v!r})"))
-        if self.name and not isinstance(self.name, str):
-            e.append(ConfigError("name", "must be text"))
+        """Every problem in this config, each naming its field. Empty when usable.
+
+        Each field is checked by its row of the option table, then the rules across fields; the
+        memory estimate only once everything else is usable.
+        """
+        data = self.to_dict()
+        e = field_errors(data) + cross_field_errors(data)
         if not e:
             e += self._memory_errors(memory_bytes)
         return e
@@ -477,14 +265,6 @@ class SearchConfig:
         if errors:
             raise errors[0]
         return self
-
-
-def _scalar_int(name: str, value: Any, lo: int, hi: int) -> list[ConfigError]:
-    if isinstance(value, bool) or not isinstance(value, int):
-        return [ConfigError(name, f"{value!r} is not a whole number")]
-    if not lo <= value <= hi:
-        return [ConfigError(name, f"must be from {lo} to {hi} (got {value})")]
-    return []
 
 
 def available_memory_bytes() -> int | None:

@@ -200,6 +200,14 @@ class NeverCancel:
         return False
 
 
+def trial_number(trial_id: Any) -> int:
+    """The number a person sees for a Keras Tuner trial id ("00" is trial 1); 0 when not numeric."""
+    try:
+        return int(trial_id) + 1
+    except (TypeError, ValueError):
+        return 0
+
+
 def make_event(kind: str, **fields: Any) -> dict:
     event = {"type": kind, "time": time.time()}
     event.update({k: plain(v) for k, v in fields.items()})

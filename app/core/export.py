@@ -198,7 +198,8 @@ class _Steps:
 def export_trial(search_dir: str | Path, out_dir: str | Path, trial_id: str | None = None,
                  overwrite: bool = False, formats: list[str] | None = None,
                  progress: Callable[[dict], None] | None = None, cancel=None) -> dict:
-    """Export a trial (the best by default) in ``formats`` (default: every format this installation
+    """Export a trial (by default the search's final model: its best trial, or the average of its
+    best few when the search chose that, see ``app/core/final_model.py``) in ``formats`` (default: every format this installation
     can write) to ``out_dir``, score each artifact, and return the model card. ``progress`` gets
     plain dicts; ``cancel`` (an Event) stops between steps, leaving nothing behind."""
     formats = _checked_formats(formats)
@@ -208,6 +209,9 @@ def export_trial(search_dir: str | Path, out_dir: str | Path, trial_id: str | No
     steps = _Steps(1 + _model_steps(formats), progress, cancel)
     _check_target(out_dir, overwrite)  # before the seconds it takes to load TensorFlow
     steps("Loading the trained model")
+    members = final_members(search_dir) if trial_id is None else []
+    if len(members) > 1:
+        return _export_ensemble(search_dir, members, out_dir, steps, formats, overwrite)
     try:
         model, trial_id, info, trial = load_trial_model(search_dir, trial_id)
     except SearchError as exc:
@@ -218,6 +222,46 @@ def export_trial(search_dir: str | Path, out_dir: str | Path, trial_id: str | No
                    metrics=_trial_metrics(trial), overwrite=overwrite,
                    test_accuracy=lambda: _test_accuracy(search_dir, model, info, trial_id, size),
                    reproducible=True, card_extra=None)
+
+
+def final_members(search_dir: str | Path) -> list[str]:
+    """The trials of the search's final model (``search.json`` ``final_model``, see
+    ``app/core/final_model.py``) when it averages several that all still have weights; else []."""
+    try:
+        final = load_search_info(search_dir).get("final_model") or {}
+    except SearchError:
+        return []
+    members = [str(t) for t in final.get("trials") or []]
+    if len(members) < 2 or not all((trial_dir(search_dir, t) / CHECKPOINT_FILE).is_file() for t in members):
+        return []
+    return members
+
+
+def _export_ensemble(search_dir: Path, members: list[str], out_dir: Path, steps: _Steps, formats: list[str],
+                     overwrite: bool) -> dict:
+    """The final model when it averages several trials: one Keras model (standard layers), exported
+    like a trial, its card naming the members and their validation scores."""
+    from .ensemble import average_model, load_members
+    from .tasks import TaskError
+
+    try:
+        models, info = load_members(search_dir, members)
+    except TaskError as exc:
+        raise ExportError(str(exc)) from None
+    size = SearchConfig.from_dict(info["config"]).image_size
+    model = average_model(models, size)
+    final = info.get("final_model") or {}
+    name = "ensemble:" + ",".join(members)
+    scores = {t["trial_id"]: t["score"] for t in list_trials(search_dir)}
+    metric = final.get("metric") or "val_accuracy"
+    return _export(model, info, out_dir, steps, formats, trial_id=name,
+                   hyperparameters={"ensemble_members": members, "combine": "mean probability"},
+                   score=final.get("val_score"), metrics={metric: final.get("val_score")}, overwrite=overwrite,
+                   test_accuracy=lambda: _test_accuracy(search_dir, model, info, name, size),
+                   reproducible=False,
+                   card_extra={"architecture": "ensemble", "ensemble": {
+                       "members": members, "member_val_score": {t: scores.get(t) for t in members},
+                       "best_trial_val_score": final.get("best_trial_val_score"), "metric": metric}})
 
 
 def export_model(model, info: dict, out_dir: str | Path, *, trial_id: str, hyperparameters: dict,

@@ -9,15 +9,17 @@ A tunable option is written the same way everywhere:
 :func:`parse_tunable` reads that text into the spec :mod:`app.core.config` stores (a value,
 ``{"choices": [...]}`` or ``{"min", "max", "step"/"log"}``) and :func:`format_tunable` writes a
 spec back, keeping its step, scale and default, so a value survives the round trip.
-:data:`TUNABLE_OPTIONS` lists the tunables with their type, command-line flag, help and options
-page; ``tunestudio search`` builds its flags from it.
+:data:`TUNABLE_OPTIONS` lists the tunables of the option table (app/core/option_table.py);
+:func:`parse_option_text` reads any option's typed text (a flag's value, a window field).
 """
 from __future__ import annotations
 
-from dataclasses import dataclass
 from typing import Any
 
+from .duration import parse_duration
 from .formatting import format_number
+from .option_table import OPTION, OPTIONS, Option
+from .validation import ConfigError
 
 TRUE_WORDS = ("1", "true", "yes", "on")
 FALSE_WORDS = ("0", "false", "no", "off")
@@ -27,37 +29,9 @@ class TunableError(ValueError):
     """Text that is not a tunable value; the message says what was expected."""
 
 
-@dataclass(frozen=True)
-class TunableOption:
-    name: str  # SearchConfig field ("augmentation.enabled" for a nested one)
-    kind: type  # int, float, bool or str
-    flag: str  # command-line flag of tunestudio search
-    help: str
-    page: str  # the options page that shows it
-    allow_range: bool = True
-
-
-TUNABLE_OPTIONS: tuple[TunableOption, ...] = (
-    TunableOption("batch_size", int, "--batch-size", "batch size: 32, or choices 16,32,64", "Training", False),
-    TunableOption("width", int, "--width", "units/filters: 64, choices 32,64 or range 16:128", "Model"),
-    TunableOption("depth", int, "--depth", "blocks/layers: 2, choices or range 1:4", "Model"),
-    TunableOption("dropout", float, "--dropout", "dropout rate: 0.3 or range 0:0.5:0.1", "Regularization"),
-    TunableOption("l1", float, "--l1", "L1 factor", "Regularization"),
-    TunableOption("l2", float, "--l2", "L2 factor", "Regularization"),
-    TunableOption("batch_norm", bool, "--batch-norm", "batch normalisation: true, false or true,false", "Model"),
-    TunableOption("optimizer", str, "--optimizer", "adam, sgd, rmsprop, adamw (comma list to search)", "Training"),
-    TunableOption("learning_rate", float, "--learning-rate", "1e-3, or a range 1e-4:1e-2:log", "Training"),
-    TunableOption("schedule", str, "--schedule", "constant, exponential, cosine, linear (comma list to search)",
-                  "Training"),
-    TunableOption("warmup_fraction", float, "--warmup", "share of a trial's steps spent warming up: 0.067 or 0:0.2",
-                  "Training"),
-    TunableOption("weight_decay", float, "--weight-decay", "AdamW weight decay: 5e-4 or 1e-5:1e-2:log", "Training"),
-    TunableOption("momentum", float, "--momentum", "momentum for SGD/RMSprop", "Training"),
-    TunableOption("label_smoothing", float, "--label-smoothing", "label smoothing", "Training"),
-    TunableOption("augmentation.enabled", bool, "--augment", "data augmentation: true, false or true,false",
-                  "Augmentation"),
-)
-OPTIONS_BY_NAME = {option.name: option for option in TUNABLE_OPTIONS}
+# The tunables of the one option table (app/core/option_table.py), and every option by field name.
+TUNABLE_OPTIONS: tuple[Option, ...] = tuple(option for option in OPTIONS if option.tunable)
+OPTIONS_BY_NAME = OPTION
 
 
 def parse_value(text: str, kind: type) -> Any:
@@ -146,3 +120,30 @@ def _text(value: Any) -> str:
         text = format_number(value)  # as every view shows numbers, unless that would round it
         return text if float(text) == value else repr(value)
     return str(value)
+
+
+def parse_option_text(option: Option, text: str) -> Any:
+    """The config value for ``text`` typed for ``option`` (a command-line flag's value).
+
+    Raises :class:`~app.core.validation.ConfigError` naming the field, with what was expected.
+    """
+    try:
+        if option.cli_words is not None:
+            word = text.strip().lower()
+            if word not in option.cli_words:
+                raise TunableError(f"'{text}' is not one of {', '.join(option.cli_words)}")
+            return option.cli_words[word]
+        if option.tunable:
+            return parse_tunable(text, option.kind, option.allow_range)
+        if option.check == "time_budget":
+            return parse_duration(text)
+        if option.check == "image_size":
+            word = text.strip().lower()
+            if word == "auto":
+                return "auto"
+            if not word.isdigit():
+                raise TunableError(f"'{text}' is not a whole number of pixels or auto")
+            return int(word)
+        return parse_value(text, option.kind)
+    except ValueError as exc:  # TunableError, or parse_duration's message
+        raise ConfigError(option.name, str(exc)) from None

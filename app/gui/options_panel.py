@@ -1,28 +1,26 @@
 """The search options: model, regularization, optimizer and search controls producing a SearchConfig.
 
-Each control is registered under the SearchConfig field it sets, so a problem reported by
-``SearchConfig.validate()`` (or by parsing a typed value) is marked at that control: red border,
-the reason as its tooltip, and a list of every problem below the tabs.
+The pages, their rows and what each control reads and shows come from the option table
+(app/core/option_table.py, laid out by app/gui/option_pages.py). Each control is registered under
+the SearchConfig field it sets, so a problem reported by ``SearchConfig.validate()`` (or by parsing
+a typed value) is marked at that control: red border, the reason as its tooltip, and a list of every
+problem below the tabs.
 """
 from __future__ import annotations
 
-import json
-import math
 from typing import TYPE_CHECKING, Any, Callable
 
 from PySide6.QtCore import Qt, Signal
-from PySide6.QtGui import QImage, QPixmap, QValidator
+from PySide6.QtGui import QImage, QPixmap
 from PySide6.QtWidgets import (
-    QAbstractSpinBox, QCheckBox, QComboBox, QDoubleSpinBox, QFormLayout, QFrame, QGridLayout, QGroupBox, QHBoxLayout,
-    QLabel, QLineEdit, QPushButton, QScrollArea, QSpinBox, QTabWidget, QVBoxLayout, QWidget,
+    QAbstractSpinBox, QCheckBox, QComboBox, QFormLayout, QFrame, QGridLayout, QHBoxLayout, QLabel, QLineEdit,
+    QPushButton, QScrollArea, QTabWidget, QVBoxLayout, QWidget,
 )
 
-from app.core.config import (
-    ARCHITECTURES, INITIALIZERS, TRANSFER_ARCHITECTURES, TUNERS,
-    Augmentation, ConfigError, SearchConfig, format_duration, is_fixed, parse_duration, tunable_values,
-)
-from app.core.formatting import format_number
-from app.core.options import TunableError, format_tunable, merge_extras, parse_tunable
+from app.core.config import Augmentation, ConfigError, SearchConfig
+from app.core.option_table import OPTION, PAGES, REGULARIZATION, SEARCH, get_value, set_value, window_options
+from app.gui.option_pages import OptionControl, attribute_name, build_page, display_label, tr
+from app.gui.option_widgets import ParseError
 from app.gui.worker import run_in_background
 
 if TYPE_CHECKING:  # numpy is imported where used: it costs ~0.2 s before the window shows
@@ -34,15 +32,9 @@ QLabel#optionErrors { color: #b00020; }
 """
 PREVIEW_COUNT = 8
 PREVIEW_PX = 84
-OPTIMIZER_LABELS = {"adam": "Adam", "sgd": "SGD", "rmsprop": "RMSprop", "adamw": "AdamW"}
-SCHEDULE_LABELS = {"constant": "Constant", "exponential": "Exponential", "cosine": "Cosine",
-                   "linear": "Linear"}
-COMBO_MIN_CHARACTERS = 14  # long item texts elide instead of widening the whole column
-TRI_STATE = (("Try with and without", {"choices": [True, False]}), ("Always", True), ("Never", False))
+AUGMENTATION_GROUP = "Data augmentation"
 
-
-class ParseError(ConfigError):
-    """A typed value the panel could not read; marked like a validation error."""
+__all__ = ["OptionsPanel", "ParseError", "PREVIEW_COUNT", "array_pixmap"]
 
 
 def _keep_defaults(values: dict, base: dict) -> None:
@@ -61,194 +53,6 @@ def _keep_defaults(values: dict, base: dict) -> None:
         _keep_defaults(aug, old_aug)
 
 
-def _parse_budget(text: str) -> float:
-    try:
-        return parse_duration(text)
-    except ValueError as exc:
-        raise ParseError("time_budget", str(exc)) from None
-
-
-# --------------------------------------------------------------------------- small input widgets
-
-
-class TunableEdit(QLineEdit):
-    """Typed tunable in the one grammar of app.core.options: ``64``, ``32,64``, ``16:128``,
-    ``1e-4:1e-2:log``, ``0:0.5:0.1``."""
-
-    def __init__(self, kind: type, placeholder: str = "", allow_range: bool = True):
-        super().__init__()
-        self.kind = kind
-        self.allow_range = allow_range
-        self._spec: Any = None  # the spec last shown: its default and step survive an edit
-        self.setPlaceholderText(placeholder)
-
-    def spec(self, field_name: str) -> Any:
-        try:
-            parsed = parse_tunable(self.text(), self.kind, self.allow_range)
-        except TunableError as exc:
-            raise ParseError(field_name, str(exc)) from None
-        return merge_extras(parsed, self._spec)
-
-    def set_spec(self, spec: Any) -> None:
-        self._spec = spec
-        self.setText(format_tunable(spec))
-
-
-class SciSpinBox(QDoubleSpinBox):
-    """A positive float shown as ``1e-04``; the arrows step along 1, 2, 5 x 10^k."""
-
-    LADDER = (1.0, 2.0, 5.0)
-
-    def __init__(self, minimum: float, maximum: float):
-        super().__init__()
-        self.setDecimals(12)
-        self.setRange(minimum, maximum)
-        self.setKeyboardTracking(False)
-
-    def textFromValue(self, value: float) -> str:  # noqa: N802 - Qt override
-        return format_number(value)  # 1e-4 reads as in every other view
-
-    def valueFromText(self, text: str) -> float:  # noqa: N802 - Qt override
-        try:
-            return float(text)
-        except ValueError:
-            return self.value()
-
-    def validate(self, text: str, pos: int):  # noqa: D102 - Qt override
-        stripped = text.strip()
-        if not stripped:
-            return QValidator.State.Intermediate, text, pos
-        try:
-            value = float(stripped)
-        except ValueError:
-            partial = all(c in "0123456789.eE-+" for c in stripped)
-            return (QValidator.State.Intermediate if partial else QValidator.State.Invalid), text, pos
-        if self.minimum() <= value <= self.maximum():
-            return QValidator.State.Acceptable, text, pos
-        return QValidator.State.Intermediate, text, pos
-
-    def stepBy(self, steps: int) -> None:  # noqa: N802 - Qt override
-        value = self.value()
-        for _ in range(abs(steps)):
-            value = self._next(value, up=steps > 0)
-        self.setValue(value)
-
-    def _next(self, value: float, up: bool) -> float:
-        exponent = math.floor(math.log10(value)) if value > 0 else -6
-        candidates = sorted({m * 10.0 ** e for e in (exponent - 1, exponent, exponent + 1) for m in self.LADDER})
-        if up:
-            bigger = [c for c in candidates if c > value * (1 + 1e-9)]
-            return min(bigger[0], self.maximum()) if bigger else value
-        smaller = [c for c in candidates if c < value * (1 - 1e-9)]
-        return max(smaller[-1], self.minimum()) if smaller else value
-
-
-class RangeField(QWidget):
-    """``min`` to ``max``; equal ends give a fixed value."""
-
-    def __init__(self, minimum_box: QDoubleSpinBox | QSpinBox, maximum_box: QDoubleSpinBox | QSpinBox,
-                 extra: dict | None = None):
-        super().__init__()
-        self.minimum_box = minimum_box
-        self.maximum_box = maximum_box
-        self.extra = extra or {}
-        layout = QHBoxLayout(self)
-        layout.setContentsMargins(0, 0, 0, 0)
-        layout.addWidget(minimum_box, 1)
-        layout.addWidget(QLabel("to"))
-        layout.addWidget(maximum_box, 1)
-
-    def spec(self) -> Any:
-        low, high = self.minimum_box.value(), self.maximum_box.value()
-        if isinstance(self.minimum_box, QSpinBox):
-            low, high = int(low), int(high)
-        else:
-            low, high = round(float(low), 12), round(float(high), 12)
-        if low == high:
-            return low
-        return merge_extras({"min": low, "max": high}, {"min": low, **self.extra})
-
-    def set_spec(self, spec: Any) -> None:
-        values = [v for v in tunable_values(spec) if isinstance(v, (int, float)) and not isinstance(v, bool)]
-        if not values:
-            return
-        if isinstance(spec, dict) and "min" in spec:
-            # The range's own step, scale and default replace the widget's (0.1 stays 0.1).
-            self.extra = {k: spec[k] for k in ("step", "log", "default") if k in spec} or self.extra
-        self.minimum_box.setValue(min(values))
-        self.maximum_box.setValue(max(values))
-
-
-class ChoiceChecks(QWidget):
-    """A check box per option; checked ones are tried."""
-
-    def __init__(self, labels: dict[str, str], columns: int = 2):
-        super().__init__()
-        layout = QGridLayout(self)
-        layout.setContentsMargins(0, 0, 0, 0)
-        self.boxes: dict[str, QCheckBox] = {}
-        for i, (value, label) in enumerate(labels.items()):
-            box = QCheckBox(label)
-            self.boxes[value] = box
-            layout.addWidget(box, i // columns, i % columns)
-
-    def spec(self, field_name: str) -> Any:
-        chosen = [v for v, box in self.boxes.items() if box.isChecked()]
-        if not chosen:
-            raise ParseError(field_name, "tick at least one")
-        return chosen[0] if len(chosen) == 1 else {"choices": chosen}
-
-    def set_spec(self, spec: Any) -> None:
-        wanted = set(tunable_values(spec))
-        for value, box in self.boxes.items():
-            box.setChecked(value in wanted)
-
-
-def _spin(minimum: int, maximum: int, step: int = 1, suffix: str = "") -> QSpinBox:
-    box = QSpinBox()
-    box.setRange(minimum, maximum)
-    box.setSingleStep(step)
-    box.setSuffix(suffix)
-    box.setAccelerated(True)
-    return box
-
-
-def _dspin(minimum: float, maximum: float, step: float, decimals: int = 2) -> QDoubleSpinBox:
-    box = QDoubleSpinBox()
-    box.setRange(minimum, maximum)
-    box.setSingleStep(step)
-    box.setDecimals(decimals)
-    return box
-
-
-def _sized_combo() -> QComboBox:
-    combo = QComboBox()
-    combo.setSizeAdjustPolicy(QComboBox.SizeAdjustPolicy.AdjustToMinimumContentsLengthWithIcon)
-    combo.setMinimumContentsLength(COMBO_MIN_CHARACTERS)
-    return combo
-
-
-def _combo(items: dict[str, str] | list[tuple[str, Any]]) -> QComboBox:
-    combo = _sized_combo()
-    pairs = items.items() if isinstance(items, dict) else items
-    for data, label in pairs:
-        combo.addItem(label, data)
-    return combo
-
-
-def _tri_state_combo() -> QComboBox:
-    combo = _sized_combo()
-    for label, value in TRI_STATE:
-        combo.addItem(label, json.dumps(value))
-    return combo
-
-
-def _set_combo_data(combo: QComboBox, data: Any) -> None:
-    index = combo.findData(data)
-    if index >= 0:
-        combo.setCurrentIndex(index)
-
-
 def array_pixmap(array: np.ndarray) -> QPixmap:
     import numpy as np
 
@@ -256,9 +60,6 @@ def array_pixmap(array: np.ndarray) -> QPixmap:
     height, width = array.shape[:2]
     image = QImage(array.data, width, height, width * 3, QImage.Format.Format_RGB888)
     return QPixmap.fromImage(image.copy())
-
-
-# --------------------------------------------------------------------------- the panel
 
 
 class OptionsPanel(QWidget):
@@ -270,19 +71,36 @@ class OptionsPanel(QWidget):
         super().__init__(parent)
         self.setObjectName("optionsPanel")
         self.setStyleSheet(INVALID_STYLE)
-        self.fields: dict[str, QWidget] = {}  # SearchConfig field -> control that sets it
+        self.controls: dict[str, OptionControl] = {}  # SearchConfig field -> its control
+        self.fields: dict[str, QWidget] = {}  # SearchConfig field -> the widget marked for it
+        self.groups: dict[tuple[str, str], Any] = {}  # (page, group) -> its group box
         self._tab_of: dict[str, int] = {}
+        self._base_config = SearchConfig()
+        self._last_data_dir = ""
         self.sample_paths_provider: Callable[[], list[str]] = lambda: []
         self.preview_images: list[np.ndarray] = []
         self._preview_generation = 0
         self.tabs = QTabWidget()
         self.tabs.setObjectName("optionTabs")
         self.tabs.setDocumentMode(True)
-        self._add_tab("Model", self._model_page())
-        self._add_tab("Regularization", self._regularization_page())
-        self._add_tab("Optimizer", self._optimizer_page())
-        self.search_tab_index = self.tabs.count()
-        self._add_tab("Search", self._search_page())
+        shown = window_options()
+        for page in PAGES:
+            extra = {AUGMENTATION_GROUP: self._add_preview_rows} if page == REGULARIZATION else {}
+            page_options = [o for o in shown if o.page == page]
+            host, groups = build_page(page_options, self.controls, extra)
+            index = self._add_tab(tr(page), host)
+            if page == SEARCH:
+                self.search_tab_index = index
+            for title, box in groups.items():
+                self.groups[(page, title)] = box
+            for option in page_options:
+                self._tab_of[option.name] = index
+        for name, control in self.controls.items():
+            self.fields[name] = control.widget
+            setattr(self, attribute_name(control.option), control.widget)
+            if control.check is not None:
+                setattr(self, f"{name.split('.')[-1]}_check", control.check)
+        self.transfer_group = self.groups[(OPTION["backbone_weights"].page, OPTION["backbone_weights"].group)]
 
         self.error_label = QLabel()
         self.error_label.setObjectName("optionErrors")
@@ -300,121 +118,19 @@ class OptionsPanel(QWidget):
 
     # ------------------------------------------------------------------ pages
 
-    def _add_tab(self, title: str, form_host: QWidget) -> None:
+    def _add_tab(self, title: str, form_host: QWidget) -> int:
         scroll = QScrollArea()
         scroll.setWidgetResizable(True)
         scroll.setFrameShape(QFrame.Shape.NoFrame)
         scroll.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)  # fields shrink instead
         scroll.setWidget(form_host)
-        index = self.tabs.addTab(scroll, title)
-        for name, widget in self.fields.items():
-            if name not in self._tab_of:
-                self._tab_of[name] = index
+        return self.tabs.addTab(scroll, title)
 
-    def _register(self, field_name: str, widget: QWidget, tooltip: str = "") -> QWidget:
-        self.fields[field_name] = widget
-        widget.setObjectName(widget.objectName() or _object_name(field_name))
-        widget.setToolTip(tooltip)
-        widget.setProperty("helpText", tooltip)
-        widget.setAccessibleName(field_name.replace("_", " ").replace(".", " "))
-        return widget
-
-    @staticmethod
-    def _form() -> tuple[QWidget, QVBoxLayout]:
-        host = QWidget()
-        outer = QVBoxLayout(host)
-        outer.setAlignment(Qt.AlignmentFlag.AlignTop)
-        return host, outer
-
-    @staticmethod
-    def _group(title: str) -> tuple[QGroupBox, QFormLayout]:
-        group = QGroupBox(title)
-        form = QFormLayout(group)
-        form.setFieldGrowthPolicy(QFormLayout.FieldGrowthPolicy.AllNonFixedFieldsGrow)
-        form.setLabelAlignment(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
-        return group, form
-
-    def _model_page(self) -> QWidget:
-        host, outer = self._form()
-        group, form = self._group("Network")
-        self.architecture_combo = _combo(ARCHITECTURES)
-        self.architecture_combo.setObjectName("architectureCombo")
-        form.addRow("Architecture:", self._register("architecture", self.architecture_combo,
-                                                    "The kind of network to build and tune"))
-        self.image_size_spin = _spin(0, 1024, 16, " px")
-        self.image_size_spin.setSpecialValueText("Auto")  # 0: follows the data and the time budget
-        self.image_size_spin.setObjectName("imageSizeSpin")
-        form.addRow("Image size:", self._register("image_size", self.image_size_spin,
-                                                  "Images are resized to this square size. Auto: small images "
-                                                  "keep their size; photos get 64-128 px as the time budget allows"))
-        self.width_edit = TunableEdit(int, "e.g. 32, 64")
-        form.addRow("Width:", self._register("width", self.width_edit,
-                                             "Filters (CNNs) or units (MLP) in the first block: one value, "
-                                             "a list to try (32,64) or a range (16:128)"))
-        self.depth_range = RangeField(_spin(1, 50), _spin(1, 50))
-        form.addRow("Depth:", self._register("depth", self.depth_range,
-                                             "Number of blocks or layers, from min to max"))
-        self.dense_units_edit = TunableEdit(int, "e.g. 128")
-        form.addRow("Dense units:", self._register("dense_units", self.dense_units_edit,
-                                                   "Units of the dense layer before the classifier"))
-        self.initializer_checks = ChoiceChecks({k: k for k in INITIALIZERS})
-        form.addRow("Initializer:", self._register("initializer", self.initializer_checks,
-                                                   "Weight initializers to try"))
-        outer.addWidget(group)
-
-        group, form = self._group("Transfer learning")
-        self.weights_combo = _combo({"imagenet": "ImageNet (from the Keras cache; never downloaded)", "none": "Random (train from scratch)"})
-        form.addRow("Backbone weights:", self._register("backbone_weights", self.weights_combo,
-                                                        "Starting weights of a transfer backbone"))
-        self.fine_tune_check = QCheckBox("Fine-tune the backbone")
-        form.addRow("", self._register("fine_tune", self.fine_tune_check,
-                                       "Also train the backbone's own weights (slower)"))
-        self.transfer_group = group
-        outer.addWidget(group)
-        return host
-
-    def _regularization_page(self) -> QWidget:
-        host, outer = self._form()
-        group, form = self._group("Weights")
-        self.dropout_check = QCheckBox()
-        self.dropout_range = RangeField(_dspin(0, 0.95, 0.05), _dspin(0, 0.95, 0.05), extra={"step": 0.05})
-        form.addRow("Dropout:", self._checked_row(self.dropout_check, self._register(
-            "dropout", self.dropout_range, "Dropout rate range (0 to 0.95)")))
-        self.l1_check = QCheckBox()
-        self.l1_edit = TunableEdit(float, "e.g. 1e-5")
-        form.addRow("L1:", self._checked_row(self.l1_check, self._register(
-            "l1", self.l1_edit, "L1 weight penalty: one value, a list or a range")))
-        self.l2_check = QCheckBox()
-        self.l2_edit = TunableEdit(float, "e.g. 0, 1e-4")
-        form.addRow("L2:", self._checked_row(self.l2_check, self._register(
-            "l2", self.l2_edit, "L2 weight penalty: one value, a list or a range")))
-        self.batch_norm_combo = _tri_state_combo()
-        form.addRow("Batch normalisation:", self._register("batch_norm", self.batch_norm_combo,
-                                                           "Normalise activations after each block"))
-        outer.addWidget(group)
-
-        group, form = self._group("Data augmentation")
-        self.augmentation_combo = _tri_state_combo()
-        form.addRow("Augment:", self._register("augmentation.enabled", self.augmentation_combo,
-                                               "Random changes to training images, so the model generalises"))
-        self.flip_combo = _combo({"none": "No flip", "horizontal": "Horizontal", "vertical": "Vertical",
-                                  "horizontal_and_vertical": "Horizontal and vertical"})
-        form.addRow("Flip:", self._register("augmentation.flip", self.flip_combo, "Random mirroring"))
-        self.rotation_spin = _dspin(0, 1, 0.05)
-        form.addRow("Rotation:", self._register("augmentation.rotation", self.rotation_spin,
-                                                "Largest rotation, as a fraction of a full turn (0 = off)"))
-        self.zoom_spin = _dspin(0, 1, 0.05)
-        form.addRow("Zoom:", self._register("augmentation.zoom", self.zoom_spin,
-                                            "Largest zoom in or out, as a fraction (0 = off)"))
-        self.translation_spin = _dspin(0, 1, 0.05)
-        form.addRow("Translation:", self._register("augmentation.translation", self.translation_spin,
-                                                   "Largest shift, as a fraction of the image (0 = off)"))
-        self.contrast_spin = _dspin(0, 1, 0.05)
-        form.addRow("Contrast:", self._register("augmentation.contrast", self.contrast_spin,
-                                                "Largest contrast change, as a fraction (0 = off)"))
-        self.preview_button = QPushButton("Preview on my images")
+    def _add_preview_rows(self, form: QFormLayout) -> None:
+        """The augmentation preview, at the end of the augmentation group."""
+        self.preview_button = QPushButton(self.tr("Preview on my images"))
         self.preview_button.setObjectName("augmentationPreviewButton")
-        self.preview_button.setToolTip("Show augmented samples of the chosen dataset")
+        self.preview_button.setToolTip(self.tr("Show augmented samples of the chosen dataset"))
         self.preview_button.clicked.connect(self.request_preview)
         self.preview_status = QLabel()
         self.preview_status.setWordWrap(True)
@@ -438,128 +154,6 @@ class OptionsPanel(QWidget):
             self.preview_labels.append(label)
         self.preview_grid_host.hide()
         form.addRow(self.preview_grid_host)
-        outer.addWidget(group)
-
-        group, form = self._group("Early stopping")
-        self.early_stopping_check = QCheckBox("Stop a trial when validation stops improving")
-        form.addRow(self._register("early_stopping", self.early_stopping_check,
-                                   "Saves time on trials that have stopped learning"))
-        self.patience_spin = _spin(0, 10000, 1, " epochs")
-        form.addRow("Patience:", self._register("patience", self.patience_spin,
-                                                "Epochs without improvement before a trial stops"))
-        self.restore_best_check = QCheckBox("Keep the best epoch's weights")
-        form.addRow(self._register("restore_best_weights", self.restore_best_check,
-                                   "Roll back to the best epoch when a trial stops early"))
-        outer.addWidget(group)
-        return host
-
-    def _optimizer_page(self) -> QWidget:
-        host, outer = self._form()
-        group, form = self._group("Optimizer")
-        self.optimizer_checks = ChoiceChecks(OPTIMIZER_LABELS)
-        form.addRow("Try:", self._register("optimizer", self.optimizer_checks, "Optimizers to try"))
-        self.learning_rate_range = RangeField(SciSpinBox(1e-7, 10.0), SciSpinBox(1e-7, 10.0), extra={"log": True})
-        form.addRow("Learning rate:", self._register("learning_rate", self.learning_rate_range,
-                                                     "Searched on a log scale between the two values"))
-        self.schedule_checks = ChoiceChecks(SCHEDULE_LABELS)
-        form.addRow("Schedule:", self._register("schedule", self.schedule_checks,
-                                                "How the learning rate changes during a trial: kept constant, or decayed "
-                                                "exponentially, along a cosine or linearly"))
-        self.momentum_edit = TunableEdit(float, "e.g. 0.9")
-        form.addRow("Momentum (SGD):", self._register("momentum", self.momentum_edit,
-                                                      "Momentum for SGD and RMSprop: value, list or range"))
-        self.nesterov_check = QCheckBox("Nesterov momentum")
-        form.addRow("", self._register("nesterov", self.nesterov_check, "Use Nesterov momentum with SGD"))
-        clip_row = QHBoxLayout()
-        self.clip_mode_combo = _combo({"none": "No clipping", "norm": "By norm", "value": "By value"})
-        self.clip_value_edit = TunableEdit(float, "e.g. 1.0")
-        clip_row.addWidget(self._register("clip_mode", self.clip_mode_combo, "Gradient clipping"), 1)
-        clip_row.addWidget(self._register("clip_value", self.clip_value_edit, "Clipping threshold"), 1)
-        form.addRow("Gradient clipping:", clip_row)
-        outer.addWidget(group)
-
-        group, form = self._group("Training")
-        self.batch_size_edit = TunableEdit(int, "e.g. 16, 32", allow_range=False)
-        form.addRow("Batch sizes:", self._register("batch_size", self.batch_size_edit,
-                                                   "Batch sizes to try, separated by commas"))
-        self.label_smoothing_spin = _dspin(0, 0.5, 0.05)
-        form.addRow("Label smoothing:", self._register("label_smoothing", self.label_smoothing_spin,
-                                                       "Softens the targets; 0 turns it off"))
-        outer.addWidget(group)
-        return host
-
-    def _search_page(self) -> QWidget:
-        host, outer = self._form()
-        group, form = self._group("Search")
-        self.tuner_combo = _combo(TUNERS)
-        self.tuner_combo.setObjectName("tunerCombo")
-        form.addRow("Tuner:", self._register("tuner", self.tuner_combo, "How the next trial is chosen"))
-        self.time_budget_edit = QLineEdit()
-        self.time_budget_edit.setObjectName("timeBudgetEdit")
-        self.time_budget_edit.setPlaceholderText("10m, 90s, 2h, or none")
-        form.addRow("Time budget:", self._register(
-            "time_budget", self.time_budget_edit,
-            "Wall-clock time for the whole search (scan included). The search ends at whichever comes "
-            "first: the budget or max trials. 'none' for no limit"))
-        self.plateau_spin = _spin(0, 100000)
-        self.plateau_spin.setSpecialValueText("Never")
-        form.addRow("End after no gain in:", self._register(
-            "plateau_trials", self.plateau_spin, "End the search after this many trials in a row without a "
-                                                 "better score (0: never)"))
-        self.max_trials_spin = _spin(1, 100000)
-        self.max_trials_spin.setObjectName("maxTrialsSpin")
-        form.addRow("Max trials:", self._register("max_trials", self.max_trials_spin,
-                                                  "How many models to train at most"))
-        self.epochs_spin = _spin(1, 10000)
-        self.epochs_spin.setObjectName("epochsSpin")
-        form.addRow("Epochs:", self._register("epochs", self.epochs_spin,
-                                              "Epochs per trial (Hyperband: the most a trial gets)"))
-        self.hyperband_factor_spin = _spin(2, 100)
-        form.addRow("Hyperband factor:", self._register("hyperband_factor", self.hyperband_factor_spin,
-                                                        "Hyperband keeps 1 in this many trials at each round"))
-        self.objective_combo = _combo({"val_accuracy": "Validation accuracy (higher is better)",
-                                       "val_loss": "Validation loss (lower is better)"})
-        form.addRow("Objective:", self._register("objective", self.objective_combo, "What ranks the trials"))
-        self.seed_spin = _spin(0, 2**31 - 1)
-        form.addRow("Seed:", self._register("seed", self.seed_spin,
-                                            "Same seed, same data split and trial order"))
-        self.val_fraction_spin = _dspin(0, 0.9, 0.05)
-        form.addRow("Validation share:", self._register("val_fraction", self.val_fraction_spin,
-                                                        "Share of each class held out to score trials"))
-        self.test_fraction_spin = _dspin(0, 0.5, 0.05)
-        self.test_fraction_spin.setObjectName("testFractionSpin")
-        form.addRow("Test share:", self._register(
-            "test_fraction", self.test_fraction_spin,
-            "Share of each class locked away and scored once at the end: the honest estimate "
-            "(a test/ folder is used as is)"))
-        self.class_weights_combo = _combo({"auto": "Auto (on for heavy imbalance)", True: "On", False: "Off"})
-        self.class_weights_combo.setObjectName("classWeightsCombo")
-        form.addRow("Class weights:", self._register(
-            "class_weights", self.class_weights_combo,
-            "Weight each class by the inverse of its share, so rare classes count as much as common ones"))
-        self.name_edit = QLineEdit()
-        self.name_edit.setPlaceholderText("optional, e.g. flowers-first-try")
-        form.addRow("Search name:", self._register("name", self.name_edit, "Shown in the history"))
-        outer.addWidget(group)
-
-        group, form = self._group("Hardware")
-        self.mixed_precision_check = QCheckBox("Mixed precision (GPU only)")
-        self.mixed_precision_check.setEnabled(False)
-        form.addRow(self._register("mixed_precision", self.mixed_precision_check,
-                                   "Faster training on modern GPUs; available once a GPU is detected"))
-        outer.addWidget(group)
-        return host
-
-    @staticmethod
-    def _checked_row(check: QCheckBox, field: QWidget) -> QWidget:
-        row = QWidget()
-        layout = QHBoxLayout(row)
-        layout.setContentsMargins(0, 0, 0, 0)
-        layout.addWidget(check)
-        layout.addWidget(field, 1)
-        check.toggled.connect(field.setEnabled)
-        field.setEnabled(check.isChecked())
-        return row
 
     # ------------------------------------------------------------------ enabling
 
@@ -578,89 +172,46 @@ class OptionsPanel(QWidget):
         self._update_enabled_state()
         if self.error_label.isVisible():
             # Problems are on show: let marks disappear as they are fixed (without jumping tabs).
-            self.collect(getattr(self, "_last_data_dir", ""), reveal=False)
+            self.collect(self._last_data_dir, reveal=False)
         self.changed.emit()
 
+    def _value_of(self, name: str) -> Any:
+        control = self.controls.get(name)
+        return control.peek() if control is not None else get_value(self._base_config.to_dict(), name)
+
     def _update_enabled_state(self) -> None:
-        transfer = self.architecture_combo.currentData() in TRANSFER_ARCHITECTURES
-        self.transfer_group.setEnabled(transfer)
-        tuner = self.tuner_combo.currentData()
-        self.hyperband_factor_spin.setEnabled(tuner == "hyperband")
-        self.max_trials_spin.setEnabled(tuner != "hyperband")
-        augment = json.loads(self.augmentation_combo.currentData()) is not False
-        for widget in (self.flip_combo, self.rotation_spin, self.zoom_spin, self.translation_spin,
-                       self.contrast_spin):
-            widget.setEnabled(augment)
-        self.clip_value_edit.setEnabled(self.clip_mode_combo.currentData() != "none")
-        self.patience_spin.setEnabled(self.early_stopping_check.isChecked())
-        self.restore_best_check.setEnabled(self.early_stopping_check.isChecked())
+        """Each option's enabled_if/disabled_if of the table; a group whose options all share one
+        condition is switched as a whole (the transfer-learning group)."""
+        by_group: dict[Any, list[OptionControl]] = {}
+        for control in self.controls.values():
+            by_group.setdefault(self.groups[(control.option.page, control.option.group)], []).append(control)
+        for box, controls in by_group.items():
+            conditions = {(c.option.enabled_if, c.option.disabled_if) for c in controls}
+            if len(conditions) == 1 and conditions != {(None, None)}:
+                box.setEnabled(controls[0].option.is_enabled(self._value_of))
+                continue
+            for control in controls:
+                if control.option.enabled_if is not None or control.option.disabled_if is not None:
+                    control.set_enabled(control.option.is_enabled(self._value_of))
 
     def set_gpu_available(self, available: bool) -> None:
         """Mixed precision only makes sense where a GPU trains."""
-        self.mixed_precision_check.setEnabled(available)
-        if not available:
-            self.mixed_precision_check.setChecked(False)
+        for control in self.controls.values():
+            if control.option.gpu_only:
+                control.widget.setEnabled(available)
+                if not available:
+                    control.widget.setChecked(False)
 
     # ------------------------------------------------------------------ config in and out
 
     def set_config(self, config: SearchConfig) -> None:
         """Show ``config`` in the controls (unknown or odd values fall back to the nearest control value)."""
-        _set_combo_data(self.architecture_combo, config.architecture)
-        self.image_size_spin.setValue(0 if config.image_size == "auto" else int(config.image_size))
-        self.time_budget_edit.setText(format_duration(config.time_budget) if config.time_budget else "none")
-        self.plateau_spin.setValue(int(config.plateau_trials))
-        self.test_fraction_spin.setValue(float(config.test_fraction))
-        self.class_weights_combo.setCurrentIndex(max(0, self.class_weights_combo.findData(config.class_weights)))
-        self.width_edit.set_spec(config.width)
-        self.depth_range.set_spec(config.depth)
-        self.dense_units_edit.set_spec(config.dense_units)
-        self.initializer_checks.set_spec(config.initializer)
-        _set_combo_data(self.weights_combo, config.backbone_weights)
-        self.fine_tune_check.setChecked(bool(config.fine_tune))
-
-        self._set_optional(self.dropout_check, self.dropout_range, config.dropout, 0.0, default_spec={"min": 0.0, "max": 0.5})
-        self._set_optional(self.l1_check, self.l1_edit, config.l1, 0.0, default_spec=1e-5)
-        self._set_optional(self.l2_check, self.l2_edit, config.l2, 0.0, default_spec={"choices": [0.0, 1e-4]})
-        _set_combo_data(self.batch_norm_combo, json.dumps(config.batch_norm))
-        aug = config.augmentation
-        _set_combo_data(self.augmentation_combo, json.dumps(aug.enabled))
-        _set_combo_data(self.flip_combo, aug.flip)
-        self.rotation_spin.setValue(float(aug.rotation))
-        self.zoom_spin.setValue(float(aug.zoom))
-        self.translation_spin.setValue(float(aug.translation))
-        self.contrast_spin.setValue(float(aug.contrast))
-        self.early_stopping_check.setChecked(bool(config.early_stopping))
-        self.patience_spin.setValue(int(config.patience))
-        self.restore_best_check.setChecked(bool(config.restore_best_weights))
-
-        self.optimizer_checks.set_spec(config.optimizer)
-        self.learning_rate_range.set_spec(config.learning_rate)
-        self.schedule_checks.set_spec(config.schedule)
-        self.momentum_edit.set_spec(config.momentum)
-        self.nesterov_check.setChecked(bool(config.nesterov))
-        _set_combo_data(self.clip_mode_combo, config.clip_mode)
-        self.clip_value_edit.set_spec(config.clip_value)
-        self.batch_size_edit.set_spec(config.batch_size)
-        self.label_smoothing_spin.setValue(float(max(tunable_values(config.label_smoothing), default=0.0)))
-
-        _set_combo_data(self.tuner_combo, config.tuner)
-        self.max_trials_spin.setValue(int(config.max_trials))
-        self.epochs_spin.setValue(int(config.epochs))
-        self.hyperband_factor_spin.setValue(int(config.hyperband_factor))
-        _set_combo_data(self.objective_combo, config.objective)
-        self.seed_spin.setValue(int(config.seed))
-        self.val_fraction_spin.setValue(float(config.val_fraction))
-        self.name_edit.setText(config.name or "")
-        self.mixed_precision_check.setChecked(bool(config.mixed_precision) and self.mixed_precision_check.isEnabled())
+        data = config.to_dict()
+        for name, control in self.controls.items():
+            control.write(get_value(data, name))
         # Options this panel has no control for ride along unchanged.
         self._base_config = config
         self._update_enabled_state()
-
-    @staticmethod
-    def _set_optional(check: QCheckBox, field, spec: Any, off_value: Any, default_spec: Any) -> None:
-        off = is_fixed(spec) and spec == off_value
-        check.setChecked(not off)
-        field.set_spec(default_spec if off else spec)
 
     def collect(self, data_dir: str = "", reveal: bool = True) -> tuple[SearchConfig | None, list[ConfigError]]:
         """The config the controls describe and every problem with it (marked at its control).
@@ -670,66 +221,21 @@ class OptionsPanel(QWidget):
         self._last_data_dir = data_dir
         errors: list[ConfigError] = []
         values: dict[str, Any] = {}
-
-        def take(field_name: str, read: Callable[[], Any]) -> None:
+        for name, control in self.controls.items():
+            if control.option.check_only_if_enabled and not control.option.is_enabled(self._value_of):
+                continue  # unused (clip value without clipping): the shown config's value rides along
             try:
-                values[field_name] = read()
+                set_value(values, name, control.read())
             except ParseError as exc:
                 errors.append(exc)
-
-        take("architecture", self.architecture_combo.currentData)
-        take("image_size", lambda: self.image_size_spin.value() or "auto")
-        take("time_budget", lambda: _parse_budget(self.time_budget_edit.text()))
-        take("plateau_trials", self.plateau_spin.value)
-        take("test_fraction", lambda: round(self.test_fraction_spin.value(), 6))
-        take("class_weights", self.class_weights_combo.currentData)
-        take("width", lambda: self.width_edit.spec("width"))
-        take("depth", self.depth_range.spec)
-        take("dense_units", lambda: self.dense_units_edit.spec("dense_units"))
-        take("initializer", lambda: self.initializer_checks.spec("initializer"))
-        take("backbone_weights", self.weights_combo.currentData)
-        take("fine_tune", self.fine_tune_check.isChecked)
-        take("dropout", lambda: self.dropout_range.spec() if self.dropout_check.isChecked() else 0.0)
-        take("l1", lambda: self.l1_edit.spec("l1") if self.l1_check.isChecked() else 0.0)
-        take("l2", lambda: self.l2_edit.spec("l2") if self.l2_check.isChecked() else 0.0)
-        take("batch_norm", lambda: json.loads(self.batch_norm_combo.currentData()))
-        values["augmentation"] = {
-            "enabled": json.loads(self.augmentation_combo.currentData()),
-            "flip": self.flip_combo.currentData(),
-            "rotation": round(self.rotation_spin.value(), 6),
-            "zoom": round(self.zoom_spin.value(), 6),
-            "translation": round(self.translation_spin.value(), 6),
-            "contrast": round(self.contrast_spin.value(), 6),
-        }
-        take("early_stopping", self.early_stopping_check.isChecked)
-        take("patience", self.patience_spin.value)
-        take("restore_best_weights", self.restore_best_check.isChecked)
-        take("optimizer", lambda: self.optimizer_checks.spec("optimizer"))
-        take("learning_rate", self.learning_rate_range.spec)
-        take("schedule", lambda: self.schedule_checks.spec("schedule"))
-        take("momentum", lambda: self.momentum_edit.spec("momentum"))
-        take("nesterov", self.nesterov_check.isChecked)
-        take("clip_mode", self.clip_mode_combo.currentData)
-        if self.clip_mode_combo.currentData() != "none":
-            take("clip_value", lambda: self.clip_value_edit.spec("clip_value"))
-        take("batch_size", lambda: self.batch_size_edit.spec("batch_size"))
-        take("label_smoothing", lambda: round(self.label_smoothing_spin.value(), 6))
-        take("tuner", self.tuner_combo.currentData)
-        take("max_trials", self.max_trials_spin.value)
-        take("epochs", self.epochs_spin.value)
-        take("hyperband_factor", self.hyperband_factor_spin.value)
-        take("objective", self.objective_combo.currentData)
-        take("seed", self.seed_spin.value)
-        take("val_fraction", lambda: round(self.val_fraction_spin.value(), 6))
-        take("name", lambda: self.name_edit.text().strip())
-        take("mixed_precision", lambda: self.mixed_precision_check.isChecked() and self.mixed_precision_check.isEnabled())
         values["data_dir"] = data_dir
 
         config = None
         if not errors:
-            base = getattr(self, "_base_config", SearchConfig()).to_dict()
+            base = self._base_config.to_dict()
             _keep_defaults(values, base)
-            base.update(values)
+            base.update({k: v for k, v in values.items() if k != "augmentation"})
+            base["augmentation"] = {**base["augmentation"], **values.get("augmentation", {})}
             try:
                 config = SearchConfig.from_dict(base)
             except ConfigError as exc:
@@ -762,7 +268,7 @@ class OptionsPanel(QWidget):
                 child.style().polish(child)
         if errors:
             lines = [f"• <b>{_label(e.field)}</b>: {e.message}" for e in errors]
-            self.error_label.setText("Fix before starting:<br>" + "<br>".join(lines))
+            self.error_label.setText(self.tr("Fix before starting:") + "<br>" + "<br>".join(lines))
             self.error_label.show()
             first = next((e.field for e in errors if e.field in self._tab_of), None)
             if first is not None and reveal:
@@ -785,7 +291,7 @@ class OptionsPanel(QWidget):
         """Augment a few of the user's images off the GUI thread and show them in the grid."""
         image_paths = self.sample_paths_provider()
         if not image_paths:
-            self.preview_status.setText("Choose a dataset first: the preview uses your images.")
+            self.preview_status.setText(self.tr("Choose a dataset first: the preview uses your images."))
             return
         self._preview_generation += 1
         generation = self._preview_generation
@@ -793,8 +299,8 @@ class OptionsPanel(QWidget):
         size = min(self.image_size_spin.value() or 128, 256)
         seed = self.seed_spin.value() + generation
         self.preview_button.setEnabled(False)
-        self.preview_status.setText("Augmenting… (the first preview starts TensorFlow in a helper process, "
-                                    "a few seconds)")
+        self.preview_status.setText(self.tr("Augmenting… (the first preview starts TensorFlow in a helper process, "
+                                            "a few seconds)"))
 
         def job():  # blocks a pool thread, not the GUI thread; TensorFlow runs in the child
             # Imported here: app.core.preview loads numpy, which the window defers past its first paint.
@@ -810,21 +316,20 @@ class OptionsPanel(QWidget):
             for label, image in zip(self.preview_labels, images):
                 label.setPixmap(array_pixmap(image))
             self.preview_grid_host.show()
-            self.preview_status.setText(f"{len(images)} random variants at {size} px; press again for new ones.")
+            self.preview_status.setText(self.tr("{n} random variants at {size} px; press again for new ones.").format(
+                n=len(images), size=size))
 
         def on_error(message: str, _traceback: str) -> None:
             if generation != self._preview_generation:
                 return
             self.preview_button.setEnabled(True)
-            self.preview_status.setText(f"Preview failed: {message}")
+            self.preview_status.setText(self.tr("Preview failed: {message}").format(message=message))
 
         run_in_background(job, on_result, on_error, receiver=self)
 
 
-def _object_name(field_name: str) -> str:
-    head, *rest = field_name.replace(".", "_").split("_")
-    return head + "".join(p.capitalize() for p in rest) + "Field"
-
-
 def _label(field_name: str) -> str:
+    option = OPTION.get(field_name)
+    if option is not None:
+        return display_label(option)
     return field_name.replace("augmentation.", "augmentation ").replace("_", " ").capitalize()
