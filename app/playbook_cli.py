@@ -147,20 +147,24 @@ def _print(result: dict, as_json: bool, text) -> None:
         text(result)
 
 
+def run_and_print(task: str, params: dict, as_json: bool, text) -> int:
+    """:func:`run`, then the result as JSON or through ``text``; the exit code."""
+    code, result = run(task, params, as_json)
+    if result is not None:
+        _print(result, as_json, text)
+    return code
+
+
 def cmd_lr_find(args) -> int:
     folder = Path(args.folder).expanduser()
     if not folder.is_dir():
         return _error(f"{folder}: folder not found")
-    code, result = run("lr_find", {"data_dir": str(folder.resolve()), "architecture": args.arch,
-                                   "image_size": args.image_size, "batch_size": args.batch_size,
-                                   "steps": args.steps, "start_lr": args.start_lr, "end_lr": args.end_lr},
-                       args.json)
-    if result is not None:
-        _print(result, args.json, lambda r: print(
-            f"Suggested learning rate range: {r['suggested']['min']:.2e} to {r['suggested']['max']:.2e} "
-            f"(steepest descent at {r['steepest_lr']:.2e}, lowest loss at {r['lowest_loss_lr']:.2e}).\n"
-            f"Search it with: --learning-rate {r['suggested']['min']:.2e}:{r['suggested']['max']:.2e}:log"))
-    return code
+    params = {"data_dir": str(folder.resolve()), "architecture": args.arch, "image_size": args.image_size,
+              "batch_size": args.batch_size, "steps": args.steps, "start_lr": args.start_lr, "end_lr": args.end_lr}
+    return run_and_print("lr_find", params, args.json, lambda r: print(
+        f"Suggested learning rate range: {r['suggested']['min']:.2e} to {r['suggested']['max']:.2e} "
+        f"(steepest descent at {r['steepest_lr']:.2e}, lowest loss at {r['lowest_loss_lr']:.2e}).\n"
+        f"Search it with: --learning-rate {r['suggested']['min']:.2e}:{r['suggested']['max']:.2e}:log"))
 
 
 def cmd_mislabels(args) -> int:
@@ -173,11 +177,8 @@ def cmd_mislabels(args) -> int:
         for s in r["suspects"]:
             print(f"{s['score']:.3f}  {s['given']} -> {s['suggested']}  {s['path']}")
 
-    code, result = run("mislabels", {"search_dir": str(folder), "top": args.top, "folds": args.folds,
-                                     "limit": args.limit}, args.json)
-    if result is not None:
-        _print(result, args.json, text)
-    return code
+    return run_and_print("mislabels", {"search_dir": str(folder), "top": args.top, "folds": args.folds,
+                                       "limit": args.limit}, args.json, text)
 
 
 def cmd_relabel(args) -> int:
@@ -207,13 +208,10 @@ def cmd_ensemble(args) -> int:
     out = Path(args.out).expanduser()
     if out.exists() and (not out.is_dir() or (any(out.iterdir()) and not args.overwrite)):
         return _error(f"{out}: choose a new or empty folder (or --overwrite an earlier export)")
-    code, result = run("ensemble", {"search_dir": str(folder), "top": args.top, "out": str(out.absolute()),
-                                    "overwrite": args.overwrite}, args.json)
-    if result is not None:
-        _print(result, args.json, lambda r: print(
-            f"Ensemble of trials {', '.join(r['members'])}: val accuracy {r['val_accuracy']:.4f} "
-            f"(best single trial {r['best_single_val_accuracy']:.4f}). Exported to {r['path']}."))
-    return code
+    params = {"search_dir": str(folder), "top": args.top, "out": str(out.absolute()), "overwrite": args.overwrite}
+    return run_and_print("ensemble", params, args.json, lambda r: print(
+        f"Ensemble of trials {', '.join(r['members'])}: val accuracy {r['val_accuracy']:.4f} "
+        f"(best single trial {r['best_single_val_accuracy']:.4f}). Exported to {r['path']}."))
 
 
 def cmd_distill(args) -> int:
@@ -234,10 +232,7 @@ def cmd_distill(args) -> int:
         if r.get("path"):
             print(f"Student exported to {r['path']}")
 
-    code, result = run("distill", params, args.json)
-    if result is not None:
-        _print(result, args.json, text)
-    return code
+    return run_and_print("distill", params, args.json, text)
 
 
 def cmd_kfold(args) -> int:
@@ -254,13 +249,10 @@ def cmd_kfold(args) -> int:
             trial = top_trial_ids(folder, 1)[0]
         except TaskError as exc:
             return _error(str(exc))
-    code, result = run("kfold", {"search_dir": str(folder), "trial_id": trial, "folds": args.folds,
-                                 "epochs": args.epochs}, args.json)
-    if result is not None:
-        _print(result, args.json, lambda r: print(
-            f"Trial {r['trial_id']}, {r['folds_count']}-fold {r['objective']}: {r['mean']:.4f} +/- {r['std']:.4f} "
-            f"(folds: {', '.join(_fmt(f['score']) for f in r['folds'])}; the trial scored {_fmt(r['trial_score'])})"))
-    return code
+    params = {"search_dir": str(folder), "trial_id": trial, "folds": args.folds, "epochs": args.epochs}
+    return run_and_print("kfold", params, args.json, lambda r: print(
+        f"Trial {r['trial_id']}, {r['folds_count']}-fold {r['objective']}: {r['mean']:.4f} +/- {r['std']:.4f} "
+        f"(folds: {', '.join(_fmt(f['score']) for f in r['folds'])}; the trial scored {_fmt(r['trial_score'])})"))
 
 
 def _fmt(value) -> str:

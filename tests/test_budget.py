@@ -2,7 +2,7 @@
 import pytest
 
 from app.core.budget import (STOP_BUDGET, STOP_PRUNED, BudgetClock, BudgetPlanner, choose_first_width,
-                             choose_image_size)
+                             choose_image_size, choose_width_and_size)
 from app.core.config import ConfigError, SearchConfig, format_duration, parse_duration
 
 
@@ -121,6 +121,18 @@ def test_auto_image_size_and_first_width_follow_the_measured_epoch_times():
     assert choose_image_size(200, {128: 37, 96: 21, 64: 9}, float("inf"), 30) == 128
     assert choose_first_width([16, 32], {16: 12, 32: 40}, 560, 30) == 16
     assert choose_first_width([16, 32], {16: 12, 32: 20}, 560, 30) == 32
+
+
+def test_auto_chooses_filters_before_pixels():
+    # Measured at 96 px on flowers: 21 s (width 16) and 45 s (width 32) an epoch on a slow 2-core
+    # machine. Width 32 at 64 px (20 s) fits two 12-epoch trials in 560 s; width 32 at 96 px does not.
+    assert choose_width_and_size({16: 21, 32: 45}, 96, [128, 96, 64], 200, 560, 30) == (32, 64)
+    # Twice as fast a machine: width 32 at 96 px fits.
+    assert choose_width_and_size({16: 9, 32: 18}, 96, [128, 96, 64], 200, 560, 30) == (32, 96)
+    # A budget where not even width 32 at 64 px fits: the narrow net, at the size it affords.
+    assert choose_width_and_size({16: 21, 32: 45}, 96, [128, 96, 64], 200, 300, 30) == (16, 64)
+    # A long budget: the widest and largest.
+    assert choose_width_and_size({16: 21, 32: 45}, 96, [128, 96, 64], 200, 7200, 30) == (32, 128)
 
 
 @pytest.mark.parametrize("text,seconds", [("10m", 600), ("90s", 90), ("2h", 7200), ("1h30m", 5400),

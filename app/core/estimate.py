@@ -15,7 +15,7 @@ from dataclasses import asdict, dataclass
 
 import numpy as np
 
-from .budget import MIN_TRIAL_EPOCHS, choose_first_width, choose_image_size
+from .budget import MIN_TRIAL_EPOCHS, choose_image_size, choose_width_and_size
 from .config import (SMALL_IMAGE_PX, SearchConfig, available_memory_bytes, is_fixed, tunable_default,
                      tunable_values, with_default)
 
@@ -244,6 +244,7 @@ def plan_search(config: SearchConfig, native_size: int, num_classes: int, train_
     # Timing a candidate pays only if it could be chosen: two trials of MIN_TRIAL_EPOCHS must fit.
     # The narrowest is always timed (it is what remains when nothing else fits).
     affordable = budget_left / (2 * min(MIN_TRIAL_EPOCHS, config.epochs)) if math.isfinite(budget_left) else math.inf
+    affordable /= (min(sizes) / size) ** 2  # at the smallest size "auto" may choose
     for width in widths:
         e = estimate_candidate(config, num_classes, train_count, val_count, size, width, batch, None,
                                measure=measure, measure_limit=math.inf if width == widths[0] else affordable)
@@ -272,9 +273,8 @@ def plan_search(config: SearchConfig, native_size: int, num_classes: int, train_
     if isinstance(data["width"], dict) and "default" in data["width"]:
         first_width = data["width"]["default"]
     elif isinstance(data["width"], dict) and timed:
-        # Width first (at the reference size), then the size that width can afford: the default
-        # recipe keeps its width and gives up pixels before filters (BENCHMARKS.md).
-        first_width = choose_first_width(list(timed), timed, budget_left, config.epochs)
+        # Width first, then the size that width can afford (app/core/budget.py).
+        first_width, _ = choose_width_and_size(timed, size, sizes, native_size, budget_left, config.epochs)
         data["width"] = with_default(data["width"], first_width)
     elif not isinstance(data["width"], dict) and widths != [None]:
         first_width = data["width"]

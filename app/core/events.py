@@ -32,6 +32,7 @@ EPOCH_ENDED = "epoch_ended"
 TRIAL_ENDED = "trial_ended"
 SEARCH_FINISHED = "search_finished"
 WORKER_STATUS = "worker_status"
+EXPORT_PROGRESS = "export_progress"  # one step of an export (app/core/export.py), for progress lines
 
 EVENT_TYPES = (SEARCH_STARTED, NOTICE, TRIAL_STARTED, BATCH_ENDED, EPOCH_ENDED, TRIAL_ENDED, SEARCH_FINISHED)
 
@@ -167,10 +168,11 @@ class SearchListener:
     def on_epoch_ended(self, event: EpochEnded) -> None: ...
     def on_trial_ended(self, event: TrialEnded) -> None: ...
     def on_search_finished(self, event: SearchFinished) -> None: ...
+    def on_export_progress(self, event: dict) -> None: ...
 
 
 # Event type -> the hook that handles it.
-HOOKS: dict[str, str] = {kind: f"on_{kind}" for kind in EVENT_TYPES}
+HOOKS: dict[str, str] = {kind: f"on_{kind}" for kind in (*EVENT_TYPES, EXPORT_PROGRESS)}
 
 
 def dispatch(event: dict, *listeners: Any) -> None:

@@ -24,11 +24,11 @@ from typing import Callable
 import numpy as np
 
 from .config import SearchConfig
+from .events import EXPORT_PROGRESS
 from .checkpoints import best_first, list_trials, prune_checkpoints  # noqa: F401 - prune_checkpoints re-exported
 from .runner import package_versions
 from .search_dir import CHECKPOINT_FILE, TRIAL_FILE, SearchError, load_search_info, trial_dir
 
-EXPORT_PROGRESS = "export_progress"
 STAGING_PREFIX = ".export-"
 
 

@@ -24,7 +24,7 @@ def hp_value(hp, name: str, spec: Any, kind: type):
     if is_fixed(spec):
         return hp.Fixed(name, spec)
     # The spec's default is the first (known-good) trial's value: Keras Tuner's defaults are what
-    # the studio oracle proposes first (see runner._first_trial_defaults).
+    # the studio oracle proposes first (see trial_tuner._first_trial_defaults).
     default = spec.get("default")
     if "choices" in spec:
         choices = list(spec["choices"])

@@ -1,4 +1,4 @@
-"""Search options as one table, and one grammar for tunable values (window and command line).
+"""One grammar for tunable values (window and command line), and reading any option's typed text.
 
 A tunable option is written the same way everywhere:
 
