@@ -26,6 +26,24 @@ def _isolated_home(tmp_path, monkeypatch):
     return home
 
 
+# Fixtures wider than one test that train while they are set up, before the per-test guard below
+# is in place: a test that uses one must be marked ``slow`` too (checked when the tests are collected).
+TRAINING_FIXTURES = {"tiny_search_dir"}
+
+
+def pytest_collection_modifyitems(items):
+    # Modules with slow tests first (stable: each module stays in one piece, in its order): with
+    # xdist's --dist loadscope the long ones start at once and the quick ones fill in at the end,
+    # so both workers finish together.
+    slow_files = {item.nodeid.split("::")[0] for item in items if item.get_closest_marker("slow")}
+    items.sort(key=lambda item: item.nodeid.split("::")[0] not in slow_files)
+    unmarked = [item.nodeid for item in items
+                if not item.get_closest_marker("slow") and TRAINING_FIXTURES & set(getattr(item, "fixturenames", ()))]
+    if unmarked:
+        raise pytest.UsageError("these tests use a fixture that trains a real model; mark them @pytest.mark.slow: "
+                                + ", ".join(unmarked))
+
+
 @pytest.fixture(autouse=True)
 def _training_needs_the_slow_mark(request, monkeypatch):
     """A test that starts a real search must be marked ``slow``, so ``make test-fast`` never trains.
@@ -62,3 +80,12 @@ def copy_subset(name: str, dest: Path, classes: int = 3, per_class: int = 6) -> 
 def tiny_dataset(tmp_path) -> Path:
     """3 classes (daisy, dandelion, roses) x 6 real 32 px photos, in a writable temp folder."""
     return copy_subset("flowers-32", tmp_path / "tiny", classes=3, per_class=6)
+
+
+@pytest.fixture(scope="session")
+def tiny_search_dir(tmp_path_factory) -> str:
+    """One finished one-trial search on generated 32 px images (``export_data``), with a test split,
+    shared by the export tests, which only read it and write their exports elsewhere."""
+    from export_data import run_tiny_search
+
+    return run_tiny_search(tmp_path_factory.mktemp("tiny-search"))

@@ -5,7 +5,6 @@ import multiprocessing as mp
 import time
 from pathlib import Path
 
-import keras  # noqa: F401 - imported up front: the budgets below are for searching, not for loading TensorFlow
 import numpy as np
 import pytest
 from PIL import Image
@@ -15,6 +14,13 @@ from app.core.config import SearchConfig
 from app.core.runner import load_search_info, run_search
 
 pytestmark = pytest.mark.slow
+
+
+@pytest.fixture(scope="module", autouse=True)
+def _keras_loaded():
+    """Imported before the tests: the budgets below are for searching, not for loading TensorFlow
+    (and not at collection, which ``make test-fast`` would pay for without a single slow test)."""
+    import keras  # noqa: F401
 
 
 def make_folder(root: Path, counts: dict, size: int = 16, seed: int = 0) -> Path:
@@ -41,7 +47,7 @@ def config_for(data, **changes) -> SearchConfig:
 def test_a_short_budget_ends_on_time_with_the_best_trial_kept(tmp_path):
     data = make_folder(tmp_path / "d", {"red": 12, "green": 12, "blue": 12})
     log = ev.EventLog()
-    budget = 25.0
+    budget = 12.0  # a few tiny trials; the assertions hold for any budget
     config = config_for(data, time_budget=budget, max_trials=1000, epochs=50, plateau_trials=0)
     started = time.monotonic()
     final = run_search(config, log)
@@ -114,10 +120,17 @@ def test_class_weights_turn_on_for_heavy_imbalance_and_the_test_split_is_scored_
 
     card = export_trial(final["search_dir"], tmp_path / "out")
     assert card["test_accuracy"] == final["test_accuracy"]
-    # Off when asked, even for an imbalanced folder.
-    log2 = ev.EventLog()
-    run_search(config_for(data, max_trials=1, epochs=1, class_weights=False), log2)
+    # Off when asked, even for an imbalanced folder (decided before any trial: stop at the start).
+    log2, cancel = ev.EventLog(), mp.Event()
+
+    def stop_at_start(event):
+        log2(event)
+        if event["type"] == ev.SEARCH_STARTED:
+            cancel.set()
+
+    run_search(config_for(data, max_trials=1, epochs=1, class_weights=False), stop_at_start, cancel=cancel)
     assert log2.of_type(ev.SEARCH_STARTED)[0]["class_weights"] is False
+    assert not any("class weights on" in e["message"] for e in log2.of_type(ev.NOTICE))
 
 
 def test_balanced_class_weights_average_one():

@@ -6,29 +6,13 @@ import pytest
 
 from app.core.export import ExportError, export_trial
 from app.core.paths import UnsafeNameError, safe_child
-from app.core.runner import new_search_dir, run_search
-from app.core import events as ev
 from app.core.config import SearchConfig
-from test_engine import tiny_config
+from app.core.runner import new_search_dir
 
 
 @pytest.fixture(scope="module")
-def finished_search(tmp_path_factory):
-    from conftest import copy_subset
-
-    root = tmp_path_factory.mktemp("search")
-    previous = os.environ.get("TUNESTUDIO_HOME")
-    os.environ["TUNESTUDIO_HOME"] = str(root / "home")
-    try:
-        data = copy_subset("flowers-32", root / "data", classes=2, per_class=6)
-        final = run_search(tiny_config(data, max_trials=1), ev.EventLog())
-    finally:
-        if previous is None:
-            os.environ.pop("TUNESTUDIO_HOME", None)
-        else:
-            os.environ["TUNESTUDIO_HOME"] = previous
-    assert final["status"] == "completed"
-    return final["search_dir"]
+def finished_search(tiny_search_dir):
+    return tiny_search_dir
 
 
 @pytest.mark.slow

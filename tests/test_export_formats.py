@@ -11,7 +11,7 @@ import pytest
 
 from app.core.export import ExportError, export_trial
 from app.core.export_formats import FILE_NAMES, FORMATS
-from export_data import CLASSES, pattern, run_tiny_search
+from export_data import CLASSES, pattern
 
 pytestmark = pytest.mark.slow
 REQUIRED_KEYS = {"format", "path", "size_bytes", "val_accuracy", "agreement", "max_prob_diff", "ms_per_image",
@@ -19,10 +19,10 @@ REQUIRED_KEYS = {"format", "path", "size_bytes", "val_accuracy", "agreement", "m
 
 
 @pytest.fixture(scope="module")
-def exported(tmp_path_factory):
-    """One tiny search exported to every format, shared by the tests of this module."""
+def exported(tmp_path_factory, tiny_search_dir):
+    """The tiny search exported to every format, shared by the tests of this module."""
     root = tmp_path_factory.mktemp("export")
-    search_dir = run_tiny_search(root)
+    search_dir = tiny_search_dir
     events = []
     card = export_trial(search_dir, root / "out", formats=list(FORMATS), progress=events.append)
     return {"search_dir": Path(search_dir), "out": root / "out", "card": card, "events": events, "root": root}

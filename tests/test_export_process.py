@@ -10,15 +10,14 @@ import pytest
 
 from app.core import events as ev
 from app.core.export_process import run_export_in_subprocess
-from export_data import run_tiny_search
 
 pytestmark = pytest.mark.slow
 REPO = Path(__file__).resolve().parents[1]
 
 
 @pytest.fixture(scope="module")
-def search_dir(tmp_path_factory):
-    return run_tiny_search(tmp_path_factory.mktemp("search"), test_fraction=0.0)
+def search_dir(tiny_search_dir):
+    return tiny_search_dir
 
 
 def test_a_child_export_that_ignores_cancel_is_killed_and_leaves_nothing(search_dir, tmp_path):

@@ -412,7 +412,7 @@ def test_a_real_tiny_search_is_recorded_with_every_trial_and_epoch(tmp_path):
     config = SearchConfig().replace(
         data_dir=str(data), name="real tiny", architecture="mlp", image_size=16, epochs=1, max_trials=2,
         batch_size=8, width={"choices": [16, 32]}, depth=1, early_stopping=False, tensorboard=True, seed=7,
-        augmentation={"enabled": False})
+        augmentation={"enabled": False}, time_budget=0)
     store = HistoryStore()
     final = run_search(config, store.record)
     assert final["status"] == "completed", final

@@ -51,7 +51,7 @@ def search(tmp_path_factory):
         data_dir=str(data), architecture="mlp", image_size=16, epochs=3, max_trials=2, batch_size=8,
         width={"choices": [16, 32]}, depth=1, dropout=0.0, l2=0.0, batch_norm=False, learning_rate=0.01,
         schedule="constant", early_stopping=False, tensorboard=False, seed=3, augmentation={"enabled": False},
-        val_fraction=0.25, test_fraction=0.15)
+        val_fraction=0.25, test_fraction=0.15, time_budget=0)
     log = ev.EventLog()
     final = run_search(config, log, search_dir=base / "search")
     assert final["status"] == "completed", final
