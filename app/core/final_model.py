@@ -84,6 +84,7 @@ def describe(final: dict | None) -> str:
     names = ", ".join(str(trial_number(t)) for t in final["trials"])
     if final["kind"] != ENSEMBLE:
         return f"The final model is trial {names}."
-    what = "validation accuracy" if final["metric"] == "val_accuracy" else "validation loss"
-    return (f"The final model averages trials {names}: {what} {final['val_score']:.4f} against "
-            f"{final['best_trial_val_score']:.4f} for the best trial alone.")
+    score, best = f"{final['val_score']:.4f}", f"{final['best_trial_val_score']:.4f}"
+    if final["metric"] == "val_accuracy":
+        return f"The final model averages trials {names}: validation accuracy {score} against {best} for the best trial alone."
+    return f"The final model averages trials {names}: validation loss {score} against {best} for the best trial alone."

@@ -150,6 +150,13 @@ TEMPLATES: tuple[str, ...] = (
                                       "(first: {path})."),
     QT_TRANSLATE_NOOP("CoreMessages", "Trial {n} stopped after {epochs} epochs: clearly behind the best trial at the "
                                       "same epoch; its time goes to the next trial."),
+    QT_TRANSLATE_NOOP("CoreMessages", "The budget holds about {n} trials: the next trials keep the best trial's "
+                                      "choices and refine its numeric settings (learning rate, dropout, ...) instead "
+                                      "of sampling the whole search space."),
+    QT_TRANSLATE_NOOP("CoreMessages", "The final model averages trials {names}: validation accuracy {score} against "
+                                      "{best} for the best trial alone."),
+    QT_TRANSLATE_NOOP("CoreMessages", "The final model averages trials {names}: validation loss {score} against "
+                                      "{best} for the best trial alone."),
     QT_TRANSLATE_NOOP("CoreMessages", "Out of memory at batch size {size}; retrying this trial once at batch size "
                                       "{half}. ({error})"),
     QT_TRANSLATE_NOOP("CoreMessages", "{count} training image(s) could not be read any more (moved, deleted or "

@@ -57,7 +57,7 @@ class ExportDialog(QDialog):
         self.final: dict | None = None
         self._cancel = threading.Event()
         layout = QVBoxLayout(self)
-        which = self.tr("trial {n}").format(n=trial_id) if trial_id else self.tr("the best trial")
+        which = self.tr("trial {n}").format(n=trial_id) if trial_id else self.tr("the final model")
         intro = QLabel(self.tr("Export {which} to <b>{out_dir}</b>. Each file is loaded in its own runtime and "
                                "scored on every validation image against the trained model.").format(
             which=html.escape(which), out_dir=html.escape(str(self.out_dir))))

@@ -407,7 +407,7 @@ class MainWindow(WindowChrome, QMainWindow):
         if trial is None:
             return None, ""
         if trial.status != "COMPLETED":
-            return None, self.tr("Trial {n} did not complete; exporting the best trial instead.").format(
+            return None, self.tr("Trial {n} did not complete; exporting the final model instead.").format(
                 n=trial.number or trial_id)
         return trial.trial_id, ""
 

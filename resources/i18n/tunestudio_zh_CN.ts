@@ -2,7 +2,7 @@
 <!DOCTYPE TS>
 <TS version="2.1" language="zh_CN">
 <context>
-    <name />
+    <name></name>
     <message>
         <source>Trial {n} of {total}</source>
         <translation>试验 {n}/{total}</translation>
@@ -166,7 +166,7 @@ Predicted: {predicted}
         <translation>行：真实类别 · 列：预测类别</translation>
     </message>
     <message>
-        <source>A cell's shade is its share of the true class's images: blue on the diagonal (correct), orange elsewhere (mistakes).</source>
+        <source>A cell&apos;s shade is its share of the true class&apos;s images: blue on the diagonal (correct), orange elsewhere (mistakes).</source>
         <translation>单元格的深浅表示其占该真实类别图像的比例：对角线为蓝色（正确），其余为橙色（错误）。</translation>
     </message>
     <message>
@@ -397,11 +397,11 @@ Predicted: {predicted}
         <translation>{n} 个隐藏、系统或无关文件</translation>
     </message>
     <message>
-        <source>No class folders found: put each class's images in its own subfolder.</source>
+        <source>No class folders found: put each class&apos;s images in its own subfolder.</source>
         <translation>未找到类别文件夹：请把每个类别的图像放进各自的子文件夹。</translation>
     </message>
     <message>
-        <source>No class folders found: put each class's images in its own subfolder ({images} lie directly in the folder).</source>
+        <source>No class folders found: put each class&apos;s images in its own subfolder ({images} lie directly in the folder).</source>
         <translation>未找到类别文件夹：请把每个类别的图像放进各自的子文件夹（有 {images} 直接放在该文件夹中）。</translation>
     </message>
     <message>
@@ -417,15 +417,15 @@ Predicted: {predicted}
         <translation>{files}无法使用（{summary}）；请查看问题列表。</translation>
     </message>
     <message>
-        <source>Class '{c}' has no usable images and will be left out.</source>
+        <source>Class &apos;{c}&apos; has no usable images and will be left out.</source>
         <translation>类别“{c}”没有可用的图像，将被排除。</translation>
     </message>
     <message>
-        <source>Class '{c}' has only {images}: results will be unreliable.</source>
+        <source>Class &apos;{c}&apos; has only {images}: results will be unreliable.</source>
         <translation>类别“{c}”只有 {images}：结果将不可靠。</translation>
     </message>
     <message>
-        <source>Heavy class imbalance: '{big}' has {n} images, '{small}' only {count}.</source>
+        <source>Heavy class imbalance: &apos;{big}&apos; has {n} images, &apos;{small}&apos; only {count}.</source>
         <translation>类别严重不平衡：“{big}”有 {n} 张图像，“{small}”只有 {count} 张。</translation>
     </message>
     <message>
@@ -433,7 +433,7 @@ Predicted: {predicted}
         <translation>类别名称仅在大小写或空格上不同：{names}；它们是不同的类别。如果本应是同一类，请重命名文件夹。</translation>
     </message>
     <message>
-        <source>The '{split}' split has no images of {classes}.</source>
+        <source>The &apos;{split}&apos; split has no images of {classes}.</source>
         <translation>“{split}”划分中没有 {classes} 的图像。</translation>
     </message>
     <message>
@@ -473,7 +473,7 @@ Predicted: {predicted}
         <translation>边长小于 {n} px 的图像：{count} 张（例如 {example}）；它们会被拉伸到训练尺寸，信息量很少。</translation>
     </message>
     <message>
-        <source>Class '{c}' has {files} in subfolders; they count as '{label}'.</source>
+        <source>Class &apos;{c}&apos; has {files} in subfolders; they count as &apos;{label}&apos;.</source>
         <translation>类别“{c}”的子文件夹中有 {files}；它们都算作“{label}”。</translation>
     </message>
     <message>
@@ -521,19 +521,19 @@ Predicted: {predicted}
         <translation>{root}：扫描期间文件夹消失了</translation>
     </message>
     <message>
-        <source>{root}: the folder's path is not valid text (UTF-8); rename it</source>
+        <source>{root}: the folder&apos;s path is not valid text (UTF-8); rename it</source>
         <translation>{root}：文件夹路径不是有效的 UTF-8 文本，请重命名</translation>
     </message>
     <message>
-        <source>{root} has no class folders. Put each class's images in its own subfolder (e.g. cats/ and dogs/).</source>
+        <source>{root} has no class folders. Put each class&apos;s images in its own subfolder (e.g. cats/ and dogs/).</source>
         <translation>{root} 中没有类别文件夹。请把每个类别的图像放进各自的子文件夹（例如 cats/ 和 dogs/）。</translation>
     </message>
     <message>
-        <source>{root}: its class folders are empty. Put each class's images in its own subfolder.</source>
+        <source>{root}: its class folders are empty. Put each class&apos;s images in its own subfolder.</source>
         <translation>{root}：类别文件夹都是空的。请把每个类别的图像放进各自的子文件夹。</translation>
     </message>
     <message>
-        <source>{root}: a classifier needs at least two classes with usable images (found only '{c}'). Put each class's images in its own subfolder.</source>
+        <source>{root}: a classifier needs at least two classes with usable images (found only &apos;{c}&apos;). Put each class&apos;s images in its own subfolder.</source>
         <translation>{root}：分类器至少需要两个有可用图像的类别（只找到“{c}”）。请把每个类别的图像放进各自的子文件夹。</translation>
     </message>
     <message>
@@ -565,7 +565,7 @@ Predicted: {predicted}
         <translation>{done} 个试验已在 {budget} 的预算内全部运行完。</translation>
     </message>
     <message>
-        <source>The {remaining} s left are too short for another useful trial (about {need} s for {least} epochs and the model's set-up).</source>
+        <source>The {remaining} s left are too short for another useful trial (about {need} s for {least} epochs and the model&apos;s set-up).</source>
         <translation>剩余的 {remaining} 秒不足以再运行一个有意义的试验（{least} 轮加上模型构建约需 {need} 秒）。</translation>
     </message>
     <message>
@@ -611,6 +611,18 @@ Predicted: {predicted}
     <message>
         <source>Trial {n} stopped after {epochs} epochs: clearly behind the best trial at the same epoch; its time goes to the next trial.</source>
         <translation>试验 {n} 在 {epochs} 轮后停止：在相同轮次明显落后于最佳试验；它的时间留给下一个试验。</translation>
+    </message>
+    <message>
+        <source>The budget holds about {n} trials: the next trials keep the best trial&apos;s choices and refine its numeric settings (learning rate, dropout, ...) instead of sampling the whole search space.</source>
+        <translation>预算大约只够 {n} 个试验：接下来的试验保留最佳试验的各项选择，只微调其数值设置（学习率、Dropout 等），而不在整个搜索空间中抽样。</translation>
+    </message>
+    <message>
+        <source>The final model averages trials {names}: validation accuracy {score} against {best} for the best trial alone.</source>
+        <translation>最终模型取试验 {names} 的平均：验证准确率 {score}，单用最佳试验为 {best}。</translation>
+    </message>
+    <message>
+        <source>The final model averages trials {names}: validation loss {score} against {best} for the best trial alone.</source>
+        <translation>最终模型取试验 {names} 的平均：验证损失 {score}，单用最佳试验为 {best}。</translation>
     </message>
     <message>
         <source>Out of memory at batch size {size}; retrying this trial once at batch size {half}. ({error})</source>
@@ -701,8 +713,8 @@ Predicted: {predicted}
         <translation>候选值中有重复</translation>
     </message>
     <message>
-        <source>a range needs both 'min' and 'max'</source>
-        <translation>范围需要同时给出 'min' 和 'max'</translation>
+        <source>a range needs both &apos;min&apos; and &apos;max&apos;</source>
+        <translation>范围需要同时给出 &apos;min&apos; 和 &apos;max&apos;</translation>
     </message>
     <message>
         <source>min ({low}) is greater than max ({high})</source>
@@ -784,7 +796,7 @@ Predicted: {predicted}
         <translation>训练曲线</translation>
     </message>
     <message>
-        <source>Loss and accuracy per epoch of the shown trial, and every trial's objective</source>
+        <source>Loss and accuracy per epoch of the shown trial, and every trial&apos;s objective</source>
         <translation>所显示试验每轮的损失和准确率，以及每个试验的目标值</translation>
     </message>
     <message>
@@ -981,8 +993,8 @@ click to select</source>
         <translation>警告</translation>
     </message>
     <message>
-        <source>&lt;p style='font-size:15pt'&gt;Which images should the model learn?&lt;/p&gt;&lt;p&gt;Choose a folder with one subfolder per class, for example&lt;br&gt;&lt;code&gt;flowers/daisy/*.jpg&lt;/code&gt;, &lt;code&gt;flowers/roses/*.jpg&lt;/code&gt;, …&lt;/p&gt;&lt;p&gt;Type its path above and press Enter, use &lt;b&gt;Browse…&lt;/b&gt;, drop the folder here,&lt;br&gt;or pick the bundled sample data from &lt;b&gt;Recent&lt;/b&gt;.&lt;/p&gt;</source>
-        <translation>&lt;p style='font-size:15pt'&gt;模型要学习哪些图像？&lt;/p&gt;&lt;p&gt;请选择每个类别各有一个子文件夹的文件夹，例如&lt;br&gt;&lt;code&gt;flowers/daisy/*.jpg&lt;/code&gt;、&lt;code&gt;flowers/roses/*.jpg&lt;/code&gt;……&lt;/p&gt;&lt;p&gt;在上方输入路径并按回车，点击&lt;b&gt;浏览…&lt;/b&gt;，把文件夹拖到这里，&lt;br&gt;或在&lt;b&gt;最近&lt;/b&gt;中选择自带的示例数据。&lt;/p&gt;</translation>
+        <source>&lt;p style=&apos;font-size:15pt&apos;&gt;Which images should the model learn?&lt;/p&gt;&lt;p&gt;Choose a folder with one subfolder per class, for example&lt;br&gt;&lt;code&gt;flowers/daisy/*.jpg&lt;/code&gt;, &lt;code&gt;flowers/roses/*.jpg&lt;/code&gt;, …&lt;/p&gt;&lt;p&gt;Type its path above and press Enter, use &lt;b&gt;Browse…&lt;/b&gt;, drop the folder here,&lt;br&gt;or pick the bundled sample data from &lt;b&gt;Recent&lt;/b&gt;.&lt;/p&gt;</source>
+        <translation>&lt;p style=&apos;font-size:15pt&apos;&gt;模型要学习哪些图像？&lt;/p&gt;&lt;p&gt;请选择每个类别各有一个子文件夹的文件夹，例如&lt;br&gt;&lt;code&gt;flowers/daisy/*.jpg&lt;/code&gt;、&lt;code&gt;flowers/roses/*.jpg&lt;/code&gt;……&lt;/p&gt;&lt;p&gt;在上方输入路径并按回车，点击&lt;b&gt;浏览…&lt;/b&gt;，把文件夹拖到这里，&lt;br&gt;或在&lt;b&gt;最近&lt;/b&gt;中选择自带的示例数据。&lt;/p&gt;</translation>
     </message>
     <message>
         <source>Choose an image folder</source>
@@ -1035,8 +1047,8 @@ click to select</source>
         <translation>{w0}×{h0} 到 {w1}×{h1} px</translation>
     </message>
     <message>
-        <source>&lt;span style='color:#b00020'&gt;{count} unusable file(s)&lt;/span&gt;</source>
-        <translation>&lt;span style='color:#b00020'&gt;{count} 个不可用文件&lt;/span&gt;</translation>
+        <source>&lt;span style=&apos;color:#b00020&apos;&gt;{count} unusable file(s)&lt;/span&gt;</source>
+        <translation>&lt;span style=&apos;color:#b00020&apos;&gt;{count} 个不可用文件&lt;/span&gt;</translation>
     </message>
     <message>
         <source>Problems ({unusable_count})</source>
@@ -1047,8 +1059,8 @@ click to select</source>
         <translation>警告（{warnings_count}）</translation>
     </message>
     <message>
-        <source>&lt;b&gt;{name}&lt;/b&gt; &lt;span style='color:#666'&gt;({name2})&lt;/span&gt;</source>
-        <translation>&lt;b&gt;{name}&lt;/b&gt; &lt;span style='color:#666'&gt;（{name2}）&lt;/span&gt;</translation>
+        <source>&lt;b&gt;{name}&lt;/b&gt; &lt;span style=&apos;color:#666&apos;&gt;({name2})&lt;/span&gt;</source>
+        <translation>&lt;b&gt;{name}&lt;/b&gt; &lt;span style=&apos;color:#666&apos;&gt;（{name2}）&lt;/span&gt;</translation>
     </message>
 </context>
 <context>
@@ -1074,7 +1086,7 @@ click to select</source>
         <translation>试验 {trial}</translation>
     </message>
     <message>
-        <source>optional: a new folder for the student's export</source>
+        <source>optional: a new folder for the student&apos;s export</source>
         <translation>可选：用于导出学生模型的新文件夹</translation>
     </message>
     <message>
@@ -1280,8 +1292,8 @@ click to select</source>
         <translation>试验 {n}</translation>
     </message>
     <message>
-        <source>the best trial</source>
-        <translation>最佳试验</translation>
+        <source>the final model</source>
+        <translation>最终模型</translation>
     </message>
     <message>
         <source>Export {which} to &lt;b&gt;{out_dir}&lt;/b&gt;. Each file is loaded in its own runtime and scored on every validation image against the trained model.</source>
@@ -1296,7 +1308,7 @@ click to select</source>
         <translation>选择格式，然后点击“导出”。</translation>
     </message>
     <message>
-        <source>Agreement: share of validation images given the trained model's class. Needed: </source>
+        <source>Agreement: share of validation images given the trained model&apos;s class. Needed: </source>
         <translation>一致率：与训练好的模型给出相同类别的验证图像比例。要求：</translation>
     </message>
     <message>
@@ -1320,12 +1332,12 @@ click to select</source>
         <translation>正在停止导出…</translation>
     </message>
     <message>
-        <source>&lt;span style='color:{color}'&gt;✘ {formats} disagreed with the trained model beyond the tolerance&lt;/span&gt;</source>
-        <translation>&lt;span style='color:{color}'&gt;✘ {formats} 与训练好的模型的差异超出容差&lt;/span&gt;</translation>
+        <source>&lt;span style=&apos;color:{color}&apos;&gt;✘ {formats} disagreed with the trained model beyond the tolerance&lt;/span&gt;</source>
+        <translation>&lt;span style=&apos;color:{color}&apos;&gt;✘ {formats} 与训练好的模型的差异超出容差&lt;/span&gt;</translation>
     </message>
     <message>
-        <source>&lt;span style='color:{color}'&gt;✔ every file passed its check&lt;/span&gt;</source>
-        <translation>&lt;span style='color:{color}'&gt;✔ 每个文件都通过了检验&lt;/span&gt;</translation>
+        <source>&lt;span style=&apos;color:{color}&apos;&gt;✔ every file passed its check&lt;/span&gt;</source>
+        <translation>&lt;span style=&apos;color:{color}&apos;&gt;✔ 每个文件都通过了检验&lt;/span&gt;</translation>
     </message>
     <message>
         <source>Exported to {path}. {verdict}</source>
@@ -1336,8 +1348,8 @@ click to select</source>
         <translation>导出已停止；没有写入任何文件。</translation>
     </message>
     <message>
-        <source>&lt;span style='color:{name}'&gt;Export failed: {error}&lt;/span&gt;</source>
-        <translation>&lt;span style='color:{name}'&gt;导出失败：{error}&lt;/span&gt;</translation>
+        <source>&lt;span style=&apos;color:{name}&apos;&gt;Export failed: {error}&lt;/span&gt;</source>
+        <translation>&lt;span style=&apos;color:{name}&apos;&gt;导出失败：{error}&lt;/span&gt;</translation>
     </message>
     <message>
         <source>✔ passed</source>
@@ -1399,7 +1411,7 @@ click to select</source>
         <translation>重新运行…</translation>
     </message>
     <message>
-        <source>Load this search's options to edit and start again</source>
+        <source>Load this search&apos;s options to edit and start again</source>
         <translation>载入此搜索的选项，修改后重新开始</translation>
     </message>
     <message>
@@ -1631,7 +1643,7 @@ click to select</source>
         <translation>无法写入 {path}：{error}</translation>
     </message>
     <message>
-        <source>Keep the checkpoints of the best {count} trial(s) of “{name}” and delete the others' weights?</source>
+        <source>Keep the checkpoints of the best {count} trial(s) of “{name}” and delete the others&apos; weights?</source>
         <translation>保留“{name}”中最佳 {count} 个试验的检查点，并删除其他试验的权重？</translation>
     </message>
     <message>
@@ -1896,7 +1908,7 @@ click to select</source>
         <translation>建议的学习率：{low:.2e} 到 {high:.2e}（损失下降最快处，在其最小值之前）。</translation>
     </message>
     <message>
-        <source>The search's learning rate is now {low:.2e} to {high:.2e} (log scale).</source>
+        <source>The search&apos;s learning rate is now {low:.2e} to {high:.2e} (log scale).</source>
         <translation>搜索的学习率现在为 {low:.2e} 到 {high:.2e}（对数刻度）。</translation>
     </message>
 </context>
@@ -1942,11 +1954,11 @@ click to select</source>
         <translation>正在开始搜索（{architecture}，{tuner}）…</translation>
     </message>
     <message>
-        <source>Cannot load that search's options</source>
+        <source>Cannot load that search&apos;s options</source>
         <translation>无法载入该搜索的选项</translation>
     </message>
     <message>
-        <source>Loaded that search's options: change what you like, then press Start.</source>
+        <source>Loaded that search&apos;s options: change what you like, then press Start.</source>
         <translation>已载入该搜索的选项：按需修改，然后点击“开始”。</translation>
     </message>
     <message>
@@ -1990,6 +2002,10 @@ click to select</source>
         <translation>搜索失败</translation>
     </message>
     <message>
+        <source>Trial {n} did not complete; exporting the final model instead.</source>
+        <translation>试验 {n} 未完成；改为导出最终模型。</translation>
+    </message>
+    <message>
         <source>{error}
 
 The trials finished so far are kept; you can resume the search.</source>
@@ -2022,10 +2038,6 @@ The trials finished so far are kept; you can resume the search.</source>
         <translation>无法使用该文件夹：{message}</translation>
     </message>
     <message>
-        <source>Trial {n} did not complete; exporting the best trial instead.</source>
-        <translation>试验 {n} 未完成；改为导出最佳试验。</translation>
-    </message>
-    <message>
         <source>Export needs a finished search.</source>
         <translation>导出需要一个已完成的搜索。</translation>
     </message>
@@ -2042,24 +2054,24 @@ The trials finished so far are kept; you can resume the search.</source>
         <translation>导出已停止。</translation>
     </message>
     <message>
-        <source>&lt;span style='color:#b00020'&gt;Export failed: {message}&lt;/span&gt;</source>
-        <translation>&lt;span style='color:#b00020'&gt;导出失败：{message}&lt;/span&gt;</translation>
+        <source>&lt;span style=&apos;color:#b00020&apos;&gt;Export failed: {message}&lt;/span&gt;</source>
+        <translation>&lt;span style=&apos;color:#b00020&apos;&gt;导出失败：{message}&lt;/span&gt;</translation>
     </message>
     <message>
         <source>Export failed</source>
         <translation>导出失败</translation>
     </message>
     <message>
-        <source>&lt;span style='color:#1a7f37'&gt;✔ self-check passed&lt;/span&gt; ({count} format(s) reproduce the trained model on {images} validation images)</source>
-        <translation>&lt;span style='color:#1a7f37'&gt;✔ 自检通过&lt;/span&gt;（{count} 种格式在 {images} 张验证图像上复现了训练好的模型）</translation>
+        <source>&lt;span style=&apos;color:#1a7f37&apos;&gt;✔ self-check passed&lt;/span&gt; ({count} format(s) reproduce the trained model on {images} validation images)</source>
+        <translation>&lt;span style=&apos;color:#1a7f37&apos;&gt;✔ 自检通过&lt;/span&gt;（{count} 种格式在 {images} 张验证图像上复现了训练好的模型）</translation>
     </message>
     <message>
-        <source>&lt;span style='color:#b00020'&gt;✘ self-check failed&lt;/span&gt; ({failed})</source>
-        <translation>&lt;span style='color:#b00020'&gt;✘ 自检失败&lt;/span&gt;（{failed}）</translation>
+        <source>&lt;span style=&apos;color:#b00020&apos;&gt;✘ self-check failed&lt;/span&gt; ({failed})</source>
+        <translation>&lt;span style=&apos;color:#b00020&apos;&gt;✘ 自检失败&lt;/span&gt;（{failed}）</translation>
     </message>
     <message>
-        <source>Exported to &lt;a href='{url}'&gt;{out_dir}&lt;/a&gt;&lt;br&gt;{verdict}</source>
-        <translation>已导出到 &lt;a href='{url}'&gt;{out_dir}&lt;/a&gt;&lt;br&gt;{verdict}</translation>
+        <source>Exported to &lt;a href=&apos;{url}&apos;&gt;{out_dir}&lt;/a&gt;&lt;br&gt;{verdict}</source>
+        <translation>已导出到 &lt;a href=&apos;{url}&apos;&gt;{out_dir}&lt;/a&gt;&lt;br&gt;{verdict}</translation>
     </message>
     <message>
         <source>Exported to {out_dir}</source>
@@ -2421,7 +2433,7 @@ true: {true_name} · predicted: {predicted_name} ({confidence:.1%}) · p(true) {
         <translation>随机（从头训练）</translation>
     </message>
     <message>
-        <source>Also train the backbone's own weights (slower)</source>
+        <source>Also train the backbone&apos;s own weights (slower)</source>
         <translation>同时训练骨干网络自身的权重（较慢）</translation>
     </message>
     <message>
@@ -2569,7 +2581,7 @@ true: {true_name} · predicted: {predicted_name} ({confidence:.1%}) · p(true) {
         <translation>试验提前停止时回退到最佳轮次</translation>
     </message>
     <message>
-        <source>Keep the best epoch's weights</source>
+        <source>Keep the best epoch&apos;s weights</source>
         <translation>保留最佳轮次的权重</translation>
     </message>
     <message>
@@ -2677,7 +2689,7 @@ true: {true_name} · predicted: {predicted_name} ({confidence:.1%}) · p(true) {
         <translation>时间预算</translation>
     </message>
     <message>
-        <source>Wall-clock time for the whole search (scan included). The search ends at whichever comes first: the budget or max trials. 'none' for no limit</source>
+        <source>Wall-clock time for the whole search (scan included). The search ends at whichever comes first: the budget or max trials. &apos;none&apos; for no limit</source>
         <translation>整个搜索的实际用时（含扫描）。搜索在预算用完或达到最大试验数时结束，以先到者为准。填 none 表示不限制</translation>
     </message>
     <message>
@@ -3067,7 +3079,7 @@ true: {true_name} · predicted: {predicted_name} ({confidence:.1%}) · p(true) {
         <translation>没有可绘制的已完成试验。</translation>
     </message>
     <message>
-        <source>{objective} of {count} completed trial(s) against each hyperparameter that varied, largest effect first (effect: the share of the score's variation explained by the hyperparameter, 0 to 1, corrected for chance).</source>
+        <source>{objective} of {count} completed trial(s) against each hyperparameter that varied, largest effect first (effect: the share of the score&apos;s variation explained by the hyperparameter, 0 to 1, corrected for chance).</source>
         <translation>{count} 个已完成试验的 {objective} 与每个变化过的超参数的关系，按影响从大到小排列（影响：得分变化中可由该超参数解释的比例，0 到 1，已做随机校正）。</translation>
     </message>
     <message>
@@ -3486,7 +3498,7 @@ true: {true_name} · predicted: {predicted_name} ({confidence:.1%}) · p(true) {
         <translation>让其他机器训练下一次搜索的试验（分布式搜索）</translation>
     </message>
     <message>
-        <source>The address to listen on: 127.0.0.1 (this machine only), this machine's address on the network, or 0.0.0.0 (every network)</source>
+        <source>The address to listen on: 127.0.0.1 (this machine only), this machine&apos;s address on the network, or 0.0.0.0 (every network)</source>
         <translation>监听地址：127.0.0.1（仅本机）、本机在网络上的地址，或 0.0.0.0（所有网络）</translation>
     </message>
     <message>
