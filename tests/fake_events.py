@@ -182,7 +182,9 @@ def fake_search_events(n_trials: int = 3, epochs: int = 4, classes: Iterable[str
         trials=summaries, duration=round(clock.now - search_start, 3), search_dir=search_dir,
         reason=("Stopped by the user." if search_status == "cancelled"
                 else f"All {n_trials} trials ran" + ("." if time_budget is None else " within the budget.")),
-        test_accuracy=None, time_budget=time_budget, elapsed=round(clock.now - search_start, 3)))
+        test_accuracy=None, time_budget=time_budget, elapsed=round(clock.now - search_start, 3),
+        final_model=({"kind": "trial", "trials": [best["trial_id"]], "val_score": best["score"],
+                      "best_trial_val_score": best["score"], "metric": objective} if best else None)))
     return events
 
 
