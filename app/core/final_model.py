@@ -85,6 +85,6 @@ def describe(final: dict | None) -> str:
     if final["kind"] != ENSEMBLE:
         return f"The final model is trial {names}."
     score, best = f"{final['val_score']:.4f}", f"{final['best_trial_val_score']:.4f}"
-    if final["metric"] == "val_accuracy":
-        return f"The final model averages trials {names}: validation accuracy {score} against {best} for the best trial alone."
-    return f"The final model averages trials {names}: validation loss {score} against {best} for the best trial alone."
+    # The window translates this sentence by its two full templates (app/gui/core_text.py).
+    what = "validation accuracy" if final["metric"] == "val_accuracy" else "validation loss"
+    return f"The final model averages trials {names}: {what} {score} against {best} for the best trial alone."
