@@ -32,9 +32,12 @@ bench: $(VENV)/.installed
 # compile it into the .qm the app loads. Both are committed; tests/test_i18n.py fails when either
 # is behind the code, so a fresh clone, the wheel and the bundle need no Qt tools to get them.
 # The core marks the texts it hands the window with QT_TRANSLATE_NOOP (app/core/i18n.py).
+# A string moved to another class keeps its translation (packaging/carry_translations.py).
 TS := resources/i18n/tunestudio_zh_CN.ts
 TR_SOURCES = app/gui/*.py $(shell grep -l QT_TRANSLATE_NOOP app/core/*.py)
 translations: $(VENV)/.installed
+	$(VENV)/bin/pyside6-lupdate -locations none $(TR_SOURCES) -ts $(TS)
+	$(PY) packaging/carry_translations.py $(TS)
 	$(VENV)/bin/pyside6-lupdate -locations none -no-obsolete $(TR_SOURCES) -ts $(TS)
 	$(VENV)/bin/pyside6-lrelease $(TS) -qm $(TS:.ts=.qm)
 
