@@ -38,6 +38,7 @@ if TYPE_CHECKING:  # the pages import pyqtgraph: they are imported when built (s
     from app.gui.training_page import TrainingPage
 
 STATUS_REFRESH_MS = 1000
+WARM_UP_MS = 1500  # idle work after start-up (core_text.warm_up), well before anyone presses Start
 
 
 class MainWindow(WindowChrome, QMainWindow):
@@ -98,6 +99,7 @@ class MainWindow(WindowChrome, QMainWindow):
         self.restore_settings()
         self._set_state("idle")
         QTimer.singleShot(0, self._look_for_resumable)
+        QTimer.singleShot(WARM_UP_MS, core_text.warm_up)
         app = QApplication.instance()
         if app is not None:
             app.aboutToQuit.connect(self.session.wait_stopped)
