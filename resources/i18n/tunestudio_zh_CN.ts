@@ -2002,10 +2002,6 @@ click to select</source>
         <translation>搜索失败</translation>
     </message>
     <message>
-        <source>Trial {n} did not complete; exporting the final model instead.</source>
-        <translation>试验 {n} 未完成；改为导出最终模型。</translation>
-    </message>
-    <message>
         <source>{error}
 
 The trials finished so far are kept; you can resume the search.</source>
@@ -2036,46 +2032,6 @@ The trials finished so far are kept; you can resume the search.</source>
     <message>
         <source>Cannot use that folder: {message}</source>
         <translation>无法使用该文件夹：{message}</translation>
-    </message>
-    <message>
-        <source>Export needs a finished search.</source>
-        <translation>导出需要一个已完成的搜索。</translation>
-    </message>
-    <message>
-        <source>Export the model into folder</source>
-        <translation>将模型导出到文件夹</translation>
-    </message>
-    <message>
-        <source>Export stopped; nothing was written.</source>
-        <translation>导出已停止；没有写入任何文件。</translation>
-    </message>
-    <message>
-        <source>Export stopped.</source>
-        <translation>导出已停止。</translation>
-    </message>
-    <message>
-        <source>&lt;span style=&apos;color:#b00020&apos;&gt;Export failed: {message}&lt;/span&gt;</source>
-        <translation>&lt;span style=&apos;color:#b00020&apos;&gt;导出失败：{message}&lt;/span&gt;</translation>
-    </message>
-    <message>
-        <source>Export failed</source>
-        <translation>导出失败</translation>
-    </message>
-    <message>
-        <source>&lt;span style=&apos;color:#1a7f37&apos;&gt;✔ self-check passed&lt;/span&gt; ({count} format(s) reproduce the trained model on {images} validation images)</source>
-        <translation>&lt;span style=&apos;color:#1a7f37&apos;&gt;✔ 自检通过&lt;/span&gt;（{count} 种格式在 {images} 张验证图像上复现了训练好的模型）</translation>
-    </message>
-    <message>
-        <source>&lt;span style=&apos;color:#b00020&apos;&gt;✘ self-check failed&lt;/span&gt; ({failed})</source>
-        <translation>&lt;span style=&apos;color:#b00020&apos;&gt;✘ 自检失败&lt;/span&gt;（{failed}）</translation>
-    </message>
-    <message>
-        <source>Exported to &lt;a href=&apos;{url}&apos;&gt;{out_dir}&lt;/a&gt;&lt;br&gt;{verdict}</source>
-        <translation>已导出到 &lt;a href=&apos;{url}&apos;&gt;{out_dir}&lt;/a&gt;&lt;br&gt;{verdict}</translation>
-    </message>
-    <message>
-        <source>Exported to {out_dir}</source>
-        <translation>已导出到 {out_dir}</translation>
     </message>
     <message>
         <source>Device: unknown</source>
@@ -3445,6 +3401,53 @@ true: {true_name} · predicted: {predicted_name} ({confidence:.1%}) · p(true) {
     <message>
         <source>The language changes when TuneStudio starts again.</source>
         <translation>语言将在 TuneStudio 下次启动时更改。</translation>
+    </message>
+</context>
+<context>
+    <name>WindowExport</name>
+    <message>
+        <source>Trial {n} did not complete; exporting the final model instead.</source>
+        <translation>试验 {n} 未完成；改为导出最终模型。</translation>
+    </message>
+    <message>
+        <source>Export needs a finished search.</source>
+        <translation>导出需要一个已完成的搜索。</translation>
+    </message>
+    <message>
+        <source>Export the model into folder</source>
+        <translation>将模型导出到文件夹</translation>
+    </message>
+    <message>
+        <source>Export stopped; nothing was written.</source>
+        <translation>导出已停止；没有写入任何文件。</translation>
+    </message>
+    <message>
+        <source>Export stopped.</source>
+        <translation>导出已停止。</translation>
+    </message>
+    <message>
+        <source>&lt;span style=&apos;color:#b00020&apos;&gt;Export failed: {message}&lt;/span&gt;</source>
+        <translation>&lt;span style=&apos;color:#b00020&apos;&gt;导出失败：{message}&lt;/span&gt;</translation>
+    </message>
+    <message>
+        <source>Export failed</source>
+        <translation>导出失败</translation>
+    </message>
+    <message>
+        <source>&lt;span style=&apos;color:#1a7f37&apos;&gt;✔ self-check passed&lt;/span&gt; ({count} format(s) reproduce the trained model on {images} validation images)</source>
+        <translation>&lt;span style=&apos;color:#1a7f37&apos;&gt;✔ 自检通过&lt;/span&gt;（{count} 种格式在 {images} 张验证图像上复现了训练好的模型）</translation>
+    </message>
+    <message>
+        <source>&lt;span style=&apos;color:#b00020&apos;&gt;✘ self-check failed&lt;/span&gt; ({failed})</source>
+        <translation>&lt;span style=&apos;color:#b00020&apos;&gt;✘ 自检失败&lt;/span&gt;（{failed}）</translation>
+    </message>
+    <message>
+        <source>Exported to &lt;a href=&apos;{url}&apos;&gt;{out_dir}&lt;/a&gt;&lt;br&gt;{verdict}</source>
+        <translation>已导出到 &lt;a href=&apos;{url}&apos;&gt;{out_dir}&lt;/a&gt;&lt;br&gt;{verdict}</translation>
+    </message>
+    <message>
+        <source>Exported to {out_dir}</source>
+        <translation>已导出到 {out_dir}</translation>
     </message>
 </context>
 <context>
