@@ -15,7 +15,7 @@ from __future__ import annotations
 
 from PySide6.QtCore import QEvent, Qt, Signal
 from PySide6.QtGui import QFontMetrics
-from PySide6.QtWidgets import (QAbstractItemView, QHBoxLayout, QHeaderView, QLabel, QSplitter, QTableView,
+from PySide6.QtWidgets import (QAbstractItemView, QHeaderView, QLabel, QSplitter, QTableView,
                                QVBoxLayout, QWidget)
 
 from app.core.confusion_metrics import classification_metrics, validate_matrix
@@ -76,17 +76,16 @@ class ConfusionView(QWidget, SearchListener):
         left_layout.setContentsMargins(0, 0, 0, 0)
         left_layout.addWidget(self.matrix_view, 1)
         left_layout.addWidget(hint)
+        # The matrix gets the larger share; resizeEvent stacks the two when the view is narrow.
         splitter = self._splitter = QSplitter(Qt.Orientation.Horizontal)
+        splitter.setChildrenCollapsible(False)
         splitter.addWidget(left)
         splitter.addWidget(self.class_metrics)
         splitter.setStretchFactor(0, 3)
         splitter.setStretchFactor(1, 2)
-        splitter.setChildrenCollapsible(False)
         layout = QVBoxLayout(self)
         layout.setContentsMargins(4, 4, 4, 4)
-        caption_row = QHBoxLayout()
-        caption_row.addWidget(self._caption, 1)
-        layout.addLayout(caption_row)
+        layout.addWidget(self._caption)
         layout.addWidget(splitter, 1)
         self._refresh_tables()
 

@@ -37,6 +37,16 @@ LIVE_LOG_SECONDS = 300  # a running search's event log changes every few seconds
 COMPARE_TAB = 1
 
 
+def _action(name: str):
+    """A method of the view that runs the action bar's method ``name`` (the view's API keeps
+    the actions: the window, menus and tests call ``view.rerun_current()`` and so on)."""
+    def run(self) -> None:
+        getattr(self.action_bar, name)()
+    run.__name__ = name
+    run.__doc__ = f"See HistoryActions.{name}."
+    return run
+
+
 class HistoryView(QWidget):
     """Past searches: list, open, compare, re-run, rename, annotate, delete, export, prune."""
 
@@ -283,29 +293,14 @@ class HistoryView(QWidget):
 
     # ------------------------------------------------------------------ the actions (history_actions.py)
 
-    def rerun_current(self) -> None:
-        self.action_bar.rerun_current()
-
-    def resume_current(self) -> None:
-        self.action_bar.resume_current()
-
-    def rename_current(self) -> None:
-        self.action_bar.rename_current()
-
-    def annotate_current(self) -> None:
-        self.action_bar.annotate_current()
-
-    def delete_selected(self) -> None:
-        self.action_bar.delete_selected()
-
-    def export_csv(self) -> None:
-        self.action_bar.export_csv()
-
-    def prune_current(self) -> None:
-        self.action_bar.prune_current()
-
-    def open_tensorboard(self) -> None:
-        self.action_bar.open_tensorboard()
+    rerun_current = _action("rerun_current")
+    resume_current = _action("resume_current")
+    rename_current = _action("rename_current")
+    annotate_current = _action("annotate_current")
+    delete_selected = _action("delete_selected")
+    export_csv = _action("export_csv")
+    prune_current = _action("prune_current")
+    open_tensorboard = _action("open_tensorboard")
 
     def stop_tensorboards(self) -> None:
         """Stop every TensorBoard this view started (the app calls it on quit)."""
