@@ -21,14 +21,23 @@ def _key(message: ET.Element) -> tuple[str, str]:
 def carry(path: str) -> int:
     tree = ET.parse(path)
     known: dict[tuple[str, str], str] = {}
+    done: dict[tuple[str, str], set[str]] = {}  # every finished translation of a text
     for message in tree.iter("message"):
         translation = message.find("translation")
         if translation is not None and translation.get("type") != "unfinished" and translation.text:
             known.setdefault(_key(message), translation.text)
+            done.setdefault(_key(message), set()).add(translation.text)
     carried = 0
     for message in tree.iter("message"):
         translation = message.find("translation")
-        if translation is None or translation.get("type") != "unfinished" or translation.text:
+        if translation is None or translation.get("type") != "unfinished":
+            continue
+        if translation.text:
+            # lupdate's same-text heuristic already copied a translation of this text but left
+            # it unfinished: it is the moved string's own translation, so it counts as carried.
+            if translation.text in done.get(_key(message), ()):
+                del translation.attrib["type"]
+                carried += 1
             continue
         text = known.get(_key(message))
         if text is not None:
