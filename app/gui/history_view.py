@@ -88,10 +88,14 @@ class HistoryView(QWidget):
         self.curves, self.confusion = self.trials_page.curves, self.trials_page.confusion
         self.trial_views, self.search_model = self.trials_page.trial_views, self.trials_page.search_model
         self.compare_list, self.compare_view = self.compare_page.compare_list, self.compare_page.compare_view
-        for name in ("open_button", "rerun_button", "resume_button", "rename_button", "notes_button",
-                     "delete_button", "csv_button", "keep_spin", "auto_prune_check", "prune_button",
-                     "tensorboard_button"):
-            setattr(self, name, getattr(self.action_bar, name))
+        bar = self.action_bar
+        self.open_button, self.rerun_button, self.resume_button = (bar.open_button, bar.rerun_button,
+                                                                   bar.resume_button)
+        self.rename_button, self.notes_button, self.delete_button = (bar.rename_button, bar.notes_button,
+                                                                     bar.delete_button)
+        self.csv_button, self.prune_button, self.tensorboard_button = (bar.csv_button, bar.prune_button,
+                                                                       bar.tensorboard_button)
+        self.keep_spin, self.auto_prune_check = bar.keep_spin, bar.auto_prune_check
 
         top = QWidget()
         top_layout = QVBoxLayout(top)
