@@ -25,6 +25,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import math
 import os
 import random
 import subprocess
@@ -193,6 +194,102 @@ def run_classic(data: str, held: list, budget: float) -> dict:
     return _script_result(model, budget_cb, started, held, size)
 
 
+# Keras' BatchNormalization keeps moving statistics with momentum 0.99, starting from mean 0 and
+# variance 1. This net's pre-BN variances are far from 1 (the stem sees 0-1 pixels: about 0.02, a
+# ratio of 7 even with he_normal and of ~50 with Keras' default glorot_uniform), and at ~30 steps an
+# epoch on flowers (3 on flowers-mini) 0.99 needs hundreds of steps to forget its start. Until then
+# inference (validation, prediction) divides by a variance several times too large, the activations
+# shrink layer after layer and the net predicts one class: training accuracy 0.8, validation at chance.
+# Momentum 0.9 (PyTorch's default) forgets the start within an epoch on these small folders.
+BN_MOMENTUM = 0.9
+
+
+def _strong_schedule(peak: float, steps_per_epoch: int, epochs: int):
+    """Linear warm-up over the first 1/15 of the steps to ``peak``, then cosine to 0. Its length in
+    epochs is a variable (``.set_epochs``), so the plan can follow the epochs the budget affords
+    without retracing the train step."""
+    import keras
+    from keras import ops
+
+    class WarmupCosine(keras.optimizers.schedules.LearningRateSchedule):
+        def __init__(self):
+            self.total = keras.Variable(float(steps_per_epoch * epochs), trainable=False, dtype="float32")
+
+        def set_epochs(self, n: int) -> None:
+            self.total.assign(float(steps_per_epoch * n))
+
+        def __call__(self, step):
+            step = ops.cast(step, "float32")
+            warmup = ops.maximum(1.0, ops.floor(self.total / 15.0))
+            progress = ops.clip((step - warmup) / ops.maximum(1.0, self.total - warmup), 0.0, 1.0)
+            cosine = 0.5 * peak * (1.0 + ops.cos(math.pi * progress))
+            return ops.where(step < warmup, peak * (step + 1.0) / warmup, cosine)
+
+        def get_config(self):
+            return {"peak": peak, "steps_per_epoch": steps_per_epoch}
+
+    return WarmupCosine()
+
+
+class _EpochPlan:
+    """What a careful script does under a budget: lay the schedule over the epochs that fit.
+
+    After a few batches of the first epoch (the first batch holds the tracing and is not timed) it
+    estimates an epoch (training steps plus the validation pass) and plans as many epochs as fit in
+    the time left, at most ``max_epochs``; after each epoch it shortens the plan if the real epochs
+    turn out slower, so the run ends at a low learning rate instead of being cut mid-schedule."""
+
+    def __new__(cls, schedule, started: float, budget: float, steps_per_epoch: int, val_batches: int,
+                max_epochs: int):
+        import keras
+
+        class EpochPlan(keras.callbacks.Callback):
+            def __init__(self):
+                super().__init__()
+                self.epochs, self.history, self._t = max_epochs, [], {}
+
+            def _fit(self, epoch_seconds: float, done: int) -> int:
+                left = budget - (time.monotonic() - started)
+                return max(done + 1, min(max_epochs, done + int(0.95 * left // max(epoch_seconds, 1e-3))))
+
+            def on_epoch_begin(self, epoch, logs=None):
+                self._t["epoch"] = time.monotonic()
+
+            def on_train_batch_end(self, batch, logs=None):
+                if self.history or batch > 5:
+                    return
+                if batch == 0:
+                    self._t["first"] = time.monotonic()
+                elif batch == 5 or batch == steps_per_epoch - 1:
+                    step = (time.monotonic() - self._t["first"]) / batch
+                    rest = (steps_per_epoch - batch - 1) * step + val_batches * step / 3
+                    # The epoch under way finishes first; the whole epochs after it must fit.
+                    left_after = budget - (time.monotonic() - started) - rest
+                    whole = (steps_per_epoch + val_batches / 3) * step
+                    self.epochs = max(1, min(max_epochs, 1 + int(0.95 * left_after // whole)))
+                    schedule.set_epochs(self.epochs)
+
+            def on_epoch_end(self, epoch, logs=None):
+                logs = logs or {}
+                lr = float(keras.ops.convert_to_numpy(schedule(self.model.optimizer.iterations)))
+                self.history.append({"epoch": epoch + 1, "seconds": round(time.monotonic() - self._t["epoch"], 1),
+                                     "accuracy": round(float(logs.get("accuracy", 0)), 4),
+                                     "val_accuracy": round(float(logs.get("val_accuracy", 0)), 4),
+                                     "val_loss": round(float(logs.get("val_loss", 0)), 4),
+                                     "learning_rate": float(f"{lr:.3g}"), "planned_epochs": self.epochs})
+                print("strong epoch " + json.dumps(self.history[-1]), file=sys.stderr, flush=True)
+                if epoch + 1 < self.epochs and epoch >= 1:
+                    # Shorten only (the first epoch traced the graphs, so it is not the measure).
+                    fit = self._fit(self.history[-1]["seconds"], epoch + 1)
+                    if fit < self.epochs:
+                        self.epochs = fit
+                        schedule.set_epochs(fit)
+                if epoch + 1 >= self.epochs:
+                    self.model.stop_training = True
+
+        return EpochPlan()
+
+
 def run_strong(data: str, held: list, budget: float) -> dict:
     import keras
     from keras import layers
@@ -204,40 +301,44 @@ def run_strong(data: str, held: list, budget: float) -> dict:
     small = native <= 48
     size = native if small else 96
     classes, train, val = _script_data(data, size, started)
-    epochs, batch = 15, 64
+    max_epochs, batch = 15, 64
+    conv = dict(padding="same", use_bias=False, kernel_initializer="he_normal")  # he_normal: ReLU nets
+
+    def bn_relu(y):
+        return layers.ReLU()(layers.BatchNormalization(momentum=BN_MOMENTUM)(y))
 
     def block(x, filters, stride):
-        y = layers.Conv2D(filters, 3, strides=stride, padding="same", use_bias=False)(x)
-        y = layers.ReLU()(layers.BatchNormalization()(y))
-        y = layers.Conv2D(filters, 3, padding="same", use_bias=False)(y)
-        y = layers.BatchNormalization()(y)
+        y = bn_relu(layers.Conv2D(filters, 3, strides=stride, **conv)(x))
+        y = layers.BatchNormalization(momentum=BN_MOMENTUM)(layers.Conv2D(filters, 3, **conv)(y))
         if stride != 1 or x.shape[-1] != filters:
-            x = layers.BatchNormalization()(layers.Conv2D(filters, 1, strides=stride, use_bias=False)(x))
+            x = layers.BatchNormalization(momentum=BN_MOMENTUM)(layers.Conv2D(filters, 1, strides=stride, **conv)(x))
         return layers.ReLU()(layers.Add()([x, y]))
 
-    inputs = keras.Input((size, size, 3))
+    inputs = keras.Input((size, size, 3), dtype="uint8")
     x = layers.Rescaling(1 / 255)(inputs)
     x = layers.RandomFlip("horizontal")(x)
-    x = layers.RandomTranslation(0.1, 0.1)(x)
+    x = layers.RandomTranslation(0.1, 0.1, fill_mode="reflect")(x)
     if not small:
-        x = layers.RandomRotation(0.08)(x)
-        x = layers.RandomZoom(0.15)(x)
-    x = layers.Conv2D(32, 3, strides=1 if small else 2, padding="same", use_bias=False)(x)
-    x = layers.ReLU()(layers.BatchNormalization()(x))
+        x = layers.RandomRotation(0.08, fill_mode="reflect")(x)
+        x = layers.RandomZoom(0.15, fill_mode="reflect")(x)
+    x = bn_relu(layers.Conv2D(32, 3, strides=1 if small else 2, **conv)(x))
     for filters, stride in ((32, 1), (64, 2), (128, 2), (256, 2)):
         x = block(x, filters, stride)
     x = layers.Dropout(0.2)(layers.GlobalAveragePooling2D()(x))
     model = keras.Model(inputs, layers.Dense(len(classes), activation="softmax")(x))
-    steps = epochs * -(-len(train) // batch)
-    schedule = keras.optimizers.schedules.CosineDecay(0.0, steps - steps // 15, warmup_target=3e-3,
-                                                      warmup_steps=steps // 15)
+    steps_per_epoch = -(-len(train) // batch)
+    schedule = _strong_schedule(3e-3, steps_per_epoch, max_epochs)
     model.compile(keras.optimizers.AdamW(schedule, weight_decay=5e-4),
                   keras.losses.CategoricalCrossentropy(label_smoothing=0.1), metrics=["accuracy"])
     budget_cb = _Budget(started, budget)
+    plan = _EpochPlan(schedule, started, budget, steps_per_epoch, -(-len(val) // batch), max_epochs)
     onehot = keras.utils.to_categorical
-    model.fit(train.images, onehot(train.labels, len(classes)), batch_size=batch, epochs=epochs,
-              validation_data=(val.images, onehot(val.labels, len(classes))), callbacks=[budget_cb], verbose=0)
-    return _script_result(model, budget_cb, started, held, size)
+    model.fit(train.images, onehot(train.labels, len(classes)), batch_size=batch, epochs=max_epochs,
+              validation_data=(val.images, onehot(val.labels, len(classes))), callbacks=[plan, budget_cb],
+              verbose=0)
+    result = _script_result(model, budget_cb, started, held, size)
+    result.update(planned_epochs=plan.epochs, history=plan.history)
+    return result
 
 
 # --------------------------------------------------------------------------- driver
@@ -303,6 +404,8 @@ def main() -> int:
             if side == "tunestudio":
                 for item in r["timeline"]:
                     print("    ", json.dumps(item), flush=True)
+            for item in r.get("history", []):  # the strong script's epochs
+                print("    ", json.dumps(item), flush=True)
         try:
             load = os.getloadavg()
         except OSError:
