@@ -12,9 +12,11 @@ its own fresh process, one after the other:
   default, run by ``run_search``: the search plans itself within the budget.
 * ``classic``: the plain CNN a person writes in five minutes (conv32-pool-conv64-pool-dense512-dropout,
   Adam 1e-3, early stopping with patience 5, 128 px for photos, the native size for small images).
-* ``strong``: the small residual CNN of BENCHMARKS.md written by hand (96 px for photos, the native
-  size for small images; batch norm, augmentation, AdamW with warm-up and cosine decay over 15 epochs,
-  label smoothing). It does not know the budget: the budget cuts it, keeping its best epoch.
+* ``strong``: the small residual CNN of quality-facts.md written by hand (96 px for photos, the native
+  size for small images; batch norm, augmentation, AdamW with warm-up and cosine decay, label
+  smoothing, at most 15 epochs). Like a careful script under a budget it times its first batches and
+  lays the schedule over the epochs that fit (shortening it if later epochs run slower), and keeps
+  its best epoch. Its per-epoch curve is printed and returned (``history``).
 
 The score of each side is the accuracy of its final model (TuneStudio's final model as it exports it:
 the best trial, or the average of the best few; the scripts' best epoch on their validation split)
@@ -250,7 +252,7 @@ class _EpochPlan:
 
             def _fit(self, epoch_seconds: float, done: int) -> int:
                 left = budget - (time.monotonic() - started)
-                return max(done + 1, min(max_epochs, done + int(0.95 * left // max(epoch_seconds, 1e-3))))
+                return max(done, min(max_epochs, done + int(0.95 * left // max(epoch_seconds, 1e-3))))
 
             def on_epoch_begin(self, epoch, logs=None):
                 self._t["epoch"] = time.monotonic()
@@ -266,8 +268,11 @@ class _EpochPlan:
                     # The epoch under way finishes first; the whole epochs after it must fit.
                     left_after = budget - (time.monotonic() - started) - rest
                     whole = (steps_per_epoch + val_batches / 3) * step
-                    self.epochs = max(1, min(max_epochs, 1 + int(0.95 * left_after // whole)))
-                    schedule.set_epochs(self.epochs)
+                    self._plan(max(1, min(max_epochs, 1 + int(0.95 * left_after // whole))))
+
+            def _plan(self, epochs: int) -> None:
+                self.epochs, self._t["planned"] = epochs, True
+                schedule.set_epochs(epochs)
 
             def on_epoch_end(self, epoch, logs=None):
                 logs = logs or {}
@@ -278,7 +283,12 @@ class _EpochPlan:
                                      "val_loss": round(float(logs.get("val_loss", 0)), 4),
                                      "learning_rate": float(f"{lr:.3g}"), "planned_epochs": self.epochs})
                 print("strong epoch " + json.dumps(self.history[-1]), file=sys.stderr, flush=True)
-                if epoch + 1 < self.epochs and epoch >= 1:
+                if "planned" not in self._t:
+                    # One batch an epoch: no batch to time after the traced one, so plan from the
+                    # second epoch (the first holds the tracing).
+                    if epoch == 1:
+                        self._plan(self._fit(self.history[-1]["seconds"], 2))
+                elif epoch + 1 < self.epochs and epoch >= 1:
                     # Shorten only (the first epoch traced the graphs, so it is not the measure).
                     fit = self._fit(self.history[-1]["seconds"], epoch + 1)
                     if fit < self.epochs:
