@@ -15,7 +15,7 @@ from PySide6.QtWidgets import (QAbstractItemView, QComboBox, QDoubleSpinBox, QFi
 
 from app.core.config import ARCHITECTURES
 from app.gui import core_text, theme
-from app.gui.playbook_tasks import TASK_EPOCH, TaskPanel
+from app.gui.playbook_tasks import TaskPanel
 
 ROWS = (("model", QT_TRANSLATE_NOOP("DistillPanel", "Model")), ("params", QT_TRANSLATE_NOOP("DistillPanel", "Parameters")),
         ("size_bytes", QT_TRANSLATE_NOOP("DistillPanel", "Size on disk")),
@@ -157,9 +157,7 @@ class DistillPanel(TaskPanel):
         if out:
             self.start("export_student", {"search_dir": self.search_dir, "folder": self.student_folder, "out": out})
 
-    def on_event(self, event: dict) -> None:
-        if event.get("type") != TASK_EPOCH:
-            return
+    def on_task_epoch(self, event: dict) -> None:
         for key, value in (event.get("logs") or {}).items():
             self.history.setdefault(key, []).append(value)
         self._draw()

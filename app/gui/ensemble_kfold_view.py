@@ -10,7 +10,7 @@ import pyqtgraph as pg
 from PySide6.QtWidgets import QComboBox, QFileDialog, QFormLayout, QHBoxLayout, QLabel, QLineEdit, QPushButton, QSpinBox
 
 from app.gui import theme
-from app.gui.playbook_tasks import TASK_EPOCH, TaskPanel
+from app.gui.playbook_tasks import TaskPanel
 
 _PENS = ("#0072B2", "#D55E00", "#009E73", "#CC79A7", "#E69F00", "#56B4E9", "#F0E442", "#000000", "#999999", "#882255")
 
@@ -109,9 +109,7 @@ class KFoldPanel(TaskPanel):
         self.curves, self.values = {}, {}
         super().start(task, params)
 
-    def on_event(self, event: dict) -> None:
-        if event.get("type") != TASK_EPOCH:
-            return
+    def on_task_epoch(self, event: dict) -> None:
         run = str(event.get("run"))
         value = (event.get("logs") or {}).get("val_accuracy", (event.get("logs") or {}).get("val_loss"))
         if value is None:

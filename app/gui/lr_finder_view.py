@@ -15,7 +15,7 @@ from PySide6.QtWidgets import QComboBox, QFormLayout, QHBoxLayout, QPushButton, 
 
 from app.core.config import ARCHITECTURES
 from app.gui import core_text, theme
-from app.gui.playbook_tasks import TASK_PROGRESS, TaskPanel
+from app.gui.playbook_tasks import TaskPanel
 
 
 class LRFinderPanel(TaskPanel):
@@ -81,8 +81,9 @@ class LRFinderPanel(TaskPanel):
         self.apply_button.setEnabled(False)
         super().start(task, params)
 
-    def on_event(self, event: dict) -> None:
-        if event.get("type") == TASK_PROGRESS and event.get("points"):
+    def on_task_progress(self, event: dict) -> None:
+        super().on_task_progress(event)
+        if event.get("points"):
             self.points.extend(event["points"])
             self._draw()
 

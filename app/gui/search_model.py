@@ -19,6 +19,9 @@ from PySide6.QtCore import QObject, Signal
 from app.core.events import EVENT_TYPES, HOOKS, WORKER_STATUS, SearchListener, dispatch
 from app.core.search_state import SearchState, stored_search_events
 
+# The kinds the model re-emits as signals (and connects panels' hooks to).
+MODEL_KINDS = (*EVENT_TYPES, WORKER_STATUS)
+
 
 class SearchModel(QObject, SearchListener):
     """One search's state plus a signal per event kind (each carries the event dict)."""
@@ -40,7 +43,7 @@ class SearchModel(QObject, SearchListener):
         self._failed_panels: set[int] = set()
         # Each hook re-emits its event as the signal of its kind: dispatch() hands an event to the
         # state first, then here, so the panels hear of it after the state has taken it in.
-        for kind in EVENT_TYPES:
+        for kind in MODEL_KINDS:
             setattr(self, HOOKS[kind], self.signal_of(kind).emit)
 
     # ------------------------------------------------------------------ feeding
@@ -48,8 +51,6 @@ class SearchModel(QObject, SearchListener):
     def handle_event(self, event: dict) -> None:
         """Take one event: the state first, then the signal of its kind."""
         dispatch(event, self.state, self)
-        if event.get("type") == WORKER_STATUS:
-            self.worker_status.emit(event)
 
     def clear(self, max_trials: int | None = None) -> None:
         self.state.reset(max_trials)
@@ -73,7 +74,7 @@ class SearchModel(QObject, SearchListener):
 
     def attach(self, panel: Any) -> None:
         """Connect ``panel``'s hooks (and its ``reset``) to this model's signals."""
-        for kind in EVENT_TYPES:
+        for kind in MODEL_KINDS:
             hook = getattr(panel, HOOKS[kind], None)
             if callable(hook):
                 self.signal_of(kind).connect(self._guarded(panel, hook))

@@ -429,7 +429,7 @@ def run_distributed_search(config: SearchConfig, listener: ev.Listener, cancel=N
             threads.append(thread)
 
     def relay(event: dict) -> None:
-        if event.get("type") == ev.SEARCH_STARTED and not threads and local_workers:
+        if ev.is_type(event, ev.SEARCH_STARTED) and not threads and local_workers:
             _, bound = protocol.parse_address(event["chief_address"])
             start_locals(protocol.join_address(protocol.connect_host(host), bound))
         while local_errors:
