@@ -12,7 +12,8 @@ import traceback
 from typing import Callable
 
 from PySide6.QtCore import QCoreApplication, QThread, Signal, Slot
-from PySide6.QtWidgets import (QDialog, QHBoxLayout, QLabel, QProgressBar, QPushButton, QVBoxLayout, QWidget)
+from PySide6.QtWidgets import (QDialog, QFormLayout, QHBoxLayout, QLabel, QLayout, QProgressBar, QPushButton,
+                               QVBoxLayout, QWidget)
 
 from app.core.events import FAILED, TASK_FINISHED, TaskListener, dispatch, make_event
 from app.gui import core_text
@@ -119,6 +120,14 @@ class TaskPanel(QWidget, TaskListener):
     @property
     def running(self) -> bool:
         return self.worker is not None
+
+    def add_form(self, rows: list[tuple[str, QWidget | QLayout]], start_text: str) -> None:
+        """The task's parameters as labelled rows above the buttons; ``start_text`` names Start."""
+        form = QFormLayout()
+        for label, field in rows:
+            form.addRow(label, field)
+        self.form.addLayout(form)
+        self.start_button.setText(start_text)
 
     def params(self) -> dict | None:
         raise NotImplementedError

@@ -18,12 +18,13 @@ from functools import partial
 
 from PySide6.QtCore import QT_TRANSLATE_NOOP, QCoreApplication, Qt, QTimer
 from PySide6.QtWidgets import (QCheckBox, QFormLayout, QGroupBox, QHBoxLayout, QHeaderView, QLabel,
-                               QLineEdit, QPushButton, QSpinBox, QTableWidget, QTableWidgetItem,
+                               QLineEdit, QPushButton, QSpinBox, QTableWidgetItem,
                                QVBoxLayout, QWidget)
 
 from app.core.distributed import DEFAULT_PORT
 from app.core.events import SearchListener, dispatch
 from app.gui import core_text
+from app.gui.widget_kit import read_only_table
 
 COLUMNS = ("Worker", "Host", "Device", "Status", "Trial", "Last seen")
 COLUMN_TITLES = (QT_TRANSLATE_NOOP("WorkersPanel", "Worker"), QT_TRANSLATE_NOOP("WorkersPanel", "Host"),
@@ -113,14 +114,8 @@ class WorkersPanel(QWidget, SearchListener):
         form.addRow(self.command)
         layout.addWidget(self.group)
 
-        self.table = QTableWidget(0, len(COLUMNS))
-        self.table.setObjectName("workersTable")
-        self.table.setHorizontalHeaderLabels([_tr(c) for c in COLUMN_TITLES])
-        self.table.verticalHeader().hide()
-        self.table.setEditTriggers(QTableWidget.EditTrigger.NoEditTriggers)
-        header = self.table.horizontalHeader()
-        header.setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
-        header.setSectionResizeMode(COLUMNS.index("Device"), QHeaderView.ResizeMode.Stretch)
+        self.table = read_only_table("workersTable", [_tr(c) for c in COLUMN_TITLES])
+        self.table.horizontalHeader().setSectionResizeMode(COLUMNS.index("Device"), QHeaderView.ResizeMode.Stretch)
         self.table.setMaximumHeight(150)
         self.table.hide()
         layout.addWidget(self.table)
