@@ -28,7 +28,8 @@ def carry(path: str) -> int:
     carried = 0
     for message in tree.iter("message"):
         translation = message.find("translation")
-        if translation is None or translation.get("type") != "unfinished" or translation.text:
+        # lupdate's same-text heuristic may have pre-filled it, still unfinished: carry it all the same.
+        if translation is None or translation.get("type") != "unfinished":
             continue
         text = known.get(_key(message))
         if text is not None:

@@ -54,6 +54,17 @@
     </message>
 </context>
 <context>
+    <name>ClassTable</name>
+    <message>
+        <source>Class</source>
+        <translation>类别</translation>
+    </message>
+    <message>
+        <source>Images</source>
+        <translation>图像数</translation>
+    </message>
+</context>
+<context>
     <name>CompareView</name>
     <message>
         <source>trial {n}</source>
@@ -961,38 +972,6 @@ click to select</source>
         <translation>尚未选择文件夹。</translation>
     </message>
     <message>
-        <source>Class</source>
-        <translation>类别</translation>
-    </message>
-    <message>
-        <source>Images</source>
-        <translation>图像数</translation>
-    </message>
-    <message>
-        <source>File</source>
-        <translation>文件</translation>
-    </message>
-    <message>
-        <source>Why it cannot be used</source>
-        <translation>无法使用的原因</translation>
-    </message>
-    <message>
-        <source>Warning</source>
-        <translation>警告</translation>
-    </message>
-    <message>
-        <source>Samples</source>
-        <translation>样例</translation>
-    </message>
-    <message>
-        <source>Problems</source>
-        <translation>问题</translation>
-    </message>
-    <message>
-        <source>Warnings</source>
-        <translation>警告</translation>
-    </message>
-    <message>
         <source>&lt;p style=&apos;font-size:15pt&apos;&gt;Which images should the model learn?&lt;/p&gt;&lt;p&gt;Choose a folder with one subfolder per class, for example&lt;br&gt;&lt;code&gt;flowers/daisy/*.jpg&lt;/code&gt;, &lt;code&gt;flowers/roses/*.jpg&lt;/code&gt;, …&lt;/p&gt;&lt;p&gt;Type its path above and press Enter, use &lt;b&gt;Browse…&lt;/b&gt;, drop the folder here,&lt;br&gt;or pick the bundled sample data from &lt;b&gt;Recent&lt;/b&gt;.&lt;/p&gt;</source>
         <translation>&lt;p style=&apos;font-size:15pt&apos;&gt;模型要学习哪些图像？&lt;/p&gt;&lt;p&gt;请选择每个类别各有一个子文件夹的文件夹，例如&lt;br&gt;&lt;code&gt;flowers/daisy/*.jpg&lt;/code&gt;、&lt;code&gt;flowers/roses/*.jpg&lt;/code&gt;……&lt;/p&gt;&lt;p&gt;在上方输入路径并按回车，点击&lt;b&gt;浏览…&lt;/b&gt;，把文件夹拖到这里，&lt;br&gt;或在&lt;b&gt;最近&lt;/b&gt;中选择自带的示例数据。&lt;/p&gt;</translation>
     </message>
@@ -1050,18 +1029,6 @@ click to select</source>
         <source>&lt;span style=&apos;color:#b00020&apos;&gt;{count} unusable file(s)&lt;/span&gt;</source>
         <translation>&lt;span style=&apos;color:#b00020&apos;&gt;{count} 个不可用文件&lt;/span&gt;</translation>
     </message>
-    <message>
-        <source>Problems ({unusable_count})</source>
-        <translation>问题（{unusable_count}）</translation>
-    </message>
-    <message>
-        <source>Warnings ({warnings_count})</source>
-        <translation>警告（{warnings_count}）</translation>
-    </message>
-    <message>
-        <source>&lt;b&gt;{name}&lt;/b&gt; &lt;span style=&apos;color:#666&apos;&gt;({name2})&lt;/span&gt;</source>
-        <translation>&lt;b&gt;{name}&lt;/b&gt; &lt;span style=&apos;color:#666&apos;&gt;（{name2}）&lt;/span&gt;</translation>
-    </message>
 </context>
 <context>
     <name>DistillPanel</name>
@@ -1088,10 +1055,6 @@ click to select</source>
     <message>
         <source>optional: a new folder for the student&apos;s export</source>
         <translation>可选：用于导出学生模型的新文件夹</translation>
-    </message>
-    <message>
-        <source>Browse…</source>
-        <translation>浏览…</translation>
     </message>
     <message>
         <source>Teacher:</source>
@@ -1191,10 +1154,6 @@ click to select</source>
     <message>
         <source>a new or empty folder</source>
         <translation>新的或空的文件夹</translation>
-    </message>
-    <message>
-        <source>Browse…</source>
-        <translation>浏览…</translation>
     </message>
     <message>
         <source>Members (best k trials):</source>
@@ -1366,6 +1325,13 @@ click to select</source>
     <message>
         <source> and max |Δp| ≤ {max_diff}</source>
         <translation>，且最大 |Δp| ≤ {max_diff}</translation>
+    </message>
+</context>
+<context>
+    <name>FolderField</name>
+    <message>
+        <source>Browse…</source>
+        <translation>浏览…</translation>
     </message>
 </context>
 <context>
@@ -3066,6 +3032,48 @@ true: {true_name} · predicted: {predicted_name} ({confidence:.1%}) · p(true) {
     <message>
         <source>Total</source>
         <translation>合计</translation>
+    </message>
+</context>
+<context>
+    <name>SampleStrips</name>
+    <message>
+        <source>&lt;b&gt;{name}&lt;/b&gt; &lt;span style=&apos;color:#666&apos;&gt;({name2})&lt;/span&gt;</source>
+        <translation>&lt;b&gt;{name}&lt;/b&gt; &lt;span style=&apos;color:#666&apos;&gt;（{name2}）&lt;/span&gt;</translation>
+    </message>
+</context>
+<context>
+    <name>ScanDetails</name>
+    <message>
+        <source>File</source>
+        <translation>文件</translation>
+    </message>
+    <message>
+        <source>Why it cannot be used</source>
+        <translation>无法使用的原因</translation>
+    </message>
+    <message>
+        <source>Warning</source>
+        <translation>警告</translation>
+    </message>
+    <message>
+        <source>Samples</source>
+        <translation>样例</translation>
+    </message>
+    <message>
+        <source>Problems</source>
+        <translation>问题</translation>
+    </message>
+    <message>
+        <source>Warnings</source>
+        <translation>警告</translation>
+    </message>
+    <message>
+        <source>Problems ({unusable_count})</source>
+        <translation>问题（{unusable_count}）</translation>
+    </message>
+    <message>
+        <source>Warnings ({warnings_count})</source>
+        <translation>警告（{warnings_count}）</translation>
     </message>
 </context>
 <context>
