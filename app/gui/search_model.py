@@ -3,7 +3,8 @@
 ``SearchModel`` keeps a :class:`~app.core.search_state.SearchState` (trials, best and running
 trial, progress, budget) and re-emits every event as the signal of its kind after the state has
 taken it in, so a panel reading ``model.state`` in a slot sees the state that event produced.
-:meth:`attach` connects a panel's hooks (``on_trial_started`` ...) to those signals; a panel
+:meth:`attach` connects a panel's hooks (``on_trial_started`` ...) to those signals (and hands
+the state to a panel that observes it, see ``app/gui/state_panel.py``); a panel
 that raises is reported once through ``panel_failed`` and never stops the others.
 
 The same model shows a stored search (:meth:`load_stored`): History replays a search from the
@@ -72,7 +73,14 @@ class SearchModel(QObject, SearchListener):
         return getattr(self, kind)
 
     def attach(self, panel: Any) -> None:
-        """Connect ``panel``'s hooks (and its ``reset``) to this model's signals."""
+        """Connect ``panel``'s hooks (and its ``reset``) to this model's signals.
+
+        A panel with ``observe_state(state)`` is handed this model's state first, so it reads
+        trial status, best and running trial from the one state instead of keeping its own.
+        """
+        observe = getattr(panel, "observe_state", None)
+        if callable(observe):
+            observe(self.state)
         for kind in EVENT_TYPES:
             hook = getattr(panel, HOOKS[kind], None)
             if callable(hook):
