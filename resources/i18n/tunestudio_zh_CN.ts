@@ -774,11 +774,7 @@ Predicted: {predicted}
     </message>
 </context>
 <context>
-    <name>CurvesPanel</name>
-    <message>
-        <source>trial {n}</source>
-        <translation>试验 {n}</translation>
-    </message>
+    <name>CurvesHeader</name>
     <message>
         <source>No search running.</source>
         <translation>没有正在运行的搜索。</translation>
@@ -790,6 +786,41 @@ Predicted: {predicted}
     <message>
         <source>Batches done in the running epoch</source>
         <translation>当前轮次已完成的批次</translation>
+    </message>
+    <message>
+        <source>Trial {n}{total} running</source>
+        <translation>试验 {n}{total} 运行中</translation>
+    </message>
+    <message>
+        <source>epoch {e}</source>
+        <translation>第 {e} 轮</translation>
+    </message>
+    <message>
+        <source>batch loss {loss}</source>
+        <translation>批次损失 {loss}</translation>
+    </message>
+    <message>
+        <source>batch %v/%m</source>
+        <translation>批次 %v/%m</translation>
+    </message>
+    <message>
+        <source>starting</source>
+        <translation>正在启动</translation>
+    </message>
+    <message>
+        <source>showing {trial}</source>
+        <translation>显示 {trial}</translation>
+    </message>
+</context>
+<context>
+    <name>CurvesPanel</name>
+    <message>
+        <source>trial {n}</source>
+        <translation>试验 {n}</translation>
+    </message>
+    <message>
+        <source>No search running.</source>
+        <translation>没有正在运行的搜索。</translation>
     </message>
     <message>
         <source>Training curves</source>
@@ -882,30 +913,6 @@ Predicted: {predicted}
     <message>
         <source>All trials — {objective} ({direction})</source>
         <translation>所有试验 — {objective}（{direction}）</translation>
-    </message>
-    <message>
-        <source>Trial {n}{total} running</source>
-        <translation>试验 {n}{total} 运行中</translation>
-    </message>
-    <message>
-        <source>epoch {e}</source>
-        <translation>第 {e} 轮</translation>
-    </message>
-    <message>
-        <source>batch loss {loss:.4f}</source>
-        <translation>批次损失 {loss:.4f}</translation>
-    </message>
-    <message>
-        <source>batch %v/%m</source>
-        <translation>批次 %v/%m</translation>
-    </message>
-    <message>
-        <source>starting</source>
-        <translation>正在启动</translation>
-    </message>
-    <message>
-        <source>showing {trial}</source>
-        <translation>显示 {trial}</translation>
     </message>
     <message>
         <source>best {trial}: {objective} {score}</source>
@@ -3305,8 +3312,8 @@ true: {true_name} · predicted: {predicted_name} ({confidence:.1%}) · p(true) {
         <translation>最近一轮的 {objective}（试验仍在运行）</translation>
     </message>
     <message>
-        <source>Best trial: {objective} {score:.6g}</source>
-        <translation>最佳试验：{objective} {score:.6g}</translation>
+        <source>Best trial: {objective} {score}</source>
+        <translation>最佳试验：{objective} {score}</translation>
     </message>
     <message>
         <source>Best trial</source>
