@@ -647,3 +647,28 @@ def test_a_trial_ended_early_says_why(table):
         table.handle_event(event)
     assert table.cell("1", "Note") == "ended early: the time budget ran out"
     assert table.cell("0", "Note") == ""
+
+
+def test_panels_on_a_model_keep_a_resumed_searchs_earlier_trials(qtbot):
+    from app.gui.search_model import SearchModel
+
+    model = SearchModel()
+    table, curves = TrialTable(), CurvesPanel()
+    for panel in (table, curves):
+        qtbot.addWidget(panel)
+        model.attach(panel)
+    events = fake_search_events(n_trials=3, epochs=2, cancel_during_trial=3)
+    for event in events:
+        model.handle_event(event)
+    assert table.cell("2", "Status") == "cancelled"
+    resumed = dict(events[0], resumed=True, completed_trials=2, time=events[-1]["time"] + 5)
+    model.handle_event(resumed)
+    # The trials the first run ended stay listed and drawn, as the state keeps them.
+    assert table.row_count() == 3 and table.cell("0", "Status") == "completed"
+    assert curves.trial_curve_count() == 3
+    assert table.best_trial_id() == curves.best_trial_id() == model.state.best_id is not None
+    # The cancelled trial runs again from the start.
+    again = next(e for e in events if e["type"] == "trial_started" and e["trial_id"] == "2")
+    model.handle_event(dict(again, time=resumed["time"] + 1))
+    assert table.cell("2", "Status") == "running" and table.cell("2", "Epochs") == "0/2"
+    assert curves.displayed_trial_id() == "2" and "Trial 3/3 running" in curves.status_text()
