@@ -32,8 +32,6 @@ REDRAW_INTERVAL_MS = 100  # 10 Hz looks live and leaves the CPU to training
 # the GUI thread on a busy machine (axis text), and batch progress needs no more than 1 Hz.
 BATCH_REDRAW_INTERVAL_MS = 1000
 
-__all__ = ["CURVE_NAMES", "CurvesPanel", "REDRAW_INTERVAL_MS", "BATCH_REDRAW_INTERVAL_MS"]
-
 
 class CurvesPanel(QWidget, StatePanel):
     """Loss and accuracy curves of one trial, and the objective of every trial."""
