@@ -126,11 +126,12 @@ def main() -> int:
         curves_panel.REDRAW_INTERVAL_MS = args.redraw_ms
     handler_ms: dict[str, list[float]] = {}
     time_panel_hooks(handler_ms)
-    window = gui_app.show_main_window()  # run_app's path: the heavy tabs are built after the first paint
+    frame = gui_app.show_main_window()  # run_app's path: the frame first, the main window and its tabs after
+    frame.resize(1280, 860)
+    window = frame.main_window()
     if args.no_device_probe:
         window._device_probe = lambda: {"device": "CPU (stub)", "gpus": [], "mixed_precision_available": False}
     window.confirm = lambda title, text: True
-    window.resize(1280, 860)
 
     clock = QElapsedTimer()
     clock.start()

@@ -90,7 +90,7 @@ def test_search_started_before_the_build_runs_and_shows_its_results(qtbot, defer
     assert window.view_tabs.currentIndex() == window.results_tab_index
 
 
-def test_run_app_path_paints_before_importing_pyqtgraph_or_tensorflow(tmp_path):
+def test_run_app_path_paints_the_frame_before_importing_the_main_window_pyqtgraph_or_tensorflow(tmp_path):
     script = textwrap.dedent("""
         import json, sys
         from PySide6.QtCore import QEvent, QEventLoop, QObject, QTimer
@@ -98,12 +98,13 @@ def test_run_app_path_paints_before_importing_pyqtgraph_or_tensorflow(tmp_path):
 
         app = gui_app.create_application(sys.argv)
         window = gui_app.show_main_window()
-        report = {}
+        report = {"main_window_at_show": "app.gui.main_window" in sys.modules}
 
         class PaintSpy(QObject):
             def eventFilter(self, obj, event):
                 if event.type() == QEvent.Type.Paint and "painted" not in report:
                     report["painted"] = True
+                    report["main_window_at_paint"] = "app.gui.main_window" in sys.modules
                     report["pyqtgraph_at_paint"] = "pyqtgraph" in sys.modules
                     report["tensorflow_at_paint"] = "tensorflow" in sys.modules
                 return False
@@ -116,7 +117,8 @@ def test_run_app_path_paints_before_importing_pyqtgraph_or_tensorflow(tmp_path):
                 QTimer.singleShot(20, built)
                 return
             report["built"] = True
-            report["history"] = window.history_view is not None
+            report["history"] = window.main_window().history_view is not None
+            report["nested"] = window.main_window().window() is window
             report["pyqtgraph_after_build"] = "pyqtgraph" in sys.modules
             report["tensorflow_after_build"] = "tensorflow" in sys.modules
             print("REPORT " + json.dumps(report), flush=True)
@@ -133,6 +135,8 @@ def test_run_app_path_paints_before_importing_pyqtgraph_or_tensorflow(tmp_path):
     assert lines, proc.stderr[-2000:]
     report = json.loads(lines[-1][len("REPORT "):])
     assert report["painted"] is True
+    assert report["main_window_at_show"] is False and report["main_window_at_paint"] is False
+    assert report["nested"] is True
     assert report["pyqtgraph_at_paint"] is False
     assert report["tensorflow_at_paint"] is False
     assert report["built"] and report["history"] and report["pyqtgraph_after_build"]
@@ -162,3 +166,64 @@ def test_curves_panel_redraws_batch_progress_at_most_once_a_second_but_epochs_pr
     assert timer.isActive() and timer.interval() <= curves_panel.REDRAW_INTERVAL_MS
     qtbot.waitUntil(lambda: not panel.redraw_pending(), timeout=5000)
     assert len(panel.curve_data("val_accuracy")[0]) == 1
+
+
+@pytest.fixture
+def frame(qtbot):
+    """The app frame with a main window that uses the fake runner; closed at the end."""
+    from app.gui.app_frame import AppFrame
+    from app.gui.main_window import MainWindow
+
+    made = []
+
+    def make_main():
+        main = MainWindow(runner=FakeRunner(n_trials=1, epochs=3, hold_after_first_epoch=True), device_probe=fake_device_probe,
+                          defer_heavy_tabs=True)
+        main.dialogs = ScriptedDialogs()
+        made.append(main)
+        return main
+
+    shell = AppFrame(make_main=make_main)
+    qtbot.addWidget(shell)
+    shell.show_and_build()
+    yield shell
+    stop_and_close(qtbot, made)
+
+
+def test_the_frame_is_painted_first_then_holds_the_main_window(qtbot, frame):
+    assert not frame.built  # shown with its placeholder
+    qtbot.waitUntil(lambda: frame.built, timeout=10000)  # built just after the first paint
+    main = frame.main_window()
+    assert main.window() is frame and main.parent() is not None
+    assert frame.findChild(QWidget, "viewTabs") is main.view_tabs
+    main.setWindowTitle("flowers – TuneStudio")  # as a scan sets it
+    assert frame.windowTitle() == "flowers – TuneStudio"
+
+
+def test_quit_closes_the_frame_and_saves_its_geometry(qtbot, frame):
+    from app.gui import settings
+
+    main = frame.main_window()
+    frame.resize(640, 470)
+    main.quit_action.trigger()
+    assert not frame.isVisible()
+    from PySide6.QtWidgets import QMainWindow
+
+    probe = QMainWindow()
+    qtbot.addWidget(probe)
+    assert probe.restoreGeometry(settings.read("window/geometry"))
+    assert (probe.width(), probe.height()) == (640, 470)  # the top-level frame's size
+
+
+def test_closing_the_frame_during_a_search_asks_and_closes_once_stopped(qtbot, frame, tiny_dataset):
+    main = frame.main_window()
+    scan(qtbot, main, tiny_dataset)
+    assert main.start_search() is True
+    qtbot.waitUntil(lambda: main.model.state.trial_number, timeout=20000)
+    main.dialogs.yes = False  # "Stop the search?" No: nothing closes
+    frame.close()
+    assert frame.isVisible() and main.is_running
+    main.dialogs.yes = True
+    frame.close()
+    qtbot.waitUntil(lambda: not frame.isVisible(), timeout=20000)  # after the worker wound down
+    assert not main.is_running

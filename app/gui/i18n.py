@@ -30,6 +30,7 @@ CJK_FAMILIES = ("Noto Sans CJK SC", "Noto Sans SC", "Source Han Sans SC", "WenQu
 
 _installed: list[QTranslator] = []
 _language = "en"
+_cjk_applied = False
 
 
 def translations_dir() -> Path:
@@ -106,7 +107,8 @@ def install(app: QCoreApplication, language: str | None = None) -> str:
                 _installed.append(qt_base)
     _language = language
     QLocale.setDefault(QLocale("en_US" if language == "en" else language))
-    apply_cjk_font(app)
+    if language != "en":
+        apply_cjk_font(app)  # the interface itself is Chinese: before any text is drawn
     return language
 
 
@@ -114,6 +116,17 @@ def cjk_font_family(families: list[str] | None = None) -> str | None:
     """The first installed family of :data:`CJK_FAMILIES`, or None."""
     available = set(QFontDatabase.families() if families is None else families)
     return next((family for family in CJK_FAMILIES if family in available), None)
+
+
+def ensure_cjk_font(app=None) -> None:
+    """The CJK fallback behind the English interface too (for Chinese class and folder names),
+    set once when the main window is built: querying the font database takes ~10 ms, which the
+    first paint need not wait for."""
+    global _cjk_applied
+    app = app or QCoreApplication.instance()
+    if not _cjk_applied and app is not None:
+        _cjk_applied = True
+        apply_cjk_font(app)
 
 
 def apply_cjk_font(app) -> str | None:

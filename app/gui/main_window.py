@@ -23,8 +23,9 @@ from app.core.dataset import DatasetError, ScanReport
 from app.core.formatting import format_clock, format_duration, format_score
 from app.core.recorder import HistoryRecorder
 from app.core.search_dir import SearchError
-from app.gui import core_text, settings
+from app.gui import core_text, i18n, settings
 from app.gui.about import about_box, probe_devices_in_child
+from app.gui.app_icon import install_app_icon, make_app_icon
 from app.gui.dialogs import Dialogs
 from app.gui.lazy_tabs import LazyPage, build_after_first_paint, build_all
 from app.gui.search_session import SearchSession
@@ -54,6 +55,8 @@ class MainWindow(WindowChrome, QMainWindow):
                  device_probe: Callable[[], dict] | None = None, defer_heavy_tabs: bool = False,
                  dialogs: Dialogs | None = None):
         super().__init__(parent)
+        install_app_icon()  # set here, after the frame's first paint (app.gui.app_icon)
+        i18n.ensure_cjk_font()
         self.setObjectName("mainWindow")
         self.setWindowTitle(self.tr("TuneStudio"))
         self.setAcceptDrops(True)
@@ -360,7 +363,7 @@ class MainWindow(WindowChrome, QMainWindow):
             self.view_tabs.setCurrentIndex(self.results_tab_index)
         if self._close_when_stopped:
             self._close_when_stopped = False
-            QTimer.singleShot(0, self.close)
+            QTimer.singleShot(0, self.close_window)
 
     def _best_text(self, final: dict) -> str:
         if final.get("best_trial_id") is None or final.get("best_score") is None:
@@ -507,8 +510,6 @@ class MainWindow(WindowChrome, QMainWindow):
         self.options_panel.set_gpu_available(bool(info.get("mixed_precision_available")))
 
     def show_about(self):
-        from app.gui.app import make_app_icon
-
         return self.dialogs.message(about_box(self, make_app_icon().pixmap(64, 64)))
 
     # ------------------------------------------------------------------ closing

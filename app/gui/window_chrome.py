@@ -8,12 +8,13 @@ the actions trigger (``start_search``, ``stop_search``, ``resume_search``, ``exp
 from __future__ import annotations
 
 from PySide6.QtCore import Qt
-from PySide6.QtGui import QAction, QActionGroup, QGuiApplication, QKeySequence
+from PySide6.QtGui import QAction, QActionGroup, QKeySequence
 from PySide6.QtWidgets import (QFrame, QHBoxLayout, QLabel, QProgressBar, QPushButton, QScrollArea, QSplitter,
                                QStyle, QTabWidget, QVBoxLayout, QWidget)
 
 from app.core.config import SearchConfig
 from app.gui import i18n, settings
+from app.gui.app_frame import restore_geometry
 from app.gui.dataset_panel import DatasetPanel
 from app.gui.options_panel import OptionsPanel
 
@@ -131,7 +132,7 @@ class WindowChrome:
         self.resume_action = action(pixmap.SP_BrowserReload, self.tr("&Resume Search…"), lambda: self.resume_search(),
                                     "Ctrl+Shift+R")
         self.export_action = action(pixmap.SP_DialogSaveButton, self.tr("&Export Model…"), self.export_model, "Ctrl+E")
-        self.quit_action = action(None, self.tr("&Quit"), self.close, QKeySequence.StandardKey.Quit)
+        self.quit_action = action(None, self.tr("&Quit"), self.close_window, QKeySequence.StandardKey.Quit)
         if self.quit_action.shortcut().isEmpty():
             self.quit_action.setShortcut(QKeySequence("Ctrl+Q"))
         self.quit_action.setMenuRole(QAction.MenuRole.QuitRole)
@@ -228,10 +229,7 @@ class WindowChrome:
 
     def restore_settings(self) -> None:
         store = settings.open_settings()
-        geometry = settings.read("window/geometry", store)
-        if geometry.isEmpty() or not self.restoreGeometry(geometry):
-            self.resize(1280, 800)
-        self._keep_on_screen()
+        restore_geometry(self)  # a top-level main window (tests); nested in the frame, the frame's counts
         splitter_state = settings.read("window/splitter", store)
         if not splitter_state.isEmpty():
             self.splitter.restoreState(splitter_state)
@@ -242,18 +240,13 @@ class WindowChrome:
             except (ValueError, TypeError):
                 pass  # settings from another version: keep the defaults
 
-    def _keep_on_screen(self) -> None:
-        """A window saved on a screen that is gone would open out of reach: move it back."""
-        if QGuiApplication.screenAt(self.frameGeometry().center()) is None:
-            screen = QGuiApplication.primaryScreen()
-            if screen is not None:
-                available = screen.availableGeometry()
-                self.resize(min(self.width(), available.width()), min(self.height(), available.height()))
-                self.move(available.center() - self.rect().center())
+    def close_window(self) -> None:
+        """Quit: close the top-level window (the frame, when this window is nested in it)."""
+        self.window().close()
 
     def save_settings(self) -> None:
         store = settings.open_settings()
-        settings.write("window/geometry", self.saveGeometry(), store)
+        settings.write("window/geometry", self.window().saveGeometry(), store)  # the frame, when nested
         settings.write("window/splitter", self.splitter.saveState(), store)
         config, _errors = self.options_panel.collect(self.dataset_panel.folder)
         if config is not None:
