@@ -73,14 +73,7 @@ class SearchModel(QObject, SearchListener):
         return getattr(self, kind)
 
     def attach(self, panel: Any) -> None:
-        """Connect ``panel``'s hooks (and its ``reset``) to this model's signals.
-
-        A panel with ``observe_state(state)`` is handed this model's state first, so it reads
-        trial status, best and running trial from the one state instead of keeping its own.
-        """
-        observe = getattr(panel, "observe_state", None)
-        if callable(observe):
-            observe(self.state)
+        """Connect ``panel``'s hooks (and its ``reset``) to this model's signals."""
         for kind in EVENT_TYPES:
             hook = getattr(panel, HOOKS[kind], None)
             if callable(hook):
@@ -88,6 +81,11 @@ class SearchModel(QObject, SearchListener):
         reset = getattr(panel, "reset", None)
         if callable(reset):
             self.cleared.connect(self._guarded(panel, lambda _event=None: reset()))
+        # A panel with observe_state() draws this model's state (app/gui/state_panel.py): trial
+        # status, best and running trial then come from the one state, not a copy of its own.
+        observe = getattr(panel, "observe_state", None)
+        if callable(observe):
+            observe(self.state)
 
     def _guarded(self, panel: Any, hook: Callable[[dict], None]) -> Callable[..., None]:
         def call(*args) -> None:
