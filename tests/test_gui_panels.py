@@ -11,7 +11,8 @@ from PySide6.QtWidgets import QApplication
 
 from fake_events import FAILURE_MESSAGE, fake_search_events
 
-from app.gui.confusion_view import ConfusionView, classification_metrics
+from app.core.confusion_metrics import classification_metrics
+from app.gui.confusion_view import ConfusionView
 from app.gui.curves_panel import CurvesPanel
 from app.gui.run_summary import RunSummary
 from app.core.formatting import format_value

@@ -878,3 +878,15 @@ def test_error_dialogs_never_block_and_are_listed(qtbot):
     box = dialogs.error("Export failed", "No space left on device", details="Traceback ...")
     assert not box.isModal() and box.isVisible() and box.detailedText() == "Traceback ..."
     assert dialogs.errors_shown == [("Export failed", "No space left on device")]
+
+
+def test_a_setting_written_without_an_event_loop_reaches_the_next_process(tmp_path):
+    # Writes are not synced one by one (app.gui.settings keeps one QSettings per file); one that
+    # is never followed by an event-loop turn or a quit must still be on disk for the next start.
+    env = dict(os.environ, QT_QPA_PLATFORM="offscreen", PYTHONPATH=str(REPO), TUNESTUDIO_HOME=str(tmp_path))
+    write = "from app.gui import settings\nsettings.write('dataset/last_folder', '/photos/cats')\n"
+    read = "from app.gui import settings\nprint(settings.read('dataset/last_folder'))\n"
+    subprocess.run([sys.executable, "-c", write], env=env, check=True, timeout=60, cwd=REPO)
+    out = subprocess.run([sys.executable, "-c", read], env=env, capture_output=True, text=True, timeout=60,
+                         cwd=REPO)
+    assert out.stdout.strip() == "/photos/cats", out.stderr

@@ -10,7 +10,7 @@ from PySide6.QtWidgets import QApplication
 
 from app import __version__
 from app.core.paths import APP_NAME
-from app.gui import i18n
+from app.gui import i18n, settings
 from app.gui.app_frame import AppFrame
 
 ORGANIZATION = "TuneStudio"
@@ -41,6 +41,7 @@ def create_application(argv: list[str]) -> QApplication:
     app.setApplicationVersion(__version__)
     app.setApplicationDisplayName(APP_NAME)
     i18n.install(app)  # before any window text is made: tr() reads the translator at call time
+    app.aboutToQuit.connect(settings.flush)
     return app
 
 

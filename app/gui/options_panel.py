@@ -258,11 +258,13 @@ class OptionsPanel(QWidget):
             by_field.setdefault(error.field, []).append(error.message)
         for name, widget in self.fields.items():
             messages = by_field.get(name)
-            widget.setProperty("invalid", bool(messages))
             help_text = widget.property("helpText") or ""
             widget.setToolTip(("⚠ " + "\n⚠ ".join(core_text.translate_lines(messages))
                                + ("\n\n" + help_text if help_text else ""))
                               if messages else help_text)
+            if bool(widget.property("invalid")) == bool(messages):
+                continue  # re-polishing every control on each Start cost ~15 ms of the GUI thread
+            widget.setProperty("invalid", bool(messages))
             widget.style().unpolish(widget)
             widget.style().polish(widget)
             for child in widget.findChildren(QWidget):

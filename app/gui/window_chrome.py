@@ -253,3 +253,4 @@ class WindowChrome:
             settings.write("options/last_config", config.to_json(), store)
         if self.search_dir:
             settings.write("search/last_search_dir", self.search_dir, store)
+        settings.flush()
