@@ -1,8 +1,9 @@
 """Keep translations when a string moves to another class (another lupdate context).
 
 `make translations` runs lupdate keeping obsolete entries, then this script: every message left
-unfinished whose source text (and disambiguation) is translated elsewhere in the file, in any
-context, obsolete or not, takes that translation. lupdate then runs again with -no-obsolete,
+unfinished (empty, or prefilled by lupdate's same-text heuristic) whose source text (and
+disambiguation) is translated elsewhere in the file, in any context, obsolete or not, takes that
+translation. lupdate then runs again with -no-obsolete,
 which drops the old entries and writes the file in its own layout. A text that was never
 translated stays unfinished, and tests/test_i18n.py says so.
 
@@ -28,7 +29,8 @@ def carry(path: str) -> int:
     carried = 0
     for message in tree.iter("message"):
         translation = message.find("translation")
-        # lupdate's same-text heuristic may have pre-filled it, still unfinished: carry it all the same.
+        # lupdate may already have copied the text over by its same-text heuristic, still
+        # marked unfinished: a finished translation of the same source settles it either way.
         if translation is None or translation.get("type") != "unfinished":
             continue
         text = known.get(_key(message))

@@ -212,16 +212,16 @@ def test_refresh_shows_a_new_search_and_marks_interrupted_ones(view, store):
 
 
 def test_tensorboard_starts_in_background_and_opens_the_browser(view, monkeypatch, qtbot, auto_info):
-    import app.gui.history_view as history_view
+    import app.gui.history_tensorboard as history_tensorboard
 
     opened = []
-    monkeypatch.setattr(history_view.QDesktopServices, "openUrl", lambda url: opened.append(url.toString()))
+    monkeypatch.setattr(history_tensorboard.QDesktopServices, "openUrl", lambda url: opened.append(url.toString()))
 
     class FakeProcess:
         def poll(self):
             return None
 
-    monkeypatch.setattr(history_view, "_start_tensorboard",
+    monkeypatch.setattr(history_tensorboard, "_start_tensorboard",
                         lambda logdir: (FakeProcess(), "http://127.0.0.1:6123/"))
     view.select_searches(["20260101-100000-flowers"])
     view.open_tensorboard()
@@ -233,12 +233,12 @@ def test_tensorboard_starts_in_background_and_opens_the_browser(view, monkeypatc
 
         raise TensorBoardError("the tensorboard package is not installed")
 
-    monkeypatch.setattr(history_view, "_start_tensorboard", broken)
+    monkeypatch.setattr(history_tensorboard, "_start_tensorboard", broken)
     view.select_searches(["20260102-100000-flowers"])
     view.open_tensorboard()
     qtbot.waitUntil(lambda: bool(auto_info))
     assert "not installed" in auto_info[-1]
-    view._tensorboards.clear()  # the fake process needs no stopping
+    view.action_bar.tensorboards.running.clear()  # the fake process needs no stopping
 
 
 def test_a_damaged_database_gives_a_message_not_a_traceback(qtbot):

@@ -340,6 +340,23 @@ def test_list_filters_and_sorts():
         store.rename_search("a", "   ")
 
 
+def test_list_filters_combine_and_leave_out_empty_ones():
+    store = HistoryStore()
+    record_all(store, search_events(search_id="a", trials=1))
+    record_all(store, search_events(search_id="b", trials=1))
+    started = {s["id"]: s["started_at"] for s in store.list_searches()}
+    assert [s["id"] for s in store.list_searches(text="", status="", dataset="")] == ["b", "a"]
+    assert [s["id"] for s in store.list_searches(dataset="pets", since=started["b"])] == ["b"]
+    assert [s["id"] for s in store.list_searches(until=started["a"], status="completed")] == ["a"]
+    assert store.list_searches(dataset="cifar") == []
+    for kind in ("lr_finder", "mislabels"):
+        store.record(make_event("task_finished", task=kind, status="completed", params={"steps": 5},
+                                result=None, duration=1.0))
+    assert [t["kind"] for t in store.list_tasks()] == ["mislabels", "lr_finder"]
+    assert [t["params"] for t in store.list_tasks(kind="lr_finder")] == [{"steps": 5}]
+    assert store.list_tasks(search_id="a") == []
+
+
 def test_import_events_file_rebuilds_a_search_from_a_cut_off_log():
     store = HistoryStore()
     search_dir = paths.searches_dir() / "imp"

@@ -4,10 +4,22 @@ from __future__ import annotations
 import csv
 import io
 import sqlite3
-from typing import Iterable
+from typing import Any, Iterable
 
 from .history_rows import _csv_value, _loads
 from .history_schema import HistoryError, SORTABLE_COLUMNS
+
+
+def _where(conditions: list[tuple[str, Any]]) -> tuple[str, list]:
+    """`` WHERE a AND b`` and its arguments from (clause, value) pairs; a None value leaves its
+    clause out, a list value fills a clause with several ``?``."""
+    clauses, args = [], []
+    for clause, value in conditions:
+        if value is None:
+            continue
+        clauses.append(clause)
+        args.extend(value if isinstance(value, list) else [value])
+    return (" WHERE " + " AND ".join(clauses) if clauses else ""), args
 
 
 class _Queries:
@@ -15,14 +27,8 @@ class _Queries:
 
     def list_tasks(self, search_id: str | None = None, kind: str | None = None) -> list[dict]:
         """Recorded playbook tasks, newest first (of one search, of one kind, or all)."""
-        where, args = [], []
-        if search_id is not None:
-            where.append("search_id = ?")
-            args.append(search_id)
-        if kind is not None:
-            where.append("kind = ?")
-            args.append(kind)
-        sql = "SELECT * FROM tasks" + (" WHERE " + " AND ".join(where) if where else "") + " ORDER BY id DESC"
+        where, args = _where([("search_id = ?", search_id), ("kind = ?", kind)])
+        sql = "SELECT * FROM tasks" + where + " ORDER BY id DESC"
         out = []
         for row in self.conn.execute(sql, args):
             data = dict(row)
@@ -38,29 +44,20 @@ class _Queries:
         """Searches, newest first by default. ``text`` matches name, dataset, notes or id."""
         if order_by not in SORTABLE_COLUMNS:
             raise HistoryError(f"cannot sort by {order_by!r}; use one of {', '.join(SORTABLE_COLUMNS)}")
-        where, args = [], []
-        if text:
-            where.append("(s.name LIKE ? OR s.data_dir LIKE ? OR s.notes LIKE ? OR s.id LIKE ?)")
-            args += [f"%{text}%"] * 4
-        if status:
-            where.append("s.status = ?")
-            args.append(status)
-        if dataset:
-            where.append("s.data_dir LIKE ?")
-            args.append(f"%{dataset}%")
-        if since is not None:
-            where.append("s.started_at >= ?")
-            args.append(since)
-        if until is not None:
-            where.append("s.started_at <= ?")
-            args.append(until)
+        # Empty text, status or dataset means "any", as None does.
+        where, args = _where([
+            ("(s.name LIKE ? OR s.data_dir LIKE ? OR s.notes LIKE ? OR s.id LIKE ?)",
+             [f"%{text}%"] * 4 if text else None),
+            ("s.status = ?", status or None),
+            ("s.data_dir LIKE ?", f"%{dataset}%" if dataset else None),
+            ("s.started_at >= ?", since),
+            ("s.started_at <= ?", until),
+        ])
         sql = (
             "SELECT s.*, (SELECT COUNT(*) FROM trials t WHERE t.search_id = s.id) AS trial_count, "
             "(SELECT COUNT(*) FROM trials t WHERE t.search_id = s.id AND t.status = 'COMPLETED') "
             "AS completed_trials FROM searches s"
-        )
-        if where:
-            sql += " WHERE " + " AND ".join(where)
+        ) + where
         sql += f" ORDER BY {order_by} {'DESC' if descending else 'ASC'}, s.id"
         if limit:
             sql += f" LIMIT {int(limit)}"

@@ -27,7 +27,7 @@ from app.core.formatting import format_score, format_value
 from app.core.search_state import lower_is_better
 from app.gui import theme
 
-from app.gui.confusion_view import ConfusionModel
+from app.gui.confusion_model import ConfusionModel
 
 # Okabe-Ito hues plus a few distinct extras: trial colours that stay apart for colour-blind
 # readers. Black and pale yellow are left out: each vanishes on one of the two window themes.

@@ -3,7 +3,8 @@
 ``SearchModel`` keeps a :class:`~app.core.search_state.SearchState` (trials, best and running
 trial, progress, budget) and re-emits every event as the signal of its kind after the state has
 taken it in, so a panel reading ``model.state`` in a slot sees the state that event produced.
-:meth:`attach` connects a panel's hooks (``on_trial_started`` ...) to those signals; a panel
+:meth:`attach` connects a panel's hooks (``on_trial_started`` ...) to those signals (and hands
+the state to a panel that observes it, see ``app/gui/state_panel.py``); a panel
 that raises is reported once through ``panel_failed`` and never stops the others.
 
 The same model shows a stored search (:meth:`load_stored`): History replays a search from the
@@ -81,6 +82,11 @@ class SearchModel(QObject, SearchListener):
         reset = getattr(panel, "reset", None)
         if callable(reset):
             self.cleared.connect(self._guarded(panel, lambda _event=None: reset()))
+        # A panel with observe_state() draws this model's state (app/gui/state_panel.py): trial
+        # status, best and running trial then come from the one state, not a copy of its own.
+        observe = getattr(panel, "observe_state", None)
+        if callable(observe):
+            observe(self.state)
 
     def _guarded(self, panel: Any, hook: Callable[[dict], None]) -> Callable[..., None]:
         def call(*args) -> None:

@@ -54,6 +54,57 @@
     </message>
 </context>
 <context>
+    <name>ClassMetricsTable</name>
+    <message>
+        <source>Precision</source>
+        <translation>精确率</translation>
+    </message>
+    <message>
+        <source>Recall</source>
+        <translation>召回率</translation>
+    </message>
+    <message>
+        <source>Support</source>
+        <translation>样本数</translation>
+    </message>
+    <message>
+        <source>Precision, recall and F1 per class</source>
+        <translation>每个类别的精确率、召回率和 F1</translation>
+    </message>
+    <message>
+        <source>Accuracy: {value}</source>
+        <translation>准确率：{value}</translation>
+    </message>
+    <message>
+        <source>macro avg</source>
+        <translation>宏平均</translation>
+    </message>
+    <message>
+        <source>weighted avg</source>
+        <translation>加权平均</translation>
+    </message>
+    <message>
+        <source>Accuracy: {value} (no images)</source>
+        <translation>准确率：{value}（无图像）</translation>
+    </message>
+    <message>
+        <source>Accuracy: {value:.3f} ({correct} of {total} correct)</source>
+        <translation>准确率：{value:.3f}（{total} 张中 {correct} 张正确）</translation>
+    </message>
+    <message>
+        <source>Undefined: no image was predicted as this class</source>
+        <translation>未定义：没有图像被预测为此类别</translation>
+    </message>
+    <message>
+        <source>Undefined: this class has no images in the validation split</source>
+        <translation>未定义：验证集中没有此类别的图像</translation>
+    </message>
+    <message>
+        <source>Undefined: precision or recall is undefined</source>
+        <translation>未定义：精确率或召回率未定义</translation>
+    </message>
+</context>
+<context>
     <name>ClassTable</name>
     <message>
         <source>Class</source>
@@ -62,6 +113,29 @@
     <message>
         <source>Images</source>
         <translation>图像数</translation>
+    </message>
+</context>
+<context>
+    <name>ComparePage</name>
+    <message>
+        <source>Trial</source>
+        <translation>试验</translation>
+    </message>
+    <message>
+        <source>Score</source>
+        <translation>得分</translation>
+    </message>
+    <message>
+        <source>Status</source>
+        <translation>状态</translation>
+    </message>
+    <message>
+        <source>Compare ticked trials</source>
+        <translation>比较勾选的试验</translation>
+    </message>
+    <message>
+        <source>Tick two or more trials, from one search or several (select several searches above and open them).</source>
+        <translation>勾选两个或更多试验，可来自一个或多个搜索（在上方选择多个搜索并打开）。</translation>
     </message>
 </context>
 <context>
@@ -157,18 +231,6 @@ Predicted: {predicted}
 <context>
     <name>ConfusionView</name>
     <message>
-        <source>Precision</source>
-        <translation>精确率</translation>
-    </message>
-    <message>
-        <source>Recall</source>
-        <translation>召回率</translation>
-    </message>
-    <message>
-        <source>Support</source>
-        <translation>样本数</translation>
-    </message>
-    <message>
         <source>No confusion matrix yet: it appears after the first epoch.</source>
         <translation>还没有混淆矩阵：第一轮结束后显示。</translation>
     </message>
@@ -183,10 +245,6 @@ Predicted: {predicted}
     <message>
         <source>Confusion matrix: rows true class, columns predicted class</source>
         <translation>混淆矩阵：行为真实类别，列为预测类别</translation>
-    </message>
-    <message>
-        <source>Precision, recall and F1 per class</source>
-        <translation>每个类别的精确率、召回率和 F1</translation>
     </message>
     <message>
         <source>Confusion matrix</source>
@@ -215,38 +273,6 @@ Predicted: {predicted}
     <message>
         <source>Cannot show the confusion matrix of {trial}: {why}</source>
         <translation>无法显示 {trial} 的混淆矩阵：{why}</translation>
-    </message>
-    <message>
-        <source>Accuracy: {value}</source>
-        <translation>准确率：{value}</translation>
-    </message>
-    <message>
-        <source>macro avg</source>
-        <translation>宏平均</translation>
-    </message>
-    <message>
-        <source>weighted avg</source>
-        <translation>加权平均</translation>
-    </message>
-    <message>
-        <source>Accuracy: {value} (no images)</source>
-        <translation>准确率：{value}（无图像）</translation>
-    </message>
-    <message>
-        <source>Accuracy: {value:.3f} ({correct} of {total} correct)</source>
-        <translation>准确率：{value:.3f}（{total} 张中 {correct} 张正确）</translation>
-    </message>
-    <message>
-        <source>Undefined: no image was predicted as this class</source>
-        <translation>未定义：没有图像被预测为此类别</translation>
-    </message>
-    <message>
-        <source>Undefined: this class has no images in the validation split</source>
-        <translation>未定义：验证集中没有此类别的图像</translation>
-    </message>
-    <message>
-        <source>Undefined: precision or recall is undefined</source>
-        <translation>未定义：精确率或召回率未定义</translation>
     </message>
 </context>
 <context>
@@ -785,11 +811,7 @@ Predicted: {predicted}
     </message>
 </context>
 <context>
-    <name>CurvesPanel</name>
-    <message>
-        <source>trial {n}</source>
-        <translation>试验 {n}</translation>
-    </message>
+    <name>CurvesHeader</name>
     <message>
         <source>No search running.</source>
         <translation>没有正在运行的搜索。</translation>
@@ -801,6 +823,41 @@ Predicted: {predicted}
     <message>
         <source>Batches done in the running epoch</source>
         <translation>当前轮次已完成的批次</translation>
+    </message>
+    <message>
+        <source>Trial {n}{total} running</source>
+        <translation>试验 {n}{total} 运行中</translation>
+    </message>
+    <message>
+        <source>epoch {e}</source>
+        <translation>第 {e} 轮</translation>
+    </message>
+    <message>
+        <source>batch loss {loss}</source>
+        <translation>批次损失 {loss}</translation>
+    </message>
+    <message>
+        <source>batch %v/%m</source>
+        <translation>批次 %v/%m</translation>
+    </message>
+    <message>
+        <source>starting</source>
+        <translation>正在启动</translation>
+    </message>
+    <message>
+        <source>showing {trial}</source>
+        <translation>显示 {trial}</translation>
+    </message>
+</context>
+<context>
+    <name>CurvesPanel</name>
+    <message>
+        <source>trial {n}</source>
+        <translation>试验 {n}</translation>
+    </message>
+    <message>
+        <source>No search running.</source>
+        <translation>没有正在运行的搜索。</translation>
     </message>
     <message>
         <source>Training curves</source>
@@ -893,30 +950,6 @@ Predicted: {predicted}
     <message>
         <source>All trials — {objective} ({direction})</source>
         <translation>所有试验 — {objective}（{direction}）</translation>
-    </message>
-    <message>
-        <source>Trial {n}{total} running</source>
-        <translation>试验 {n}{total} 运行中</translation>
-    </message>
-    <message>
-        <source>epoch {e}</source>
-        <translation>第 {e} 轮</translation>
-    </message>
-    <message>
-        <source>batch loss {loss:.4f}</source>
-        <translation>批次损失 {loss:.4f}</translation>
-    </message>
-    <message>
-        <source>batch %v/%m</source>
-        <translation>批次 %v/%m</translation>
-    </message>
-    <message>
-        <source>starting</source>
-        <translation>正在启动</translation>
-    </message>
-    <message>
-        <source>showing {trial}</source>
-        <translation>显示 {trial}</translation>
     </message>
     <message>
         <source>best {trial}: {objective} {score}</source>
@@ -1335,39 +1368,7 @@ click to select</source>
     </message>
 </context>
 <context>
-    <name>HistoryView</name>
-    <message>
-        <source>Filter by name, dataset or notes…</source>
-        <translation>按名称、数据集或备注筛选…</translation>
-    </message>
-    <message>
-        <source>All statuses</source>
-        <translation>所有状态</translation>
-    </message>
-    <message>
-        <source>Completed</source>
-        <translation>已完成</translation>
-    </message>
-    <message>
-        <source>Cancelled</source>
-        <translation>已取消</translation>
-    </message>
-    <message>
-        <source>Failed</source>
-        <translation>失败</translation>
-    </message>
-    <message>
-        <source>Running / interrupted</source>
-        <translation>运行中 / 已中断</translation>
-    </message>
-    <message>
-        <source>Refresh</source>
-        <translation>刷新</translation>
-    </message>
-    <message>
-        <source>Double-click to open; select several to compare their trials</source>
-        <translation>双击打开；选择多个以比较它们的试验</translation>
-    </message>
+    <name>HistoryActions</name>
     <message>
         <source>Open</source>
         <translation>打开</translation>
@@ -1441,70 +1442,6 @@ click to select</source>
         <translation>为此搜索在 127.0.0.1 上启动 TensorBoard 并打开</translation>
     </message>
     <message>
-        <source>Open a search to see its trials.</source>
-        <translation>打开一个搜索以查看其试验。</translation>
-    </message>
-    <message>
-        <source>Curves</source>
-        <translation>曲线</translation>
-    </message>
-    <message>
-        <source>Confusion matrix</source>
-        <translation>混淆矩阵</translation>
-    </message>
-    <message>
-        <source>Trial</source>
-        <translation>试验</translation>
-    </message>
-    <message>
-        <source>Score</source>
-        <translation>得分</translation>
-    </message>
-    <message>
-        <source>Status</source>
-        <translation>状态</translation>
-    </message>
-    <message>
-        <source>Compare ticked trials</source>
-        <translation>比较勾选的试验</translation>
-    </message>
-    <message>
-        <source>Tick two or more trials, from one search or several (select several searches above and open them).</source>
-        <translation>勾选两个或更多试验，可来自一个或多个搜索（在上方选择多个搜索并打开）。</translation>
-    </message>
-    <message>
-        <source>Trials</source>
-        <translation>试验</translation>
-    </message>
-    <message>
-        <source>Name</source>
-        <translation>名称</translation>
-    </message>
-    <message>
-        <source>Dataset</source>
-        <translation>数据集</translation>
-    </message>
-    <message>
-        <source>Started</source>
-        <translation>开始时间</translation>
-    </message>
-    <message>
-        <source>Best score</source>
-        <translation>最佳得分</translation>
-    </message>
-    <message>
-        <source>Disk use</source>
-        <translation>磁盘占用</translation>
-    </message>
-    <message>
-        <source>Compare</source>
-        <translation>比较</translation>
-    </message>
-    <message>
-        <source>Score vs hyperparameters</source>
-        <translation>得分与超参数</translation>
-    </message>
-    <message>
         <source>Open	Enter</source>
         <translation>打开	Enter</translation>
     </message>
@@ -1517,24 +1454,16 @@ click to select</source>
         <translation>删除…	Del</translation>
     </message>
     <message>
+        <source>History</source>
+        <translation>历史</translation>
+    </message>
+    <message>
         <source>The history database cannot be opened: {error}</source>
         <translation>无法打开历史数据库：{error}</translation>
     </message>
     <message>
-        <source>Cannot read the history</source>
-        <translation>无法读取历史记录</translation>
-    </message>
-    <message>
-        <source>Cannot open the search</source>
-        <translation>无法打开该搜索</translation>
-    </message>
-    <message>
-        <source>Compare trials</source>
-        <translation>比较试验</translation>
-    </message>
-    <message>
-        <source>Tick at least two trials to compare.</source>
-        <translation>请至少勾选两个试验进行比较。</translation>
+        <source>Select a search first.</source>
+        <translation>请先选择一个搜索。</translation>
     </message>
     <message>
         <source>Re-run</source>
@@ -1632,85 +1561,40 @@ click to select</source>
         <source>Starting TensorBoard…</source>
         <translation>正在启动 TensorBoard…</translation>
     </message>
+</context>
+<context>
+    <name>HistoryView</name>
     <message>
-        <source>best {objective} &lt;b&gt;{score}&lt;/b&gt; ({trial}) · {completed} of {total} trials completed</source>
-        <translation>最佳 {objective} &lt;b&gt;{score}&lt;/b&gt;（{trial}）· {total} 个试验中 {completed} 个已完成</translation>
+        <source>Trials</source>
+        <translation>试验</translation>
     </message>
     <message>
-        <source>score</source>
-        <translation>得分</translation>
+        <source>Compare</source>
+        <translation>比较</translation>
     </message>
     <message>
-        <source>Best hyperparameters: </source>
-        <translation>最佳超参数：</translation>
+        <source>Score vs hyperparameters</source>
+        <translation>得分与超参数</translation>
     </message>
     <message>
-        <source>Dataset: </source>
-        <translation>数据集：</translation>
+        <source>The history database cannot be opened: {error}</source>
+        <translation>无法打开历史数据库：{error}</translation>
     </message>
     <message>
-        <source>{count} class(es)</source>
-        <translation>{count} 个类别</translation>
+        <source>Cannot read the history</source>
+        <translation>无法读取历史记录</translation>
     </message>
     <message>
-        <source>Started {started} · ended {ended} · {device} · seed {seed} · disk use {size}</source>
-        <translation>开始 {started} · 结束 {ended} · {device} · 随机种子 {seed} · 磁盘占用 {size}</translation>
+        <source>Cannot open the search</source>
+        <translation>无法打开该搜索</translation>
     </message>
     <message>
-        <source>device unknown</source>
-        <translation>设备未知</translation>
+        <source>Compare trials</source>
+        <translation>比较试验</translation>
     </message>
     <message>
-        <source>self-check passed</source>
-        <translation>自检通过</translation>
-    </message>
-    <message>
-        <source>self-check failed</source>
-        <translation>自检失败</translation>
-    </message>
-    <message>
-        <source>Exported trial {trial} to {folder} {verdict}</source>
-        <translation>已将试验 {trial} 导出到 {folder} {verdict}</translation>
-    </message>
-    <message>
-        <source>⚠ and {count} more warning(s)</source>
-        <translation>⚠ 另有 {count} 条警告</translation>
-    </message>
-    <message>
-        <source>Notes: </source>
-        <translation>备注：</translation>
-    </message>
-    <message>
-        <source>best {objective}</source>
-        <translation>最佳 {objective}</translation>
-    </message>
-    <message>
-        <source>running</source>
-        <translation>运行中</translation>
-    </message>
-    <message>
-        <source>interrupted</source>
-        <translation>已中断</translation>
-    </message>
-    <message>
-        <source>completed</source>
-        <translation>已完成</translation>
-    </message>
-    <message>
-        <source>cancelled</source>
-        <translation>已取消</translation>
-    </message>
-    <message>
-        <source>failed</source>
-        <translation>失败</translation>
-    </message>
-    <message>
-        <source>History</source>
-        <translation>历史</translation>
-    </message>
-    <message>
-        <source>Select a search first.</source>
-        <translation>请先选择一个搜索。</translation>
+        <source>Tick at least two trials to compare.</source>
+        <translation>请至少勾选两个试验进行比较。</translation>
     </message>
 </context>
 <context>
@@ -1968,10 +1852,6 @@ click to select</source>
         <translation>搜索失败</translation>
     </message>
     <message>
-        <source>Trial {n} did not complete; exporting the final model instead.</source>
-        <translation>试验 {n} 未完成；改为导出最终模型。</translation>
-    </message>
-    <message>
         <source>{error}
 
 The trials finished so far are kept; you can resume the search.</source>
@@ -2002,46 +1882,6 @@ The trials finished so far are kept; you can resume the search.</source>
     <message>
         <source>Cannot use that folder: {message}</source>
         <translation>无法使用该文件夹：{message}</translation>
-    </message>
-    <message>
-        <source>Export needs a finished search.</source>
-        <translation>导出需要一个已完成的搜索。</translation>
-    </message>
-    <message>
-        <source>Export the model into folder</source>
-        <translation>将模型导出到文件夹</translation>
-    </message>
-    <message>
-        <source>Export stopped; nothing was written.</source>
-        <translation>导出已停止；没有写入任何文件。</translation>
-    </message>
-    <message>
-        <source>Export stopped.</source>
-        <translation>导出已停止。</translation>
-    </message>
-    <message>
-        <source>&lt;span style=&apos;color:#b00020&apos;&gt;Export failed: {message}&lt;/span&gt;</source>
-        <translation>&lt;span style=&apos;color:#b00020&apos;&gt;导出失败：{message}&lt;/span&gt;</translation>
-    </message>
-    <message>
-        <source>Export failed</source>
-        <translation>导出失败</translation>
-    </message>
-    <message>
-        <source>&lt;span style=&apos;color:#1a7f37&apos;&gt;✔ self-check passed&lt;/span&gt; ({count} format(s) reproduce the trained model on {images} validation images)</source>
-        <translation>&lt;span style=&apos;color:#1a7f37&apos;&gt;✔ 自检通过&lt;/span&gt;（{count} 种格式在 {images} 张验证图像上复现了训练好的模型）</translation>
-    </message>
-    <message>
-        <source>&lt;span style=&apos;color:#b00020&apos;&gt;✘ self-check failed&lt;/span&gt; ({failed})</source>
-        <translation>&lt;span style=&apos;color:#b00020&apos;&gt;✘ 自检失败&lt;/span&gt;（{failed}）</translation>
-    </message>
-    <message>
-        <source>Exported to &lt;a href=&apos;{url}&apos;&gt;{out_dir}&lt;/a&gt;&lt;br&gt;{verdict}</source>
-        <translation>已导出到 &lt;a href=&apos;{url}&apos;&gt;{out_dir}&lt;/a&gt;&lt;br&gt;{verdict}</translation>
-    </message>
-    <message>
-        <source>Exported to {out_dir}</source>
-        <translation>已导出到 {out_dir}</translation>
     </message>
     <message>
         <source>Device: unknown</source>
@@ -3100,6 +2940,97 @@ true: {true_name} · predicted: {predicted_name} ({confidence:.1%}) · p(true) {
     </message>
 </context>
 <context>
+    <name>SearchesTable</name>
+    <message>
+        <source>Name</source>
+        <translation>名称</translation>
+    </message>
+    <message>
+        <source>Dataset</source>
+        <translation>数据集</translation>
+    </message>
+    <message>
+        <source>Status</source>
+        <translation>状态</translation>
+    </message>
+    <message>
+        <source>Started</source>
+        <translation>开始时间</translation>
+    </message>
+    <message>
+        <source>Best score</source>
+        <translation>最佳得分</translation>
+    </message>
+    <message>
+        <source>Trials</source>
+        <translation>试验</translation>
+    </message>
+    <message>
+        <source>Disk use</source>
+        <translation>磁盘占用</translation>
+    </message>
+    <message>
+        <source>Filter by name, dataset or notes…</source>
+        <translation>按名称、数据集或备注筛选…</translation>
+    </message>
+    <message>
+        <source>All statuses</source>
+        <translation>所有状态</translation>
+    </message>
+    <message>
+        <source>Completed</source>
+        <translation>已完成</translation>
+    </message>
+    <message>
+        <source>Cancelled</source>
+        <translation>已取消</translation>
+    </message>
+    <message>
+        <source>Failed</source>
+        <translation>失败</translation>
+    </message>
+    <message>
+        <source>Running / interrupted</source>
+        <translation>运行中 / 已中断</translation>
+    </message>
+    <message>
+        <source>Refresh</source>
+        <translation>刷新</translation>
+    </message>
+    <message>
+        <source>Double-click to open; select several to compare their trials</source>
+        <translation>双击打开；选择多个以比较它们的试验</translation>
+    </message>
+    <message>
+        <source>running</source>
+        <translation>运行中</translation>
+    </message>
+    <message>
+        <source>interrupted</source>
+        <translation>已中断</translation>
+    </message>
+    <message>
+        <source>completed</source>
+        <translation>已完成</translation>
+    </message>
+    <message>
+        <source>cancelled</source>
+        <translation>已取消</translation>
+    </message>
+    <message>
+        <source>failed</source>
+        <translation>失败</translation>
+    </message>
+    <message>
+        <source>best {objective}</source>
+        <translation>最佳 {objective}</translation>
+    </message>
+    <message>
+        <source>score</source>
+        <translation>得分</translation>
+    </message>
+</context>
+<context>
     <name>Status</name>
     <message>
         <source>running</source>
@@ -3132,6 +3063,69 @@ true: {true_name} · predicted: {predicted_name} ({confidence:.1%}) · p(true) {
     <message>
         <source>idle</source>
         <translation>空闲</translation>
+    </message>
+</context>
+<context>
+    <name>StoredSearchPage</name>
+    <message>
+        <source>Open a search to see its trials.</source>
+        <translation>打开一个搜索以查看其试验。</translation>
+    </message>
+    <message>
+        <source>Curves</source>
+        <translation>曲线</translation>
+    </message>
+    <message>
+        <source>Confusion matrix</source>
+        <translation>混淆矩阵</translation>
+    </message>
+    <message>
+        <source>best {objective} &lt;b&gt;{score}&lt;/b&gt; ({trial}) · {completed} of {total} trials completed</source>
+        <translation>最佳 {objective} &lt;b&gt;{score}&lt;/b&gt;（{trial}）· {total} 个试验中 {completed} 个已完成</translation>
+    </message>
+    <message>
+        <source>score</source>
+        <translation>得分</translation>
+    </message>
+    <message>
+        <source>Best hyperparameters: </source>
+        <translation>最佳超参数：</translation>
+    </message>
+    <message>
+        <source>Dataset: </source>
+        <translation>数据集：</translation>
+    </message>
+    <message>
+        <source>{count} class(es)</source>
+        <translation>{count} 个类别</translation>
+    </message>
+    <message>
+        <source>Started {started} · ended {ended} · {device} · seed {seed} · disk use {size}</source>
+        <translation>开始 {started} · 结束 {ended} · {device} · 随机种子 {seed} · 磁盘占用 {size}</translation>
+    </message>
+    <message>
+        <source>device unknown</source>
+        <translation>设备未知</translation>
+    </message>
+    <message>
+        <source>self-check passed</source>
+        <translation>自检通过</translation>
+    </message>
+    <message>
+        <source>self-check failed</source>
+        <translation>自检失败</translation>
+    </message>
+    <message>
+        <source>Exported trial {trial} to {folder} {verdict}</source>
+        <translation>已将试验 {trial} 导出到 {folder} {verdict}</translation>
+    </message>
+    <message>
+        <source>⚠ and {count} more warning(s)</source>
+        <translation>⚠ 另有 {count} 条警告</translation>
+    </message>
+    <message>
+        <source>Notes: </source>
+        <translation>备注：</translation>
     </message>
 </context>
 <context>
@@ -3313,8 +3307,8 @@ true: {true_name} · predicted: {predicted_name} ({confidence:.1%}) · p(true) {
         <translation>最近一轮的 {objective}（试验仍在运行）</translation>
     </message>
     <message>
-        <source>Best trial: {objective} {score:.6g}</source>
-        <translation>最佳试验：{objective} {score:.6g}</translation>
+        <source>Best trial: {objective} {score}</source>
+        <translation>最佳试验：{objective} {score}</translation>
     </message>
     <message>
         <source>Best trial</source>
@@ -3453,6 +3447,53 @@ true: {true_name} · predicted: {predicted_name} ({confidence:.1%}) · p(true) {
     <message>
         <source>The language changes when TuneStudio starts again.</source>
         <translation>语言将在 TuneStudio 下次启动时更改。</translation>
+    </message>
+</context>
+<context>
+    <name>WindowExport</name>
+    <message>
+        <source>Trial {n} did not complete; exporting the final model instead.</source>
+        <translation>试验 {n} 未完成；改为导出最终模型。</translation>
+    </message>
+    <message>
+        <source>Export needs a finished search.</source>
+        <translation>导出需要一个已完成的搜索。</translation>
+    </message>
+    <message>
+        <source>Export the model into folder</source>
+        <translation>将模型导出到文件夹</translation>
+    </message>
+    <message>
+        <source>Export stopped; nothing was written.</source>
+        <translation>导出已停止；没有写入任何文件。</translation>
+    </message>
+    <message>
+        <source>Export stopped.</source>
+        <translation>导出已停止。</translation>
+    </message>
+    <message>
+        <source>&lt;span style=&apos;color:#b00020&apos;&gt;Export failed: {message}&lt;/span&gt;</source>
+        <translation>&lt;span style=&apos;color:#b00020&apos;&gt;导出失败：{message}&lt;/span&gt;</translation>
+    </message>
+    <message>
+        <source>Export failed</source>
+        <translation>导出失败</translation>
+    </message>
+    <message>
+        <source>&lt;span style=&apos;color:#1a7f37&apos;&gt;✔ self-check passed&lt;/span&gt; ({count} format(s) reproduce the trained model on {images} validation images)</source>
+        <translation>&lt;span style=&apos;color:#1a7f37&apos;&gt;✔ 自检通过&lt;/span&gt;（{count} 种格式在 {images} 张验证图像上复现了训练好的模型）</translation>
+    </message>
+    <message>
+        <source>&lt;span style=&apos;color:#b00020&apos;&gt;✘ self-check failed&lt;/span&gt; ({failed})</source>
+        <translation>&lt;span style=&apos;color:#b00020&apos;&gt;✘ 自检失败&lt;/span&gt;（{failed}）</translation>
+    </message>
+    <message>
+        <source>Exported to &lt;a href=&apos;{url}&apos;&gt;{out_dir}&lt;/a&gt;&lt;br&gt;{verdict}</source>
+        <translation>已导出到 &lt;a href=&apos;{url}&apos;&gt;{out_dir}&lt;/a&gt;&lt;br&gt;{verdict}</translation>
+    </message>
+    <message>
+        <source>Exported to {out_dir}</source>
+        <translation>已导出到 {out_dir}</translation>
     </message>
 </context>
 <context>
