@@ -285,12 +285,11 @@ class _Chief:
 
     def _relay_worker_events(self) -> None:
         for event in self.tail.read():
-            kind = event.get("type")
-            if kind not in (ev.NOTICE, ev.TRIAL_STARTED, ev.BATCH_ENDED, ev.EPOCH_ENDED, ev.TRIAL_ENDED):
+            if not ev.is_type(event, ev.NOTICE, ev.TRIAL_STARTED, ev.BATCH_ENDED, ev.EPOCH_ENDED, ev.TRIAL_ENDED):
                 continue
-            if kind == ev.TRIAL_ENDED:
+            if ev.is_type(event, ev.TRIAL_ENDED):
                 self.ended[event["trial_id"]] = event
-            self.emit(event, keep=kind != ev.BATCH_ENDED)
+            self.emit(event, keep=not ev.is_type(event, ev.BATCH_ENDED))
 
     def _watch_workers(self) -> None:
         now = time.monotonic()
