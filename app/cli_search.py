@@ -160,6 +160,7 @@ def _check_distributed_args(args) -> None:
 
 
 def _run_chief(args, config, listener, cancel, workdir):
+    from app.core import events as ev
     from app.core.distributed import DEFAULT_PORT
     from app.core.distributed.chief import run_distributed_search
 
@@ -167,7 +168,7 @@ def _run_chief(args, config, listener, cancel, workdir):
     port = DEFAULT_PORT if args.port is None else args.port
 
     def announce(event):
-        if event["type"] == "search_started":
+        if ev.is_type(event, ev.SEARCH_STARTED):
             print(f"Chief listening on {event['chief_address']}"
                   + (" (workers need the token)" if token else " (no token: anyone who can reach it can join)"),
                   file=sys.stderr)

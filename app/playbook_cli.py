@@ -109,7 +109,7 @@ def run(task: str, params: dict, as_json: bool) -> tuple[int, dict | None]:
     """Run a task in the training child, with progress on stderr, history, and Ctrl+C to stop."""
     from app.core.recorder import HistoryRecorder
     from app.core.process import run_task_in_subprocess
-    from app.core.tasks import TASK_PROGRESS
+    from app.core.events import TASK_PROGRESS, is_type
 
     cancel = threading.Event()
 
@@ -122,7 +122,7 @@ def run(task: str, params: dict, as_json: bool) -> tuple[int, dict | None]:
 
     def listener(event: dict) -> None:
         history(event)
-        if event.get("type") == TASK_PROGRESS and event.get("message") != last["message"]:
+        if is_type(event, TASK_PROGRESS) and event.get("message") != last["message"]:
             last["message"] = event["message"]
             print(f"[{event['fraction'] * 100:3.0f}%] {event['message']}", file=sys.stderr)
 

@@ -16,7 +16,8 @@ from app.gui.confusion_view import ConfusionView
 from app.gui.curves_panel import CurvesPanel
 from app.gui.run_summary import RunSummary
 from app.core.formatting import format_value
-from app.gui.trial_table import SORT_ROLE, TrialTable
+from app.gui.trial_cells import SORT_ROLE
+from app.gui.trial_table import TrialTable
 
 
 def _of_type(events, kind):
@@ -94,9 +95,9 @@ def test_redraws_are_throttled_not_per_event(curves, qtbot):
     _feed(curves, events[:-2])
     assert curves.redraw_pending()
     # Nothing drawn yet: the redraw waits for the timer.
-    assert curves._curves["val_accuracy"].xData is None or len(curves._curves["val_accuracy"].xData) == 0
+    assert curves.plots.curves["val_accuracy"].xData is None or len(curves.plots.curves["val_accuracy"].xData) == 0
     qtbot.waitUntil(lambda: not curves.redraw_pending())
-    assert len(curves._curves["val_accuracy"].xData) == 3
+    assert len(curves.plots.curves["val_accuracy"].xData) == 3
 
 
 def test_best_trial_is_highlighted_and_others_overlaid(curves):
@@ -192,19 +193,19 @@ def test_clicking_a_line_in_the_all_trials_plot_names_its_trial(curves, qtbot):
     ])
     curves.show()
     qtbot.waitExposed(curves)
-    plot = curves._overview_plot
+    plot = curves.plots.overview_plot
     # Wait until the layout has given the plot its final size and range.
     qtbot.waitUntil(lambda: plot.vb.width() > 500 and plot.vb.viewRange()[0][0] < 1.5)
     QApplication.processEvents()
     scene_point = plot.vb.mapViewToScene(pg_point(1.5, 0.15))
-    view_point = curves._graphics.mapFromScene(scene_point)
+    view_point = curves.plots.graphics.mapFromScene(scene_point)
     with qtbot.waitSignal(curves.trialClicked) as blocker:
-        qtbot.mouseClick(curves._graphics.viewport(), Qt.MouseButton.LeftButton, pos=view_point)
+        qtbot.mouseClick(curves.plots.graphics.viewport(), Qt.MouseButton.LeftButton, pos=view_point)
     assert blocker.args == ["low"]
     # Hovering names the trial under the mouse.
-    qtbot.mouseMove(curves._graphics.viewport(), view_point)
-    qtbot.waitUntil(lambda: curves._graphics.toolTip().startswith("trial 1:"))
-    assert "val_accuracy 0.2000" in curves._graphics.toolTip()
+    qtbot.mouseMove(curves.plots.graphics.viewport(), view_point)
+    qtbot.waitUntil(lambda: curves.plots.graphics.toolTip().startswith("trial 1:"))
+    assert "val_accuracy 0.2000" in curves.plots.graphics.toolTip()
 
 
 def pg_point(x, y):
@@ -647,3 +648,28 @@ def test_a_trial_ended_early_says_why(table):
         table.handle_event(event)
     assert table.cell("1", "Note") == "ended early: the time budget ran out"
     assert table.cell("0", "Note") == ""
+
+
+def test_panels_on_a_model_keep_a_resumed_searchs_earlier_trials(qtbot):
+    from app.gui.search_model import SearchModel
+
+    model = SearchModel()
+    table, curves = TrialTable(), CurvesPanel()
+    for panel in (table, curves):
+        qtbot.addWidget(panel)
+        model.attach(panel)
+    events = fake_search_events(n_trials=3, epochs=2, cancel_during_trial=3)
+    for event in events:
+        model.handle_event(event)
+    assert table.cell("2", "Status") == "cancelled"
+    resumed = dict(events[0], resumed=True, completed_trials=2, time=events[-1]["time"] + 5)
+    model.handle_event(resumed)
+    # The trials the first run ended stay listed and drawn, as the state keeps them.
+    assert table.row_count() == 3 and table.cell("0", "Status") == "completed"
+    assert curves.trial_curve_count() == 3
+    assert table.best_trial_id() == curves.best_trial_id() == model.state.best_id is not None
+    # The cancelled trial runs again from the start.
+    again = next(e for e in events if e["type"] == "trial_started" and e["trial_id"] == "2")
+    model.handle_event(dict(again, time=resumed["time"] + 1))
+    assert table.cell("2", "Status") == "running" and table.cell("2", "Epochs") == "0/2"
+    assert curves.displayed_trial_id() == "2" and "Trial 3/3 running" in curves.status_text()

@@ -300,3 +300,26 @@ def test_the_window_in_chinese_shows_no_english(chinese, qtbot, tmp_path):
         dialog.close()
     problems = sorted(set(problems))
     assert not problems, f"{len(problems)} English texts:\n" + "\n".join(problems[:int(os.environ.get("I18N_SHOW", "80"))])
+
+
+def test_carry_translations_finishes_a_moved_string_that_lupdate_prefilled(tmp_path):
+    """lupdate's same-text heuristic pre-fills a moved string but leaves it unfinished; the carry
+    step finishes it with the translation the string had in its old class."""
+    sys.path.insert(0, str(REPO / "packaging"))
+    try:
+        from carry_translations import carry
+    finally:
+        sys.path.pop(0)
+    ts = tmp_path / "x.ts"
+    ts.write_text(
+        '<?xml version="1.0" encoding="utf-8"?><!DOCTYPE TS><TS version="2.1" language="zh_CN">'
+        '<context><name>Old</name><message><source>Browse…</source>'
+        '<translation type="vanished">浏览…</translation></message></context>'
+        '<context><name>New</name><message><source>Browse…</source>'
+        '<translation type="unfinished">浏览…</translation></message>'
+        '<message><source>Never seen</source><translation type="unfinished"></translation></message></context></TS>',
+        encoding="utf-8")
+    assert carry(str(ts)) == 1
+    new = [c for c in ET.parse(ts).getroot() if c.findtext("name") == "New"][0]
+    states = {m.findtext("source"): m.find("translation").get("type") for m in new.iter("message")}
+    assert states == {"Browse…": None, "Never seen": "unfinished"}

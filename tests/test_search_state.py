@@ -128,3 +128,26 @@ def test_one_number_format_everywhere():
     assert format_value(True) == "yes" and format_value(None) == "\u2013" and format_value(64) == "64"
     assert format_score(0.47368) == "0.4737" and format_score(None) == "\u2013"
     assert format_clock(250) == "4:10" and format_clock(3723) == "1:02:03"
+
+
+def test_a_trial_that_starts_its_epochs_again_keeps_only_the_newest_run():
+    # The out-of-memory retry runs the same trial again from epoch 0 at half the batch size.
+    events = fake_search_events(n_trials=1, epochs=3)
+    epochs = [e for e in events if e["type"] == "epoch_ended"]
+    state = replayed([e for e in events if e["type"] in ("search_started", "trial_started")] + epochs)
+    trial = state.trials[epochs[0]["trial_id"]]
+    assert trial.epochs_done == 3
+    state.handle_event(dict(epochs[0], logs={"loss": 9.0, "val_accuracy": 0.11}))
+    assert trial.epochs_done == 1
+    assert trial.history["loss"] == [9.0] and trial.history["val_accuracy"] == [0.11]
+    assert list(trial.confusions) == [0]
+
+
+def test_stored_trials_load_without_a_search_and_keep_why_they_stopped():
+    state = ss.SearchState()
+    state.load_trials([{"trial_id": "a", "status": "COMPLETED", "score": 0.4, "stopped": "budget"},
+                       {"trial_id": "b", "status": "COMPLETED", "score": 0.2},
+                       "not a trial", {"score": 0.9}], objective="val_loss")
+    assert list(state.trials) == ["a", "b"] and state.best_id == "b" and state.status == "idle"
+    state.on_search_finished({"trials": [{"trial_id": "a", "status": "COMPLETED", "score": 0.4, "stopped": None}]})
+    assert state.trials["a"].stopped == "budget"  # a later summary without a reason keeps it

@@ -7,7 +7,11 @@ emits them) document the fields; on the wire an event stays a plain dict.
 
 Whoever follows a search is a *listener*: either a plain callable ``listener(event)`` or an object
 with some of the :class:`SearchListener` hooks. :func:`dispatch` is the one place that looks at an
-event's ``type`` and calls the matching hook.
+event's ``type`` and calls the matching hook; :func:`is_type` and :func:`of_type` answer "is this
+event of that kind?" and "which stored events are?" for code that only filters.
+
+Playbook tasks (``app.core.tasks``) report through the same mechanism: their kinds are below too,
+and a :class:`TaskListener` receives them through the same :func:`dispatch`.
 
 A distributed search (``app.core.distributed``) adds ``worker`` (the worker's name) to the trial
 events its workers report and ``distributed, chief_address, token_required`` to
@@ -19,7 +23,7 @@ from __future__ import annotations
 
 import math
 import time
-from typing import Any, Callable, Literal, NotRequired, Protocol, TypedDict, Union
+from typing import Any, Callable, Iterable, Literal, NotRequired, Protocol, TypedDict, Union
 
 
 Listener = Callable[[dict], None]
@@ -33,6 +37,13 @@ TRIAL_ENDED = "trial_ended"
 SEARCH_FINISHED = "search_finished"
 WORKER_STATUS = "worker_status"
 EXPORT_PROGRESS = "export_progress"  # one step of an export (app/core/export.py), for progress lines
+
+# A playbook task's events (fields: app/core/tasks.py).
+TASK_STARTED = "task_started"
+TASK_PROGRESS = "task_progress"
+TASK_EPOCH = "task_epoch"
+TASK_FINISHED = "task_finished"
+TASK_TYPES = (TASK_STARTED, TASK_PROGRESS, TASK_EPOCH, TASK_FINISHED)
 
 EVENT_TYPES = (SEARCH_STARTED, NOTICE, TRIAL_STARTED, BATCH_ENDED, EPOCH_ENDED, TRIAL_ENDED, SEARCH_FINISHED)
 
@@ -169,10 +180,24 @@ class SearchListener:
     def on_trial_ended(self, event: TrialEnded) -> None: ...
     def on_search_finished(self, event: SearchFinished) -> None: ...
     def on_export_progress(self, event: dict) -> None: ...
+    def on_worker_status(self, event: dict) -> None: ...  # a distributed search's workers
+
+
+class TaskListener:
+    """Follows a playbook task (``app.core.tasks``) through hooks, fed by :func:`dispatch` too."""
+
+    def on_task_started(self, event: dict) -> None: ...
+    def on_task_progress(self, event: dict) -> None: ...
+    def on_task_epoch(self, event: dict) -> None: ...
+    def on_task_finished(self, event: dict) -> None: ...
 
 
 # Event type -> the hook that handles it.
-HOOKS: dict[str, str] = {kind: f"on_{kind}" for kind in (*EVENT_TYPES, EXPORT_PROGRESS)}
+HOOKS: dict[str, str] = {kind: f"on_{kind}" for kind in (*EVENT_TYPES, EXPORT_PROGRESS, WORKER_STATUS, *TASK_TYPES)}
+
+
+def _has_hooks(listener: Any) -> bool:
+    return isinstance(listener, (SearchListener, TaskListener)) or hasattr(listener, "on_search_started")
 
 
 def dispatch(event: dict, *listeners: Any) -> None:
@@ -180,11 +205,21 @@ def dispatch(event: dict, *listeners: Any) -> None:
     plain callable without hooks. Events of unknown types and non-dicts reach only callables."""
     hook_name = HOOKS.get(event.get("type")) if isinstance(event, dict) else None
     for listener in listeners:
-        if isinstance(listener, SearchListener) or hasattr(listener, "on_search_started"):
+        if _has_hooks(listener):
             if hook_name is not None:
                 getattr(listener, hook_name, _ignore)(event)
         elif callable(listener):
             listener(event)
+
+
+def is_type(event: Any, *kinds: str) -> bool:
+    """Whether ``event`` is an event dict of one of ``kinds`` (False for anything else)."""
+    return isinstance(event, dict) and event.get("type") in kinds
+
+
+def of_type(events: Iterable[Any], kind: str) -> list[dict]:
+    """The events of ``kind`` among ``events`` (e.g. the lines of ``events.jsonl``), in order."""
+    return [e for e in events if is_type(e, kind)]
 
 
 def _ignore(_event: dict) -> None:
@@ -250,7 +285,7 @@ class EventLog:
         self.events.append(event)
 
     def of_type(self, kind: str) -> list[dict]:
-        return [e for e in self.events if e["type"] == kind]
+        return of_type(self.events, kind)
 
     @property
     def final(self) -> dict | None:

@@ -66,7 +66,7 @@ def run_export_in_subprocess(search_dir: str | Path, out_dir: str | Path, trial_
 
     def handle(event: dict) -> None:
         nonlocal final
-        if event.get("type") == EXPORT_FINISHED:
+        if ev.is_type(event, EXPORT_FINISHED):
             final = event
         elif listener is not None:
             listener(event)

@@ -9,6 +9,7 @@ from typing import Any
 
 from app.core import paths
 from app.core.checkpoints import checkpoint_files
+from app.core.events import SEARCH_STARTED, SearchListener, TaskListener, dispatch, of_type
 from app.core.search_dir import EVENTS_FILE, SEARCH_FILE
 from app.core.search_state import UNFINISHED, lower_is_better
 
@@ -18,34 +19,49 @@ from .history_schema import HistoryError, RUNNING
 log = logging.getLogger("app.core.history")  # the store's logger
 
 
-class _Recorder:
-    """HistoryStore's writing half: one transaction per event; a bad event is logged, never raised."""
+class _Recorder(SearchListener, TaskListener):
+    """HistoryStore's writing half: one transaction per event; a bad event is logged, never raised.
+
+    Its hooks (fed by :func:`~app.core.events.dispatch`) save the kinds worth keeping; batch_ended
+    (too frequent) and unknown types are not kept.
+    """
 
     def __call__(self, event: dict) -> None:
         self.record(event)
 
     def record(self, event: dict) -> None:
         """Save one event of :mod:`app.core.events` in its own transaction."""
-        if not isinstance(event, dict):
-            return
-        handler = {
-            "search_started": self._on_search_started,
-            "notice": self._on_notice,
-            "trial_started": self._on_trial_started,
-            "epoch_ended": self._on_epoch_ended,
-            "trial_ended": self._on_trial_ended,
-            "search_finished": self._on_search_finished,
-            "task_finished": self._on_task_finished,
-        }.get(event.get("type"))
-        if handler is None:  # batch_ended and unknown types: too frequent / nothing to keep
-            return
-        if handler == self._on_notice and not (event.get("search_id") or self._current_search):
+        dispatch(event, self)
+
+    def on_search_started(self, event: dict) -> None:
+        self._save(self._save_search_started, event)
+
+    def on_notice(self, event: dict) -> None:
+        if not (event.get("search_id") or self._current_search):
             # The engine may report notices (unreadable files, ...) before search_started.
             self._pending_notices.append(event)
             return
+        self._save(self._save_notice, event)
+
+    def on_trial_started(self, event: dict) -> None:
+        self._save(self._save_trial_started, event)
+
+    def on_epoch_ended(self, event: dict) -> None:
+        self._save(self._save_epoch_ended, event)
+
+    def on_trial_ended(self, event: dict) -> None:
+        self._save(self._save_trial_ended, event)
+
+    def on_search_finished(self, event: dict) -> None:
+        self._save(self._save_search_finished, event)
+
+    def on_task_finished(self, event: dict) -> None:
+        self._save(self._save_task_finished, event)
+
+    def _save(self, writer, event: dict) -> None:
         try:
             with self._transaction():
-                handler(event)
+                writer(event)
         except Exception as exc:  # noqa: BLE001 - a history problem must not end the search
             message = f"history: could not record {event.get('type')}: {exc}"
             log.exception(message)
@@ -94,7 +110,7 @@ class _Recorder:
             "VALUES (?, ?, ?, 'RUNNING')",
             (search_id, trial_id, _float_or_none(event.get("time"))))
 
-    def _on_search_started(self, event: dict) -> None:
+    def _save_search_started(self, event: dict) -> None:
         search_id = str(event.get("search_id") or Path(str(event.get("search_dir") or "search")).name)
         self._current_search = search_id
         config = event.get("config") if isinstance(event.get("config"), dict) else {}
@@ -138,9 +154,9 @@ class _Recorder:
     def _write_pending_notices(self, search_id: str) -> None:
         pending, self._pending_notices = self._pending_notices, []
         for notice in pending:
-            self._on_notice(dict(notice, search_id=search_id))
+            self._save_notice(dict(notice, search_id=search_id))
 
-    def _on_notice(self, event: dict) -> None:
+    def _save_notice(self, event: dict) -> None:
         search_id = self._search_id_for(event)
         if search_id is None:
             return
@@ -158,7 +174,7 @@ class _Recorder:
         self._ensure_trial(search_id, trial_id, event)
         return search_id, trial_id
 
-    def _on_trial_started(self, event: dict) -> None:
+    def _save_trial_started(self, event: dict) -> None:
         key = self._trial_of(event)
         if key is None:
             return
@@ -172,7 +188,7 @@ class _Recorder:
             (_int_or_none(event.get("number")), _dumps(event.get("hyperparameters") or {}),
              _int_or_none(event.get("batch_size")), _float_or_none(event.get("time")), search_id, trial_id))
 
-    def _on_epoch_ended(self, event: dict) -> None:
+    def _save_epoch_ended(self, event: dict) -> None:
         epoch = _int_or_none(event.get("epoch"))
         key = self._trial_of(event) if epoch is not None else None
         if key is None:
@@ -191,7 +207,7 @@ class _Recorder:
                 (_dumps(event.get("confusion")), _dumps(list(event.get("class_names") or [])),
                  search_id, trial_id))
 
-    def _on_trial_ended(self, event: dict) -> None:
+    def _save_trial_ended(self, event: dict) -> None:
         key = self._trial_of(event)
         if key is None:
             return
@@ -238,7 +254,7 @@ class _Recorder:
                 "VALUES (?, ?, ?, ?, ?)", (search_id, trial_id, epoch, _dumps(logs), ended))
         self._update_best(search_id)
 
-    def _on_search_finished(self, event: dict) -> None:
+    def _save_search_finished(self, event: dict) -> None:
         search_id = self._search_id_for(event)
         if search_id is None:
             return
@@ -270,7 +286,7 @@ class _Recorder:
         if self._current_search == search_id:
             self._current_search = None
 
-    def _on_task_finished(self, event: dict) -> None:
+    def _save_task_finished(self, event: dict) -> None:
         """A playbook task (``app.core.tasks``): kept with its search, or alone (the LR finder)."""
         search_id = None
         if event.get("search_dir"):
@@ -318,7 +334,7 @@ class _Recorder:
                 continue
             if isinstance(event, dict) and "type" in event:
                 events.append(event)
-        started = next((e for e in events if e["type"] == "search_started"), None)
+        started = next(iter(of_type(events, SEARCH_STARTED)), None)
         if started is None:
             raise HistoryError(f"{path} has no search_started event; it is not a search's event log")
         search_id = str(started.get("search_id") or path.parent.name)

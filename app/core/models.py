@@ -171,6 +171,9 @@ def build_model(config: SearchConfig, hp, num_classes: int, steps_per_epoch: int
             y = keras.layers.BatchNormalization()(y)
         return keras.layers.Activation("relu")(y)
 
+    def dense_block(y, units: int):
+        return keras.layers.Dropout(dropout)(norm_act(keras.layers.Dense(units, **conv_kwargs)(y)))
+
     if transfer:
         x = _transfer_backbone(config, x, weights)
         x = keras.layers.GlobalAveragePooling2D()(x)
@@ -180,36 +183,16 @@ def build_model(config: SearchConfig, hp, num_classes: int, steps_per_epoch: int
         if arch == "mlp":
             x = keras.layers.Flatten()(x)
             for _ in range(depth):
-                x = keras.layers.Dense(width, **conv_kwargs)(x)
-                x = norm_act(x)
-                x = keras.layers.Dropout(dropout)(x)
+                x = dense_block(x, width)
         elif arch == "simple_cnn":
-            spatial = size
-            for i in range(depth):
-                x = keras.layers.Conv2D(min(width * 2 ** i, 1024), 3, padding="same", **conv_kwargs)(x)
-                x = norm_act(x)
-                if spatial >= 2:
-                    x = keras.layers.MaxPooling2D()(x)
-                    spatial //= 2
+            x = _conv_stages(x, width, depth, size, 1, norm_act, conv_kwargs)
             x = keras.layers.Flatten()(x)
             x = keras.layers.Dropout(dropout)(x)
-            x = keras.layers.Dense(dense_units, **conv_kwargs)(x)
-            x = norm_act(x)
-            x = keras.layers.Dropout(dropout)(x)
+            x = dense_block(x, dense_units)
         elif arch == "vgg":
-            spatial = size
-            for i in range(depth):
-                filters = min(width * 2 ** i, 1024)
-                for _ in range(2):
-                    x = keras.layers.Conv2D(filters, 3, padding="same", **conv_kwargs)(x)
-                    x = norm_act(x)
-                if spatial >= 2:
-                    x = keras.layers.MaxPooling2D()(x)
-                    spatial //= 2
+            x = _conv_stages(x, width, depth, size, 2, norm_act, conv_kwargs)
             x = keras.layers.GlobalAveragePooling2D()(x)
-            x = keras.layers.Dense(dense_units, **conv_kwargs)(x)
-            x = norm_act(x)
-            x = keras.layers.Dropout(dropout)(x)
+            x = dense_block(x, dense_units)
         elif arch == "resnet":
             x = _resnet_body(x, width, depth, size, norm_act, conv_kwargs, batch_norm)
             x = keras.layers.GlobalAveragePooling2D()(x)
@@ -231,6 +214,24 @@ def build_model(config: SearchConfig, hp, num_classes: int, steps_per_epoch: int
         metrics=["accuracy", ConfusionMatrix(num_classes)],
     )
     return model
+
+
+def _conv_stages(x, width: int, depth: int, size: int, convs_per_stage: int, norm_act, conv_kwargs: dict):
+    """``depth`` stages of ``convs_per_stage`` 3x3 convolutions (width doubling per stage, at most
+    1024), each stage ending in a 2x2 max-pool while the feature map is still 2 px or larger:
+    the plain CNN has one convolution a stage, VGG two."""
+    import keras
+
+    spatial = size
+    for i in range(depth):
+        filters = min(width * 2 ** i, 1024)
+        for _ in range(convs_per_stage):
+            x = keras.layers.Conv2D(filters, 3, padding="same", **conv_kwargs)(x)
+            x = norm_act(x)
+        if spatial >= 2:
+            x = keras.layers.MaxPooling2D()(x)
+            spatial //= 2
+    return x
 
 
 def _resnet_body(x, width: int, stages: int, size: int, norm_act, conv_kwargs: dict, batch_norm: bool):

@@ -146,6 +146,14 @@ def one_of(value: Any, allowed) -> bool:
 
 
 O = Option
+
+
+def _amount(name: str, default: float, label: str, help_text: str) -> Option:
+    """One augmentation strength: a fraction from 0 (off) to 1 on the Regularization page."""
+    return O(name, float, default, label, help_text, REGULARIZATION, QT_TRANSLATE_NOOP("Options", "Data augmentation"),
+             "dspin", lo=0.0, hi=1.0, step=0.05, disabled_if=_AUGMENTING)
+
+
 OPTIONS: tuple[Option, ...] = (
     # ------------------------------------------------------------------ not in the window
     O("data_dir", str, "", check="data_dir"),
@@ -226,18 +234,14 @@ OPTIONS: tuple[Option, ...] = (
                "vertical": QT_TRANSLATE_NOOP("Options", "Vertical"),
                "horizontal_and_vertical": QT_TRANSLATE_NOOP("Options", "Horizontal and vertical")},
       message="must be none, horizontal, vertical or horizontal_and_vertical", disabled_if=_AUGMENTING),
-    O("augmentation.rotation", float, 0.08, QT_TRANSLATE_NOOP("Options", "Rotation"),
-      QT_TRANSLATE_NOOP("Options", "Largest rotation, as a fraction of a full turn (0 = off)"), REGULARIZATION,
-      QT_TRANSLATE_NOOP("Options", "Data augmentation"), "dspin", lo=0.0, hi=1.0, step=0.05, disabled_if=_AUGMENTING),
-    O("augmentation.zoom", float, 0.15, QT_TRANSLATE_NOOP("Options", "Zoom"),
-      QT_TRANSLATE_NOOP("Options", "Largest zoom in or out, as a fraction (0 = off)"), REGULARIZATION,
-      QT_TRANSLATE_NOOP("Options", "Data augmentation"), "dspin", lo=0.0, hi=1.0, step=0.05, disabled_if=_AUGMENTING),
-    O("augmentation.translation", float, 0.1, QT_TRANSLATE_NOOP("Options", "Translation"),
-      QT_TRANSLATE_NOOP("Options", "Largest shift, as a fraction of the image (0 = off)"), REGULARIZATION,
-      QT_TRANSLATE_NOOP("Options", "Data augmentation"), "dspin", lo=0.0, hi=1.0, step=0.05, disabled_if=_AUGMENTING),
-    O("augmentation.contrast", float, 0.0, QT_TRANSLATE_NOOP("Options", "Contrast"),
-      QT_TRANSLATE_NOOP("Options", "Largest contrast change, as a fraction (0 = off)"), REGULARIZATION,
-      QT_TRANSLATE_NOOP("Options", "Data augmentation"), "dspin", lo=0.0, hi=1.0, step=0.05, disabled_if=_AUGMENTING),
+    _amount("augmentation.rotation", 0.08, QT_TRANSLATE_NOOP("Options", "Rotation"),
+            QT_TRANSLATE_NOOP("Options", "Largest rotation, as a fraction of a full turn (0 = off)")),
+    _amount("augmentation.zoom", 0.15, QT_TRANSLATE_NOOP("Options", "Zoom"),
+            QT_TRANSLATE_NOOP("Options", "Largest zoom in or out, as a fraction (0 = off)")),
+    _amount("augmentation.translation", 0.1, QT_TRANSLATE_NOOP("Options", "Translation"),
+            QT_TRANSLATE_NOOP("Options", "Largest shift, as a fraction of the image (0 = off)")),
+    _amount("augmentation.contrast", 0.0, QT_TRANSLATE_NOOP("Options", "Contrast"),
+            QT_TRANSLATE_NOOP("Options", "Largest contrast change, as a fraction (0 = off)")),
     O("early_stopping", bool, True, "",
       QT_TRANSLATE_NOOP("Options", "Saves time on trials that have stopped learning"), REGULARIZATION,
       QT_TRANSLATE_NOOP("Options", "Early stopping"), "check", flag="--no-early-stopping", cli_value=False,

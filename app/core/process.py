@@ -114,7 +114,7 @@ def run_search_in_subprocess(config: SearchConfig, listener: ev.Listener, cancel
 
     def relay(event: dict) -> None:
         nonlocal seen_start
-        if event.get("type") == ev.SEARCH_STARTED:
+        if ev.is_type(event, ev.SEARCH_STARTED):
             if seen_start:
                 return  # a recycled child resuming: the same search goes on
             seen_start = True
@@ -123,7 +123,7 @@ def run_search_in_subprocess(config: SearchConfig, listener: ev.Listener, cancel
     while True:
         final, killed, exitcode = _run_child(config, relay, cancel, search_dir, resume, kill_after,
                                              trials_per_process, target, extra_args)
-        if final is not None and final.get("type") == RECYCLE and not (cancel is not None and cancel.is_set()):
+        if ev.is_type(final, RECYCLE) and not (cancel is not None and cancel.is_set()):
             listener(ev.make_event(ev.NOTICE, level="info",
                                    message=f"Training process restarted after {trials_per_process} "
                                            f"trial{'s' if trials_per_process != 1 else ''} to hand its memory "
@@ -132,7 +132,7 @@ def run_search_in_subprocess(config: SearchConfig, listener: ev.Listener, cancel
             resume = True
             continue
         break
-    if final is None or final.get("type") != ev.SEARCH_FINISHED:
+    if not ev.is_type(final, ev.SEARCH_FINISHED):
         cancelled = killed or (final is not None and cancel is not None and cancel.is_set())
         if cancelled:
             final = ev.make_event(ev.SEARCH_FINISHED, status=ev.CANCELLED, error="",
@@ -209,9 +209,9 @@ def _supervise(target, name: str, make_args, listener: ev.Listener, cancel, kill
 
     def handle(event: dict) -> None:
         nonlocal final
-        if event.get("type") in final_types:
+        if ev.is_type(event, *final_types):
             final = event
-        if event.get("type") not in hidden:
+        if not ev.is_type(event, *hidden):
             listener(event)
 
     try:

@@ -12,6 +12,7 @@ import logging
 import sqlite3
 from pathlib import Path
 
+from app.core.events import COMPLETED, SEARCH_FINISHED, is_type
 from app.core.history import HistoryError, HistoryStore
 
 log = logging.getLogger(__name__)
@@ -66,7 +67,7 @@ class HistoryRecorder:
             return
         recording = self.store.recording_search_id
         self.store.record(event)  # logs and keeps its own errors
-        if event.get("type") == "search_finished" and event.get("status") == "completed" and recording:
+        if is_type(event, SEARCH_FINISHED) and event.get("status") == COMPLETED and recording:
             self._auto_prune(recording)
 
     def export(self, card: dict, search_id: str | None = None) -> bool:

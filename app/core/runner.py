@@ -51,9 +51,8 @@ def _device_info(config: SearchConfig) -> tuple[dict, bool]:
 def _completed_before(search_dir: Path) -> dict[str, dict]:
     """Trial summaries already recorded (for a resumed search), by trial id."""
     done = {}
-    for event in read_events(search_dir):
-        if event.get("type") == ev.TRIAL_ENDED:
-            done[event["trial_id"]] = event
+    for event in ev.of_type(read_events(search_dir), ev.TRIAL_ENDED):
+        done[event["trial_id"]] = event
     return done
 
 

@@ -158,6 +158,15 @@ class SearchState(SearchListener):
         for event in events:
             dispatch(event, self)
 
+    def load_trials(self, summaries: Iterable[dict], objective: str | None = None) -> None:
+        """Show stored trial summaries (as in ``trial_ended``) with no search around them."""
+        self.reset()
+        if objective:
+            self.objective = str(objective)
+        for summary in summaries or []:
+            if isinstance(summary, dict) and summary.get("trial_id") is not None:
+                self.on_trial_ended(summary)
+
     def on_search_started(self, event: dict) -> None:
         config = event.get("config") if isinstance(event.get("config"), dict) else {}
         earlier = {k: t for k, t in self.trials.items() if t.status != RUNNING} if event.get("resumed") else {}
@@ -211,6 +220,12 @@ class SearchState(SearchListener):
     def on_epoch_ended(self, event: dict) -> None:
         trial = self._touch(event)
         epoch = int(event.get("epoch") or 0)
+        if epoch < trial.epochs_done:
+            # A second execution of the trial (the out-of-memory retry at half the batch size)
+            # starts again at epoch 0: keep the newest run, not a mix of both.
+            trial.history = {name: values[:epoch] for name, values in trial.history.items()}
+            trial.confusions = {e: m for e, m in trial.confusions.items() if e < epoch}
+            trial.epochs_done = epoch
         logs = event.get("logs") if isinstance(event.get("logs"), dict) else {}
         for name, value in logs.items():
             values = trial.history.setdefault(name, [])
@@ -384,7 +399,7 @@ class SearchState(SearchListener):
         if duration is not None:
             trial.duration = duration
         trial.message = str(summary.get("message") or trial.message or "")
-        trial.stopped = summary.get("stopped", trial.stopped)
+        trial.stopped = summary.get("stopped") or trial.stopped  # a later summary without a reason keeps it
         if summary.get("epochs_planned"):
             trial.epochs_planned = int(summary["epochs_planned"])
         if isinstance(summary.get("hyperparameters"), dict) and summary["hyperparameters"]:

@@ -28,11 +28,7 @@ from pathlib import Path
 from typing import Any, Callable
 
 from . import events as ev
-
-TASK_STARTED = "task_started"
-TASK_PROGRESS = "task_progress"
-TASK_EPOCH = "task_epoch"
-TASK_FINISHED = "task_finished"
+from .events import TASK_EPOCH, TASK_FINISHED, TASK_PROGRESS, TASK_STARTED  # noqa: F401 - the task vocabulary
 
 # Task name -> "module:function" (imported in the process that runs it, so the caller never
 # imports TensorFlow).

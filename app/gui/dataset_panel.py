@@ -4,6 +4,10 @@ A folder comes from the Browse button, the typed path (Enter scans it), drag and
 recent-folders menu. Scanning and thumbnail loading run off the GUI thread; the panel then shows
 the classes with counts, a class-balance bar chart, a thumbnail strip per class and every file
 that cannot be used, with its reason.
+
+This file picks the folder and runs the scan; the report's views are in ``scan_report_views``
+(summary, class table, Samples/Problems/Warnings tabs), ``dataset_thumbnails`` and
+``class_balance_chart``.
 """
 from __future__ import annotations
 
@@ -11,141 +15,18 @@ import os
 import threading
 from pathlib import Path
 
-from PySide6.QtCore import QCoreApplication, QSize, Qt, QTimer, Signal
-from PySide6.QtGui import QFontMetrics, QImage, QPixmap
+from PySide6.QtCore import Qt, QTimer, Signal
 from PySide6.QtWidgets import (
-    QAbstractItemView, QFileDialog, QFrame, QHBoxLayout, QHeaderView, QLabel, QLineEdit, QMenu,
-    QPushButton, QScrollArea, QSplitter, QStackedWidget, QTableWidget, QTableWidgetItem, QTabWidget, QToolButton,
-    QTreeWidget, QTreeWidgetItem, QVBoxLayout, QWidget,
+    QFileDialog, QHBoxLayout, QLabel, QLineEdit, QMenu, QPushButton, QSplitter, QStackedWidget, QToolButton,
+    QVBoxLayout, QWidget,
 )
 
 from app.core import paths
 from app.core.dataset import DatasetError, ScanReport, scan_dataset
-from app.gui import core_text, i18n, settings
+from app.gui import core_text, settings
+from app.gui.class_balance_chart import ChartPlaceholder, balance_chart_class
+from app.gui.scan_report_views import ClassTable, ScanDetails, summary_text
 from app.gui.worker import run_in_background
-
-THUMBNAILS_PER_CLASS = 8
-THUMBNAIL_PX = 60
-BAR_COLOR = (76, 132, 200)
-
-
-def load_thumbnails(report: ScanReport, per_class: int = THUMBNAILS_PER_CLASS,
-                    size: int = THUMBNAIL_PX) -> dict[str, list[tuple[str, int, int, bytes]]]:
-    """A few RGB thumbnails per class as ``(path, width, height, rgb bytes)``; runs off the GUI thread."""
-    from PIL import Image, ImageOps
-
-    by_class: dict[str, list] = {c: [] for c in report.classes}
-    for record in report.images:
-        thumbs = by_class.setdefault(record.label, [])
-        if len(thumbs) >= per_class:
-            continue
-        try:
-            with Image.open(record.path) as img:
-                img = ImageOps.exif_transpose(img)
-                if img.mode.startswith("I;16") or img.mode in ("I", "F"):
-                    img = img.convert("L")
-                img = ImageOps.fit(img.convert("RGB"), (size, size), Image.Resampling.BILINEAR)
-                thumbs.append((record.path, img.width, img.height, img.tobytes()))
-        except (OSError, ValueError):
-            continue  # the scan already vouched for it; a file changed since is just not shown
-    return by_class
-
-
-def rgb_pixmap(width: int, height: int, data: bytes) -> QPixmap:
-    image = QImage(data, width, height, width * 3, QImage.Format.Format_RGB888)
-    return QPixmap.fromImage(image.copy())  # copy: QImage does not own ``data``
-
-
-def _unusable(report: ScanReport) -> list:
-    """Problems that lose data (hidden and system files skipped on purpose left out)."""
-    return [p for p in report.problems if getattr(p, "kind", "unusable") != "ignored"]
-
-
-_chart_class = None
-
-
-def balance_chart_class() -> type:
-    """The pyqtgraph bar chart class, defined on first use: importing pyqtgraph costs about a
-    second, which a window showing its first paint should not pay."""
-    global _chart_class
-    if _chart_class is not None:
-        return _chart_class
-    import numpy as np
-    import pyqtgraph as pg
-
-    class ClassBalanceChart(pg.PlotWidget):
-        """Images per class as bars, class names on the x axis."""
-
-        def __init__(self, parent: QWidget | None = None):
-            super().__init__(parent, background="w")
-            self.setObjectName("classBalanceChart")
-            self.setMenuEnabled(False)
-            self.setMouseEnabled(x=False, y=False)
-            self.hideButtons()
-            self.getPlotItem().setLabel("left", self.tr("images"))
-            self.getPlotItem().showGrid(y=True, alpha=0.25)
-            self._bars = pg.BarGraphItem(x=[], height=[], width=0.7, brush=pg.mkBrush(*BAR_COLOR), pen=None)
-            self.addItem(self._bars)
-            self.setMinimumHeight(140)
-
-        def set_counts(self, counts: dict[str, int]) -> None:
-            self._names = list(counts)
-            heights = np.array([counts[n] for n in self._names], dtype=float)
-            x = np.arange(len(self._names), dtype=float)
-            self._bars.setOpts(x=x, height=heights, width=0.7)
-            self._update_ticks()
-            self.setXRange(-0.6, max(len(self._names) - 0.4, 0.6), padding=0)
-            self.setYRange(0, max(float(heights.max()) if len(heights) else 1.0, 1.0) * 1.1, padding=0)
-
-        def _update_ticks(self) -> None:
-            """Class names under the bars, shortened to the room each bar has (names never overlap)."""
-            names = getattr(self, "_names", [])
-            plot_item = self.getPlotItem()
-            if plot_item is None:  # resize during construction
-                return
-            axis = plot_item.getAxis("bottom")
-            if not names:
-                axis.setTicks([[]])
-                return
-            per_bar = max(axis.width(), self.width() * 0.8) / len(names)
-            char = max(QFontMetrics(axis.font() if hasattr(axis, "font") else self.font()).averageCharWidth(), 1)
-            limit = max(int(per_bar / char) - 2, 3)
-            step = 1 if limit > 3 or len(names) <= 12 else max(len(names) // 12, 1)  # very many classes: every n-th
-            ticks = [(i, n if len(n) <= limit else n[: limit - 1] + "…") for i, n in enumerate(names) if i % step == 0]
-            axis.setTicks([ticks])
-
-        def resizeEvent(self, event) -> None:  # noqa: N802 - Qt override
-            super().resizeEvent(event)
-            self._update_ticks()
-
-        def bar_heights(self) -> list[float]:
-            heights = self._bars.opts.get("height")
-            return [] if heights is None else [float(h) for h in heights]
-
-    _chart_class = ClassBalanceChart
-    return _chart_class
-
-
-def __getattr__(name: str):
-    if name == "ClassBalanceChart":  # the class stays importable by its name
-        return balance_chart_class()
-    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
-
-
-class _ChartPlaceholder(QWidget):
-    """Stands in for the bar chart until it is built; keeps the counts it is given."""
-
-    def __init__(self, parent: QWidget | None = None):
-        super().__init__(parent)
-        self.setObjectName("classBalanceChart")
-        self.setMinimumHeight(140)
-        self.counts: dict[str, int] | None = None
-
-    def set_counts(self, counts: dict[str, int]) -> None:
-        self.counts = dict(counts)
-
-    def bar_heights(self) -> list[float]:
-        return [float(v) for v in (self.counts or {}).values()]
 
 
 class DatasetPanel(QWidget):
@@ -214,18 +95,9 @@ class DatasetPanel(QWidget):
         self.warning_label.setStyleSheet("color: #8a5300;")
         self.warning_label.hide()
 
-        self.class_table = QTableWidget(0, 2)
-        self.class_table.setObjectName("classTable")
-        self.class_table.setHorizontalHeaderLabels([self.tr("Class"), self.tr("Images")])
-        self.class_table.verticalHeader().hide()
-        self.class_table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
-        self.class_table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
-        self.class_table.horizontalHeader().setSectionResizeMode(0, QHeaderView.ResizeMode.Stretch)
-        self.class_table.horizontalHeader().setSectionResizeMode(1, QHeaderView.ResizeMode.ResizeToContents)
-        self.class_table.setSortingEnabled(True)
-        self.class_table.sortByColumn(0, Qt.SortOrder.AscendingOrder)
+        self.class_table = ClassTable()
 
-        self.balance_chart = _ChartPlaceholder() if self._defer_chart else balance_chart_class()()
+        self.balance_chart = ChartPlaceholder() if self._defer_chart else balance_chart_class()()
 
         left = self._chart_splitter = QSplitter(Qt.Orientation.Vertical)
         left.addWidget(self.class_table)
@@ -233,34 +105,9 @@ class DatasetPanel(QWidget):
         left.setChildrenCollapsible(False)
         left.setSizes([200, 200])
 
-        self.thumbnail_area = QScrollArea()
-        self.thumbnail_area.setObjectName("thumbnailArea")
-        self.thumbnail_area.setWidgetResizable(True)
-        self.thumbnail_area.setFrameShape(QFrame.Shape.NoFrame)
-        self._thumbnail_host = QWidget()
-        self._thumbnail_layout = QVBoxLayout(self._thumbnail_host)
-        self._thumbnail_layout.setAlignment(Qt.AlignmentFlag.AlignTop)
-        self.thumbnail_area.setWidget(self._thumbnail_host)
-
-        self.problem_tree = QTreeWidget()
-        self.problem_tree.setObjectName("problemList")
-        self.problem_tree.setHeaderLabels([self.tr("File"), self.tr("Why it cannot be used")])
-        self.problem_tree.setRootIsDecorated(False)
-        self.problem_tree.setAlternatingRowColors(True)
-        self.problem_tree.header().setSectionResizeMode(0, QHeaderView.ResizeMode.Interactive)
-        self.problem_tree.setColumnWidth(0, 260)
-
-        self.warning_tree = QTreeWidget()
-        self.warning_tree.setObjectName("warningList")
-        self.warning_tree.setHeaderLabels([self.tr("Warning")])
-        self.warning_tree.setRootIsDecorated(False)
-        self.warning_tree.setWordWrap(True)
-
-        self.detail_tabs = QTabWidget()
-        self.detail_tabs.setObjectName("datasetDetailTabs")
-        self.detail_tabs.addTab(self.thumbnail_area, self.tr("Samples"))
-        self.detail_tabs.addTab(self.problem_tree, self.tr("Problems"))
-        self.detail_tabs.addTab(self.warning_tree, self.tr("Warnings"))
+        self.detail_tabs = ScanDetails()
+        self.problem_tree = self.detail_tabs.problem_tree
+        self.warning_tree = self.detail_tabs.warning_tree
 
         body = QSplitter(Qt.Orientation.Horizontal)
         body.addWidget(left)
@@ -421,7 +268,7 @@ class DatasetPanel(QWidget):
     def build_chart(self) -> None:
         """Replace the placeholder with the real bar chart (imports pyqtgraph); idempotent."""
         placeholder = self.balance_chart
-        if not isinstance(placeholder, _ChartPlaceholder):
+        if not isinstance(placeholder, ChartPlaceholder):
             return
         chart = balance_chart_class()()
         if placeholder.counts is not None:
@@ -438,10 +285,11 @@ class DatasetPanel(QWidget):
         self.body_stack.setCurrentIndex(1)
         self.path_edit.setText(report.root)
         counts = report.counts
-        self._fill_class_table(counts)
+        self.class_table.set_counts(counts)
         self.balance_chart.set_counts(counts)
-        self._fill_problems(report)
-        self.summary_label.setText(self._summary_text(report))
+        generation = self._scan_generation
+        self.detail_tabs.show_report(report, is_current=lambda: generation == self._scan_generation)
+        self.summary_label.setText(summary_text(report))
         try:
             report.check_trainable()
             blocking = None
@@ -453,122 +301,13 @@ class DatasetPanel(QWidget):
         more_text = self.tr("\n… and {more} more (see Warnings)").format(more=more) if more > 0 else ""
         self.warning_label.setText("\n".join(f"⚠ {w}" for w in shown) + more_text)
         self.warning_label.setVisible(bool(shown))
-        self._show_thumbnail_rows(report)
         if not blocking:
             settings.remember_folder(report.root)
             self._refresh_recent_menu()
         self.scan_finished.emit(report)
 
-    @staticmethod
-    def _summary_text(report: ScanReport) -> str:
-        n = len(report.images)
-        classes = len(report.usable_classes)
-        parts = [QCoreApplication.translate("DatasetPanel", "<b>1 class</b>") if classes == 1
-                 else QCoreApplication.translate("DatasetPanel", "<b>{count} classes</b>").format(count=classes),
-                 QCoreApplication.translate("DatasetPanel", "<b>1 image</b>") if n == 1
-                 else QCoreApplication.translate("DatasetPanel", "<b>{count} images</b>").format(
-                     count=i18n.format_int(n))]
-        if report.layout == "splits":
-            parts.append(QCoreApplication.translate("DatasetPanel", "your own train/val split"))
-        formats = ", ".join(f"{k or '?'} {v}" for k, v in sorted(report.formats.items(), key=lambda kv: -kv[1]))
-        if formats:
-            parts.append(formats)
-        size_range = report.size_range
-        if size_range:
-            (w0, h0), (w1, h1) = size_range
-            parts.append(QCoreApplication.translate("DatasetPanel", "{w0}×{h0} to {w1}×{h1} px").format(
-                w0=w0, h0=h0, w1=w1, h1=h1) if (w0, h0) != (w1, h1) else f"{w0}×{h0} px")
-        unusable = _unusable(report)
-        if unusable:
-            parts.append(QCoreApplication.translate("DatasetPanel", "<span style='color:#b00020'>{count} unusable "
-                                                                    "file(s)"
-                                                    "</span>").format(count=len(unusable)))
-        return " · ".join(parts)
-
-    def _fill_class_table(self, counts: dict[str, int]) -> None:
-        self.class_table.setSortingEnabled(False)
-        self.class_table.setRowCount(len(counts))
-        for row, (name, count) in enumerate(counts.items()):
-            self.class_table.setItem(row, 0, QTableWidgetItem(name))
-            count_item = QTableWidgetItem()
-            count_item.setData(Qt.ItemDataRole.DisplayRole, count)  # numeric, so sorting is by number
-            count_item.setTextAlignment(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
-            self.class_table.setItem(row, 1, count_item)
-        self.class_table.setSortingEnabled(True)
-
-    def _fill_problems(self, report: ScanReport) -> None:
-        self.problem_tree.clear()
-        root = report.root
-        # Files that lose data first; hidden/system files skipped on purpose after, greyed.
-        ordered = sorted(report.problems, key=lambda p: getattr(p, "kind", "unusable") == "ignored")
-        for problem in ordered:
-            shown = os.path.relpath(problem.path, root) if problem.path.startswith(root) else problem.path
-            reason = core_text.translate(problem.reason)
-            item = QTreeWidgetItem([shown, reason])
-            item.setToolTip(0, problem.path)
-            item.setToolTip(1, reason)
-            if getattr(problem, "kind", "unusable") == "ignored":
-                for column in (0, 1):
-                    item.setForeground(column, Qt.GlobalColor.gray)
-            self.problem_tree.addTopLevelItem(item)
-        self.warning_tree.clear()
-        for warning in core_text.translate_lines(report.warnings):
-            item = QTreeWidgetItem([warning])
-            item.setToolTip(0, warning)
-            self.warning_tree.addTopLevelItem(item)
-        self.detail_tabs.setTabText(1, self.tr("Problems ({unusable_count})").format(
-            unusable_count=len(_unusable(report))))
-        self.detail_tabs.setTabText(2, self.tr("Warnings ({warnings_count})").format(
-            warnings_count=len(report.warnings)))
-
-    # ------------------------------------------------------------------ thumbnails
-
-    def _clear_thumbnail_rows(self) -> None:
-        while self._thumbnail_layout.count():
-            item = self._thumbnail_layout.takeAt(0)
-            if item.widget() is not None:
-                item.widget().deleteLater()
-
-    def _show_thumbnail_rows(self, report: ScanReport) -> None:
-        self._clear_thumbnail_rows()
-        self.thumbnail_labels: dict[str, list[QLabel]] = {}
-        counts = report.counts
-        for name in report.classes:
-            row = QWidget()
-            row_layout = QVBoxLayout(row)
-            row_layout.setContentsMargins(0, 0, 0, 6)
-            row_layout.setSpacing(2)
-            title = QLabel(self.tr("<b>{name}</b> <span style='color:#666'>({name2})</span>").format(
-                name=name, name2=counts.get(name, 0)))
-            row_layout.addWidget(title)
-            strip = QHBoxLayout()
-            strip.setSpacing(4)
-            strip.setAlignment(Qt.AlignmentFlag.AlignLeft)
-            row_layout.addLayout(strip)
-            self.thumbnail_labels[name] = []
-            for _ in range(min(THUMBNAILS_PER_CLASS, counts.get(name, 0))):
-                label = QLabel()
-                label.setFixedSize(QSize(THUMBNAIL_PX, THUMBNAIL_PX))
-                label.setStyleSheet("background: #e8e8e8; border-radius: 3px;")
-                strip.addWidget(label)
-                self.thumbnail_labels[name].append(label)
-            self._thumbnail_layout.addWidget(row)
-        generation = self._scan_generation
-
-        def on_thumbnails(by_class: dict) -> None:
-            if generation != self._scan_generation:
-                return
-            for name, thumbs in by_class.items():
-                labels = self.thumbnail_labels.get(name, [])
-                for label, (path, w, h, data) in zip(labels, thumbs):
-                    label.setPixmap(rgb_pixmap(w, h, data))
-                    label.setToolTip(os.path.relpath(path, report.root))
-
-        run_in_background(lambda: load_thumbnails(report), on_thumbnails, receiver=self)
-
     def loaded_thumbnail_count(self) -> int:
-        return sum(1 for labels in getattr(self, "thumbnail_labels", {}).values()
-                   for label in labels if not label.pixmap().isNull())
+        return self.detail_tabs.samples.loaded_count()
 
     def sample_paths(self, count: int = 8) -> list[str]:
         """Up to ``count`` usable image paths spread over the classes (for previews)."""

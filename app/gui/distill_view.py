@@ -9,13 +9,12 @@ from __future__ import annotations
 
 import pyqtgraph as pg
 from PySide6.QtCore import QT_TRANSLATE_NOOP
-from PySide6.QtWidgets import (QAbstractItemView, QComboBox, QDoubleSpinBox, QFileDialog, QFormLayout, QHBoxLayout,
-                               QHeaderView, QLineEdit, QPushButton, QSpinBox, QSplitter, QTableWidget,
-                               QTableWidgetItem, QVBoxLayout, QWidget)
+from PySide6.QtWidgets import (QAbstractItemView, QComboBox, QFileDialog, QHeaderView, QPushButton, QSplitter,
+                               QTableWidget, QTableWidgetItem, QVBoxLayout, QWidget)
 
-from app.core.config import ARCHITECTURES
-from app.gui import core_text, theme
-from app.gui.playbook_tasks import TASK_EPOCH, TaskPanel
+from app.gui import theme
+from app.gui.playbook_tasks import TaskPanel
+from app.gui.widget_kit import FolderField, architecture_combo, double_spin_box, row_of, spin_box
 
 ROWS = (("model", QT_TRANSLATE_NOOP("DistillPanel", "Model")), ("params", QT_TRANSLATE_NOOP("DistillPanel", "Parameters")),
         ("size_bytes", QT_TRANSLATE_NOOP("DistillPanel", "Size on disk")),
@@ -50,48 +49,23 @@ class DistillPanel(TaskPanel):
             self.teacher_box.addItem(self.tr("Ensemble of the best {k}").format(k=k), self.tr("ensemble:{k}").format(k=k))
         for trial_id in trial_ids or []:
             self.teacher_box.addItem(self.tr("Trial {trial}").format(trial=trial_id), trial_id)
-        self.arch_box = QComboBox()
-        for key, label in ARCHITECTURES.items():
-            self.arch_box.addItem(core_text.option_text(label), key)
-        self.arch_box.setCurrentIndex(max(0, self.arch_box.findData("simple_cnn")))
-        self.width_box = QSpinBox()
-        self.width_box.setRange(1, 1024)
-        self.width_box.setValue(8)
-        self.depth_box = QSpinBox()
-        self.depth_box.setRange(1, 8)
-        self.depth_box.setValue(2)
-        self.temperature_box = QDoubleSpinBox()
-        self.temperature_box.setRange(0.5, 20.0)
-        self.temperature_box.setValue(4.0)
-        self.alpha_box = QDoubleSpinBox()
-        self.alpha_box.setRange(0.0, 1.0)
-        self.alpha_box.setSingleStep(0.1)
-        self.alpha_box.setValue(0.5)
-        self.epochs_box = QSpinBox()
-        self.epochs_box.setRange(1, 1000)
-        self.epochs_box.setValue(10)
-        self.export_edit = QLineEdit()
-        self.export_edit.setPlaceholderText(self.tr("optional: a new folder for the student's export"))
-        browse = QPushButton(self.tr("Browse…"))
-        browse.clicked.connect(self._browse)
-        form = QFormLayout()
-        form.addRow(self.tr("Teacher:"), self.teacher_box)
-        student = QHBoxLayout()
-        student.addWidget(self.arch_box, 1)
-        student.addWidget(self.width_box)
-        student.addWidget(self.depth_box)
-        form.addRow(self.tr("Student (architecture · width · depth):"), student)
-        knobs = QHBoxLayout()
-        knobs.addWidget(self.temperature_box)
-        knobs.addWidget(self.alpha_box)
-        knobs.addWidget(self.epochs_box)
-        form.addRow(self.tr("Temperature · alpha (hard labels) · epochs:"), knobs)
-        export = QHBoxLayout()
-        export.addWidget(self.export_edit, 1)
-        export.addWidget(browse)
-        form.addRow(self.tr("Export the student to:"), export)
-        self.form.addLayout(form)
-        self.start_button.setText(self.tr("Distil"))
+        self.arch_box = architecture_combo("simple_cnn")
+        self.width_box = spin_box(1, 1024, 8)
+        self.depth_box = spin_box(1, 8, 2)
+        self.temperature_box = double_spin_box(0.5, 20.0, 4.0)
+        self.alpha_box = double_spin_box(0.0, 1.0, 0.5, step=0.1)
+        self.epochs_box = spin_box(1, 1000, 10)
+        self.export_field = FolderField(self.tr("optional: a new folder for the student's export"),
+                                        self.tr("Export the student to"))
+        self.export_edit = self.export_field.edit
+        self.add_form([
+            (self.tr("Teacher:"), self.teacher_box),
+            (self.tr("Student (architecture · width · depth):"),
+             row_of((self.arch_box, 1), self.width_box, self.depth_box)),
+            (self.tr("Temperature · alpha (hard labels) · epochs:"),
+             row_of(self.temperature_box, self.alpha_box, self.epochs_box)),
+            (self.tr("Export the student to:"), self.export_field),
+        ], self.tr("Distil"))
 
         colors = theme.colors()
         self.plot = pg.PlotWidget(background=colors.background)
@@ -129,11 +103,6 @@ class DistillPanel(TaskPanel):
         split.setSizes([560, 420])
         self.body.addWidget(split, 1)
 
-    def _browse(self) -> None:
-        folder = QFileDialog.getExistingDirectory(self, self.tr("Export the student to"))
-        if folder:
-            self.export_edit.setText(folder)
-
     def params(self) -> dict | None:
         return {"search_dir": self.search_dir, "teacher": self.teacher_box.currentData(),
                 "student_arch": self.arch_box.currentData(), "student_width": self.width_box.value(),
@@ -157,9 +126,7 @@ class DistillPanel(TaskPanel):
         if out:
             self.start("export_student", {"search_dir": self.search_dir, "folder": self.student_folder, "out": out})
 
-    def on_event(self, event: dict) -> None:
-        if event.get("type") != TASK_EPOCH:
-            return
+    def on_task_epoch(self, event: dict) -> None:
         for key, value in (event.get("logs") or {}).items():
             self.history.setdefault(key, []).append(value)
         self._draw()

@@ -7,10 +7,11 @@ panel draws every fold's validation curve live and gives mean ± standard deviat
 from __future__ import annotations
 
 import pyqtgraph as pg
-from PySide6.QtWidgets import QComboBox, QFileDialog, QFormLayout, QHBoxLayout, QLabel, QLineEdit, QPushButton, QSpinBox
+from PySide6.QtWidgets import QComboBox, QLabel
 
 from app.gui import theme
-from app.gui.playbook_tasks import TASK_EPOCH, TaskPanel
+from app.gui.playbook_tasks import TaskPanel
+from app.gui.widget_kit import FolderField, spin_box
 
 _PENS = ("#0072B2", "#D55E00", "#009E73", "#CC79A7", "#E69F00", "#56B4E9", "#F0E442", "#000000", "#999999", "#882255")
 
@@ -21,30 +22,15 @@ class EnsemblePanel(TaskPanel):
     def __init__(self, search_dir: str, parent=None, runner=None, history=None):
         super().__init__(parent, runner=runner, history=history)
         self.search_dir = str(search_dir)
-        self.top_box = QSpinBox()
-        self.top_box.setRange(1, 20)
-        self.top_box.setValue(3)
-        self.out_edit = QLineEdit()
-        self.out_edit.setPlaceholderText(self.tr("a new or empty folder"))
-        browse = QPushButton(self.tr("Browse…"))
-        browse.clicked.connect(self._browse)
-        out = QHBoxLayout()
-        out.addWidget(self.out_edit, 1)
-        out.addWidget(browse)
-        form = QFormLayout()
-        form.addRow(self.tr("Members (best k trials):"), self.top_box)
-        form.addRow(self.tr("Export to:"), out)
-        self.form.addLayout(form)
-        self.start_button.setText(self.tr("Build Ensemble"))
+        self.top_box = spin_box(1, 20, 3)
+        self.out_field = FolderField(self.tr("a new or empty folder"), self.tr("Export the ensemble to"))
+        self.out_edit = self.out_field.edit
+        self.add_form([(self.tr("Members (best k trials):"), self.top_box), (self.tr("Export to:"), self.out_field)],
+                      self.tr("Build Ensemble"))
         self.summary = QLabel("")
         self.summary.setWordWrap(True)
         self.body.addWidget(self.summary)
         self.body.addStretch(1)
-
-    def _browse(self) -> None:
-        folder = QFileDialog.getExistingDirectory(self, self.tr("Export the ensemble to"))
-        if folder:
-            self.out_edit.setText(folder)
 
     def params(self) -> dict | None:
         out = self.out_edit.text().strip()
@@ -78,14 +64,9 @@ class KFoldPanel(TaskPanel):
         self.trial_box = QComboBox()
         for trial_id in trial_ids:
             self.trial_box.addItem(self.tr("Trial {trial}").format(trial=trial_id), trial_id)
-        self.folds_box = QSpinBox()
-        self.folds_box.setRange(3, 10)
-        self.folds_box.setValue(5)
-        form = QFormLayout()
-        form.addRow(self.tr("Configuration of:"), self.trial_box)
-        form.addRow(self.tr("Folds:"), self.folds_box)
-        self.form.addLayout(form)
-        self.start_button.setText(self.tr("Cross-validate"))
+        self.folds_box = spin_box(3, 10, 5)
+        self.add_form([(self.tr("Configuration of:"), self.trial_box), (self.tr("Folds:"), self.folds_box)],
+                      self.tr("Cross-validate"))
         colors = theme.colors()
         self.plot = pg.PlotWidget(background=colors.background)
         self.plot.setLabel("bottom", self.tr("epoch"))
@@ -109,9 +90,7 @@ class KFoldPanel(TaskPanel):
         self.curves, self.values = {}, {}
         super().start(task, params)
 
-    def on_event(self, event: dict) -> None:
-        if event.get("type") != TASK_EPOCH:
-            return
+    def on_task_epoch(self, event: dict) -> None:
         run = str(event.get("run"))
         value = (event.get("logs") or {}).get("val_accuracy", (event.get("logs") or {}).get("val_loss"))
         if value is None:

@@ -13,13 +13,13 @@ from pathlib import Path
 from PySide6.QtCore import QT_TRANSLATE_NOOP, Qt, Signal
 from PySide6.QtGui import QColor
 from PySide6.QtWidgets import (
-    QCheckBox, QDialog, QGridLayout, QHBoxLayout, QHeaderView, QLabel, QProgressBar, QPushButton, QTableWidget,
-    QTableWidgetItem, QVBoxLayout,
+    QCheckBox, QDialog, QGridLayout, QHBoxLayout, QLabel, QProgressBar, QPushButton, QTableWidgetItem, QVBoxLayout,
 )
 
 from app.core.export_check import TOLERANCES
 from app.core.export_formats import FILE_NAMES, FORMATS, missing_requirement
 from app.gui import core_text
+from app.gui.widget_kit import read_only_table
 from app.gui.worker import run_in_background
 
 FORMAT_LABELS = {
@@ -86,12 +86,7 @@ class ExportDialog(QDialog):
         self.status_label.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
         layout.addWidget(self.progress_bar)
         layout.addWidget(self.status_label)
-        self.table = QTableWidget(0, len(COLUMNS))
-        self.table.setObjectName("exportTable")
-        self.table.setHorizontalHeaderLabels([self.tr(c) for c in COLUMNS])
-        self.table.verticalHeader().setVisible(False)
-        self.table.setEditTriggers(QTableWidget.EditTrigger.NoEditTriggers)
-        self.table.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
+        self.table = read_only_table("exportTable", [self.tr(c) for c in COLUMNS])
         self.table.horizontalHeader().setStretchLastSection(True)
         layout.addWidget(self.table, 1)
         legend = QLabel(self.tr("Agreement: share of validation images given the trained model's class. Needed: ")

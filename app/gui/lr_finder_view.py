@@ -11,11 +11,11 @@ import math
 
 import pyqtgraph as pg
 from PySide6.QtCore import Signal
-from PySide6.QtWidgets import QComboBox, QFormLayout, QHBoxLayout, QPushButton, QSpinBox
+from PySide6.QtWidgets import QPushButton
 
-from app.core.config import ARCHITECTURES
-from app.gui import core_text, theme
-from app.gui.playbook_tasks import TASK_PROGRESS, TaskPanel
+from app.gui import theme
+from app.gui.playbook_tasks import TaskPanel
+from app.gui.widget_kit import architecture_combo, row_of, spin_box
 
 
 class LRFinderPanel(TaskPanel):
@@ -28,28 +28,13 @@ class LRFinderPanel(TaskPanel):
         self.data_dir = str(data_dir)
         self.config = config  # the options' search space: the model uses its default values
         self.points: list[list[float]] = []
-        self.arch_box = QComboBox()
-        for key, label in ARCHITECTURES.items():
-            self.arch_box.addItem(core_text.option_text(label), key)
-        self.arch_box.setCurrentIndex(max(0, self.arch_box.findData(architecture)))
-        self.size_box = QSpinBox()
-        self.size_box.setRange(8, 512)
-        self.size_box.setValue(int(image_size))
-        self.steps_box = QSpinBox()
-        self.steps_box.setRange(20, 2000)
-        self.steps_box.setValue(200)
-        self.batch_box = QSpinBox()
-        self.batch_box.setRange(1, 1024)
-        self.batch_box.setValue(32)
-        form = QFormLayout()
-        form.addRow(self.tr("Architecture:"), self.arch_box)
-        row = QHBoxLayout()
-        row.addWidget(self.size_box)
-        row.addWidget(self.steps_box)
-        row.addWidget(self.batch_box)
-        form.addRow(self.tr("Image size · steps · batch:"), row)
-        self.form.addLayout(form)
-        self.start_button.setText(self.tr("Find Learning Rate"))
+        self.arch_box = architecture_combo(architecture)
+        self.size_box = spin_box(8, 512, int(image_size))
+        self.steps_box = spin_box(20, 2000, 200)
+        self.batch_box = spin_box(1, 1024, 32)
+        self.add_form([(self.tr("Architecture:"), self.arch_box),
+                       (self.tr("Image size · steps · batch:"), row_of(self.size_box, self.steps_box, self.batch_box))],
+                      self.tr("Find Learning Rate"))
 
         colors = theme.colors()
         self.plot = pg.PlotWidget(background=colors.background)
@@ -81,8 +66,9 @@ class LRFinderPanel(TaskPanel):
         self.apply_button.setEnabled(False)
         super().start(task, params)
 
-    def on_event(self, event: dict) -> None:
-        if event.get("type") == TASK_PROGRESS and event.get("points"):
+    def on_task_progress(self, event: dict) -> None:
+        super().on_task_progress(event)
+        if event.get("points"):
             self.points.extend(event["points"])
             self._draw()
 

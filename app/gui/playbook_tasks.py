@@ -8,20 +8,17 @@ subclasses give the task's parameters and show its events and result.
 """
 from __future__ import annotations
 
-import threading
 import traceback
 from typing import Callable
 
-from PySide6.QtCore import QCoreApplication, QObject, QThread, Signal, Slot
-from PySide6.QtWidgets import (QDialog, QHBoxLayout, QLabel, QProgressBar, QPushButton, QVBoxLayout, QWidget)
+from PySide6.QtCore import QCoreApplication, QThread, Signal, Slot
+from PySide6.QtWidgets import (QDialog, QFormLayout, QHBoxLayout, QLabel, QLayout, QProgressBar, QPushButton,
+                               QVBoxLayout, QWidget)
 
-from app.core.events import FAILED, make_event
+from app.core.events import FAILED, TASK_FINISHED, TaskListener, dispatch, make_event
 from app.gui import core_text
-from app.gui.worker import start_search_thread
+from app.gui.worker import CancellableWorker, start_search_thread
 
-TASK_FINISHED = "task_finished"  # app.core.tasks.TASK_FINISHED (not imported: keeps the window light)
-TASK_PROGRESS = "task_progress"
-TASK_EPOCH = "task_epoch"
 # Workers whose panel closed while they ran: kept alive until they finish (their thread runs them).
 _live_workers: set = set()
 
@@ -32,21 +29,16 @@ def default_task_runner(task: str, params: dict, listener, cancel=None) -> dict:
     return run_task_in_subprocess(task, params, listener, cancel=cancel)
 
 
-class TaskWorker(QObject):
+class TaskWorker(CancellableWorker):
     """Runs one playbook task; signals ``event_received(dict)`` then ``finished(dict)`` (always)."""
 
     event_received = Signal(dict)
     finished = Signal(dict)
 
     def __init__(self, task: str, params: dict, runner: Callable | None = None):
-        super().__init__()
+        super().__init__(runner or default_task_runner)
         self.task = task
         self.params = params
-        self._runner = runner or default_task_runner
-        self._cancel = threading.Event()
-
-    def cancel(self) -> None:
-        self._cancel.set()
 
     @Slot()
     def run(self) -> None:
@@ -82,11 +74,12 @@ def _stop_all_tasks() -> None:
             thread.wait(40000)  # the supervisor kills a child that ignores cancel after 30 s
 
 
-class TaskPanel(QWidget):
+class TaskPanel(QWidget, TaskListener):
     """Start/Stop, progress and status for one task; subclasses fill ``form`` and ``body``.
 
     Subclass hooks: ``task`` (name), ``params()`` (dict, or None after telling the user why),
-    ``on_event(event)`` and ``on_result(result)``. ``runner`` replaces the child-process runner
+    the task event hooks of :class:`~app.core.events.TaskListener` (``on_task_epoch(event)``, ...;
+    an override of ``on_task_progress`` calls this one first) and ``on_result(result)``. ``runner`` replaces the child-process runner
     (tests). ``finished(dict)`` is emitted with the final event; ``history`` records it.
     """
 
@@ -128,11 +121,16 @@ class TaskPanel(QWidget):
     def running(self) -> bool:
         return self.worker is not None
 
+    def add_form(self, rows: list[tuple[str, QWidget | QLayout]], start_text: str) -> None:
+        """The task's parameters as labelled rows above the buttons; ``start_text`` names Start."""
+        form = QFormLayout()
+        for label, field in rows:
+            form.addRow(label, field)
+        self.form.addLayout(form)
+        self.start_button.setText(start_text)
+
     def params(self) -> dict | None:
         raise NotImplementedError
-
-    def on_event(self, event: dict) -> None:
-        pass
 
     def on_result(self, result: dict) -> None:
         pass
@@ -162,11 +160,12 @@ class TaskPanel(QWidget):
             self.stop_button.setEnabled(False)
 
     def _on_event(self, event: dict) -> None:
-        if event.get("type") == TASK_PROGRESS:
-            self.progress.setValue(int(1000 * float(event.get("fraction") or 0)))
-            if event.get("message"):
-                self.status.setText(str(event["message"]))
-        self.on_event(event)
+        dispatch(event, self)
+
+    def on_task_progress(self, event: dict) -> None:
+        self.progress.setValue(int(1000 * float(event.get("fraction") or 0)))
+        if event.get("message"):
+            self.status.setText(str(event["message"]))
 
     def _on_finished(self, final: dict) -> None:
         if self.thread is not None:

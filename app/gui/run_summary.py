@@ -15,7 +15,7 @@ from app.core.events import SearchListener, dispatch
 from app.core.formatting import UNDEFINED, format_duration, format_score, format_value
 from app.core.search_state import best_trial, finite_or_none, settle_status
 from app.gui import core_text, theme
-from app.gui.trial_table import STATUS_TEXT
+from app.gui.trial_cells import STATUS_TEXT
 
 STATUS_ORDER = ("COMPLETED", "RUNNING", "FAILED", "INVALID", "STOPPED", "CANCELLED")
 

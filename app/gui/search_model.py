@@ -3,7 +3,8 @@
 ``SearchModel`` keeps a :class:`~app.core.search_state.SearchState` (trials, best and running
 trial, progress, budget) and re-emits every event as the signal of its kind after the state has
 taken it in, so a panel reading ``model.state`` in a slot sees the state that event produced.
-:meth:`attach` connects a panel's hooks (``on_trial_started`` ...) to those signals; a panel
+:meth:`attach` connects a panel's hooks (``on_trial_started`` ...) to those signals (and hands
+the state to a panel that observes it, see ``app/gui/state_panel.py``); a panel
 that raises is reported once through ``panel_failed`` and never stops the others.
 
 The same model shows a stored search (:meth:`load_stored`): History replays a search from the
@@ -18,6 +19,9 @@ from PySide6.QtCore import QObject, Signal
 
 from app.core.events import EVENT_TYPES, HOOKS, WORKER_STATUS, SearchListener, dispatch
 from app.core.search_state import SearchState, stored_search_events
+
+# The kinds the model re-emits as signals (and connects panels' hooks to).
+MODEL_KINDS = (*EVENT_TYPES, WORKER_STATUS)
 
 
 class SearchModel(QObject, SearchListener):
@@ -40,7 +44,7 @@ class SearchModel(QObject, SearchListener):
         self._failed_panels: set[int] = set()
         # Each hook re-emits its event as the signal of its kind: dispatch() hands an event to the
         # state first, then here, so the panels hear of it after the state has taken it in.
-        for kind in EVENT_TYPES:
+        for kind in MODEL_KINDS:
             setattr(self, HOOKS[kind], self.signal_of(kind).emit)
 
     # ------------------------------------------------------------------ feeding
@@ -48,8 +52,6 @@ class SearchModel(QObject, SearchListener):
     def handle_event(self, event: dict) -> None:
         """Take one event: the state first, then the signal of its kind."""
         dispatch(event, self.state, self)
-        if event.get("type") == WORKER_STATUS:
-            self.worker_status.emit(event)
 
     def clear(self, max_trials: int | None = None) -> None:
         self.state.reset(max_trials)
@@ -73,13 +75,18 @@ class SearchModel(QObject, SearchListener):
 
     def attach(self, panel: Any) -> None:
         """Connect ``panel``'s hooks (and its ``reset``) to this model's signals."""
-        for kind in EVENT_TYPES:
+        for kind in MODEL_KINDS:
             hook = getattr(panel, HOOKS[kind], None)
             if callable(hook):
                 self.signal_of(kind).connect(self._guarded(panel, hook))
         reset = getattr(panel, "reset", None)
         if callable(reset):
             self.cleared.connect(self._guarded(panel, lambda _event=None: reset()))
+        # A panel with observe_state() draws this model's state (app/gui/state_panel.py): trial
+        # status, best and running trial then come from the one state, not a copy of its own.
+        observe = getattr(panel, "observe_state", None)
+        if callable(observe):
+            observe(self.state)
 
     def _guarded(self, panel: Any, hook: Callable[[dict], None]) -> Callable[..., None]:
         def call(*args) -> None:

@@ -14,6 +14,7 @@ from typing import Callable
 from PySide6.QtCore import QObject, Signal, Slot
 
 from app.core.config import SearchConfig
+from app.core.events import TRIAL_ENDED, SearchListener, dispatch, of_type
 from app.core.recorder import HistoryRecorder
 from app.core.search_dir import SearchError, find_resumable, load_search_info, read_events
 from app.core.search_state import RUNNING, normalize_status
@@ -26,11 +27,11 @@ QUIT_WAIT_MS = 60000  # the core kills a child that ignores cancel after 30 s
 def earlier_trials(search_dir: str) -> list[dict]:
     """The settled ``trial_ended`` events of a search's earlier runs (interrupted trials rerun
     under the same id, so they are left out)."""
-    return [e for e in read_events(search_dir) if e.get("type") == "trial_ended"
-            and normalize_status(e.get("status")) in ("COMPLETED", "FAILED", "INVALID")]
+    return [e for e in of_type(read_events(search_dir), TRIAL_ENDED)
+            if normalize_status(e.get("status")) in ("COMPLETED", "FAILED", "INVALID")]
 
 
-class SearchSession(QObject):
+class SearchSession(QObject, SearchListener):
     """Runs searches for the window; ``model`` shows the current (or last) one.
 
     Signals:
@@ -59,6 +60,7 @@ class SearchSession(QObject):
         self._launches = 0
         self._saw_final = False
         self._live_ids: set[str] = set()
+        self._earlier_from: str | None = None  # a resumed search's folder, to read earlier trials from
 
     # ------------------------------------------------------------------ state
 
@@ -138,16 +140,22 @@ class SearchSession(QObject):
 
     @Slot(dict)
     def _on_event(self, event: dict) -> None:
-        kind = event.get("type")
-        if kind == "search_started":
-            self.search_dir = event.get("search_dir") or self.search_dir
-        elif kind == "trial_started":
-            self._live_ids.add(str(event.get("trial_id")))
-        elif kind == "search_finished":
-            self._saw_final = True
+        dispatch(event, self)  # the session's own bookkeeping first (hooks below)
         self._feed(event)
-        if kind == "search_started" and event.get("resumed") and self.search_dir:
-            self._show_earlier_trials(str(self.search_dir))
+        if self._earlier_from is not None:  # after the model has taken in search_started
+            search_dir, self._earlier_from = self._earlier_from, None
+            self._show_earlier_trials(search_dir)
+
+    def on_search_started(self, event: dict) -> None:
+        self.search_dir = event.get("search_dir") or self.search_dir
+        if event.get("resumed") and self.search_dir:
+            self._earlier_from = str(self.search_dir)
+
+    def on_trial_started(self, event: dict) -> None:
+        self._live_ids.add(str(event.get("trial_id")))
+
+    def on_search_finished(self, event: dict) -> None:
+        self._saw_final = True
 
     def _show_earlier_trials(self, search_dir: str) -> None:
         """A resumed search reports only new trials live: show the ones finished before too."""

@@ -33,7 +33,6 @@ class TrainingPage(QWidget):
         self.workers_panel = WorkersPanel()  # distributed search: settings and the workers table
         for panel in (self.curves_panel, self.confusion_view, self.trial_table, self.workers_panel):
             model.attach(panel)
-        model.worker_status.connect(self.workers_panel.handle_event)
         self.curves_panel.trialClicked.connect(self.trial_table.select_trial)
         self.trial_table.trialSelected.connect(self._on_trial_selected)
 

@@ -12,7 +12,6 @@ from pathlib import Path
 from PySide6.QtCore import Qt
 
 from app.gui import settings
-from app.gui.export_dialog import ExportDialog
 
 
 class WindowExport:
@@ -50,6 +49,10 @@ class WindowExport:
         while out_dir.exists():  # export refuses non-empty folders: never reuse an earlier one
             out_dir = Path(folder) / f"{name}-{suffix}"
             suffix += 1
+        # Imported here, not at the top: the dialog's format table brings numpy (~120 ms), which
+        # the window need not load before its first export.
+        from app.gui.export_dialog import ExportDialog
+
         # The dialog chooses the formats, runs the export in a child process and shows each file's proof.
         dialog = ExportDialog(search_dir, out_dir, trial_id, parent=self)
         dialog.setWindowModality(Qt.WindowModality.WindowModal)

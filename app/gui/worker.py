@@ -15,7 +15,7 @@ import shiboken6
 from PySide6.QtCore import QObject, QRunnable, Qt, QThread, QThreadPool, Signal, Slot
 
 from app.core.config import SearchConfig
-from app.core.events import FAILED, SEARCH_FINISHED, make_event
+from app.core.events import FAILED, SEARCH_FINISHED, SEARCH_STARTED, is_type, make_event
 
 Runner = Callable[..., dict]
 
@@ -27,7 +27,27 @@ def default_runner(config, listener, cancel=None, search_dir=None, resume=False)
     return run_search_in_subprocess(config, listener, cancel=cancel, search_dir=search_dir, resume=resume)
 
 
-class SearchWorker(QObject):
+class CancellableWorker(QObject):
+    """A worker moved to its own thread, whose ``cancel()`` is safe to call from any thread.
+
+    Subclasses run their job in ``run()`` and pass ``self._cancel`` to it as the cancel token.
+    """
+
+    def __init__(self, runner: Callable) -> None:
+        super().__init__()  # no parent: moveToThread silently fails on objects with one
+        self._runner = runner
+        self._cancel = threading.Event()
+
+    def cancel(self) -> None:
+        """Ask the job to stop. Safe to call from any thread."""
+        self._cancel.set()
+
+    @property
+    def cancel_requested(self) -> bool:
+        return self._cancel.is_set()
+
+
+class SearchWorker(CancellableWorker):
     """Runs one search in the thread it was moved to; thread-safe ``cancel()``.
 
     Signals:
@@ -42,23 +62,13 @@ class SearchWorker(QObject):
 
     def __init__(self, config: SearchConfig, search_dir: str | None = None, resume: bool = False,
                  runner: Runner | None = None):
-        super().__init__()  # no parent: moveToThread silently fails on objects with one
+        super().__init__(runner or default_runner)  # cancel() stops the search; it stays resumable
         self.config = config
         self.search_dir = search_dir
         self.resume = resume
-        self._runner = runner or default_runner
-        self._cancel = threading.Event()
-
-    def cancel(self) -> None:
-        """Ask the search to stop; it stays resumable. Safe to call from any thread."""
-        self._cancel.set()
-
-    @property
-    def cancel_requested(self) -> bool:
-        return self._cancel.is_set()
 
     def _relay(self, event: dict) -> None:
-        if isinstance(event, dict) and event.get("type") == "search_started" and event.get("search_dir"):
+        if is_type(event, SEARCH_STARTED) and event.get("search_dir"):
             self.search_dir = str(event["search_dir"])
         self.event_received.emit(event)
 
@@ -73,7 +83,7 @@ class SearchWorker(QObject):
             final = make_event(SEARCH_FINISHED, status=FAILED, error=f"{type(exc).__name__}: {exc}",
                                best_trial_id=None, best_score=None, best_hyperparameters={},
                                trials=[], duration=None, search_dir=self.search_dir)
-        if not isinstance(final, dict) or final.get("type") != SEARCH_FINISHED:
+        if not is_type(final, SEARCH_FINISHED):
             final = make_event(SEARCH_FINISHED, status=FAILED, error="the runner returned no result",
                                best_trial_id=None, best_score=None, best_hyperparameters={},
                                trials=[], duration=None, search_dir=self.search_dir)

@@ -4,7 +4,8 @@ Settings (used when the next search starts): whether other machines may train it
 address and port the chief listens on, an optional token, and how many workers train on this
 machine. While a distributed search runs, a table lists every worker from the chief's
 ``worker_status`` events: name, host, device, status, the trial it runs and when it was last
-heard from. Like the other live panels it consumes events through ``handle_event``.
+heard from. Like the other live panels it follows the search through its hooks (``handle_event``
+dispatches an event to them).
 
 ``wrap_runner(runner)`` is the window's single hook for starting searches: unchanged when
 sharing is off, otherwise a runner that makes this process the chief.
@@ -17,12 +18,13 @@ from functools import partial
 
 from PySide6.QtCore import QT_TRANSLATE_NOOP, QCoreApplication, Qt, QTimer
 from PySide6.QtWidgets import (QCheckBox, QFormLayout, QGroupBox, QHBoxLayout, QHeaderView, QLabel,
-                               QLineEdit, QPushButton, QSpinBox, QTableWidget, QTableWidgetItem,
+                               QLineEdit, QPushButton, QSpinBox, QTableWidgetItem,
                                QVBoxLayout, QWidget)
 
 from app.core.distributed import DEFAULT_PORT
-from app.core.events import WORKER_STATUS
+from app.core.events import SearchListener, dispatch
 from app.gui import core_text
+from app.gui.widget_kit import read_only_table
 
 COLUMNS = ("Worker", "Host", "Device", "Status", "Trial", "Last seen")
 COLUMN_TITLES = (QT_TRANSLATE_NOOP("WorkersPanel", "Worker"), QT_TRANSLATE_NOOP("WorkersPanel", "Host"),
@@ -55,7 +57,7 @@ def distributed_runner(host: str, port: int, token: str | None, local_workers: i
                                   host=host, port=port, token=token, local_workers=local_workers)
 
 
-class WorkersPanel(QWidget):
+class WorkersPanel(QWidget, SearchListener):
     def __init__(self, parent: QWidget | None = None):
         super().__init__(parent)
         self.setObjectName("workersPanel")
@@ -112,14 +114,8 @@ class WorkersPanel(QWidget):
         form.addRow(self.command)
         layout.addWidget(self.group)
 
-        self.table = QTableWidget(0, len(COLUMNS))
-        self.table.setObjectName("workersTable")
-        self.table.setHorizontalHeaderLabels([_tr(c) for c in COLUMN_TITLES])
-        self.table.verticalHeader().hide()
-        self.table.setEditTriggers(QTableWidget.EditTrigger.NoEditTriggers)
-        header = self.table.horizontalHeader()
-        header.setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
-        header.setSectionResizeMode(COLUMNS.index("Device"), QHeaderView.ResizeMode.Stretch)
+        self.table = read_only_table("workersTable", [_tr(c) for c in COLUMN_TITLES])
+        self.table.horizontalHeader().setSectionResizeMode(COLUMNS.index("Device"), QHeaderView.ResizeMode.Stretch)
         self.table.setMaximumHeight(150)
         self.table.hide()
         layout.addWidget(self.table)
@@ -178,36 +174,34 @@ class WorkersPanel(QWidget):
         self._lock(False)
         self._ticker.stop()
 
+    def handle_event(self, event: dict) -> None:
+        dispatch(event, self)
+
     def on_search_started(self, event: dict) -> None:  # SearchModel hooks (app.core.events.HOOKS)
-        self.handle_event(event)
+        distributed = bool(event.get("distributed"))
+        self.table.setVisible(distributed)
+        self.group.setVisible(distributed)  # a local search has nothing to show here
+        self._lock(True)
+        if distributed:
+            token = event.get("token_required")
+            self.command.setText(self.tr("Workers join with <code>tunestudio worker --chief "
+                                         "{chief_address}{value2}</code>").format(
+                                             chief_address=event.get('chief_address'),
+                                             value2=' --token TOKEN' if token else ''))
+            self.warning.setText(self.tr("Anyone who can reach {chief_address} can join this search{value3}.").format(
+                chief_address=event.get('chief_address'),
+                value3=self.tr(' if they know the token') if token else ''))
+            self.command.setVisible(True)
+            self._ticker.start()
 
     def on_search_finished(self, event: dict) -> None:
-        self.handle_event(event)
+        self.group.setVisible(True)
+        self._lock(False)
+        self._ticker.stop()
+        self._update_texts()
 
-    def handle_event(self, event: dict) -> None:
-        kind = event.get("type")
-        if kind == "search_started":
-            distributed = bool(event.get("distributed"))
-            self.table.setVisible(distributed)
-            self.group.setVisible(distributed)  # a local search has nothing to show here
-            self._lock(True)
-            if distributed:
-                token = event.get("token_required")
-                self.command.setText(self.tr("Workers join with <code>tunestudio worker --chief "
-                                             "{chief_address}{value2}</code>").format(
-                                                 chief_address=event.get('chief_address'),
-                                                 value2=' --token TOKEN' if token else ''))
-                self.warning.setText(self.tr("Anyone who can reach {chief_address} can join this search{value3}.").format(
-                    chief_address=event.get('chief_address'),
-                    value3=self.tr(' if they know the token') if token else ''))
-                self.command.setVisible(True)
-                self._ticker.start()
-        elif kind == "search_finished":
-            self.group.setVisible(True)
-            self._lock(False)
-            self._ticker.stop()
-            self._update_texts()
-        elif kind == WORKER_STATUS and event.get("worker"):
+    def on_worker_status(self, event: dict) -> None:
+        if event.get("worker"):
             self._workers[str(event["worker"])] = event
             self._render()
 

@@ -105,6 +105,17 @@
     </message>
 </context>
 <context>
+    <name>ClassTable</name>
+    <message>
+        <source>Class</source>
+        <translation>类别</translation>
+    </message>
+    <message>
+        <source>Images</source>
+        <translation>图像数</translation>
+    </message>
+</context>
+<context>
     <name>ComparePage</name>
     <message>
         <source>Trial</source>
@@ -800,11 +811,7 @@ Predicted: {predicted}
     </message>
 </context>
 <context>
-    <name>CurvesPanel</name>
-    <message>
-        <source>trial {n}</source>
-        <translation>试验 {n}</translation>
-    </message>
+    <name>CurvesHeader</name>
     <message>
         <source>No search running.</source>
         <translation>没有正在运行的搜索。</translation>
@@ -816,6 +823,41 @@ Predicted: {predicted}
     <message>
         <source>Batches done in the running epoch</source>
         <translation>当前轮次已完成的批次</translation>
+    </message>
+    <message>
+        <source>Trial {n}{total} running</source>
+        <translation>试验 {n}{total} 运行中</translation>
+    </message>
+    <message>
+        <source>epoch {e}</source>
+        <translation>第 {e} 轮</translation>
+    </message>
+    <message>
+        <source>batch loss {loss}</source>
+        <translation>批次损失 {loss}</translation>
+    </message>
+    <message>
+        <source>batch %v/%m</source>
+        <translation>批次 %v/%m</translation>
+    </message>
+    <message>
+        <source>starting</source>
+        <translation>正在启动</translation>
+    </message>
+    <message>
+        <source>showing {trial}</source>
+        <translation>显示 {trial}</translation>
+    </message>
+</context>
+<context>
+    <name>CurvesPanel</name>
+    <message>
+        <source>trial {n}</source>
+        <translation>试验 {n}</translation>
+    </message>
+    <message>
+        <source>No search running.</source>
+        <translation>没有正在运行的搜索。</translation>
     </message>
     <message>
         <source>Training curves</source>
@@ -910,30 +952,6 @@ Predicted: {predicted}
         <translation>所有试验 — {objective}（{direction}）</translation>
     </message>
     <message>
-        <source>Trial {n}{total} running</source>
-        <translation>试验 {n}{total} 运行中</translation>
-    </message>
-    <message>
-        <source>epoch {e}</source>
-        <translation>第 {e} 轮</translation>
-    </message>
-    <message>
-        <source>batch loss {loss:.4f}</source>
-        <translation>批次损失 {loss:.4f}</translation>
-    </message>
-    <message>
-        <source>batch %v/%m</source>
-        <translation>批次 %v/%m</translation>
-    </message>
-    <message>
-        <source>starting</source>
-        <translation>正在启动</translation>
-    </message>
-    <message>
-        <source>showing {trial}</source>
-        <translation>显示 {trial}</translation>
-    </message>
-    <message>
         <source>best {trial}: {objective} {score}</source>
         <translation>最佳 {trial}：{objective} {score}</translation>
     </message>
@@ -985,38 +1003,6 @@ click to select</source>
     <message>
         <source>No folder chosen yet.</source>
         <translation>尚未选择文件夹。</translation>
-    </message>
-    <message>
-        <source>Class</source>
-        <translation>类别</translation>
-    </message>
-    <message>
-        <source>Images</source>
-        <translation>图像数</translation>
-    </message>
-    <message>
-        <source>File</source>
-        <translation>文件</translation>
-    </message>
-    <message>
-        <source>Why it cannot be used</source>
-        <translation>无法使用的原因</translation>
-    </message>
-    <message>
-        <source>Warning</source>
-        <translation>警告</translation>
-    </message>
-    <message>
-        <source>Samples</source>
-        <translation>样例</translation>
-    </message>
-    <message>
-        <source>Problems</source>
-        <translation>问题</translation>
-    </message>
-    <message>
-        <source>Warnings</source>
-        <translation>警告</translation>
     </message>
     <message>
         <source>&lt;p style=&apos;font-size:15pt&apos;&gt;Which images should the model learn?&lt;/p&gt;&lt;p&gt;Choose a folder with one subfolder per class, for example&lt;br&gt;&lt;code&gt;flowers/daisy/*.jpg&lt;/code&gt;, &lt;code&gt;flowers/roses/*.jpg&lt;/code&gt;, …&lt;/p&gt;&lt;p&gt;Type its path above and press Enter, use &lt;b&gt;Browse…&lt;/b&gt;, drop the folder here,&lt;br&gt;or pick the bundled sample data from &lt;b&gt;Recent&lt;/b&gt;.&lt;/p&gt;</source>
@@ -1076,18 +1062,6 @@ click to select</source>
         <source>&lt;span style=&apos;color:#b00020&apos;&gt;{count} unusable file(s)&lt;/span&gt;</source>
         <translation>&lt;span style=&apos;color:#b00020&apos;&gt;{count} 个不可用文件&lt;/span&gt;</translation>
     </message>
-    <message>
-        <source>Problems ({unusable_count})</source>
-        <translation>问题（{unusable_count}）</translation>
-    </message>
-    <message>
-        <source>Warnings ({warnings_count})</source>
-        <translation>警告（{warnings_count}）</translation>
-    </message>
-    <message>
-        <source>&lt;b&gt;{name}&lt;/b&gt; &lt;span style=&apos;color:#666&apos;&gt;({name2})&lt;/span&gt;</source>
-        <translation>&lt;b&gt;{name}&lt;/b&gt; &lt;span style=&apos;color:#666&apos;&gt;（{name2}）&lt;/span&gt;</translation>
-    </message>
 </context>
 <context>
     <name>DistillPanel</name>
@@ -1114,10 +1088,6 @@ click to select</source>
     <message>
         <source>optional: a new folder for the student&apos;s export</source>
         <translation>可选：用于导出学生模型的新文件夹</translation>
-    </message>
-    <message>
-        <source>Browse…</source>
-        <translation>浏览…</translation>
     </message>
     <message>
         <source>Teacher:</source>
@@ -1217,10 +1187,6 @@ click to select</source>
     <message>
         <source>a new or empty folder</source>
         <translation>新的或空的文件夹</translation>
-    </message>
-    <message>
-        <source>Browse…</source>
-        <translation>浏览…</translation>
     </message>
     <message>
         <source>Members (best k trials):</source>
@@ -1392,6 +1358,13 @@ click to select</source>
     <message>
         <source> and max |Δp| ≤ {max_diff}</source>
         <translation>，且最大 |Δp| ≤ {max_diff}</translation>
+    </message>
+</context>
+<context>
+    <name>FolderField</name>
+    <message>
+        <source>Browse…</source>
+        <translation>浏览…</translation>
     </message>
 </context>
 <context>
@@ -2902,6 +2875,48 @@ true: {true_name} · predicted: {predicted_name} ({confidence:.1%}) · p(true) {
     </message>
 </context>
 <context>
+    <name>SampleStrips</name>
+    <message>
+        <source>&lt;b&gt;{name}&lt;/b&gt; &lt;span style=&apos;color:#666&apos;&gt;({name2})&lt;/span&gt;</source>
+        <translation>&lt;b&gt;{name}&lt;/b&gt; &lt;span style=&apos;color:#666&apos;&gt;（{name2}）&lt;/span&gt;</translation>
+    </message>
+</context>
+<context>
+    <name>ScanDetails</name>
+    <message>
+        <source>File</source>
+        <translation>文件</translation>
+    </message>
+    <message>
+        <source>Why it cannot be used</source>
+        <translation>无法使用的原因</translation>
+    </message>
+    <message>
+        <source>Warning</source>
+        <translation>警告</translation>
+    </message>
+    <message>
+        <source>Samples</source>
+        <translation>样例</translation>
+    </message>
+    <message>
+        <source>Problems</source>
+        <translation>问题</translation>
+    </message>
+    <message>
+        <source>Warnings</source>
+        <translation>警告</translation>
+    </message>
+    <message>
+        <source>Problems ({unusable_count})</source>
+        <translation>问题（{unusable_count}）</translation>
+    </message>
+    <message>
+        <source>Warnings ({warnings_count})</source>
+        <translation>警告（{warnings_count}）</translation>
+    </message>
+</context>
+<context>
     <name>ScoreScatterView</name>
     <message>
         <source>Open a search to see how each hyperparameter relates to the score.</source>
@@ -3292,8 +3307,8 @@ true: {true_name} · predicted: {predicted_name} ({confidence:.1%}) · p(true) {
         <translation>最近一轮的 {objective}（试验仍在运行）</translation>
     </message>
     <message>
-        <source>Best trial: {objective} {score:.6g}</source>
-        <translation>最佳试验：{objective} {score:.6g}</translation>
+        <source>Best trial: {objective} {score}</source>
+        <translation>最佳试验：{objective} {score}</translation>
     </message>
     <message>
         <source>Best trial</source>

@@ -285,12 +285,11 @@ class _Chief:
 
     def _relay_worker_events(self) -> None:
         for event in self.tail.read():
-            kind = event.get("type")
-            if kind not in (ev.NOTICE, ev.TRIAL_STARTED, ev.BATCH_ENDED, ev.EPOCH_ENDED, ev.TRIAL_ENDED):
+            if not ev.is_type(event, ev.NOTICE, ev.TRIAL_STARTED, ev.BATCH_ENDED, ev.EPOCH_ENDED, ev.TRIAL_ENDED):
                 continue
-            if kind == ev.TRIAL_ENDED:
+            if ev.is_type(event, ev.TRIAL_ENDED):
                 self.ended[event["trial_id"]] = event
-            self.emit(event, keep=kind != ev.BATCH_ENDED)
+            self.emit(event, keep=not ev.is_type(event, ev.BATCH_ENDED))
 
     def _watch_workers(self) -> None:
         now = time.monotonic()
@@ -429,7 +428,7 @@ def run_distributed_search(config: SearchConfig, listener: ev.Listener, cancel=N
             threads.append(thread)
 
     def relay(event: dict) -> None:
-        if event.get("type") == ev.SEARCH_STARTED and not threads and local_workers:
+        if ev.is_type(event, ev.SEARCH_STARTED) and not threads and local_workers:
             _, bound = protocol.parse_address(event["chief_address"])
             start_locals(protocol.join_address(protocol.connect_host(host), bound))
         while local_errors:

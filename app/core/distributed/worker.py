@@ -172,6 +172,23 @@ def remap_info(info: dict, chief_search_dir: str, search_dir: Path, data: str | 
 # --------------------------------------------------------------------------- the supervisor
 
 
+class _HeartbeatFollower(ev.SearchListener):
+    """What the heartbeat says about this worker, kept up to date from its training events."""
+
+    def __init__(self, state: dict):
+        self.state = state
+
+    def on_search_started(self, event: dict) -> None:
+        self.state.update(device=event.get("device"), status="idle")
+
+    def on_trial_started(self, event: dict) -> None:
+        self.state.update(status="training", trial_id=event.get("trial_id"), number=event.get("number"))
+
+    def on_trial_ended(self, event: dict) -> None:
+        self.state.update(status="idle", trial_id=None, number=None)
+        self.state["trials_done"] += event.get("status") == "COMPLETED"
+
+
 class _Heartbeat:
     """Rewrites ``workers/<name>.json`` every HEARTBEAT_S from this (supervising) process."""
 
@@ -246,18 +263,12 @@ def run_worker(chief: str, token: str | None = None, data: str | None = None, wo
     heartbeat.start()
     events_file = open(protocol.events_path(search_dir, name), "a", encoding="utf-8")
 
+    beat = _HeartbeatFollower(heartbeat.state)
+
     def relay(event: dict) -> None:
         event = {**event, "worker": name}
-        kind = event.get("type")
-        state = heartbeat.state
-        if kind == ev.SEARCH_STARTED:
-            state.update(device=event.get("device"), status="idle")
-        elif kind == ev.TRIAL_STARTED:
-            state.update(status="training", trial_id=event.get("trial_id"), number=event.get("number"))
-        elif kind == ev.TRIAL_ENDED:
-            state.update(status="idle", trial_id=None, number=None)
-            state["trials_done"] += event.get("status") == "COMPLETED"
-        if kind not in (ev.SEARCH_STARTED, ev.SEARCH_FINISHED, RECYCLE):
+        ev.dispatch(event, beat)
+        if not ev.is_type(event, ev.SEARCH_STARTED, ev.SEARCH_FINISHED, RECYCLE):
             events_file.write(json.dumps(event, ensure_ascii=False) + "\n")
             events_file.flush()
         listener(event)
@@ -271,13 +282,13 @@ def run_worker(chief: str, token: str | None = None, data: str | None = None, wo
             if cancel.is_set():
                 status = "left"
                 return _result("cancelled", name, heartbeat, search_dir)
-            kind = final.get("type") if final else None
-            if kind == RECYCLE:
+            if ev.is_type(final, RECYCLE):
                 continue
-            if kind == ev.SEARCH_FINISHED and final["status"] == ev.COMPLETED:
+            finished = ev.is_type(final, ev.SEARCH_FINISHED)
+            if finished and final["status"] == ev.COMPLETED:
                 status = "done"
                 return _result("completed", name, heartbeat, search_dir)
-            if kind == ev.SEARCH_FINISHED and final.get("chief_lost"):
+            if finished and final.get("chief_lost"):
                 listener(ev.make_event(ev.NOTICE, level="warning", worker=name,
                                        message=f"{final['error']}; waiting up to {reconnect_wait:.0f} s for it"))
                 heartbeat.state.update(status="waiting for the chief")
@@ -287,7 +298,7 @@ def run_worker(chief: str, token: str | None = None, data: str | None = None, wo
                     status = "done"
                     return _result("completed", name, heartbeat, search_dir)
                 continue
-            if kind == ev.SEARCH_FINISHED:
+            if finished:
                 raise WorkerError(final.get("error") or "training failed")
             crashes += 1
             from ..process import _exit_reason
