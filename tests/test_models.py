@@ -66,3 +66,21 @@ def build_model_with(config, weights):
 
     hp = kt.HyperParameters()
     return build_model(config, hp, num_classes=3, steps_per_epoch=2, weights=weights), hp
+
+
+def test_batch_norm_keeps_less_history_when_an_epoch_has_few_steps(tmp_path):
+    # A folder of a few hundred photos has a handful of steps an epoch: at Keras' 0.99 the running
+    # statistics never forget their start and validation scores near chance (BENCHMARKS.md).
+    import keras
+    import keras_tuner as kt
+
+    from app.core.models import batch_norm_momentum
+
+    assert batch_norm_momentum(3) == 0.9 and batch_norm_momentum(19) == 0.9
+    assert batch_norm_momentum(37) == 0.99 and batch_norm_momentum(1000) == 0.99
+    config = SearchConfig(data_dir=str(tmp_path), architecture="resnet", image_size=32, width=8, depth=2,
+                          backbone_weights="none", batch_norm=True)
+    for steps, expected in ((3, 0.9), (500, 0.99)):
+        model = build_model(config, kt.HyperParameters(), num_classes=3, steps_per_epoch=steps)
+        momenta = {layer.momentum for layer in model.layers if isinstance(layer, keras.layers.BatchNormalization)}
+        assert momenta == {expected}
