@@ -275,9 +275,17 @@ def test_recent_menu_rescans_an_earlier_folder(qtbot, make_window, tiny_dataset,
 
 def test_run_app_shows_the_window_on_the_sample_data(tmp_path):
     code = (
-        "from PySide6.QtCore import QTimer\n"
+        "import sys\n"
+        "from PySide6.QtCore import QEvent, QObject, QTimer\n"
         "from PySide6.QtWidgets import QApplication\n"
         "app = QApplication([])\n"
+        "class Spy(QObject):\n"
+        "    painted = None\n"
+        "    def eventFilter(self, obj, event):\n"
+        "        if Spy.painted is None and event.type() == QEvent.Type.Paint and obj.objectName() == 'appFrame':\n"
+        "            Spy.painted = 'app.gui.main_window' in sys.modules\n"
+        "        return False\n"
+        "spy = Spy(); app.installEventFilter(spy)\n"
         "import time\n"
         "started = time.monotonic()\n"
         "def report():\n"
@@ -287,7 +295,8 @@ def test_run_app_shows_the_window_on_the_sample_data(tmp_path):
         "        QTimer.singleShot(100, report)  # the scan of the sample runs after the first paint\n"
         "        return\n"
         "    w = f.main_window()\n"
-        "    print(f.isVisible() and w.isVisible(), app.applicationName(), len(r.images) if r else None, flush=True)\n"
+        "    print(f.isVisible() and w.isVisible(), app.applicationName(), len(r.images) if r else None,\n"
+        "          'main-window-before-first-paint' if Spy.painted else 'frame-painted-first', flush=True)\n"
         "    f.close(); app.quit()\n"
         "QTimer.singleShot(200, report)\n"
         "from app.gui.app import run_app\n"
@@ -298,7 +307,7 @@ def test_run_app_shows_the_window_on_the_sample_data(tmp_path):
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, env=env, timeout=120,
                          cwd=REPO)
     assert out.returncode == 0, out.stderr
-    assert out.stdout.split() == ["True", "TuneStudio", "80", "exit", "0"]
+    assert out.stdout.split() == ["True", "TuneStudio", "80", "frame-painted-first", "exit", "0"]
 
 
 def test_unusable_files_are_listed_with_reasons(qtbot, make_window, tiny_dataset):

@@ -5,7 +5,7 @@ import sys
 import traceback
 
 import shiboken6
-from PySide6.QtCore import QCoreApplication, QTimer
+from PySide6.QtCore import QCoreApplication
 from PySide6.QtWidgets import QApplication
 
 from app import __version__
@@ -60,8 +60,8 @@ def run_app(argv: list[str] | None = None) -> int:
     app = create_application(argv)
     frame = show_main_window()
     _install_excepthook(frame)
-    # After the first paint: the window appears at once, the scan follows.
-    QTimer.singleShot(0, lambda: frame.main_window().open_initial_dataset())
+    # After the first paint: the window appears at once, the main window and then the scan follow.
+    frame.after_build(lambda main: main.open_initial_dataset())
     exit_code = app.exec()
     # Destroy the window while the QApplication still exists: left to interpreter shutdown,
     # the order is arbitrary and Qt can crash on the way out.

@@ -16,6 +16,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Callable
 
+from PySide6.QtCore import QTimer
 from PySide6.QtGui import QCloseEvent, QGuiApplication
 from PySide6.QtWidgets import QMainWindow, QWidget
 
@@ -58,6 +59,7 @@ class AppFrame(QMainWindow):
         self.setObjectName("appFrame")
         self.setWindowTitle(APP_NAME)
         self._make_main = make_main or _real_main_window
+        self._after_build: list[Callable[[MainWindow], None]] = []
         self._page: LazyPage[MainWindow] = LazyPage(self._make_main_window, deferred=True)
         self.setCentralWidget(self._page)
         restore_geometry(self)
@@ -66,6 +68,15 @@ class AppFrame(QMainWindow):
         """Show the frame now, and build the main window just after the first paint."""
         self.show()
         build_after_first_paint(self, self.main_window)
+
+    def after_build(self, callback: Callable[[MainWindow], None]) -> None:
+        """Call ``callback(main_window)`` on the turn after the main window is built (at once when
+        it is): what the main window does at start (scanning the last folder) must not pull its
+        build in front of the frame's first paint."""
+        if self.built:
+            QTimer.singleShot(0, lambda: callback(self.main_window()))
+        else:
+            self._after_build.append(callback)
 
     @property
     def built(self) -> bool:
@@ -80,6 +91,9 @@ class AppFrame(QMainWindow):
         self.setWindowTitle(main.windowTitle())
         main.windowTitleChanged.connect(self.setWindowTitle)
         main.build_deferred_tabs_after_paint()
+        for callback in self._after_build:
+            QTimer.singleShot(0, lambda callback=callback: callback(main))
+        self._after_build.clear()
         return main
 
     def closeEvent(self, event: QCloseEvent) -> None:  # noqa: N802 - Qt override

@@ -108,7 +108,7 @@ def install(app: QCoreApplication, language: str | None = None) -> str:
     _language = language
     QLocale.setDefault(QLocale("en_US" if language == "en" else language))
     if language != "en":
-        apply_cjk_font(app)  # the interface itself is Chinese: before any text is drawn
+        ensure_cjk_font(app)  # the interface itself is Chinese: before any text is drawn
     return language
 
 
