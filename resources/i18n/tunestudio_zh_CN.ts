@@ -650,6 +650,14 @@ Predicted: {predicted}
         <translation>试验 {n} 在 {epochs} 轮后停止：在相同轮次明显落后于最佳试验；它的时间留给下一个试验。</translation>
     </message>
     <message>
+        <source>This budget holds one trial of {epochs} epochs: one well-trained model scores higher than several short trials. A search of several trials needs about {budget}.</source>
+        <translation>此时间预算可容纳一个 {epochs} 轮的试验：一个充分训练的模型比几次短试验得分更高。进行多次试验的搜索大约需要 {budget}。</translation>
+    </message>
+    <message>
+        <source>This budget holds about {n} trials of {epochs} epochs each.</source>
+        <translation>此时间预算大约可容纳 {n} 次试验，每个 {epochs} 轮。</translation>
+    </message>
+    <message>
         <source>The budget holds about {n} trials: the next trials keep the best trial&apos;s choices and refine its numeric settings (learning rate, dropout, ...) instead of sampling the whole search space.</source>
         <translation>预算大约只够 {n} 个试验：接下来的试验保留最佳试验的各项选择，只微调其数值设置（学习率、Dropout 等），而不在整个搜索空间中抽样。</translation>
     </message>
