@@ -198,7 +198,7 @@ def largest_batch(config: SearchConfig) -> int:
 
 # Sizes "auto" chooses from for photos, largest first (the timing is measured at REFERENCE_SIZE
 # and scaled by pixel count for the others: conv nets cost in proportion to pixels).
-PHOTO_SIZES = (128, 96, 64)
+PHOTO_SIZES = (128, 112, 96, 80, 64)
 REFERENCE_SIZE = 96
 
 
