@@ -59,6 +59,8 @@ def main() -> int:
     parser.add_argument("--top", type=int, default=12)
     parser.add_argument("--profile", type=int, default=0,
                         help="with --by-event: cProfile each top-level event and print the N costliest ones")
+    parser.add_argument("--profile-all", type=Path, default=None,
+                        help="cProfile (thread CPU time) the GUI thread over the searches; stats into this file")
     parser.add_argument("--perf", type=Path, default=None,
                         help="`perf record` the GUI thread (cpu-clock) over the searches into this file")
     args = parser.parse_args()
@@ -142,6 +144,26 @@ def main() -> int:
 
     app = ProbeApp(sys.argv) if args.by_event else QApplication(sys.argv)
     gui_app.create_application(sys.argv)
+    # Paint events of the costly views per transition: a count the machine's load cannot change.
+    painted: dict[str, dict[str, int]] = defaultdict(lambda: defaultdict(int))
+
+    class PaintCounter(QObject):
+        def eventFilter(self, watched, event):  # noqa: N802 - Qt override
+            if record["on"] and event.type() == QEvent.Type.Resize and type(watched).__name__ == "GraphicsLayoutWidget":
+                painted[record["label"]]["plot resizes"] += 1
+            if record["on"] and event.type() == QEvent.Type.Paint:
+                name = watched.objectName()
+                if name in ("qt_scrollarea_viewport", ""):
+                    view = watched.parent()
+                    kind = type(view).__name__ if view is not None else ""
+                    if kind in ("GraphicsLayoutWidget", "QTableView", "QTableWidget", "ClassNameHeader"):
+                        painted[record["label"]][kind] += 1
+                elif watched is frame:
+                    painted[record["label"]]["window"] += 1
+            return False
+
+    paint_counter = PaintCounter()
+    app.installEventFilter(paint_counter)
 
     def runner(config, listener, cancel=None, search_dir=None, resume=False):
         time.sleep(0.5)  # the probe connects its labeller before the first event
@@ -219,6 +241,9 @@ def main() -> int:
                           image_size=32, name="probe")
     gc.collect()
     gc.freeze()  # the window's objects: collections during the searches then only see new ones
+    whole = cProfile.Profile(time.thread_time) if args.profile_all else None
+    if whole is not None:
+        whole.enable()
     perf = None
     if args.perf:
         perf = subprocess.Popen(["perf", "record", "-e", "cpu-clock:u", "-F", "2999", "-g", "-o", str(args.perf),
@@ -245,6 +270,9 @@ def main() -> int:
         window.view_tabs.setCurrentIndex(window.dataset_tab_index)  # each search starts where a user would
         wait(0.5)
     timer.stop()
+    if whole is not None:
+        whole.disable()
+        whole.dump_stats(str(args.profile_all))
     if perf is not None:
         perf.send_signal(signal.SIGINT)
         perf.wait()
@@ -263,6 +291,16 @@ def main() -> int:
     per_search = [max((max(v) for (run, _label), v in ticks.items() if run == r and v), default=0.0)
                   for r in range(args.repeat)]
     print(f"  worst interval per search: {' '.join(f'{w:.1f}' for w in per_search)} ms")
+    print("paint events per search (window = passes that reached the top-level window):")
+    kinds = ("window", "GraphicsLayoutWidget", "QTableView", "QTableWidget", "plot resizes")
+    print(f"  {'after':20s} " + " ".join(f"{k:>21s}" for k in kinds))
+    totals = defaultdict(int)
+    for label in labels:
+        counts_here = painted.get(label, {})
+        for k in kinds:
+            totals[k] += counts_here.get(k, 0)
+        print(f"  {label:20s} " + " ".join(f"{counts_here.get(k, 0) / args.repeat:21.1f}" for k in kinds))
+    print(f"  {'all':20s} " + " ".join(f"{totals[k] / args.repeat:21.1f}" for k in kinds))
 
     if args.by_event:
         print("by top-level event (ms of thread time, all searches):")
@@ -287,7 +325,8 @@ def main() -> int:
             stream = io.StringIO()
             pstats.Stats(profile, stream=stream).sort_stats("cumulative").print_stats(28)
             print("\n".join(stream.getvalue().splitlines()[6:]))
-    common.emit_result({"transitions": results, "worst_per_search_ms": [round(w, 1) for w in per_search]})
+    common.emit_result({"transitions": results, "worst_per_search_ms": [round(w, 1) for w in per_search],
+                        "paints_per_search": {k: totals[k] / args.repeat for k in kinds}})
     sys.stdout.flush()
     os._exit(0)  # skip teardown (see gui_stall.py)
 

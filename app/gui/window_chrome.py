@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from PySide6.QtCore import Qt
 from PySide6.QtGui import QAction, QActionGroup, QKeySequence
-from PySide6.QtWidgets import (QFrame, QHBoxLayout, QLabel, QProgressBar, QPushButton, QScrollArea, QSplitter,
+from PySide6.QtWidgets import (QFrame, QHBoxLayout, QLabel, QPushButton, QScrollArea, QSplitter,
                                QStyle, QTabWidget, QVBoxLayout, QWidget)
 
 from app.core.config import SearchConfig
@@ -17,6 +17,7 @@ from app.gui import i18n, settings
 from app.gui.app_frame import restore_geometry
 from app.gui.dataset_panel import DatasetPanel
 from app.gui.options_panel import OptionsPanel
+from app.gui.progress_bar import ProgressBar
 
 PRIMARY_BUTTON_STYLE = (
     "QPushButton { background: #1f6feb; color: white; border: none; border-radius: 4px;"
@@ -89,7 +90,7 @@ class WindowChrome:
 
         self.status_label = QLabel(self.tr("Ready."))
         self.status_label.setObjectName("statusText")
-        self.progress_bar = QProgressBar()
+        self.progress_bar = ProgressBar()
         self.progress_bar.setObjectName("progressBar")
         self.progress_bar.setRange(0, 1000)
         self.progress_bar.setValue(0)
