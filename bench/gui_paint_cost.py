@@ -57,6 +57,9 @@ def main() -> int:
     parser.add_argument("--by-event", action="store_true",
                         help="also time every top-level event and the paints inside it (adds overhead)")
     parser.add_argument("--top", type=int, default=12)
+    parser.add_argument("--trace", default=None,
+                        help="with --by-event: print every top-level event (and the paints in it) after the "
+                             "second occurrence of this transition in the first search")
     parser.add_argument("--profile", type=int, default=0,
                         help="with --by-event: cProfile each top-level event and print the N costliest ones")
     parser.add_argument("--profile-all", type=Path, default=None,
@@ -76,6 +79,7 @@ def main() -> int:
     from fake_events import fake_search_events
 
     record = {"label": "setup", "depth": 0, "on": False, "run": 0}
+    counts: dict[str, int] = defaultdict(int)  # occurrences of each transition so far
     # per (run, label): CPU ms of each tick interval that ended in it
     ticks: dict[tuple[int, str], list[float]] = defaultdict(list)
     # --by-event: per label, (ms, event type, receiver) of every top-level event; paints by widget
@@ -130,6 +134,10 @@ def main() -> int:
                 if depth == 0:
                     label = record["label"]
                     tops[label].append((spent, type_name(kind), type(receiver).__name__))
+                    if args.trace == label and record["run"] == 0 and counts[label] == 2 and spent > 0.3:
+                        inner = ", ".join(f"{c[3]} {c[1]:.1f}" for c in children if c[2] in ("Paint", "Resize"))
+                        print(f"  trace {label}: {spent:6.1f} {type_name(kind)} -> {widget_name(receiver)}"
+                              f"{'  [' + inner + ']' if inner else ''}")
                     if profile is not None and spent > 15:
                         profiled.append((spent, label, type_name(kind), type(receiver).__name__,
                                          list(children), profile))
@@ -203,8 +211,6 @@ def main() -> int:
     wait(2.0)
     window.build_deferred_tabs()
     wait(0.5)
-    counts: dict[str, int] = defaultdict(int)
-
     class Labeller(QObject):
         """Names the transition the GUI thread works on (a QObject of the GUI thread, so the
         worker's signal reaches it as a queued call, just before the session's)."""
