@@ -37,10 +37,30 @@ def run_trial(p, t, epoch_s, scores, trial_id="t"):
 
 def test_first_trial_plans_as_many_long_trials_as_fit():
     p, t = planner(600)
-    # 26 epochs of 21 s fit in 560 s: two trials of 13 epochs, not one of 26 nor ten of 2.
+    # 26 epochs of 21 s fit in 560 s: one trial of 26 epochs, not two of 13 nor ten of 2.
     t.now = 40
-    assert p.plan_trial("0", 21.0) == 13
-    assert p.target_epochs == 13
+    assert p.plan_trial("0", 21.0) == 26
+    assert p.target_epochs == 26
+    # Twice the budget holds 55 epochs: two trials of 27, each still long.
+    p, t = planner(1200)
+    t.now = 40
+    assert p.plan_trial("0", 21.0) == 27
+    assert p.expected_trials(21.0) == 2
+
+
+def test_the_plan_is_told_with_what_a_search_of_several_trials_needs():
+    p, t = planner(600)
+    t.now = 40
+    p.plan_trial("0", 21.0)
+    t.now += 21
+    p.after_epoch(21.0, 0.5)
+    text = p.plan_summary(21.0)
+    # 40 s before the first trial, then two trials of 20 epochs of 21 s: 880 s, told in minutes.
+    assert text.startswith("This budget holds one trial of 26 epochs") and text.endswith("needs about 15m.")
+    p, t = planner(3000)
+    t.now = 40
+    p.plan_trial("0", 21.0)
+    assert p.plan_summary(21.0) == "This budget holds about 7 trials of 20 epochs each."
 
 
 def test_without_a_budget_every_trial_gets_the_configured_epochs():
@@ -65,7 +85,7 @@ def test_a_trial_is_shortened_when_its_epochs_turn_out_slower_and_ends_within_on
 
 
 def test_no_new_trial_when_the_rest_of_the_budget_is_too_short():
-    p, t = planner(250, max_epochs=30, prune=False)
+    p, t = planner(250, max_epochs=30, prune=False, min_trial_epochs=12)
     done, _ = run_trial(p, t, 10.0, [0.5 + 0.01 * i for i in range(30)])
     assert done == 12  # two trials of 12 epochs planned
     done, _ = run_trial(p, t, 10.0, [0.4] * 30, "1")
@@ -78,10 +98,10 @@ def test_the_first_real_epoch_replans_a_wrong_estimate_both_ways():
     p, t = planner(600)
     assert p.plan_trial("0", 60.0) == 10  # the estimate said 60 s an epoch: one trial of 10
     t.now += 20
-    total, stop = p.after_epoch(20.0, 0.5)  # it takes 20 s: two trials of 15 epochs
-    assert (total, stop) == (15, None) and p.target_epochs == 15
+    total, stop = p.after_epoch(20.0, 0.5)  # it takes 20 s: 30 epochs fit, one trial of 30
+    assert (total, stop) == (30, None) and p.target_epochs == 30
     p2, t2 = planner(600)
-    assert p2.plan_trial("0", 10.0) == 12
+    assert p2.plan_trial("0", 10.0) == 20  # 60 epochs fit: three trials of 20
     t2.now += 40
     assert p2.after_epoch(40.0, 0.5) == (15, None)  # slower than thought: one trial of what fits
 
@@ -114,7 +134,7 @@ def test_plateau_ends_the_search_and_says_so():
 
 
 def test_auto_image_size_and_first_width_follow_the_measured_epoch_times():
-    # Photos: 128 px when two 12-epoch trials fit, else 96, else 64.
+    # Photos: 128 px when one trial of 14 epochs (and 15 % spare) fits, else 96, else 64.
     assert choose_image_size(200, {128: 37, 96: 21, 64: 9}, 560, 30) == 96
     assert choose_image_size(200, {128: 37, 96: 21, 64: 9}, 3600, 30) == 128
     assert choose_image_size(200, {128: 37, 96: 21, 64: 9}, 100, 30) == 64
@@ -125,10 +145,11 @@ def test_auto_image_size_and_first_width_follow_the_measured_epoch_times():
 
 def test_auto_chooses_filters_before_pixels():
     # Measured at 96 px on flowers: 21 s (width 16) and 45 s (width 32) an epoch on a slow 2-core
-    # machine. Width 32 at 64 px (20 s) fits two 12-epoch trials in 560 s; width 32 at 96 px does not.
+    # machine. Width 32 at 64 px (20 s) fits a 14-epoch trial in 560 s; width 32 at 96 px does not.
     assert choose_width_and_size({16: 21, 32: 45}, 96, [128, 96, 64], 200, 560, 30) == (32, 64)
-    # Twice as fast a machine: width 32 at 96 px fits.
-    assert choose_width_and_size({16: 9, 32: 18}, 96, [128, 96, 64], 200, 560, 30) == (32, 96)
+    # Twice as fast a machine: width 32 at 96 px fits 30 epochs, at 128 px 17: pixels first.
+    assert choose_width_and_size({16: 9, 32: 18}, 96, [128, 96, 64], 200, 560, 30) == (32, 128)
+    assert choose_width_and_size({16: 9, 32: 18}, 96, [128, 96, 64], 200, 400, 30) == (32, 96)
     # A budget where not even width 32 at 64 px fits: the narrow net, at the size it affords.
     assert choose_width_and_size({16: 21, 32: 45}, 96, [128, 96, 64], 200, 300, 30) == (16, 64)
     # A long budget: the widest and largest.

@@ -79,6 +79,13 @@ def test_a_short_budget_ends_on_time_with_the_best_trial_kept(tmp_path):
     assert first["label_smoothing"] == 0.1 and first["augmentation"] is False
     info = load_search_info(final["search_dir"])
     assert info["budget_spent"] == pytest.approx(final["elapsed"], rel=0.05)
+    # The plan is told once, after the first real epoch: how many trials of how many epochs (not
+    # when a loaded machine spent the whole budget before the first trial, which then gets 1 epoch).
+    plans = [e for e in log.of_type(ev.NOTICE) if e.get("reason") == "plan"]
+    assert len(plans) == (1 if first_trial < budget else len(plans)) and len(plans) <= 1
+    for plan in plans:
+        assert plan["message"].startswith("This budget holds")
+        assert log.events.index(plan) > log.events.index(log.of_type(ev.TRIAL_STARTED)[0])
 
 
 def test_stop_keeps_a_trial_that_finished_an_epoch_and_it_exports(tmp_path):

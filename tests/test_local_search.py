@@ -16,9 +16,9 @@ class FakeTime:
 
 def test_the_planner_counts_the_trials_the_budget_holds():
     t = FakeTime()
-    p = BudgetPlanner(BudgetClock(600, clock=t), 30)
+    p = BudgetPlanner(BudgetClock(1000, clock=t), 30)
     assert p.expected_trials(20.0) is None  # nothing planned yet
-    assert p.plan_trial("0", 20.0) == 15  # 30 epochs of 20 s fit: two trials of 15
+    assert p.plan_trial("0", 20.0) == 25  # 50 epochs of 20 s fit: two trials of 25
     assert p.expected_trials(20.0) == 2
     unlimited = BudgetPlanner(BudgetClock(0, clock=t), 30)
     unlimited.plan_trial("0", 20.0)

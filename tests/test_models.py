@@ -84,3 +84,30 @@ def test_batch_norm_keeps_less_history_when_an_epoch_has_few_steps(tmp_path):
         model = build_model(config, kt.HyperParameters(), num_classes=3, steps_per_epoch=steps)
         momenta = {layer.momentum for layer in model.layers if isinstance(layer, keras.layers.BatchNormalization)}
         assert momenta == {expected}
+
+
+@pytest.mark.parametrize("kind,stops_early", [("cosine", False), ("constant", True)])
+def test_early_stopping_waits_for_the_low_end_of_a_decaying_schedule(kind, stops_early):
+    import keras
+    import numpy as np
+
+    from app.core.models import early_stopping, optimizer_schedule, trial_schedule
+
+    model = keras.Sequential([keras.Input((2,)), keras.layers.Dense(2)])
+    model.compile(keras.optimizers.Adam(trial_schedule(1e-3, kind, total_steps=100, warmup_steps=0)), "mse")
+    model.fit(np.zeros((4, 2)), np.zeros((4, 2)), epochs=1, verbose=0)  # builds the optimizer
+    assert optimizer_schedule(model.optimizer).kind == kind
+    stop = early_stopping(monitor="val_accuracy", mode="max", patience=2)
+    stop.set_model(model)
+    stop.on_train_begin()
+    scores = [0.5, 0.6, 0.55, 0.55, 0.55, 0.55]  # no gain after the second epoch
+    for epoch, score in enumerate(scores[:5]):  # the first 40 % of the schedule's 100 steps
+        model.optimizer.iterations.assign(8 * (epoch + 1))
+        stop.on_epoch_end(epoch, {"val_accuracy": score})
+    assert model.stop_training is stops_early
+    assert stop.best == 0.6  # the best epoch is tracked from the start either way
+    model.stop_training = False
+    model.optimizer.iterations.assign(60)  # past half the schedule: patience runs out now
+    for epoch in (5, 6):
+        stop.on_epoch_end(epoch, {"val_accuracy": 0.55})
+    assert model.stop_training is True

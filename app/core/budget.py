@@ -8,8 +8,8 @@ The plan, in the spirit of successive halving but with comparable trials:
   from it too. A resumed search continues with what is left.
 * Every trial aims at the same number of epochs ``E`` (so trials compare at equal training), chosen
   when the first trial starts from its measured (or estimated) epoch time: as many trials of at
-  least ``MIN_TRIAL_EPOCHS`` epochs as fit, each as long as the budget allows, at most the
-  configured epochs. Learning-rate schedules are laid out over the epochs a trial will really get,
+  least ``LONG_TRIAL_EPOCHS`` epochs as fit, each as long as the budget allows, at most the
+  configured epochs. A budget that holds less than two such trials is one long trial. Learning-rate schedules are laid out over the epochs a trial will really get,
   so a trial that is cut still ends at a low learning rate.
 * After every epoch the trial is re-planned with measured times: if its remaining epochs no longer
   fit, it is shortened (its schedule too) so that it ends on time. The total overrun is at most
@@ -25,9 +25,18 @@ import math
 import time
 from dataclasses import dataclass, field
 
-# A trial of the default residual net needs about this many epochs to converge (BENCHMARKS.md:
-# 15 epochs reach 0.757 on flowers, 26 reach 0.761). Fewer, longer trials beat many short ones.
-MIN_TRIAL_EPOCHS = 12
+from .duration import format_duration
+
+# One trial of the default residual net needs about this many epochs to converge (quality-facts.md,
+# BENCHMARKS.md: 13-15 epochs reach 0.757-0.763 held-out on flowers at 96 px, 26 reach 0.761). The
+# automatic image size and width are the largest at which one trial gets them ...
+CONVERGED_EPOCHS = 14
+# ... with this share spare: real epochs also validate, and a busy machine runs slower than timed.
+PLAN_MARGIN = 1.15
+# The budget is split into several trials only when each of them still gets this many epochs.
+# Measured on flowers in 10 minutes: two trials of about 14 epochs scored 0.698-0.739 held-out
+# (the second one pruned or cut), one trial of 22 epochs 0.765 and 0.779.
+LONG_TRIAL_EPOCHS = 20
 # The last trial of a budget may be shorter, but not below this: shorter ones cannot win.
 MIN_LAST_TRIAL_EPOCHS = 5
 # Early discarding: compare from this share of the planned epochs on ...
@@ -89,7 +98,7 @@ class BudgetPlanner:
     """Decides each trial's epochs and when to stop, from the clock and measured epoch times."""
 
     def __init__(self, clock: BudgetClock, max_epochs: int, maximize: bool = True,
-                 plateau_trials: int = 0, min_trial_epochs: int = MIN_TRIAL_EPOCHS,
+                 plateau_trials: int = 0, min_trial_epochs: int = LONG_TRIAL_EPOCHS,
                  prune: bool = True):
         self.clock = clock
         self.max_epochs = max(1, int(max_epochs))
@@ -178,6 +187,20 @@ class BudgetPlanner:
         left = max(0.0, self.clock.remaining() - planned)
         return self.finished_trials + (1 if self.current else 0) + int(left // per_trial)
 
+    def plan_summary(self, epoch_seconds: float) -> str | None:
+        """What the budget holds, for the user, once the first trial's epochs are measured."""
+        trials = self.expected_trials(epoch_seconds)
+        if trials is None or not self.target_epochs:
+            return None
+        if trials <= 1:
+            # The time before the first trial (scan, decoding, timing) plus two long trials.
+            before = max(0.0, self.clock.elapsed() - epoch_seconds - self.trial_overhead)
+            several = before + 2 * (LONG_TRIAL_EPOCHS * epoch_seconds + self.trial_overhead)
+            return (f"This budget holds one trial of {self.target_epochs} epochs: one well-trained model scores "
+                    f"higher than several short trials. A search of several trials needs about "
+                    f"{format_duration(60 * math.ceil(several / 60))}.")
+        return f"This budget holds about {trials} trials of {self.target_epochs} epochs each."
+
     def _target(self, fit: int) -> int:
         """Epochs per trial when ``fit`` epochs fit in the budget: as many trials of about
         ``min_trial_epochs`` as fit, as long as possible each, at most max_epochs."""
@@ -263,15 +286,22 @@ def _best_so_far(values: list, maximize: bool) -> float | None:
     return max(present) if maximize else min(present)
 
 
+def epochs_to_afford(max_epochs: int) -> float:
+    """Epochs the automatic size and width must fit in the budget: one converged trial, with margin."""
+    return min(CONVERGED_EPOCHS, max_epochs) * PLAN_MARGIN
+
+
 def choose_image_size(native: int, epoch_seconds_at: dict[int, float], budget_left: float,
                       max_epochs: int) -> int:
     """``image_size: "auto"``: small native images keep their size; photos get the largest of
-    ``epoch_seconds_at``'s sizes (e.g. 128, 96, 64) at which two trials of ``MIN_TRIAL_EPOCHS``
-    epochs fit in the budget (the largest without a budget), else the smallest measured."""
+    ``epoch_seconds_at``'s sizes (e.g. 128, 96, 64) at which one trial of ``CONVERGED_EPOCHS``
+    epochs fits in the budget with margin (the largest without a budget), else the smallest.
+    Pixels before more epochs: past convergence, doubling a trial's epochs added less than a
+    point on flowers (quality-facts.md)."""
     sizes = sorted(epoch_seconds_at, reverse=True)
     if not math.isfinite(budget_left):
         return sizes[0]
-    need = 2 * min(MIN_TRIAL_EPOCHS, max_epochs)
+    need = epochs_to_afford(max_epochs)
     for size in sizes:
         if epoch_seconds_at[size] * need <= budget_left:
             return size
@@ -280,12 +310,12 @@ def choose_image_size(native: int, epoch_seconds_at: dict[int, float], budget_le
 
 def choose_first_width(widths: list[int], epoch_seconds_at: dict[int, float], budget_left: float,
                        max_epochs: int) -> int:
-    """The first trial's width: the widest at which two trials of ``MIN_TRIAL_EPOCHS`` fit (given
-    each width's epoch time at the smallest image size it may get); else the narrowest."""
+    """The first trial's width: the widest at which one trial of ``CONVERGED_EPOCHS`` fits with
+    margin (given each width's epoch time at the smallest image size it may get); else the narrowest."""
     ordered = sorted(widths, reverse=True)
     if not math.isfinite(budget_left):
         return ordered[0]
-    need = 2 * min(MIN_TRIAL_EPOCHS, max_epochs)
+    need = epochs_to_afford(max_epochs)
     for width in ordered:
         if epoch_seconds_at.get(width, math.inf) * need <= budget_left:
             return width
@@ -294,8 +324,8 @@ def choose_first_width(widths: list[int], epoch_seconds_at: dict[int, float], bu
 
 def choose_width_and_size(epoch_seconds_at_ref: dict[int, float], ref_size: int, sizes: list[int],
                           native: int, budget_left: float, max_epochs: int) -> tuple[int, int]:
-    """(first trial's width, image size) for ``image_size: "auto"``: the widest width at which two
-    trials of ``MIN_TRIAL_EPOCHS`` fit at the smallest size, then the largest size that width
+    """(first trial's width, image size) for ``image_size: "auto"``: the widest width at which one
+    converged trial fits at the smallest size, then the largest size that width
     affords. Filters before pixels: measured on flowers in 10 minutes on 2 cores, width 32 at
     64 px reached 0.78 held-out where width 16 at 96 px reached 0.73 (BENCHMARKS.md).
     ``epoch_seconds_at_ref``: each width's epoch time at ``ref_size`` (other sizes scale by pixels)."""

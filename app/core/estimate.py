@@ -15,7 +15,7 @@ from dataclasses import asdict, dataclass
 
 import numpy as np
 
-from .budget import MIN_TRIAL_EPOCHS, choose_image_size, choose_width_and_size
+from .budget import choose_image_size, choose_width_and_size, epochs_to_afford
 from .config import (SMALL_IMAGE_PX, SearchConfig, available_memory_bytes, is_fixed, tunable_default,
                      tunable_values, with_default)
 
@@ -198,7 +198,7 @@ def largest_batch(config: SearchConfig) -> int:
 
 # Sizes "auto" chooses from for photos, largest first (the timing is measured at REFERENCE_SIZE
 # and scaled by pixel count for the others: conv nets cost in proportion to pixels).
-PHOTO_SIZES = (128, 96, 64)
+PHOTO_SIZES = (128, 112, 96, 80, 64)
 REFERENCE_SIZE = 96
 
 
@@ -241,9 +241,9 @@ def plan_search(config: SearchConfig, native_size: int, num_classes: int, train_
     scale_to_max = (max(sizes) / size) ** 2
     by_width: dict = {}
     fitting = []
-    # Timing a candidate pays only if it could be chosen: two trials of MIN_TRIAL_EPOCHS must fit.
+    # Timing a candidate pays only if it could be chosen: one converged trial must fit (budget.py).
     # The narrowest is always timed (it is what remains when nothing else fits).
-    affordable = budget_left / (2 * min(MIN_TRIAL_EPOCHS, config.epochs)) if math.isfinite(budget_left) else math.inf
+    affordable = budget_left / epochs_to_afford(config.epochs) if math.isfinite(budget_left) else math.inf
     affordable /= (min(sizes) / size) ** 2  # at the smallest size "auto" may choose
     for width in widths:
         e = estimate_candidate(config, num_classes, train_count, val_count, size, width, batch, None,

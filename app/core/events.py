@@ -88,7 +88,7 @@ class Notice(TypedDict):
     time: float
     level: Literal["info", "warning"]
     message: str
-    reason: NotRequired[Literal["estimate", "plateau", "budget", "pruned"]]
+    reason: NotRequired[Literal["estimate", "plan", "plateau", "budget", "pruned"]]
     estimates: NotRequired[list[dict]]  # reason "estimate": measured model sizes and epoch times
     trial_id: NotRequired[str]  # reason "pruned": the trial stopped early
 

@@ -13,6 +13,7 @@ import math
 
 import numpy as np
 
+from .models import early_stopping
 from .tasks import TaskContext, TaskError, search_info
 
 MIN_FOLDS, MAX_FOLDS = 3, 10
@@ -83,8 +84,8 @@ def train_config(ctx: TaskContext, run: str, config, hp, num_classes: int, train
 
     callbacks = [ctx.keras_callback(run, epochs, keep_best)]
     if config.early_stopping:
-        callbacks.append(keras.callbacks.EarlyStopping(monitor=config.objective, patience=config.patience,
-                                                       mode="max" if maximize else "min"))
+        callbacks.append(early_stopping(monitor=config.objective, patience=config.patience,
+                                        mode="max" if maximize else "min"))
     history = model.fit(make_dataset(train, config.image_size, batch_size, True, config.seed, num_classes),
                         validation_data=make_dataset(val, config.image_size, batch_size, False, config.seed,
                                                      num_classes),

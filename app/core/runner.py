@@ -25,6 +25,7 @@ from .budget import STOP_BUDGET, BudgetClock, BudgetPlanner
 from .config import SearchConfig, format_duration
 from .dataset import balanced_class_weights, heavily_imbalanced
 from .final_model import ENSEMBLE, choose_final_model, describe as describe_final_model
+from .models import early_stopping
 from .search_dir import (  # noqa: F401 - re-exported: callers know them from here
     EVENTS_FILE, SEARCH_FILE, TUNER_PROJECT, SearchError, find_resumable, load_search_info, read_events,
     update_search_info as _update_search_info, write_json_atomic as _write_json_atomic,
@@ -253,9 +254,9 @@ def _search(config, info, search_dir, resume, emit, cancel, state, previous,
         image_size=config.image_size, class_weights=bool(class_weight)))
     callbacks = []
     if config.early_stopping:
-        callbacks.append(keras.callbacks.EarlyStopping(monitor=config.objective, patience=config.patience,
-                                                       mode="max" if config.objective.endswith("accuracy") else "min",
-                                                       restore_best_weights=config.restore_best_weights))
+        callbacks.append(early_stopping(monitor=config.objective, patience=config.patience,
+                                        mode="max" if config.objective.endswith("accuracy") else "min",
+                                        restore_best_weights=config.restore_best_weights))
     if config.tensorboard:
         # Keras Tuner gives each trial its own log folder and writes HParams for it.
         callbacks.append(_scalar_tensorboard(log_dir=str(search_dir / "tensorboard"), write_graph=False,

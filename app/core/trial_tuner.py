@@ -191,6 +191,11 @@ def _make_tuner_class(base):
             before = plan.planned_epochs
             total, stop = planner.after_epoch(seconds, scalars.get(self._objective_name))
             self._epoch_estimate = plan.epoch_time() or seconds
+            if plan.epochs_done == 1 and planner.finished_trials == 0 and not getattr(self, "_plan_said", False):
+                self._plan_said = True  # once per search, when the first real epoch fixed the plan
+                summary = planner.plan_summary(self._epoch_estimate)
+                if summary:
+                    self._emit(ev.make_event(ev.NOTICE, level="info", reason="plan", message=summary))
             if not self._plan_epochs:
                 if stop == STOP_BUDGET:
                     model.stop_training = True

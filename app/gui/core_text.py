@@ -150,6 +150,10 @@ TEMPLATES: tuple[str, ...] = (
                                       "(first: {path})."),
     QT_TRANSLATE_NOOP("CoreMessages", "Trial {n} stopped after {epochs} epochs: clearly behind the best trial at the "
                                       "same epoch; its time goes to the next trial."),
+    QT_TRANSLATE_NOOP("CoreMessages", "This budget holds one trial of {epochs} epochs: one well-trained model scores "
+                                      "higher than several short trials. A search of several trials needs about "
+                                      "{budget}."),
+    QT_TRANSLATE_NOOP("CoreMessages", "This budget holds about {n} trials of {epochs} epochs each."),
     QT_TRANSLATE_NOOP("CoreMessages", "The budget holds about {n} trials: the next trials keep the best trial's "
                                       "choices and refine its numeric settings (learning rate, dropout, ...) instead "
                                       "of sampling the whole search space."),

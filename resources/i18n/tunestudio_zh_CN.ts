@@ -650,6 +650,14 @@ Predicted: {predicted}
         <translation>试验 {n} 在 {epochs} 轮后停止：在相同轮次明显落后于最佳试验；它的时间留给下一个试验。</translation>
     </message>
     <message>
+        <source>This budget holds one trial of {epochs} epochs: one well-trained model scores higher than several short trials. A search of several trials needs about {budget}.</source>
+        <translation>此时间预算可容纳一个 {epochs} 轮的试验：一个充分训练的模型比几次短试验得分更高。进行多次试验的搜索大约需要 {budget}。</translation>
+    </message>
+    <message>
+        <source>This budget holds about {n} trials of {epochs} epochs each.</source>
+        <translation>此时间预算大约可容纳 {n} 次试验，每个 {epochs} 轮。</translation>
+    </message>
+    <message>
         <source>The budget holds about {n} trials: the next trials keep the best trial&apos;s choices and refine its numeric settings (learning rate, dropout, ...) instead of sampling the whole search space.</source>
         <translation>预算大约只够 {n} 个试验：接下来的试验保留最佳试验的各项选择，只微调其数值设置（学习率、Dropout 等），而不在整个搜索空间中抽样。</translation>
     </message>
@@ -2375,8 +2383,8 @@ true: {true_name} · predicted: {predicted_name} ({confidence:.1%}) · p(true) {
         <translation>耐心值</translation>
     </message>
     <message>
-        <source>Epochs without improvement before a trial stops</source>
-        <translation>试验停止前允许的无提升轮数</translation>
+        <source>Epochs without improvement before a trial stops; with a decaying learning rate they count only in the schedule&apos;s second half</source>
+        <translation>试验停止前允许的无提升轮数；学习率衰减时只在调度的后半段计数</translation>
     </message>
     <message>
         <source> epochs</source>
