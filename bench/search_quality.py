@@ -102,6 +102,9 @@ def run_tunestudio(data: str, held: list, budget: float, overrides: dict | None 
                              "width": (event.get("hyperparameters") or {}).get("width")})
         elif event["type"] == "notice":
             timeline.append({"t": t, "event": "notice", "message": event.get("message")})
+        elif event["type"] == "epoch_ended":  # epoch, the trial's planned epochs now, its objective
+            timeline.append({"t": t, "event": "epoch", "epoch": event.get("epoch"), "of": event.get("epochs"),
+                             "val": round((event.get("logs") or {}).get("val_accuracy") or 0, 3)})
 
     config = SearchConfig(data_dir=data, name="bench-quality", time_budget=budget).replace(**(overrides or {}))
     final = run_search(config, listener)

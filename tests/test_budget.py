@@ -84,6 +84,22 @@ def test_a_trial_is_shortened_when_its_epochs_turn_out_slower_and_ends_within_on
     assert total == 5 and t.now <= 300
 
 
+def test_a_trial_cut_for_a_slow_spell_gets_its_epochs_back_when_the_machine_is_fast_again():
+    p, t = planner(400, max_epochs=30)
+    assert p.plan_trial("0", 20.0) == 20  # one trial of the 20 epochs of 20 s that fit
+    times = [20.0, 20.0, 40.0, 40.0, 40.0, 20.0, 20.0, 20.0] + [20.0] * 30
+    totals = []
+    for seconds in times:
+        t.now += seconds
+        total, stop = p.after_epoch(seconds, 0.5)
+        totals.append(total)
+        if stop or p.current.epochs_done >= total:
+            break
+    assert min(totals) < 20  # the slow spell shortened the trial ...
+    assert totals[-1] == p.current.epochs_done == 17  # ... and the fast epochs after it won most back
+    assert p.current.stopped == STOP_BUDGET and 400 - 20 < t.now <= 400  # ending on time, nothing left
+
+
 def test_no_new_trial_when_the_rest_of_the_budget_is_too_short():
     p, t = planner(250, max_epochs=30, prune=False, min_trial_epochs=12)
     done, _ = run_trial(p, t, 10.0, [0.5 + 0.01 * i for i in range(30)])

@@ -220,6 +220,19 @@ def test_core_messages_are_translated_with_their_variable_parts(chinese):
         "Something the core says that no template knows"
 
 
+def test_the_budget_plan_reads_as_chinese(chinese):
+    """The planner's own words (app.core.budget), both plans, through app.gui.core_text."""
+    from app.core.budget import BudgetClock, BudgetPlanner
+
+    for budget in (600, 3000):
+        planner = BudgetPlanner(BudgetClock(budget, clock=lambda: 40.0), 30)
+        planner.plan_trial("0", 21.0)
+        text = planner.plan_summary(21.0)
+        shown = core_text.translate(text)
+        assert shown != text and not english_words(shown, {"m"}), (text, shown)
+        assert str(planner.target_epochs) in shown
+
+
 def test_what_a_scan_reports_reads_as_chinese(chinese, tmp_path):
     """Real scan warnings, skip reasons and folder errors of the core, through app.gui.core_text."""
     from app.core.dataset import DatasetError, scan_dataset

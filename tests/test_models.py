@@ -101,13 +101,13 @@ def test_early_stopping_waits_for_the_low_end_of_a_decaying_schedule(kind, stops
     stop.set_model(model)
     stop.on_train_begin()
     scores = [0.5, 0.6, 0.55, 0.55, 0.55, 0.55]  # no gain after the second epoch
-    for epoch, score in enumerate(scores[:5]):  # the first 40 % of the schedule's 100 steps
+    for epoch, score in enumerate(scores):  # the first 48 % of the schedule's 100 steps
         model.optimizer.iterations.assign(8 * (epoch + 1))
         stop.on_epoch_end(epoch, {"val_accuracy": score})
     assert model.stop_training is stops_early
     assert stop.best == 0.6  # the best epoch is tracked from the start either way
     model.stop_training = False
-    model.optimizer.iterations.assign(60)  # past half the schedule: patience runs out now
-    for epoch in (5, 6):
+    model.optimizer.iterations.assign(80)  # in the schedule's last quarter: patience runs out now
+    for epoch in (6, 7):
         stop.on_epoch_end(epoch, {"val_accuracy": 0.55})
     assert model.stop_training is True

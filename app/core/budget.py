@@ -39,6 +39,8 @@ PLAN_MARGIN = 1.15
 LONG_TRIAL_EPOCHS = 20
 # The last trial of a budget may be shorter, but not below this: shorter ones cannot win.
 MIN_LAST_TRIAL_EPOCHS = 5
+# Re-planning a running trial follows the median of its last few epochs.
+RECENT_EPOCHS = 3
 # Early discarding: compare from this share of the planned epochs on ...
 PRUNE_FROM = 0.34
 # ... and stop a trial whose objective is this far behind the best trial's at the same epoch.
@@ -82,6 +84,10 @@ class TrialPlan:
     epoch_seconds: list[float] = field(default_factory=list)
     scores: list[float | None] = field(default_factory=list)
     stopped: str | None = None  # STOP_BUDGET, STOP_USER, STOP_PRUNED
+    goal: int = 0  # the epochs first planned: a trial cut for a slow spell gets them back when it ends
+
+    def __post_init__(self):
+        self.goal = self.goal or self.planned_epochs
 
     @property
     def epochs_done(self) -> int:
@@ -92,6 +98,13 @@ class TrialPlan:
         left out once there is another."""
         times = self.epoch_seconds[1:] or self.epoch_seconds
         return sorted(times)[len(times) // 2] if times else None
+
+    def recent_epoch_time(self) -> float | None:
+        """The median of the last few epochs: the speed now (a shared or throttled machine has
+        slow spells; the plan follows them both ways)."""
+        times = (self.epoch_seconds[1:] or self.epoch_seconds)[-RECENT_EPOCHS:]
+        # The lower middle of an even count: one slow epoch alone does not re-plan the trial.
+        return sorted(times)[(len(times) - 1) // 2] if times else None
 
 
 class BudgetPlanner:
@@ -224,15 +237,22 @@ class BudgetPlanner:
             self._provisional = False
             fit = done + int(max(0.0, self.clock.remaining() - self.trial_overhead) // epoch_seconds)
             self.target_epochs = self._target(fit)
-            plan.planned_epochs = max(done, self.target_epochs)
-        if self.clock.limited and done < plan.planned_epochs:
-            per_epoch = plan.epoch_time() or epoch_seconds
+            plan.planned_epochs = plan.goal = max(done, self.target_epochs)
+        cut = plan.stopped == STOP_BUDGET
+        if self.clock.limited and (done < plan.planned_epochs or cut) and done < plan.goal:
+            per_epoch = plan.recent_epoch_time() or epoch_seconds
             fit = int(max(0.0, self.clock.remaining()) // per_epoch) if per_epoch > 0 else 0
-            if done + fit < plan.planned_epochs:
-                plan.planned_epochs = done + fit  # the schedule follows (see the runner)
+            wanted = min(plan.goal, done + fit)
+            if wanted < plan.planned_epochs:
+                plan.planned_epochs = wanted  # the schedule follows (see the runner)
                 plan.stopped = STOP_BUDGET
                 if fit == 0:
                     return done, STOP_BUDGET
+            elif wanted > plan.planned_epochs:
+                # Faster again after a slow spell: the epochs cut come back (measured on flowers: a
+                # trial cut from 17 to 13 epochs ended 93 s before the budget).
+                plan.planned_epochs = wanted
+                plan.stopped = STOP_BUDGET if wanted < plan.goal else None
         if done >= plan.planned_epochs:
             return done, None
         if self._behind(plan):

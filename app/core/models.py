@@ -383,15 +383,16 @@ def optimizer_schedule(optimizer):
 
 
 # Early stopping counts its patience only past this share of a decaying schedule: the best epochs
-# come at the schedule's low end, and a trial stopped halfway down it loses points (quality-facts.md:
-# a schedule cut early lost 8 points on flowers).
-EARLY_STOP_FROM = 0.5
+# come at the schedule's low end, and a trial stopped on its way down loses points (quality-facts.md:
+# a schedule cut early lost 8 points on flowers; BENCHMARKS.md, session 5: patience 6 counted from
+# half of a 15-epoch cosine stopped a trial two epochs before its end at validation 0.584).
+EARLY_STOP_FROM = 0.75
 _EARLY_STOPPING_CLASS = None
 
 
 def early_stopping(**kwargs):
     """A Keras ``EarlyStopping`` (same arguments) that, with a decaying :func:`trial_schedule`, keeps
-    track of the best epoch from the start but lets patience run out only in the last half of the
+    track of the best epoch from the start but lets patience run out only in the last quarter of the
     schedule. With a constant rate (or no schedule) it is Keras' own behaviour."""
     global _EARLY_STOPPING_CLASS
     if _EARLY_STOPPING_CLASS is None:

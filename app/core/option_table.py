@@ -248,7 +248,7 @@ OPTIONS: tuple[Option, ...] = (
       text=QT_TRANSLATE_NOOP("Options", "Stop a trial when validation stops improving"), span=True),
     O("patience", int, 6, QT_TRANSLATE_NOOP("Options", "Patience"),
       QT_TRANSLATE_NOOP("Options", "Epochs without improvement before a trial stops; with a decaying "
-                                 "learning rate they count only in the schedule's second half"), REGULARIZATION,
+                                 "learning rate they count only in the schedule's last quarter"), REGULARIZATION,
       QT_TRANSLATE_NOOP("Options", "Early stopping"), "spin", lo=0, hi=10000, flag="--patience",
       cli_help="early-stopping patience (epochs)", suffix=QT_TRANSLATE_NOOP("Options", " epochs"),
       enabled_if=_EARLY_STOPPING),

@@ -2383,8 +2383,8 @@ true: {true_name} · predicted: {predicted_name} ({confidence:.1%}) · p(true) {
         <translation>耐心值</translation>
     </message>
     <message>
-        <source>Epochs without improvement before a trial stops; with a decaying learning rate they count only in the schedule&apos;s second half</source>
-        <translation>试验停止前允许的无提升轮数；学习率衰减时只在调度的后半段计数</translation>
+        <source>Epochs without improvement before a trial stops; with a decaying learning rate they count only in the schedule&apos;s last quarter</source>
+        <translation>试验停止前允许的无提升轮数；学习率衰减时只在调度的最后四分之一计数</translation>
     </message>
     <message>
         <source> epochs</source>
