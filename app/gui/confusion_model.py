@@ -15,6 +15,15 @@ from PySide6.QtWidgets import QHeaderView, QStyle, QStyleOptionHeader
 from app.gui import theme
 
 MAX_HEADER_TEXT_PX = 140  # class names longer than this are elided in the headers
+# Roles as plain ints, looked up once: a view asks ``data`` for about ten roles per cell on every paint.
+_DISPLAY = int(Qt.ItemDataRole.DisplayRole)
+_USER = int(Qt.ItemDataRole.UserRole)
+_ALIGNMENT = int(Qt.ItemDataRole.TextAlignmentRole)
+_BACKGROUND = int(Qt.ItemDataRole.BackgroundRole)
+_FOREGROUND = int(Qt.ItemDataRole.ForegroundRole)
+_TOOLTIP = int(Qt.ItemDataRole.ToolTipRole)
+_ROLES = frozenset((_DISPLAY, _USER, _ALIGNMENT, _BACKGROUND, _FOREGROUND, _TOOLTIP))
+_CENTER = int(Qt.AlignmentFlag.AlignCenter)
 
 
 def _blend(base: QColor, tint: QColor, amount: float) -> QColor:
@@ -38,21 +47,25 @@ class ConfusionModel(QAbstractTableModel):
         self._names: list[str] = []
         self._row_sums: list[int] = []
         self._colors = theme.colors()
+        self._shades: list[list[tuple[QColor, QColor]]] = []  # (background, text) per cell
 
     def set_matrix(self, matrix: list[list[int]], names: list[str]) -> None:
         if len(names) == len(self._names) and names == self._names:
             self._matrix = matrix
             self._row_sums = [sum(r) for r in matrix]
+            self._shade()
             if matrix:
                 self.dataChanged.emit(self.index(0, 0), self.index(len(matrix) - 1, len(matrix) - 1))
             return
         self.beginResetModel()
         self._matrix, self._names = matrix, list(names)
         self._row_sums = [sum(r) for r in matrix]
+        self._shade()
         self.endResetModel()
 
     def set_colors(self, colors: theme.Colors) -> None:
         self._colors = colors
+        self._shade()
         if self._matrix:
             n = len(self._matrix)
             self.dataChanged.emit(self.index(0, 0), self.index(n - 1, n - 1))
@@ -64,35 +77,40 @@ class ConfusionModel(QAbstractTableModel):
         return 0 if parent.isValid() else len(self._matrix)
 
     def data(self, index: QModelIndex, role: int = Qt.ItemDataRole.DisplayRole):
-        if not index.isValid():
+        if role not in _ROLES or not index.isValid():
             return None
         i, j = index.row(), index.column()
         count = self._matrix[i][j]
-        if role == Qt.ItemDataRole.DisplayRole:
+        if role == _DISPLAY:
             return str(count)
-        if role == Qt.ItemDataRole.UserRole:
+        if role == _USER:
             return count
-        if role == Qt.ItemDataRole.TextAlignmentRole:
-            return int(Qt.AlignmentFlag.AlignCenter)
-        if role in (Qt.ItemDataRole.BackgroundRole, Qt.ItemDataRole.ForegroundRole):
-            background = self._background(i, j)
-            if role == Qt.ItemDataRole.BackgroundRole:
-                return background
-            if count == 0:
-                return self._colors.muted
-            return _readable_text(background)
-        if role == Qt.ItemDataRole.ToolTipRole:
-            support = self._row_sums[i]
-            head = self.tr("True class: {true}\nPredicted: {predicted}\n").format(true=self._names[i],
-                                                                                 predicted=self._names[j])
-            if i == j:
-                body = self.tr("{count} of {support} images correct").format(count=count, support=support)
-            else:
-                body = self.tr("{count} of {support} images predicted as {predicted}").format(
-                    count=count, support=support, predicted=self._names[j])
-            share = self.tr(" ({share:.1f}% of them)").format(share=100.0 * count / support) if support else ""
-            return head + body + share
-        return None
+        if role == _ALIGNMENT:
+            return _CENTER
+        if role == _BACKGROUND:
+            return self._shades[i][j][0]
+        if role == _FOREGROUND:
+            return self._shades[i][j][1]
+        support = self._row_sums[i]  # _TOOLTIP
+        head = self.tr("True class: {true}\nPredicted: {predicted}\n").format(true=self._names[i],
+                                                                             predicted=self._names[j])
+        if i == j:
+            body = self.tr("{count} of {support} images correct").format(count=count, support=support)
+        else:
+            body = self.tr("{count} of {support} images predicted as {predicted}").format(
+                count=count, support=support, predicted=self._names[j])
+        share = self.tr(" ({share:.1f}% of them)").format(share=100.0 * count / support) if support else ""
+        return head + body + share
+
+    def _shade(self) -> None:
+        """Each cell's background and text colour, made once per matrix (not on every paint)."""
+        self._shades = []
+        for i, row in enumerate(self._matrix):
+            shades = []
+            for j, count in enumerate(row):
+                background = self._background(i, j)
+                shades.append((background, self._colors.muted if count == 0 else _readable_text(background)))
+            self._shades.append(shades)
 
     def _background(self, i: int, j: int) -> QColor:
         support = self._row_sums[i]

@@ -3,12 +3,13 @@ from __future__ import annotations
 
 import math
 
-from PySide6.QtCore import Qt
-from PySide6.QtWidgets import QHBoxLayout, QLabel, QProgressBar, QWidget
+from PySide6.QtCore import QEvent, Qt
+from PySide6.QtWidgets import QHBoxLayout, QLabel, QWidget
 
 from app.core.formatting import format_score
 from app.core.search_state import TrialState
 from app.gui.curve_series import trial_label
+from app.gui.progress_bar import ProgressBar
 
 
 class CurvesHeader(QWidget):
@@ -19,7 +20,7 @@ class CurvesHeader(QWidget):
         self._label = QLabel(self.tr("No search running."))
         self._label.setObjectName("curvesStatus")
         self._label.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
-        self._bar = QProgressBar()
+        self._bar = ProgressBar()
         self._bar.setObjectName("batchProgress")
         self._bar.setMinimumWidth(150)
         self._bar.setMaximumWidth(260)
@@ -32,6 +33,20 @@ class CurvesHeader(QWidget):
         layout.setContentsMargins(4, 2, 4, 2)
         layout.addWidget(self._label, 1)
         layout.addWidget(self._bar)
+        self._keep_height()
+
+    def _keep_height(self) -> None:
+        """One height with or without the bar (it shows only while a trial runs): otherwise every
+        trial's start and end would resize the plots below, and a resized pyqtgraph view lays out
+        and repaints all its axes and curves again, twice, on the GUI thread."""
+        margins = self.layout().contentsMargins()
+        self.setFixedHeight(max(self._label.sizeHint().height(), self._bar.sizeHint().height())
+                            + margins.top() + margins.bottom())
+
+    def changeEvent(self, event) -> None:  # noqa: N802 (Qt API)
+        super().changeEvent(event)
+        if event.type() in (QEvent.Type.FontChange, QEvent.Type.StyleChange):
+            self._keep_height()
 
     def text(self) -> str:
         return self._label.text()

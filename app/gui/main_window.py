@@ -184,11 +184,21 @@ class MainWindow(WindowChrome, WindowExport, QMainWindow):
         if self._results_page.built:
             self.results.export_button.setEnabled(can_export)
         self.sync_buttons()
-        self.dataset_panel.setEnabled(not running)
-        self.options_panel.setEnabled(not running)
+        if running:
+            self._enable_inputs()
+        else:
+            # Enabling the dataset and options panels re-styles every control in them (~10-30 ms);
+            # at a search's end that comes on the next turn, not on top of opening the Results tab.
+            QTimer.singleShot(0, self, self._enable_inputs)
         if state == "stopping":
             self.status_label.setText(self.tr("Stopping after the current batch… (the search can be resumed)"))
         self.search_state_changed.emit(state)
+
+    def _enable_inputs(self) -> None:
+        """The dataset and options can change only while no search runs."""
+        running = self.session.is_running
+        self.dataset_panel.setEnabled(not running)
+        self.options_panel.setEnabled(not running)
 
     def start_search(self) -> bool:
         """Validate the options and the dataset, then run a new search. False when refused."""

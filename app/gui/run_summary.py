@@ -269,15 +269,25 @@ class RunSummary(QWidget, SearchListener):
     @staticmethod
     def _refill(form: QFormLayout, rows: dict[str, str], tooltips: dict[str, str],
                 colors: dict[str, str] | None = None) -> None:
-        while form.rowCount():
-            form.removeRow(0)
-        for name, text in rows.items():
-            label = QLabel(name.replace("_", " ") if "_" in name else name)
-            value = QLabel(text or UNDEFINED)
+        """Show ``rows`` (name -> text) in ``form``, reusing its rows' labels: a search refills the
+        forms at every trial's end, and each new QLabel in a shown form lays out the whole page at
+        once, where a changed text is laid out with the rest on the next turn."""
+        while form.rowCount() < len(rows):
+            value = QLabel()
             value.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
             value.setWordWrap(True)
-            if colors and name in colors:
-                value.setStyleSheet(f"color: {colors[name]}")
-            if name in tooltips:
-                value.setToolTip(f"{name} = {tooltips[name]}")
-            form.addRow(label, value)
+            form.addRow(QLabel(), value)
+        for row, (name, text) in enumerate(rows.items()):
+            label = form.itemAt(row, QFormLayout.ItemRole.LabelRole).widget()
+            value = form.itemAt(row, QFormLayout.ItemRole.FieldRole).widget()
+            label.setText(name.replace("_", " ") if "_" in name else name)
+            value.setText(text or UNDEFINED)
+            style = f"color: {colors[name]}" if colors and name in colors else ""
+            if value.styleSheet() != style:
+                value.setStyleSheet(style)
+            tip = f"{name} = {tooltips[name]}" if name in tooltips else ""
+            if value.toolTip() != tip:
+                value.setToolTip(tip)
+            form.setRowVisible(row, True)
+        for row in range(len(rows), form.rowCount()):
+            form.setRowVisible(row, False)

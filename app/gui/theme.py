@@ -79,9 +79,11 @@ def colors(palette: QPalette | None = None) -> Colors:
     )
 
 
-def status_color(status: str, palette: QPalette | None = None) -> QColor | None:
-    """Text colour for a trial status, or None to keep the palette's text colour."""
-    c = colors(palette)
+def status_color(status: str, palette: QPalette | None = None,
+                 panel_colors: Colors | None = None) -> QColor | None:
+    """Text colour for a trial status, or None to keep the palette's text colour. ``panel_colors``:
+    ``colors(palette)`` made already (a table asks for every cell on every paint)."""
+    c = panel_colors if panel_colors is not None else colors(palette)
     status = (status or "").upper()
     if status in ("FAILED", "INVALID"):
         return c.failed

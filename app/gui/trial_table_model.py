@@ -16,6 +16,18 @@ from app.gui.trial_cells import COLUMN_TITLES, FIXED_COLUMNS, NOTE_COLUMN, SORT_
 
 _LEFT = int(Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter)
 _RIGHT = int(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
+# Roles as plain ints, looked up once: a view asks ``data`` for about ten roles per cell on every
+# paint (most of them unused here), so the call must be cheap, and an enum attribute costs a lookup.
+_DISPLAY = int(Qt.ItemDataRole.DisplayRole)
+_TOOLTIP = int(Qt.ItemDataRole.ToolTipRole)
+_ALIGNMENT = int(Qt.ItemDataRole.TextAlignmentRole)
+_FOREGROUND = int(Qt.ItemDataRole.ForegroundRole)
+_BACKGROUND = int(Qt.ItemDataRole.BackgroundRole)
+_FONT = int(Qt.ItemDataRole.FontRole)
+_SORT = int(SORT_ROLE)
+_TRIAL_ID = int(TRIAL_ID_ROLE)
+_ROLES = frozenset((_DISPLAY, _TOOLTIP, _ALIGNMENT, _FOREGROUND, _BACKGROUND, _FONT, _SORT, _TRIAL_ID))
+_STATUS_COLUMNS = ("Status", NOTE_COLUMN)
 
 
 class TrialTableModel(QAbstractTableModel):
@@ -27,6 +39,7 @@ class TrialTableModel(QAbstractTableModel):
         self._trials: list[TrialState] = []
         self._rows: dict[str, int] = {}
         self._hp_names: list[str] = []
+        self._columns: list[str] = self._make_columns()
         self._best_id: str | None = None
         self._colors = theme.colors()
         self._bold = theme.bold(QFont())
@@ -40,6 +53,9 @@ class TrialTableModel(QAbstractTableModel):
     # ---------------------------------------------------------------- structure
 
     def columns(self) -> list[str]:
+        return list(self._columns)
+
+    def _make_columns(self) -> list[str]:
         return [*FIXED_COLUMNS, *self._hp_names, NOTE_COLUMN]
 
     def hyperparameter_names(self) -> list[str]:
@@ -49,11 +65,11 @@ class TrialTableModel(QAbstractTableModel):
         return 0 if parent.isValid() else len(self._trials)
 
     def columnCount(self, parent=QModelIndex()) -> int:  # noqa: N802
-        return 0 if parent.isValid() else len(FIXED_COLUMNS) + len(self._hp_names) + 1
+        return 0 if parent.isValid() else len(self._columns)
 
     def headerData(self, section: int, orientation: Qt.Orientation,  # noqa: N802
                    role: int = Qt.ItemDataRole.DisplayRole):
-        columns = self.columns()
+        columns = self._columns
         if orientation != Qt.Orientation.Horizontal or not 0 <= section < len(columns):
             return None
         name = columns[section]
@@ -78,6 +94,7 @@ class TrialTableModel(QAbstractTableModel):
         self._trials.clear()
         self._rows.clear()
         self._hp_names.clear()
+        self._columns = self._make_columns()
         self._best_id = None
         self.endResetModel()
 
@@ -108,6 +125,7 @@ class TrialTableModel(QAbstractTableModel):
         first = len(FIXED_COLUMNS) + len(self._hp_names)
         self.beginInsertColumns(QModelIndex(), first, first + len(new) - 1)
         self._hp_names.extend(new)
+        self._columns = self._make_columns()
         self.endInsertColumns()
 
     def trial_changed(self, trial: TrialState) -> None:
@@ -149,35 +167,33 @@ class TrialTableModel(QAbstractTableModel):
     # ---------------------------------------------------------------- cells
 
     def data(self, index: QModelIndex, role: int = Qt.ItemDataRole.DisplayRole):
-        if not index.isValid():
+        if role not in _ROLES or not index.isValid():
             return None
         trial = self._trials[index.row()]
-        column = self.columns()[index.column()]
+        column = self._columns[index.column()]
         is_best = trial.trial_id == self._best_id
-        if role == Qt.ItemDataRole.DisplayRole:
+        if role == _DISPLAY:
             return trial_cells.text(trial, column, is_best)
-        if role == SORT_ROLE:
+        if role == _SORT:
             return trial_cells.sort_value(trial, column)
-        if role == TRIAL_ID_ROLE:
+        if role == _TRIAL_ID:
             return trial.trial_id
-        if role == Qt.ItemDataRole.ToolTipRole:
+        if role == _TOOLTIP:
             return trial_cells.tooltip(trial, column, is_best, self.objective)
-        if role == Qt.ItemDataRole.TextAlignmentRole:
-            if column in ("Status", NOTE_COLUMN):
+        if role == _ALIGNMENT:
+            if column in _STATUS_COLUMNS:
                 return _LEFT
             if column in FIXED_COLUMNS:
                 return _RIGHT
             return _RIGHT if trial_cells.is_numeric(trial, column) else _LEFT
         # A score still waiting for the trial's end reads as provisional: muted and italic.
         provisional = column == "Score" and trial.score is None and trial.live_score is not None
-        if role == Qt.ItemDataRole.ForegroundRole:
-            if column in ("Status", NOTE_COLUMN):
-                return theme.status_color(trial.status)
+        if role == _FOREGROUND:
+            if column in _STATUS_COLUMNS:
+                return theme.status_color(trial.status, panel_colors=self._colors)
             return self._colors.muted if provisional else None
-        if role == Qt.ItemDataRole.BackgroundRole:
+        if role == _BACKGROUND:
             return self._colors.best_row if is_best else None
-        if role == Qt.ItemDataRole.FontRole:
-            if is_best:
-                return self._bold
-            return self._italic if provisional else None
-        return None
+        if is_best:  # _FONT
+            return self._bold
+        return self._italic if provisional else None

@@ -62,6 +62,7 @@ class WorkersPanel(QWidget, SearchListener):
         super().__init__(parent)
         self.setObjectName("workersPanel")
         self._workers: dict[str, dict] = {}
+        self._running = False  # between search_started and search_finished
         layout = QVBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
 
@@ -167,6 +168,7 @@ class WorkersPanel(QWidget, SearchListener):
     # ------------------------------------------------------------------ live
 
     def reset(self) -> None:
+        self._running = False
         self._workers.clear()
         self.table.setRowCount(0)
         self.table.hide()
@@ -178,6 +180,7 @@ class WorkersPanel(QWidget, SearchListener):
         dispatch(event, self)
 
     def on_search_started(self, event: dict) -> None:  # SearchModel hooks (app.core.events.HOOKS)
+        self._running = True
         distributed = bool(event.get("distributed"))
         self.table.setVisible(distributed)
         self.group.setVisible(distributed)  # a local search has nothing to show here
@@ -195,10 +198,18 @@ class WorkersPanel(QWidget, SearchListener):
             self._ticker.start()
 
     def on_search_finished(self, event: dict) -> None:
-        self.group.setVisible(True)
         self._lock(False)
         self._ticker.stop()
         self._update_texts()
+        # The settings come back on the next turn: a completed search opens the Results tab
+        # meanwhile, and showing the group on a visible Training page would lay out and repaint
+        # that whole page (plots, tables) at once, just before it is hidden.
+        self._running = False
+        QTimer.singleShot(0, self, self._show_settings_when_idle)
+
+    def _show_settings_when_idle(self) -> None:
+        if not self._running:  # not when another search started meanwhile
+            self.group.setVisible(True)
 
     def on_worker_status(self, event: dict) -> None:
         if event.get("worker"):
