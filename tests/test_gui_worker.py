@@ -43,13 +43,18 @@ def _wire(worker: SearchWorker) -> Recorder:
     return recorder
 
 
+# The worker emits on its own thread. pytest-qt's waitSignal then runs its quit-the-loop slot on that
+# thread; when it lands before the blocker's loop starts, the quit is lost and the blocker's timer
+# was already stopped from the wrong thread, so the test hangs (seen twice in fresh-clone CI). The
+# recorder's slots are queued to this thread instead, and waitUntil polls for them.
+
+
 def _run(qtbot, worker: SearchWorker) -> tuple[Recorder, QThread]:
     recorder = _wire(worker)
-    with qtbot.waitSignal(worker.finished, timeout=10000):
-        thread = start_search_thread(worker)
+    thread = start_search_thread(worker)
+    # "finished" arrives last, after every event.
+    qtbot.waitUntil(lambda: bool(recorder.finals), timeout=10000)
     qtbot.waitUntil(lambda: thread.isFinished(), timeout=5000)
-    # The recorder's slots are queued to this thread: "finished" arrives last, after every event.
-    qtbot.waitUntil(lambda: bool(recorder.finals), timeout=5000)
     return recorder, thread
 
 
@@ -88,12 +93,11 @@ def test_cancel_reaches_the_runner_and_the_arguments_are_passed_through(qtbot):
 
     worker = SearchWorker(SearchConfig(data_dir="/data"), search_dir="/s/1", resume=True, runner=runner)
     recorder = _wire(worker)
-    with qtbot.waitSignal(worker.finished, timeout=10000):
-        thread = start_search_thread(worker)
-        assert started.wait(5)
-        worker.cancel()
+    thread = start_search_thread(worker)
+    assert started.wait(5)
+    worker.cancel()
+    qtbot.waitUntil(lambda: bool(recorder.finals), timeout=10000)  # queued to this thread
     qtbot.waitUntil(thread.isFinished, timeout=5000)
-    qtbot.waitUntil(lambda: bool(recorder.finals), timeout=5000)  # queued to this thread
     assert worker.cancel_requested
     assert seen == {"search_dir": "/s/1", "resume": True, "data_dir": "/data"}
     assert recorder.finals[0]["status"] == "cancelled"
