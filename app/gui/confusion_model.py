@@ -12,16 +12,11 @@ from PySide6.QtCore import QAbstractTableModel, QModelIndex, QRect, QSize, Qt
 from PySide6.QtGui import QColor, QFontMetrics, QPainter
 from PySide6.QtWidgets import QHeaderView, QStyle, QStyleOptionHeader
 
-from app.gui import theme
+from app.gui import item_roles, theme
 
 MAX_HEADER_TEXT_PX = 140  # class names longer than this are elided in the headers
-# Roles as plain ints, looked up once: a view asks ``data`` for about ten roles per cell on every paint.
-_DISPLAY = int(Qt.ItemDataRole.DisplayRole)
-_USER = int(Qt.ItemDataRole.UserRole)
-_ALIGNMENT = int(Qt.ItemDataRole.TextAlignmentRole)
-_BACKGROUND = int(Qt.ItemDataRole.BackgroundRole)
-_FOREGROUND = int(Qt.ItemDataRole.ForegroundRole)
-_TOOLTIP = int(Qt.ItemDataRole.ToolTipRole)
+_DISPLAY, _USER, _ALIGNMENT = item_roles.DISPLAY, item_roles.USER, item_roles.ALIGNMENT
+_BACKGROUND, _FOREGROUND, _TOOLTIP = item_roles.BACKGROUND, item_roles.FOREGROUND, item_roles.TOOLTIP
 _ROLES = frozenset((_DISPLAY, _USER, _ALIGNMENT, _BACKGROUND, _FOREGROUND, _TOOLTIP))
 _CENTER = int(Qt.AlignmentFlag.AlignCenter)
 

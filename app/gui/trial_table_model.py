@@ -11,19 +11,13 @@ from PySide6.QtCore import QAbstractTableModel, QModelIndex, Qt
 from PySide6.QtGui import QFont
 
 from app.core.search_state import SearchState, TrialState
-from app.gui import core_text, theme, trial_cells
+from app.gui import core_text, item_roles, theme, trial_cells
 from app.gui.trial_cells import COLUMN_TITLES, FIXED_COLUMNS, NOTE_COLUMN, SORT_ROLE, TRIAL_ID_ROLE
 
 _LEFT = int(Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter)
 _RIGHT = int(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
-# Roles as plain ints, looked up once: a view asks ``data`` for about ten roles per cell on every
-# paint (most of them unused here), so the call must be cheap, and an enum attribute costs a lookup.
-_DISPLAY = int(Qt.ItemDataRole.DisplayRole)
-_TOOLTIP = int(Qt.ItemDataRole.ToolTipRole)
-_ALIGNMENT = int(Qt.ItemDataRole.TextAlignmentRole)
-_FOREGROUND = int(Qt.ItemDataRole.ForegroundRole)
-_BACKGROUND = int(Qt.ItemDataRole.BackgroundRole)
-_FONT = int(Qt.ItemDataRole.FontRole)
+_DISPLAY, _TOOLTIP, _ALIGNMENT = item_roles.DISPLAY, item_roles.TOOLTIP, item_roles.ALIGNMENT
+_FOREGROUND, _BACKGROUND, _FONT = item_roles.FOREGROUND, item_roles.BACKGROUND, item_roles.FONT
 _SORT = int(SORT_ROLE)
 _TRIAL_ID = int(TRIAL_ID_ROLE)
 _ROLES = frozenset((_DISPLAY, _TOOLTIP, _ALIGNMENT, _FOREGROUND, _BACKGROUND, _FONT, _SORT, _TRIAL_ID))
