@@ -141,3 +141,17 @@ def number_after(label: str, text: str) -> float | None:
     """The first number following ``label`` in ``text`` (for scripts that print only prose)."""
     match = re.search(re.escape(label) + r"\s+([0-9.]+)", text)
     return float(match.group(1)) if match else None
+
+
+def run_event_loop(seconds: float, until=None, poll_ms: int = 100) -> None:
+    """Run a real Qt event loop (as app.exec() would) for ``seconds`` or until ``until()`` is true."""
+    from PySide6.QtCore import QEventLoop, QTimer
+
+    loop = QEventLoop()
+    QTimer.singleShot(int(seconds * 1000), loop.quit)
+    poll = QTimer()
+    if until is not None:
+        poll.timeout.connect(lambda: until() and loop.quit())
+        poll.start(poll_ms)
+    loop.exec()
+    poll.stop()

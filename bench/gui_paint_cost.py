@@ -70,7 +70,7 @@ def main() -> int:
     common.quiet_tensorflow()
     common.isolated_home()
 
-    from PySide6.QtCore import QEvent, QEventLoop, QObject, Qt, QTimer, Slot
+    from PySide6.QtCore import QEvent, QObject, Qt, QTimer, Slot
     from PySide6.QtWidgets import QApplication
 
     from app.core.config import SearchConfig
@@ -201,14 +201,7 @@ def main() -> int:
     window.confirm = lambda title, text: True
 
     def wait(seconds: float, until=None) -> None:
-        loop = QEventLoop()
-        QTimer.singleShot(int(seconds * 1000), loop.quit)
-        poll = QTimer()
-        if until is not None:
-            poll.timeout.connect(lambda: until() and loop.quit())
-            poll.start(50)
-        loop.exec()
-        poll.stop()
+        common.run_event_loop(seconds, until, poll_ms=50)
 
     wait(2.0)
     window.build_deferred_tabs()

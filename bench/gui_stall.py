@@ -114,7 +114,7 @@ def main() -> int:
     common.quiet_tensorflow()
     common.isolated_home()
 
-    from PySide6.QtCore import QElapsedTimer, QEventLoop, Qt, QTimer
+    from PySide6.QtCore import QElapsedTimer, Qt, QTimer
 
     from app.core.config import SearchConfig
     from app.gui import app as gui_app
@@ -174,15 +174,7 @@ def main() -> int:
     timer.start()
 
     def wait(seconds: float, until=None) -> None:
-        """Run a real Qt event loop (as app.exec() would) for ``seconds`` or until ``until()``."""
-        loop = QEventLoop()
-        QTimer.singleShot(int(seconds * 1000), loop.quit)
-        poll = QTimer()
-        if until is not None:
-            poll.timeout.connect(lambda: until() and loop.quit())
-            poll.start(100)
-        loop.exec()
-        poll.stop()
+        common.run_event_loop(seconds, until, poll_ms=100)
 
     wait(1.5)  # window settles: first paints, resumable-search lookup
     phase["name"] = "idle"
