@@ -1,14 +1,15 @@
 """GUI-thread stalls: how late a 10 ms timer fires while the window runs a real search.
 
     python bench/gui_stall.py [--data DIR] [--idle 6] [--trials 4] [--epochs 2] [--max-seconds 150]
-                              [--previews 3]
+                              [--previews 3] [--no-export] [--export-seconds 240]
 
 The real ``MainWindow`` with its real runner (search in a child process, events relayed by the
 worker thread into every live panel). A ``Qt.PreciseTimer`` ticks every 10 ms on the GUI thread;
 each tick's lateness is its interval minus 10 ms. First the idle window is measured (baseline),
 then the window scans the folder and runs a small search with many trial switches, and asks for
-the augmentation preview a few times while it runs; every tick from pressing Start to the end of
-the search counts.
+the augmentation preview a few times while it runs, then exports the best trial through the
+Export dialog (in its child process); every tick from pressing Start to the end of the search, and
+from pressing Export to the dialog's report, counts.
 """
 from __future__ import annotations
 
@@ -34,6 +35,31 @@ def summarise(lateness_ms: list[float]) -> dict:
             "over_50_ms": sum(1 for v in lateness_ms if v > 50)}
 
 
+def export_best(window, wait, phase: dict, recent: dict, args) -> dict | None:
+    """Export the best trial as a user does (Export, a folder, the dialog's Export button) and
+    count the ticks until the dialog reports, as the ``export`` phase. None when nothing to export."""
+    if not window.export_action.isEnabled():
+        return None
+    import tempfile
+
+    folder = tempfile.mkdtemp(prefix="tunestudio-bench-export-")
+    window.dialogs.choose_folder = lambda *_args, **_kwargs: folder
+    done: dict = {}
+    window.export_finished.connect(lambda card: done.update(card=card))
+    phase["name"] = "export"
+    recent.update(event="export")
+    window.export_model()
+    dialog = window.export_dialog
+    dialog.export_finished.connect(lambda final: done.update(final=final))
+    wait(0.5)
+    dialog.start_button.click()
+    wait(args.export_seconds, until=lambda: "final" in done)
+    phase["name"] = "done"
+    final = done.get("final") or {"status": "timed out"}
+    dialog.close()
+    return final
+
+
 def time_panel_hooks(timings: dict[str, list[float]]) -> None:
     """Time every panel hook the search model calls (patched before the window is built, since
     the model connects the hooks when a panel is attached)."""
@@ -56,6 +82,25 @@ def time_panel_hooks(timings: dict[str, list[float]]) -> None:
         return timed
 
     SearchModel._guarded = timed_guarded
+
+
+class TimedRecorder:
+    """The session's history recorder with each event's recording timed; everything else (such as
+    ``export``, which the window calls after an export) passes through to the real recorder."""
+
+    def __init__(self, recorder, timings: dict[str, list[float]]) -> None:
+        self._recorder, self._timings = recorder, timings
+
+    def __call__(self, event: dict):
+        start = time.perf_counter()
+        try:
+            return self._recorder(event)
+        finally:
+            key = f"HistoryRecorder({event.get('type')})"
+            self._timings.setdefault(key, []).append((time.perf_counter() - start) * 1000)
+
+    def __getattr__(self, name: str):
+        return getattr(self._recorder, name)
 
 
 def time_handlers(window, timings: dict[str, list[float]]) -> dict[str, list[float]]:
@@ -87,7 +132,7 @@ def time_handlers(window, timings: dict[str, list[float]]) -> dict[str, list[flo
         wrap(history, "record_event", "HistoryView.record_event", by_event=True)
     session = getattr(window, "session", None)
     if session is not None and session.recorder is not None:
-        wrap(session, "recorder", "HistoryRecorder", by_event=True)
+        session.recorder = TimedRecorder(session.recorder, timings)
     for name in ("_refresh_status", "_update_progress_bar", "_show_summary", "_set_state"):
         wrap(window, name, f"MainWindow.{name}")
     return timings
@@ -103,6 +148,9 @@ def main() -> int:
     parser.add_argument("--max-seconds", type=float, default=150.0, help="stop the search after this long")
     parser.add_argument("--previews", type=int, default=3,
                         help="augmentation previews asked for while the search runs (one every 10 s)")
+    parser.add_argument("--no-export", dest="export", action="store_false",
+                        help="leave out the export of the best trial after the search")
+    parser.add_argument("--export-seconds", type=float, default=240.0, help="give up on the export after this long")
     parser.add_argument("--profile", type=Path, default=None,
                         help="diagnostic: cProfile the GUI thread during the search and save the stats here")
     parser.add_argument("--redraw-ms", type=int, default=None,
@@ -138,7 +186,7 @@ def main() -> int:
     samples: list[float] = []
     last = {"t": None}
     phase = {"name": "warmup"}
-    by_phase: dict[str, list[float]] = {"idle": [], "search": []}
+    by_phase: dict[str, list[float]] = {"idle": [], "search": [], "export": []}
     # For finding causes: the biggest stalls with what the window was doing just before.
     stalls: list[dict] = []
     recent = {"event": None, "search_start_ms": None}
@@ -160,7 +208,7 @@ def main() -> int:
         if last["t"] is not None and phase["name"] in by_phase:
             late = max(0.0, now - last["t"] - TICK_MS)
             by_phase[phase["name"]].append(late)
-            if phase["name"] == "search" and late > 25:
+            if phase["name"] in ("search", "export") and late > 25:
                 gc_ms = sum(d for t, d, _ in collections if t >= last["t"] and t + d <= now)
                 stalls.append({"at_s": round((now - recent["search_start_ms"]) / 1000, 2), "late_ms": round(late, 1),
                                "last_event": recent["event"], "tensorflow_loaded": "tensorflow" in sys.modules,
@@ -240,6 +288,7 @@ def main() -> int:
         phase["name"] = "stopping"
         wait(60, until=lambda: not window.is_running)
     duration = time.monotonic() - started
+    exported = export_best(window, wait, phase, recent, args) if args.export else None
     if profiler is not None:
         profiler.disable()
         profiler.dump_stats(str(args.profile))
@@ -247,6 +296,9 @@ def main() -> int:
     timer.stop()
 
     idle, search = summarise(by_phase["idle"]), summarise(by_phase["search"])
+    export = summarise(by_phase["export"])
+    # The target covers the search with its previews and the export after it: one figure for both.
+    busy = summarise(by_phase["search"] + by_phase["export"])
     trials = sum(1 for t in final.get("trials", []) if t.get("status") == "COMPLETED")
     print(f"idle window      : p50 {idle['p50_ms']:.2f} ms, p99 {idle['p99_ms']:.2f} ms, max {idle['max_ms']:.1f} ms "
           f"late ({idle['ticks']} ticks)")
@@ -254,6 +306,11 @@ def main() -> int:
           f"max {search['max_ms']:.1f} ms late, {search['over_25_ms']} ticks > 25 ms ({search['ticks']} ticks, "
           f"{duration:.0f} s, {trials} trials completed, status {final.get('status')}"
           f"{', stopped at the time limit' if stopped_early else ''})")
+    if exported is not None:
+        print(f"during the export: p50 {export['p50_ms']:.2f} ms, p99 {export['p99_ms']:.2f} ms, "
+              f"max {export['max_ms']:.1f} ms late ({export['ticks']} ticks, status {exported.get('status')})")
+        print(f"search + export  : p99 {busy['p99_ms']:.2f} ms, max {busy['max_ms']:.1f} ms, "
+              f"{busy['over_25_ms']} ticks > 25 ms")
     worst = sorted(stalls, key=lambda st: -st["late_ms"])[:8]
     for st in sorted(worst, key=lambda st: st["at_s"]):
         gc_text = f", garbage collection {st['gc_ms']:.0f} ms" if st["gc_ms"] else ""
@@ -268,7 +325,8 @@ def main() -> int:
     tf_in_window = "tensorflow" in sys.modules
     if tf_in_window:
         print("  note: TensorFlow was imported into the window's process during the search")
-    common.emit_result({"gui_stall_p99_ms": search["p99_ms"], "gui_stall_max_ms": search["max_ms"],
+    common.emit_result({"gui_stall_p99_ms": busy["p99_ms"], "gui_stall_max_ms": busy["max_ms"],
+                        "export": export, "export_status": (exported or {}).get("status"),
                         "worst_stalls": worst, "tensorflow_in_window_process": tf_in_window,
                         "search": search, "idle": idle, "search_seconds": round(duration, 1),
                         "trials_completed": trials, "search_status": final.get("status"),
