@@ -96,8 +96,11 @@ def run_export_in_subprocess(search_dir: str | Path, out_dir: str | Path, trial_
             process.kill()
         process.join(timeout=10)
         events.close()
-    if final is None:
+    if final is None or final.get("status") != ev.COMPLETED:
+        # Also when the child reported its own cancel or failure: it removes only its own staging
+        # folder, not one a killed earlier export left next to the target.
         remove_staging(out_dir)
+    if final is None:
         if cancel_sent_at is not None:
             final = _finished(ev.CANCELLED, error="Export stopped; nothing was written.")
         else:
