@@ -16,7 +16,9 @@ from __future__ import annotations
 import argparse
 import gc
 import os
+import shutil
 import sys
+import tempfile
 import time
 from pathlib import Path
 
@@ -40,8 +42,6 @@ def export_best(window, wait, phase: dict, recent: dict, args) -> dict | None:
     count the ticks until the dialog reports, as the ``export`` phase. None when nothing to export."""
     if not window.export_action.isEnabled():
         return None
-    import tempfile
-
     folder = tempfile.mkdtemp(prefix="tunestudio-bench-export-")
     window.dialogs.choose_folder = lambda *_args, **_kwargs: folder
     done: dict = {}
@@ -57,6 +57,7 @@ def export_best(window, wait, phase: dict, recent: dict, args) -> dict | None:
     phase["name"] = "done"
     final = done.get("final") or {"status": "timed out"}
     dialog.close()
+    shutil.rmtree(folder, ignore_errors=True)
     return final
 
 
