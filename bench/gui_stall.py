@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import argparse
 import gc
+import multiprocessing
 import os
 import shutil
 import sys
@@ -340,6 +341,10 @@ def main() -> int:
     sys.stdout.flush()
     # Skip interpreter teardown: PySide6 6.12 can crash while destroying a window this busy,
     # and the figures are already out.
+    # os._exit skips multiprocessing's exit handler, which would end the window's helper children
+    # (the preview child); end them here so that they do not outlive the bench.
+    for child in multiprocessing.active_children():
+        child.terminate()
     os._exit(0)
 
 
