@@ -134,7 +134,7 @@ def main() -> int:
                 if depth == 0:
                     label = record["label"]
                     tops[label].append((spent, type_name(kind), type(receiver).__name__))
-                    nth = 1 if label.startswith("state:") else 2  # state changes are not counted
+                    nth = 1 if label.startswith("state:") or label == "search_finished" else 2  # once per search
                     if (args.trace == label and record["run"] == 0 and counts.get(label, 1) == nth
                             and spent > 0.3):
                         inner = ", ".join(f"{c[3]} {c[1]:.1f}" for c in children if c[2] in ("Paint", "Resize"))

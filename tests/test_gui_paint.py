@@ -6,9 +6,11 @@ asked for (bench/gui_paint_cost.py); these tests count paint events, which no ma
 from __future__ import annotations
 
 from PySide6.QtCore import QEvent, QObject
-from PySide6.QtWidgets import QLabel, QVBoxLayout, QWidget
+from PySide6.QtWidgets import QApplication, QLabel, QPushButton, QTabWidget, QVBoxLayout, QWidget
 
 from app.gui.curves_header import CurvesHeader
+from app.gui.curves_panel import CurvesPanel
+from app.gui.lazy_tabs import HiddenPageLayout, switch_tab
 from app.gui.progress_bar import ProgressBar
 from app.gui.window_chrome import ViewTabs
 
@@ -29,6 +31,13 @@ class PaintCounter(QObject):
 
     def of(self, widget: QWidget) -> int:
         return self.counts[id(widget)]
+
+
+class ResizeCounter(PaintCounter):
+    def eventFilter(self, watched, event) -> bool:  # noqa: N802 - Qt override
+        if event.type() == QEvent.Type.Resize:
+            self.counts[id(watched)] += 1
+        return False
 
 
 def _settle(qtbot, app) -> None:
@@ -89,3 +98,96 @@ def test_the_curves_header_keeps_its_height_with_and_without_its_bar(qtbot):
     running = header.height()
     header.show_idle("Search completed")
     assert not header._bar.isVisibleTo(header) and header.height() == running and running > 0
+
+
+def _page_with_a_button() -> tuple[QWidget, QPushButton]:
+    page = QWidget()
+    button = QPushButton("inside")
+    QVBoxLayout(page).addWidget(button)
+    return page, button
+
+
+def test_hidden_pages_are_laid_out_ahead_so_that_showing_one_resizes_nothing(qtbot, qapp):
+    tabs = QTabWidget()
+    shown = QLabel("the shown page")
+    kept, kept_button = _page_with_a_button()
+    other, other_button = _page_with_a_button()
+    for page in (shown, kept, other):
+        tabs.addTab(page, "page")
+    layout = HiddenPageLayout(tabs, (kept,))
+    qtbot.addWidget(tabs)
+    tabs.resize(700, 500)
+    tabs.show()
+    qtbot.waitExposed(tabs)
+    tabs.resize(900, 600)  # the window grows while the pages are hidden
+    _settle(qtbot, qapp)
+    layout.lay_out_now()
+    assert kept.size() == shown.size() and kept_button.width() > 800
+    counter = ResizeCounter(kept_button, other_button)
+    tabs.setCurrentIndex(1)
+    _settle(qtbot, qapp)
+    assert counter.of(kept_button) == 0  # laid out while hidden: showing it only paints it
+    tabs.setCurrentIndex(2)
+    _settle(qtbot, qapp)
+    assert counter.of(other_button) >= 1  # a page left out is laid out when it is shown
+
+
+def test_hidden_pages_are_laid_out_on_a_timer_after_the_shown_page_resizes(qtbot, qapp):
+    tabs = QTabWidget()
+    kept, kept_button = _page_with_a_button()
+    tabs.addTab(QLabel("shown"), "a")
+    tabs.addTab(kept, "b")
+    HiddenPageLayout(tabs, (kept,), delay_ms=10)
+    qtbot.addWidget(tabs)
+    tabs.resize(640, 480)
+    tabs.show()
+    qtbot.waitExposed(tabs)
+    qtbot.waitUntil(lambda: kept.size() == tabs.currentWidget().size(), timeout=2000)
+    tabs.resize(1000, 700)
+    qtbot.waitUntil(lambda: kept_button.width() > 900, timeout=2000)
+    assert not kept.isVisible()
+
+
+def test_switch_tab_shows_the_page_at_once_and_paints_it_on_a_later_turn(qtbot, qapp):
+    tabs = QTabWidget()
+    page, button = _page_with_a_button()
+    tabs.addTab(QLabel("shown"), "a")
+    tabs.addTab(page, "b")
+    qtbot.addWidget(tabs)
+    tabs.resize(600, 400)
+    tabs.show()
+    qtbot.waitExposed(tabs)
+    _settle(qtbot, qapp)
+    counter = PaintCounter(button)
+    switch_tab(tabs, 1)
+    assert tabs.currentIndex() == 1 and page.isVisible()
+    QApplication.sendPostedEvents()  # the posted paints of that turn, not the timer
+    assert counter.of(button) == 0 and not page.updatesEnabled()
+    qtbot.waitUntil(lambda: counter.of(button) >= 1, timeout=2000)
+    assert page.updatesEnabled()
+    switch_tab(tabs, 1)  # already shown: nothing held back
+    assert page.updatesEnabled()
+
+
+def test_curve_axes_keep_their_room_as_the_loss_range_changes(qtbot, qapp):
+    panel = CurvesPanel()
+    qtbot.addWidget(panel)
+    panel.resize(800, 600)
+    panel.show()
+    qtbot.waitExposed(panel)
+
+    def trial(losses):
+        history = {"loss": losses, "val_loss": losses, "accuracy": [0.5] * len(losses),
+                   "val_accuracy": [0.5] * len(losses)}
+        return {"trial_id": "t", "status": "completed", "score": 0.5, "history": history}
+
+    axis = panel.plots.loss_plot.getAxis("left")
+    panel.load_trials([trial([0.5, 0.4])], "val_accuracy")
+    panel.grab()  # paints: pyqtgraph measures tick texts while painting
+    _settle(qtbot, qapp)
+    narrow = axis.width()
+    panel.load_trials([trial([0.00123, 0.00045])], "val_accuracy")
+    panel.grab()
+    _settle(qtbot, qapp)
+    assert panel.curve_data("loss")[1][0] == 0.00123  # the texts are wider ("0.0012" against "0.5")
+    assert axis.width() == narrow and narrow > 20

@@ -87,7 +87,7 @@ def test_search_started_before_the_build_runs_and_shows_its_results(qtbot, defer
     assert window.training.trial_table.row_count() == 2
     assert "best is trial" in window.results.summary.subtitle()
     assert window.results.export_button.isEnabled()
-    assert window.view_tabs.currentIndex() == window.results_tab_index
+    qtbot.waitUntil(lambda: window.view_tabs.currentIndex() == window.results_tab_index, timeout=3000)
 
 
 def test_run_app_path_paints_the_frame_before_importing_the_main_window_pyqtgraph_or_tensorflow(tmp_path):

@@ -396,7 +396,9 @@ def test_fake_search_fills_every_panel_and_the_summary(qtbot, make_window, tiny_
     assert sum(map(sum, confusion.matrix())) == 2 * 3  # val_per_class x classes
     assert trial_rows(window) == 3
     assert window.progress_bar.value() == window.progress_bar.maximum()
-    assert window.view_tabs.currentIndex() == window.results_tab_index
+    # Results opens a few event-loop turns after the end (the Training page's last repaint first).
+    qtbot.waitUntil(lambda: window.view_tabs.currentIndex() == window.results_tab_index, timeout=3000)
+    qtbot.waitUntil(lambda: window.results.updatesEnabled(), timeout=3000)  # and is painted
     summary = window.results.summary
     assert f"{final['best_score']:.4f}" in summary.headline()
     assert len(summary.hyperparameter_texts()) == len(final["best_hyperparameters"])

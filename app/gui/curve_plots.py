@@ -20,10 +20,16 @@ from typing import Callable, Iterable
 import numpy as np
 import pyqtgraph as pg
 from PySide6.QtCore import Qt
+from PySide6.QtGui import QFontMetrics
 
 from app.gui import theme
 
 MAX_EPOCHS_WITH_DOTS = 40
+# The widest tick text the axes reserve room for. pyqtgraph otherwise measures tick texts while
+# painting and widens the axis when they grow, which re-lays the plots out and paints them a second
+# time (on the Results page, the moment it is first shown); fixed room also keeps the plots from
+# shifting sideways as the loss range changes during a search.
+WIDEST_TICK_TEXT = "0.0000"
 # Curve names accepted by ``CurvePlots.curve_data``.
 CURVE_NAMES = ("loss", "val_loss", "accuracy", "val_accuracy", "batch_loss",
                "overlay", "best", "selected")
@@ -46,11 +52,14 @@ class CurvePlots:
         self.loss_plot = self.graphics.addPlot(row=0, col=0)
         self.accuracy_plot = self.graphics.addPlot(row=0, col=1)
         self.overview_plot = self.graphics.addPlot(row=1, col=0, colspan=2)
+        metrics = QFontMetrics(self.graphics.font())
         for plot in self.plots():
             # Horizontal grid lines on major ticks only: a full grid with minor levels tripled
             # the paint time (bench/plot_update.py) for little reading benefit.
             plot.showGrid(x=False, y=True, alpha=0.15)
-            plot.getAxis("left").setStyle(maxTickLevel=0)
+            plot.getAxis("left").setStyle(maxTickLevel=0, autoExpandTextSpace=False,
+                                          tickTextWidth=metrics.horizontalAdvance(WIDEST_TICK_TEXT))
+            plot.getAxis("bottom").setStyle(autoExpandTextSpace=False, tickTextHeight=metrics.height())
             plot.setLabel("bottom", texts["epoch"])
             plot.setMenuEnabled(True)
         # Loss and accuracy of one trial share their epoch axis.

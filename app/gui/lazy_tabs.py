@@ -3,16 +3,25 @@
 A :class:`LazyPage` shows "Loading…" until :meth:`LazyPage.content` is first called, which
 builds the real page with its factory. :func:`build_after_first_paint` builds a set of pages two
 event-loop turns after the window's first paint (so that paint reaches the screen first), with a
-fallback timer for a window that is never painted (shown minimised).
+fallback timer for a window that is never painted (shown minimised). :class:`HiddenPageLayout`
+keeps the built pages that are not shown laid out at the size of the one that is, so that
+switching to one (the window does, when a search ends) only paints it; :func:`switch_tab`
+shows a page and paints it on separate event-loop turns.
 """
 from __future__ import annotations
 
 from typing import Callable, Generic, Iterable, TypeVar
 
-from PySide6.QtCore import QEvent, QObject, QTimer
-from PySide6.QtWidgets import QHBoxLayout, QLabel, QVBoxLayout, QWidget
+from PySide6.QtCore import QEvent, QObject, QPoint, QTimer
+from PySide6.QtGui import QPixmap, QRegion
+from PySide6.QtWidgets import QHBoxLayout, QLabel, QStackedWidget, QTabWidget, QVBoxLayout, QWidget
 
 FALLBACK_MS = 3000
+# After the shown page's size settles (a window resize, the options pane hiding at Start), the
+# hidden pages are laid out this much later, one page per event-loop turn.
+HIDDEN_LAYOUT_DELAY_MS = 250
+# A page the window switches to by itself paints this much after it is shown (switch_tab).
+PAINT_AFTER_SHOW_MS = 3
 Page = TypeVar("Page", bound=QWidget)
 
 
@@ -87,3 +96,74 @@ def build_after_first_paint(window: QWidget, build: Callable[[], None], fallback
 def build_all(pages: Iterable[LazyPage]) -> None:
     for page in pages:
         page.content()
+
+
+def switch_tab(tabs: QTabWidget, index: int) -> None:
+    """Show tab ``index``, and paint its page a few milliseconds later, on another turn.
+
+    Showing a page (its show and layout events) and painting it (a window-sized page with
+    pyqtgraph plots) take 5-15 ms of the GUI thread each; Qt paints in the same batch of posted
+    events that showed the page, so timers and input would wait for both. For those few
+    milliseconds the window still shows the page it had.
+    """
+    page = tabs.widget(index)
+    if page is None or tabs.currentIndex() == index or not page.updatesEnabled():
+        tabs.setCurrentIndex(index)
+        return
+    page.setUpdatesEnabled(False)
+    tabs.setCurrentIndex(index)
+    QTimer.singleShot(PAINT_AFTER_SHOW_MS, page, lambda: page.setUpdatesEnabled(True))
+
+
+class HiddenPageLayout(QObject):
+    """Lays out a tab widget's hidden pages at the shown page's size, ahead of their showing.
+
+    Qt resizes only the current page of a stack; a hidden page keeps a pending resize until it is
+    shown, and then lays out all its widgets (and pyqtgraph its plots, over several turns, each
+    repainting) in the same turns that paint it: 35-45 ms of the GUI thread for the Results page,
+    in one go, at the moment a search ends. ``QWidget.render`` sends a hidden widget's pending
+    resize events and runs its layouts; rendering a 1x1 corner does that without painting it.
+    """
+
+    def __init__(self, tabs: QTabWidget, pages: Iterable[QWidget], delay_ms: int = HIDDEN_LAYOUT_DELAY_MS):
+        super().__init__(tabs)
+        self._tabs = tabs
+        self._pages = tuple(pages)
+        self._pending: list[QWidget] = []
+        self._timer = QTimer(self)
+        self._timer.setSingleShot(True)
+        self._timer.setInterval(delay_ms)
+        self._timer.timeout.connect(self._lay_out_next)
+        self._stack = tabs.findChild(QStackedWidget)
+        if self._stack is not None:
+            self._stack.installEventFilter(self)
+
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:  # noqa: N802 - Qt override
+        if watched is self._stack and event.type() == QEvent.Type.Resize:
+            self.schedule()
+        return False
+
+    def schedule(self) -> None:
+        """Lay the hidden pages out again a little later (a page just built, the size changed)."""
+        self._pending = list(self._pages)
+        self._timer.start(self._timer.interval())
+
+    def lay_out_now(self) -> None:
+        """Lay every hidden page out at once (tests)."""
+        self._timer.stop()
+        self._pending = list(self._pages)
+        while self._pending:
+            self._lay_out_next(chain=False)
+
+    def _lay_out_next(self, chain: bool = True) -> None:
+        current = self._tabs.currentWidget()
+        while self._pending:
+            page = self._pending.pop(0)
+            if page is current or page.isVisible() or (isinstance(page, LazyPage) and not page.built):
+                continue
+            if current is not None and page.size() != current.size():
+                page.setGeometry(current.geometry())
+            page.render(QPixmap(1, 1), QPoint(), QRegion(0, 0, 1, 1))
+            break
+        if chain and self._pending:
+            self._timer.start(0)

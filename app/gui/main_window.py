@@ -26,7 +26,7 @@ from app.gui import core_text, i18n, settings
 from app.gui.about import about_box, probe_devices_in_child
 from app.gui.app_icon import install_app_icon, make_app_icon
 from app.gui.dialogs import Dialogs
-from app.gui.lazy_tabs import LazyPage, build_after_first_paint, build_all
+from app.gui.lazy_tabs import HiddenPageLayout, LazyPage, build_after_first_paint, build_all, switch_tab
 from app.gui.search_session import SearchSession
 from app.gui.window_chrome import WindowChrome
 from app.gui.window_export import WindowExport
@@ -39,6 +39,10 @@ if TYPE_CHECKING:  # the pages import pyqtgraph: they are imported when built (s
 
 STATUS_REFRESH_MS = 1000
 WARM_UP_MS = 1500  # idle work after start-up (core_text.warm_up), well before anyone presses Start
+# A completed search's Results tab opens this much after its end: the end repaints the Training
+# page, the Results page draws the best trial (app.gui.results_page) and then is shown, each in its
+# own event-loop turn, not all in one 40 ms block of the GUI thread.
+RESULTS_SWITCH_DELAY_MS = 40
 
 
 class MainWindow(WindowChrome, WindowExport, QMainWindow):
@@ -76,6 +80,10 @@ class MainWindow(WindowChrome, WindowExport, QMainWindow):
         self._status_timer = QTimer(self)
         self._status_timer.setInterval(STATUS_REFRESH_MS)
         self._status_timer.timeout.connect(self._refresh_status)
+        self._results_switch = QTimer(self)
+        self._results_switch.setSingleShot(True)
+        self._results_switch.setInterval(RESULTS_SWITCH_DELAY_MS)
+        self._results_switch.timeout.connect(self._switch_to_results)
 
         self.build_chrome(defer_heavy_tabs)
         self._training_page = LazyPage(self._make_training_page, deferred=defer_heavy_tabs)
@@ -83,6 +91,9 @@ class MainWindow(WindowChrome, WindowExport, QMainWindow):
         self._history_page = LazyPage(self._make_history_view, deferred=defer_heavy_tabs)
         self.add_view_tabs(self._training_page, self._results_page, self._history_page)
         self._lazy_pages = (self._training_page, self._results_page, self._history_page)
+        # The pages the window switches to by itself (at Start, when a search ends) are kept laid
+        # out while hidden, so that switching only paints them.
+        self.hidden_layout = HiddenPageLayout(self.view_tabs, (self._training_page, self._results_page))
 
         self.dataset_panel.scan_finished.connect(self._on_scan_finished)
         self.dataset_panel.scan_failed.connect(self._on_scan_failed)
@@ -147,8 +158,11 @@ class MainWindow(WindowChrome, WindowExport, QMainWindow):
 
     def build_deferred_tabs(self) -> None:
         """Build the pages (and the dataset chart) left out at start-up; does nothing when built."""
+        newly_built = not all(page.built for page in self._lazy_pages)
         self.dataset_panel.build_chart()
         build_all(self._lazy_pages)
+        if newly_built:
+            self.hidden_layout.schedule()
 
     def build_deferred_tabs_after_paint(self) -> None:
         build_after_first_paint(self, self.build_deferred_tabs)
@@ -258,7 +272,7 @@ class MainWindow(WindowChrome, WindowExport, QMainWindow):
         self.set_options_visible(False)
         self._status_timer.start()
         self.progress_bar.setValue(0)
-        self.view_tabs.setCurrentIndex(self.training_tab_index)
+        switch_tab(self.view_tabs, self.training_tab_index)
         template = (self.tr("Resuming the search ({architecture}, {tuner})…") if resume_dir
                     else self.tr("Starting the search ({architecture}, {tuner})…"))
         self.status_label.setText(template.format(
@@ -372,10 +386,18 @@ class MainWindow(WindowChrome, WindowExport, QMainWindow):
                                                                          "kept; you can resume the search.").format(
                                                                              error=error))
         if status == "completed" and final.get("best_trial_id") is not None:
-            self.view_tabs.setCurrentIndex(self.results_tab_index)
+            self._results_switch.start()
         if self._close_when_stopped:
             self._close_when_stopped = False
             QTimer.singleShot(0, self.close_window)
+
+    def _switch_to_results(self) -> None:
+        """Show the Results tab after a completed search, a few event-loop turns after its end."""
+        if self.is_running:
+            return  # another search started meanwhile
+        if self.results.best_pending:
+            self.results.show_best()
+        switch_tab(self.view_tabs, self.results_tab_index)
 
     def _best_text(self, final: dict) -> str:
         if final.get("best_trial_id") is None or final.get("best_score") is None:

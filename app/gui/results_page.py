@@ -3,10 +3,14 @@
 Built on :class:`~app.gui.run_summary.RunSummary`, which follows the search model; when the
 search ends the best trial is shown from the model's state, with the confusion matrix of the
 epoch whose weights were kept (the ones export uses), not of the last epoch.
+
+The best trial is drawn a moment after the search ends, on a timer rather than in the same
+event-loop turn: that turn already repaints the Training page, and both together held the GUI
+thread for 30-45 ms (``bench/gui_paint_cost.py``). :meth:`ResultsPage.show_best` draws it at once.
 """
 from __future__ import annotations
 
-from PySide6.QtCore import Qt, Signal
+from PySide6.QtCore import Qt, QTimer, Signal
 from PySide6.QtGui import QIcon
 from PySide6.QtWidgets import QFrame, QHBoxLayout, QLabel, QPushButton, QSizePolicy, QSplitter, QVBoxLayout, QWidget
 
@@ -14,6 +18,8 @@ from app.gui.confusion_view import ConfusionView
 from app.gui.curves_panel import CurvesPanel
 from app.gui.run_summary import RunSummary
 from app.gui.search_model import SearchModel
+
+BEST_DRAW_DELAY_MS = 15
 
 
 class ResultsPage(QWidget):
@@ -31,7 +37,11 @@ class ResultsPage(QWidget):
         self.best_curves.setObjectName("bestCurvesPlot")
         self.best_confusion = ConfusionView()
         self.best_confusion.setObjectName("bestConfusionView")
-        model.search_finished.connect(self._show_best)
+        self._best_timer = QTimer(self)
+        self._best_timer.setSingleShot(True)
+        self._best_timer.setInterval(BEST_DRAW_DELAY_MS)
+        self._best_timer.timeout.connect(self.show_best)
+        model.search_finished.connect(lambda _final: self._best_timer.start())
         model.cleared.connect(self._clear_best)
 
         self.export_button = QPushButton(export_icon or QIcon(), self.tr("Export best trial…"))
@@ -76,7 +86,14 @@ class ResultsPage(QWidget):
         else:
             self.export_button.setText(self.tr("Export best trial (#{n})…").format(n=number))
 
-    def _show_best(self, _final: dict) -> None:
+    @property
+    def best_pending(self) -> bool:
+        """The search has ended and its best trial is not drawn yet."""
+        return self._best_timer.isActive()
+
+    def show_best(self) -> None:
+        """Draw the best trial of the model's search now (a search's end draws it shortly)."""
+        self._best_timer.stop()
         state = self._model.state
         best = state.best
         self._clear_best()
@@ -97,6 +114,7 @@ class ResultsPage(QWidget):
             self._model.panel_failed.emit(self.best_confusion, str(exc))
 
     def _clear_best(self) -> None:
+        self._best_timer.stop()
         self.best_curves.reset()
         self.best_confusion.reset()
         self.set_export_target(None)

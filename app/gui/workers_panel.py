@@ -26,6 +26,7 @@ from app.core.events import SearchListener, dispatch
 from app.gui import core_text
 from app.gui.widget_kit import read_only_table
 
+SETTINGS_BACK_MS = 1500  # after a search, the sharing settings return this much later (on_search_finished)
 COLUMNS = ("Worker", "Host", "Device", "Status", "Trial", "Last seen")
 COLUMN_TITLES = (QT_TRANSLATE_NOOP("WorkersPanel", "Worker"), QT_TRANSLATE_NOOP("WorkersPanel", "Host"),
                  QT_TRANSLATE_NOOP("WorkersPanel", "Device"), QT_TRANSLATE_NOOP("WorkersPanel", "Status"),
@@ -201,11 +202,12 @@ class WorkersPanel(QWidget, SearchListener):
         self._lock(False)
         self._ticker.stop()
         self._update_texts()
-        # The settings come back on the next turn: a completed search opens the Results tab
-        # meanwhile, and showing the group on a visible Training page would lay out and repaint
-        # that whole page (plots, tables) at once, just before it is hidden.
+        # The settings come back a while later: a completed search opens the Results tab once its
+        # child process has ended (app.gui.main_window), and showing the group on the still visible
+        # Training page would lay out and repaint that whole page (plots, tables: 15-20 ms) just
+        # before it is hidden; on a hidden page it costs nothing until the page is shown.
         self._running = False
-        QTimer.singleShot(0, self, self._show_settings_when_idle)
+        QTimer.singleShot(SETTINGS_BACK_MS, self, self._show_settings_when_idle)
 
     def _show_settings_when_idle(self) -> None:
         if not self._running:  # not when another search started meanwhile
