@@ -27,6 +27,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 import common  # noqa: E402
 
 TICK_MS = 10
+STALL_LISTED_MS = 12  # ticks later than this are listed with the event they came after
 
 
 def summarise(lateness_ms: list[float]) -> dict:
@@ -160,15 +161,40 @@ def main() -> int:
     parser.add_argument("--no-device-probe", action="store_true",
                         help="diagnostic: replace the window's TensorFlow device query with a stub, to see "
                              "the stalls that remain once the window process never imports TensorFlow")
+    parser.add_argument("--events", action="store_true",
+                        help="diagnostic: time every top-level Qt event (some overhead) and list, for each "
+                             "listed stall, the events that ran in it")
     args = parser.parse_args()
     common.quiet_tensorflow()
     common.isolated_home()
 
     from PySide6.QtCore import QElapsedTimer, Qt, QTimer
+    from PySide6.QtWidgets import QApplication
 
     from app.core.config import SearchConfig
     from app.gui import app as gui_app
 
+    recent_events: list[tuple[float, float, str]] = []  # (end ms, duration ms, "Type -> Receiver")
+    depth = {"n": 0}
+
+    class EventTimingApp(QApplication):
+        def notify(self, receiver, event):  # noqa: N802 - Qt override
+            if depth["n"]:
+                return super().notify(receiver, event)
+            depth["n"] = 1
+            start = time.perf_counter()
+            try:
+                return super().notify(receiver, event)
+            finally:
+                depth["n"] = 0
+                spent = (time.perf_counter() - start) * 1000
+                if spent > 1.0:
+                    recent_events.append((time.perf_counter() * 1000, spent,
+                                          f"{event.type().name} -> {type(receiver).__name__}"))
+                    del recent_events[:-200]
+
+    if args.events:
+        EventTimingApp(sys.argv)
     app = gui_app.create_application(sys.argv)
     if args.redraw_ms is not None:
         from app.gui import curves_panel
@@ -186,7 +212,7 @@ def main() -> int:
     clock = QElapsedTimer()
     clock.start()
     samples: list[float] = []
-    last = {"t": None}
+    last = {"t": None, "cpu": 0.0}
     phase = {"name": "warmup"}
     by_phase: dict[str, list[float]] = {"idle": [], "search": [], "export": []}
     # For finding causes: the biggest stalls with what the window was doing just before.
@@ -207,15 +233,18 @@ def main() -> int:
 
     def tick() -> None:
         now = clock.nsecsElapsed() / 1e6
+        cpu = time.thread_time() * 1000  # the GUI thread's own CPU: a late tick with little is waiting
         if last["t"] is not None and phase["name"] in by_phase:
             late = max(0.0, now - last["t"] - TICK_MS)
             by_phase[phase["name"]].append(late)
-            if phase["name"] in ("search", "export") and late > 25:
+            if phase["name"] in ("search", "export") and late > STALL_LISTED_MS:
                 gc_ms = sum(d for t, d, _ in collections if t >= last["t"] and t + d <= now)
                 stalls.append({"at_s": round((now - recent["search_start_ms"]) / 1000, 2), "late_ms": round(late, 1),
                                "last_event": recent["event"], "tensorflow_loaded": "tensorflow" in sys.modules,
-                               "gc_ms": round(gc_ms, 1)})
-        last["t"] = now
+                               "gc_ms": round(gc_ms, 1), "gui_cpu_ms": round(cpu - last["cpu"], 1),
+                               "events": [f"{d:.1f} {name}" for end, d, name in recent_events
+                                          if end >= time.perf_counter() * 1000 - (now - last["t"])]})
+        last["t"], last["cpu"] = now, cpu
 
     timer = QTimer()
     timer.setTimerType(Qt.TimerType.PreciseTimer)
@@ -313,11 +342,14 @@ def main() -> int:
               f"max {export['max_ms']:.1f} ms late ({export['ticks']} ticks, status {exported.get('status')})")
         print(f"search + export  : p99 {busy['p99_ms']:.2f} ms, max {busy['max_ms']:.1f} ms, "
               f"{busy['over_25_ms']} ticks > 25 ms")
-    worst = sorted(stalls, key=lambda st: -st["late_ms"])[:8]
+    worst = sorted(stalls, key=lambda st: -st["late_ms"])[:5]
     for st in sorted(worst, key=lambda st: st["at_s"]):
         gc_text = f", garbage collection {st['gc_ms']:.0f} ms" if st["gc_ms"] else ""
-        print(f"  stall {st['late_ms']:6.1f} ms at {st['at_s']:6.2f} s, after {st['last_event']}{gc_text}"
+        print(f"  stall {st['late_ms']:6.1f} ms at {st['at_s']:6.2f} s ({st['gui_cpu_ms']:.1f} ms of GUI-thread CPU), "
+              f"after {st['last_event']}{gc_text}"
               f"{' (TensorFlow loaded in the window process)' if st['tensorflow_loaded'] else ''}")
+        if st["events"]:
+            print(f"      events in it (ms): {', '.join(st['events'])}")
     slowest = sorted(((max(v), k, len(v), sum(v)) for k, v in handler_ms.items()), reverse=True)[:8]
     if slowest:
         print("  slowest GUI-thread handlers (max / calls / total ms; painting comes after, not included):")

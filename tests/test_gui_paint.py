@@ -6,7 +6,8 @@ asked for (bench/gui_paint_cost.py); these tests count paint events, which no ma
 from __future__ import annotations
 
 from PySide6.QtCore import QEvent, QObject
-from PySide6.QtWidgets import QApplication, QLabel, QPushButton, QTabWidget, QVBoxLayout, QWidget
+from PySide6.QtWidgets import (QApplication, QGraphicsScene, QGraphicsView, QLabel, QPushButton, QTabWidget,
+                               QVBoxLayout, QWidget)
 
 from app.gui.curves_header import CurvesHeader
 from app.gui.curves_panel import CurvesPanel
@@ -148,9 +149,11 @@ def test_hidden_pages_are_laid_out_on_a_timer_after_the_shown_page_resizes(qtbot
     assert not kept.isVisible()
 
 
-def test_switch_tab_shows_the_page_at_once_and_paints_it_on_a_later_turn(qtbot, qapp):
+def test_switch_tab_shows_the_page_at_once_and_paints_it_on_later_turns_plots_last(qtbot, qapp):
     tabs = QTabWidget()
     page, button = _page_with_a_button()
+    view = QGraphicsView(QGraphicsScene())  # stands for a pyqtgraph plot
+    page.layout().addWidget(view)
     tabs.addTab(QLabel("shown"), "a")
     tabs.addTab(page, "b")
     qtbot.addWidget(tabs)
@@ -158,13 +161,24 @@ def test_switch_tab_shows_the_page_at_once_and_paints_it_on_a_later_turn(qtbot, 
     tabs.show()
     qtbot.waitExposed(tabs)
     _settle(qtbot, qapp)
-    counter = PaintCounter(button)
+    counter = PaintCounter(button, view.viewport())
     switch_tab(tabs, 1)
     assert tabs.currentIndex() == 1 and page.isVisible()
     QApplication.sendPostedEvents()  # the posted paints of that turn, not the timer
-    assert counter.of(button) == 0 and not page.updatesEnabled()
+    assert counter.of(button) == 0 and counter.of(view.viewport()) == 0 and not page.updatesEnabled()
+    seen_at_first_paint = []
+    original = counter.eventFilter
+
+    def snapshot(watched, event):
+        if watched is button and event.type() == QEvent.Type.Paint and not seen_at_first_paint:
+            seen_at_first_paint.append((counter.of(view.viewport()), view.updatesEnabled()))
+        return original(watched, event)
+
+    counter.eventFilter = snapshot
     qtbot.waitUntil(lambda: counter.of(button) >= 1, timeout=2000)
-    assert page.updatesEnabled()
+    assert seen_at_first_paint == [(0, False)]  # the plot paints on a turn of its own, after the rest
+    qtbot.waitUntil(lambda: counter.of(view.viewport()) >= 1, timeout=2000)
+    assert page.updatesEnabled() and view.updatesEnabled()
     switch_tab(tabs, 1)  # already shown: nothing held back
     assert page.updatesEnabled()
 
