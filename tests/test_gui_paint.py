@@ -11,7 +11,8 @@ from PySide6.QtWidgets import (QApplication, QGraphicsScene, QGraphicsView, QLab
 
 from app.gui.curves_header import CurvesHeader
 from app.gui.curves_panel import CurvesPanel
-from app.gui.lazy_tabs import HiddenPageLayout, switch_tab
+from app.gui.lazy_tabs import HiddenPageLayout
+from app.gui.staged_paint import RelayoutInParts, switch_tab
 from app.gui.progress_bar import ProgressBar
 from app.gui.window_chrome import ViewTabs
 
@@ -33,6 +34,20 @@ class PaintCounter(QObject):
     def of(self, widget: QWidget) -> int:
         return self.counts[id(widget)]
 
+    def plot_state_at_first_paint_of(self, widget: QWidget, view: QGraphicsView) -> list:
+        """A list that gets (the view's paints so far, whether its updates are on) when
+        ``widget`` is first painted from now on: (0, False) when the plot was held back."""
+        seen: list = []
+        count = self.eventFilter
+
+        def snapshot(watched, event) -> bool:
+            if watched is widget and event.type() == QEvent.Type.Paint and not seen:
+                seen.append((self.of(view.viewport()), view.updatesEnabled()))
+            return count(watched, event)
+
+        self.eventFilter = snapshot
+        return seen
+
 
 class ResizeCounter(PaintCounter):
     def eventFilter(self, watched, event) -> bool:  # noqa: N802 - Qt override
@@ -45,6 +60,14 @@ def _settle(qtbot, app) -> None:
     for _ in range(3):
         app.processEvents()
     qtbot.wait(20)
+
+
+def _show(qtbot, app, widget: QWidget, width: int, height: int) -> None:
+    qtbot.addWidget(widget)
+    widget.resize(width, height)
+    widget.show()
+    qtbot.waitExposed(widget)
+    _settle(qtbot, app)
 
 
 def test_a_progress_value_is_painted_later_with_the_window_not_at_once(qtbot, qapp):
@@ -156,25 +179,13 @@ def test_switch_tab_shows_the_page_at_once_and_paints_it_on_later_turns_plots_la
     page.layout().addWidget(view)
     tabs.addTab(QLabel("shown"), "a")
     tabs.addTab(page, "b")
-    qtbot.addWidget(tabs)
-    tabs.resize(600, 400)
-    tabs.show()
-    qtbot.waitExposed(tabs)
-    _settle(qtbot, qapp)
+    _show(qtbot, qapp, tabs, 600, 400)
     counter = PaintCounter(button, view.viewport())
     switch_tab(tabs, 1)
     assert tabs.currentIndex() == 1 and page.isVisible()
     QApplication.sendPostedEvents()  # the posted paints of that turn, not the timer
     assert counter.of(button) == 0 and counter.of(view.viewport()) == 0 and not page.updatesEnabled()
-    seen_at_first_paint = []
-    original = counter.eventFilter
-
-    def snapshot(watched, event):
-        if watched is button and event.type() == QEvent.Type.Paint and not seen_at_first_paint:
-            seen_at_first_paint.append((counter.of(view.viewport()), view.updatesEnabled()))
-        return original(watched, event)
-
-    counter.eventFilter = snapshot
+    seen_at_first_paint = counter.plot_state_at_first_paint_of(button, view)
     qtbot.waitUntil(lambda: counter.of(button) >= 1, timeout=2000)
     assert seen_at_first_paint == [(0, False)]  # the plot paints on a turn of its own, after the rest
     qtbot.waitUntil(lambda: counter.of(view.viewport()) >= 1, timeout=2000)
@@ -205,3 +216,30 @@ def test_curve_axes_keep_their_room_as_the_loss_range_changes(qtbot, qapp):
     _settle(qtbot, qapp)
     assert panel.curve_data("loss")[1][0] == 0.00123  # the texts are wider ("0.0012" against "0.5")
     assert axis.width() == narrow and narrow > 20
+
+
+def test_a_relayout_that_moves_a_plot_paints_it_on_a_later_turn_and_one_that_does_not_leaves_it(qtbot, qapp):
+    page = QWidget()
+    notice = QLabel("")
+    notice.hide()
+    view = QGraphicsView(QGraphicsScene())
+    layout = QVBoxLayout(page)
+    layout.addWidget(notice)
+    layout.addWidget(view, 1)
+    RelayoutInParts(page)
+    _show(qtbot, qapp, page, 500, 400)
+    counter = PaintCounter(notice, view.viewport())
+    seen = counter.plot_state_at_first_paint_of(notice, view)
+    top = view.mapTo(page, view.rect().topLeft()).y()
+    notice.setText("ℹ a notice that pushes the plot down")
+    notice.show()
+    qtbot.waitUntil(lambda: counter.of(notice) >= 1, timeout=2000)
+    assert view.mapTo(page, view.rect().topLeft()).y() > top  # the plot moved
+    assert seen == [(0, False)]  # and was held back while the rest painted
+    qtbot.waitUntil(lambda: counter.of(view.viewport()) >= 1 and view.updatesEnabled(), timeout=2000)
+    # A text change that moves nothing: the plot is neither held back nor painted again.
+    _settle(qtbot, qapp)
+    painted = counter.of(view.viewport())
+    notice.setText("ℹ another notice, as long")
+    _settle(qtbot, qapp)
+    assert view.updatesEnabled() and counter.of(view.viewport()) == painted

@@ -2,6 +2,8 @@
 import time
 from pathlib import Path
 
+from PySide6.QtWidgets import QVBoxLayout, QWidget
+
 from app.core.events import make_event
 from app.gui import workers_panel as wp
 
@@ -71,3 +73,29 @@ def test_workers_table_follows_worker_status_events(qtbot):
     assert not panel.group.isVisible()
     panel.reset()
     assert panel.table.rowCount() == 0 and not panel.table.isVisible()
+
+
+def test_after_a_search_the_settings_come_back_when_the_page_is_hidden_not_under_the_plots(qtbot, monkeypatch):
+    monkeypatch.setattr(wp, "SETTINGS_BACK_MS", 50)
+    page = QWidget()
+    panel = wp.WorkersPanel(page)
+    QVBoxLayout(page).addWidget(panel)
+    qtbot.addWidget(page)
+    page.show()
+    panel.handle_event(make_event("search_started", distributed=False))
+    assert not panel.group.isVisible()
+    panel.handle_event(make_event("search_finished", status="completed"))
+    assert not panel.group.isVisibleTo(panel)  # the shown page does not move at the search's end
+    page.hide()  # the window opens the Results tab
+    assert panel.group.isVisibleTo(panel)
+    # On a page that stays shown (a stopped search), they come back after a while.
+    page.show()
+    panel.handle_event(make_event("search_started", distributed=False))
+    panel.handle_event(make_event("search_finished", status="cancelled"))
+    assert not panel.group.isVisibleTo(panel)
+    qtbot.waitUntil(lambda: panel.group.isVisibleTo(panel), timeout=2000)
+    # A search started meanwhile keeps them hidden.
+    panel.handle_event(make_event("search_finished", status="cancelled"))
+    panel.handle_event(make_event("search_started", distributed=False))
+    qtbot.wait(120)
+    assert not panel.group.isVisibleTo(panel)

@@ -5,8 +5,8 @@ builds the real page with its factory. :func:`build_after_first_paint` builds a 
 event-loop turns after the window's first paint (so that paint reaches the screen first), with a
 fallback timer for a window that is never painted (shown minimised). :class:`HiddenPageLayout`
 keeps the built pages that are not shown laid out at the size of the one that is, so that
-switching to one (the window does, when a search ends) only paints it; :func:`switch_tab`
-shows a page and paints it in parts, on separate event-loop turns.
+switching to one (the window does, when a search ends) only paints it (``app.gui.staged_paint``
+paints it in parts).
 """
 from __future__ import annotations
 
@@ -14,14 +14,12 @@ from typing import Callable, Generic, Iterable, TypeVar
 
 from PySide6.QtCore import QEvent, QObject, QPoint, QTimer
 from PySide6.QtGui import QPixmap, QRegion
-from PySide6.QtWidgets import QGraphicsView, QHBoxLayout, QLabel, QStackedWidget, QTabWidget, QVBoxLayout, QWidget
+from PySide6.QtWidgets import QHBoxLayout, QLabel, QStackedWidget, QTabWidget, QVBoxLayout, QWidget
 
 FALLBACK_MS = 3000
 # After the shown page's size settles (a window resize, the options pane hiding at Start), the
 # hidden pages are laid out this much later, one page per event-loop turn.
 HIDDEN_LAYOUT_DELAY_MS = 250
-# A page the window switches to by itself paints this much after it is shown (switch_tab).
-PAINT_AFTER_SHOW_MS = 3
 Page = TypeVar("Page", bound=QWidget)
 
 
@@ -96,36 +94,6 @@ def build_after_first_paint(window: QWidget, build: Callable[[], None], fallback
 def build_all(pages: Iterable[LazyPage]) -> None:
     for page in pages:
         page.content()
-
-
-def switch_tab(tabs: QTabWidget, index: int) -> None:
-    """Show tab ``index``; paint its page on later event-loop turns: its widgets first, then each
-    of its graphics views (the pyqtgraph plots) on a turn of its own.
-
-    Showing a page (show and layout events), painting its widgets and painting its plots take
-    5-15 ms of the GUI thread each; Qt paints in the same batch of posted events that showed the
-    page, so timers and input would wait for all of it. For those few milliseconds the window
-    still shows what it showed before in the parts not yet painted.
-    """
-    page = tabs.widget(index)
-    if page is None or tabs.currentIndex() == index or not page.updatesEnabled():
-        tabs.setCurrentIndex(index)
-        return
-    views = [view for view in page.findChildren(QGraphicsView) if view.updatesEnabled()]
-    page.setUpdatesEnabled(False)
-    tabs.setCurrentIndex(index)
-
-    def paint_next() -> None:
-        if not page.updatesEnabled():
-            for view in views:
-                view.setUpdatesEnabled(False)  # explicitly: they stay off when the page comes on
-            page.setUpdatesEnabled(True)
-        elif views:
-            views.pop(0).setUpdatesEnabled(True)
-        if views:
-            QTimer.singleShot(PAINT_AFTER_SHOW_MS, page, paint_next)
-
-    QTimer.singleShot(PAINT_AFTER_SHOW_MS, page, paint_next)
 
 
 class HiddenPageLayout(QObject):

@@ -26,8 +26,9 @@ from app.gui import core_text, i18n, settings
 from app.gui.about import about_box, probe_devices_in_child
 from app.gui.app_icon import install_app_icon, make_app_icon
 from app.gui.dialogs import Dialogs
-from app.gui.lazy_tabs import HiddenPageLayout, LazyPage, build_after_first_paint, build_all, switch_tab
+from app.gui.lazy_tabs import HiddenPageLayout, LazyPage, build_after_first_paint, build_all
 from app.gui.search_session import SearchSession
+from app.gui.staged_paint import RelayoutInParts, switch_tab
 from app.gui.window_chrome import WindowChrome
 from app.gui.window_export import WindowExport
 from app.gui.worker import Runner, run_in_background
@@ -137,6 +138,7 @@ class MainWindow(WindowChrome, WindowExport, QMainWindow):
         page = TrainingPage(self.model)
         page.trialSelected.connect(self._on_trial_selected)
         self.session.wrap_runner = page.workers_panel.wrap_runner  # sharing with other machines
+        RelayoutInParts(page)  # a notice or the first confusion matrix moves the plots: paint them apart
         return page
 
     def _make_results_page(self) -> ResultsPage:
@@ -145,6 +147,7 @@ class MainWindow(WindowChrome, WindowExport, QMainWindow):
         page = ResultsPage(self.model, self.export_action.icon())
         page.export_requested.connect(self.export_model)
         page.export_button.setEnabled(self.export_action.isEnabled())
+        RelayoutInParts(page)
         return page
 
     def _make_history_view(self) -> HistoryView:

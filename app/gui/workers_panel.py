@@ -26,7 +26,7 @@ from app.core.events import SearchListener, dispatch
 from app.gui import core_text
 from app.gui.widget_kit import read_only_table
 
-SETTINGS_BACK_MS = 1500  # after a search, the sharing settings return this much later (on_search_finished)
+SETTINGS_BACK_MS = 5000  # after a search the sharing settings return when hidden, or this much later
 COLUMNS = ("Worker", "Host", "Device", "Status", "Trial", "Last seen")
 COLUMN_TITLES = (QT_TRANSLATE_NOOP("WorkersPanel", "Worker"), QT_TRANSLATE_NOOP("WorkersPanel", "Host"),
                  QT_TRANSLATE_NOOP("WorkersPanel", "Device"), QT_TRANSLATE_NOOP("WorkersPanel", "Status"),
@@ -64,6 +64,7 @@ class WorkersPanel(QWidget, SearchListener):
         self.setObjectName("workersPanel")
         self._workers: dict[str, dict] = {}
         self._running = False  # between search_started and search_finished
+        self._settings_pending = False  # the settings come back after a search (on_search_finished)
         layout = QVBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
 
@@ -170,6 +171,7 @@ class WorkersPanel(QWidget, SearchListener):
 
     def reset(self) -> None:
         self._running = False
+        self._settings_pending = False
         self._workers.clear()
         self.table.setRowCount(0)
         self.table.hide()
@@ -182,6 +184,7 @@ class WorkersPanel(QWidget, SearchListener):
 
     def on_search_started(self, event: dict) -> None:  # SearchModel hooks (app.core.events.HOOKS)
         self._running = True
+        self._settings_pending = False
         distributed = bool(event.get("distributed"))
         self.table.setVisible(distributed)
         self.group.setVisible(distributed)  # a local search has nothing to show here
@@ -202,15 +205,25 @@ class WorkersPanel(QWidget, SearchListener):
         self._lock(False)
         self._ticker.stop()
         self._update_texts()
-        # The settings come back a while later: a completed search opens the Results tab once its
-        # child process has ended (app.gui.main_window), and showing the group on the still visible
-        # Training page would lay out and repaint that whole page (plots, tables: 15-20 ms) just
-        # before it is hidden; on a hidden page it costs nothing until the page is shown.
+        # The settings come back once this page is hidden (a completed search opens the Results tab
+        # once its child process has ended): showing the group on the visible Training page would
+        # move and repaint that whole page (plots, tables: 15-20 ms) just before it is hidden, and
+        # the plots would jump. On a page the user stays on (a stopped search), after a while.
         self._running = False
-        QTimer.singleShot(SETTINGS_BACK_MS, self, self._show_settings_when_idle)
+        self._settings_pending = True
+        if not self.isVisible():
+            self._show_settings_when_idle()
+        else:
+            QTimer.singleShot(SETTINGS_BACK_MS, self, self._show_settings_when_idle)
+
+    def hideEvent(self, event) -> None:  # noqa: N802 - Qt override
+        super().hideEvent(event)
+        if self._settings_pending:
+            self._show_settings_when_idle()
 
     def _show_settings_when_idle(self) -> None:
-        if not self._running:  # not when another search started meanwhile
+        if self._settings_pending and not self._running:  # not when another search started meanwhile
+            self._settings_pending = False
             self.group.setVisible(True)
 
     def on_worker_status(self, event: dict) -> None:
