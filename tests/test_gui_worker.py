@@ -176,3 +176,44 @@ def test_cancel_before_start_is_kept(qtbot, cancel_first):
     worker.cancel()
     recorder, _thread = _run(qtbot, worker)
     assert recorder.finals[0]["status"] == "cancelled"
+
+
+def test_the_session_takes_a_burst_of_events_one_per_turn_and_all_before_the_end(qtbot):
+    from PySide6.QtCore import QCoreApplication, QEvent
+
+    from app.gui.search_session import SearchSession
+    from fake_events import fake_search_events
+
+    session = SearchSession(recorder=None)
+    events = fake_search_events(n_trials=2, epochs=1, steps=1)
+    order: list[str] = []
+
+    class Marker(QObject):
+        def event(self, event):  # noqa: N802 - Qt override
+            if event.type() == QEvent.Type.User:
+                order.append("posted event")
+                return True
+            return super().event(event)
+
+    marker = Marker()
+
+    def on_trial_started(event):
+        order.append(f"trial_started {event['trial_id']}")
+        QCoreApplication.postEvent(marker, QEvent(QEvent.Type.User))  # stands for a paint
+
+    session.model.trial_started.connect(on_trial_started)
+    starts = [e for e in events if e["type"] == "trial_started"]
+    session._on_event(events[0])  # search_started
+    for event in starts:  # a burst: both queued before either is taken in
+        session._on_event(event)
+    qtbot.waitUntil(lambda: len(order) == 4, timeout=2000)
+    # The paint asked for by the first event ran before the second event was taken in.
+    assert order == [f"trial_started {starts[0]['trial_id']}", "posted event",
+                     f"trial_started {starts[1]['trial_id']}", "posted event"]
+    # Events still waiting when the search ends are shown before its end.
+    rest = [e for e in events[1:] if e["type"] not in ("trial_started", "search_finished")]
+    for event in rest:
+        session._on_event(event)
+    session._on_finished(events[-1])
+    assert all(t.status == "COMPLETED" for t in session.model.state.trials.values())
+    assert len(session.model.state.trials) == 2 and session.final_event == events[-1]

@@ -31,7 +31,7 @@ from app.gui.search_session import SearchSession
 from app.gui.staged_paint import RelayoutInParts, switch_tab
 from app.gui.window_chrome import WindowChrome
 from app.gui.window_export import WindowExport
-from app.gui.worker import Runner, run_in_background
+from app.gui.worker import Runner, run_in_background, warm_up_runner_imports
 
 if TYPE_CHECKING:  # the pages import pyqtgraph: they are imported when built (see _make_*)
     from app.gui.history_view import HistoryView
@@ -112,9 +112,13 @@ class MainWindow(WindowChrome, WindowExport, QMainWindow):
         self._set_state("idle")
         QTimer.singleShot(0, self._look_for_resumable)
         QTimer.singleShot(WARM_UP_MS, core_text.warm_up)
+        QTimer.singleShot(WARM_UP_MS, self, self._warm_up_runner)
         app = QApplication.instance()
         if app is not None:
             app.aboutToQuit.connect(self.session.wait_stopped)
+
+    def _warm_up_runner(self) -> None:
+        run_in_background(warm_up_runner_imports, lambda _none: None, receiver=self)
 
     # ------------------------------------------------------------------ pages
 

@@ -6,12 +6,18 @@ every event the same way: first the history recorder (the one writer of the hist
 shared with the command line), then the :class:`~app.gui.search_model.SearchModel` the panels
 observe. When a resumed search starts, the trials finished before are read back from its
 ``events.jsonl`` and shown too. The window only reacts to ``state_changed`` and ``finished``.
+
+Events are taken one per event-loop turn. Qt runs queued calls back to back, so the burst a
+search sends at a trial's end (trial_ended, the next trial_started, a notice, its first batch)
+would otherwise run all its panel updates and repaints in one block of the GUI thread (26 ms
+seen in ``bench/gui_stall.py``) while timers and input wait.
 """
 from __future__ import annotations
 
+from collections import deque
 from typing import Callable
 
-from PySide6.QtCore import QObject, Signal, Slot
+from PySide6.QtCore import QObject, QTimer, Signal, Slot
 
 from app.core.config import SearchConfig
 from app.core.events import TRIAL_ENDED, SearchListener, dispatch, of_type
@@ -61,6 +67,10 @@ class SearchSession(QObject, SearchListener):
         self._saw_final = False
         self._live_ids: set[str] = set()
         self._earlier_from: str | None = None  # a resumed search's folder, to read earlier trials from
+        self._pending: deque[dict] = deque()  # arrived, not yet taken in (one per turn)
+        self._take_timer = QTimer(self)
+        self._take_timer.setInterval(0)  # a zero timer runs when the posted events (paints) are done
+        self._take_timer.timeout.connect(self._take_one)
 
     # ------------------------------------------------------------------ state
 
@@ -94,6 +104,7 @@ class SearchSession(QObject, SearchListener):
         """Run ``config`` (``resume``: continue ``search_dir``) on the search thread."""
         if self.is_running:
             raise RuntimeError("a search is already running")
+        self.take_pending()
         self._launches += 1
         self._saw_final = False
         self._live_ids = set()
@@ -140,6 +151,23 @@ class SearchSession(QObject, SearchListener):
 
     @Slot(dict)
     def _on_event(self, event: dict) -> None:
+        self._pending.append(event)
+        if not self._take_timer.isActive():
+            self._take_timer.start()
+
+    def _take_one(self) -> None:
+        if self._pending:
+            self._handle(self._pending.popleft())
+        if not self._pending:
+            self._take_timer.stop()
+
+    def take_pending(self) -> None:
+        """Take in every event that has arrived, now (the search has ended: none may be left)."""
+        self._take_timer.stop()
+        while self._pending:
+            self._handle(self._pending.popleft())
+
+    def _handle(self, event: dict) -> None:
         dispatch(event, self)  # the session's own bookkeeping first (hooks below)
         self._feed(event)
         if self._earlier_from is not None:  # after the model has taken in search_started
@@ -175,6 +203,7 @@ class SearchSession(QObject, SearchListener):
 
     @Slot(dict)
     def _on_finished(self, final: dict) -> None:
+        self.take_pending()  # queued before the worker's finished signal: shown before the end
         thread, worker = self.thread, self.worker
         self.worker = None
         self.thread = None

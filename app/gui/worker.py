@@ -27,6 +27,14 @@ def default_runner(config, listener, cancel=None, search_dir=None, resume=False)
     return run_search_in_subprocess(config, listener, cancel=cancel, search_dir=search_dir, resume=resume)
 
 
+def warm_up_runner_imports() -> None:
+    """Import what the search thread needs when Start is pressed, ahead of time (on a pool thread
+    while the window is idle): imported at Start, ``app.core.runner`` and its modules held the GIL
+    for about 17 ms while the window was painting the Training page."""
+    import app.core.process  # noqa: F401
+    import app.core.runner  # noqa: F401
+
+
 class CancellableWorker(QObject):
     """A worker moved to its own thread, whose ``cancel()`` is safe to call from any thread.
 
