@@ -222,7 +222,7 @@ class WorkersPanel(QWidget, SearchListener):
             self._show_settings_when_idle()
 
     def _show_settings_when_idle(self) -> None:
-        if self._settings_pending and not self._running:  # not when another search started meanwhile
+        if self._settings_pending:  # on_search_started clears it: not when another search has started
             self._settings_pending = False
             self.group.setVisible(True)
 
