@@ -14,7 +14,7 @@ $(VENV)/.installed: pyproject.toml
 	$(PY) -m pip install --quiet -e '.[test,onnx]'
 	touch $@
 
-# tunestudio checks the display and Qt's X11 libraries before Qt starts (app/display_check.py)
+# tunestudio checks the display and Qt's X11 libraries before Qt starts (app/cli/display_check.py)
 # and prints the apt-get line that installs them instead of Qt's abort.
 run: $(VENV)/.installed
 	$(VENV)/bin/tunestudio
@@ -34,7 +34,7 @@ bench: $(VENV)/.installed
 # The core marks the texts it hands the window with QT_TRANSLATE_NOOP (app/core/i18n.py).
 # A string moved to another class keeps its translation (packaging/carry_translations.py).
 TS := resources/i18n/tunestudio_zh_CN.ts
-TR_SOURCES = app/gui/*.py $(shell grep -l QT_TRANSLATE_NOOP app/core/*.py)
+TR_SOURCES = $(shell $(PYTHON) packaging/translation_sources.py)
 translations: $(VENV)/.installed
 	$(VENV)/bin/pyside6-lupdate -locations none $(TR_SOURCES) -ts $(TS)
 	$(PY) packaging/carry_translations.py $(TS)

@@ -92,7 +92,7 @@ def load_average() -> tuple[float, float, float] | None:
 
 
 def machine_info() -> dict:
-    from app.core.devices import cpu_name
+    from app.core.search.devices import cpu_name
 
     try:
         memory_gb = os.sysconf("SC_PAGE_SIZE") * os.sysconf("SC_PHYS_PAGES") / 2**30

@@ -73,9 +73,9 @@ def main() -> int:
     from PySide6.QtCore import QEvent, QObject, Qt, QTimer, Slot
     from PySide6.QtWidgets import QApplication
 
-    from app.core.config import SearchConfig
-    from app.gui import app as gui_app
-    from app.gui.app_frame import AppFrame
+    from app.core.options.config import SearchConfig
+    from app.gui.window import app as gui_app
+    from app.gui.window.app_frame import AppFrame
     from fake_events import fake_search_events
 
     record = {"label": "setup", "depth": 0, "on": False, "run": 0}
@@ -188,7 +188,7 @@ def main() -> int:
         return events[-1]
 
     def make_main():
-        from app.gui.main_window import MainWindow
+        from app.gui.window.main_window import MainWindow
 
         return MainWindow(runner=runner, defer_heavy_tabs=True,
                           device_probe=lambda: {"device": "CPU (probe)", "gpus": [],

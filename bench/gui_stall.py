@@ -67,7 +67,7 @@ def time_panel_hooks(timings: dict[str, list[float]]) -> None:
     """Time every panel hook the search model calls (patched before the window is built, since
     the model connects the hooks when a panel is attached)."""
     try:
-        from app.gui.search_model import SearchModel
+        from app.gui.session.search_model import SearchModel
     except ImportError:  # the window before the search model: time_handlers wraps handle_event
         return
     guarded = SearchModel._guarded
@@ -171,8 +171,8 @@ def main() -> int:
     from PySide6.QtCore import QElapsedTimer, Qt, QTimer
     from PySide6.QtWidgets import QApplication
 
-    from app.core.config import SearchConfig
-    from app.gui import app as gui_app
+    from app.core.options.config import SearchConfig
+    from app.gui.window import app as gui_app
 
     recent_events: list[tuple[float, float, str]] = []  # (end ms, duration ms, "Type -> Receiver")
     depth = {"n": 0}
@@ -197,7 +197,7 @@ def main() -> int:
         EventTimingApp(sys.argv)
     app = gui_app.create_application(sys.argv)
     if args.redraw_ms is not None:
-        from app.gui import curves_panel
+        from app.gui.training import curves_panel
 
         curves_panel.REDRAW_INTERVAL_MS = args.redraw_ms
     handler_ms: dict[str, list[float]] = {}
@@ -367,7 +367,7 @@ def main() -> int:
                         "previews_asked": previews["asked"], "previews_shown": previews["shown"],
                         "stopped_at_limit": stopped_early})
     window.close()
-    from app.gui.worker import wait_for_background_jobs
+    from app.gui.session.search_worker import wait_for_background_jobs
 
     wait_for_background_jobs(20000)
     sys.stdout.flush()

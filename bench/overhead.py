@@ -27,7 +27,7 @@ import common  # noqa: E402
 
 
 def fixed_config(data_dir: str, image_size: int, epochs: int, batch_size: int):
-    from app.core.config import Augmentation, SearchConfig
+    from app.core.options.config import Augmentation, SearchConfig
 
     return SearchConfig(
         data_dir=data_dir, name="bench-overhead", architecture="simple_cnn", image_size=image_size,
@@ -47,7 +47,7 @@ def _durations(stamps: list[tuple[float, float]]) -> tuple[list[float], list[flo
 
 def tunestudio_epochs(config) -> tuple[list[float], list[float], dict]:
     """Wall and CPU seconds per epoch (from the second on) of a real one-trial search."""
-    from app.core.runner import run_search
+    from app.core.search.runner import run_search
 
     stamps: list[tuple[float, float]] = []
 
@@ -70,8 +70,8 @@ def plain_epochs(config, search_dir: str) -> tuple[list[float], list[float]]:
     import keras_tuner as kt
     import numpy as np
 
-    from app.core.models import build_model, make_optimizer
-    from app.core.pipeline import load_split, steps_per_epoch
+    from app.core.model.models import build_model, make_optimizer
+    from app.core.data.pipeline import load_split, steps_per_epoch
 
     info = json.loads((Path(search_dir) / "search.json").read_text())
     splits, classes = info["splits"], info["classes"]

@@ -74,7 +74,7 @@ def main() -> int:
     import numpy as np
     import pyqtgraph as pg
 
-    from app.gui.curves_panel import CurvesPanel
+    from app.gui.training.curves_panel import CurvesPanel
 
     trials = make_trials(args.trials, args.epochs)
     panel = CurvesPanel()
@@ -162,7 +162,7 @@ def main() -> int:
             ("reference: 1 item per trial + paint", per_item_ms, "one plot only"))
     for label, (median, fastest), note in rows:
         print(f"  {label:38s} {median:7.1f} / {fastest:6.1f}" + (f"   ({note})" if note else ""))
-    from app.gui.curves_panel import REDRAW_INTERVAL_MS
+    from app.gui.training.curves_panel import REDRAW_INTERVAL_MS
 
     print(f"  redraws are throttled to at most one per {REDRAW_INTERVAL_MS} ms")
 

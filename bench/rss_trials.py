@@ -28,7 +28,7 @@ WARMUP_TRIALS = 3
 def measure(mode: str, data_dir: str, trials: int) -> dict:
     import multiprocessing as mp
 
-    from app.core.config import SearchConfig
+    from app.core.options.config import SearchConfig
 
     common.isolated_home()
     config = SearchConfig(data_dir=data_dir, name=f"bench-rss-{mode}", max_trials=trials, epochs=1,
@@ -47,11 +47,11 @@ def measure(mode: str, data_dir: str, trials: int) -> dict:
 
     started = time.monotonic()
     if mode == "subprocess":
-        from app.core.process import run_search_in_subprocess
+        from app.core.search.process import run_search_in_subprocess
 
         final = run_search_in_subprocess(config, listener)
     else:
-        from app.core.runner import run_search
+        from app.core.search.runner import run_search
 
         final = run_search(config, listener)
     result = {"mode": mode, "trials": len(parent), "status": final["status"], "error": final.get("error"),

@@ -49,7 +49,7 @@ def peak_rss_mb() -> float:
 
 def scan_child(folder: str) -> None:
     common.isolated_home()
-    from app.core.dataset import scan_dataset
+    from app.core.data.dataset import scan_dataset
 
     before = peak_rss_mb()
     started = time.perf_counter()

@@ -137,7 +137,7 @@ def agreement(photos_dir: Path | None = None) -> None:
 
     from PIL import Image
 
-    from app.core.dataset import _inspect, decodable_path, ImageRecord
+    from app.core.data.dataset import _inspect, decodable_path, ImageRecord
 
     os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "3")
     import tensorflow as tf
@@ -211,7 +211,7 @@ def main() -> int:
         agreement(args.photos)
         shutil.rmtree(home, ignore_errors=True)
         return 0
-    from app.core.dataset import scan_dataset
+    from app.core.data.dataset import scan_dataset
 
     folder = args.keep or Path(tempfile.mkdtemp(prefix="tunestudio-bench-data-")) / "data"
     try:

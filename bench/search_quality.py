@@ -43,7 +43,7 @@ SIDES = ("tunestudio", "classic", "strong")
 
 def holdout_split(data_dir: str, fraction: float, seed: int = 7) -> tuple[list[str], dict, list]:
     """(classes, {class: training files}, [(held-out file, class index)]), stratified and seeded."""
-    from app.core.dataset import scan_dataset
+    from app.core.data.dataset import scan_dataset
 
     report = scan_dataset(data_dir)
     classes = report.usable_classes
@@ -67,7 +67,7 @@ def link_folder(train: dict, root: Path) -> Path:
 
 
 def _decode(paths, labels, size):
-    from app.core.pipeline import load_split
+    from app.core.data.pipeline import load_split
 
     return load_split(list(paths), list(labels), size, "memory")
 
@@ -86,9 +86,9 @@ def _holdout_accuracy(predict, held, size) -> float:
 def run_tunestudio(data: str, held: list, budget: float, overrides: dict | None = None) -> dict:
     import numpy as np
 
-    from app.core.config import SearchConfig
-    from app.core.export import load_trial_model
-    from app.core.runner import run_search
+    from app.core.options.config import SearchConfig
+    from app.core.export.export import load_trial_model
+    from app.core.search.runner import run_search
 
     started = time.monotonic()
     timeline = []
@@ -167,7 +167,7 @@ def _script_result(model, budget_cb, started: float, held: list, size: int) -> d
 
 def _script_data(data: str, size: int, started: float):
     """What a script does: list the folder, split 80/20, decode into arrays."""
-    from app.core.dataset import scan_dataset, split_dataset
+    from app.core.data.dataset import scan_dataset, split_dataset
 
     report = scan_dataset(data)
     classes = report.usable_classes
@@ -179,7 +179,7 @@ def _script_data(data: str, size: int, started: float):
 def run_classic(data: str, held: list, budget: float) -> dict:
     import keras
 
-    from app.core.dataset import native_image_size, scan_dataset
+    from app.core.data.dataset import native_image_size, scan_dataset
 
     started = time.monotonic()
     native = native_image_size(scan_dataset(data).images)
@@ -307,7 +307,7 @@ def run_strong(data: str, held: list, budget: float) -> dict:
     import keras
     from keras import layers
 
-    from app.core.dataset import native_image_size, scan_dataset
+    from app.core.data.dataset import native_image_size, scan_dataset
 
     started = time.monotonic()
     native = native_image_size(scan_dataset(data).images)

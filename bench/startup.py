@@ -6,7 +6,7 @@ Each run is a fresh interpreter. The clock starts just before the parent spawns 
 the child's first event-loop turn after ``show()`` has painted the window (a zero-delay timer
 after ``show()`` plus ``processEvents``), so both sides include the interpreter start, imports,
 QApplication and window construction and the first paint. For TuneStudio that window is the app
-frame (app/gui/app_frame.py); a second figure is when the main window inside it is built and
+frame (app/gui/window/app_frame.py); a second figure is when the main window inside it is built and
 painted. Runs alternate between the two sides; the figure is the ratio of the medians.
 """
 from __future__ import annotations
@@ -43,7 +43,7 @@ def child(kind: str) -> None:
         ready = lambda: True  # noqa: E731
     else:
         # What run_app does up to app.exec(), without entering a loop that never ends.
-        from app.gui import app as gui_app
+        from app.gui.window import app as gui_app
 
         app = gui_app.create_application(sys.argv)
         frame = gui_app.show_main_window()

@@ -1,5 +1,5 @@
 """The bundle's entry point: the same ``tunestudio`` command as the pip-installed one."""
-from app.cli import main
+from app.cli.main import main
 
 if __name__ == "__main__":
     raise SystemExit(main())

@@ -53,7 +53,7 @@ def _training_needs_the_slow_mark(request, monkeypatch):
     """
     if request.node.get_closest_marker("slow"):
         return
-    from app.core import process, runner
+    from app.core.search import process, runner
 
     def refuse(*_args, **_kwargs):
         raise AssertionError(f"{request.node.nodeid} trains a real model: mark it @pytest.mark.slow")

@@ -38,7 +38,7 @@ def make_dataset(root: Path, per_class: int = 30, seed: int = 0) -> Path:
 
 
 def tiny_config(data: Path, **changes):
-    from app.core.config import SearchConfig
+    from app.core.options.config import SearchConfig
 
     base = dict(data_dir=str(data), architecture="mlp", image_size=SIZE, epochs=3, max_trials=1,
                 batch_size=8, width=32, depth=1, dropout=0.0, l2=0.0, batch_norm=False, learning_rate=3e-3,
@@ -50,8 +50,8 @@ def tiny_config(data: Path, **changes):
 
 def run_tiny_search(root: Path, **changes) -> str:
     """A finished one-trial search under ``root`` (its own TUNESTUDIO_HOME); returns its folder."""
-    from app.core import events as ev
-    from app.core.runner import run_search
+    from app.core.search import events as ev
+    from app.core.search.runner import run_search
 
     previous = os.environ.get("TUNESTUDIO_HOME")
     os.environ["TUNESTUDIO_HOME"] = str(root / "home")

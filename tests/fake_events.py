@@ -1,7 +1,7 @@
 """A realistic, deterministic stream of search events, without TensorFlow.
 
 ``fake_search_events()`` returns the event dicts a real search emits, in order and with exactly
-the fields documented in ``app/core/events.py``: ``search_started``, a ``notice``, then per trial
+the fields documented in ``app/core/search/events.py``: ``search_started``, a ``notice``, then per trial
 ``trial_started``, ``batch_ended`` (every batch), ``epoch_ended`` (with a validation confusion
 matrix whose counts agree with ``val_accuracy``), ``trial_ended``, and finally
 ``search_finished``. Curves improve with noise, some hyperparameters train better than others,

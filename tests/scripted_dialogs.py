@@ -1,4 +1,4 @@
-"""A stand-in for ``app.gui.dialogs.Dialogs``: answers come from a script, nothing is shown."""
+"""A stand-in for ``app.gui.dialogs.questions.Dialogs``: answers come from a script, nothing is shown."""
 from __future__ import annotations
 
 

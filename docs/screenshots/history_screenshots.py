@@ -8,9 +8,9 @@ ROOT = Path(__file__).resolve().parents[2]
 sys.path.insert(0, str(ROOT)); sys.path.insert(0, str(ROOT / "tests"))
 from PySide6.QtWidgets import QApplication
 app = QApplication([])
-from app.core import paths
-from app.core.history import HistoryStore
-from app.gui.history_view import HistoryView
+from app.core.util import paths
+from app.core.history.history import HistoryStore
+from app.gui.history.history_view import HistoryView
 from fake_events import fake_search_events
 
 store = HistoryStore()
@@ -36,7 +36,7 @@ for sid, name, data_dir, start, kw in specs:
         store.record(ev)
 store.annotate_search("20261119-140233-flowers-wider", "wider convs help; trial 4 ran out of memory")
 store.prune_checkpoints("20261118-091502-flowers-baseline", keep_best=3)
-from app.gui import theme
+from app.gui.paint import theme
 view = HistoryView(store=store)
 view.resize(1400, 900)
 view.show()

@@ -54,10 +54,10 @@ def shoot(widget, name: str, width: int, height: int, app: QApplication) -> None
 def main() -> int:
     app = QApplication.instance() or QApplication([])
     app.setStyle("Fusion")
-    from app.gui.confusion_view import ConfusionView
-    from app.gui.curves_panel import CurvesPanel
-    from app.gui.run_summary import RunSummary
-    from app.gui.trial_table import TrialTable
+    from app.gui.training.confusion_view import ConfusionView
+    from app.gui.training.curves_panel import CurvesPanel
+    from app.gui.results.run_summary import RunSummary
+    from app.gui.training.trial_table import TrialTable
 
     long_run = fake_search_events(n_trials=12, epochs=15, steps=20, failed_trials=[4], seed=3)
     # Live: stop in the middle of trial 9's eighth epoch.

@@ -14,7 +14,7 @@ a short loop of its own that
 
 Everything that touches Keras Tuner runs in a spawned child (:func:`_chief_child`), with the
 ``KERASTUNER_*`` variables set only there. :func:`run_distributed_search` supervises it exactly
-as local training is supervised (``app.core.process``), and starts the local workers.
+as local training is supervised (``app.core.search.process``), and starts the local workers.
 """
 from __future__ import annotations
 
@@ -29,9 +29,9 @@ import traceback
 from dataclasses import replace
 from pathlib import Path
 
-from .. import events as ev
-from ..config import SearchConfig
-from . import DEFAULT_PORT, protocol
+from app.core.search import events as ev
+from app.core.options.config import SearchConfig
+from app.core.distributed import DEFAULT_PORT, protocol
 
 POLL_S = 0.25
 # The chief sends a worker asking for a trial while others still run theirs this answer rather
@@ -46,7 +46,7 @@ STATUS_REFRESH_S = 5.0
 
 def _chief_child(config_dict: dict, search_dir: str, resume: bool, events, cancel, parent_pid: int,
                  _trials_per_process, settings: dict) -> None:
-    from ..process import child_setup
+    from app.core.search.process import child_setup
 
     child_setup(parent_pid)
     # Keras Tuner reads its role from the environment: set here, in the chief's own process only.
@@ -61,7 +61,7 @@ def _chief_child(config_dict: dict, search_dir: str, resume: bool, events, cance
 def run_chief(config: SearchConfig, listener: ev.Listener, cancel, search_dir: str | Path, resume: bool,
               settings: dict) -> dict:
     """Serve the search to workers until it ends; same contract as ``runner.run_search``."""
-    from ..runner import (EVENTS_FILE, SearchError, _default_reason, _explain, _final_event, _plan,
+    from app.core.search.runner import (EVENTS_FILE, SearchError, _default_reason, _explain, _final_event, _plan,
                           _prepare_split, _update_search_info, open_search)
 
     started = time.time()
@@ -137,7 +137,7 @@ class _Chief:
     # ------------------------------------------------------------------ set-up
 
     def _build_tuner(self, info: dict):
-        from ..runner import _make_hypermodel, build_tuner
+        from app.core.search.runner import _make_hypermodel, build_tuner
 
         # The chief trains nothing: its tuner only declares the search space (one model build per
         # conditional branch) and owns the oracle, so it needs no data, weights or GPUs.
@@ -172,7 +172,7 @@ class _Chief:
 
         def create_trial(tuner_id):
             if self.clock.exhausted() and not _has_trial(oracle, tuner_id):
-                from ..config import format_duration
+                from app.core.options.config import format_duration
 
                 self.reason = f"Time budget of {format_duration(self.clock.budget)} reached."
                 oracle.tuner_ids.discard(tuner_id)
@@ -192,7 +192,7 @@ class _Chief:
         from keras_tuner.src import protos
         from keras_tuner.src.distribute.oracle_chief import OracleServicer
 
-        from ..runner import SearchError
+        from app.core.search.runner import SearchError
 
         interceptors = [protocol.TokenInterceptor(self.token)] if self.token else []
         self.server = grpc.server(futures.ThreadPoolExecutor(max_workers=4), interceptors=interceptors)
@@ -233,7 +233,7 @@ class _Chief:
         splits = info["splits"]
         address = protocol.join_address(self.host, self.port)
         completed = sum(1 for t in oracle.trials.values() if t.status == "COMPLETED")
-        from ..runner import _planned_trials, package_versions
+        from app.core.search.runner import _planned_trials, package_versions
 
         self.emit(ev.make_event(
             ev.SEARCH_STARTED, search_id=info["search_id"], name=info.get("name"), search_dir=str(self.search_dir),
@@ -263,7 +263,7 @@ class _Chief:
                 if drained and self._events_complete(finished_at):
                     break
         self._relay_worker_events()
-        from ..export import prune_checkpoints
+        from app.core.export.export import prune_checkpoints
 
         prune_checkpoints(self.search_dir, self.config.objective, self.config.keep_best_checkpoints)
         return ev.COMPLETED, ""
@@ -340,7 +340,7 @@ class _Chief:
 
 
 def _number(trial_id: str) -> int:
-    from ..runner import _trial_number
+    from app.core.search.runner import _trial_number
 
     return _trial_number(trial_id)
 
@@ -405,8 +405,8 @@ def run_distributed_search(config: SearchConfig, listener: ev.Listener, cancel=N
     chief's events, every worker's trial events (with ``worker``) and ``worker_status`` events;
     it is called from this thread only.
     """
-    from ..process import run_search_in_subprocess
-    from .worker import run_worker
+    from app.core.search.process import run_search_in_subprocess
+    from app.core.distributed.worker import run_worker
 
     settings = {"host": host, "port": int(port), "token": token or "", "lost_after": lost_after}
     threads: list[threading.Thread] = []

@@ -14,7 +14,7 @@ Files in the search folder, one pair per worker (written only by that worker; th
     :data:`HEARTBEAT_S`; the chief judges liveness by when ``seq`` last changed on *its* clock,
     so clocks need not agree between machines);
 ``workers/<name>.events.jsonl``
-    the worker's trial events (:mod:`app.core.events`), each with ``"worker": name``.
+    the worker's trial events (:mod:`app.core.search.events`), each with ``"worker": name``.
 
 No TensorFlow here: the window and the CLI import this module.
 """

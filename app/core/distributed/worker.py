@@ -3,7 +3,7 @@
 ``run_worker`` (the ``tunestudio worker`` command, and the chief's local workers) says hello to
 the chief, finds the search folder it names (shared with the chief, at the same path or given
 with ``workdir``) and the dataset (at the chief's path or remapped with ``data``), then runs
-trials in a spawned child with the same supervision as local training (``app.core.process``):
+trials in a spawned child with the same supervision as local training (``app.core.search.process``):
 Keras Tuner's ``OracleClient`` asks the chief for each trial, the child trains it with the
 ordinary runner (``runner._search``) and a fresh child takes over every
 ``TRIALS_PER_PROCESS`` trials. The ``KERASTUNER_*`` variables are set in the child only.
@@ -26,9 +26,9 @@ import traceback
 from dataclasses import replace
 from pathlib import Path
 
-from .. import events as ev
-from ..config import SearchConfig
-from . import protocol
+from app.core.search import events as ev
+from app.core.options.config import SearchConfig
+from app.core.distributed import protocol
 
 IDLE_WAIT_S = 1.0
 MAX_CRASHES = 3
@@ -79,7 +79,7 @@ def _patch_oracle_client(address: str, token: str | None, call_timeout: float) -
 
 def _worker_child(config_dict: dict, search_dir: str, _resume: bool, events, cancel, parent_pid: int,
                   max_trials_in_process: int | None, settings: dict) -> None:
-    from ..process import child_setup
+    from app.core.search.process import child_setup
 
     child_setup(parent_pid)
     host, port = protocol.parse_address(settings["address"])
@@ -88,8 +88,8 @@ def _worker_child(config_dict: dict, search_dir: str, _resume: bool, events, can
     os.environ["KERASTUNER_ORACLE_PORT"] = str(port)
     import grpc
 
-    from ..budget import BudgetClock
-    from ..runner import RECYCLE, SearchError, _explain, _search
+    from app.core.search.budget import BudgetClock
+    from app.core.search.runner import RECYCLE, SearchError, _explain, _search
 
     _patch_oracle_client(settings["address"], settings.get("token") or None, settings["call_timeout"])
     started = time.time()
@@ -233,9 +233,9 @@ def run_worker(chief: str, token: str | None = None, data: str | None = None, wo
     raises :class:`WorkerError` when it cannot work (chief unreachable or refusing, search folder
     or images not visible here, repeated crashes).
     """
-    from ..paths import cache_dir
-    from ..process import TRIALS_PER_PROCESS, _run_child
-    from ..runner import RECYCLE, SearchError, load_search_info
+    from app.core.util.paths import cache_dir
+    from app.core.search.process import TRIALS_PER_PROCESS, _run_child
+    from app.core.search.runner import RECYCLE, SearchError, load_search_info
 
     cancel = cancel or threading.Event()
     listener = listener or (lambda event: None)
@@ -301,7 +301,7 @@ def run_worker(chief: str, token: str | None = None, data: str | None = None, wo
             if finished:
                 raise WorkerError(final.get("error") or "training failed")
             crashes += 1
-            from ..process import _exit_reason
+            from app.core.search.process import _exit_reason
 
             if crashes >= MAX_CRASHES:
                 raise WorkerError(f"the training process {_exit_reason(exitcode)} {crashes} times in a row")
@@ -320,7 +320,7 @@ def _hello(address: str, token: str | None, wait: float, name: str) -> dict:
 
 
 def _search_over(search_dir: Path) -> bool:
-    from ..runner import SearchError, load_search_info
+    from app.core.search.runner import SearchError, load_search_info
 
     try:
         return load_search_info(search_dir).get("status") in (ev.COMPLETED, ev.FAILED)

@@ -1,0 +1,131 @@
+"""The tf.data input pipeline: image files to batches of uint8 pixels.
+
+Images are decoded once. When the decoded split fits comfortably in memory it is kept as one
+uint8 array (fastest: every trial and epoch reuses it, shuffled per epoch); otherwise the
+decoded images are cached to a file under the search folder and streamed, so a folder larger
+than RAM still trains. Pixel scaling happens inside the model, so the exported model takes raw
+pixels.
+"""
+from __future__ import annotations
+
+import math
+import os
+from dataclasses import dataclass
+
+import numpy as np
+
+from app.core.options.config import available_memory_bytes
+
+# Share of physical memory the decoded training + validation images may take in RAM.
+MEMORY_CACHE_SHARE = 0.25
+
+
+@dataclass
+class SplitData:
+    """One split: either decoded in memory (``images``) or streamed from files (``paths``)."""
+
+    labels: np.ndarray
+    images: np.ndarray | None = None
+    paths: list[str] | None = None
+    cache_file: str | None = None
+    skipped: int = 0  # files that failed to decode (vanished, changed) and were left out
+
+    def __len__(self) -> int:
+        return len(self.labels)
+
+
+def decoded_bytes(count: int, image_size: int) -> int:
+    return count * image_size * image_size * 3
+
+
+def choose_cache(mode: str, count: int, image_size: int) -> str:
+    """'memory' or 'disk' for ``mode='auto'``, based on the decoded size and this machine's RAM."""
+    if mode != "auto":
+        return mode
+    memory = available_memory_bytes() or 8 * 2**30
+    return "memory" if decoded_bytes(count, image_size) <= memory * MEMORY_CACHE_SHARE else "disk"
+
+
+def _decode_fn(image_size: int):
+    import tensorflow as tf
+
+    def load(path, label):
+        raw = tf.io.read_file(path)
+        img = tf.io.decode_image(raw, channels=3, expand_animations=False)
+        return resize_pixels(img, image_size), label
+
+    return load
+
+
+def resize_pixels(image, image_size: int):
+    """Any uint8 [..., H, W, 3] to uint8 [..., size, size, 3]: the one resize training and serving share."""
+    import tensorflow as tf
+
+    image = tf.image.resize(image, (image_size, image_size), antialias=True)
+    image = tf.cast(tf.clip_by_value(tf.round(image), 0, 255), tf.uint8)
+    if image.shape.rank == 3:
+        image.set_shape((image_size, image_size, 3))
+    return image
+
+
+def load_split(paths: list[str], labels: list[int], image_size: int, cache: str,
+               cache_file: str | None = None) -> SplitData:
+    """Prepare one split. ``cache`` is 'memory', 'disk' or 'none'."""
+    import tensorflow as tf
+
+    labels_arr = np.asarray(labels, dtype=np.int32)
+    if cache != "memory":
+        return SplitData(labels=labels_arr, paths=list(paths),
+                         cache_file=cache_file if cache == "disk" else None)
+    ds = tf.data.Dataset.from_tensor_slices((list(paths), labels_arr))
+    # Files that vanish or change after the scan are dropped here (counted), not fatal.
+    ds = ds.map(_decode_fn(image_size), num_parallel_calls=tf.data.AUTOTUNE, deterministic=True)
+    ds = ds.ignore_errors().batch(256).prefetch(tf.data.AUTOTUNE)
+    images, kept = [], []
+    for x, y in ds:
+        images.append(x.numpy())
+        kept.append(y.numpy())
+    if images:
+        all_images = np.concatenate(images)
+        all_labels = np.concatenate(kept).astype(np.int32)
+    else:
+        all_images = np.zeros((0, image_size, image_size, 3), np.uint8)
+        all_labels = np.zeros((0,), np.int32)
+    return SplitData(labels=all_labels, images=all_images, skipped=len(labels_arr) - len(all_labels))
+
+
+def make_dataset(split: SplitData, image_size: int, batch_size: int, shuffle: bool, seed: int,
+                 num_classes: int | None = None):
+    """A batched, prefetched ``tf.data.Dataset`` of (uint8 images, labels).
+
+    Labels are class indices, or one-hot float vectors when ``num_classes`` is given (encoded
+    inside the pipeline, before the prefetch, so training never waits for it).
+    """
+    import tensorflow as tf
+
+    def finish(ds):
+        ds = ds.batch(batch_size)
+        if num_classes:
+            ds = ds.map(lambda x, y: (x, tf.one_hot(y, num_classes)), num_parallel_calls=tf.data.AUTOTUNE)
+        return ds.prefetch(tf.data.AUTOTUNE)
+
+    if split.images is not None:
+        ds = tf.data.Dataset.from_tensor_slices((split.images, split.labels))
+        if shuffle:
+            ds = ds.shuffle(len(split), seed=seed, reshuffle_each_iteration=True)
+        return finish(ds)
+    ds = tf.data.Dataset.from_tensor_slices((split.paths, split.labels))
+    ds = ds.map(_decode_fn(image_size), num_parallel_calls=tf.data.AUTOTUNE, deterministic=True)
+    # ignore_errors before batching keeps the good images of a batch with one bad file.
+    ds = ds.ignore_errors()
+    if split.cache_file:
+        os.makedirs(os.path.dirname(split.cache_file), exist_ok=True)
+        ds = ds.cache(split.cache_file)
+    if shuffle:
+        # Shuffle after the cache, so each epoch gets a new order (a cache after shuffle freezes it).
+        ds = ds.shuffle(min(len(split), 10_000), seed=seed, reshuffle_each_iteration=True)
+    return finish(ds)
+
+
+def steps_per_epoch(count: int, batch_size: int) -> int:
+    return max(1, math.ceil(count / batch_size))

@@ -1,0 +1,455 @@
+"""Run a Keras Tuner search and report its progress as plain events.
+
+``run_search`` works in the calling thread; ``app.core.search.process.run_search_in_subprocess`` runs the
+same function in a child process (what the window uses). Progress is read through Keras Tuner's
+own hooks (``on_trial_begin``, ``on_batch_end``, ``on_epoch_end``, ``on_trial_end``); cancelling
+raises a ``FatalError`` subclass inside the running batch, which Keras Tuner re-raises without
+recording the trial, so the search stays resumable.
+
+A search folder holds ``search.json`` (config, classes, the exact split), ``tuner/`` (Keras
+Tuner's project: trials and checkpoints), ``tensorboard/`` and ``events.jsonl``.
+"""
+from __future__ import annotations
+
+import contextlib
+import json
+import os
+import sys
+import time
+import traceback
+from pathlib import Path
+from typing import Any
+
+from app.core.search import events as ev
+from app.core.search.budget import STOP_BUDGET, BudgetClock, BudgetPlanner
+from app.core.options.config import SearchConfig, format_duration
+from app.core.data.dataset import balanced_class_weights, heavily_imbalanced
+from app.core.search.final_model import ENSEMBLE, choose_final_model, describe as describe_final_model
+from app.core.model.models import early_stopping
+from app.core.search.search_dir import (  # noqa: F401 - re-exported: callers know them from here
+    EVENTS_FILE, SEARCH_FILE, TUNER_PROJECT, SearchError, find_resumable, load_search_info, read_events,
+    update_search_info as _update_search_info, write_json_atomic as _write_json_atomic,
+)
+
+# Moved out of this file, imported back: callers (process, export, the distributed chief) import them from here.
+from app.core.search.search_setup import _prepare_split, new_search_dir, package_versions
+from app.core.search.trial_model import FAULT_NAN_TRIALS, FAULT_OOM_ABOVE_BATCH, _make_hypermodel
+from app.core.search.trial_tuner import (
+    BATCH_EVENT_INTERVAL_S, _failure_reason, _trial_number, build_tuner, kept_confusion, trial_summary_event,
+)
+
+# Internal: a child process stopped to be replaced (see run_search's max_trials_in_process).
+RECYCLE = "recycle"
+
+
+def _device_info(config: SearchConfig) -> tuple[dict, bool]:
+    from app.core.search.devices import configure_devices
+
+    info = configure_devices()
+    return info, bool(config.mixed_precision and info["mixed_precision_available"])
+
+
+def _completed_before(search_dir: Path) -> dict[str, dict]:
+    """Trial summaries already recorded (for a resumed search), by trial id."""
+    done = {}
+    for event in ev.of_type(read_events(search_dir), ev.TRIAL_ENDED):
+        done[event["trial_id"]] = event
+    return done
+
+
+def open_search(config: SearchConfig, search_dir: str | Path | None, resume: bool
+                ) -> tuple[SearchConfig, Path, BudgetClock]:
+    """The search's folder (created), its config (the saved one on resume) and its budget clock
+    (counting the time spent before a resume). Also used by the distributed chief."""
+    if resume and not search_dir:
+        raise SearchError("resume needs the search folder")
+    search_dir = Path(search_dir) if search_dir else new_search_dir(config)
+    search_dir.mkdir(parents=True, exist_ok=True)
+    spent_before = 0.0
+    if resume:
+        saved = load_search_info(search_dir)
+        config = SearchConfig.from_dict(saved["config"])
+        spent_before = float(saved.get("budget_spent") or 0.0)
+    # The budget counts from here: scanning and decoding the images are part of the search.
+    clock = BudgetClock(config.time_budget if isinstance(config.time_budget, (int, float)) else 0, spent_before)
+    return config, search_dir, clock
+
+
+def run_search(config: SearchConfig, listener: ev.Listener, cancel: ev.CancelToken | None = None,
+               search_dir: str | Path | None = None, resume: bool = False,
+               max_trials_in_process: int | None = None) -> dict:
+    """Run (or resume) a search in this thread; report events to ``listener``; return the final event.
+
+    Never raises for problems in the data, the config or training: they end the search with a
+    ``search_finished`` event whose status is ``failed`` and whose ``error`` says why.
+
+    ``max_trials_in_process``: stop (resumable) before starting a trial once this many ran here,
+    returning a ``recycle`` event instead of ``search_finished``; the supervisor of a child process
+    uses it to hand TensorFlow's per-trial memory back to the system and resume in a fresh child.
+    """
+    cancel = cancel or ev.NeverCancel()
+    started = time.time()
+    config, search_dir, clock = open_search(config, search_dir, resume)
+    events_file = open(search_dir / EVENTS_FILE, "a", encoding="utf-8")
+
+    def emit(event: dict) -> None:
+        events_file.write(json.dumps(event, ensure_ascii=False) + "\n")
+        events_file.flush()
+        try:
+            listener(event)
+        except Exception:  # noqa: BLE001 - a broken listener must not kill training
+            traceback.print_exc(file=sys.stderr)
+
+    previous = _completed_before(search_dir) if resume else {}
+    state: dict[str, Any] = {"tuner": None, "clock": clock, "reason": "", "test": None}
+    final_status, error = ev.COMPLETED, ""
+    # Keras Tuner prints ("Reloading Tuner...", failed trials); keep stdout clean for --json.
+    with contextlib.redirect_stdout(sys.stderr):
+        try:
+            config.check()
+            info = _prepare_split(config, search_dir, resume, emit)
+            _update_search_info(search_dir, status="running")
+            final_status, error = _search(config, info, search_dir, resume, emit, cancel, state, previous,
+                                          max_trials_in_process)
+        except SearchError as exc:
+            final_status, error = ev.FAILED, str(exc)
+        except Exception as exc:  # noqa: BLE001 - reported to the user, with the traceback on stderr
+            traceback.print_exc(file=sys.stderr)
+            final_status, error = ev.FAILED, _explain(exc)
+        if final_status == RECYCLE:
+            recycle = ev.make_event(RECYCLE, search_dir=str(search_dir), pid=os.getpid(),
+                                    completed_trials=sum(1 for t in state["tuner"].oracle.trials.values()
+                                                         if t.status == "COMPLETED"))
+            _save_budget_spent(search_dir, clock)
+            listener(recycle)  # not in events.jsonl: it says nothing about the search itself
+            events_file.close()
+            return recycle
+        final = _final_event(state.get("tuner"), final_status, error, started, search_dir, previous)
+        final["reason"] = state["reason"] or _default_reason(final["status"], error)
+        final["test_accuracy"] = state["test"]
+        final["final_model"] = state.get("final_model")
+        final["time_budget"] = clock.budget or None
+        final["elapsed"] = clock.elapsed()
+        try:
+            _update_search_info(search_dir, status=final_status, finished=time.time(),
+                                best_trial_id=final["best_trial_id"], best_score=final["best_score"],
+                                budget_spent=clock.elapsed(), end_reason=final["reason"],
+                                final_model=state.get("final_model"),
+                                **({"test_scores": {_final_key(state.get("final_model"), final["best_trial_id"]):
+                                                    state["test"]}} if state["test"] is not None else {}))
+        except (SearchError, OSError):
+            pass
+        emit(final)
+    events_file.close()
+    return final
+
+
+def _final_key(final_model: dict | None, best_trial_id: str | None) -> str | None:
+    """Key of the final model in ``test_scores``: its trial id, or ``ensemble:ID,ID`` (as export names it)."""
+    if final_model and len(final_model["trials"]) > 1:
+        return "ensemble:" + ",".join(final_model["trials"])
+    return best_trial_id
+
+
+def _default_reason(status: str, error: str) -> str:
+    if status == ev.CANCELLED:
+        return "Stopped by you. Finished trials are kept; resume to continue."
+    if status == ev.FAILED:
+        return error
+    return "All planned trials ran."
+
+
+def _save_budget_spent(search_dir: Path, clock: BudgetClock) -> None:
+    try_update_search_info(search_dir, budget_spent=clock.elapsed())
+
+
+def try_update_search_info(search_dir: Path, **changes: Any) -> bool:
+    """Record ``changes`` in search.json when possible; the search result stands without them."""
+    try:
+        _update_search_info(search_dir, **changes)
+        return True
+    except (SearchError, OSError):
+        return False
+
+
+def _explain(exc: BaseException) -> str:
+    text = f"{type(exc).__name__}: {exc}"
+    if "Number of consecutive failures" in str(exc):
+        text = ("Stopped: several trials failed in a row, so the search would only keep failing. "
+                "See the failed trials' reasons.")
+    return text
+
+
+def _search(config, info, search_dir, resume, emit, cancel, state, previous,
+            max_trials_in_process=None, cache_root: Path | None = None) -> tuple[str, str]:
+    """``cache_root``: where tf.data caches decoded images (default ``search_dir/cache``; a
+    distributed worker keeps its own, since caches cannot be shared between processes)."""
+    import gc
+
+    import keras
+
+    from app.core.model.models import resolve_backbone_weights
+    from app.core.search.multi_gpu import mirrored_strategy
+    from app.core.data.pipeline import choose_cache, load_split
+
+    device, mixed = _device_info(config)
+    if config.mixed_precision and not mixed:
+        emit(ev.make_event(ev.NOTICE, level="info",
+                           message="Mixed precision needs a GPU; training in float32 on the CPU."))
+    keras.config.disable_interactive_logging()
+    if config.deterministic:
+        import tensorflow as tf
+
+        tf.config.experimental.enable_op_determinism()
+        # Random ops without a seed are refused from now on (the estimate's benchmark tensors too).
+        keras.utils.set_random_seed(config.seed)
+    classes = info["classes"]
+    splits = info["splits"]
+    train_rows, val_rows = splits["train"], splits["val"]
+    clock: BudgetClock = state["clock"]
+    config, first_epoch_estimate = _plan(config, info, search_dir, emit, clock)
+    cache = choose_cache(config.cache, len(train_rows) + len(val_rows), config.image_size)
+    cache_root = cache_root or search_dir / "cache"
+    for stale in cache_root.glob("*.lockfile") if cache_root.exists() else []:
+        stale.unlink(missing_ok=True)  # left by an interrupted first epoch; tf.data refuses otherwise
+    train = load_split([r[0] for r in train_rows], [r[1] for r in train_rows], config.image_size, cache,
+                       str(cache_root / "train"))
+    if cancel.is_set():
+        return ev.CANCELLED, ""
+    val = load_split([r[0] for r in val_rows], [r[1] for r in val_rows], config.image_size, cache,
+                     str(cache_root / "val"))
+    for name, split in (("training", train), ("validation", val)):
+        if split.skipped:
+            emit(ev.make_event(ev.NOTICE, level="warning",
+                               message=f"{split.skipped} {name} image(s) could not be read any more "
+                                       "(moved, deleted or changed since the scan) and were left out."))
+        if len(split) == 0:
+            raise SearchError(f"No {name} images could be read: has the folder moved?")
+    weights, notice = resolve_backbone_weights(config)
+    if notice:
+        emit(ev.make_event(ev.NOTICE, level="warning", message=notice))
+    class_weight = _class_weight(config, train.labels, classes, emit)
+    hypermodel = _make_hypermodel(config, train, val, len(classes), mixed, weights, emit, state, class_weight)
+    strategy, notice = mirrored_strategy(config)
+    if notice:
+        emit(ev.make_event(ev.NOTICE, level="info", message=notice))
+    tuner = build_tuner(config, search_dir, hypermodel, strategy)
+    state["tuner"] = tuner
+    tuner.setup_reporting(emit, cancel, classes, config.epochs, config)
+    maximize = config.objective.endswith("accuracy")
+    planner = BudgetPlanner(clock, config.epochs, maximize=maximize, plateau_trials=config.plateau_trials,
+                            prune=config.tuner != "hyperband")
+    planner.objective_name = config.objective
+    planner.restore([e for e in previous.values()])
+    tuner.setup_budget(planner, first_epoch_estimate, None)
+    tuner.recycle_after = max_trials_in_process
+    completed = sum(1 for t in tuner.oracle.trials.values() if t.status == "COMPLETED")
+    emit(ev.make_event(
+        ev.SEARCH_STARTED, search_id=info["search_id"], name=info.get("name"), search_dir=str(search_dir),
+        config=config.to_dict(), device=device["device"], devices=device["gpus"], mixed_precision=mixed,
+        classes=classes, train_count=len(train), val_count=len(val), test_count=len(splits.get("test", [])),
+        max_trials=_planned_trials(config), resumed=bool(resume), completed_trials=completed,
+        dataset_fingerprint=info.get("dataset_fingerprint"), versions=info.get("versions", {}),
+        cache=cache, pid=os.getpid(), time_budget=clock.budget or None, budget_spent_before=clock.spent_before,
+        image_size=config.image_size, class_weights=bool(class_weight)))
+    callbacks = []
+    if config.early_stopping:
+        callbacks.append(early_stopping(monitor=config.objective, patience=config.patience,
+                                        mode="max" if config.objective.endswith("accuracy") else "min",
+                                        restore_best_weights=config.restore_best_weights))
+    if config.tensorboard:
+        # Keras Tuner gives each trial its own log folder and writes HParams for it.
+        callbacks.append(_scalar_tensorboard(log_dir=str(search_dir / "tensorboard"), write_graph=False,
+                                             profile_batch=0, update_freq="epoch"))
+    # Freeze the objects created so far (TensorFlow's are many): each trial's collections then
+    # scan only new objects, which keeps trial switches short.
+    gc.collect()
+    gc.freeze()
+    try:
+        tuner.search(epochs=config.epochs, callbacks=callbacks, verbose=0)
+    except tuner.cancelled_error:
+        running = tuner.current_trial_id
+        if running is not None:
+            emit(ev.make_event(ev.TRIAL_ENDED, trial_id=running, number=_trial_number(running),
+                               status="CANCELLED", score=None, best_step=None,
+                               duration=time.time() - tuner._trial_started.get(running, time.time()),
+                               message="stopped by user; it will run again on resume",
+                               hyperparameters=dict(tuner.oracle.get_trial(running).hyperparameters.values),
+                               history=tuner._history.get(running, {}), confusion=None))
+        _finish(tuner, config, search_dir, splits, len(classes), state, emit)
+        return ev.CANCELLED, ""
+    except tuner.recycle_error:
+        return RECYCLE, ""
+    except tuner.budget_error:
+        state["reason"] = planner.stop_reason or "The time budget is spent."
+    finally:
+        gc.unfreeze()
+    if not state["reason"]:
+        done = len(tuner.oracle.trials)
+        state["reason"] = (f"All {done} trial{'s' if done != 1 else ''} ran" +
+                           (f" within the {format_duration(clock.budget)} budget." if clock.limited else "."))
+    if planner.stop_kind == STOP_BUDGET and clock.limited:
+        detail = planner.stop_reason if planner.stop_reason != "The time budget is spent." else ""
+        state["reason"] = f"Time budget of {format_duration(clock.budget)} reached. {detail}".strip()
+    tuner.prune_checkpoints()
+    _finish(tuner, config, search_dir, splits, len(classes), state, emit)
+    return ev.COMPLETED, ""
+
+
+def _plan(config: SearchConfig, info: dict, search_dir: Path, emit, clock: BudgetClock):
+    """Resolve the automatic choices (image size, widths that fit, the first trial's width) from
+    measurements, once per search; a resumed search keeps what was chosen."""
+    from app.core.search.estimate import plan_search
+
+    if info.get("plan"):
+        return config, info["plan"].get("epoch_seconds")
+    splits = info["splits"]
+    plan = plan_search(config, int(info.get("native_size") or 0), len(info["classes"]), len(splits["train"]),
+                       len(splits["val"]), clock.remaining())
+    for message in plan.notices:
+        emit(ev.make_event(ev.NOTICE, level="warning", message=message))
+    estimates = [e.to_dict() for e in plan.estimates]
+    timed = [e for e in plan.estimates if e.epoch_seconds]
+    chosen = plan.config
+    summary = (f"Image size {chosen.image_size} px" +
+               (f" (chosen for {format_duration(clock.budget)})" if config.image_size == "auto" else ""))
+    if timed:
+        summary += "; measured epoch times: " + ", ".join(
+            f"width {e.width} at {e.image_size} px ~{e.epoch_seconds:.0f} s" for e in timed)
+    emit(ev.make_event(ev.NOTICE, level="info", reason="estimate", message=summary + ".", estimates=estimates))
+    _update_search_info(search_dir, config=chosen.to_dict(),
+                        plan={"epoch_seconds": plan.epoch_seconds, "estimates": estimates})
+    return chosen, plan.epoch_seconds
+
+
+def _class_weight(config: SearchConfig, labels, classes: list[str], emit) -> dict | None:
+    """Balanced class weights when asked for, or ("auto") when the classes are heavily imbalanced."""
+    import numpy as np
+
+    counts = np.bincount(np.asarray(labels, dtype=np.int64), minlength=len(classes)).tolist()
+    on = config.class_weights is True or (
+        config.class_weights == "auto" and heavily_imbalanced(dict(zip(classes, counts))))
+    if not on:
+        return None
+    weights = balanced_class_weights(counts)
+    if config.class_weights == "auto":
+        emit(ev.make_event(ev.NOTICE, level="info",
+                           message="The classes are heavily imbalanced, so each is weighted by the inverse of "
+                                   "its share of the training images (class weights on)."))
+    return weights
+
+
+def _finish(tuner, config: SearchConfig, search_dir: Path, splits: dict, num_classes: int, state: dict,
+            emit) -> None:
+    """After the trials: choose the final model (the best trial, or the average of the best few
+    when that scores higher on validation) and score it once on the locked test split."""
+    try:
+        final_model = choose_final_model(search_dir, config.objective)
+    except Exception:  # noqa: BLE001 - the best trial stands as the final model without it
+        traceback.print_exc(file=sys.stderr)
+        final_model = None
+    state["final_model"] = final_model
+    if final_model and final_model["kind"] == ENSEMBLE:
+        emit(ev.make_event(ev.NOTICE, level="info", reason="final_model", final_model=final_model,
+                           message=describe_final_model(final_model)))
+    _score_final_on_test(tuner, config, splits, num_classes, state, emit)
+
+
+def _score_final_on_test(tuner, config: SearchConfig, splits: dict, num_classes: int, state: dict, emit) -> None:
+    """Score the final model once on the locked test split: the honest estimate."""
+    rows = splits.get("test") or []
+    if not rows:
+        return
+    try:
+        final_model = state.get("final_model")
+        if final_model:
+            trials = [tuner.oracle.get_trial(t) for t in final_model["trials"]]
+        else:
+            trials = [t for t in tuner.oracle.get_best_trials(1) if t.status == "COMPLETED"]
+        if not trials:
+            return
+        state["test"] = score_trial_on_rows(tuner, trials, config, rows, num_classes)
+    except Exception as exc:  # noqa: BLE001 - the search result stands without it
+        traceback.print_exc(file=sys.stderr)
+        emit(ev.make_event(ev.NOTICE, level="warning", message=f"Could not score the test split: {exc}"))
+
+
+def score_trial_on_rows(tuner, trials, config: SearchConfig, rows: list, num_classes: int) -> float | None:
+    """Accuracy on ``rows`` ([decodable path, label, original path]) of a trial's kept weights, or
+    of the mean probability of several trials' (a list)."""
+    import numpy as np
+
+    from app.core.data.pipeline import load_split, make_dataset
+
+    split = load_split([r[0] for r in rows], [r[1] for r in rows], config.image_size, "memory")
+    if len(split) == 0:
+        return None
+    ds = make_dataset(split, config.image_size, 64, shuffle=False, seed=config.seed)
+    members = trials if isinstance(trials, (list, tuple)) else [trials]
+    probs = np.mean([tuner.load_model(trial).predict(ds, verbose=0) for trial in members], axis=0)
+    return float(np.mean(np.argmax(probs, axis=-1) == split.labels))
+
+
+def _scalar_tensorboard(**kwargs):
+    """TensorBoard that logs only scalars (the confusion matrix is not one)."""
+    import keras
+
+    def scalars(logs):
+        return {k: v for k, v in (logs or {}).items() if "confusion" not in k}
+
+    # Keras Tuner recognises the callback by its class name to give each trial a folder + HParams.
+    class TensorBoard(keras.callbacks.TensorBoard):
+        def on_epoch_end(self, epoch, logs=None):
+            super().on_epoch_end(epoch, scalars(logs))
+
+        def on_test_end(self, logs=None):
+            super().on_test_end(scalars(logs))
+
+        def on_train_batch_end(self, batch, logs=None):
+            # Keras writes batch_* scalars after every batch even with update_freq="epoch", where
+            # no writer receives them: ~2 ms per batch spent for nothing.
+            if self.update_freq != "epoch":
+                super().on_train_batch_end(batch, scalars(logs))
+
+    return TensorBoard(**kwargs)
+
+
+def _planned_trials(config: SearchConfig) -> int | None:
+    if config.tuner == "hyperband":
+        return config.max_trials
+    if config.tuner == "grid":
+        return None  # Grid search stops when its grid is exhausted or at max_trials, whichever first
+    return config.max_trials
+
+
+def _final_event(tuner, status: str, error: str, started: float, search_dir: Path, previous: dict) -> dict:
+    trials, best = [], None
+    if tuner is not None:
+        ended = {**previous, **getattr(tuner, "ended_events", {})}
+        for trial in sorted(tuner.oracle.trials.values(), key=lambda t: _trial_number(t.trial_id)):
+            summary = ended.get(trial.trial_id, {})
+            if trial.status == "RUNNING":
+                trial_status = "CANCELLED"
+            else:
+                trial_status = str(trial.status)
+            trials.append(ev.plain({
+                "trial_id": trial.trial_id, "number": _trial_number(trial.trial_id), "status": trial_status,
+                "score": trial.score, "hyperparameters": dict(trial.hyperparameters.values),
+                "duration": summary.get("duration"),
+                "message": _failure_reason(trial.message) if trial_status in ("FAILED", "INVALID") else "",
+                "stopped": summary.get("stopped"), "epochs_planned": summary.get("epochs_planned"),
+                "epochs_run": summary.get("epochs_run"),
+            }))
+        completed = [t for t in tuner.oracle.trials.values() if t.status == "COMPLETED" and t.score is not None]
+        if completed:
+            best_list = tuner.oracle.get_best_trials(1)
+            best = best_list[0] if best_list and best_list[0].status == "COMPLETED" else None
+    if status == ev.COMPLETED and tuner is not None and best is None:
+        status = ev.FAILED
+        reasons = [t["message"] for t in trials if t["message"]]
+        error = "No trial completed." + (f" Last failure: {reasons[-1]}" if reasons else "")
+    return ev.make_event(
+        ev.SEARCH_FINISHED, status=status, error=error,
+        best_trial_id=best.trial_id if best else None, best_score=best.score if best else None,
+        best_hyperparameters=dict(best.hyperparameters.values) if best else None,
+        trials=trials, duration=time.time() - started, search_dir=str(search_dir))

@@ -1,0 +1,33 @@
+"""The fake event stream the GUI tests use has the fields a real search sends, kind by kind."""
+from __future__ import annotations
+
+import pytest
+
+from app.core.search import events as ev
+from app.core.options.config import SearchConfig
+from fake_events import fake_search_events
+
+
+@pytest.mark.slow
+def test_fake_events_have_the_key_sets_of_a_real_tiny_search(tiny_dataset):
+    from app.core.search.runner import run_search
+
+    config = SearchConfig().replace(data_dir=str(tiny_dataset), architecture="mlp", image_size=16, epochs=2,
+                                    max_trials=2, batch_size=8, width=16, depth=1, early_stopping=False,
+                                    tensorboard=False, seed=7, augmentation={"enabled": False})
+    log = ev.EventLog()
+    final = run_search(config, log)
+    assert final["status"] == "completed", final
+    fake = fake_search_events(n_trials=2, epochs=2, failed_trials=[2])
+    for kind in ev.EVENT_TYPES:
+        real_events, fake_events = log.of_type(kind), [e for e in fake if e["type"] == kind]
+        if kind == ev.NOTICE and not real_events:
+            continue  # a clean tiny search has nothing to warn about
+        assert real_events and fake_events, kind
+        real_keys = set().union(*(e.keys() for e in real_events))
+        fake_keys = set().union(*(e.keys() for e in fake_events))
+        assert fake_keys == real_keys, (kind, sorted(real_keys - fake_keys), sorted(fake_keys - real_keys))
+        if kind in (ev.TRIAL_ENDED, ev.SEARCH_FINISHED):
+            real_trial = set().union(*(t.keys() for e in real_events for t in e.get("trials", [e])))
+            fake_trial = set().union(*(t.keys() for e in fake_events for t in e.get("trials", [e])))
+            assert fake_trial == real_trial, (kind, sorted(real_trial ^ fake_trial))
