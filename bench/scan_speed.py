@@ -137,7 +137,9 @@ def agreement(photos_dir: Path | None = None) -> None:
 
     from PIL import Image
 
-    from app.core.data.dataset import _inspect, decodable_path, ImageRecord
+    from app.core.data.image_check import inspect_file
+    from app.core.data.decoding import decodable_path
+    from app.core.data.dataset_report import ImageRecord
 
     os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "3")
     import tensorflow as tf
@@ -169,7 +171,7 @@ def agreement(photos_dir: Path | None = None) -> None:
     for i, (fmt, damage, data) in enumerate(damaged_variants(photos_dir=photos_dir)):
         path = folder / f"{i}.{fmt.split('-')[0].lower()}"
         path.write_bytes(data)
-        outcome = _inspect(str(path))
+        outcome = inspect_file(str(path))
         # What training will see: the scanner's converted copy where it converts.
         usable = outcome.facts is not None
         if usable and outcome.facts["needs_conversion"]:

@@ -87,7 +87,7 @@ def run_tunestudio(data: str, held: list, budget: float, overrides: dict | None 
     import numpy as np
 
     from app.core.options.config import SearchConfig
-    from app.core.export.export import load_trial_model
+    from app.core.search.trials import load_trial_model
     from app.core.search.runner import run_search
 
     started = time.monotonic()
@@ -167,7 +167,8 @@ def _script_result(model, budget_cb, started: float, held: list, size: int) -> d
 
 def _script_data(data: str, size: int, started: float):
     """What a script does: list the folder, split 80/20, decode into arrays."""
-    from app.core.data.dataset import scan_dataset, split_dataset
+    from app.core.data.dataset import scan_dataset
+    from app.core.data.splits import split_dataset
 
     report = scan_dataset(data)
     classes = report.usable_classes
@@ -179,7 +180,8 @@ def _script_data(data: str, size: int, started: float):
 def run_classic(data: str, held: list, budget: float) -> dict:
     import keras
 
-    from app.core.data.dataset import native_image_size, scan_dataset
+    from app.core.data.dataset_report import native_image_size
+    from app.core.data.dataset import scan_dataset
 
     started = time.monotonic()
     native = native_image_size(scan_dataset(data).images)
@@ -307,7 +309,8 @@ def run_strong(data: str, held: list, budget: float) -> dict:
     import keras
     from keras import layers
 
-    from app.core.data.dataset import native_image_size, scan_dataset
+    from app.core.data.dataset_report import native_image_size
+    from app.core.data.dataset import scan_dataset
 
     started = time.monotonic()
     native = native_image_size(scan_dataset(data).images)

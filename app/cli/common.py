@@ -10,6 +10,6 @@ class UserError(Exception):
     pass
 
 
-def _error(message: str) -> int:
+def user_error(message: str) -> int:
     print(f"tunestudio: error: {message}", file=sys.stderr)
     return EXIT_USAGE

@@ -12,7 +12,7 @@ import json
 import sys
 from pathlib import Path
 
-from app.cli.common import EXIT_FAILED, EXIT_OK, UserError, _error
+from app.cli.common import EXIT_FAILED, EXIT_OK, UserError, user_error
 from app.cli.progress import TerminalProgress
 from app.core.history.recorder import HistoryRecorder
 
@@ -75,7 +75,7 @@ def cmd_export(args) -> int:
 
     search_dir = Path(args.search_dir).expanduser()
     if not (search_dir / "search.json").is_file():
-        return _error(f"{search_dir}: not a TuneStudio search folder")
+        return user_error(f"{search_dir}: not a TuneStudio search folder")
     formats = chosen_formats(args.formats, "--format")
     if formats is None:
         formats = available_formats()
@@ -90,13 +90,13 @@ def cmd_export(args) -> int:
         final = run_export_in_subprocess(search_dir, args.out, trial_id=args.trial, formats=formats,
                                          overwrite=args.overwrite, listener=progress)
         if final["status"] != ev.COMPLETED:
-            return _error(final["error"])
+            return user_error(final["error"])
         card = final["card"]
     else:
         try:
             card = export_trial(search_dir, args.out, trial_id=args.trial, overwrite=args.overwrite, formats=formats)
         except ExportError as exc:
-            return _error(str(exc))
+            return user_error(str(exc))
     HistoryRecorder().export(card, Path(search_dir).name)
     if args.json:
         print(json.dumps(_export_result(card), indent=2, ensure_ascii=False, default=str))

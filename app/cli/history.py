@@ -20,7 +20,8 @@ from pathlib import Path
 from typing import Any
 
 from app.core.util.formatting import format_score, format_value
-from app.core.history.history import SEARCH_STATUSES, HistoryError, HistoryStore
+from app.core.history.history_schema import SEARCH_STATUSES, HistoryError
+from app.core.history.history import HistoryStore
 
 USER_ERROR = 2
 

@@ -9,13 +9,13 @@ import json
 import os
 import sys
 
-from app.cli.common import EXIT_FAILED, EXIT_OK, EXIT_USAGE, UserError, _error
+from app.cli.common import EXIT_FAILED, EXIT_OK, EXIT_USAGE, UserError, user_error
 from app.cli.options import TUNABLE_FLAGS, add_option_flags
 from app.cli.progress import TerminalProgress
 from app.cli.search import cmd_search, cmd_worker
 
 # Re-exported: app.cli.export, the tests and the packaging import these from app.cli.main.
-__all__ = ["EXIT_FAILED", "EXIT_OK", "EXIT_USAGE", "TUNABLE_FLAGS", "TerminalProgress", "UserError", "_error",
+__all__ = ["EXIT_FAILED", "EXIT_OK", "EXIT_USAGE", "TUNABLE_FLAGS", "TerminalProgress", "UserError", "user_error",
            "build_parser", "cmd_scan", "cmd_search", "cmd_worker", "main"]
 
 # --------------------------------------------------------------------------- the parser
@@ -90,12 +90,13 @@ def build_parser() -> argparse.ArgumentParser:
 
 
 def cmd_scan(args) -> int:
-    from app.core.data.dataset import DatasetError, scan_dataset
+    from app.core.data.dataset_report import DatasetError
+    from app.core.data.dataset import scan_dataset
 
     try:
         report = scan_dataset(args.folder)
     except DatasetError as exc:
-        return _error(str(exc))
+        return user_error(str(exc))
     data = report.to_dict()
     if args.json:
         print(json.dumps(data, indent=2, ensure_ascii=False))
@@ -145,7 +146,7 @@ def main(argv: list[str] | None = None) -> int:
         try:
             return handlers[args.command](args)
         except (UserError, OSError) as exc:
-            return _error(str(exc))
+            return user_error(str(exc))
     # history, doctor and the playbook commands carry their own handler.
     if hasattr(args, "func"):
         return args.func(args)

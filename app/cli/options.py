@@ -9,7 +9,8 @@ from __future__ import annotations
 import argparse
 from pathlib import Path
 
-from app.core.options.config import ConfigError, SearchConfig
+from app.core.options.validation import ConfigError
+from app.core.options.config import SearchConfig
 from app.core.options.option_table import OPTIONS, Option, set_value
 from app.core.options.options import TUNABLE_OPTIONS, parse_option_text
 

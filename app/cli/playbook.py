@@ -108,7 +108,7 @@ def _search_dir(path: str) -> Path:
 def run(task: str, params: dict, as_json: bool) -> tuple[int, dict | None]:
     """Run a task in the training child, with progress on stderr, history, and Ctrl+C to stop."""
     from app.core.history.recorder import HistoryRecorder
-    from app.core.search.process import run_task_in_subprocess
+    from app.core.playbook.task_process import run_task_in_subprocess
     from app.core.search.events import TASK_PROGRESS, is_type
 
     cancel = threading.Event()

@@ -8,7 +8,7 @@ import sys
 import threading
 from pathlib import Path
 
-from app.cli.common import EXIT_FAILED, EXIT_OK, UserError, _error
+from app.cli.common import EXIT_FAILED, EXIT_OK, UserError, user_error
 from app.cli.options import config_from_args
 from app.cli.progress import TerminalProgress
 
@@ -24,11 +24,42 @@ def _hint_unfinished(data_dir: str, unfinished: list[dict]) -> None:
 
 
 def cmd_search(args) -> int:
-    from app.core.search import events as ev
-    from app.core.options.config import ConfigError, SearchConfig
-    from app.core.util.formatting import format_value
     from app.core.history.recorder import HistoryRecorder
-    from app.core.search.runner import SearchError, find_resumable, load_search_info
+
+    try:
+        config, workdir = _config_and_folder(args)
+        export_formats = _export_formats(args)
+    except UserError as exc:
+        return user_error(str(exc))
+    progress = TerminalProgress(enabled=sys.stderr.isatty())
+    history = HistoryRecorder()
+    if history.store is None:  # opened here, so a problem is said before the search starts
+        print(f"warning: history not recorded ({history.store_error})", file=sys.stderr)
+
+    def listener(event):
+        progress(event)
+        history(event)
+
+    try:
+        final = _run_with_ctrl_c(args, config, listener, workdir)
+    except KeyboardInterrupt:
+        print("Aborted.", file=sys.stderr)
+        return 130
+    result, code = _result(final)
+    if code == EXIT_OK and args.export:
+        code = _export_after(args, final, export_formats, history, result)
+    if args.json:
+        print(json.dumps(result, indent=2, ensure_ascii=False))
+    else:
+        _print_result(config, final, result)
+    return code
+
+
+def _config_and_folder(args):
+    """(config, search folder or None) of a new search or the one to resume; UserError says why not."""
+    from app.core.options.config import SearchConfig
+    from app.core.options.validation import ConfigError
+    from app.core.search.search_dir import SearchError, find_resumable, load_search_info
 
     workdir = Path(args.workdir).expanduser() if args.workdir else None
     _check_distributed_args(args)
@@ -37,28 +68,35 @@ def cmd_search(args) -> int:
             if workdir is None:
                 unfinished = find_resumable()
                 if not unfinished:
-                    return _error("no unfinished search to resume")
+                    raise UserError("no unfinished search to resume")
                 workdir = Path(unfinished[0]["search_dir"])
-            config = SearchConfig.from_dict(load_search_info(workdir)["config"])
-        else:
-            config = config_from_args(args)
-            _hint_unfinished(config.data_dir, find_resumable())
-            if workdir is not None and (workdir / "search.json").exists():
-                return _error(f"{workdir} already holds a search: use --resume to continue it, "
-                              "or choose a new folder")
+            return SearchConfig.from_dict(load_search_info(workdir)["config"]), workdir
+        config = config_from_args(args)
+        _hint_unfinished(config.data_dir, find_resumable())
+        if workdir is not None and (workdir / "search.json").exists():
+            raise UserError(f"{workdir} already holds a search: use --resume to continue it, or choose a new folder")
+        return config, workdir
     except ConfigError as exc:
-        return _error(f"{exc.field}: {exc.message}")
+        raise UserError(f"{exc.field}: {exc.message}") from None
     except SearchError as exc:
-        return _error(str(exc))
-    export_formats = None
-    if args.export:
-        out = Path(args.export).expanduser()
-        if out.exists() and (not out.is_dir() or any(out.iterdir())):
-            return _error(f"--export {out}: choose a new or empty folder")
-        from app.cli.export import chosen_formats
+        raise UserError(str(exc)) from None
 
-        export_formats = chosen_formats(args.export_format, "--export-format")
 
+def _export_formats(args) -> list[str] | None:
+    """The formats ``--export`` writes when the search completes, checked before it starts."""
+    if not args.export:
+        return None
+    out = Path(args.export).expanduser()
+    if out.exists() and (not out.is_dir() or any(out.iterdir())):
+        raise UserError(f"--export {out}: choose a new or empty folder")
+    from app.cli.export import chosen_formats
+
+    return chosen_formats(args.export_format, "--export-format")
+
+
+def _run_with_ctrl_c(args, config, listener, workdir) -> dict:
+    """Run the search (as chief, in this process or in a child); the first Ctrl+C stops it after the
+    current batch, the second aborts."""
     cancel = threading.Event()
     interrupts = {"count": 0}
 
@@ -70,32 +108,23 @@ def cmd_search(args) -> int:
         cancel.set()
 
     previous_handler = signal.signal(signal.SIGINT, on_interrupt)
-    progress = TerminalProgress(enabled=sys.stderr.isatty())
-    history = HistoryRecorder()
-    if history.store is None:  # opened here, so a problem is said before the search starts
-        print(f"warning: history not recorded ({history.store_error})", file=sys.stderr)
-
-    def listener(event):
-        progress(event)
-        history(event)
-
     try:
         if args.distributed:
-            final = _run_chief(args, config, listener, cancel, workdir)
-        elif args.in_process:
+            return _run_chief(args, config, listener, cancel, workdir)
+        if args.in_process:
             from app.core.search.runner import run_search
 
-            final = run_search(config, listener, cancel=cancel, search_dir=workdir, resume=args.resume)
-        else:
-            from app.core.search.process import run_search_in_subprocess
+            return run_search(config, listener, cancel=cancel, search_dir=workdir, resume=args.resume)
+        from app.core.search.process import run_search_in_subprocess
 
-            final = run_search_in_subprocess(config, listener, cancel=cancel, search_dir=workdir,
-                                             resume=args.resume)
-    except KeyboardInterrupt:
-        print("Aborted.", file=sys.stderr)
-        return 130
+        return run_search_in_subprocess(config, listener, cancel=cancel, search_dir=workdir, resume=args.resume)
     finally:
         signal.signal(signal.SIGINT, previous_handler)
+
+
+def _result(final: dict) -> tuple[dict, int]:
+    """The ``--json`` summary of a finished search and the exit code its status gives."""
+    from app.core.search import events as ev
 
     result = {
         "status": final["status"], "error": final.get("error") or None, "search_dir": final["search_dir"],
@@ -105,42 +134,46 @@ def cmd_search(args) -> int:
         "test_accuracy": final.get("test_accuracy"), "time_budget": final.get("time_budget"),
         "elapsed": final.get("elapsed"), "final_model": final.get("final_model"),
     }
-    code = EXIT_OK
     if final["status"] == ev.FAILED:
         print(f"tunestudio: search failed: {final['error']}", file=sys.stderr)
-        code = EXIT_FAILED
-    elif final["status"] == ev.CANCELLED:
+        return result, EXIT_FAILED
+    if final["status"] == ev.CANCELLED:
         print(f"Search stopped. Resume with: tunestudio search --resume --workdir {final['search_dir']}",
               file=sys.stderr)
-        code = EXIT_FAILED
-    elif args.export:
-        from app.core.export.export import ExportError, export_trial
+        return result, EXIT_FAILED
+    return result, EXIT_OK
 
-        try:
-            card = export_trial(final["search_dir"], args.export, formats=export_formats)
-        except ExportError as exc:
-            print(f"tunestudio: export failed: {exc}", file=sys.stderr)
-            code = EXIT_FAILED
-        else:
-            result["export"] = {"path": card["path"], "trial_id": card["trial_id"], "self_check": card["self_check"],
-                                "artifacts": card["artifacts"]}
-            history.export(card, Path(final["search_dir"]).name)
-    if args.json:
-        print(json.dumps(result, indent=2, ensure_ascii=False))
-    else:
-        if final["best_score"] is not None:
-            print(f"Best trial {final['best_trial_id']}: {config.objective} {final['best_score']:.4f}")
-            for k, v in (final["best_hyperparameters"] or {}).items():
-                print(f"  {k} = {format_value(v)}")
-            if (final.get("final_model") or {}).get("kind") == "ensemble":
-                from app.core.search.final_model import describe
 
-                print(describe(final["final_model"]))
-        print(f"Search folder: {final['search_dir']}")
-        if result["export"]:
-            check = result["export"]["self_check"]
-            print(f"Exported to {result['export']['path']} (self-check {'passed' if check['passed'] else 'FAILED'})")
-    return code
+def _export_after(args, final: dict, export_formats, history, result: dict) -> int:
+    """``--export``: export the completed search's final model and record it in the history."""
+    from app.core.export.export import ExportError, export_trial
+
+    try:
+        card = export_trial(final["search_dir"], args.export, formats=export_formats)
+    except ExportError as exc:
+        print(f"tunestudio: export failed: {exc}", file=sys.stderr)
+        return EXIT_FAILED
+    result["export"] = {"path": card["path"], "trial_id": card["trial_id"], "self_check": card["self_check"],
+                        "artifacts": card["artifacts"]}
+    history.export(card, Path(final["search_dir"]).name)
+    return EXIT_OK
+
+
+def _print_result(config, final: dict, result: dict) -> None:
+    from app.core.util.formatting import format_value
+
+    if final["best_score"] is not None:
+        print(f"Best trial {final['best_trial_id']}: {config.objective} {final['best_score']:.4f}")
+        for k, v in (final["best_hyperparameters"] or {}).items():
+            print(f"  {k} = {format_value(v)}")
+        if (final.get("final_model") or {}).get("kind") == "ensemble":
+            from app.core.search.final_model import describe
+
+            print(describe(final["final_model"]))
+    print(f"Search folder: {final['search_dir']}")
+    if result["export"]:
+        check = result["export"]["self_check"]
+        print(f"Exported to {result['export']['path']} (self-check {'passed' if check['passed'] else 'FAILED'})")
 
 
 def _check_distributed_args(args) -> None:

@@ -34,21 +34,16 @@ from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 from typing import Callable
 
-# What moved to the modules below is imported back: callers import it from here (and tests patch it here).
+# The scan's parts live in the modules below; callers import each name from where it is defined.
 from app.core.data.dataset_report import (
-    DatasetError, IGNORED, IMBALANCE_RATIO, ImageRecord, Problem, ScanCancelled, ScanReport, UNUSABLE,
-    balanced_class_weights, heavily_imbalanced, native_image_size, relative_path,
+    DatasetError, IGNORED, ImageRecord, Problem, ScanCancelled, ScanReport, UNUSABLE,
 )
-from app.core.data.decoding import CONVERSION_VERSION, CONVERTED_MAX_SIDE, decodable_path
 from app.core.data.image_check import (
-    CONVERTIBLE_EXTENSIONS, EXTENSIONS_BY_FORMAT, EXTRA_FORMATS_BY_EXTENSION, FULL_PNG_DECODE_PIXELS,
-    GRAYSCALE_MODES, HEAD_BYTES, IMAGE_EXTENSIONS, MAX_FILE_BYTES, MAX_PIXELS, PILLOW_FORMATS,
-    TF_NATIVE_FORMATS, TINY_SIDE, UNSUPPORTED_EXTENSIONS, WHOLE_READ_BYTES, _Outcome, _inspect, _short_error,
-    _stat_failure,
+    CONVERTIBLE_EXTENSIONS, IMAGE_EXTENSIONS, Outcome, inspect_file, short_error,
+    stat_failure,
 )
-from app.core.data.scan_cache import SCAN_VERSION, _ScanCache
-from app.core.data.scan_warnings import FEW_IMAGES, MAX_LISTED_WARNINGS, _add_warnings
-from app.core.data.splits import split_dataset
+from app.core.data.scan_cache import ScanCache
+from app.core.data.scan_warnings import add_warnings
 
 SYSTEM_FILES = {".ds_store", "thumbs.db", "desktop.ini", ".directory", "ehthumbs.db", "icon\r"}
 SYSTEM_FOLDERS = {"__macosx", "@eadir", "$recycle.bin", "system volume information", "__pycache__",
@@ -256,27 +251,27 @@ def _list_files(root: Path, layout: str, parts: dict[str, Path], problems: list[
     return classes, candidates, nested, loose_images
 
 
-def _stat_and_lookup(path: str, cache: _ScanCache) -> tuple[_Outcome | None, tuple[int, int] | None, bool]:
+def _stat_and_lookup(path: str, cache: ScanCache) -> tuple[Outcome | None, tuple[int, int] | None, bool]:
     """(outcome or None when the file must be inspected, (size, mtime_ns) or None, came from cache)."""
     try:
         st = os.stat(path)
     except OSError as exc:
-        return _stat_failure(path, exc), None, False
+        return stat_failure(path, exc), None, False
     if not stat_module.S_ISREG(st.st_mode):
-        return _Outcome(reason="not a regular file (device, pipe or socket)", cacheable=False), None, False
+        return Outcome(reason="not a regular file (device, pipe or socket)", cacheable=False), None, False
     key = (st.st_size, st.st_mtime_ns)
     cached = cache.get(path, *key)
     return cached, key, cached is not None
 
 
-def _inspect_many(items: list[tuple[str, int]]) -> list[_Outcome]:
+def _inspect_many(items: list[tuple[str, int]]) -> list[Outcome]:
     """Inspect (path, size) pairs; runs in a worker thread or a worker process."""
     outcomes = []
     for path, size in items:
         try:
-            outcomes.append(_inspect(path, size))
+            outcomes.append(inspect_file(path, size))
         except Exception as exc:  # noqa: BLE001 - one strange file must never stop the whole scan
-            outcomes.append(_Outcome(reason=f"cannot inspect: {_short_error(exc)}", cacheable=False))
+            outcomes.append(Outcome(reason=f"cannot inspect: {short_error(exc)}", cacheable=False))
     return outcomes
 
 
@@ -335,13 +330,13 @@ def scan_dataset(root: str | Path, workers: int | None = None, progress: Callabl
     def cancelled() -> bool:
         return cancel is not None and cancel.is_set()
 
-    cache = _ScanCache(str(root), use_cache)
+    cache = ScanCache(str(root), use_cache)
     total = len(candidates)
     cpus = os.cpu_count() or 1
     threads = workers or min(8, cpus * 2)
-    outcomes: list[_Outcome | None] = [None] * total
+    outcomes: list[Outcome | None] = [None] * total
     keys: list[tuple[int, int] | None] = [None] * total
-    fresh: list[tuple[str, int, int, _Outcome]] = []
+    fresh: list[tuple[str, int, int, Outcome]] = []
     cache_hits = 0
 
     # 1. stat every file and answer what the cache knows (threads: stat waits on the disk).
@@ -404,7 +399,7 @@ def scan_dataset(root: str | Path, workers: int | None = None, progress: Callabl
                     "workers": f"{pool_size} {'processes' if processes else 'threads'}",
                     "seconds": round(time.perf_counter() - started, 3), "loose_images": loose_images,
                     "hint": _folder_hint(root, layout, classes, loose_images)}
-    _add_warnings(report, note_examples, nested)
+    add_warnings(report, note_examples, nested)
     return report
 
 

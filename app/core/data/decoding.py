@@ -7,7 +7,7 @@ import time
 from pathlib import Path
 
 from app.core.data.dataset_report import DatasetError, ImageRecord
-from app.core.data.image_check import _short_error
+from app.core.data.image_check import short_error
 
 CONVERSION_VERSION = 3  # bump whenever decodable_path changes its output
 CONVERTED_MAX_SIDE = 2048  # twice the largest training size (config.MAX_IMAGE_SIZE)
@@ -77,5 +77,5 @@ def decodable_path(record: ImageRecord, cache_folder: str | Path) -> str:
         os.replace(tmp, out)
     except Exception as exc:  # noqa: BLE001 - any decoder failure becomes one clear message
         tmp.unlink(missing_ok=True)
-        raise DatasetError(f"{record.path}: cannot convert for training ({_short_error(exc)})") from None
+        raise DatasetError(f"{record.path}: cannot convert for training ({short_error(exc)})") from None
     return str(out)

@@ -52,7 +52,7 @@ _PNG_IEND = b"\x00\x00\x00\x00IEND\xaeB`\x82"
 
 
 @dataclass(slots=True)
-class _Outcome:
+class Outcome:
     """What inspecting one file found: facts of a usable image, or why it is not usable."""
 
     facts: dict | None = None
@@ -61,24 +61,24 @@ class _Outcome:
     cacheable: bool = True  # False for passing conditions (unreadable, vanished)
 
 
-def _stat_failure(path: str, exc: OSError) -> _Outcome:
+def stat_failure(path: str, exc: OSError) -> Outcome:
     import errno
 
     if exc.errno == errno.ELOOP:
-        return _Outcome(reason="symbolic link loop: the link points back to itself", cacheable=False)
+        return Outcome(reason="symbolic link loop: the link points back to itself", cacheable=False)
     if isinstance(exc, FileNotFoundError):
         if os.path.islink(path):
-            return _Outcome(reason="broken link: its target does not exist", cacheable=False)
-        return _Outcome(reason="file disappeared during the scan", cacheable=False)
+            return Outcome(reason="broken link: its target does not exist", cacheable=False)
+        return Outcome(reason="file disappeared during the scan", cacheable=False)
     if isinstance(exc, PermissionError):
-        return _Outcome(reason="cannot read: permission denied", cacheable=False)
-    return _Outcome(reason=f"cannot read: {exc.strerror or exc}", cacheable=False)
+        return Outcome(reason="cannot read: permission denied", cacheable=False)
+    return Outcome(reason=f"cannot read: {exc.strerror or exc}", cacheable=False)
 
 
-def _not_an_image(path: str, head: bytes) -> _Outcome:
+def _not_an_image(path: str, head: bytes) -> Outcome:
     ext = os.path.splitext(path)[1].lower()
     if ext in UNSUPPORTED_EXTENSIONS:
-        return _Outcome(reason=f"unsupported format ({UNSUPPORTED_EXTENSIONS[ext]}): convert it to JPEG or PNG")
+        return Outcome(reason=f"unsupported format ({UNSUPPORTED_EXTENSIONS[ext]}): convert it to JPEG or PNG")
     from PIL import Image
 
     # Name formats Pillow knows but we do not train on (PSD, EPS, ICNS...), by signature only.
@@ -86,29 +86,29 @@ def _not_an_image(path: str, head: bytes) -> _Outcome:
         for fmt, (_, accept) in Image.OPEN.items():
             if fmt != "TGA" and accept is not None and accept(head[:16]):
                 if fmt in PILLOW_FORMATS or fmt in EXTRA_FORMATS_BY_EXTENSION.values():
-                    return _Outcome(reason=f"corrupt image: it starts like a {fmt} file but its header is damaged")
-                return _Outcome(reason=f"unsupported image format ({fmt}): convert it to JPEG or PNG")
+                    return Outcome(reason=f"corrupt image: it starts like a {fmt} file but its header is damaged")
+                return Outcome(reason=f"unsupported image format ({fmt}): convert it to JPEG or PNG")
     except Exception:  # noqa: BLE001 - a plugin's signature test misbehaving is not the file's fault
         pass
     if ext in IMAGE_EXTENSIONS or ext in CONVERTIBLE_EXTENSIONS:
-        return _Outcome(reason=f"not an image: the content is not a {ext[1:].upper()} file "
+        return Outcome(reason=f"not an image: the content is not a {ext[1:].upper()} file "
                                "(damaged, or not really a picture)")
-    return _Outcome(reason="not an image (unrecognised content)")
+    return Outcome(reason="not an image (unrecognised content)")
 
 
-def _inspect(path: str, size: int | None = None) -> _Outcome:
+def inspect_file(path: str, size: int | None = None) -> Outcome:
     """Look at one file the way TensorFlow will read it (see the module docstring)."""
-    from PIL import Image, UnidentifiedImageError
+    from PIL import UnidentifiedImageError
 
     if size is None:
         try:
             size = os.stat(path).st_size
         except OSError as exc:
-            return _stat_failure(path, exc)
+            return stat_failure(path, exc)
     if size == 0:
-        return _Outcome(reason="empty file (0 bytes)")
+        return Outcome(reason="empty file (0 bytes)")
     if size > MAX_FILE_BYTES:
-        return _Outcome(reason=f"refused: {size / 2**20:.0f} MB is too large for a training image")
+        return Outcome(reason=f"refused: {size / 2**20:.0f} MB is too large for a training image")
     ext = os.path.splitext(path)[1].lower()
     formats = PILLOW_FORMATS + ((EXTRA_FORMATS_BY_EXTENSION[ext],) if ext in EXTRA_FORMATS_BY_EXTENSION else ())
     try:
@@ -127,18 +127,18 @@ def _inspect(path: str, size: int | None = None) -> _Outcome:
                 outcome = _check_image(path, ext, fh, None, size, content_hash, formats)
             if outcome.facts is None and outcome.reason.startswith("corrupt") and ext in UNSUPPORTED_EXTENSIONS:
                 # e.g. a HEIC photo whose container an AVIF reader half-recognises
-                return _Outcome(reason=f"unsupported format ({UNSUPPORTED_EXTENSIONS[ext]}): convert it to JPEG or PNG")
+                return Outcome(reason=f"unsupported format ({UNSUPPORTED_EXTENSIONS[ext]}): convert it to JPEG or PNG")
             return outcome
     except (UnidentifiedImageError, SyntaxError):
         return _not_an_image(path, head)
     except FileNotFoundError:
-        return _Outcome(reason="file disappeared during the scan", cacheable=False)
+        return Outcome(reason="file disappeared during the scan", cacheable=False)
     except PermissionError:
-        return _Outcome(reason="cannot read: permission denied", cacheable=False)
+        return Outcome(reason="cannot read: permission denied", cacheable=False)
     except IsADirectoryError:
-        return _Outcome(reason="not a file", cacheable=False)
+        return Outcome(reason="not a file", cacheable=False)
     except OSError as exc:
-        return _Outcome(reason=f"cannot read: {exc.strerror or exc}", cacheable=False)
+        return Outcome(reason=f"cannot read: {exc.strerror or exc}", cacheable=False)
 
 
 def _has_image_signature(head: bytes, formats: Iterable[str]) -> bool:
@@ -159,7 +159,7 @@ def _has_image_signature(head: bytes, formats: Iterable[str]) -> bool:
 
 
 def _check_image(path: str, ext: str, source, data: bytes | None, size: int, content_hash: str,
-                 formats: tuple) -> _Outcome:
+                 formats: tuple) -> Outcome:
     """Identify, size-check and integrity-check one image read from ``source``."""
     from PIL import Image, UnidentifiedImageError
 
@@ -168,24 +168,24 @@ def _check_image(path: str, ext: str, source, data: bytes | None, size: int, con
     except (Image.DecompressionBombError, Image.DecompressionBombWarning) as exc:
         found = re.search(r"\((\d+) pixels\)", str(exc))
         size_text = f"{int(found.group(1)):,} pixels" if found else "too many pixels"
-        return _Outcome(reason=f"refused: {size_text} is too large to decode safely (limit {MAX_PIXELS:,} "
+        return Outcome(reason=f"refused: {size_text} is too large to decode safely (limit {MAX_PIXELS:,} "
                                "pixels; possible decompression bomb)")
     except UnidentifiedImageError:
         raise
     except OSError as exc:
         if isinstance(exc, (FileNotFoundError, PermissionError)):
             raise
-        return _Outcome(reason=f"corrupt or truncated image: {_short_error(exc)}")
+        return Outcome(reason=f"corrupt or truncated image: {short_error(exc)}")
     except Exception as exc:  # noqa: BLE001 - plugins raise many types for a damaged header
-        return _Outcome(reason=f"corrupt image: unreadable header ({_short_error(exc)})")
+        return Outcome(reason=f"corrupt image: unreadable header ({short_error(exc)})")
     with img:
         fmt = (img.format or "").upper()
         width, height = img.size
         if width * height > MAX_PIXELS:
-            return _Outcome(reason=(f"refused: {width}x{height} pixels is too large to decode safely "
+            return Outcome(reason=(f"refused: {width}x{height} pixels is too large to decode safely "
                                     f"(limit {MAX_PIXELS:,} pixels; possible decompression bomb)"))
         if width < 1 or height < 1:
-            return _Outcome(reason="corrupt image: it has no pixels")
+            return Outcome(reason="corrupt image: it has no pixels")
         mode = img.mode
         animated = bool(getattr(img, "is_animated", False))
         # Pillow opens 16-bit colour PNGs as 8-bit RGB; the raw mode of the tile tells.
@@ -193,11 +193,11 @@ def _check_image(path: str, ext: str, source, data: bytes | None, size: int, con
         try:
             _verify_pixels(img, fmt, source, data, width, height)
         except (Image.DecompressionBombError, Image.DecompressionBombWarning) as exc:
-            return _Outcome(reason=f"refused: possible decompression bomb ({exc})")
+            return Outcome(reason=f"refused: possible decompression bomb ({exc})")
         except MemoryError:
-            return _Outcome(reason="refused: not enough memory to decode this image")
+            return Outcome(reason="refused: not enough memory to decode this image")
         except Exception as exc:  # noqa: BLE001 - decoders raise many types for damaged data
-            return _Outcome(reason=f"corrupt or truncated image: {_short_error(exc)}")
+            return Outcome(reason=f"corrupt or truncated image: {short_error(exc)}")
         orientation = _orientation(img, fmt)
 
     notes: list[tuple[str, str]] = []
@@ -227,7 +227,7 @@ def _check_image(path: str, ext: str, source, data: bytes | None, size: int, con
     facts = {"width": width, "height": height, "format": fmt, "size_bytes": size, "mode": mode,
              "needs_conversion": needs_conversion, "note": "; ".join(text for _, text in notes),
              "content_hash": content_hash}
-    return _Outcome(facts=facts, notes=tuple(key for key, _ in notes))
+    return Outcome(facts=facts, notes=tuple(key for key, _ in notes))
 
 
 def _verify_pixels(img, fmt: str, source, data: bytes | None, width: int, height: int) -> None:
@@ -269,6 +269,6 @@ def _read_tail(fp) -> bytes:
     return fp.read()
 
 
-def _short_error(exc: Exception) -> str:
+def short_error(exc: Exception) -> str:
     text = str(exc).strip() or type(exc).__name__
     return text if len(text) <= 160 else text[:157] + "..."

@@ -46,7 +46,7 @@ def choose_cache(mode: str, count: int, image_size: int) -> str:
     return "memory" if decoded_bytes(count, image_size) <= memory * MEMORY_CACHE_SHARE else "disk"
 
 
-def _decode_fn(image_size: int):
+def decode_fn(image_size: int):
     import tensorflow as tf
 
     def load(path, label):
@@ -79,7 +79,7 @@ def load_split(paths: list[str], labels: list[int], image_size: int, cache: str,
                          cache_file=cache_file if cache == "disk" else None)
     ds = tf.data.Dataset.from_tensor_slices((list(paths), labels_arr))
     # Files that vanish or change after the scan are dropped here (counted), not fatal.
-    ds = ds.map(_decode_fn(image_size), num_parallel_calls=tf.data.AUTOTUNE, deterministic=True)
+    ds = ds.map(decode_fn(image_size), num_parallel_calls=tf.data.AUTOTUNE, deterministic=True)
     ds = ds.ignore_errors().batch(256).prefetch(tf.data.AUTOTUNE)
     images, kept = [], []
     for x, y in ds:
@@ -115,7 +115,7 @@ def make_dataset(split: SplitData, image_size: int, batch_size: int, shuffle: bo
             ds = ds.shuffle(len(split), seed=seed, reshuffle_each_iteration=True)
         return finish(ds)
     ds = tf.data.Dataset.from_tensor_slices((split.paths, split.labels))
-    ds = ds.map(_decode_fn(image_size), num_parallel_calls=tf.data.AUTOTUNE, deterministic=True)
+    ds = ds.map(decode_fn(image_size), num_parallel_calls=tf.data.AUTOTUNE, deterministic=True)
     # ignore_errors before batching keeps the good images of a batch with one bad file.
     ds = ds.ignore_errors()
     if split.cache_file:

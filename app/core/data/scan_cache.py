@@ -4,12 +4,12 @@ from __future__ import annotations
 import os
 import sqlite3
 
-from app.core.data.image_check import _Outcome
+from app.core.data.image_check import Outcome
 
 SCAN_VERSION = 6  # bump whenever _inspect changes its verdicts: invalidates the scan cache
 
 
-class _ScanCache:
+class ScanCache:
     """Inspection results keyed by (path, size, mtime); never lets a cache failure stop a scan.
 
     Rows of the folder being scanned are loaded into a dict up front (one query), looked up from
@@ -45,20 +45,20 @@ class _ScanCache:
         except (sqlite3.Error, OSError, UnicodeError):
             self._close()
 
-    def get(self, path: str, size: int, mtime_ns: int) -> _Outcome | None:
+    def get(self, path: str, size: int, mtime_ns: int) -> Outcome | None:
         entry = self.entries.get(path)
         if entry is None or entry[0] != size or entry[1] != mtime_ns:
             return None
         reason, notes = entry[2], entry[3]
         notes = tuple(notes.split(",")) if notes else ()
         if reason:
-            return _Outcome(reason=reason, notes=notes)
+            return Outcome(reason=reason, notes=notes)
         facts = dict(zip(self.COLUMNS, entry[4:]))
         facts["needs_conversion"] = bool(facts["needs_conversion"])
         facts["size_bytes"] = size
-        return _Outcome(facts=facts, notes=notes)
+        return Outcome(facts=facts, notes=notes)
 
-    def save(self, fresh: list[tuple[str, int, int, _Outcome]], seen: set[str]) -> None:
+    def save(self, fresh: list[tuple[str, int, int, Outcome]], seen: set[str]) -> None:
         if self.db is None:
             return
 

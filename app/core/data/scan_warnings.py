@@ -32,7 +32,7 @@ _NOTE_WARNINGS = {
 }
 
 
-def _add_warnings(report: ScanReport, note_examples: dict[str, list[str]], nested: Counter) -> None:
+def add_warnings(report: ScanReport, note_examples: dict[str, list[str]], nested: Counter) -> None:
     """Most important first: the window shows the first few."""
     counts = report.counts
     warnings = report.warnings

@@ -61,8 +61,10 @@ def _chief_child(config_dict: dict, search_dir: str, resume: bool, events, cance
 def run_chief(config: SearchConfig, listener: ev.Listener, cancel, search_dir: str | Path, resume: bool,
               settings: dict) -> dict:
     """Serve the search to workers until it ends; same contract as ``runner.run_search``."""
-    from app.core.search.runner import (EVENTS_FILE, SearchError, _default_reason, _explain, _final_event, _plan,
-                          _prepare_split, _update_search_info, open_search)
+    from app.core.search.search_dir import EVENTS_FILE, SearchError
+    from app.core.search.runner import default_reason, explain_error, final_event, open_search, plan_for_budget
+    from app.core.search.search_dir import update_search_info
+    from app.core.search.search_setup import prepare_split
 
     started = time.time()
     # The chief keeps the search's time budget: it hands out no trial once the budget is spent.
@@ -83,27 +85,27 @@ def run_chief(config: SearchConfig, listener: ev.Listener, cancel, search_dir: s
     with contextlib.redirect_stdout(sys.stderr):
         try:
             config.check()
-            info = _prepare_split(config, search_dir, resume, emit,
+            info = prepare_split(config, search_dir, resume, emit,
                                   converted_dir=search_dir / "converted")
-            _update_search_info(search_dir, status="running")
+            update_search_info(search_dir, status="running")
             # Automatic choices (image size, ...) are made once, here; workers read them from search.json.
-            chief.config, _ = _plan(config, info, search_dir, emit, clock)
+            chief.config, _ = plan_for_budget(config, info, search_dir, emit, clock)
             status, error = chief.run(info, resume)
         except SearchError as exc:
             status, error = ev.FAILED, str(exc)
         except Exception as exc:  # noqa: BLE001 - reported to the user, with the traceback on stderr
             traceback.print_exc(file=sys.stderr)
-            status, error = ev.FAILED, _explain(exc)
+            status, error = ev.FAILED, explain_error(exc)
         finally:
             chief.stop_server()
-        final = _final_event(chief.tuner, status, error, started, search_dir, chief.ended)
+        final = final_event(chief.tuner, status, error, started, search_dir, chief.ended)
         for trial in final["trials"]:
             trial["worker"] = chief.ended.get(trial["trial_id"], {}).get("worker")
-        final["reason"] = chief.reason or _default_reason(final["status"], error)
+        final["reason"] = chief.reason or default_reason(final["status"], error)
         final["time_budget"] = clock.budget or None
         final["elapsed"] = clock.elapsed()
         try:
-            _update_search_info(search_dir, status=final["status"], finished=time.time(),
+            update_search_info(search_dir, status=final["status"], finished=time.time(),
                                 best_trial_id=final["best_trial_id"], best_score=final["best_score"],
                                 budget_spent=clock.elapsed(), end_reason=final["reason"])
         except (SearchError, OSError):
@@ -137,13 +139,14 @@ class _Chief:
     # ------------------------------------------------------------------ set-up
 
     def _build_tuner(self, info: dict):
-        from app.core.search.runner import _make_hypermodel, build_tuner
+        from app.core.search.trial_model import make_hypermodel
+        from app.core.search.trial_tuner import build_tuner
 
         # The chief trains nothing: its tuner only declares the search space (one model build per
         # conditional branch) and owns the oracle, so it needs no data, weights or GPUs.
         config = replace(self.config, multi_gpu="off")
         splits = info["splits"]
-        hypermodel = _make_hypermodel(config, range(len(splits["train"])), range(len(splits["val"])),
+        hypermodel = make_hypermodel(config, range(len(splits["train"])), range(len(splits["val"])),
                                       len(info["classes"]), False, None, self.emit, {})
         return build_tuner(config, self.search_dir, hypermodel)
 
@@ -172,7 +175,7 @@ class _Chief:
 
         def create_trial(tuner_id):
             if self.clock.exhausted() and not _has_trial(oracle, tuner_id):
-                from app.core.options.config import format_duration
+                from app.core.options.duration import format_duration
 
                 self.reason = f"Time budget of {format_duration(self.clock.budget)} reached."
                 oracle.tuner_ids.discard(tuner_id)
@@ -192,7 +195,7 @@ class _Chief:
         from keras_tuner.src import protos
         from keras_tuner.src.distribute.oracle_chief import OracleServicer
 
-        from app.core.search.runner import SearchError
+        from app.core.search.search_dir import SearchError
 
         interceptors = [protocol.TokenInterceptor(self.token)] if self.token else []
         self.server = grpc.server(futures.ThreadPoolExecutor(max_workers=4), interceptors=interceptors)
@@ -233,14 +236,15 @@ class _Chief:
         splits = info["splits"]
         address = protocol.join_address(self.host, self.port)
         completed = sum(1 for t in oracle.trials.values() if t.status == "COMPLETED")
-        from app.core.search.runner import _planned_trials, package_versions
+        from app.core.search.runner import planned_trials
+        from app.core.search.search_setup import package_versions
 
         self.emit(ev.make_event(
             ev.SEARCH_STARTED, search_id=info["search_id"], name=info.get("name"), search_dir=str(self.search_dir),
             config=self.config.to_dict(), device=f"distributed: chief at {address}", devices=[],
             mixed_precision=False, classes=info["classes"], train_count=len(splits["train"]),
             val_count=len(splits["val"]), test_count=len(splits.get("test", [])),
-            max_trials=_planned_trials(self.config), resumed=bool(resume), completed_trials=completed,
+            max_trials=planned_trials(self.config), resumed=bool(resume), completed_trials=completed,
             dataset_fingerprint=info.get("dataset_fingerprint"), versions=info.get("versions") or package_versions(),
             cache="per worker", pid=os.getpid(), distributed=True, chief_address=address,
             token_required=bool(self.token)))
@@ -263,7 +267,7 @@ class _Chief:
                 if drained and self._events_complete(finished_at):
                     break
         self._relay_worker_events()
-        from app.core.export.export import prune_checkpoints
+        from app.core.search.checkpoints import prune_checkpoints
 
         prune_checkpoints(self.search_dir, self.config.objective, self.config.keep_best_checkpoints)
         return ev.COMPLETED, ""
@@ -340,7 +344,7 @@ class _Chief:
 
 
 def _number(trial_id: str) -> int:
-    from app.core.search.runner import _trial_number
+    from app.core.search.trial_tuner import _trial_number
 
     return _trial_number(trial_id)
 

@@ -5,7 +5,7 @@ the chief, finds the search folder it names (shared with the chief, at the same 
 with ``workdir``) and the dataset (at the chief's path or remapped with ``data``), then runs
 trials in a spawned child with the same supervision as local training (``app.core.search.process``):
 Keras Tuner's ``OracleClient`` asks the chief for each trial, the child trains it with the
-ordinary runner (``runner._search``) and a fresh child takes over every
+ordinary runner (``runner.execute_search``) and a fresh child takes over every
 ``TRIALS_PER_PROCESS`` trials. The ``KERASTUNER_*`` variables are set in the child only.
 
 The worker writes its events and a heartbeat to ``workers/`` in the search folder (see
@@ -89,7 +89,8 @@ def _worker_child(config_dict: dict, search_dir: str, _resume: bool, events, can
     import grpc
 
     from app.core.search.budget import BudgetClock
-    from app.core.search.runner import RECYCLE, SearchError, _explain, _search
+    from app.core.search.search_dir import SearchError
+    from app.core.search.runner import explain_error, execute_search
 
     _patch_oracle_client(settings["address"], settings.get("token") or None, settings["call_timeout"])
     started = time.time()
@@ -100,7 +101,7 @@ def _worker_child(config_dict: dict, search_dir: str, _resume: bool, events, can
     status, error, chief_lost = ev.FAILED, "", False
     with contextlib.redirect_stdout(sys.stderr):
         try:
-            status, error = _search(config, settings["info"], Path(search_dir), True,
+            status, error = execute_search(config, settings["info"], Path(search_dir), True,
                                     events.put, cancel, state, {}, max_trials_in_process,
                                     cache_root=Path(settings["cache_root"]))
         except grpc.RpcError as exc:
@@ -110,9 +111,9 @@ def _worker_child(config_dict: dict, search_dir: str, _resume: bool, events, can
             error = str(exc)
         except Exception as exc:  # noqa: BLE001 - reported to the user, with the traceback on stderr
             traceback.print_exc(file=sys.stderr)
-            error = _explain(exc)
-    if status == RECYCLE:
-        events.put(ev.make_event(RECYCLE, search_dir=search_dir, pid=os.getpid()))
+            error = explain_error(exc)
+    if status == ev.RECYCLE:
+        events.put(ev.make_event(ev.RECYCLE, search_dir=search_dir, pid=os.getpid()))
     else:
         events.put(ev.make_event(ev.SEARCH_FINISHED, status=status, error=error, chief_lost=chief_lost,
                                  best_trial_id=None, best_score=None, best_hyperparameters=None, trials=[],
@@ -234,8 +235,8 @@ def run_worker(chief: str, token: str | None = None, data: str | None = None, wo
     or images not visible here, repeated crashes).
     """
     from app.core.util.paths import cache_dir
-    from app.core.search.process import TRIALS_PER_PROCESS, _run_child
-    from app.core.search.runner import RECYCLE, SearchError, load_search_info
+    from app.core.search.process import TRIALS_PER_PROCESS, run_child
+    from app.core.search.search_dir import SearchError, load_search_info
 
     cancel = cancel or threading.Event()
     listener = listener or (lambda event: None)
@@ -268,7 +269,7 @@ def run_worker(chief: str, token: str | None = None, data: str | None = None, wo
     def relay(event: dict) -> None:
         event = {**event, "worker": name}
         ev.dispatch(event, beat)
-        if not ev.is_type(event, ev.SEARCH_STARTED, ev.SEARCH_FINISHED, RECYCLE):
+        if not ev.is_type(event, ev.SEARCH_STARTED, ev.SEARCH_FINISHED, ev.RECYCLE):
             events_file.write(json.dumps(event, ensure_ascii=False) + "\n")
             events_file.flush()
         listener(event)
@@ -276,13 +277,13 @@ def run_worker(chief: str, token: str | None = None, data: str | None = None, wo
     crashes, status = 0, "failed"
     try:
         while True:
-            final, killed, exitcode = _run_child(config, relay, cancel, str(search_dir), True, kill_after,
+            final, killed, exitcode = run_child(config, relay, cancel, str(search_dir), True, kill_after,
                                                  trials_per_process or TRIALS_PER_PROCESS,
                                                  target=_worker_child, extra_args=(settings,))
             if cancel.is_set():
                 status = "left"
                 return _result("cancelled", name, heartbeat, search_dir)
-            if ev.is_type(final, RECYCLE):
+            if ev.is_type(final, ev.RECYCLE):
                 continue
             finished = ev.is_type(final, ev.SEARCH_FINISHED)
             if finished and final["status"] == ev.COMPLETED:
@@ -301,12 +302,12 @@ def run_worker(chief: str, token: str | None = None, data: str | None = None, wo
             if finished:
                 raise WorkerError(final.get("error") or "training failed")
             crashes += 1
-            from app.core.search.process import _exit_reason
+            from app.core.search.process import exit_reason
 
             if crashes >= MAX_CRASHES:
-                raise WorkerError(f"the training process {_exit_reason(exitcode)} {crashes} times in a row")
+                raise WorkerError(f"the training process {exit_reason(exitcode)} {crashes} times in a row")
             listener(ev.make_event(ev.NOTICE, level="warning", worker=name,
-                                   message=f"The training process {_exit_reason(exitcode)}; its trial runs again."))
+                                   message=f"The training process {exit_reason(exitcode)}; its trial runs again."))
     finally:
         heartbeat.stop(status)
         events_file.close()
@@ -320,7 +321,7 @@ def _hello(address: str, token: str | None, wait: float, name: str) -> dict:
 
 
 def _search_over(search_dir: Path) -> bool:
-    from app.core.search.runner import SearchError, load_search_info
+    from app.core.search.search_dir import SearchError, load_search_info
 
     try:
         return load_search_info(search_dir).get("status") in (ev.COMPLETED, ev.FAILED)

@@ -26,8 +26,9 @@ import numpy as np
 from app.core.options.config import SearchConfig
 from app.core.search.events import EXPORT_PROGRESS
 from app.core.search.checkpoints import best_first, list_trials, prune_checkpoints  # noqa: F401 - prune_checkpoints re-exported
-from app.core.search.runner import package_versions
-from app.core.search.search_dir import CHECKPOINT_FILE, TRIAL_FILE, SearchError, load_search_info, trial_dir
+from app.core.search.search_setup import package_versions
+from app.core.search.trials import average_model, load_members, load_trial_model
+from app.core.search.search_dir import CHECKPOINT_FILE, SearchError, load_search_info, trial_dir, try_update_search_info
 
 STAGING_PREFIX = ".export-"
 
@@ -38,50 +39,6 @@ class ExportError(RuntimeError):
 
 class ExportCancelled(ExportError):
     """The user stopped the export; nothing was written."""
-
-
-def best_trial_id(search_dir: str | Path, objective: str) -> str | None:
-    ranked = best_first((t for t in list_trials(search_dir) if t["has_checkpoint"]), objective)
-    return ranked[0] if ranked else None
-
-
-def load_trial_model(search_dir: str | Path, trial_id: str | None = None):
-    """Rebuild a trial's model and load its best-epoch weights. Returns (model, trial_id, info)."""
-    import keras_tuner as kt
-
-    from app.core.model.models import build_model, resolve_backbone_weights
-    from app.core.data.pipeline import steps_per_epoch
-
-    search_dir = Path(search_dir)
-    info = load_search_info(search_dir)
-    config = SearchConfig.from_dict(info["config"])
-    if trial_id is None:
-        trial_id = best_trial_id(search_dir, config.objective)
-        if trial_id is None:
-            raise ExportError("This search has no completed trial to export yet.")
-    folder = trial_dir(search_dir, trial_id)
-    trial_file = folder / TRIAL_FILE
-    if not trial_file.is_file():
-        raise ExportError(f"Trial {trial_id} does not exist in {search_dir}.")
-    checkpoint = folder / CHECKPOINT_FILE
-    if not checkpoint.is_file():
-        raise ExportError(f"Trial {trial_id} has no saved weights (it failed, was stopped, "
-                          "or its checkpoint was removed to save disk).")
-    trial = kt.engine.trial.Trial.load(str(trial_file))
-    hp = trial.hyperparameters
-    classes = info["classes"]
-    batch_size = int(hp.values.get("batch_size", 32))
-    # No ImageNet load here: the checkpoint holds every weight.
-    weights, _ = resolve_backbone_weights(config)
-    model = build_model(config, hp, len(classes), steps_per_epoch(info["counts"]["train"], batch_size),
-                        mixed_precision=False, weights=None if weights == "imagenet" else weights)
-    import warnings
-
-    with warnings.catch_warnings():
-        # The checkpoint's optimizer slots are not needed for inference.
-        warnings.filterwarnings("ignore", message="Skipping variable loading for optimizer")
-        model.load_weights(str(checkpoint))
-    return model, trial_id, info, trial
 
 
 def _trial_metrics(trial) -> dict:
@@ -111,7 +68,6 @@ def _test_accuracy(search_dir: Path, model, info: dict, trial_id: str, image_siz
     import numpy as np
 
     from app.core.data.pipeline import load_split
-    from app.core.search.runner import try_update_search_info
 
     scores = dict(info.get("test_scores") or {})
     if trial_id in scores:
@@ -241,12 +197,9 @@ def _export_ensemble(search_dir: Path, members: list[str], out_dir: Path, steps:
                      overwrite: bool) -> dict:
     """The final model when it averages several trials: one Keras model (standard layers), exported
     like a trial, its card naming the members and their validation scores."""
-    from app.core.model.ensemble import average_model, load_members
-    from app.core.playbook.tasks import TaskError
-
     try:
         models, info = load_members(search_dir, members)
-    except TaskError as exc:
+    except SearchError as exc:
         raise ExportError(str(exc)) from None
     size = SearchConfig.from_dict(info["config"]).image_size
     model = average_model(models, size)

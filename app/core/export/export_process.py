@@ -16,7 +16,7 @@ from pathlib import Path
 from typing import Callable
 
 from app.core.search import events as ev
-from app.core.search.process import POLL_S, _exit_reason, child_setup
+from app.core.search.process import POLL_S, exit_reason, child_setup
 
 EXPORT_FINISHED = "export_finished"
 
@@ -104,7 +104,7 @@ def run_export_in_subprocess(search_dir: str | Path, out_dir: str | Path, trial_
         if cancel_sent_at is not None:
             final = _finished(ev.CANCELLED, error="Export stopped; nothing was written.")
         else:
-            final = _finished(ev.FAILED, error=f"The export process {_exit_reason(process.exitcode)}; "
+            final = _finished(ev.FAILED, error=f"The export process {exit_reason(process.exitcode)}; "
                                                "nothing was written.")
     return final
 

@@ -21,10 +21,10 @@ from typing import Any
 
 from app.core.util import paths
 
-from app.core.history.history_edits import _Edits
-from app.core.history.history_queries import _Queries
-from app.core.history.history_recording import _Recorder
-from app.core.history.history_rows import _Transaction, _dumps, _loads
+from app.core.history.history_edits import Edits
+from app.core.history.history_queries import Queries
+from app.core.history.history_recording import Recorder
+from app.core.history.history_rows import Transaction, dump_json, load_json
 # Imported back: callers import these from app.core.history.history.
 from app.core.history.history_rows import folder_size  # noqa: F401
 from app.core.history.history_schema import (  # noqa: F401
@@ -34,7 +34,7 @@ from app.core.history.history_schema import (  # noqa: F401
 
 
 
-class HistoryStore(_Recorder, _Queries, _Edits):
+class HistoryStore(Recorder, Queries, Edits):
     """The history database. ``path`` defaults to ``TUNESTUDIO_HOME/history.sqlite3``.
 
     Recording events: app/core/history/history_recording.py; queries: history_queries.py; edits and disk:
@@ -90,16 +90,16 @@ class HistoryStore(_Recorder, _Queries, _Edits):
         return self.conn.execute("PRAGMA user_version").fetchone()[0]
 
     def _transaction(self):
-        return _Transaction(self.conn)
+        return Transaction(self.conn)
 
     # ---------------------------------------------------------------- preferences
 
     def preference(self, key: str, default: Any = None) -> Any:
         """A history preference (e.g. how many checkpoints pruning keeps), or ``default``."""
         row = self.conn.execute("SELECT value_json FROM preferences WHERE key = ?", (key,)).fetchone()
-        return default if row is None else _loads(row["value_json"], default)
+        return default if row is None else load_json(row["value_json"], default)
 
     def set_preference(self, key: str, value: Any) -> None:
         with self._transaction():
             self.conn.execute("INSERT OR REPLACE INTO preferences (key, value_json) VALUES (?, ?)",
-                              (key, _dumps(value)))
+                              (key, dump_json(value)))

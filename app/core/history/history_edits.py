@@ -11,11 +11,11 @@ from app.core.util import paths
 from app.core.search.checkpoints import checkpoint_files, prune
 from app.core.search.search_state import lower_is_better
 
-from app.core.history.history_rows import _dumps, _loads, folder_size
+from app.core.history.history_rows import dump_json, load_json, folder_size
 from app.core.history.history_schema import HistoryError, OutsideHomeError
 
 
-class _Edits:
+class Edits:
     """HistoryStore's edits and disk bookkeeping."""
 
     def _require(self, search_id: str) -> sqlite3.Row:
@@ -46,8 +46,8 @@ class _Edits:
             cursor = self.conn.execute(
                 "INSERT INTO exports (search_id, trial_id, folder, formats_json, created_at, self_check_json) "
                 "VALUES (?, ?, ?, ?, ?, ?)",
-                (search_id, None if trial_id is None else str(trial_id), str(folder), _dumps(list(formats)),
-                 created_at or time.time(), _dumps(self_check) if self_check is not None else None))
+                (search_id, None if trial_id is None else str(trial_id), str(folder), dump_json(list(formats)),
+                 created_at or time.time(), dump_json(self_check) if self_check is not None else None))
         return int(cursor.lastrowid)
 
     def record_export_card(self, search_id: str, out_dir: str | Path, card: dict) -> int:
@@ -60,8 +60,8 @@ class _Edits:
     @staticmethod
     def _export_dict(row: sqlite3.Row) -> dict:
         data = dict(row)
-        data["formats"] = _loads(data.pop("formats_json"), [])
-        data["self_check"] = _loads(data.pop("self_check_json"))
+        data["formats"] = load_json(data.pop("formats_json"), [])
+        data["self_check"] = load_json(data.pop("self_check_json"))
         return data
 
     def delete_search(self, search_id: str, delete_files: bool = True, allow_outside: bool = False) -> None:

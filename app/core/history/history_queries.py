@@ -6,7 +6,7 @@ import io
 import sqlite3
 from typing import Any, Iterable
 
-from app.core.history.history_rows import _csv_value, _loads
+from app.core.history.history_rows import csv_value, load_json
 from app.core.history.history_schema import HistoryError, SORTABLE_COLUMNS
 
 
@@ -22,7 +22,7 @@ def _where(conditions: list[tuple[str, Any]]) -> tuple[str, list]:
     return (" WHERE " + " AND ".join(clauses) if clauses else ""), args
 
 
-class _Queries:
+class Queries:
     """HistoryStore's queries."""
 
     def list_tasks(self, search_id: str | None = None, kind: str | None = None) -> list[dict]:
@@ -32,8 +32,8 @@ class _Queries:
         out = []
         for row in self.conn.execute(sql, args):
             data = dict(row)
-            data["params"] = _loads(data.pop("params_json"), {})
-            data["result"] = _loads(data.pop("result_json"))
+            data["params"] = load_json(data.pop("params_json"), {})
+            data["result"] = load_json(data.pop("result_json"))
             out.append(data)
         return out
 
@@ -65,9 +65,9 @@ class _Queries:
 
     def _search_dict(self, row: sqlite3.Row) -> dict:
         data = dict(row)
-        data["config"] = _loads(data.pop("config_json"), {})
-        data["classes"] = _loads(data.pop("classes_json"), [])
-        data["versions"] = _loads(data.pop("versions_json"), {})
+        data["config"] = load_json(data.pop("config_json"), {})
+        data["classes"] = load_json(data.pop("classes_json"), [])
+        data["versions"] = load_json(data.pop("versions_json"), {})
         data["dataset"] = data["data_dir"]
         if data.get("started_at") and data.get("ended_at"):
             data["duration"] = data["ended_at"] - data["started_at"]
@@ -112,12 +112,12 @@ class _Queries:
         """Trials of a search in the order they ran, shaped like ``trial_ended`` events plus
         ``epochs`` (list of per-epoch logs), ``failure_reason`` and ``checkpoint_path``."""
         search = self.conn.execute("SELECT name, classes_json FROM searches WHERE id = ?", (search_id,)).fetchone()
-        classes = _loads(search["classes_json"], []) if search else []
+        classes = load_json(search["classes_json"], []) if search else []
         epochs: dict[str, list[dict]] = {}
         for row in self.conn.execute(
                 "SELECT trial_id, epoch, logs_json FROM epochs WHERE search_id = ? ORDER BY trial_id, epoch",
                 (search_id,)):
-            epochs.setdefault(row["trial_id"], []).append({"epoch": row["epoch"], **_loads(row["logs_json"], {})})
+            epochs.setdefault(row["trial_id"], []).append({"epoch": row["epoch"], **load_json(row["logs_json"], {})})
         trials = []
         for row in self.conn.execute(
                 "SELECT * FROM trials WHERE search_id = ? ORDER BY COALESCE(number, 1e9), started_at, trial_id",
@@ -131,7 +131,7 @@ class _Queries:
             for entry in trial_epochs:
                 for key in history:
                     history[key].append(entry.get(key))
-            names = _loads(row["class_names_json"], []) or classes
+            names = load_json(row["class_names_json"], []) or classes
             trials.append({
                 "search_id": search_id,
                 "search_name": search["name"] if search else search_id,
@@ -143,11 +143,11 @@ class _Queries:
                 "duration": row["duration"],
                 "message": row["failure_reason"],
                 "failure_reason": row["failure_reason"],
-                "hyperparameters": _loads(row["hyperparameters_json"], {}),
+                "hyperparameters": load_json(row["hyperparameters_json"], {}),
                 "batch_size": row["batch_size"],
                 "history": history,
                 "epochs": trial_epochs,
-                "confusion": _loads(row["confusion_json"]),
+                "confusion": load_json(row["confusion_json"]),
                 "class_names": names,
                 "checkpoint_path": row["checkpoint_path"],
                 "predictions_path": row["predictions_path"],
@@ -181,6 +181,6 @@ class _Queries:
             writer.writerow([trial["search_id"], trial["search_name"], trial["trial_id"], trial["number"],
                              trial["status"], trial["score"], trial["best_step"], len(trial["epochs"]),
                              None if trial["duration"] is None else round(trial["duration"], 3),
-                             *finals, *[_csv_value(trial["hyperparameters"].get(h)) for h in hp_names],
+                             *finals, *[csv_value(trial["hyperparameters"].get(h)) for h in hp_names],
                              trial["failure_reason"], trial["checkpoint_path"] or ""])
         return out.getvalue()

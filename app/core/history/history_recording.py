@@ -13,13 +13,13 @@ from app.core.search.events import SEARCH_STARTED, SearchListener, TaskListener,
 from app.core.search.search_dir import EVENTS_FILE, SEARCH_FILE
 from app.core.search.search_state import UNFINISHED, lower_is_better
 
-from app.core.history.history_rows import _dumps, _float_or_none, _int_or_none, _loads, _predictions_file, _read_text, folder_size
+from app.core.history.history_rows import dump_json, float_or_none, int_or_none, load_json, predictions_file, read_text, folder_size
 from app.core.history.history_schema import HistoryError, RUNNING
 
 log = logging.getLogger("app.core.history.history")  # the store's logger
 
 
-class _Recorder(SearchListener, TaskListener):
+class Recorder(SearchListener, TaskListener):
     """HistoryStore's writing half: one transaction per event; a bad event is logged, never raised.
 
     Its hooks (fed by :func:`~app.core.search.events.dispatch`) save the kinds worth keeping; batch_ended
@@ -93,43 +93,43 @@ class _Recorder(SearchListener, TaskListener):
         search_dir = str(event.get("search_dir") or "")
         info: dict = {}
         if search_dir:
-            info = _loads(_read_text(Path(search_dir) / SEARCH_FILE), {}) or {}
+            info = load_json(read_text(Path(search_dir) / SEARCH_FILE), {}) or {}
         config = info.get("config") if isinstance(info.get("config"), dict) else {}
         self.conn.execute(
             "INSERT OR IGNORE INTO searches (id, name, started_at, status, search_dir, data_dir, config_json, "
             "classes_json, dataset_fingerprint, seed, objective) VALUES (?, ?, ?, 'running', ?, ?, ?, ?, ?, ?, ?)",
             (search_id, str(info.get("name") or config.get("name") or search_id),
-             _float_or_none(info.get("created")) or _float_or_none(event.get("time")) or time.time(),
-             search_dir, str(config.get("data_dir") or ""), _dumps(config), _dumps(list(info.get("classes") or [])),
-             str(info.get("dataset_fingerprint") or ""), _int_or_none(config.get("seed")),
+             float_or_none(info.get("created")) or float_or_none(event.get("time")) or time.time(),
+             search_dir, str(config.get("data_dir") or ""), dump_json(config), dump_json(list(info.get("classes") or [])),
+             str(info.get("dataset_fingerprint") or ""), int_or_none(config.get("seed")),
              str(config.get("objective") or "val_accuracy")))
 
     def _ensure_trial(self, search_id: str, trial_id: str, event: dict) -> None:
         self.conn.execute(
             "INSERT OR IGNORE INTO trials (search_id, trial_id, started_at, status) "
             "VALUES (?, ?, ?, 'RUNNING')",
-            (search_id, trial_id, _float_or_none(event.get("time"))))
+            (search_id, trial_id, float_or_none(event.get("time"))))
 
     def _save_search_started(self, event: dict) -> None:
         search_id = str(event.get("search_id") or Path(str(event.get("search_dir") or "search")).name)
         self._current_search = search_id
         config = event.get("config") if isinstance(event.get("config"), dict) else {}
-        now = _float_or_none(event.get("time")) or time.time()
+        now = float_or_none(event.get("time")) or time.time()
         existing = self.conn.execute("SELECT id, name FROM searches WHERE id = ?", (search_id,)).fetchone()
         values = {
             "data_dir": str(config.get("data_dir") or ""),
-            "config_json": _dumps(config),
+            "config_json": dump_json(config),
             "search_dir": str(event.get("search_dir") or ""),
             "dataset_fingerprint": str(event.get("dataset_fingerprint") or ""),
-            "classes_json": _dumps(list(event.get("classes") or [])),
+            "classes_json": dump_json(list(event.get("classes") or [])),
             "device": str(event.get("device") or ""),
-            "versions_json": _dumps(event.get("versions") or {}),
-            "seed": _int_or_none(config.get("seed")),
+            "versions_json": dump_json(event.get("versions") or {}),
+            "seed": int_or_none(config.get("seed")),
             "objective": str(config.get("objective") or "val_accuracy"),
-            "max_trials": _int_or_none(event.get("max_trials")),
-            "train_count": _int_or_none(event.get("train_count")),
-            "val_count": _int_or_none(event.get("val_count")),
-            "test_count": _int_or_none(event.get("test_count")),
+            "max_trials": int_or_none(event.get("max_trials")),
+            "train_count": int_or_none(event.get("train_count")),
+            "val_count": int_or_none(event.get("val_count")),
+            "test_count": int_or_none(event.get("test_count")),
         }
         if existing is None:
             values.update(id=search_id, name=str(event.get("name") or config.get("name") or search_id), started_at=now,
@@ -161,7 +161,7 @@ class _Recorder(SearchListener, TaskListener):
         if search_id is None:
             return
         self.conn.execute("INSERT INTO notices (search_id, time, level, message) VALUES (?, ?, ?, ?)",
-                          (search_id, _float_or_none(event.get("time")), str(event.get("level") or "info"),
+                          (search_id, float_or_none(event.get("time")), str(event.get("level") or "info"),
                            str(event.get("message") or "")))
 
     def _trial_of(self, event: dict) -> tuple[str, str] | None:
@@ -185,26 +185,26 @@ class _Recorder(SearchListener, TaskListener):
             "UPDATE trials SET number = ?, hyperparameters_json = ?, batch_size = ?, status = 'RUNNING', "
             "score = NULL, best_step = NULL, failure_reason = '', started_at = ?, ended_at = NULL, "
             "duration = NULL, confusion_json = NULL WHERE search_id = ? AND trial_id = ?",
-            (_int_or_none(event.get("number")), _dumps(event.get("hyperparameters") or {}),
-             _int_or_none(event.get("batch_size")), _float_or_none(event.get("time")), search_id, trial_id))
+            (int_or_none(event.get("number")), dump_json(event.get("hyperparameters") or {}),
+             int_or_none(event.get("batch_size")), float_or_none(event.get("time")), search_id, trial_id))
 
     def _save_epoch_ended(self, event: dict) -> None:
-        epoch = _int_or_none(event.get("epoch"))
+        epoch = int_or_none(event.get("epoch"))
         key = self._trial_of(event) if epoch is not None else None
         if key is None:
             return
         search_id, trial_id = key
-        logs = {k: _float_or_none(v) for k, v in (event.get("logs") or {}).items()}
+        logs = {k: float_or_none(v) for k, v in (event.get("logs") or {}).items()}
         self.conn.execute(
             "INSERT OR REPLACE INTO epochs (search_id, trial_id, epoch, logs_json, planned_epochs, recorded_at) "
             "VALUES (?, ?, ?, ?, ?, ?)",
-            (search_id, trial_id, epoch, _dumps(logs), _int_or_none(event.get("epochs")),
-             _float_or_none(event.get("time"))))
+            (search_id, trial_id, epoch, dump_json(logs), int_or_none(event.get("epochs")),
+             float_or_none(event.get("time"))))
         # The latest confusion matrix is kept on the trial, so a crash still leaves one.
         if event.get("confusion") is not None:
             self.conn.execute(
                 "UPDATE trials SET confusion_json = ?, class_names_json = ? WHERE search_id = ? AND trial_id = ?",
-                (_dumps(event.get("confusion")), _dumps(list(event.get("class_names") or [])),
+                (dump_json(event.get("confusion")), dump_json(list(event.get("class_names") or [])),
                  search_id, trial_id))
 
     def _save_trial_ended(self, event: dict) -> None:
@@ -216,25 +216,25 @@ class _Recorder(SearchListener, TaskListener):
         checkpoint = None
         if row and row["search_dir"]:
             checkpoint = checkpoint_files(row["search_dir"]).get(trial_id)
-        ended = _float_or_none(event.get("time"))
+        ended = float_or_none(event.get("time"))
         updates: dict[str, Any] = {
             "status": str(event.get("status") or "COMPLETED"),
-            "score": _float_or_none(event.get("score")),
-            "best_step": _int_or_none(event.get("best_step")),
-            "duration": _float_or_none(event.get("duration")),
+            "score": float_or_none(event.get("score")),
+            "best_step": int_or_none(event.get("best_step")),
+            "duration": float_or_none(event.get("duration")),
             "failure_reason": str(event.get("message") or ""),
             "ended_at": ended,
             "checkpoint_path": str(checkpoint) if checkpoint else None,
-            "predictions_path": _predictions_file(checkpoint),
+            "predictions_path": predictions_file(checkpoint),
         }
         if event.get("number") is not None:
-            updates["number"] = _int_or_none(event.get("number"))
+            updates["number"] = int_or_none(event.get("number"))
         if event.get("hyperparameters"):
-            updates["hyperparameters_json"] = _dumps(event["hyperparameters"])
+            updates["hyperparameters_json"] = dump_json(event["hyperparameters"])
         if event.get("confusion") is not None:
-            updates["confusion_json"] = _dumps(event["confusion"])
-            names = event.get("class_names") or (_loads(row["classes_json"], []) if row else [])
-            updates["class_names_json"] = _dumps(list(names))
+            updates["confusion_json"] = dump_json(event["confusion"])
+            names = event.get("class_names") or (load_json(row["classes_json"], []) if row else [])
+            updates["class_names_json"] = dump_json(list(names))
         assignments = ", ".join(f"{k} = ?" for k in updates)
         self.conn.execute(f"UPDATE trials SET {assignments} WHERE search_id = ? AND trial_id = ?",
                           (*updates.values(), search_id, trial_id))
@@ -247,11 +247,11 @@ class _Recorder(SearchListener, TaskListener):
             "SELECT epoch FROM epochs WHERE search_id = ? AND trial_id = ? ORDER BY epoch", (search_id, trial_id))]
         first_missing = len(recorded) if recorded == list(range(len(recorded))) else max(lengths, default=0)
         for epoch in range(first_missing, max(lengths, default=0)):
-            logs = {k: _float_or_none(v[epoch]) for k, v in history.items()
+            logs = {k: float_or_none(v[epoch]) for k, v in history.items()
                     if isinstance(v, list) and epoch < len(v)}
             self.conn.execute(
                 "INSERT OR IGNORE INTO epochs (search_id, trial_id, epoch, logs_json, recorded_at) "
-                "VALUES (?, ?, ?, ?, ?)", (search_id, trial_id, epoch, _dumps(logs), ended))
+                "VALUES (?, ?, ?, ?, ?)", (search_id, trial_id, epoch, dump_json(logs), ended))
         self._update_best(search_id)
 
     def _save_search_finished(self, event: dict) -> None:
@@ -262,7 +262,7 @@ class _Recorder(SearchListener, TaskListener):
         status = str(event.get("status") or "completed")
         self.conn.execute(
             "UPDATE searches SET status = ?, error = ?, ended_at = ? WHERE id = ?",
-            (status, str(event.get("error") or ""), _float_or_none(event.get("time")) or time.time(), search_id))
+            (status, str(event.get("error") or ""), float_or_none(event.get("time")) or time.time(), search_id))
         # Trials still marked running were cut off by the cancel or failure.
         self.conn.execute(
             "UPDATE trials SET status = ? WHERE search_id = ? AND status = 'RUNNING'",
@@ -274,9 +274,9 @@ class _Recorder(SearchListener, TaskListener):
             self.conn.execute(
                 "INSERT OR IGNORE INTO trials (search_id, trial_id, number, hyperparameters_json, status, score, "
                 "duration, failure_reason) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
-                (search_id, str(summary["trial_id"]), _int_or_none(summary.get("number")),
-                 _dumps(summary.get("hyperparameters") or {}), str(summary.get("status") or "COMPLETED"),
-                 _float_or_none(summary.get("score")), _float_or_none(summary.get("duration")),
+                (search_id, str(summary["trial_id"]), int_or_none(summary.get("number")),
+                 dump_json(summary.get("hyperparameters") or {}), str(summary.get("status") or "COMPLETED"),
+                 float_or_none(summary.get("score")), float_or_none(summary.get("duration")),
                  str(summary.get("message") or "")))
         self._update_best(search_id, event)
         row = self.conn.execute("SELECT search_dir FROM searches WHERE id = ?", (search_id,)).fetchone()
@@ -290,16 +290,16 @@ class _Recorder(SearchListener, TaskListener):
         """A playbook task (``app.core.playbook.tasks``): kept with its search, or alone (the LR finder)."""
         search_id = None
         if event.get("search_dir"):
-            info = _loads(_read_text(Path(str(event["search_dir"])) / "search.json"), {}) or {}
+            info = load_json(read_text(Path(str(event["search_dir"])) / "search.json"), {}) or {}
             search_id = str(info.get("search_id") or Path(str(event["search_dir"])).name)
-        ended = _float_or_none(event.get("time")) or time.time()
-        duration = _float_or_none(event.get("duration")) or 0.0
+        ended = float_or_none(event.get("time")) or time.time()
+        duration = float_or_none(event.get("duration")) or 0.0
         self.conn.execute(
             "INSERT INTO tasks (search_id, kind, status, started_at, ended_at, params_json, result_json, error) "
             "VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
             (search_id, str(event.get("task") or ""), str(event.get("status") or ""), ended - duration, ended,
-             _dumps(event.get("params") or {}),
-             _dumps(event["result"]) if event.get("result") is not None else None, str(event.get("error") or "")))
+             dump_json(event.get("params") or {}),
+             dump_json(event["result"]) if event.get("result") is not None else None, str(event.get("error") or "")))
 
     def _update_best(self, search_id: str, finished: dict | None = None) -> None:
         row = self.conn.execute("SELECT objective FROM searches WHERE id = ?", (search_id,)).fetchone()
@@ -308,7 +308,7 @@ class _Recorder(SearchListener, TaskListener):
             f"SELECT trial_id, score FROM trials WHERE search_id = ? AND status = 'COMPLETED' "
             f"AND score IS NOT NULL ORDER BY score {order} LIMIT 1", (search_id,)).fetchone()
         if best is None and finished and finished.get("best_trial_id") is not None:
-            best = {"trial_id": str(finished["best_trial_id"]), "score": _float_or_none(finished.get("best_score"))}
+            best = {"trial_id": str(finished["best_trial_id"]), "score": float_or_none(finished.get("best_score"))}
         if best is not None:
             self.conn.execute("UPDATE searches SET best_trial_id = ?, best_score = ? WHERE id = ?",
                               (best["trial_id"], best["score"], search_id))

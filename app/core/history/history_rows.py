@@ -7,11 +7,11 @@ import sqlite3
 from pathlib import Path
 from typing import Any
 
-def _dumps(value: Any) -> str:
+def dump_json(value: Any) -> str:
     return json.dumps(value, ensure_ascii=False, sort_keys=True, allow_nan=False, default=str)
 
 
-def _loads(text: str | None, default: Any = None) -> Any:
+def load_json(text: str | None, default: Any = None) -> Any:
     if text is None or text == "":
         return default
     try:
@@ -20,7 +20,7 @@ def _loads(text: str | None, default: Any = None) -> Any:
         return default
 
 
-def _float_or_none(value: Any) -> float | None:
+def float_or_none(value: Any) -> float | None:
     if isinstance(value, bool) or value is None:
         return None
     try:
@@ -30,7 +30,7 @@ def _float_or_none(value: Any) -> float | None:
     return number if number == number and abs(number) != float("inf") else None
 
 
-def _int_or_none(value: Any) -> int | None:
+def int_or_none(value: Any) -> int | None:
     if isinstance(value, bool) or value is None:
         return None
     try:
@@ -39,7 +39,7 @@ def _int_or_none(value: Any) -> int | None:
         return None
 
 
-def _read_text(path: Path) -> str | None:
+def read_text(path: Path) -> str | None:
     try:
         return path.read_text(encoding="utf-8")
     except (OSError, UnicodeDecodeError):
@@ -58,7 +58,7 @@ def folder_size(path: str | Path) -> int:
     return total
 
 
-def _predictions_file(checkpoint: Path | None) -> str | None:
+def predictions_file(checkpoint: Path | None) -> str | None:
     """The per-image predictions the runner keeps beside a trial's checkpoint, when written."""
     if checkpoint is None:
         return None
@@ -66,13 +66,13 @@ def _predictions_file(checkpoint: Path | None) -> str | None:
     return str(path) if path.is_file() else None
 
 
-def _csv_value(value: Any) -> Any:
+def csv_value(value: Any) -> Any:
     if isinstance(value, (dict, list)):
         return json.dumps(value)
     return value
 
 
-class _Transaction:
+class Transaction:
     """``with``: BEGIN IMMEDIATE ... COMMIT, or ROLLBACK on an exception."""
 
     def __init__(self, conn: sqlite3.Connection):

@@ -13,7 +13,8 @@ import sqlite3
 from pathlib import Path
 
 from app.core.search.events import COMPLETED, SEARCH_FINISHED, is_type
-from app.core.history.history import HistoryError, HistoryStore
+from app.core.history.history_schema import HistoryError
+from app.core.history.history import HistoryStore
 
 log = logging.getLogger(__name__)
 

@@ -12,7 +12,9 @@ from typing import Any
 
 import numpy as np
 
-from app.core.options.config import SMALL_IMAGE_PX, TRANSFER_ARCHITECTURES, SearchConfig, is_fixed
+from app.core.options.config import SMALL_IMAGE_PX, SearchConfig
+from app.core.options.option_table import TRANSFER_ARCHITECTURES
+from app.core.options.validation import is_fixed
 
 # File names Keras Applications looks for in its cache (~/.keras/models) for include_top=False.
 _MOBILENET_ROWS = (96, 128, 160, 192, 224)

@@ -56,7 +56,7 @@ def distillation_loss(num_classes: int, temperature: float, alpha: float):
 
 def teacher_model(search_dir: str, teacher: str):
     """(model, description, trial ids) for ``best``, ``ensemble:K`` or a trial id."""
-    from app.core.model.ensemble import ensemble_model, load_members
+    from app.core.playbook.ensemble import ensemble_model, load_members
 
     teacher = str(teacher or "best")
     if teacher.startswith("ensemble:"):
@@ -105,7 +105,8 @@ def distill(ctx: TaskContext, search_dir: str, teacher: str = "best", student_ar
     import keras_tuner as kt
     import tensorflow as tf
 
-    from app.core.options.config import ConfigError, SearchConfig
+    from app.core.options.validation import ConfigError
+    from app.core.options.config import SearchConfig
     from app.core.playbook.kfold import pooled_images
     from app.core.model.models import build_model, resolve_backbone_weights
     from app.core.data.pipeline import steps_per_epoch

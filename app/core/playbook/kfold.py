@@ -51,11 +51,11 @@ def trial_setup(search_dir: str, trial_id: str):
 
 def pooled_images(info: dict, image_size: int, splits=("train", "val")):
     """(images, labels, original files) of the given splits, decoded like training."""
-    from app.core.search.predictions import _original, decode_rows
+    from app.core.search.predictions import original_file, decode_rows
 
     rows = [r for s in splits for r in info["splits"].get(s, [])]
     images, kept = decode_rows(rows, image_size)
-    return images, np.asarray([rows[i][1] for i in kept], np.int32), [_original(rows[i]) for i in kept]
+    return images, np.asarray([rows[i][1] for i in kept], np.int32), [original_file(rows[i]) for i in kept]
 
 
 def train_config(ctx: TaskContext, run: str, config, hp, num_classes: int, train_xy, val_xy, epochs: int):
@@ -64,7 +64,6 @@ def train_config(ctx: TaskContext, run: str, config, hp, num_classes: int, train
     The model ends with its best epoch's weights (by the objective on ``val_xy``), as a trial's
     checkpoint does.
     """
-    import keras
 
     from app.core.model.models import build_model, resolve_backbone_weights
     from app.core.data.pipeline import SplitData, make_dataset, steps_per_epoch

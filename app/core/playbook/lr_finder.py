@@ -22,7 +22,10 @@ POINT_EVERY = 5  # steps between live progress events
 
 def _training_images(data_dir: str, image_size: int, seed: int, limit: int):
     """Training-split images of a folder (at most ``limit``, class-stratified), decoded like a search."""
-    from app.core.data.dataset import DatasetError, decodable_path, scan_dataset, split_dataset
+    from app.core.data.dataset_report import DatasetError
+    from app.core.data.decoding import decodable_path
+    from app.core.data.dataset import scan_dataset
+    from app.core.data.splits import split_dataset
     from app.core.util.paths import cache_dir
     from app.core.search.predictions import decode_rows
 
@@ -76,7 +79,8 @@ def find_lr(ctx: TaskContext, data_dir: str, architecture: str = "simple_cnn", i
     import keras_tuner as kt
     import tensorflow as tf
 
-    from app.core.options.config import ConfigError, SearchConfig
+    from app.core.options.validation import ConfigError
+    from app.core.options.config import SearchConfig
     from app.core.model.models import build_model, resolve_backbone_weights
 
     if not (0 < start_lr < end_lr):

@@ -59,7 +59,7 @@ def find_mislabels(ctx: TaskContext, search_dir: str, top: int = 3, folds: int |
     import keras
 
     from app.core.options.config import SearchConfig
-    from app.core.export.export import load_trial_model
+    from app.core.search.trials import load_trial_model
     from app.core.playbook.kfold import pooled_images, stratified_folds, train_config, trial_setup
     from app.core.search.predictions import trial_predictions
 

@@ -4,7 +4,7 @@ A task is a plain function ``fn(ctx: TaskContext, **params) -> dict`` (its JSON-
 It reports through ``ctx``: ``progress`` (a fraction and a message, plus task data such as the LR
 finder's points), ``epoch`` (live curves, like a search's epoch events) and ``ctx.check()``,
 which raises :class:`TaskCancelled` when the cancel token is set. :func:`run_task` wraps the call
-in ``task_started`` / ``task_finished`` events; ``app.core.search.process.run_task_in_subprocess`` runs it
+in ``task_started`` / ``task_finished`` events; ``app.core.playbook.task_process.run_task_in_subprocess`` runs it
 in the training child process, which is how the window and the command line use it.
 
 Events (plain dicts, like :mod:`app.core.search.events`):
@@ -29,17 +29,18 @@ from typing import Any, Callable
 
 from app.core.search import events as ev
 from app.core.search.events import TASK_EPOCH, TASK_FINISHED, TASK_PROGRESS, TASK_STARTED  # noqa: F401 - the task vocabulary
+from app.core.search.search_dir import SearchError, load_search_info
 
 # Task name -> "module:function" (imported in the process that runs it, so the caller never
 # imports TensorFlow).
 TASKS = {
     "lr_find": "app.core.playbook.lr_finder:find_lr",
     "mislabels": "app.core.playbook.mislabels:find_mislabels",
-    "ensemble": "app.core.model.ensemble:build_ensemble",
+    "ensemble": "app.core.playbook.ensemble:build_ensemble",
     "distill": "app.core.playbook.distill:distill",
     "export_student": "app.core.playbook.distill:export_student",
     "kfold": "app.core.playbook.kfold:cross_validate",
-    "predictions": "app.core.search.predictions:compute_search_predictions",
+    "predictions": "app.core.playbook.predictions_task:compute_search_predictions",
 }
 
 
@@ -125,7 +126,7 @@ def run_task(task: str, params: dict, listener: ev.Listener, cancel: ev.CancelTo
             result = resolve(task)(ctx, **params)
         except TaskCancelled:
             status = ev.CANCELLED
-        except TaskError as exc:
+        except (TaskError, SearchError) as exc:  # the user's problem: its message says why
             status, error = ev.FAILED, str(exc)
         except Exception as exc:  # noqa: BLE001 - reported to the user, traceback on stderr
             traceback.print_exc(file=sys.stderr)
@@ -146,25 +147,15 @@ def finished_event(task: str, params: dict, status: str, error: str, result: dic
 
 def search_info(search_dir: str | Path) -> dict:
     """A finished search's ``search.json``; a :class:`TaskError` when it is not a search folder."""
-    from app.core.search.search_dir import SearchError, load_search_info
-
     try:
         return load_search_info(search_dir)
     except SearchError as exc:
         raise TaskError(str(exc)) from None
 
 
-def ranked_trials(search_dir: str | Path, objective: str, with_checkpoint: bool = True) -> list[dict]:
-    """Completed trials, best first (by Keras Tuner's score for the objective)."""
-    from app.core.search.checkpoints import best_first, list_trials
-
-    trials = [t for t in list_trials(search_dir) if t["has_checkpoint"] or not with_checkpoint]
-    by_id = {t["trial_id"]: t for t in trials}
-    return [by_id[i] for i in best_first(trials, objective)]
-
-
 def top_trial_ids(search_dir: str | Path, count: int) -> list[str]:
     from app.core.options.config import SearchConfig
+    from app.core.search.trials import ranked_trials
 
     info = search_info(search_dir)
     objective = SearchConfig.from_dict(info["config"]).objective

@@ -16,8 +16,8 @@ from dataclasses import asdict, dataclass
 import numpy as np
 
 from app.core.search.budget import choose_image_size, choose_width_and_size, epochs_to_afford
-from app.core.options.config import (SMALL_IMAGE_PX, SearchConfig, available_memory_bytes, is_fixed, tunable_default,
-                     tunable_values, with_default)
+from app.core.options.config import SMALL_IMAGE_PX, SearchConfig, available_memory_bytes, tunable_default, with_default
+from app.core.options.validation import is_fixed, tunable_values
 
 # Share of this machine's memory one trial's model may plan to use.
 MEMORY_SHARE = 0.6
@@ -183,7 +183,7 @@ def estimate_candidate(config: SearchConfig, num_classes: int, train_count: int,
 
 def candidate_widths(config: SearchConfig) -> list[int | None]:
     """Widths to compare for the first trial (None for transfer backbones, which have no width)."""
-    from app.core.options.config import TRANSFER_ARCHITECTURES
+    from app.core.options.option_table import TRANSFER_ARCHITECTURES
 
     if config.architecture in TRANSFER_ARCHITECTURES:
         return [None]
@@ -259,7 +259,7 @@ def plan_search(config: SearchConfig, native_size: int, num_classes: int, train_
                            f"{e.activation_bytes / 2**30:.1f} GiB per step, more than this machine can give "
                            "a trial: left out of the search.")
     if not fitting:
-        from app.core.search.runner import SearchError
+        from app.core.search.search_dir import SearchError
 
         raise SearchError(f"No candidate model fits in this machine's memory at {max(sizes)} px and batch "
                           f"{batch}: lower the image size, the batch size or the width.")

@@ -36,6 +36,9 @@ EPOCH_ENDED = "epoch_ended"
 TRIAL_ENDED = "trial_ended"
 SEARCH_FINISHED = "search_finished"
 WORKER_STATUS = "worker_status"
+# Internal, never relayed: a training child stopped to be replaced by a fresh one that resumes the
+# search (run_search's max_trials_in_process hands TensorFlow's memory back).
+RECYCLE = "recycle"
 EXPORT_PROGRESS = "export_progress"  # one step of an export (app/core/export/export.py), for progress lines
 
 # A playbook task's events (fields: app/core/playbook/tasks.py).

@@ -27,7 +27,6 @@ def mirrored_strategy(config) -> tuple[object | None, str]:
     """``(strategy or None, notice for the user or "")`` for ``config.multi_gpu``."""
     if getattr(config, "multi_gpu", "off") != "mirrored":
         return None, ""
-    import tensorflow as tf
 
     devices = training_devices()
     if len(devices) < 2:

@@ -118,12 +118,12 @@ def decode_rows(rows: list, image_size: int) -> tuple[np.ndarray, np.ndarray]:
     """
     import tensorflow as tf
 
-    from app.core.data.pipeline import _decode_fn
+    from app.core.data.pipeline import decode_fn
 
     if not rows:
         return np.zeros((0, image_size, image_size, 3), np.uint8), np.zeros((0,), int)
     ds = tf.data.Dataset.from_tensor_slices(([r[0] for r in rows], np.arange(len(rows), dtype=np.int32)))
-    ds = ds.map(_decode_fn(image_size), num_parallel_calls=tf.data.AUTOTUNE, deterministic=True)
+    ds = ds.map(decode_fn(image_size), num_parallel_calls=tf.data.AUTOTUNE, deterministic=True)
     ds = ds.ignore_errors().batch(256)
     images, kept = [], []
     for x, i in ds:
@@ -143,11 +143,11 @@ def predict(model, images: np.ndarray, batch_size: int = PREDICT_BATCH) -> np.nd
 def predict_rows(model, rows: list, image_size: int, classes: list[str], split: str = "val") -> Predictions:
     images, kept = decode_rows(rows, image_size)
     probabilities = predict(model, images)
-    return Predictions(files=[_original(rows[i]) for i in kept], labels=np.asarray([rows[i][1] for i in kept], int),
+    return Predictions(files=[original_file(rows[i]) for i in kept], labels=np.asarray([rows[i][1] for i in kept], int),
                        probabilities=probabilities, classes=list(classes), split=split)
 
 
-def _original(row: list) -> str:
+def original_file(row: list) -> str:
     return str(row[2] if len(row) > 2 else row[0])
 
 
@@ -188,7 +188,7 @@ def save_after_fit(model, val_split, trial_dir: str | Path) -> Path | None:
         probabilities = np.concatenate(batches) if batches else np.zeros((0, len(info["classes"])), np.float32)
         if len(probabilities) != len(rows):
             return None
-        preds = Predictions(files=[_original(r) for r in rows], labels=np.asarray([r[1] for r in rows], int),
+        preds = Predictions(files=[original_file(r) for r in rows], labels=np.asarray([r[1] for r in rows], int),
                             probabilities=probabilities, classes=list(info["classes"]))
         return save(trial_dir / PREDICTIONS_FILE, preds)
     except Exception:  # noqa: BLE001 - reported on stderr; the trial goes on
@@ -207,7 +207,7 @@ def trial_predictions(search_dir: str | Path, trial_id: str, compute: bool = Tru
     if not compute:
         return None
     from app.core.options.config import SearchConfig
-    from app.core.export.export import load_trial_model
+    from app.core.search.trials import load_trial_model
 
     if model is None:
         model, _, info, _ = load_trial_model(search_dir, trial_id)
@@ -217,20 +217,3 @@ def trial_predictions(search_dir: str | Path, trial_id: str, compute: bool = Tru
     preds = predict_rows(model, info["splits"]["val"], config.image_size, info["classes"])
     save(path, preds)
     return preds
-
-
-def compute_search_predictions(ctx, search_dir: str, trial_ids: list[str] | None = None) -> dict:
-    """Task: make sure the given trials (default: all with weights) have a predictions file."""
-    from app.core.playbook.tasks import ranked_trials, search_info
-    from app.core.options.config import SearchConfig
-
-    info = search_info(search_dir)
-    objective = SearchConfig.from_dict(info["config"]).objective
-    ids = trial_ids or [t["trial_id"] for t in ranked_trials(search_dir, objective)]
-    out = {}
-    for n, trial_id in enumerate(ids):
-        ctx.progress(n / max(1, len(ids)), f"Predicting the validation images with trial {trial_id}")
-        preds = trial_predictions(search_dir, trial_id)
-        out[trial_id] = {"path": str(trial_predictions_path(search_dir, trial_id)),
-                         "accuracy": preds.accuracy if preds else None}
-    return {"trials": out}

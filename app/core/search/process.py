@@ -1,4 +1,5 @@
-"""Run a search (or a playbook task) in a spawned child process and relay its events to the calling thread.
+"""Run a search in a spawned child process and relay its events to the calling thread; the
+supervision of every training child (searches, playbook tasks, distributed workers) lives here.
 
 Why a child process: TensorFlow leaks several MB per trial, never hands GPU memory back, and
 its garbage collections stall the GIL for 200+ ms at each trial start. In a child, none of that
@@ -20,6 +21,7 @@ import time
 from pathlib import Path
 
 from app.core.search import events as ev
+from app.core.search.search_dir import SearchError, update_search_info
 from app.core.options.config import SearchConfig
 
 POLL_S = 0.05
@@ -62,16 +64,7 @@ def _child_main(config_dict: dict, search_dir: str, resume: bool, events: mp.Que
     events.join_thread()  # make sure the last event is flushed before exiting
 
 
-def _task_child_main(task: str, params: dict, events: mp.Queue, cancel, parent_pid: int) -> None:
-    child_setup(parent_pid)
-    from app.core.playbook.tasks import run_task
-
-    run_task(task, params, events.put, cancel=cancel)
-    events.close()
-    events.join_thread()
-
-
-def _exit_reason(code: int | None) -> str:
+def exit_reason(code: int | None) -> str:
     if code is None:
         return "did not exit"
     if code < 0:
@@ -99,10 +92,10 @@ def run_search_in_subprocess(config: SearchConfig, listener: ev.Listener, cancel
     the search (Keras Tuner resumes exactly). The listener sees one search: the restarts show only
     as notices.
 
-    ``target``/``extra_args``: another child function (see :func:`_run_child`), e.g. the
+    ``target``/``extra_args``: another child function (see :func:`run_child`), e.g. the
     distributed chief's.
     """
-    from app.core.search.runner import RECYCLE, new_search_dir
+    from app.core.search.search_setup import new_search_dir
 
     if search_dir is None:
         if resume:
@@ -121,9 +114,9 @@ def run_search_in_subprocess(config: SearchConfig, listener: ev.Listener, cancel
         listener(event)
 
     while True:
-        final, killed, exitcode = _run_child(config, relay, cancel, search_dir, resume, kill_after,
+        final, killed, exitcode = run_child(config, relay, cancel, search_dir, resume, kill_after,
                                              trials_per_process, target, extra_args)
-        if ev.is_type(final, RECYCLE) and not (cancel is not None and cancel.is_set()):
+        if ev.is_type(final, ev.RECYCLE) and not (cancel is not None and cancel.is_set()):
             listener(ev.make_event(ev.NOTICE, level="info",
                                    message=f"Training process restarted after {trials_per_process} "
                                            f"trial{'s' if trials_per_process != 1 else ''} to hand its memory "
@@ -140,7 +133,7 @@ def run_search_in_subprocess(config: SearchConfig, listener: ev.Listener, cancel
                                   duration=time.time() - started, search_dir=search_dir)
         else:
             final = ev.make_event(ev.SEARCH_FINISHED, status=ev.FAILED,
-                                  error=f"The training process {_exit_reason(exitcode)} before the "
+                                  error=f"The training process {exit_reason(exitcode)} before the "
                                         "search finished. Completed trials are kept; resume to continue.",
                                   best_trial_id=None, best_score=None, best_hyperparameters=None, trials=[],
                                   duration=time.time() - started, search_dir=search_dir)
@@ -149,7 +142,7 @@ def run_search_in_subprocess(config: SearchConfig, listener: ev.Listener, cancel
     return final
 
 
-def _run_child(config: SearchConfig, listener: ev.Listener, cancel, search_dir: str, resume: bool,
+def run_child(config: SearchConfig, listener: ev.Listener, cancel, search_dir: str, resume: bool,
                kill_after: float, trials_per_process: int | None, target=None,
                extra_args: tuple = ()) -> tuple[dict | None, bool, int | None]:
     """One search child process: relay its events until it ends. Returns (its last event, killed, exit code).
@@ -157,40 +150,13 @@ def _run_child(config: SearchConfig, listener: ev.Listener, cancel, search_dir: 
     ``target`` (default :func:`_child_main`) takes ``_child_main``'s arguments plus ``extra_args``;
     the distributed chief and workers run their own child functions under the same supervision.
     """
-    from app.core.search.runner import RECYCLE
-
-    return _supervise(target or _child_main, "tunestudio-search",
+    return supervise(target or _child_main, "tunestudio-search",
                       lambda events, child_cancel: (config.to_dict(), search_dir, resume, events, child_cancel,
                                                     os.getpid(), trials_per_process, *extra_args),
-                      listener, cancel, kill_after, final_types=(ev.SEARCH_FINISHED, RECYCLE), hidden=(RECYCLE,))
+                      listener, cancel, kill_after, final_types=(ev.SEARCH_FINISHED, ev.RECYCLE), hidden=(ev.RECYCLE,))
 
 
-def run_task_in_subprocess(task: str, params: dict, listener: ev.Listener, cancel: ev.CancelToken | None = None,
-                           kill_after: float = 30.0) -> dict:
-    """Run a playbook task (:mod:`app.core.playbook.tasks`) in a spawned child; same contract as ``run_task``.
-
-    ``params`` must be plain data. A crash of the child becomes a ``failed`` final event saying how
-    it ended; a child that ignores cancel is killed after ``kill_after`` seconds (``cancelled``).
-    """
-    from app.core.playbook.tasks import TASK_FINISHED, finished_event
-
-    started = time.time()
-    final, killed, exitcode = _supervise(
-        _task_child_main, f"tunestudio-{task}",
-        lambda events, child_cancel: (task, params, events, child_cancel, os.getpid()),
-        listener, cancel, kill_after, final_types=(TASK_FINISHED,))
-    if final is None:
-        if killed:
-            final = finished_event(task, params, ev.CANCELLED, "", None, started)
-        else:
-            final = finished_event(task, params, ev.FAILED,
-                                   f"The training process {_exit_reason(exitcode)} before the task finished.",
-                                   None, started)
-        listener(final)
-    return final
-
-
-def _supervise(target, name: str, make_args, listener: ev.Listener, cancel, kill_after: float,
+def supervise(target, name: str, make_args, listener: ev.Listener, cancel, kill_after: float,
                final_types: tuple, hidden: tuple = ()) -> tuple[dict | None, bool, int | None]:
     """Start ``target`` in a spawned child and relay its events until it ends.
 
@@ -249,10 +215,8 @@ def _supervise(target, name: str, make_args, listener: ev.Listener, cancel, kill
 
 def _mark_interrupted(search_dir: str, status: str) -> None:
     """Record in search.json that the search did not finish, so it is offered for resume."""
-    from app.core.search.runner import SearchError, _update_search_info
-
     try:
-        _update_search_info(Path(search_dir), status="cancelled" if status == ev.CANCELLED else "running",
+        update_search_info(Path(search_dir), status="cancelled" if status == ev.CANCELLED else "running",
                             interrupted_at=time.time())
     except (SearchError, OSError):
         pass

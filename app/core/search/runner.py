@@ -22,25 +22,20 @@ from typing import Any
 
 from app.core.search import events as ev
 from app.core.search.budget import STOP_BUDGET, BudgetClock, BudgetPlanner
-from app.core.options.config import SearchConfig, format_duration
-from app.core.data.dataset import balanced_class_weights, heavily_imbalanced
+from app.core.options.config import SearchConfig
+from app.core.options.duration import format_duration
+from app.core.data.dataset_report import balanced_class_weights, heavily_imbalanced
 from app.core.search.final_model import ENSEMBLE, choose_final_model, describe as describe_final_model
 from app.core.model.models import early_stopping
-from app.core.search.search_dir import (  # noqa: F401 - re-exported: callers know them from here
-    EVENTS_FILE, SEARCH_FILE, TUNER_PROJECT, SearchError, find_resumable, load_search_info, read_events,
-    update_search_info as _update_search_info, write_json_atomic as _write_json_atomic,
+from app.core.search.search_dir import (
+    EVENTS_FILE, SearchError, load_search_info, read_events,
+    try_update_search_info, update_search_info,
 )
-
-# Moved out of this file, imported back: callers (process, export, the distributed chief) import them from here.
-from app.core.search.search_setup import _prepare_split, new_search_dir, package_versions
-from app.core.search.trial_model import FAULT_NAN_TRIALS, FAULT_OOM_ABOVE_BATCH, _make_hypermodel
+from app.core.search.search_setup import new_search_dir, prepare_split
+from app.core.search.trial_model import make_hypermodel
 from app.core.search.trial_tuner import (
-    BATCH_EVENT_INTERVAL_S, _failure_reason, _trial_number, build_tuner, kept_confusion, trial_summary_event,
+    failure_reason, build_tuner,
 )
-
-# Internal: a child process stopped to be replaced (see run_search's max_trials_in_process).
-RECYCLE = "recycle"
-
 
 def _device_info(config: SearchConfig) -> tuple[dict, bool]:
     from app.core.search.devices import configure_devices
@@ -107,31 +102,31 @@ def run_search(config: SearchConfig, listener: ev.Listener, cancel: ev.CancelTok
     with contextlib.redirect_stdout(sys.stderr):
         try:
             config.check()
-            info = _prepare_split(config, search_dir, resume, emit)
-            _update_search_info(search_dir, status="running")
-            final_status, error = _search(config, info, search_dir, resume, emit, cancel, state, previous,
+            info = prepare_split(config, search_dir, resume, emit)
+            update_search_info(search_dir, status="running")
+            final_status, error = execute_search(config, info, search_dir, resume, emit, cancel, state, previous,
                                           max_trials_in_process)
         except SearchError as exc:
             final_status, error = ev.FAILED, str(exc)
         except Exception as exc:  # noqa: BLE001 - reported to the user, with the traceback on stderr
             traceback.print_exc(file=sys.stderr)
-            final_status, error = ev.FAILED, _explain(exc)
-        if final_status == RECYCLE:
-            recycle = ev.make_event(RECYCLE, search_dir=str(search_dir), pid=os.getpid(),
+            final_status, error = ev.FAILED, explain_error(exc)
+        if final_status == ev.RECYCLE:
+            recycle = ev.make_event(ev.RECYCLE, search_dir=str(search_dir), pid=os.getpid(),
                                     completed_trials=sum(1 for t in state["tuner"].oracle.trials.values()
                                                          if t.status == "COMPLETED"))
             _save_budget_spent(search_dir, clock)
             listener(recycle)  # not in events.jsonl: it says nothing about the search itself
             events_file.close()
             return recycle
-        final = _final_event(state.get("tuner"), final_status, error, started, search_dir, previous)
-        final["reason"] = state["reason"] or _default_reason(final["status"], error)
+        final = final_event(state.get("tuner"), final_status, error, started, search_dir, previous)
+        final["reason"] = state["reason"] or default_reason(final["status"], error)
         final["test_accuracy"] = state["test"]
         final["final_model"] = state.get("final_model")
         final["time_budget"] = clock.budget or None
         final["elapsed"] = clock.elapsed()
         try:
-            _update_search_info(search_dir, status=final_status, finished=time.time(),
+            update_search_info(search_dir, status=final_status, finished=time.time(),
                                 best_trial_id=final["best_trial_id"], best_score=final["best_score"],
                                 budget_spent=clock.elapsed(), end_reason=final["reason"],
                                 final_model=state.get("final_model"),
@@ -151,7 +146,7 @@ def _final_key(final_model: dict | None, best_trial_id: str | None) -> str | Non
     return best_trial_id
 
 
-def _default_reason(status: str, error: str) -> str:
+def default_reason(status: str, error: str) -> str:
     if status == ev.CANCELLED:
         return "Stopped by you. Finished trials are kept; resume to continue."
     if status == ev.FAILED:
@@ -163,16 +158,7 @@ def _save_budget_spent(search_dir: Path, clock: BudgetClock) -> None:
     try_update_search_info(search_dir, budget_spent=clock.elapsed())
 
 
-def try_update_search_info(search_dir: Path, **changes: Any) -> bool:
-    """Record ``changes`` in search.json when possible; the search result stands without them."""
-    try:
-        _update_search_info(search_dir, **changes)
-        return True
-    except (SearchError, OSError):
-        return False
-
-
-def _explain(exc: BaseException) -> str:
+def explain_error(exc: BaseException) -> str:
     text = f"{type(exc).__name__}: {exc}"
     if "Number of consecutive failures" in str(exc):
         text = ("Stopped: several trials failed in a row, so the search would only keep failing. "
@@ -180,7 +166,7 @@ def _explain(exc: BaseException) -> str:
     return text
 
 
-def _search(config, info, search_dir, resume, emit, cancel, state, previous,
+def execute_search(config, info, search_dir, resume, emit, cancel, state, previous,
             max_trials_in_process=None, cache_root: Path | None = None) -> tuple[str, str]:
     """``cache_root``: where tf.data caches decoded images (default ``search_dir/cache``; a
     distributed worker keeps its own, since caches cannot be shared between processes)."""
@@ -207,7 +193,7 @@ def _search(config, info, search_dir, resume, emit, cancel, state, previous,
     splits = info["splits"]
     train_rows, val_rows = splits["train"], splits["val"]
     clock: BudgetClock = state["clock"]
-    config, first_epoch_estimate = _plan(config, info, search_dir, emit, clock)
+    config, first_epoch_estimate = plan_for_budget(config, info, search_dir, emit, clock)
     cache = choose_cache(config.cache, len(train_rows) + len(val_rows), config.image_size)
     cache_root = cache_root or search_dir / "cache"
     for stale in cache_root.glob("*.lockfile") if cache_root.exists() else []:
@@ -229,7 +215,7 @@ def _search(config, info, search_dir, resume, emit, cancel, state, previous,
     if notice:
         emit(ev.make_event(ev.NOTICE, level="warning", message=notice))
     class_weight = _class_weight(config, train.labels, classes, emit)
-    hypermodel = _make_hypermodel(config, train, val, len(classes), mixed, weights, emit, state, class_weight)
+    hypermodel = make_hypermodel(config, train, val, len(classes), mixed, weights, emit, state, class_weight)
     strategy, notice = mirrored_strategy(config)
     if notice:
         emit(ev.make_event(ev.NOTICE, level="info", message=notice))
@@ -248,7 +234,7 @@ def _search(config, info, search_dir, resume, emit, cancel, state, previous,
         ev.SEARCH_STARTED, search_id=info["search_id"], name=info.get("name"), search_dir=str(search_dir),
         config=config.to_dict(), device=device["device"], devices=device["gpus"], mixed_precision=mixed,
         classes=classes, train_count=len(train), val_count=len(val), test_count=len(splits.get("test", [])),
-        max_trials=_planned_trials(config), resumed=bool(resume), completed_trials=completed,
+        max_trials=planned_trials(config), resumed=bool(resume), completed_trials=completed,
         dataset_fingerprint=info.get("dataset_fingerprint"), versions=info.get("versions", {}),
         cache=cache, pid=os.getpid(), time_budget=clock.budget or None, budget_spent_before=clock.spent_before,
         image_size=config.image_size, class_weights=bool(class_weight)))
@@ -270,7 +256,7 @@ def _search(config, info, search_dir, resume, emit, cancel, state, previous,
     except tuner.cancelled_error:
         running = tuner.current_trial_id
         if running is not None:
-            emit(ev.make_event(ev.TRIAL_ENDED, trial_id=running, number=_trial_number(running),
+            emit(ev.make_event(ev.TRIAL_ENDED, trial_id=running, number=ev.trial_number(running),
                                status="CANCELLED", score=None, best_step=None,
                                duration=time.time() - tuner._trial_started.get(running, time.time()),
                                message="stopped by user; it will run again on resume",
@@ -279,7 +265,7 @@ def _search(config, info, search_dir, resume, emit, cancel, state, previous,
         _finish(tuner, config, search_dir, splits, len(classes), state, emit)
         return ev.CANCELLED, ""
     except tuner.recycle_error:
-        return RECYCLE, ""
+        return ev.RECYCLE, ""
     except tuner.budget_error:
         state["reason"] = planner.stop_reason or "The time budget is spent."
     finally:
@@ -296,7 +282,7 @@ def _search(config, info, search_dir, resume, emit, cancel, state, previous,
     return ev.COMPLETED, ""
 
 
-def _plan(config: SearchConfig, info: dict, search_dir: Path, emit, clock: BudgetClock):
+def plan_for_budget(config: SearchConfig, info: dict, search_dir: Path, emit, clock: BudgetClock):
     """Resolve the automatic choices (image size, widths that fit, the first trial's width) from
     measurements, once per search; a resumed search keeps what was chosen."""
     from app.core.search.estimate import plan_search
@@ -317,7 +303,7 @@ def _plan(config: SearchConfig, info: dict, search_dir: Path, emit, clock: Budge
         summary += "; measured epoch times: " + ", ".join(
             f"width {e.width} at {e.image_size} px ~{e.epoch_seconds:.0f} s" for e in timed)
     emit(ev.make_event(ev.NOTICE, level="info", reason="estimate", message=summary + ".", estimates=estimates))
-    _update_search_info(search_dir, config=chosen.to_dict(),
+    update_search_info(search_dir, config=chosen.to_dict(),
                         plan={"epoch_seconds": plan.epoch_seconds, "estimates": estimates})
     return chosen, plan.epoch_seconds
 
@@ -414,7 +400,7 @@ def _scalar_tensorboard(**kwargs):
     return TensorBoard(**kwargs)
 
 
-def _planned_trials(config: SearchConfig) -> int | None:
+def planned_trials(config: SearchConfig) -> int | None:
     if config.tuner == "hyperband":
         return config.max_trials
     if config.tuner == "grid":
@@ -422,21 +408,21 @@ def _planned_trials(config: SearchConfig) -> int | None:
     return config.max_trials
 
 
-def _final_event(tuner, status: str, error: str, started: float, search_dir: Path, previous: dict) -> dict:
+def final_event(tuner, status: str, error: str, started: float, search_dir: Path, previous: dict) -> dict:
     trials, best = [], None
     if tuner is not None:
         ended = {**previous, **getattr(tuner, "ended_events", {})}
-        for trial in sorted(tuner.oracle.trials.values(), key=lambda t: _trial_number(t.trial_id)):
+        for trial in sorted(tuner.oracle.trials.values(), key=lambda t: ev.trial_number(t.trial_id)):
             summary = ended.get(trial.trial_id, {})
             if trial.status == "RUNNING":
                 trial_status = "CANCELLED"
             else:
                 trial_status = str(trial.status)
             trials.append(ev.plain({
-                "trial_id": trial.trial_id, "number": _trial_number(trial.trial_id), "status": trial_status,
+                "trial_id": trial.trial_id, "number": ev.trial_number(trial.trial_id), "status": trial_status,
                 "score": trial.score, "hyperparameters": dict(trial.hyperparameters.values),
                 "duration": summary.get("duration"),
-                "message": _failure_reason(trial.message) if trial_status in ("FAILED", "INVALID") else "",
+                "message": failure_reason(trial.message) if trial_status in ("FAILED", "INVALID") else "",
                 "stopped": summary.get("stopped"), "epochs_planned": summary.get("epochs_planned"),
                 "epochs_run": summary.get("epochs_run"),
             }))

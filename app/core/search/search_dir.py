@@ -72,6 +72,15 @@ def update_search_info(search_dir: Path, **changes) -> None:
     write_json_atomic(Path(search_dir) / SEARCH_FILE, info)
 
 
+def try_update_search_info(search_dir: Path, **changes) -> bool:
+    """Record ``changes`` in search.json when possible; the search result stands without them."""
+    try:
+        update_search_info(search_dir, **changes)
+        return True
+    except (SearchError, OSError):
+        return False
+
+
 def find_resumable() -> list[dict]:
     """Searches that did not finish (stopped, killed or crashed), newest first."""
     out = []

@@ -9,9 +9,12 @@ from pathlib import Path
 
 from app.core.search import events as ev
 from app.core.options.config import SearchConfig
-from app.core.data.dataset import DatasetError, decodable_path, native_image_size, scan_dataset, split_dataset
+from app.core.data.dataset_report import DatasetError, native_image_size
+from app.core.data.decoding import decodable_path
+from app.core.data.dataset import scan_dataset
+from app.core.data.splits import split_dataset
 from app.core.util.paths import cache_dir, searches_dir
-from app.core.search.search_dir import SEARCH_FILE, SearchError, load_search_info, write_json_atomic as _write_json_atomic
+from app.core.search.search_dir import SEARCH_FILE, SearchError, load_search_info, write_json_atomic
 
 
 def package_versions() -> dict:
@@ -40,7 +43,7 @@ def new_search_dir(config: SearchConfig) -> Path:
     return candidate
 
 
-def _prepare_split(config: SearchConfig, search_dir: Path, resume: bool, emit,
+def prepare_split(config: SearchConfig, search_dir: Path, resume: bool, emit,
                    converted_dir: Path | None = None) -> dict:
     """Scan and split (new search) or reload the saved split (resume).
 
@@ -97,5 +100,5 @@ def _prepare_split(config: SearchConfig, search_dir: Path, resume: bool, emit,
         "splits": splits,
         "versions": package_versions(),
     }
-    _write_json_atomic(search_dir / SEARCH_FILE, info)
+    write_json_atomic(search_dir / SEARCH_FILE, info)
     return info

@@ -6,14 +6,13 @@ from pathlib import Path
 
 from app.core.search import events as ev
 from app.core.options.config import SearchConfig
-from app.core.search.trial_tuner import _trial_number
 
 # Fault injection for tests of the failure paths (works across the process boundary).
 FAULT_OOM_ABOVE_BATCH = "TUNESTUDIO_FAULT_OOM_ABOVE_BATCH"
 FAULT_NAN_TRIALS = "TUNESTUDIO_FAULT_NAN_TRIALS"
 
 
-def _make_hypermodel(config: SearchConfig, train, val, num_classes: int, mixed_precision: bool,
+def make_hypermodel(config: SearchConfig, train, val, num_classes: int, mixed_precision: bool,
                      weights: str | None, emit, tuner_ref: dict, class_weight: dict | None = None):
     import keras
     import keras_tuner as kt
@@ -64,7 +63,7 @@ def _make_hypermodel(config: SearchConfig, train, val, num_classes: int, mixed_p
             callbacks = [_deferred_checkpoint(cb, val) for cb in kwargs.get("callbacks") or []]
             fit_kwargs = {k: v for k, v in kwargs.items() if k != "callbacks"}
             nan_trials = os.environ.get(FAULT_NAN_TRIALS, "").split(",")
-            if tuner.current_trial_id is not None and str(_trial_number(tuner.current_trial_id)) in nan_trials:
+            if tuner.current_trial_id is not None and str(ev.trial_number(tuner.current_trial_id)) in nan_trials:
                 callbacks.append(_PoisonWeights())
             tuner._steps[tuner.current_trial_id] = steps_per_epoch(len(train), batch_size)
             train_ds = make_dataset(train, config.image_size, batch_size, shuffle=True,

@@ -110,7 +110,7 @@ def _make_tuner_class(base):
             self._history[tid] = {}
             self._confusions.pop(tid, None)
             values = dict(trial.hyperparameters.values)
-            self._emit(ev.make_event(ev.TRIAL_STARTED, trial_id=tid, number=_trial_number(tid),
+            self._emit(ev.make_event(ev.TRIAL_STARTED, trial_id=tid, number=ev.trial_number(tid),
                                      hyperparameters=values, batch_size=values.get("batch_size"),
                                      epochs_planned=self.planned_epochs()))
 
@@ -233,7 +233,7 @@ def _make_tuner_class(base):
             if summary["stopped"] == STOP_PRUNED:
                 self._emit(ev.make_event(
                     ev.NOTICE, level="info", reason=STOP_PRUNED, trial_id=trial.trial_id,
-                    message=f"Trial {_trial_number(trial.trial_id)} stopped after {summary['epochs_run']} epochs: "
+                    message=f"Trial {ev.trial_number(trial.trial_id)} stopped after {summary['epochs_run']} epochs: "
                             "clearly behind the best trial at the same epoch; its time goes to the next trial."))
             if self._prune_during_search:
                 self.prune_checkpoints()
@@ -245,10 +245,7 @@ def _make_tuner_class(base):
     return StudioTuner
 
 
-_trial_number = ev.trial_number
-
-
-def _failure_reason(message: str | None) -> str:
+def failure_reason(message: str | None) -> str:
     """The last meaningful line of a Keras Tuner failure traceback."""
     if not message:
         return ""
@@ -272,9 +269,9 @@ def kept_confusion(by_epoch: dict[int, list], best_step) -> list | None:
 
 def trial_summary_event(trial, started: float | None, history: dict, confusion) -> dict:
     status = str(trial.status)
-    message = _failure_reason(getattr(trial, "message", None)) if status in ("FAILED", "INVALID") else ""
+    message = failure_reason(getattr(trial, "message", None)) if status in ("FAILED", "INVALID") else ""
     return ev.make_event(
-        ev.TRIAL_ENDED, trial_id=trial.trial_id, number=_trial_number(trial.trial_id), status=status,
+        ev.TRIAL_ENDED, trial_id=trial.trial_id, number=ev.trial_number(trial.trial_id), status=status,
         score=trial.score, best_step=trial.best_step,
         duration=(time.time() - started) if started else None, message=message,
         hyperparameters=dict(trial.hyperparameters.values), history=history, confusion=confusion)

@@ -22,9 +22,10 @@ from PySide6.QtWidgets import (
 )
 
 from app.core.util import paths
-from app.core.data.dataset import DatasetError, ScanReport, scan_dataset
+from app.core.data.dataset_report import DatasetError, ScanReport
+from app.core.data.dataset import scan_dataset
 from app.gui.text import core_text
-from app.gui.window import settings
+from app.gui import settings
 from app.gui.dataset.class_balance_chart import ChartPlaceholder, balance_chart_class
 from app.gui.dataset.scan_report_views import ClassTable, ScanDetails, summary_text
 from app.gui.session.search_worker import run_in_background

@@ -8,7 +8,7 @@ from PySide6.QtCore import QSize, Qt
 from PySide6.QtGui import QImage, QPixmap
 from PySide6.QtWidgets import QFrame, QHBoxLayout, QLabel, QScrollArea, QVBoxLayout, QWidget
 
-from app.core.data.dataset import ScanReport
+from app.core.data.dataset_report import ScanReport
 from app.gui.session.search_worker import run_in_background
 
 THUMBNAILS_PER_CLASS = 8

@@ -9,7 +9,7 @@ from PySide6.QtCore import QCoreApplication, Qt
 from PySide6.QtWidgets import (QAbstractItemView, QHeaderView, QTableWidget, QTableWidgetItem, QTabWidget,
                                QTreeWidget, QTreeWidgetItem, QWidget)
 
-from app.core.data.dataset import ScanReport
+from app.core.data.dataset_report import ScanReport
 from app.gui.text import core_text, language as i18n
 from app.gui.dataset.dataset_thumbnails import SampleStrips
 

@@ -13,19 +13,17 @@ from __future__ import annotations
 import logging
 import re
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, Callable
+from typing import Any, Callable
 
 from PySide6.QtCore import Qt, Slot
 from PySide6.QtGui import QAction
 from PySide6.QtWidgets import QCheckBox, QHBoxLayout, QPushButton, QSpinBox, QTableView, QWidget
 
-from app.core.history.history import OutsideHomeError
+from app.core.history.history_schema import OutsideHomeError
 from app.core.history.recorder import AUTO_PRUNE, DEFAULT_KEEP_BEST, KEEP_BEST, STORE_ERRORS, read_preference
 from app.gui.history.history_table import human_bytes
 from app.gui.history.history_tensorboard import TensorBoards
 
-if TYPE_CHECKING:  # the view owns this bar; imported for the type only
-    from app.gui.history.history_view import HistoryView
 
 log = logging.getLogger(__name__)
 MAX_NAMES_LISTED = 10  # the delete confirmation names this many searches, then "…"
@@ -34,7 +32,7 @@ MAX_NAMES_LISTED = 10  # the delete confirmation names this many searches, then 
 class HistoryActions(QWidget):
     """The History tab's action buttons and what they do."""
 
-    def __init__(self, view: HistoryView) -> None:
+    def __init__(self, view: QWidget) -> None:  # the HistoryView that owns this bar
         super().__init__(view)
         self.view = view
         self.open_button = QPushButton(self.tr("Open"))

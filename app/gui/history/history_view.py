@@ -23,7 +23,8 @@ from pathlib import Path
 from PySide6.QtCore import QEvent, Qt, Signal, Slot
 from PySide6.QtWidgets import QSplitter, QTabWidget, QVBoxLayout, QWidget
 
-from app.core.history.history import HistoryStore, folder_size
+from app.core.history.history import HistoryStore
+from app.core.history.history_rows import folder_size
 from app.core.history.recorder import STORE_ERRORS, open_store
 from app.gui.dialogs.questions import Dialogs
 from app.gui.history.history_actions import HistoryActions

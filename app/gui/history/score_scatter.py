@@ -9,7 +9,6 @@ import random
 from typing import Any
 
 import pyqtgraph as pg
-from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QFrame, QLabel, QScrollArea, QVBoxLayout, QWidget
 
 from app.core.util.formatting import format_value

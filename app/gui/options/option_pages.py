@@ -14,7 +14,8 @@ from typing import Any, Callable
 from PySide6.QtCore import QCoreApplication, Qt
 from PySide6.QtWidgets import QCheckBox, QFormLayout, QGroupBox, QHBoxLayout, QLineEdit, QVBoxLayout, QWidget
 
-from app.core.options.config import format_duration, is_fixed, parse_duration, tunable_values
+from app.core.options.duration import format_duration, parse_duration
+from app.core.options.validation import is_fixed, tunable_values
 from app.core.options.option_table import Option
 from app.gui.options.option_widgets import (
     ChoiceChecks, ParseError, RangeField, SciSpinBox, TunableEdit, make_combo, make_dspin, make_spin,

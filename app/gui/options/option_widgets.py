@@ -13,7 +13,7 @@ from PySide6.QtCore import QCoreApplication
 from PySide6.QtGui import QValidator
 from PySide6.QtWidgets import QCheckBox, QComboBox, QDoubleSpinBox, QGridLayout, QHBoxLayout, QLabel, QLineEdit, QSpinBox, QWidget
 
-from app.core.options.config import ConfigError, tunable_values
+from app.core.options.validation import ConfigError, tunable_values
 from app.core.util.formatting import format_number
 from app.core.util.i18n import QT_TRANSLATE_NOOP
 from app.core.options.options import TunableError, format_tunable, merge_extras, parse_tunable

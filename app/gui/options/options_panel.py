@@ -17,7 +17,8 @@ from PySide6.QtWidgets import (
     QPushButton, QScrollArea, QTabWidget, QVBoxLayout, QWidget,
 )
 
-from app.core.options.config import Augmentation, ConfigError, SearchConfig
+from app.core.options.config import Augmentation, SearchConfig
+from app.core.options.validation import ConfigError
 from app.core.options.option_table import OPTION, PAGES, REGULARIZATION, SEARCH, get_value, set_value, window_options
 from app.gui.text import core_text
 from app.gui.options.option_pages import OptionControl, attribute_name, build_page, display_label, tr
@@ -307,8 +308,8 @@ class OptionsPanel(QWidget):
                                             "a few seconds)"))
 
         def job():  # blocks a pool thread, not the GUI thread; TensorFlow runs in the child
-            # Imported here: app.core.data.preview loads numpy, which the window defers past its first paint.
-            from app.core.data.preview import preview_in_child
+            # Imported here: app.core.model.preview loads numpy, which the window defers past its first paint.
+            from app.core.model.preview import preview_in_child
 
             return preview_in_child(image_paths, augmentation, size, PREVIEW_COUNT, seed)
 

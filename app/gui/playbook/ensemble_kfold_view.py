@@ -1,6 +1,6 @@
 """Ensemble the best k trials, and k-fold cross-validation of a trial, from the window.
 
-Both run in the training process (``app.core.model.ensemble``, ``app.core.playbook.kfold``). The ensemble panel
+Both run in the training process (``app.core.playbook.ensemble``, ``app.core.playbook.kfold``). The ensemble panel
 shows its validation (and test) accuracy beside the best single trial's and exports it; the k-fold
 panel draws every fold's validation curve live and gives mean ± standard deviation.
 """

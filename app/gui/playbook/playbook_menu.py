@@ -100,7 +100,7 @@ def _completed_trials(search_dir: str) -> list[str]:
     """Trials with weights, best first."""
     from app.core.options.config import SearchConfig
     from app.core.search.search_dir import load_search_info
-    from app.core.playbook.tasks import ranked_trials
+    from app.core.search.trials import ranked_trials
 
     objective = SearchConfig.from_dict(load_search_info(search_dir)["config"]).objective
     return [t["trial_id"] for t in ranked_trials(search_dir, objective)]
@@ -122,7 +122,7 @@ def build_playbook_widget(window, key: str) -> tuple[QWidget, str] | None:
         panel = LRFinderPanel(folder, architecture=getattr(config, "architecture", "simple_cnn"),
                               image_size=size if isinstance(size, int) else 64, history=history,
                               config=config.to_dict() if config is not None else None)
-        panel.rangeApplied.connect(lambda lo, hi: _apply_range(window, lo, hi))
+        panel.rangeApplied.connect(lambda lo, hi: apply_range(window, lo, hi))
         return panel, QCoreApplication.translate("PlaybookMenu", "Find Learning Rate")
     search_dir = _search_dir(window)
     if search_dir is None:
@@ -174,7 +174,7 @@ def open_playbook_dialog(window, key: str):
     return dialog
 
 
-def _apply_range(window, low: float, high: float) -> None:
+def apply_range(window, low: float, high: float) -> None:
     options = getattr(window, "options_panel", None)
     if options is not None:
         options.learning_rate_range.set_spec({"min": float(f"{low:.3g}"), "max": float(f"{high:.3g}"), "log": True})

@@ -195,7 +195,7 @@ class TrialGallery(QWidget):
         super().__init__(parent)
         from app.core.options.config import SearchConfig
         from app.core.search.search_dir import load_search_info
-        from app.core.playbook.tasks import ranked_trials
+        from app.core.search.trials import ranked_trials
 
         self.setObjectName("trialGallery")
         self.search_dir = str(search_dir)

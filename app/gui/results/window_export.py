@@ -11,7 +11,7 @@ from pathlib import Path
 
 from PySide6.QtCore import Qt
 
-from app.gui.window import settings
+from app.gui import settings
 
 
 class WindowExport:

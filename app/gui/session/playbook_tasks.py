@@ -1,6 +1,6 @@
 """Running playbook tasks from the window: a worker on a QThread, and a panel with Start/Stop.
 
-``TaskWorker`` calls ``app.core.search.process.run_task_in_subprocess`` (TensorFlow runs in the
+``TaskWorker`` calls ``app.core.playbook.task_process.run_task_in_subprocess`` (TensorFlow runs in the
 training child, never here) and relays every event as a signal carrying a plain dict; it is
 started like a search worker (``start_search_thread``). ``TaskPanel`` is the common frame of
 the playbook dialogs: a form on top, a progress bar and a status line, Start and Stop buttons;
@@ -24,7 +24,7 @@ _live_workers: set = set()
 
 
 def default_task_runner(task: str, params: dict, listener, cancel=None) -> dict:
-    from app.core.search.process import run_task_in_subprocess
+    from app.core.playbook.task_process import run_task_in_subprocess
 
     return run_task_in_subprocess(task, params, listener, cancel=cancel)
 

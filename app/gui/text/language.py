@@ -16,7 +16,7 @@ from PySide6.QtCore import QCoreApplication, QDateTime, QLibraryInfo, QLocale, Q
 from PySide6.QtGui import QFont, QFontDatabase
 
 from app.core.util import paths
-from app.gui.window import settings
+from app.gui import settings
 
 ENV_VAR = "TUNESTUDIO_LANGUAGE"
 SYSTEM = ""  # the settings value meaning "follow the system locale"

@@ -6,7 +6,7 @@ from __future__ import annotations
 from PySide6.QtWidgets import (QAbstractItemView, QComboBox, QDoubleSpinBox, QFileDialog, QHBoxLayout, QHeaderView,
                                QLineEdit, QPushButton, QSpinBox, QTableWidget, QWidget)
 
-from app.core.options.config import ARCHITECTURES
+from app.core.options.option_table import ARCHITECTURES
 from app.gui.text import core_text
 
 

@@ -11,7 +11,7 @@ from PySide6.QtWidgets import QApplication
 from app import __version__
 from app.core.util.paths import APP_NAME
 from app.gui.text import language as i18n
-from app.gui.window import settings
+from app.gui import settings
 from app.gui.window.app_frame import AppFrame
 
 ORGANIZATION = "TuneStudio"

@@ -17,32 +17,15 @@ from __future__ import annotations
 from typing import TYPE_CHECKING, Callable
 
 from PySide6.QtCore import QTimer
-from PySide6.QtGui import QCloseEvent, QGuiApplication
+from PySide6.QtGui import QCloseEvent
 from PySide6.QtWidgets import QMainWindow, QWidget
 
 from app.core.util.paths import APP_NAME
-from app.gui.window import settings
 from app.gui.paint.lazy_tabs import LazyPage, build_after_first_paint
+from app.gui.window.geometry import restore_geometry
 
 if TYPE_CHECKING:  # imported when built (see _make_main_window): that import is the half second
     from app.gui.window.main_window import MainWindow
-
-DEFAULT_SIZE = (1280, 800)
-
-
-def restore_geometry(window: QWidget) -> None:
-    """The saved size and place of the window, kept on a screen that still exists."""
-    geometry = settings.read("window/geometry")
-    if geometry.isEmpty() or not window.restoreGeometry(geometry):
-        window.resize(*DEFAULT_SIZE)
-    # A window saved on a screen that is gone would open out of reach: move it back.
-    if QGuiApplication.screenAt(window.frameGeometry().center()) is None:
-        screen = QGuiApplication.primaryScreen()
-        if screen is not None:
-            available = screen.availableGeometry()
-            window.resize(min(window.width(), available.width()), min(window.height(), available.height()))
-            window.move(available.center() - window.rect().center())
-
 
 def _real_main_window() -> MainWindow:
     from app.gui.window.main_window import MainWindow

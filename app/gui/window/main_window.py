@@ -17,13 +17,15 @@ from PySide6.QtGui import QCloseEvent
 from PySide6.QtWidgets import QApplication, QMainWindow, QWidget
 
 from app.core.util import paths
-from app.core.options.config import ARCHITECTURES, TUNERS, ConfigError, SearchConfig
-from app.core.data.dataset import DatasetError, ScanReport
+from app.core.options.option_table import ARCHITECTURES, TUNERS
+from app.core.options.validation import ConfigError
+from app.core.options.config import SearchConfig
+from app.core.data.dataset_report import DatasetError, ScanReport
 from app.core.util.formatting import format_clock, format_duration, format_score
 from app.core.history.recorder import HistoryRecorder
 from app.core.search.search_dir import SearchError
 from app.gui.text import core_text, language as i18n
-from app.gui.window import settings
+from app.gui import settings
 from app.gui.dialogs.about import about_box, probe_devices_in_child
 from app.gui.widgets.app_icon import install_app_icon, make_app_icon
 from app.gui.dialogs.questions import Dialogs

@@ -14,8 +14,8 @@ from PySide6.QtWidgets import (QFrame, QHBoxLayout, QLabel, QPushButton, QScroll
 
 from app.core.options.config import SearchConfig
 from app.gui.text import language as i18n
-from app.gui.window import settings
-from app.gui.window.app_frame import restore_geometry
+from app.gui import settings
+from app.gui.window.geometry import restore_geometry
 from app.gui.dataset.dataset_panel import DatasetPanel
 from app.gui.options.options_panel import OptionsPanel
 from app.gui.paint.progress_bar import ProgressBar

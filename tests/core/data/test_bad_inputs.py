@@ -20,7 +20,10 @@ import pytest
 from PIL import Image
 
 from app.core.data import dataset
-from app.core.data.dataset import IGNORED, DatasetError, ScanReport, decodable_path, scan_dataset, split_dataset
+from app.core.data.dataset_report import IGNORED, DatasetError, ScanReport
+from app.core.data.decoding import decodable_path
+from app.core.data.dataset import scan_dataset
+from app.core.data.splits import split_dataset
 from conftest import copy_subset
 
 RED, GREEN, BLUE = (230, 20, 20), (20, 200, 20), (20, 20, 230)
@@ -500,14 +503,14 @@ def test_a_home_folder_is_not_a_dataset(tmp_path):
 
 def test_one_strange_file_never_stops_the_scan(base, monkeypatch):
     boom = sorted((base / "daisy").iterdir())[0]
-    real_inspect = dataset._inspect
+    real_inspect = dataset.inspect_file
 
     def flaky(path, size=None):
         if path == str(boom):
             raise RuntimeError("decoder exploded")
         return real_inspect(path, size)
 
-    monkeypatch.setattr(dataset, "_inspect", flaky)
+    monkeypatch.setattr(dataset, "inspect_file", flaky)
     report = scan_dataset(base)
     assert "decoder exploded" in problem_for(report, boom)
     assert report.counts["daisy"] == 5

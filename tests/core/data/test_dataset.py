@@ -13,8 +13,10 @@ from pathlib import Path
 import pytest
 from PIL import Image
 
-from app.core.data.dataset import (DatasetError, ScanCancelled, decodable_path, detect_layout, scan_dataset,
-                              split_dataset)
+from app.core.data.dataset_report import DatasetError, ScanCancelled
+from app.core.data.decoding import decodable_path
+from app.core.data.dataset import detect_layout, scan_dataset
+from app.core.data.splits import split_dataset
 from conftest import REPO_ROOT, copy_subset
 
 

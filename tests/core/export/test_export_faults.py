@@ -7,7 +7,7 @@ import pytest
 from app.core.export.export import ExportError, export_trial
 from app.core.util.paths import UnsafeNameError, safe_child
 from app.core.options.config import SearchConfig
-from app.core.search.runner import new_search_dir
+from app.core.search.search_setup import new_search_dir
 
 
 @pytest.fixture(scope="module")

@@ -14,7 +14,8 @@ import pytest
 
 from app.core.util import paths
 from app.core.search.events import make_event
-from app.core.history.history import SCHEMA_VERSION, HistoryError, HistoryStore, migrate
+from app.core.history.history_schema import SCHEMA_VERSION, HistoryError, migrate
+from app.core.history.history import HistoryStore
 from history_events import search_events, record_all, make_checkpoints
 
 REPO_ROOT = Path(__file__).resolve().parents[3]

@@ -2,7 +2,8 @@
 import numpy as np
 import pytest
 
-from app.core.options.config import ARCHITECTURES, SearchConfig
+from app.core.options.option_table import ARCHITECTURES
+from app.core.options.config import SearchConfig
 from app.core.model.models import build_model, resolve_backbone_weights
 
 pytestmark = pytest.mark.slow

@@ -5,7 +5,7 @@ import numpy as np
 import pytest
 
 from app.core.options.config import Augmentation
-from app.core.data.preview import augmentation_preview, load_image
+from app.core.model.preview import augmentation_preview, load_image
 
 NO_AUGMENTATION = Augmentation(enabled=True, flip="none", rotation=0, zoom=0, translation=0, contrast=0)
 

@@ -2,7 +2,8 @@ import json
 
 import pytest
 
-from app.core.options.config import ConfigError, SearchConfig
+from app.core.options.validation import ConfigError
+from app.core.options.config import SearchConfig
 
 
 def fields_of(errors):

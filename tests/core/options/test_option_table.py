@@ -186,7 +186,7 @@ def test_every_flag_of_the_table_round_trips_through_the_command_line(tmp_path):
 
 
 def test_bad_flag_values_name_the_field(tmp_path):
-    from app.core.options.config import ConfigError
+    from app.core.options.validation import ConfigError
 
     parser = build_parser()
     for arguments, field in ((["--class-weights", "sometimes"], "class_weights"), (["--image-size", "big"], "image_size"),

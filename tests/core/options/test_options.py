@@ -39,7 +39,8 @@ def test_edits_keep_the_step_scale_and_a_default_still_inside():
 
 
 def test_the_table_names_real_fields_and_the_cli_builds_its_flags_from_it():
-    from app.cli.main import TUNABLE_FLAGS, build_parser
+    from app.cli.options import TUNABLE_FLAGS
+    from app.cli.main import build_parser
 
     fields = SearchConfig().to_dict()
     for option in TUNABLE_OPTIONS:

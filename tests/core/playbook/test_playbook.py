@@ -15,10 +15,12 @@ from app.core.search import events as ev
 from app.core.search import predictions
 from app.core.options.config import SearchConfig
 from app.core.export.export_formats import available_formats
-from app.core.history.history import SCHEMA_VERSION, HistoryStore
+from app.core.history.history_schema import SCHEMA_VERSION
+from app.core.history.history import HistoryStore
 from app.core.playbook.kfold import stratified_folds
 from app.core.playbook.mislabels import excluded_root, log_path, move_files, read_log, undo
-from app.core.search.runner import load_search_info, run_search
+from app.core.search.search_dir import load_search_info
+from app.core.search.runner import run_search
 from app.core.playbook.tasks import run_task
 
 pytestmark = pytest.mark.slow

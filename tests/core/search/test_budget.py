@@ -3,7 +3,9 @@ import pytest
 
 from app.core.search.budget import (STOP_BUDGET, STOP_PRUNED, BudgetClock, BudgetPlanner, choose_first_width,
                              choose_image_size, choose_width_and_size)
-from app.core.options.config import ConfigError, SearchConfig, format_duration, parse_duration
+from app.core.options.validation import ConfigError
+from app.core.options.config import SearchConfig
+from app.core.options.duration import format_duration, parse_duration
 
 
 class FakeTime:

@@ -11,7 +11,8 @@ from PIL import Image
 
 from app.core.search import events as ev
 from app.core.options.config import SearchConfig
-from app.core.search.runner import load_search_info, run_search
+from app.core.search.search_dir import load_search_info
+from app.core.search.runner import run_search
 
 pytestmark = pytest.mark.slow
 
@@ -141,7 +142,7 @@ def test_class_weights_turn_on_for_heavy_imbalance_and_the_test_split_is_scored_
 
 
 def test_balanced_class_weights_average_one():
-    from app.core.data.dataset import balanced_class_weights, heavily_imbalanced
+    from app.core.data.dataset_report import balanced_class_weights, heavily_imbalanced
 
     weights = balanced_class_weights([40, 4])
     assert weights[1] == pytest.approx(10 * weights[0])

@@ -7,7 +7,8 @@ import numpy as np
 import pytest
 
 from app.core.search import events as ev
-from app.core.search.runner import find_resumable, load_search_info, read_events, run_search
+from app.core.search.search_dir import find_resumable, load_search_info, read_events
+from app.core.search.runner import run_search
 from search_configs import tiny_config
 
 pytestmark = pytest.mark.slow
@@ -179,7 +180,8 @@ def test_auto_cache_chooses_disk_when_images_exceed_the_memory_share(monkeypatch
 
 
 def test_only_the_best_k_checkpoints_are_kept_and_the_best_still_exports(tiny_dataset, tmp_path):
-    from app.core.export.export import export_trial, list_trials
+    from app.core.export.export import export_trial
+    from app.core.search.checkpoints import list_trials
 
     final = run_search(tiny_config(tiny_dataset, max_trials=3, keep_best_checkpoints=1,
                                    learning_rate={"min": 1e-4, "max": 1e-1, "log": True}), ev.EventLog())

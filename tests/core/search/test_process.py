@@ -7,7 +7,7 @@ import pytest
 
 from app.core.search import events as ev
 from app.core.search.process import run_search_in_subprocess
-from app.core.search.runner import find_resumable, load_search_info
+from app.core.search.search_dir import find_resumable, load_search_info
 from search_configs import tiny_config
 
 pytestmark = pytest.mark.slow

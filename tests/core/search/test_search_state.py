@@ -3,7 +3,8 @@ import sqlite3
 
 from app.core.search import search_state as ss
 from app.core.util.formatting import format_clock, format_number, format_score, format_value
-from app.core.history.history import HistoryStore, migrate
+from app.core.history.history import HistoryStore
+from app.core.history.history_schema import migrate
 from fake_events import fake_search_events
 
 

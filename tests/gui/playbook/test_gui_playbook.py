@@ -8,7 +8,7 @@ from PySide6.QtWidgets import QWidget
 
 from app.core.search import events as ev
 from app.core.search import predictions as pred
-from app.core.playbook.tasks import TASK_EPOCH, TASK_FINISHED, TASK_PROGRESS
+from app.core.search.events import TASK_EPOCH, TASK_FINISHED, TASK_PROGRESS
 
 
 def fake_runner(events: list[dict], result: dict | None, status: str = "completed", error: str = ""):
@@ -154,14 +154,14 @@ def test_mislabel_panel_moves_a_suspect_and_undoes_it(qtbot, tmp_path):
 
 def test_window_has_a_playbook_menu_whose_lr_range_reaches_the_options(qtbot, tmp_path):
     from app.gui import MainWindow
-    from app.gui.playbook.playbook_menu import ENTRIES, _apply_range
+    from app.gui.playbook.playbook_menu import ENTRIES, apply_range
 
     window = MainWindow(device_probe=lambda: {"device": "CPU", "gpus": [], "mixed_precision_available": False})
     qtbot.addWidget(window)
     titles = [a.text() for a in window.menuBar().actions()]
     assert "&Playbook" in titles
     assert set(window.playbook_actions) == {key for key, _ in ENTRIES}
-    _apply_range(window, 0.00123456, 0.0123456)
+    apply_range(window, 0.00123456, 0.0123456)
     assert window.options_panel.learning_rate_range.spec() == {"min": 0.00123, "max": 0.0123, "log": True}
 
 

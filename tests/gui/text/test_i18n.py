@@ -18,7 +18,7 @@ from PySide6.QtWidgets import (QAbstractButton, QAbstractItemView, QAbstractSpin
 from translation_sources import translation_sources  # packaging/, on pytest's pythonpath
 
 from app.gui.text import core_text, language as i18n
-from app.gui.window import settings
+from app.gui import settings
 
 REPO = Path(__file__).resolve().parents[3]
 I18N = REPO / "resources" / "i18n"
@@ -237,7 +237,8 @@ def test_the_budget_plan_reads_as_chinese(chinese):
 
 def test_what_a_scan_reports_reads_as_chinese(chinese, tmp_path):
     """Real scan warnings, skip reasons and folder errors of the core, through app.gui.text.core_text."""
-    from app.core.data.dataset import DatasetError, scan_dataset
+    from app.core.data.dataset_report import DatasetError
+    from app.core.data.dataset import scan_dataset
 
     root = tmp_path / "photos"
     for name in ("daisy", "roses"):

@@ -54,7 +54,7 @@ def test_heavy_tabs_are_built_after_the_first_paint_and_keep_a_scan_made_before(
     window.build_deferred_tabs_after_paint()
     qtbot.waitUntil(lambda: window.findChild(QWidget, "curvesPlot") is not None, timeout=10000)
     from app.gui.training.curves_panel import CurvesPanel
-    from app.gui.dataset.dataset_panel import balance_chart_class
+    from app.gui.dataset.class_balance_chart import balance_chart_class
 
     assert isinstance(window.training.curves_panel, CurvesPanel)
     for name in ("bestCurvesPlot", "confusionView", "bestConfusionView", "trialTable", "bestTrialSummary",
@@ -201,7 +201,7 @@ def test_the_frame_is_painted_first_then_holds_the_main_window(qtbot, frame):
 
 
 def test_quit_closes_the_frame_and_saves_its_geometry(qtbot, frame):
-    from app.gui.window import settings
+    from app.gui import settings
 
     main = frame.main_window()
     frame.resize(640, 470)

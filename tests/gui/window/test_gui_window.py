@@ -469,7 +469,7 @@ def test_close_during_a_search_asks_then_stops_and_closes(qtbot, make_window, ti
     assert not window.is_running and window.session.thread is None
     assert window.final_event["status"] == "cancelled"
     assert len(window.dialogs.questions) == 2
-    from app.gui.window import settings
+    from app.gui import settings
 
     assert settings.read("search/last_search_dir") == window.search_dir
 
@@ -798,11 +798,11 @@ def test_error_dialogs_never_block_and_are_listed(qtbot):
 
 
 def test_a_setting_written_without_an_event_loop_reaches_the_next_process(tmp_path):
-    # Writes are not synced one by one (app.gui.window.settings keeps one QSettings per file); one that
+    # Writes are not synced one by one (app.gui.settings keeps one QSettings per file); one that
     # is never followed by an event-loop turn or a quit must still be on disk for the next start.
     env = dict(os.environ, QT_QPA_PLATFORM="offscreen", PYTHONPATH=str(REPO), TUNESTUDIO_HOME=str(tmp_path))
-    write = "from app.gui.window import settings\nsettings.write('dataset/last_folder', '/photos/cats')\n"
-    read = "from app.gui.window import settings\nprint(settings.read('dataset/last_folder'))\n"
+    write = "from app.gui import settings\nsettings.write('dataset/last_folder', '/photos/cats')\n"
+    read = "from app.gui import settings\nprint(settings.read('dataset/last_folder'))\n"
     subprocess.run([sys.executable, "-c", write], env=env, check=True, timeout=60, cwd=REPO)
     out = subprocess.run([sys.executable, "-c", read], env=env, capture_output=True, text=True, timeout=60,
                          cwd=REPO)

@@ -13,32 +13,8 @@ from pathlib import Path
 import numpy as np
 
 from app.core.playbook.tasks import TaskContext, TaskError, top_trial_ids
-
-
-def load_members(search_dir: str | Path, trial_ids: list[str]):
-    """(models renamed member_<id>, search info) for the given trials."""
-    from app.core.export.export import ExportError, load_trial_model
-
-    models, info = [], None
-    for trial_id in trial_ids:
-        try:
-            model, _, info, _ = load_trial_model(search_dir, trial_id)
-        except ExportError as exc:
-            raise TaskError(str(exc)) from None
-        model.name = f"member_{trial_id}"  # nested models need distinct names
-        models.append(model)
-    return models, info
-
-
-def average_model(members: list, image_size: int):
-    """One model: the same uint8 input fed to every member, their probabilities averaged."""
-    import keras
-
-    if len(members) == 1:
-        return members[0]
-    inputs = keras.Input((image_size, image_size, 3), dtype="uint8", name="image")
-    outputs = keras.layers.Average(name="probabilities_mean")([m(inputs) for m in members])
-    return keras.Model(inputs, outputs, name=f"tunestudio_ensemble_{len(members)}")
+from app.core.search.search_dir import SearchError
+from app.core.search.trials import average_model, load_members
 
 
 def accuracy(probabilities: np.ndarray, labels: np.ndarray) -> float | None:
@@ -52,7 +28,10 @@ def ensemble_model(search_dir: str | Path, k: int):
     from app.core.options.config import SearchConfig
 
     trial_ids = top_trial_ids(search_dir, k)
-    members, info = load_members(search_dir, trial_ids)
+    try:
+        members, info = load_members(search_dir, trial_ids)
+    except SearchError as exc:
+        raise TaskError(str(exc)) from None
     size = SearchConfig.from_dict(info["config"]).image_size
     return average_model(members, size), members, trial_ids, info
 
