@@ -334,19 +334,13 @@ class _Chief:
             return
         trial = oracle.trials.get(trial_id)
         self.emit(ev.make_event(ev.NOTICE, level="warning", worker=worker,
-                                message=f"Worker {worker} {why}; its trial {_number(trial_id)} goes back "
+                                message=f"Worker {worker} {why}; its trial {ev.trial_number(trial_id)} goes back "
                                         "to the queue and runs again on another worker."))
-        self.emit(ev.make_event(ev.TRIAL_ENDED, trial_id=trial_id, number=_number(trial_id), status="CANCELLED",
+        self.emit(ev.make_event(ev.TRIAL_ENDED, trial_id=trial_id, number=ev.trial_number(trial_id), status="CANCELLED",
                                 score=None, best_step=None, duration=None, worker=worker,
                                 message=f"worker {worker} was lost; the trial runs again",
                                 hyperparameters=dict(trial.hyperparameters.values) if trial else {},
                                 history={}, confusion=None))
-
-
-def _number(trial_id: str) -> int:
-    from app.core.search.trial_tuner import _trial_number
-
-    return _trial_number(trial_id)
 
 
 # Oracle state is changed by the gRPC threads under Keras Tuner's per-oracle lock; these take it too.
