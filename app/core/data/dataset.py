@@ -307,6 +307,41 @@ def scan_dataset(root: str | Path, workers: int | None = None, progress: Callabl
     is more than one CPU.
     """
     started = time.perf_counter()
+    root = _checked_root(root)
+    from PIL import Image
+
+    Image.init()  # import every plugin once, before threads race to do it
+    layout, parts = detect_layout(root)
+    problems: list[Problem] = []
+    classes, candidates, nested, loose_images = _list_files(root, layout, parts, problems, cancel=cancel)
+    cache = ScanCache(str(root), use_cache)
+    cpus = os.cpu_count() or 1
+    threads = workers or min(8, cpus * 2)
+    outcomes, keys, cache_hits = _look_up_cache(candidates, cache, threads)
+    if cancel is not None and cancel.is_set():
+        raise ScanCancelled(f"{root}: scan cancelled")
+    misses = [i for i in range(len(candidates)) if outcomes[i] is None]
+    if progress:
+        progress(len(candidates) - len(misses), len(candidates))
+    if processes is None:
+        processes = len(misses) >= PROCESS_THRESHOLD and cpus > 1 and workers != 1
+    if processes and _in_daemon_process():
+        processes = False  # a daemonic process (the training child) cannot start processes of its own
+    pool_size = (workers or min(8, cpus)) if processes else threads
+    fresh, processes, pool_size = _inspect_misses(root, candidates, misses, outcomes, keys, cache, progress, cancel,
+                                                  processes, pool_size, threads)
+    cache.save(fresh, {path for path, _, _ in candidates})
+    report, note_examples = _report(root, layout, classes, candidates, outcomes, problems)
+    report.stats = {"files": len(candidates), "images": len(report.images), "cache_hits": cache_hits,
+                    "inspected": len(misses), "workers": f"{pool_size} {'processes' if processes else 'threads'}",
+                    "seconds": round(time.perf_counter() - started, 3), "loose_images": loose_images,
+                    "hint": _folder_hint(root, layout, classes, loose_images)}
+    add_warnings(report, note_examples, nested)
+    return report
+
+
+def _checked_root(root: str | Path) -> Path:
+    """The folder to scan, resolved; a :class:`DatasetError` that says why it cannot be one."""
     if not str(root).strip():
         raise DatasetError("No folder chosen: choose the folder that holds one subfolder per class.")
     root = Path(root).expanduser()
@@ -320,26 +355,16 @@ def scan_dataset(root: str | Path, workers: int | None = None, progress: Callabl
         raise DatasetError(f"{root}: cannot open folder ({exc.strerror or exc})") from None
     if not _valid_text(str(root)):
         raise DatasetError(f"{root}: the folder's path is not valid text (UTF-8); rename it")
-    from PIL import Image
+    return root
 
-    Image.init()  # import every plugin once, before threads race to do it
-    layout, parts = detect_layout(root)
-    problems: list[Problem] = []
-    classes, candidates, nested, loose_images = _list_files(root, layout, parts, problems, cancel=cancel)
 
-    def cancelled() -> bool:
-        return cancel is not None and cancel.is_set()
-
-    cache = ScanCache(str(root), use_cache)
+def _look_up_cache(candidates: list, cache: ScanCache, threads: int):
+    """Stat every file and answer what the cache knows (threads: stat waits on the disk).
+    Returns (outcomes with None where the file needs a look, (size, mtime) keys, cache hits)."""
     total = len(candidates)
-    cpus = os.cpu_count() or 1
-    threads = workers or min(8, cpus * 2)
     outcomes: list[Outcome | None] = [None] * total
     keys: list[tuple[int, int] | None] = [None] * total
-    fresh: list[tuple[str, int, int, Outcome]] = []
     cache_hits = 0
-
-    # 1. stat every file and answer what the cache knows (threads: stat waits on the disk).
     stat_chunks = [range(i, min(i + 256, total)) for i in range(0, total, 256)]
     with ThreadPoolExecutor(max_workers=threads, thread_name_prefix="scan-stat") as pool:
         looked_up = pool.map(lambda idx: [_stat_and_lookup(candidates[i][0], cache) for i in idx], stat_chunks)
@@ -347,21 +372,17 @@ def scan_dataset(root: str | Path, workers: int | None = None, progress: Callabl
             for i, (outcome, key, hit) in zip(idx, results):
                 outcomes[i], keys[i] = outcome, key
                 cache_hits += hit
-    if cancelled():
-        raise ScanCancelled(f"{root}: scan cancelled")
-    misses = [i for i in range(total) if outcomes[i] is None]
-    done = total - len(misses)
-    if progress:
-        progress(done, total)
+    return outcomes, keys, cache_hits
 
-    # 2. inspect the rest.
-    if processes is None:
-        processes = len(misses) >= PROCESS_THRESHOLD and cpus > 1 and workers != 1
-    if processes and _in_daemon_process():
-        processes = False  # a daemonic process (the training child) cannot start processes of its own
+
+def _inspect_misses(root, candidates, misses, outcomes, keys, cache, progress, cancel, processes: bool,
+                    pool_size: int, threads: int):
+    """Inspect the files the cache did not answer, in worker processes or threads, filling
+    ``outcomes``. Returns (fresh verdicts for the cache, processes used, pool size)."""
+    fresh: list[tuple[str, int, int, Outcome]] = []
+    done, total = len(candidates) - len(misses), len(candidates)
     chunk_size = 256 if processes else 64
     chunks = [misses[i:i + chunk_size] for i in range(0, len(misses), chunk_size)]
-    pool_size = (workers or min(8, cpus)) if processes else threads
     while chunks:
         pool = _worker_pool(processes, pool_size)
         try:
@@ -374,7 +395,7 @@ def scan_dataset(root: str | Path, workers: int | None = None, progress: Callabl
                 done += len(chunk)
                 if progress:
                     progress(done, total)
-                if cancelled():
+                if cancel is not None and cancel.is_set():
                     cache.save(fresh, set(cache.entries))  # keep the work done: a new scan resumes from it
                     raise ScanCancelled(f"{root}: scan cancelled")
         except (OSError, RuntimeError):  # BrokenProcessPool is a RuntimeError
@@ -383,8 +404,11 @@ def scan_dataset(root: str | Path, workers: int | None = None, progress: Callabl
             processes, pool_size = False, threads  # a worker process died or could not start: use threads
         finally:
             pool.shutdown(wait=True, cancel_futures=True)
-    cache.save(fresh, {path for path, _, _ in candidates})
+    return fresh, processes, pool_size
 
+
+def _report(root: Path, layout: str, classes: list[str], candidates: list, outcomes: list, problems: list):
+    """The report of usable images and problems, and the example files of each per-file note."""
     images: list[ImageRecord] = []
     note_examples: dict[str, list[str]] = {}
     for (path, label, split), outcome in zip(candidates, outcomes):
@@ -395,12 +419,7 @@ def scan_dataset(root: str | Path, workers: int | None = None, progress: Callabl
         for note in outcome.notes:
             note_examples.setdefault(note, []).append(path)
     report = ScanReport(root=str(root), layout=layout, classes=classes, images=images, problems=problems)
-    report.stats = {"files": total, "images": len(images), "cache_hits": cache_hits, "inspected": len(misses),
-                    "workers": f"{pool_size} {'processes' if processes else 'threads'}",
-                    "seconds": round(time.perf_counter() - started, 3), "loose_images": loose_images,
-                    "hint": _folder_hint(root, layout, classes, loose_images)}
-    add_warnings(report, note_examples, nested)
-    return report
+    return report, note_examples
 
 
 def _holds_images(folder: str, look_at: int = 50) -> bool:

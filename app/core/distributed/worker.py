@@ -234,18 +234,45 @@ def run_worker(chief: str, token: str | None = None, data: str | None = None, wo
     raises :class:`WorkerError` when it cannot work (chief unreachable or refusing, search folder
     or images not visible here, repeated crashes).
     """
-    from app.core.util.paths import cache_dir
-    from app.core.search.process import TRIALS_PER_PROCESS, run_child
-    from app.core.search.search_dir import SearchError, load_search_info
-
     cancel = cancel or threading.Event()
     listener = listener or (lambda event: None)
+    name = protocol.worker_name(name)
+    address, search_dir, config, settings = _join(chief, token, data, workdir, name, connect_wait, reconnect_wait)
+    heartbeat = _Heartbeat(search_dir, name)
+    heartbeat.start()
+    events_file = open(protocol.events_path(search_dir, name), "a", encoding="utf-8")
+    beat = _HeartbeatFollower(heartbeat.state)
+
+    def relay(event: dict) -> None:
+        event = {**event, "worker": name}
+        ev.dispatch(event, beat)
+        if not ev.is_type(event, ev.SEARCH_STARTED, ev.SEARCH_FINISHED, ev.RECYCLE):
+            events_file.write(json.dumps(event, ensure_ascii=False) + "\n")
+            events_file.flush()
+        listener(event)
+
+    status = "failed"
+    try:
+        status = _train_until_done(config, settings, relay, listener, cancel, search_dir, kill_after,
+                                   trials_per_process, heartbeat)
+        return _result("cancelled" if status == "left" else "completed", name, heartbeat, search_dir)
+    finally:
+        heartbeat.stop(status)
+        events_file.close()
+
+
+def _join(chief: str, token: str | None, data: str | None, workdir: str | None, name: str, connect_wait: float,
+          reconnect_wait: float):
+    """Say hello to the chief and find its search here. Returns (address, search folder, config,
+    the settings a training child needs)."""
+    from app.core.search.search_dir import SearchError, load_search_info
+    from app.core.util.paths import cache_dir
+
     try:
         host, port = protocol.parse_address(chief)
     except ValueError as exc:
         raise WorkerError(f"--chief: {exc}") from None
     address = protocol.join_address(host, port)
-    name = protocol.worker_name(name)
     answer = _hello(address, token, connect_wait, name)
     search_dir = Path(workdir).expanduser() if workdir else Path(answer["search_dir"])
     try:
@@ -259,58 +286,45 @@ def run_worker(chief: str, token: str | None = None, data: str | None = None, wo
     cache_root = cache_dir() / "workers" / f"{info['search_id']}-{name}"
     settings = {"name": name, "address": address, "token": token or "", "info": info,
                 "call_timeout": reconnect_wait, "cache_root": str(cache_root)}
+    return address, search_dir, config, settings
 
-    heartbeat = _Heartbeat(search_dir, name)
-    heartbeat.start()
-    events_file = open(protocol.events_path(search_dir, name), "a", encoding="utf-8")
 
-    beat = _HeartbeatFollower(heartbeat.state)
+def _train_until_done(config, settings: dict, relay, listener, cancel, search_dir: Path, kill_after: float,
+                      trials_per_process: int | None, heartbeat) -> str:
+    """Run training children until the search is over. Returns "done" or "left" (cancelled);
+    raises :class:`WorkerError` when the chief stays away, training fails or keeps crashing."""
+    from app.core.search.process import TRIALS_PER_PROCESS, exit_reason, run_child
 
-    def relay(event: dict) -> None:
-        event = {**event, "worker": name}
-        ev.dispatch(event, beat)
-        if not ev.is_type(event, ev.SEARCH_STARTED, ev.SEARCH_FINISHED, ev.RECYCLE):
-            events_file.write(json.dumps(event, ensure_ascii=False) + "\n")
-            events_file.flush()
-        listener(event)
-
-    crashes, status = 0, "failed"
-    try:
-        while True:
-            final, killed, exitcode = run_child(config, relay, cancel, str(search_dir), True, kill_after,
-                                                 trials_per_process or TRIALS_PER_PROCESS,
-                                                 target=_worker_child, extra_args=(settings,))
-            if cancel.is_set():
-                status = "left"
-                return _result("cancelled", name, heartbeat, search_dir)
-            if ev.is_type(final, ev.RECYCLE):
-                continue
-            finished = ev.is_type(final, ev.SEARCH_FINISHED)
-            if finished and final["status"] == ev.COMPLETED:
-                status = "done"
-                return _result("completed", name, heartbeat, search_dir)
-            if finished and final.get("chief_lost"):
-                listener(ev.make_event(ev.NOTICE, level="warning", worker=name,
-                                       message=f"{final['error']}; waiting up to {reconnect_wait:.0f} s for it"))
-                heartbeat.state.update(status="waiting for the chief")
-                if not _search_over(search_dir):
-                    _hello(address, token, reconnect_wait, name)  # raises when it stays away
-                if _search_over(search_dir):
-                    status = "done"
-                    return _result("completed", name, heartbeat, search_dir)
-                continue
-            if finished:
-                raise WorkerError(final.get("error") or "training failed")
-            crashes += 1
-            from app.core.search.process import exit_reason
-
-            if crashes >= MAX_CRASHES:
-                raise WorkerError(f"the training process {exit_reason(exitcode)} {crashes} times in a row")
+    name, address, token, reconnect_wait = (settings["name"], settings["address"], settings["token"] or None,
+                                            settings["call_timeout"])
+    crashes = 0
+    while True:
+        final, killed, exitcode = run_child(config, relay, cancel, str(search_dir), True, kill_after,
+                                             trials_per_process or TRIALS_PER_PROCESS,
+                                             target=_worker_child, extra_args=(settings,))
+        if cancel.is_set():
+            return "left"
+        if ev.is_type(final, ev.RECYCLE):
+            continue
+        finished = ev.is_type(final, ev.SEARCH_FINISHED)
+        if finished and final["status"] == ev.COMPLETED:
+            return "done"
+        if finished and final.get("chief_lost"):
             listener(ev.make_event(ev.NOTICE, level="warning", worker=name,
-                                   message=f"The training process {exit_reason(exitcode)}; its trial runs again."))
-    finally:
-        heartbeat.stop(status)
-        events_file.close()
+                                   message=f"{final['error']}; waiting up to {reconnect_wait:.0f} s for it"))
+            heartbeat.state.update(status="waiting for the chief")
+            if not _search_over(search_dir):
+                _hello(address, token, reconnect_wait, name)  # raises when it stays away
+            if _search_over(search_dir):
+                return "done"
+            continue
+        if finished:
+            raise WorkerError(final.get("error") or "training failed")
+        crashes += 1
+        if crashes >= MAX_CRASHES:
+            raise WorkerError(f"the training process {exit_reason(exitcode)} {crashes} times in a row")
+        listener(ev.make_event(ev.NOTICE, level="warning", worker=name,
+                               message=f"The training process {exit_reason(exitcode)}; its trial runs again."))
 
 
 def _hello(address: str, token: str | None, wait: float, name: str) -> dict:

@@ -101,15 +101,8 @@ def distill(ctx: TaskContext, search_dir: str, teacher: str = "best", student_ar
             student_width: int | None = None, student_depth: int | None = None, temperature: float = 4.0,
             alpha: float = 0.5, epochs: int | None = None, export: str | None = None, overwrite: bool = False) -> dict:
     """Task: distil the teacher into a student; ``{"teacher": {...}, "student": {...}, "path"}``."""
-    import keras
-    import keras_tuner as kt
-    import tensorflow as tf
-
-    from app.core.options.validation import ConfigError
     from app.core.options.config import SearchConfig
     from app.core.playbook.kfold import pooled_images
-    from app.core.model.models import build_model, resolve_backbone_weights
-    from app.core.data.pipeline import steps_per_epoch
 
     if not temperature or temperature <= 0 or not math.isfinite(temperature):
         raise TaskError("The temperature must be greater than 0.")
@@ -118,21 +111,8 @@ def distill(ctx: TaskContext, search_dir: str, teacher: str = "best", student_ar
     info = search_info(search_dir)
     config = SearchConfig.from_dict(info["config"])
     epochs = int(epochs or config.epochs)
-    if epochs < 1:
-        raise TaskError("Train the student for at least 1 epoch.")
-    changes = {"architecture": student_arch, "mixed_precision": False}
-    if student_width:
-        changes["width"] = int(student_width)
-    if student_depth:
-        changes["depth"] = int(student_depth)
-    try:
-        student_config = config.replace(**changes)
-        student_config.check()
-    except ConfigError as exc:
-        raise TaskError(f"student {exc.field}: {exc.message}") from None
-    classes = info["classes"]
-    n = len(classes)
-
+    student_config, changes = _student_config(config, student_arch, student_width, student_depth, epochs)
+    n = len(info["classes"])
     ctx.progress(0.02, "Loading the teacher")
     teacher, teacher_name, teacher_ids = teacher_model(search_dir, teacher)
     ctx.progress(0.05, "Reading the images")
@@ -140,42 +120,13 @@ def distill(ctx: TaskContext, search_dir: str, teacher: str = "best", student_ar
     images = {s: pooled_images(info, config.image_size, (s,))[:2] for s in ("val", "test") if info["splits"].get(s)}
     x_val, y_val = images["val"]
     ctx.progress(0.1, f"Soft targets of the {teacher_name} at T={temperature:g}")
-    soft_train = soften(np.asarray(teacher.predict(x_train, verbose=0)), temperature)
-    soft_val = soften(np.asarray(teacher.predict(x_val, verbose=0)), temperature)
     eye = np.eye(n, dtype=np.float32)
-    packed_train = np.concatenate([eye[y_train], soft_train], axis=1)
-    packed_val = np.concatenate([eye[y_val], soft_val], axis=1)
-
-    # The student learns with the best trial's optimizer settings; its own size comes from the user.
-    best_hp = teacher_hyperparameters(search_dir, teacher_ids[0])
-    hp = kt.HyperParameters()
-    for name, value in best_hp.items():
-        if name not in ("width", "depth", "dense_units") and name not in changes:
-            hp.Fixed(name, value)
-    batch_size = int(best_hp.get("batch_size", 32))
-    keras.utils.set_random_seed(config.seed)
-    weights, _ = resolve_backbone_weights(student_config)
-    student = build_model(student_config, hp, n, steps_per_epoch(len(x_train), batch_size), weights=weights)
-    loss, accuracy = distillation_loss(n, temperature, alpha)
-    student.compile(optimizer=student.optimizer, loss=loss, metrics=[keras.metrics.MeanMetricWrapper(
-        accuracy, name="accuracy")])
-    best = {"value": -1.0, "weights": None}
-
-    def keep_best(epoch: int, logs: dict) -> None:
-        value = logs.get("val_accuracy")
-        if value is not None and value > best["value"]:
-            best["value"], best["weights"] = float(value), student.get_weights()
-
-    train_ds = (tf.data.Dataset.from_tensor_slices((x_train, packed_train))
-                .shuffle(len(x_train), seed=config.seed, reshuffle_each_iteration=True)
-                .batch(batch_size).prefetch(tf.data.AUTOTUNE))
-    val_ds = tf.data.Dataset.from_tensor_slices((x_val, packed_val)).batch(batch_size)
-    ctx.progress(0.15, "Training the student")
-    history = student.fit(train_ds, validation_data=val_ds, epochs=epochs, verbose=0, shuffle=False,
-                          callbacks=[ctx.keras_callback("student", epochs, keep_best)])
-    if best["weights"] is not None:
-        student.set_weights(best["weights"])
-
+    packed_train = np.concatenate([eye[y_train], soften(np.asarray(teacher.predict(x_train, verbose=0)),
+                                                         temperature)], axis=1)
+    packed_val = np.concatenate([eye[y_val], soften(np.asarray(teacher.predict(x_val, verbose=0)), temperature)],
+                                axis=1)
+    student, hp, history = _train_student(ctx, search_dir, config, student_config, changes, teacher_ids[0], n,
+                                          (x_train, packed_train), (x_val, packed_val), temperature, alpha, epochs)
     ctx.progress(0.85, "Comparing teacher and student")
     labels = {s: xy[1] for s, xy in images.items()}
     inputs = {s: xy[0] for s, xy in images.items()}
@@ -198,6 +149,69 @@ def distill(ctx: TaskContext, search_dir: str, teacher: str = "best", student_ar
         write_json(folder / "student.json", {**result, "config": student_config.to_dict()})
     ctx.progress(1.0, "Done")
     return result
+
+
+def _student_config(config, student_arch: str, student_width, student_depth, epochs: int):
+    """(the student's config, the changes from the teacher's); a TaskError for a bad setting."""
+    from app.core.options.validation import ConfigError
+
+    if epochs < 1:
+        raise TaskError("Train the student for at least 1 epoch.")
+    changes = {"architecture": student_arch, "mixed_precision": False}
+    if student_width:
+        changes["width"] = int(student_width)
+    if student_depth:
+        changes["depth"] = int(student_depth)
+    try:
+        student_config = config.replace(**changes)
+        student_config.check()
+    except ConfigError as exc:
+        raise TaskError(f"student {exc.field}: {exc.message}") from None
+    return student_config, changes
+
+
+def _train_student(ctx: TaskContext, search_dir: str, config, student_config, changes: dict, best_trial: str,
+                   n: int, train_xy, val_xy, temperature: float, alpha: float, epochs: int):
+    """Train the student on (images, one-hot + soft targets); it ends with its best epoch's weights.
+    Returns (student, its hyperparameters, the fit history)."""
+    import keras
+    import keras_tuner as kt
+    import tensorflow as tf
+
+    from app.core.data.pipeline import steps_per_epoch
+    from app.core.model.models import build_model, resolve_backbone_weights
+
+    # The student learns with the best trial's optimizer settings; its own size comes from the user.
+    best_hp = teacher_hyperparameters(search_dir, best_trial)
+    hp = kt.HyperParameters()
+    for name, value in best_hp.items():
+        if name not in ("width", "depth", "dense_units") and name not in changes:
+            hp.Fixed(name, value)
+    batch_size = int(best_hp.get("batch_size", 32))
+    keras.utils.set_random_seed(config.seed)
+    weights, _ = resolve_backbone_weights(student_config)
+    x_train, packed_train = train_xy
+    student = build_model(student_config, hp, n, steps_per_epoch(len(x_train), batch_size), weights=weights)
+    loss, accuracy = distillation_loss(n, temperature, alpha)
+    student.compile(optimizer=student.optimizer, loss=loss, metrics=[keras.metrics.MeanMetricWrapper(
+        accuracy, name="accuracy")])
+    best = {"value": -1.0, "weights": None}
+
+    def keep_best(epoch: int, logs: dict) -> None:
+        value = logs.get("val_accuracy")
+        if value is not None and value > best["value"]:
+            best["value"], best["weights"] = float(value), student.get_weights()
+
+    train_ds = (tf.data.Dataset.from_tensor_slices((x_train, packed_train))
+                .shuffle(len(x_train), seed=config.seed, reshuffle_each_iteration=True)
+                .batch(batch_size).prefetch(tf.data.AUTOTUNE))
+    val_ds = tf.data.Dataset.from_tensor_slices(val_xy).batch(batch_size)
+    ctx.progress(0.15, "Training the student")
+    history = student.fit(train_ds, validation_data=val_ds, epochs=epochs, verbose=0, shuffle=False,
+                          callbacks=[ctx.keras_callback("student", epochs, keep_best)])
+    if best["weights"] is not None:
+        student.set_weights(best["weights"])
+    return student, hp, history
 
 
 def teacher_hyperparameters(search_dir: str, trial_id: str) -> dict:

@@ -56,33 +56,7 @@ class DatasetPanel(QWidget):
     # ------------------------------------------------------------------ layout
 
     def _build(self) -> None:
-        self.path_edit = QLineEdit()
-        self.path_edit.setObjectName("datasetPathEdit")
-        self.path_edit.setPlaceholderText(self.tr("Image folder with one subfolder per class (or train/ and val/)"))
-        self.path_edit.setAccessibleName(self.tr("Dataset folder"))
-        self.path_edit.setAcceptDrops(False)  # drops go to the panel, which checks they are folders
-        self.path_edit.setClearButtonEnabled(True)
-        self.path_edit.returnPressed.connect(self._on_path_edit_return_pressed)
-
-        self.browse_button = QPushButton(self.tr("Browse…"))
-        self.browse_button.setObjectName("browseButton")
-        self.browse_button.setToolTip(self.tr("Choose an image folder (Ctrl+O)"))
-        self.browse_button.clicked.connect(self.browse)
-
-        self.recent_button = QToolButton()
-        self.recent_button.setObjectName("recentFoldersButton")
-        self.recent_button.setText(self.tr("Recent"))
-        self.recent_button.setToolTip(self.tr("Recently used folders and the bundled sample data"))
-        self.recent_button.setPopupMode(QToolButton.ToolButtonPopupMode.InstantPopup)
-        self.recent_menu = QMenu(self.recent_button)
-        self.recent_button.setMenu(self.recent_menu)
-
-        path_row = QHBoxLayout()
-        path_row.addWidget(QLabel(self.tr("Folder:")))
-        path_row.addWidget(self.path_edit, 1)
-        path_row.addWidget(self.browse_button)
-        path_row.addWidget(self.recent_button)
-
+        path_row = self._build_path_row()
         self.summary_label = QLabel(self.tr("No folder chosen yet."))
         self.summary_label.setObjectName("datasetSummary")
         self.summary_label.setWordWrap(True)
@@ -139,6 +113,36 @@ class DatasetPanel(QWidget):
         layout.addWidget(self.summary_label)
         layout.addWidget(self.warning_label)
         layout.addWidget(self.body_stack, 1)
+
+    def _build_path_row(self) -> QHBoxLayout:
+        """The folder field with its Browse and Recent buttons."""
+        self.path_edit = QLineEdit()
+        self.path_edit.setObjectName("datasetPathEdit")
+        self.path_edit.setPlaceholderText(self.tr("Image folder with one subfolder per class (or train/ and val/)"))
+        self.path_edit.setAccessibleName(self.tr("Dataset folder"))
+        self.path_edit.setAcceptDrops(False)  # drops go to the panel, which checks they are folders
+        self.path_edit.setClearButtonEnabled(True)
+        self.path_edit.returnPressed.connect(self._on_path_edit_return_pressed)
+
+        self.browse_button = QPushButton(self.tr("Browse…"))
+        self.browse_button.setObjectName("browseButton")
+        self.browse_button.setToolTip(self.tr("Choose an image folder (Ctrl+O)"))
+        self.browse_button.clicked.connect(self.browse)
+
+        self.recent_button = QToolButton()
+        self.recent_button.setObjectName("recentFoldersButton")
+        self.recent_button.setText(self.tr("Recent"))
+        self.recent_button.setToolTip(self.tr("Recently used folders and the bundled sample data"))
+        self.recent_button.setPopupMode(QToolButton.ToolButtonPopupMode.InstantPopup)
+        self.recent_menu = QMenu(self.recent_button)
+        self.recent_button.setMenu(self.recent_menu)
+
+        path_row = QHBoxLayout()
+        path_row.addWidget(QLabel(self.tr("Folder:")))
+        path_row.addWidget(self.path_edit, 1)
+        path_row.addWidget(self.browse_button)
+        path_row.addWidget(self.recent_button)
+        return path_row
 
     # ------------------------------------------------------------------ folder picking
 

@@ -60,6 +60,19 @@ def hyperparameter_effect(values: list, scores: list[float]) -> float | None:
 # --------------------------------------------------------------------------- scatter plots
 
 
+def _varying_and_fixed(scored: list[dict]) -> tuple[list[str], list[str]]:
+    """The hyperparameters whose value differs between the trials, and those the same in all."""
+    names: list[str] = []
+    for trial in scored:
+        # "tuner/..." values are Hyperband's bookkeeping (epochs, bracket), not choices.
+        names += [n for n in trial.get("hyperparameters") or {} if n not in names and not n.startswith("tuner/")]
+    varying, fixed = [], []
+    for name in names:
+        values = {repr((t.get("hyperparameters") or {}).get(name)) for t in scored}
+        (varying if len(values) > 1 else fixed).append(name)
+    return varying, fixed
+
+
 class ScoreScatterView(QWidget):
     """Score against each tuned hyperparameter: one small scatter plot per hyperparameter.
 
@@ -125,32 +138,12 @@ class ScoreScatterView(QWidget):
         self._points.clear()
         self._effects = {}
         scored = [t for t in trials if t.get("status") == "COMPLETED" and isinstance(t.get("score"), (int, float))]
-        names: list[str] = []
-        for trial in scored:
-            # "tuner/..." values are Hyperband's bookkeeping (epochs, bracket), not choices.
-            names += [n for n in trial.get("hyperparameters") or {} if n not in names and not n.startswith("tuner/")]
-        varying, fixed = [], []
-        for name in names:
-            values = {repr((t.get("hyperparameters") or {}).get(name)) for t in scored}
-            (varying if len(values) > 1 else fixed).append(name)
+        varying, fixed = _varying_and_fixed(scored)
         if not scored:
             self._caption.setText(self.tr("No completed trials to plot."))
             return
-        text = self.tr("{objective} of {count} completed trial(s) against each hyperparameter that varied, "
-                       "largest effect first (effect: the share of the score's variation explained by the "
-                       "hyperparameter, 0 to 1, corrected for chance).").format(
-                           objective=objective, count=len(scored))
-        if fixed:
-            text += " " + self.tr("Same in every trial: {names}.").format(names=", ".join(fixed))
         search_ids = sorted({t.get("search_id") for t in scored}, key=str)
-        brushes = {sid: pg.mkBrush(TRIAL_COLORS[i % len(TRIAL_COLORS)]) for i, sid in enumerate(search_ids)}
-        no_pen = pg.mkPen(None)
-        if len(search_ids) > 1:
-            names = {t.get("search_id"): t.get("search_name") or t.get("search_id") for t in scored}
-            text = text.replace("&", "&amp;").replace("<", "&lt;") + "<br>" + " &nbsp; ".join(
-                f"<span style='color:{TRIAL_COLORS[i % len(TRIAL_COLORS)]}'>●</span> "
-                f"{str(names[s]).replace('&', '&amp;').replace('<', '&lt;')}" for i, s in enumerate(search_ids))
-        self._caption.setText(text)
+        self._caption.setText(self._caption_text(scored, objective, fixed, search_ids))
         c = theme.colors(self.palette())
         self._graphics.setBackground(c.background)
         rng = random.Random(0)  # same jitter on every redraw
@@ -162,54 +155,74 @@ class ScoreScatterView(QWidget):
         self._effects = effects
         rows = math.ceil(len(varying) / MAX_SCATTER_COLUMNS)
         self._graphics.setMinimumHeight(max(200, rows * MIN_SCATTER_ROW_HEIGHT))
+        brushes = {sid: pg.mkBrush(TRIAL_COLORS[i % len(TRIAL_COLORS)]) for i, sid in enumerate(search_ids)}
         for index, name in enumerate(varying):
             plot = self._graphics.addPlot(row=index // MAX_SCATTER_COLUMNS, col=index % MAX_SCATTER_COLUMNS)
-            strength = effects[name]
-            title = (html.escape(str(name)) if strength is None
-                     else f"{html.escape(str(name))} &nbsp;<small>{self.tr('effect')} {strength:.2f}</small>")
-            plot.setTitle(title, color=c.foreground.name(), size="9pt")
-            plot.setLabel("left", objective)
-            plot.showGrid(x=True, y=True, alpha=0.15)
-            plot.setMouseEnabled(x=False, y=False)
-            for axis in ("left", "bottom"):
-                plot.getAxis(axis).setTextPen(c.foreground)
-                plot.getAxis(axis).setPen(c.foreground)
-            values = [(t.get("hyperparameters") or {}).get(name) for t in scored]
-            numeric = all(isinstance(v, (int, float)) and not isinstance(v, bool) for v in values)
-            distinct = {json_key(v) for v in values}
-            spots = []
-            if numeric and len(distinct) > MAX_CATEGORIES:
-                positive = [float(v) for v in values if v > 0]
-                use_log = len(positive) == len(values) and max(positive) / min(positive) >= 20
-                for trial, value in zip(scored, values):
-                    spots.append((math.log10(value) if use_log else float(value), trial))
-                if use_log:
-                    low, high = math.floor(min(x for x, _ in spots)), math.ceil(max(x for x, _ in spots))
-                    plot.getAxis("bottom").setTicks([[(e, f"1e{e}") for e in range(low, high + 1)]])
-                    plot.setLabel("bottom", self.tr("log scale"))
-            else:
-                # Few values (categories, booleans, or numbers like depth 1-3): one column each,
-                # jittered so trials with the same value and score stay visible.
-                if numeric:
-                    categories = [format_value(v) for v in sorted({v for v in values})]
-                else:
-                    categories = sorted({format_value(v) for v in values}, key=str)
-                for trial, value in zip(scored, values):
-                    x = categories.index(format_value(value)) + rng.uniform(-0.15, 0.15)
-                    spots.append((x, trial))
-                plot.getAxis("bottom").setTicks([list(enumerate(categories))])
-                plot.setXRange(-0.5, len(categories) - 0.5, padding=0)
+            self._style_plot(plot, name, effects[name], objective, c)
+            spots = self._spots(plot, [(t.get("hyperparameters") or {}).get(name) for t in scored], scored, rng)
             scatter = pg.ScatterPlotItem(hoverable=True, tip=None, size=9)
             scatter.addPoints([{
                 "pos": (x, float(trial["score"])),
                 "brush": brushes[trial.get("search_id")],
-                "pen": no_pen,
+                "pen": pg.mkPen(None),
                 "data": trial_label(trial, with_search=len(search_ids) > 1),
             } for x, trial in spots])
             scatter.sigHovered.connect(lambda item, points, ev, p=plot: self._on_hover(p, points))
             plot.addItem(scatter)
             self._plots[name] = plot
             self._points[name] = [(x, float(t["score"])) for x, t in spots]
+
+    def _caption_text(self, scored: list[dict], objective: str, fixed: list[str], search_ids: list) -> str:
+        text = self.tr("{objective} of {count} completed trial(s) against each hyperparameter that varied, "
+                       "largest effect first (effect: the share of the score's variation explained by the "
+                       "hyperparameter, 0 to 1, corrected for chance).").format(
+                           objective=objective, count=len(scored))
+        if fixed:
+            text += " " + self.tr("Same in every trial: {names}.").format(names=", ".join(fixed))
+        if len(search_ids) > 1:
+            names = {t.get("search_id"): t.get("search_name") or t.get("search_id") for t in scored}
+            text = text.replace("&", "&amp;").replace("<", "&lt;") + "<br>" + " &nbsp; ".join(
+                f"<span style='color:{TRIAL_COLORS[i % len(TRIAL_COLORS)]}'>●</span> "
+                f"{str(names[s]).replace('&', '&amp;').replace('<', '&lt;')}" for i, s in enumerate(search_ids))
+        return text
+
+    def _style_plot(self, plot: pg.PlotItem, name: str, strength: float | None, objective: str, c) -> None:
+        title = (html.escape(str(name)) if strength is None
+                 else f"{html.escape(str(name))} &nbsp;<small>{self.tr('effect')} {strength:.2f}</small>")
+        plot.setTitle(title, color=c.foreground.name(), size="9pt")
+        plot.setLabel("left", objective)
+        plot.showGrid(x=True, y=True, alpha=0.15)
+        plot.setMouseEnabled(x=False, y=False)
+        for axis in ("left", "bottom"):
+            plot.getAxis(axis).setTextPen(c.foreground)
+            plot.getAxis(axis).setPen(c.foreground)
+
+    def _spots(self, plot: pg.PlotItem, values: list, scored: list[dict], rng: random.Random) -> list:
+        """(x, trial) for each trial: many numbers on a (log) axis, few values as jittered columns."""
+        numeric = all(isinstance(v, (int, float)) and not isinstance(v, bool) for v in values)
+        distinct = {json_key(v) for v in values}
+        spots = []
+        if numeric and len(distinct) > MAX_CATEGORIES:
+            positive = [float(v) for v in values if v > 0]
+            use_log = len(positive) == len(values) and max(positive) / min(positive) >= 20
+            for trial, value in zip(scored, values):
+                spots.append((math.log10(value) if use_log else float(value), trial))
+            if use_log:
+                low, high = math.floor(min(x for x, _ in spots)), math.ceil(max(x for x, _ in spots))
+                plot.getAxis("bottom").setTicks([[(e, f"1e{e}") for e in range(low, high + 1)]])
+                plot.setLabel("bottom", self.tr("log scale"))
+            return spots
+        # Few values (categories, booleans, or numbers like depth 1-3): one column each,
+        # jittered so trials with the same value and score stay visible.
+        if numeric:
+            categories = [format_value(v) for v in sorted({v for v in values})]
+        else:
+            categories = sorted({format_value(v) for v in values}, key=str)
+        for trial, value in zip(scored, values):
+            spots.append((categories.index(format_value(value)) + rng.uniform(-0.15, 0.15), trial))
+        plot.getAxis("bottom").setTicks([list(enumerate(categories))])
+        plot.setXRange(-0.5, len(categories) - 0.5, padding=0)
+        return spots
 
     def _on_hover(self, plot: pg.PlotItem, points) -> None:
         if len(points):
