@@ -1072,6 +1072,17 @@ click to select</source>
     </message>
 </context>
 <context>
+    <name>DeviceLine</name>
+    <message>
+        <source>Device: unknown</source>
+        <translation>设备：未知</translation>
+    </message>
+    <message>
+        <source>Device: {device}</source>
+        <translation>设备：{device}</translation>
+    </message>
+</context>
+<context>
     <name>DistillPanel</name>
     <message>
         <source>Best trial</source>
@@ -1784,6 +1795,18 @@ click to select</source>
         <translation>TuneStudio</translation>
     </message>
     <message>
+        <source>2 · Training</source>
+        <translation>2 · 训练</translation>
+    </message>
+    <message>
+        <source>3 · Results</source>
+        <translation>3 · 结果</translation>
+    </message>
+    <message>
+        <source>History</source>
+        <translation>历史</translation>
+    </message>
+    <message>
         <source>Stopping after the current batch… (the search can be resumed)</source>
         <translation>当前批次结束后停止…（搜索可以继续）</translation>
     </message>
@@ -1826,10 +1849,6 @@ click to select</source>
     <message>
         <source>An unfinished search ({name}) can be resumed: press Resume.</source>
         <translation>有一个未完成的搜索（{name}）可以继续：请点击“继续”。</translation>
-    </message>
-    <message>
-        <source>{clock} of {clock2}</source>
-        <translation>{clock} / {clock2}</translation>
     </message>
     <message>
         <source>Display problem</source>
@@ -1890,14 +1909,6 @@ The trials finished so far are kept; you can resume the search.</source>
     <message>
         <source>Cannot use that folder: {message}</source>
         <translation>无法使用该文件夹：{message}</translation>
-    </message>
-    <message>
-        <source>Device: unknown</source>
-        <translation>设备：未知</translation>
-    </message>
-    <message>
-        <source>Device: {device}</source>
-        <translation>设备：{device}</translation>
     </message>
     <message>
         <source>Stop the search?</source>
@@ -3381,18 +3392,6 @@ true: {true_name} · predicted: {predicted_name} ({confidence:.1%}) · p(true) {
         <translation>搜索进度</translation>
     </message>
     <message>
-        <source>2 · Training</source>
-        <translation>2 · 训练</translation>
-    </message>
-    <message>
-        <source>3 · Results</source>
-        <translation>3 · 结果</translation>
-    </message>
-    <message>
-        <source>History</source>
-        <translation>历史</translation>
-    </message>
-    <message>
         <source>&amp;Open Folder…</source>
         <translation>打开文件夹(&amp;O)…</translation>
     </message>
@@ -3455,6 +3454,10 @@ true: {true_name} · predicted: {predicted_name} ({confidence:.1%}) · p(true) {
     <message>
         <source>The language changes when TuneStudio starts again.</source>
         <translation>语言将在 TuneStudio 下次启动时更改。</translation>
+    </message>
+    <message>
+        <source>{clock} of {clock2}</source>
+        <translation>{clock} / {clock2}</translation>
     </message>
 </context>
 <context>

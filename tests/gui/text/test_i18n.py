@@ -196,10 +196,10 @@ def test_the_language_menu_stores_the_choice_for_the_next_start(qtbot):
     window = MainWindow(device_probe=lambda: {"device": "CPU"})
     window.dialogs = ScriptedDialogs()
     qtbot.addWidget(window)
-    assert [a.text() for a in window.language_menu.actions()][1:] == ["English", "简体中文"]
-    window.language_actions["zh_CN"].trigger()
+    assert [a.text() for a in window.chrome.language_menu.actions()][1:] == ["English", "简体中文"]
+    window.chrome.language_actions["zh_CN"].trigger()
     assert settings.read("ui/language") == "zh_CN" and i18n.stored_choice() == "zh_CN"
-    window.language_actions[""].trigger()
+    window.chrome.language_actions[""].trigger()
     assert settings.read("ui/language") == ""
 
 
@@ -295,8 +295,8 @@ def test_the_window_in_chinese_shows_no_english(chinese, qtbot, tmp_path):
     problems = english_in(window, allowed)
     with qtbot.waitSignal(window.session.finished, timeout=30000):
         window.start_search()
-    for index in range(window.view_tabs.count()):
-        window.view_tabs.setCurrentIndex(index)
+    for index in range(window.chrome.view_tabs.count()):
+        window.chrome.view_tabs.setCurrentIndex(index)
         QApplication.processEvents()
     problems += english_in(window, allowed | {"fake"})
     about = window.show_about()
