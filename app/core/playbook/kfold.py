@@ -15,9 +15,9 @@ import numpy as np
 
 from app.core.model.models import early_stopping
 from app.core.playbook.tasks import TaskContext, TaskError, search_info
+from app.core.playbook.task_params import MAX_FOLDS, MIN_FOLDS
 from app.core.search.search_state import lower_is_better
 
-MIN_FOLDS, MAX_FOLDS = 3, 10
 
 
 def stratified_folds(labels, k: int, seed: int = 42) -> list[np.ndarray]:
