@@ -21,7 +21,7 @@ from pathlib import Path
 from typing import Any
 
 from app.core.search import events as ev
-from app.core.search.budget import STOP_BUDGET, BudgetClock, BudgetPlanner
+from app.core.search.budget import BUDGET_SPENT, STOP_BUDGET, BudgetClock, BudgetPlanner
 from app.core.options.config import SearchConfig
 from app.core.options.duration import format_duration
 from app.core.data.dataset_report import balanced_class_weights, heavily_imbalanced
@@ -33,6 +33,8 @@ from app.core.search.search_dir import (
 )
 from app.core.search.search_setup import new_search_dir, prepare_split
 from app.core.search.search_state import lower_is_better, objective_direction
+from app.core.util.i18n import QT_TRANSLATE_NOOP
+from app.core.util.messages import message
 from app.core.search.trial_model import make_hypermodel
 from app.core.search.trial_tuner import (
     failure_reason, build_tuner,
@@ -121,7 +123,7 @@ def run_search(config: SearchConfig, listener: ev.Listener, cancel: ev.CancelTok
             events_file.close()
             return recycle
         final = final_event(state.get("tuner"), final_status, error, started, search_dir, previous)
-        final["reason"] = state["reason"] or default_reason(final["status"], error)
+        ev.put(final, "reason", state["reason"] or default_reason(final["status"], error))
         final["test_accuracy"] = state["test"]
         final["final_model"] = state.get("final_model")
         final["time_budget"] = clock.budget or None
@@ -149,10 +151,33 @@ def _final_key(final_model: dict | None, best_trial_id: str | None) -> str | Non
 
 def default_reason(status: str, error: str) -> str:
     if status == ev.CANCELLED:
-        return "Stopped by you. Finished trials are kept; resume to continue."
+        return message(QT_TRANSLATE_NOOP("CoreMessages", "Stopped by you. Finished trials are kept; resume to continue.",
+                                         "search.stopped_by_user"))
     if status == ev.FAILED:
         return error
-    return "All planned trials ran."
+    return message(QT_TRANSLATE_NOOP("CoreMessages", "All planned trials ran.", "search.all_planned_ran"))
+
+
+def _end_reason(planner: BudgetPlanner, clock: BudgetClock, trials: int, reason: str) -> str:
+    """Why a search that was not stopped ended: the budget, the plateau rule, or every trial ran."""
+    budget = format_duration(clock.budget) if clock.limited else ""
+    if planner.stop_kind == STOP_BUDGET and clock.limited:
+        if planner.stop_reason and planner.stop_reason != BUDGET_SPENT:
+            return message(QT_TRANSLATE_NOOP("CoreMessages", "Time budget of {budget} reached. {detail}",
+                                             "search.budget_reached_because"), budget=budget, detail=planner.stop_reason)
+        return message(QT_TRANSLATE_NOOP("CoreMessages", "Time budget of {budget} reached.", "search.budget_reached"),
+                       budget=budget)
+    if reason:
+        return reason
+    if clock.limited:
+        template = (QT_TRANSLATE_NOOP("CoreMessages", "All 1 trial ran within the {budget} budget.",
+                                      "search.one_trial_ran_in_budget") if trials == 1 else
+                    QT_TRANSLATE_NOOP("CoreMessages", "All {done} trials ran within the {budget} budget.",
+                                      "search.all_trials_ran_in_budget"))
+        return message(template, done=trials, budget=budget)
+    template = (QT_TRANSLATE_NOOP("CoreMessages", "All 1 trial ran.", "search.one_trial_ran") if trials == 1 else
+                QT_TRANSLATE_NOOP("CoreMessages", "All {done} trials ran.", "search.all_trials_ran"))
+    return message(template, done=trials)
 
 
 def _save_budget_spent(search_dir: Path, clock: BudgetClock) -> None:
@@ -178,8 +203,8 @@ def execute_search(config, info, search_dir, resume, emit, cancel, state, previo
 
     device, mixed = _device_info(config)
     if config.mixed_precision and not mixed:
-        emit(ev.make_event(ev.NOTICE, level="info",
-                           message="Mixed precision needs a GPU; training in float32 on the CPU."))
+        emit(ev.make_event(ev.NOTICE, level="info", message=message(QT_TRANSLATE_NOOP(
+            "CoreMessages", "Mixed precision needs a GPU; training in float32 on the CPU.", "search.mixed_needs_gpu"))))
     keras.config.disable_interactive_logging()
     if config.deterministic:
         import tensorflow as tf
@@ -238,11 +263,15 @@ def _load_splits(config: SearchConfig, splits: dict, cache_root: Path, emit, can
         return None
     val = load_split([r[0] for r in val_rows], [r[1] for r in val_rows], config.image_size, cache,
                      str(cache_root / "val"))
+    unreadable = {"training": QT_TRANSLATE_NOOP("CoreMessages", "{count} training image(s) could not be read any "
+                                                "more (moved, deleted or changed since the scan) and were left out.",
+                                                "search.training_images_unreadable"),
+                  "validation": QT_TRANSLATE_NOOP("CoreMessages", "{count} validation image(s) could not be read any "
+                                                  "more (moved, deleted or changed since the scan) and were left out.",
+                                                  "search.validation_images_unreadable")}
     for name, split in (("training", train), ("validation", val)):
         if split.skipped:
-            emit(ev.make_event(ev.NOTICE, level="warning",
-                               message=f"{split.skipped} {name} image(s) could not be read any more "
-                                       "(moved, deleted or changed since the scan) and were left out."))
+            emit(ev.make_event(ev.NOTICE, level="warning", message=message(unreadable[name], count=split.skipped)))
         if len(split) == 0:
             raise SearchError(f"No {name} images could be read: has the folder moved?")
     return train, val, cache
@@ -288,16 +317,10 @@ def _run_tuner(tuner, planner: BudgetPlanner, config: SearchConfig, search_dir: 
     except tuner.recycle_error:
         return ev.RECYCLE, ""
     except tuner.budget_error:
-        state["reason"] = planner.stop_reason or "The time budget is spent."
+        state["reason"] = planner.stop_reason or BUDGET_SPENT
     finally:
         gc.unfreeze()
-    if not state["reason"]:
-        done = len(tuner.oracle.trials)
-        state["reason"] = (f"All {done} trial{'s' if done != 1 else ''} ran" +
-                           (f" within the {format_duration(clock.budget)} budget." if clock.limited else "."))
-    if planner.stop_kind == STOP_BUDGET and clock.limited:
-        detail = planner.stop_reason if planner.stop_reason != "The time budget is spent." else ""
-        state["reason"] = f"Time budget of {format_duration(clock.budget)} reached. {detail}".strip()
+    state["reason"] = _end_reason(planner, clock, len(tuner.oracle.trials), state["reason"])
     tuner.prune_checkpoints()
     _finish(tuner, config, search_dir, splits, num_classes, state, emit)
     return ev.COMPLETED, ""
@@ -313,8 +336,8 @@ def plan_for_budget(config: SearchConfig, info: dict, search_dir: Path, emit, cl
     splits = info["splits"]
     plan = plan_search(config, int(info.get("native_size") or 0), len(info["classes"]), len(splits["train"]),
                        len(splits["val"]), clock.remaining())
-    for message in plan.notices:
-        emit(ev.make_event(ev.NOTICE, level="warning", message=message))
+    for notice in plan.notices:
+        emit(ev.make_event(ev.NOTICE, level="warning", message=notice))
     estimates = [e.to_dict() for e in plan.estimates]
     timed = [e for e in plan.estimates if e.epoch_seconds]
     chosen = plan.config

@@ -13,6 +13,8 @@ from app.core.options.config import SearchConfig
 from app.core.search.local_search import LOCAL_SEARCH_MAX_TRIALS, install as install_local_search
 from app.core.search.search_dir import TUNER_PROJECT
 from app.core.search.search_state import kept_confusion, objective_direction
+from app.core.util.i18n import QT_TRANSLATE_NOOP
+from app.core.util.messages import message
 
 BATCH_EVENT_INTERVAL_S = 0.25
 
@@ -257,8 +259,10 @@ class TunerHooks:
         if summary["stopped"] == STOP_PRUNED:
             self._emit(ev.make_event(
                 ev.NOTICE, level="info", reason=STOP_PRUNED, trial_id=trial.trial_id,
-                message=f"Trial {ev.trial_number(trial.trial_id)} stopped after {summary['epochs_run']} epochs: "
-                        "clearly behind the best trial at the same epoch; its time goes to the next trial."))
+                message=message(QT_TRANSLATE_NOOP(
+                    "CoreMessages", "Trial {n} stopped after {epochs} epochs: clearly behind the best trial at the "
+                                    "same epoch; its time goes to the next trial.", "search.trial_pruned"),
+                    n=ev.trial_number(trial.trial_id), epochs=summary["epochs_run"])))
         if self._prune_during_search:
             self.prune_checkpoints()
 

@@ -123,7 +123,7 @@ class RunSummary(QWidget, StatePanel):
         if best is not None:
             parts.append(self.tr("best is trial {n}").format(n=best.number or best_id))
         if final_event.get("reason"):  # why it ended: time budget, plateau, trial count ...
-            parts.append(core_text.translate(str(final_event["reason"])))
+            parts.append(core_text.translate_event(final_event, "reason"))
         self._subtitle.setText(" \u00b7 ".join(parts))
         error = str(final_event.get("error") or "")
         if status == "failed":

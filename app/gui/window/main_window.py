@@ -388,7 +388,7 @@ class MainWindow(QMainWindow):
         if self.search_dir:
             settings.write("search/last_search_dir", str(self.search_dir))
         status = final.get("status")
-        reason = f" {core_text.translate(str(final['reason']))}" if final.get("reason") else ""
+        reason = f" {core_text.translate_event(final, 'reason')}" if final.get("reason") else ""
         if status == "completed":
             self.chrome.progress_bar.setValue(1000)
             self.show_status(self.tr("Search finished in {duration}.{reason} {best_text}").format(
