@@ -265,10 +265,10 @@ def main() -> int:
         if args.shots is not None and run == args.repeat - 1:
             args.shots.mkdir(parents=True, exist_ok=True)
             for name, tab in (("training", window.training_tab_index), ("results", window.results_tab_index)):
-                window.view_tabs.setCurrentIndex(tab)
+                window.chrome.view_tabs.setCurrentIndex(tab)
                 wait(0.5)
                 frame.grab().save(str(args.shots / f"{name}.png"))
-        window.view_tabs.setCurrentIndex(window.dataset_tab_index)  # each search starts where a user would
+        window.chrome.view_tabs.setCurrentIndex(window.chrome.dataset_tab_index)  # each search starts where a user would
         wait(0.5)
     timer.stop()
     if whole is not None:

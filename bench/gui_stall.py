@@ -42,7 +42,7 @@ def summarise(lateness_ms: list[float]) -> dict:
 def export_best(window, wait, phase: dict, recent: dict, args) -> dict | None:
     """Export the best trial as a user does (Export, a folder, the dialog's Export button) and
     count the ticks until the dialog reports, as the ``export`` phase. None when nothing to export."""
-    if not window.export_action.isEnabled():
+    if not window.chrome.export_action.isEnabled():
         return None
     folder = tempfile.mkdtemp(prefix="tunestudio-bench-export-")
     window.dialogs.choose_folder = lambda *_args, **_kwargs: folder
@@ -51,7 +51,7 @@ def export_best(window, wait, phase: dict, recent: dict, args) -> dict | None:
     phase["name"] = "export"
     recent.update(event="export")
     window.export_model()
-    dialog = window.export_dialog
+    dialog = window.exporter.dialog
     dialog.export_finished.connect(lambda final: done.update(final=final))
     wait(0.5)
     dialog.start_button.click()
@@ -136,7 +136,7 @@ def time_handlers(window, timings: dict[str, list[float]]) -> dict[str, list[flo
     session = getattr(window, "session", None)
     if session is not None and session.recorder is not None:
         session.recorder = TimedRecorder(session.recorder, timings)
-    for name in ("_refresh_status", "_update_progress_bar", "_show_summary", "_set_state"):
+    for name in ("_refresh_status", "_update_progress_bar", "_show_summary", "set_state"):
         wrap(window, name, f"MainWindow.{name}")
     return timings
 
@@ -206,7 +206,7 @@ def main() -> int:
     frame.resize(1280, 860)
     window = frame.main_window()
     if args.no_device_probe:
-        window._device_probe = lambda: {"device": "CPU (stub)", "gpus": [], "mixed_precision_available": False}
+        window.device_line.probe = lambda: {"device": "CPU (stub)", "gpus": [], "mixed_precision_available": False}
     window.confirm = lambda title, text: True
 
     clock = QElapsedTimer()
@@ -282,7 +282,7 @@ def main() -> int:
         profiler = cProfile.Profile()  # profiles this (the GUI) thread only
         profiler.enable()
     if not window.start_search():
-        raise SystemExit(f"the window refused to start: {window.status_label.text()}")
+        raise SystemExit(f"the window refused to start: {window.chrome.status_label.text()}")
     worker = window.session.worker if hasattr(window, "session") else window.worker
     worker.event_received.connect(lambda event: recent.update(event=event.get("type")))
     time_handlers(window, handler_ms)

@@ -4,6 +4,7 @@
 Each task runs in the training child process (as ``search`` does), prints its progress on
 stderr, is recorded in the history, stops cleanly on Ctrl+C, and with ``--json`` prints one JSON
 object. User errors print one line and exit with code 2; a task that fails or is stopped exits with 1.
+The tasks' flags come from their parameter table (:mod:`app.core.playbook.task_params`).
 """
 from __future__ import annotations
 
@@ -14,6 +15,8 @@ import sys
 import threading
 from pathlib import Path
 
+from app.core.playbook.task_params import TASK_PARAMS, task_param
+
 EXIT_OK, EXIT_FAILED, EXIT_USAGE = 0, 1, 2
 COMMANDS = ("lr-find", "mislabels", "relabel", "ensemble", "distill", "kfold")
 
@@ -22,21 +25,12 @@ def add_playbook_parsers(sub: argparse._SubParsersAction) -> None:
     """Add the playbook commands; each sets ``func``."""
     lr = sub.add_parser("lr-find", help="learning-rate range finder: loss against an exponentially rising LR")
     lr.add_argument("folder", help="image folder")
-    lr.add_argument("--arch", default="simple_cnn", help="architecture (default simple_cnn)")
-    lr.add_argument("--image-size", type=int, default=64)
-    lr.add_argument("--batch-size", type=int, default=32)
-    lr.add_argument("--steps", type=int, default=200, help="batches in the ramp (default 200)")
-    lr.add_argument("--start-lr", type=float, default=1e-6)
-    lr.add_argument("--end-lr", type=float, default=1.0)
+    _add_task_flags(lr, "lr_find")
     lr.set_defaults(func=_guarded(cmd_lr_find))
 
     ml = sub.add_parser("mislabels", help="rank images whose label the best trials disagree with")
     ml.add_argument("search_dir")
-    ml.add_argument("--top", type=int, default=3, help="trials that vote (default 3)")
-    ml.add_argument("--folds", type=int, default=None,
-                    help="score training images out-of-fold with K trainings (0: use the top trials; "
-                         "default 3 up to 3000 training images, else 0)")
-    ml.add_argument("--limit", type=int, help="print at most this many")
+    _add_task_flags(ml, "mislabels")
     ml.set_defaults(func=_guarded(cmd_mislabels))
 
     rl = sub.add_parser("relabel", help="move images to another class folder or out of the dataset (undoable)")
@@ -52,32 +46,43 @@ def add_playbook_parsers(sub: argparse._SubParsersAction) -> None:
     en = sub.add_parser("ensemble", help="average the best k trials into one model and export it")
     en.add_argument("search_dir")
     en.add_argument("out", help="export folder (new or empty)")
-    en.add_argument("--top", type=int, default=3, help="members (default 3)")
-    en.add_argument("--overwrite", action="store_true", help="replace an earlier export in OUT")
+    _add_task_flags(en, "ensemble")
     en.set_defaults(func=_guarded(cmd_ensemble))
 
     ds = sub.add_parser("distill", help="distil a trial or an ensemble into a smaller student")
     ds.add_argument("search_dir")
-    ds.add_argument("--teacher", default="best", help="best, ensemble:K, or a trial id")
-    ds.add_argument("--student-arch", required=True, help="mlp, simple_cnn, vgg, resnet, ...")
-    ds.add_argument("--student-width", type=int)
-    ds.add_argument("--student-depth", type=int)
-    ds.add_argument("--temperature", type=float, default=4.0)
-    ds.add_argument("--alpha", type=float, default=0.5, help="weight of the hard-label loss (0-1)")
-    ds.add_argument("--epochs", type=int, help="default: the search's epochs")
-    ds.add_argument("--export", metavar="OUT", help="export the student to this folder")
-    ds.add_argument("--overwrite", action="store_true")
+    _add_task_flags(ds, "distill")
     ds.set_defaults(func=_guarded(cmd_distill))
 
     kf = sub.add_parser("kfold", help="stratified k-fold cross-validation of a trial's configuration")
     kf.add_argument("search_dir")
-    kf.add_argument("--trial", required=True, help="trial id (or 'best')")
-    kf.add_argument("--folds", type=int, default=5, help="3 to 10 (default 5)")
-    kf.add_argument("--epochs", type=int, help="default: the search's epochs")
+    _add_task_flags(kf, "kfold")
     kf.set_defaults(func=_guarded(cmd_kfold))
 
     for parser in (lr, ml, en, ds, kf, rl):
         parser.add_argument("--json", action="store_true", help="print one JSON object")
+
+
+def _add_task_flags(parser: argparse.ArgumentParser, task: str) -> None:
+    """A flag for each parameter of the task's table row that has one; its value lands under the
+    parameter's name (``args.student_arch``), read back by :func:`_task_params`."""
+    for param in TASK_PARAMS[task]:
+        if not param.flag:
+            continue
+        extra = {"help": param.help} if param.help else {}
+        if param.kind is bool:
+            parser.add_argument(param.flag, dest=param.name, action="store_true", **extra)
+            continue
+        metavar = param.metavar or param.flag.lstrip("-").replace("-", "_").upper()
+        parser.add_argument(param.flag, dest=param.name, metavar=metavar, required=param.required,
+                            default=param.default, **({"type": param.kind} if param.kind is not str else {}), **extra)
+
+
+def _task_params(args, task: str, **given) -> dict:
+    """The task's parameters from its flags, plus ``given`` (positional arguments, checked paths)."""
+    params = {p.name: getattr(args, p.name) for p in TASK_PARAMS[task] if p.flag}
+    params.update(given)
+    return params
 
 
 def _error(message: str) -> int:
@@ -159,8 +164,7 @@ def cmd_lr_find(args) -> int:
     folder = Path(args.folder).expanduser()
     if not folder.is_dir():
         return _error(f"{folder}: folder not found")
-    params = {"data_dir": str(folder.resolve()), "architecture": args.arch, "image_size": args.image_size,
-              "batch_size": args.batch_size, "steps": args.steps, "start_lr": args.start_lr, "end_lr": args.end_lr}
+    params = _task_params(args, "lr_find", data_dir=str(folder.resolve()))
     return run_and_print("lr_find", params, args.json, lambda r: print(
         f"Suggested learning rate range: {r['suggested']['min']:.2e} to {r['suggested']['max']:.2e} "
         f"(steepest descent at {r['steepest_lr']:.2e}, lowest loss at {r['lowest_loss_lr']:.2e}).\n"
@@ -177,8 +181,7 @@ def cmd_mislabels(args) -> int:
         for s in r["suspects"]:
             print(f"{s['score']:.3f}  {s['given']} -> {s['suggested']}  {s['path']}")
 
-    return run_and_print("mislabels", {"search_dir": str(folder), "top": args.top, "folds": args.folds,
-                                       "limit": args.limit}, args.json, text)
+    return run_and_print("mislabels", _task_params(args, "mislabels", search_dir=str(folder)), args.json, text)
 
 
 def cmd_relabel(args) -> int:
@@ -208,7 +211,7 @@ def cmd_ensemble(args) -> int:
     out = Path(args.out).expanduser()
     if out.exists() and (not out.is_dir() or (any(out.iterdir()) and not args.overwrite)):
         return _error(f"{out}: choose a new or empty folder (or --overwrite an earlier export)")
-    params = {"search_dir": str(folder), "top": args.top, "out": str(out.absolute()), "overwrite": args.overwrite}
+    params = _task_params(args, "ensemble", search_dir=str(folder), out=str(out.absolute()))
     return run_and_print("ensemble", params, args.json, lambda r: print(
         f"Ensemble of trials {', '.join(r['members'])}: val accuracy {r['val_accuracy']:.4f} "
         f"(best single trial {r['best_single_val_accuracy']:.4f}). Exported to {r['path']}."))
@@ -216,11 +219,8 @@ def cmd_ensemble(args) -> int:
 
 def cmd_distill(args) -> int:
     folder = _search_dir(args.search_dir)
-    params = {"search_dir": str(folder), "teacher": args.teacher, "student_arch": args.student_arch,
-              "student_width": args.student_width, "student_depth": args.student_depth,
-              "temperature": args.temperature, "alpha": args.alpha, "epochs": args.epochs,
-              "export": str(Path(args.export).expanduser().absolute()) if args.export else None,
-              "overwrite": args.overwrite}
+    params = _task_params(args, "distill", search_dir=str(folder),
+                          export=str(Path(args.export).expanduser().absolute()) if args.export else None)
 
     def text(r: dict) -> None:
         rows = [("", "teacher", "student")]
@@ -237,11 +237,10 @@ def cmd_distill(args) -> int:
 
 def cmd_kfold(args) -> int:
     folder = _search_dir(args.search_dir)
-    from app.core.playbook.kfold import MAX_FOLDS, MIN_FOLDS
-
-    if not MIN_FOLDS <= args.folds <= MAX_FOLDS:
-        return _error(f"--folds: choose between {MIN_FOLDS} and {MAX_FOLDS} (got {args.folds})")
-    trial = args.trial
+    folds = task_param("kfold", "folds")
+    if not folds.low <= args.folds <= folds.high:
+        return _error(f"--folds: choose between {folds.low} and {folds.high} (got {args.folds})")
+    trial = args.trial_id
     if trial == "best":
         from app.core.playbook.tasks import TaskError, top_trial_ids
 
@@ -249,7 +248,7 @@ def cmd_kfold(args) -> int:
             trial = top_trial_ids(folder, 1)[0]
         except TaskError as exc:
             return _error(str(exc))
-    params = {"search_dir": str(folder), "trial_id": trial, "folds": args.folds, "epochs": args.epochs}
+    params = _task_params(args, "kfold", search_dir=str(folder), trial_id=trial)
     return run_and_print("kfold", params, args.json, lambda r: print(
         f"Trial {r['trial_id']}, {r['folds_count']}-fold {r['objective']}: {r['mean']:.4f} +/- {r['std']:.4f} "
         f"(folds: {', '.join(_fmt(f['score']) for f in r['folds'])}; the trial scored {_fmt(r['trial_score'])})"))

@@ -1,11 +1,16 @@
-"""The one status line a running search or task shows on stderr."""
+"""The one status line a running search or task shows on stderr.
+
+What it says of the search (trial number and count, planned epochs, the best score, trial durations)
+comes from a :class:`~app.core.search.search_state.SearchState` it feeds first, the same state the
+window's panels read; only the runner's budget clock is kept here, as the epochs report it.
+"""
 from __future__ import annotations
 
 import sys
 import time
 
 from app.core.search import events as ev
-from app.core.search.search_state import lower_is_better
+from app.core.search.search_state import SearchState
 
 
 def _mmss(seconds: float) -> str:
@@ -19,26 +24,21 @@ class TerminalProgress(ev.SearchListener):
 
     def __init__(self, enabled: bool):
         self.enabled = enabled
-        self.max_trials = None
-        self.trial_number = 0
-        self.done_durations: list[float] = []
-        self.best = None
-        self.epochs = None
-        self.started = time.time()
+        self.state = SearchState()
         self.last_line = ""
-        self.budget = None  # seconds, or None
-        self.lower_is_better = False  # the objective's direction (val_loss: lower)
-        self.elapsed = 0.0
+        self.elapsed = 0.0  # budget seconds spent, as the runner's clock last said (at elapsed_at)
         self.elapsed_at = time.time()
 
     def __call__(self, event: dict) -> None:
-        ev.dispatch(event, self)
+        ev.dispatch(event, self.state, self)
+
+    @property
+    def best(self) -> float | None:
+        """The best completed trial's score so far (by the objective's direction)."""
+        best = self.state.best
+        return best.score if best is not None else None
 
     def on_search_started(self, event: dict) -> None:
-        self.max_trials = event.get("max_trials")
-        self.epochs = event["config"].get("epochs")
-        self.lower_is_better = lower_is_better(event["config"].get("objective"))
-        self.budget = event.get("time_budget")
         self.elapsed, self.elapsed_at = event.get("budget_spent_before") or 0.0, time.time()
         self._print_line(f"Search started on {event['device']}: {event['train_count']} training and "
                          f"{event['val_count']} validation images, {len(event['classes'])} classes",
@@ -51,30 +51,21 @@ class TerminalProgress(ev.SearchListener):
         self._print_line(f"export {event['done'] + 1}/{event['total']}: {event['message']}")
 
     def on_trial_started(self, event: dict) -> None:
-        self.trial_number = event["number"]
-        self.trial_started = time.time()
-        self.epochs = event.get("epochs_planned") or self.epochs
-        self._status(f"epoch 1/{self.epochs}")
+        self._status(f"epoch 1/{self.state.epochs}")
 
     def on_batch_ended(self, event: dict) -> None:
-        self._status(f"epoch {event['epoch'] + 1}/{self.epochs} batch {event['batch'] + 1}/{event['steps']}")
+        self._status(f"epoch {event['epoch'] + 1}/{self.state.epochs} batch {event['batch'] + 1}/{event['steps']}")
 
     def on_epoch_ended(self, event: dict) -> None:
-        self.epochs = event.get("epochs") or self.epochs
         if event.get("elapsed") is not None:
             self.elapsed, self.elapsed_at = event["elapsed"], time.time()
         logs = event["logs"]
         acc = logs.get("val_accuracy")
-        self._status(f"epoch {event['epoch'] + 1}/{self.epochs} done"
+        self._status(f"epoch {event['epoch'] + 1}/{self.state.epochs} done"
                      + (f", val_accuracy {acc:.3f}" if acc is not None else ""))
 
     def on_trial_ended(self, event: dict) -> None:
-        if event.get("duration"):
-            self.done_durations.append(event["duration"])
         score = event.get("score")
-        if event["status"] == "COMPLETED" and score is not None and (
-                self.best is None or (score < self.best if self.lower_is_better else score > self.best)):
-            self.best = score
         detail = f"score {score:.4f}" if score is not None else event.get("message") or ""
         if event.get("stopped"):
             detail += f" (stopped: {event['stopped']}, {event.get('epochs_run')} epochs)"
@@ -89,18 +80,21 @@ class TerminalProgress(ev.SearchListener):
                              f"{event['test_accuracy']:.4f}", newline=True)
 
     def _status(self, detail: str) -> None:
-        total = f"/{self.max_trials}" if self.max_trials else ""
+        state = self.state
+        total = f"/{state.max_trials}" if state.max_trials else ""
         eta = ""
-        if self.budget:
+        budget = state.time_budget
+        durations = state.trial_durations
+        if budget:
             spent = self.elapsed + (time.time() - self.elapsed_at)
-            left = max(0.0, self.budget - spent)
-            eta = f" | {_mmss(spent)} of {_mmss(self.budget)}, about {_mmss(left)} left"
-        elif self.max_trials and self.done_durations:
-            remaining = max(0, self.max_trials - len(self.done_durations))
-            seconds = remaining * sum(self.done_durations) / len(self.done_durations)
+            left = max(0.0, budget - spent)
+            eta = f" | {_mmss(spent)} of {_mmss(budget)}, about {_mmss(left)} left"
+        elif state.max_trials and durations:
+            remaining = max(0, state.max_trials - len(durations))
+            seconds = remaining * sum(durations) / len(durations)
             eta = f" | ETA {int(seconds // 60)}m{int(seconds % 60):02d}s"
         best = f" | best {self.best:.4f}" if self.best is not None else ""
-        self._print_line(f"Trial {self.trial_number}{total} | {detail}{best}{eta}")
+        self._print_line(f"Trial {state.trial_number}{total} | {detail}{best}{eta}")
 
     def _print_line(self, text: str, newline: bool = False) -> None:
         if not self.enabled:

@@ -817,6 +817,81 @@ Predicted: {predicted}
         <source>folder not found: {path}</source>
         <translation>找不到文件夹：{path}</translation>
     </message>
+    <message>
+        <source>The time budget is spent.</source>
+        <comment>search.budget_spent</comment>
+        <translation>时间预算已用完。</translation>
+    </message>
+    <message>
+        <source>The {remaining} s left are too short for another useful trial (about {need} s for {least} epochs and the model&apos;s set-up).</source>
+        <comment>search.budget_too_short</comment>
+        <translation>剩余的 {remaining} 秒不足以再运行一个有意义的试验（{least} 轮加上模型构建约需 {need} 秒）。</translation>
+    </message>
+    <message>
+        <source>No better trial in the last {n} trials: the search has plateaued and ends early.</source>
+        <comment>search.plateau</comment>
+        <translation>最近 {n} 个试验没有更好的结果：搜索已进入平台期，提前结束。</translation>
+    </message>
+    <message>
+        <source>Stopped by you. Finished trials are kept; resume to continue.</source>
+        <comment>search.stopped_by_user</comment>
+        <translation>已由你停止。已完成的试验都会保留；恢复即可继续。</translation>
+    </message>
+    <message>
+        <source>All planned trials ran.</source>
+        <comment>search.all_planned_ran</comment>
+        <translation>计划的试验已全部运行完。</translation>
+    </message>
+    <message>
+        <source>Time budget of {budget} reached. {detail}</source>
+        <comment>search.budget_reached_because</comment>
+        <translation>已达到 {budget} 的时间预算。{detail}</translation>
+    </message>
+    <message>
+        <source>Time budget of {budget} reached.</source>
+        <comment>search.budget_reached</comment>
+        <translation>已达到 {budget} 的时间预算。</translation>
+    </message>
+    <message>
+        <source>All 1 trial ran within the {budget} budget.</source>
+        <comment>search.one_trial_ran_in_budget</comment>
+        <translation>1 个试验已在 {budget} 的预算内全部运行完。</translation>
+    </message>
+    <message>
+        <source>All {done} trials ran within the {budget} budget.</source>
+        <comment>search.all_trials_ran_in_budget</comment>
+        <translation>{done} 个试验已在 {budget} 的预算内全部运行完。</translation>
+    </message>
+    <message>
+        <source>All 1 trial ran.</source>
+        <comment>search.one_trial_ran</comment>
+        <translation>1 个试验已全部运行完。</translation>
+    </message>
+    <message>
+        <source>All {done} trials ran.</source>
+        <comment>search.all_trials_ran</comment>
+        <translation>{done} 个试验已全部运行完。</translation>
+    </message>
+    <message>
+        <source>Mixed precision needs a GPU; training in float32 on the CPU.</source>
+        <comment>search.mixed_needs_gpu</comment>
+        <translation>混合精度需要 GPU；在 CPU 上以 float32 训练。</translation>
+    </message>
+    <message>
+        <source>{count} training image(s) could not be read any more (moved, deleted or changed since the scan) and were left out.</source>
+        <comment>search.training_images_unreadable</comment>
+        <translation>{count} 张训练图像已无法读取（扫描后被移动、删除或修改），已排除。</translation>
+    </message>
+    <message>
+        <source>{count} validation image(s) could not be read any more (moved, deleted or changed since the scan) and were left out.</source>
+        <comment>search.validation_images_unreadable</comment>
+        <translation>{count} 张验证图像已无法读取（扫描后被移动、删除或修改），已排除。</translation>
+    </message>
+    <message>
+        <source>Trial {n} stopped after {epochs} epochs: clearly behind the best trial at the same epoch; its time goes to the next trial.</source>
+        <comment>search.trial_pruned</comment>
+        <translation>试验 {n} 在 {epochs} 轮后停止：在相同轮次明显落后于最佳试验；它的时间留给下一个试验。</translation>
+    </message>
 </context>
 <context>
     <name>CurvesHeader</name>
@@ -1069,6 +1144,17 @@ click to select</source>
     <message>
         <source>&lt;span style=&apos;color:#b00020&apos;&gt;{count} unusable file(s)&lt;/span&gt;</source>
         <translation>&lt;span style=&apos;color:#b00020&apos;&gt;{count} 个不可用文件&lt;/span&gt;</translation>
+    </message>
+</context>
+<context>
+    <name>DeviceLine</name>
+    <message>
+        <source>Device: unknown</source>
+        <translation>设备：未知</translation>
+    </message>
+    <message>
+        <source>Device: {device}</source>
+        <translation>设备：{device}</translation>
     </message>
 </context>
 <context>
@@ -1784,6 +1870,18 @@ click to select</source>
         <translation>TuneStudio</translation>
     </message>
     <message>
+        <source>2 · Training</source>
+        <translation>2 · 训练</translation>
+    </message>
+    <message>
+        <source>3 · Results</source>
+        <translation>3 · 结果</translation>
+    </message>
+    <message>
+        <source>History</source>
+        <translation>历史</translation>
+    </message>
+    <message>
         <source>Stopping after the current batch… (the search can be resumed)</source>
         <translation>当前批次结束后停止…（搜索可以继续）</translation>
     </message>
@@ -1826,10 +1924,6 @@ click to select</source>
     <message>
         <source>An unfinished search ({name}) can be resumed: press Resume.</source>
         <translation>有一个未完成的搜索（{name}）可以继续：请点击“继续”。</translation>
-    </message>
-    <message>
-        <source>{clock} of {clock2}</source>
-        <translation>{clock} / {clock2}</translation>
     </message>
     <message>
         <source>Display problem</source>
@@ -1890,14 +1984,6 @@ The trials finished so far are kept; you can resume the search.</source>
     <message>
         <source>Cannot use that folder: {message}</source>
         <translation>无法使用该文件夹：{message}</translation>
-    </message>
-    <message>
-        <source>Device: unknown</source>
-        <translation>设备：未知</translation>
-    </message>
-    <message>
-        <source>Device: {device}</source>
-        <translation>设备：{device}</translation>
     </message>
     <message>
         <source>Stop the search?</source>
@@ -3381,18 +3467,6 @@ true: {true_name} · predicted: {predicted_name} ({confidence:.1%}) · p(true) {
         <translation>搜索进度</translation>
     </message>
     <message>
-        <source>2 · Training</source>
-        <translation>2 · 训练</translation>
-    </message>
-    <message>
-        <source>3 · Results</source>
-        <translation>3 · 结果</translation>
-    </message>
-    <message>
-        <source>History</source>
-        <translation>历史</translation>
-    </message>
-    <message>
         <source>&amp;Open Folder…</source>
         <translation>打开文件夹(&amp;O)…</translation>
     </message>
@@ -3455,6 +3529,10 @@ true: {true_name} · predicted: {predicted_name} ({confidence:.1%}) · p(true) {
     <message>
         <source>The language changes when TuneStudio starts again.</source>
         <translation>语言将在 TuneStudio 下次启动时更改。</translation>
+    </message>
+    <message>
+        <source>{clock} of {clock2}</source>
+        <translation>{clock} / {clock2}</translation>
     </message>
 </context>
 <context>

@@ -17,7 +17,7 @@ from __future__ import annotations
 
 import sqlite3
 from pathlib import Path
-from typing import Any
+from typing import Any, Iterable
 
 from app.core.util import paths
 
@@ -34,11 +34,13 @@ from app.core.history.history_schema import (  # noqa: F401
 
 
 
-class HistoryStore(Recorder, Queries, Edits):
+class HistoryStore:
     """The history database. ``path`` defaults to ``TUNESTUDIO_HOME/history.sqlite3``.
 
-    Recording events: app/core/history/history_recording.py; queries: history_queries.py; edits and disk:
-    history_edits.py; the schema: history_schema.py.
+    The store opens the connection and owns the three objects that use it: ``recorder`` writes
+    events (history_recording.py), ``queries`` reads (history_queries.py), ``edits`` changes names,
+    notes, exports and disk (history_edits.py); the schema is in history_schema.py. The store's own
+    methods are the public calls, each handed to the object that does it.
 
     Use from one thread only (see the module docstring). ``record`` never raises on a bad or
     unexpected event: history must not stop a training; problems are logged and kept in
@@ -61,9 +63,9 @@ class HistoryStore(Recorder, Queries, Edits):
         except Exception:
             self.conn.close()
             raise
-        self._current_search: str | None = None
-        self._pending_notices: list[dict] = []
-        self.errors: list[str] = []
+        self.recorder = Recorder(self.conn)
+        self.queries = Queries(self.conn)
+        self.edits = Edits(self.conn, self.queries, self.recorder)
 
     # ---------------------------------------------------------------- lifecycle
 
@@ -83,7 +85,12 @@ class HistoryStore(Recorder, Queries, Edits):
     @property
     def recording_search_id(self) -> str | None:
         """The search whose events this store is receiving now (started, not finished)."""
-        return self._current_search
+        return self.recorder.current_search
+
+    @property
+    def errors(self) -> list[str]:
+        """What recording could not save (logged too)."""
+        return self.recorder.errors
 
     @property
     def schema_version(self) -> int:
@@ -103,3 +110,69 @@ class HistoryStore(Recorder, Queries, Edits):
         with self._transaction():
             self.conn.execute("INSERT OR REPLACE INTO preferences (key, value_json) VALUES (?, ?)",
                               (key, dump_json(value)))
+
+    # ---------------------------------------------------------------- recording (self.recorder)
+
+    def __call__(self, event: dict) -> None:
+        self.recorder.record(event)
+
+    def record(self, event: dict) -> None:
+        """Save one event of :mod:`app.core.search.events` in its own transaction; never raises."""
+        self.recorder.record(event)
+
+    def import_events_file(self, path: str | Path) -> str:
+        return self.recorder.import_events_file(path)
+
+    def import_unrecorded(self, min_age_seconds: float = 120.0) -> list[str]:
+        return self.recorder.import_unrecorded(min_age_seconds)
+
+    # ---------------------------------------------------------------- queries (self.queries)
+
+    def list_tasks(self, search_id: str | None = None, kind: str | None = None) -> list[dict]:
+        return self.queries.list_tasks(search_id, kind)
+
+    def list_searches(self, text: str = "", status: str | None = None, dataset: str | None = None,
+                      since: float | None = None, until: float | None = None,
+                      order_by: str = "started_at", descending: bool = True,
+                      limit: int | None = None) -> list[dict]:
+        return self.queries.list_searches(text, status, dataset, since, until, order_by, descending, limit)
+
+    def resolve_id(self, search_id: str) -> str:
+        return self.queries.resolve_id(search_id)
+
+    def get_search(self, search_id: str) -> dict:
+        return self.queries.get_search(search_id)
+
+    def get_trials(self, search_id: str) -> list[dict]:
+        return self.queries.get_trials(search_id)
+
+    def trials_csv(self, search_ids: Iterable[str]) -> str:
+        return self.queries.trials_csv(search_ids)
+
+    # ---------------------------------------------------------------- edits (self.edits)
+
+    def rename_search(self, search_id: str, name: str) -> None:
+        self.edits.rename_search(search_id, name)
+
+    def annotate_search(self, search_id: str, notes: str) -> None:
+        self.edits.annotate_search(search_id, notes)
+
+    def record_export(self, search_id: str, trial_id: str | None, folder: str | Path,
+                      formats: Iterable[str] = (), self_check: dict | None = None,
+                      created_at: float | None = None) -> int:
+        return self.edits.record_export(search_id, trial_id, folder, formats, self_check, created_at)
+
+    def record_export_card(self, search_id: str, out_dir: str | Path, card: dict) -> int:
+        return self.edits.record_export_card(search_id, out_dir, card)
+
+    def delete_search(self, search_id: str, delete_files: bool = True, allow_outside: bool = False) -> None:
+        self.edits.delete_search(search_id, delete_files, allow_outside)
+
+    def disk_usage(self, search_id: str) -> dict:
+        return self.edits.disk_usage(search_id)
+
+    def set_disk_bytes(self, search_id: str, total: int) -> None:
+        self.edits.set_disk_bytes(search_id, total)
+
+    def prune_checkpoints(self, search_id: str, keep_best: int = 3) -> dict:
+        return self.edits.prune_checkpoints(search_id, keep_best)

@@ -11,18 +11,26 @@ from app.core.util import paths
 from app.core.search.checkpoints import checkpoint_files, prune
 from app.core.search.search_state import lower_is_better
 
-from app.core.history.history_rows import dump_json, load_json, folder_size
+from app.core.history.history_queries import Queries
+from app.core.history.history_recording import Recorder
+from app.core.history.history_rows import Transaction, dump_json, folder_size
 from app.core.history.history_schema import HistoryError, OutsideHomeError
 
 
 class Edits:
-    """HistoryStore's edits and disk bookkeeping."""
+    """The history's edits and disk bookkeeping, on the store's connection.
 
-    def _require(self, search_id: str) -> sqlite3.Row:
-        row = self.conn.execute("SELECT * FROM searches WHERE id = ?", (search_id,)).fetchone()
-        if row is None:
-            raise HistoryError(f"no search with id {search_id!r}")
-        return row
+    ``queries`` finds the rows it changes; ``recorder`` says which search is being recorded (its
+    checkpoints are not pruned, and deleting it stops its recording).
+    """
+
+    def __init__(self, conn: sqlite3.Connection, queries: Queries, recorder: Recorder) -> None:
+        self.conn = conn
+        self._require = queries.require
+        self._recorder = recorder
+
+    def _transaction(self) -> Transaction:
+        return Transaction(self.conn)
 
     def rename_search(self, search_id: str, name: str) -> None:
         name = (name or "").strip()
@@ -57,13 +65,6 @@ class Edits:
         formats = [name for name in names if (Path(out_dir) / name).exists()] or list(names)
         return self.record_export(search_id, card.get("trial_id"), out_dir, formats, card.get("self_check"))
 
-    @staticmethod
-    def _export_dict(row: sqlite3.Row) -> dict:
-        data = dict(row)
-        data["formats"] = load_json(data.pop("formats_json"), [])
-        data["self_check"] = load_json(data.pop("self_check_json"))
-        return data
-
     def delete_search(self, search_id: str, delete_files: bool = True, allow_outside: bool = False) -> None:
         """Forget a search; with ``delete_files`` also remove its folder.
 
@@ -85,8 +86,8 @@ class Edits:
         with self._transaction():
             self.conn.execute("DELETE FROM searches WHERE id = ?", (search_id,))
             self.conn.execute("DELETE FROM tasks WHERE search_id = ?", (search_id,))
-        if self._current_search == search_id:
-            self._current_search = None
+        if self._recorder.current_search == search_id:
+            self._recorder.current_search = None
 
     def disk_usage(self, search_id: str) -> dict:
         """Bytes used by a search's folder: ``total``, ``checkpoints``, ``tensorboard``."""
@@ -117,7 +118,7 @@ class Edits:
         if isinstance(keep_best, bool) or not isinstance(keep_best, int) or keep_best < 0:
             raise HistoryError(f"keep_best must be a whole number, 0 or more (got {keep_best!r})")
         row = self._require(search_id)
-        if search_id == self._current_search:
+        if search_id == self._recorder.current_search:
             raise HistoryError("this search is still running; prune its checkpoints when it has finished")
         order = "ASC" if lower_is_better(row["objective"]) else "DESC"
         best = [r["trial_id"] for r in self.conn.execute(

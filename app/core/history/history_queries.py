@@ -23,7 +23,24 @@ def _where(conditions: list[tuple[str, Any]]) -> tuple[str, list]:
 
 
 class Queries:
-    """HistoryStore's queries."""
+    """The history's queries (reads only), on the store's connection."""
+
+    def __init__(self, conn: sqlite3.Connection) -> None:
+        self.conn = conn
+
+    def require(self, search_id: str) -> sqlite3.Row:
+        """The search's row; HistoryError when there is none."""
+        row = self.conn.execute("SELECT * FROM searches WHERE id = ?", (search_id,)).fetchone()
+        if row is None:
+            raise HistoryError(f"no search with id {search_id!r}")
+        return row
+
+    @staticmethod
+    def export_dict(row: sqlite3.Row) -> dict:
+        data = dict(row)
+        data["formats"] = load_json(data.pop("formats_json"), [])
+        data["self_check"] = load_json(data.pop("self_check_json"))
+        return data
 
     def list_tasks(self, search_id: str | None = None, kind: str | None = None) -> list[dict]:
         """Recorded playbook tasks, newest first (of one search, of one kind, or all)."""
@@ -99,7 +116,7 @@ class Queries:
             raise HistoryError(f"no search with id {search_id!r}")
         search = self._search_dict(row)
         search["trials"] = self.get_trials(search_id)
-        search["exports"] = [self._export_dict(r) for r in self.conn.execute(
+        search["exports"] = [self.export_dict(r) for r in self.conn.execute(
             "SELECT * FROM exports WHERE search_id = ? ORDER BY created_at", (search_id,))]
         search["tasks"] = self.list_tasks(search_id)
         search["notices"] = [dict(r) for r in self.conn.execute(
@@ -161,7 +178,7 @@ class Queries:
         """A CSV table of the trials of the given searches, one hyperparameter per column."""
         rows, hp_names, metric_names = [], [], []
         for search_id in search_ids:
-            self._require(search_id)
+            self.require(search_id)
             for trial in self.get_trials(search_id):
                 rows.append(trial)
                 for name in trial["hyperparameters"]:

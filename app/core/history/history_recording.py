@@ -1,8 +1,10 @@
-"""Writing the history: the store as a listener of app.core.search.events, and rebuilding a search's record from its events file."""
+"""Writing the history: a listener of app.core.search.events that saves each event, and rebuilding a
+search's record from its events file. Owned by :class:`~app.core.history.history.HistoryStore`."""
 from __future__ import annotations
 
 import json
 import logging
+import sqlite3
 import time
 from pathlib import Path
 from typing import Any
@@ -13,18 +15,30 @@ from app.core.search.events import SEARCH_STARTED, SearchListener, TaskListener,
 from app.core.search.search_dir import EVENTS_FILE, SEARCH_FILE
 from app.core.search.search_state import UNFINISHED, lower_is_better
 
-from app.core.history.history_rows import dump_json, float_or_none, int_or_none, load_json, predictions_file, read_text, folder_size
+from app.core.history.history_rows import (
+    Transaction, dump_json, float_or_none, folder_size, int_or_none, load_json, predictions_file, read_text,
+)
 from app.core.history.history_schema import HistoryError, RUNNING
 
 log = logging.getLogger("app.core.history.history")  # the store's logger
 
 
 class Recorder(SearchListener, TaskListener):
-    """HistoryStore's writing half: one transaction per event; a bad event is logged, never raised.
+    """The history's writing half: one transaction per event; a bad event is logged, never raised.
 
     Its hooks (fed by :func:`~app.core.search.events.dispatch`) save the kinds worth keeping; batch_ended
-    (too frequent) and unknown types are not kept.
+    (too frequent) and unknown types are not kept. ``current_search`` is the search whose events it
+    is receiving now (started, not finished); ``errors`` the problems it logged.
     """
+
+    def __init__(self, conn: sqlite3.Connection) -> None:
+        self.conn = conn
+        self.current_search: str | None = None
+        self._pending_notices: list[dict] = []
+        self.errors: list[str] = []
+
+    def _transaction(self) -> Transaction:
+        return Transaction(self.conn)
 
     def __call__(self, event: dict) -> None:
         self.record(event)
@@ -37,7 +51,7 @@ class Recorder(SearchListener, TaskListener):
         self._save(self._save_search_started, event)
 
     def on_notice(self, event: dict) -> None:
-        if not (event.get("search_id") or self._current_search):
+        if not (event.get("search_id") or self.current_search):
             # The engine may report notices (unreadable files, ...) before search_started.
             self._pending_notices.append(event)
             return
@@ -73,8 +87,8 @@ class Recorder(SearchListener, TaskListener):
         if search_id:
             self._ensure_search(str(search_id), event)
             return str(search_id)
-        if self._current_search:
-            return self._current_search
+        if self.current_search:
+            return self.current_search
         search_dir = event.get("search_dir")
         if search_dir:
             row = self.conn.execute("SELECT id FROM searches WHERE search_dir = ?",
@@ -112,7 +126,7 @@ class Recorder(SearchListener, TaskListener):
 
     def _save_search_started(self, event: dict) -> None:
         search_id = str(event.get("search_id") or Path(str(event.get("search_dir") or "search")).name)
-        self._current_search = search_id
+        self.current_search = search_id
         config = event.get("config") if isinstance(event.get("config"), dict) else {}
         now = float_or_none(event.get("time")) or time.time()
         existing = self.conn.execute("SELECT id, name FROM searches WHERE id = ?", (search_id,)).fetchone()
@@ -283,8 +297,8 @@ class Recorder(SearchListener, TaskListener):
         if row and row["search_dir"] and Path(row["search_dir"]).is_dir():
             self.conn.execute("UPDATE searches SET disk_bytes = ? WHERE id = ?",
                               (folder_size(row["search_dir"]), search_id))
-        if self._current_search == search_id:
-            self._current_search = None
+        if self.current_search == search_id:
+            self.current_search = None
 
     def _save_task_finished(self, event: dict) -> None:
         """A playbook task (``app.core.playbook.tasks``): kept with its search, or alone (the LR finder)."""
@@ -342,13 +356,13 @@ class Recorder(SearchListener, TaskListener):
         with self._transaction():
             self.conn.execute("DELETE FROM searches WHERE id = ?", (search_id,))
         # Replaying must not make the store think the imported search is the one it is recording.
-        recording, pending = self._current_search, self._pending_notices
-        self._current_search, self._pending_notices = None, []
+        recording, pending = self.current_search, self._pending_notices
+        self.current_search, self._pending_notices = None, []
         try:
             for event in events:
                 self.record(event)
         finally:
-            self._current_search = None if recording == search_id else recording
+            self.current_search = None if recording == search_id else recording
             self._pending_notices = pending
         if kept is not None:
             with self._transaction():

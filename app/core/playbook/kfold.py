@@ -15,8 +15,9 @@ import numpy as np
 
 from app.core.model.models import early_stopping
 from app.core.playbook.tasks import TaskContext, TaskError, search_info
+from app.core.playbook.task_params import MAX_FOLDS, MIN_FOLDS
+from app.core.search.search_state import lower_is_better
 
-MIN_FOLDS, MAX_FOLDS = 3, 10
 
 
 def stratified_folds(labels, k: int, seed: int = 42) -> list[np.ndarray]:
@@ -73,7 +74,7 @@ def train_config(ctx: TaskContext, run: str, config, hp, num_classes: int, train
     val = SplitData(labels=val_xy[1], images=val_xy[0])
     weights, _ = resolve_backbone_weights(config)
     model = build_model(config, hp, num_classes, steps_per_epoch(len(train), batch_size), weights=weights)
-    maximize = config.objective.endswith("accuracy")
+    maximize = not lower_is_better(config.objective)
     best = {"value": -math.inf if maximize else math.inf, "weights": None}
 
     def keep_best(epoch: int, logs: dict) -> None:

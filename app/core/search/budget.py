@@ -26,6 +26,10 @@ import time
 from dataclasses import dataclass, field
 
 from app.core.options.duration import format_duration
+from app.core.util.i18n import QT_TRANSLATE_NOOP
+from app.core.util.messages import message
+
+BUDGET_SPENT = message(QT_TRANSLATE_NOOP("CoreMessages", "The time budget is spent.", "search.budget_spent"))
 
 # One trial of the default residual net needs about this many epochs to converge (quality-facts.md,
 # BENCHMARKS.md: 13-15 epochs reach 0.757-0.763 held-out on flowers at 96 px, 26 reach 0.761). The
@@ -163,7 +167,7 @@ class BudgetPlanner:
         else:
             remaining = self.clock.remaining()
             if remaining <= 0 and self.best_score is not None:
-                self._stop(STOP_BUDGET, "The time budget is spent.")
+                self._stop(STOP_BUDGET, BUDGET_SPENT)
                 return None
             if remaining <= 0:
                 # Nothing finished yet: one epoch more is better than no model at all.
@@ -183,8 +187,10 @@ class BudgetPlanner:
                 least = min(MIN_LAST_TRIAL_EPOCHS, self.target_epochs)
                 if epochs < least and self.finished_trials > 0:
                     need = least * epoch_estimate + self.trial_overhead
-                    self._stop(STOP_BUDGET, f"The {remaining:.0f} s left are too short for another useful trial "
-                                            f"(about {need:.0f} s for {least} epochs and the model's set-up).")
+                    self._stop(STOP_BUDGET, message(QT_TRANSLATE_NOOP(
+                        "CoreMessages", "The {remaining} s left are too short for another useful trial (about {need} s "
+                                        "for {least} epochs and the model's set-up).", "search.budget_too_short"),
+                        remaining=f"{remaining:.0f}", need=f"{need:.0f}", least=least))
                     return None
                 epochs = max(1, epochs)
         self.current = TrialPlan(trial_id, epochs)
@@ -291,8 +297,9 @@ class BudgetPlanner:
         elif score is not None:
             self.since_improvement += 1
         if not count_only and self.plateau_trials and self.since_improvement >= self.plateau_trials:
-            self._stop(STOP_PLATEAU, f"No better trial in the last {self.since_improvement} trials: "
-                                     "the search has plateaued and ends early.")
+            self._stop(STOP_PLATEAU, message(QT_TRANSLATE_NOOP(
+                "CoreMessages", "No better trial in the last {n} trials: the search has plateaued and ends early.",
+                "search.plateau"), n=self.since_improvement))
 
     def _stop(self, kind: str, reason: str) -> None:
         if not self.stop_reason:

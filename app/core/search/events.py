@@ -25,6 +25,8 @@ import math
 import time
 from typing import Any, Callable, Iterable, Literal, NotRequired, Protocol, TypedDict, Union
 
+from app.core.util.messages import message_data
+
 
 Listener = Callable[[dict], None]
 
@@ -249,9 +251,22 @@ def trial_number(trial_id: Any) -> int:
 
 
 def make_event(kind: str, **fields: Any) -> dict:
+    """An event of ``kind``; a field holding a message with an id (``app.core.util.messages``) also
+    gets ``<field>_msg``, its id and fields as plain data, so the window translates it by its id."""
     event = {"type": kind, "time": time.time()}
-    event.update({k: plain(v) for k, v in fields.items()})
+    for key, value in fields.items():
+        put(event, key, value)
     return event
+
+
+def put(event: dict, key: str, value: Any) -> None:
+    """Set a field of an event as :func:`make_event` does (a message's id rides along)."""
+    event[key] = plain(value)
+    data = message_data(value)
+    if data is not None:
+        event[f"{key}_msg"] = data
+    else:
+        event.pop(f"{key}_msg", None)
 
 
 def plain(value: Any) -> Any:

@@ -21,7 +21,7 @@ from pathlib import Path
 from typing import Any
 
 from app.core.search import events as ev
-from app.core.search.budget import STOP_BUDGET, BudgetClock, BudgetPlanner
+from app.core.search.budget import BUDGET_SPENT, STOP_BUDGET, BudgetClock, BudgetPlanner
 from app.core.options.config import SearchConfig
 from app.core.options.duration import format_duration
 from app.core.data.dataset_report import balanced_class_weights, heavily_imbalanced
@@ -32,6 +32,9 @@ from app.core.search.search_dir import (
     try_update_search_info, update_search_info,
 )
 from app.core.search.search_setup import new_search_dir, prepare_split
+from app.core.search.search_state import lower_is_better, objective_direction
+from app.core.util.i18n import QT_TRANSLATE_NOOP
+from app.core.util.messages import message
 from app.core.search.trial_model import make_hypermodel
 from app.core.search.trial_tuner import (
     failure_reason, build_tuner,
@@ -120,7 +123,7 @@ def run_search(config: SearchConfig, listener: ev.Listener, cancel: ev.CancelTok
             events_file.close()
             return recycle
         final = final_event(state.get("tuner"), final_status, error, started, search_dir, previous)
-        final["reason"] = state["reason"] or default_reason(final["status"], error)
+        ev.put(final, "reason", state["reason"] or default_reason(final["status"], error))
         final["test_accuracy"] = state["test"]
         final["final_model"] = state.get("final_model")
         final["time_budget"] = clock.budget or None
@@ -148,10 +151,33 @@ def _final_key(final_model: dict | None, best_trial_id: str | None) -> str | Non
 
 def default_reason(status: str, error: str) -> str:
     if status == ev.CANCELLED:
-        return "Stopped by you. Finished trials are kept; resume to continue."
+        return message(QT_TRANSLATE_NOOP("CoreMessages", "Stopped by you. Finished trials are kept; resume to continue.",
+                                         "search.stopped_by_user"))
     if status == ev.FAILED:
         return error
-    return "All planned trials ran."
+    return message(QT_TRANSLATE_NOOP("CoreMessages", "All planned trials ran.", "search.all_planned_ran"))
+
+
+def _end_reason(planner: BudgetPlanner, clock: BudgetClock, trials: int, reason: str) -> str:
+    """Why a search that was not stopped ended: the budget, the plateau rule, or every trial ran."""
+    budget = format_duration(clock.budget) if clock.limited else ""
+    if planner.stop_kind == STOP_BUDGET and clock.limited:
+        if planner.stop_reason and planner.stop_reason != BUDGET_SPENT:
+            return message(QT_TRANSLATE_NOOP("CoreMessages", "Time budget of {budget} reached. {detail}",
+                                             "search.budget_reached_because"), budget=budget, detail=planner.stop_reason)
+        return message(QT_TRANSLATE_NOOP("CoreMessages", "Time budget of {budget} reached.", "search.budget_reached"),
+                       budget=budget)
+    if reason:
+        return reason
+    if clock.limited:
+        template = (QT_TRANSLATE_NOOP("CoreMessages", "All 1 trial ran within the {budget} budget.",
+                                      "search.one_trial_ran_in_budget") if trials == 1 else
+                    QT_TRANSLATE_NOOP("CoreMessages", "All {done} trials ran within the {budget} budget.",
+                                      "search.all_trials_ran_in_budget"))
+        return message(template, done=trials, budget=budget)
+    template = (QT_TRANSLATE_NOOP("CoreMessages", "All 1 trial ran.", "search.one_trial_ran") if trials == 1 else
+                QT_TRANSLATE_NOOP("CoreMessages", "All {done} trials ran.", "search.all_trials_ran"))
+    return message(template, done=trials)
 
 
 def _save_budget_spent(search_dir: Path, clock: BudgetClock) -> None:
@@ -170,18 +196,15 @@ def execute_search(config, info, search_dir, resume, emit, cancel, state, previo
             max_trials_in_process=None, cache_root: Path | None = None) -> tuple[str, str]:
     """``cache_root``: where tf.data caches decoded images (default ``search_dir/cache``; a
     distributed worker keeps its own, since caches cannot be shared between processes)."""
-    import gc
-
     import keras
 
     from app.core.model.models import resolve_backbone_weights
     from app.core.search.multi_gpu import mirrored_strategy
-    from app.core.data.pipeline import choose_cache, load_split
 
     device, mixed = _device_info(config)
     if config.mixed_precision and not mixed:
-        emit(ev.make_event(ev.NOTICE, level="info",
-                           message="Mixed precision needs a GPU; training in float32 on the CPU."))
+        emit(ev.make_event(ev.NOTICE, level="info", message=message(QT_TRANSLATE_NOOP(
+            "CoreMessages", "Mixed precision needs a GPU; training in float32 on the CPU.", "search.mixed_needs_gpu"))))
     keras.config.disable_interactive_logging()
     if config.deterministic:
         import tensorflow as tf
@@ -191,26 +214,12 @@ def execute_search(config, info, search_dir, resume, emit, cancel, state, previo
         keras.utils.set_random_seed(config.seed)
     classes = info["classes"]
     splits = info["splits"]
-    train_rows, val_rows = splits["train"], splits["val"]
     clock: BudgetClock = state["clock"]
     config, first_epoch_estimate = plan_for_budget(config, info, search_dir, emit, clock)
-    cache = choose_cache(config.cache, len(train_rows) + len(val_rows), config.image_size)
-    cache_root = cache_root or search_dir / "cache"
-    for stale in cache_root.glob("*.lockfile") if cache_root.exists() else []:
-        stale.unlink(missing_ok=True)  # left by an interrupted first epoch; tf.data refuses otherwise
-    train = load_split([r[0] for r in train_rows], [r[1] for r in train_rows], config.image_size, cache,
-                       str(cache_root / "train"))
-    if cancel.is_set():
+    loaded = _load_splits(config, splits, cache_root or search_dir / "cache", emit, cancel)
+    if loaded is None:
         return ev.CANCELLED, ""
-    val = load_split([r[0] for r in val_rows], [r[1] for r in val_rows], config.image_size, cache,
-                     str(cache_root / "val"))
-    for name, split in (("training", train), ("validation", val)):
-        if split.skipped:
-            emit(ev.make_event(ev.NOTICE, level="warning",
-                               message=f"{split.skipped} {name} image(s) could not be read any more "
-                                       "(moved, deleted or changed since the scan) and were left out."))
-        if len(split) == 0:
-            raise SearchError(f"No {name} images could be read: has the folder moved?")
+    train, val, cache = loaded
     weights, notice = resolve_backbone_weights(config)
     if notice:
         emit(ev.make_event(ev.NOTICE, level="warning", message=notice))
@@ -222,9 +231,8 @@ def execute_search(config, info, search_dir, resume, emit, cancel, state, previo
     tuner = build_tuner(config, search_dir, hypermodel, strategy)
     state["tuner"] = tuner
     tuner.setup_reporting(emit, cancel, classes, config.epochs, config)
-    maximize = config.objective.endswith("accuracy")
-    planner = BudgetPlanner(clock, config.epochs, maximize=maximize, plateau_trials=config.plateau_trials,
-                            prune=config.tuner != "hyperband")
+    planner = BudgetPlanner(clock, config.epochs, maximize=not lower_is_better(config.objective),
+                            plateau_trials=config.plateau_trials, prune=config.tuner != "hyperband")
     planner.objective_name = config.objective
     planner.restore([e for e in previous.values()])
     tuner.setup_budget(planner, first_epoch_estimate, None)
@@ -238,15 +246,57 @@ def execute_search(config, info, search_dir, resume, emit, cancel, state, previo
         dataset_fingerprint=info.get("dataset_fingerprint"), versions=info.get("versions", {}),
         cache=cache, pid=os.getpid(), time_budget=clock.budget or None, budget_spent_before=clock.spent_before,
         image_size=config.image_size, class_weights=bool(class_weight)))
+    return _run_tuner(tuner, planner, config, search_dir, splits, len(classes), state, emit)
+
+
+def _load_splits(config: SearchConfig, splits: dict, cache_root: Path, emit, cancel):
+    """(train, val, cache kind) read for training; None when the search was stopped meanwhile."""
+    from app.core.data.pipeline import choose_cache, load_split
+
+    train_rows, val_rows = splits["train"], splits["val"]
+    cache = choose_cache(config.cache, len(train_rows) + len(val_rows), config.image_size)
+    for stale in cache_root.glob("*.lockfile") if cache_root.exists() else []:
+        stale.unlink(missing_ok=True)  # left by an interrupted first epoch; tf.data refuses otherwise
+    train = load_split([r[0] for r in train_rows], [r[1] for r in train_rows], config.image_size, cache,
+                       str(cache_root / "train"))
+    if cancel.is_set():
+        return None
+    val = load_split([r[0] for r in val_rows], [r[1] for r in val_rows], config.image_size, cache,
+                     str(cache_root / "val"))
+    unreadable = {"training": QT_TRANSLATE_NOOP("CoreMessages", "{count} training image(s) could not be read any "
+                                                "more (moved, deleted or changed since the scan) and were left out.",
+                                                "search.training_images_unreadable"),
+                  "validation": QT_TRANSLATE_NOOP("CoreMessages", "{count} validation image(s) could not be read any "
+                                                  "more (moved, deleted or changed since the scan) and were left out.",
+                                                  "search.validation_images_unreadable")}
+    for name, split in (("training", train), ("validation", val)):
+        if split.skipped:
+            emit(ev.make_event(ev.NOTICE, level="warning", message=message(unreadable[name], count=split.skipped)))
+        if len(split) == 0:
+            raise SearchError(f"No {name} images could be read: has the folder moved?")
+    return train, val, cache
+
+
+def _search_callbacks(config: SearchConfig, search_dir: Path) -> list:
     callbacks = []
     if config.early_stopping:
         callbacks.append(early_stopping(monitor=config.objective, patience=config.patience,
-                                        mode="max" if config.objective.endswith("accuracy") else "min",
+                                        mode=objective_direction(config.objective),
                                         restore_best_weights=config.restore_best_weights))
     if config.tensorboard:
         # Keras Tuner gives each trial its own log folder and writes HParams for it.
         callbacks.append(_scalar_tensorboard(log_dir=str(search_dir / "tensorboard"), write_graph=False,
                                              profile_batch=0, update_freq="epoch"))
+    return callbacks
+
+
+def _run_tuner(tuner, planner: BudgetPlanner, config: SearchConfig, search_dir: Path, splits: dict,
+               num_classes: int, state: dict, emit) -> tuple[str, str]:
+    """Run the search itself; the outcome and why it ended (``state["reason"]``)."""
+    import gc
+
+    clock: BudgetClock = state["clock"]
+    callbacks = _search_callbacks(config, search_dir)
     # Freeze the objects created so far (TensorFlow's are many): each trial's collections then
     # scan only new objects, which keeps trial switches short.
     gc.collect()
@@ -262,23 +312,17 @@ def execute_search(config, info, search_dir, resume, emit, cancel, state, previo
                                message="stopped by user; it will run again on resume",
                                hyperparameters=dict(tuner.oracle.get_trial(running).hyperparameters.values),
                                history=tuner._history.get(running, {}), confusion=None))
-        _finish(tuner, config, search_dir, splits, len(classes), state, emit)
+        _finish(tuner, config, search_dir, splits, num_classes, state, emit)
         return ev.CANCELLED, ""
     except tuner.recycle_error:
         return ev.RECYCLE, ""
     except tuner.budget_error:
-        state["reason"] = planner.stop_reason or "The time budget is spent."
+        state["reason"] = planner.stop_reason or BUDGET_SPENT
     finally:
         gc.unfreeze()
-    if not state["reason"]:
-        done = len(tuner.oracle.trials)
-        state["reason"] = (f"All {done} trial{'s' if done != 1 else ''} ran" +
-                           (f" within the {format_duration(clock.budget)} budget." if clock.limited else "."))
-    if planner.stop_kind == STOP_BUDGET and clock.limited:
-        detail = planner.stop_reason if planner.stop_reason != "The time budget is spent." else ""
-        state["reason"] = f"Time budget of {format_duration(clock.budget)} reached. {detail}".strip()
+    state["reason"] = _end_reason(planner, clock, len(tuner.oracle.trials), state["reason"])
     tuner.prune_checkpoints()
-    _finish(tuner, config, search_dir, splits, len(classes), state, emit)
+    _finish(tuner, config, search_dir, splits, num_classes, state, emit)
     return ev.COMPLETED, ""
 
 
@@ -292,8 +336,8 @@ def plan_for_budget(config: SearchConfig, info: dict, search_dir: Path, emit, cl
     splits = info["splits"]
     plan = plan_search(config, int(info.get("native_size") or 0), len(info["classes"]), len(splits["train"]),
                        len(splits["val"]), clock.remaining())
-    for message in plan.notices:
-        emit(ev.make_event(ev.NOTICE, level="warning", message=message))
+    for notice in plan.notices:
+        emit(ev.make_event(ev.NOTICE, level="warning", message=notice))
     estimates = [e.to_dict() for e in plan.estimates]
     timed = [e for e in plan.estimates if e.epoch_seconds]
     chosen = plan.config

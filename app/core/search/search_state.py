@@ -9,9 +9,11 @@ The rules every view shares live here once:
 * :func:`settle_status` - a trial the search ended around (cancel, crash, budget) is ``CANCELLED``,
   in the live panels, in History and in the runner's final event alike. Old history databases
   said ``INTERRUPTED``; :func:`normalize_status` reads that as ``CANCELLED``.
-* :func:`lower_is_better` - the direction of an objective.
+* :func:`lower_is_better` (and :func:`objective_direction`, Keras' words for it) - the direction of
+  an objective: the tuner, early stopping, the budget planner, k-fold, History and every view ask here.
 * :func:`best_trial` - the best completed trial.
-* :meth:`TrialState.kept_confusion` - the confusion matrix of the epoch whose weights were kept.
+* :func:`kept_confusion` - the confusion matrix of the epoch whose weights were kept (the tuner's
+  trial summary and :meth:`TrialState.kept_confusion`, which the views draw).
 """
 from __future__ import annotations
 
@@ -48,6 +50,25 @@ def lower_is_better(objective: str | None) -> bool:
     """Direction of an objective metric: losses and errors go down, everything else up."""
     name = str(objective or "")
     return "loss" in name or "error" in name
+
+
+def objective_direction(objective: str | None) -> str:
+    """``"min"`` or ``"max"``, as Keras Tuner's ``Objective`` and Keras' callbacks take it."""
+    return "min" if lower_is_better(objective) else "max"
+
+
+def kept_confusion(by_epoch: dict[int, list], best_step: object,
+                   final: list | None = None) -> tuple[list | None, int | None]:
+    """(matrix, epoch) of the epoch whose weights were kept: ``best_step`` when its matrix is known,
+    else ``final`` (the matrix the trial's summary carried, of ``best_step``), else the last epoch's."""
+    if isinstance(best_step, int) and by_epoch.get(best_step) is not None:
+        return by_epoch[best_step], best_step
+    if final is not None:
+        return final, best_step if isinstance(best_step, int) else None
+    known = [epoch for epoch, matrix in by_epoch.items() if matrix is not None]
+    if known:
+        return by_epoch[max(known)], max(known)
+    return None, None
 
 
 def finite_or_none(value: object) -> float | None:
@@ -91,15 +112,8 @@ class TrialState:
     class_names: list = field(default_factory=list)
 
     def kept_confusion(self) -> tuple[list | None, int | None]:
-        """(matrix, epoch) of the epoch whose weights were kept: ``best_step`` when known."""
-        if self.best_step is not None and self.best_step in self.confusions:
-            return self.confusions[self.best_step], self.best_step
-        if self.final_confusion is not None:
-            return self.final_confusion, self.best_step
-        if self.confusions:
-            last = max(self.confusions)
-            return self.confusions[last], last
-        return None, None
+        """(matrix, epoch) of the epoch whose weights were kept (:func:`kept_confusion`)."""
+        return kept_confusion(self.confusions, self.best_step, self.final_confusion)
 
     def summary(self) -> dict:
         """The trial as a ``trial_ended``-like dict (what stored-trial views load)."""

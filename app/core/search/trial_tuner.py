@@ -12,14 +12,20 @@ from app.core.search.checkpoints import prune_checkpoints
 from app.core.options.config import SearchConfig
 from app.core.search.local_search import LOCAL_SEARCH_MAX_TRIALS, install as install_local_search
 from app.core.search.search_dir import TUNER_PROJECT
+from app.core.search.search_state import kept_confusion, objective_direction
+from app.core.util.i18n import QT_TRANSLATE_NOOP
+from app.core.util.messages import message
 
 BATCH_EVENT_INTERVAL_S = 0.25
 
 
 def _make_tuner_class(base):
-    """A subclass of a Keras Tuner class that reports through hooks and can be cancelled."""
+    """A subclass of a Keras Tuner class that reports through hooks and can be cancelled.
+
+    Made here, not at import: Keras Tuner is imported only in the training process, and the base
+    (random, grid, Hyperband, Bayesian) is chosen per search.
+    """
     import keras_tuner as kt
-    import numpy as np
 
     class SearchCancelled(kt.errors.FatalError):
         pass
@@ -33,216 +39,237 @@ def _make_tuner_class(base):
     class NonFiniteLoss(RuntimeError):
         pass
 
-    class StudioTuner(base):
+    class StudioTuner(TunerHooks, base):
         cancelled_error = SearchCancelled
         recycle_error = ProcessRecycle
         budget_error = BudgetDone
-        recycle_after: int | None = None
-
-        def setup_budget(self, planner: BudgetPlanner, first_epoch_estimate: float | None, steps_of):
-            self._planner = planner
-            self._epoch_estimate = first_epoch_estimate
-            self._steps_of = steps_of  # hp -> training steps per epoch
-            self._epoch_started = self._trial_begun_at = time.monotonic()
-            self._first_batch_s = None
-            # Hyperband decides each round's epochs itself: only the budget cut applies there.
-            self._plan_epochs = not isinstance(self.oracle, kt.oracles.HyperbandOracle)
-
-        def setup_reporting(self, emit, cancel, class_names, planned_epochs, config):
-            self._keep_checkpoints = config.keep_best_checkpoints
-            self._objective_name = config.objective
-            # Hyperband reloads earlier rounds' checkpoints when it promotes a trial: prune at the end.
-            self._prune_during_search = config.tuner != "hyperband"
-            self._emit = emit
-            self._cancel = cancel
-            self._class_names = class_names
-            self._planned_epochs = planned_epochs
-            self._trial_started: dict[str, float] = {}
-            self._history: dict[str, dict[str, list]] = {}
-            self._confusions: dict[str, dict[int, list]] = {}  # trial -> epoch -> matrix
-            self._last_batch_event = 0.0
-            self._steps: dict[str, int] = {}
-            self._epoch = 0
-            self._trials_begun = 0
-            self.ended_events: dict[str, dict] = {}
-            self.current_trial_id: str | None = None
-
-        def _check_cancel(self):
-            if self._cancel.is_set():
-                raise SearchCancelled("search stopped by user")
-
-        def pre_create_trial(self):
-            self._check_cancel()
-            budget_spent = bool(self.oracle.max_trials) and len(self.oracle.trials) >= self.oracle.max_trials
-            if self.recycle_after and self._trials_begun >= self.recycle_after and not budget_spent:
-                raise ProcessRecycle(f"{self._trials_begun} trials run in this process")
-            if not budget_spent and self._planner.plan_trial(None, self._epoch_estimate) is None:
-                raise BudgetDone(self._planner.stop_reason or "budget spent")
-            self._choose_sampling()
-            super().pre_create_trial()
-
-        def _choose_sampling(self):
-            """Few trials fit in the budget: refine the best trial instead of sampling the whole
-            space (app/core/search/local_search.py)."""
-            if not hasattr(self.oracle, "studio_local_search"):
-                return
-            expected = self._planner.expected_trials(self._epoch_estimate)
-            local = expected is not None and expected <= LOCAL_SEARCH_MAX_TRIALS
-            if local and not self.oracle.studio_local_search and self.oracle.trials:
-                self._emit(ev.make_event(
-                    ev.NOTICE, level="info", reason="local_search",
-                    message=f"The budget holds about {expected} trials: the next trials keep the best trial's "
-                            "choices and refine its numeric settings (learning rate, dropout, ...) instead of "
-                            "sampling the whole search space."))
-            self.oracle.studio_local_search = local
-
-        def on_trial_begin(self, trial):
-            super().on_trial_begin(trial)
-            self._check_cancel()
-            tid = trial.trial_id
-            self.current_trial_id = tid
-            self._trials_begun += 1
-            self._trial_started[tid] = time.time()
-            self._trial_begun_at = time.monotonic()
-            self._first_batch_s = None
-            if self._planner.current is not None:
-                self._planner.current.trial_id = tid
-            self._history[tid] = {}
-            self._confusions.pop(tid, None)
-            values = dict(trial.hyperparameters.values)
-            self._emit(ev.make_event(ev.TRIAL_STARTED, trial_id=tid, number=ev.trial_number(tid),
-                                     hyperparameters=values, batch_size=values.get("batch_size"),
-                                     epochs_planned=self.planned_epochs()))
-
-        def planned_epochs(self) -> int:
-            plan = self._planner.current
-            return plan.planned_epochs if plan is not None and self._plan_epochs else self._planned_epochs
-
-        def _stop_for_user(self, model) -> bool:
-            """Stop pressed: a trial with a finished epoch ends now and keeps its best epoch."""
-            plan = self._planner.current
-            if plan is None or plan.epochs_done < 1:
-                return False
-            plan.stopped = plan.stopped or STOP_USER
-            model.stop_training = True
-            return True
-
-        def on_epoch_begin(self, trial, model, epoch, logs=None):
-            if not (self._cancel.is_set() and self._stop_for_user(model)):
-                self._check_cancel()
-            self._epoch = epoch
-            self._epoch_started = time.monotonic()
-            super().on_epoch_begin(trial, model, epoch, logs)
-
-        def on_batch_end(self, trial, model, batch, logs=None):
-            logs = logs or {}
-            loss = logs.get("loss")
-            if loss is not None and not math.isfinite(float(loss)):
-                raise NonFiniteLoss(f"non-finite loss ({float(loss)}) at batch {batch + 1}: "
-                                    "the learning rate is probably too high")
-            if not (self._cancel.is_set() and self._stop_for_user(model)):
-                self._check_cancel()
-            now = time.monotonic()
-            if batch == 0 and self._first_batch_s is None:
-                self._first_batch_s = now - self._epoch_started  # includes tracing the train step
-            steps = self._steps.get(trial.trial_id, 0)
-            if now - self._last_batch_event >= BATCH_EVENT_INTERVAL_S or batch + 1 >= steps:
-                self._last_batch_event = now
-                self._emit(ev.make_event(ev.BATCH_ENDED, trial_id=trial.trial_id, epoch=self._epoch,
-                                         batch=batch, steps=steps,
-                                         logs={k: v for k, v in logs.items() if "confusion" not in k}))
-
-        def on_epoch_end(self, trial, model, epoch, logs=None):
-            logs = dict(logs or {})
-            confusion = logs.pop("val_confusion", None)
-            logs.pop("confusion", None)
-            scalars = {k: float(v) for k, v in logs.items() if np.ndim(v) == 0}
-            history = self._history.setdefault(trial.trial_id, {})
-            for k, v in scalars.items():
-                history.setdefault(k, []).append(v if math.isfinite(v) else None)
-            matrix = np.rint(np.asarray(confusion)).astype(int).tolist() if confusion is not None else None
-            self._confusions.setdefault(trial.trial_id, {})[epoch] = matrix
-            self._budget_epoch_end(trial, model, epoch, scalars)
-            clock = self._planner.clock
-            self._emit(ev.make_event(ev.EPOCH_ENDED, trial_id=trial.trial_id, epoch=epoch,
-                                     epochs=self.planned_epochs(), logs=scalars, confusion=matrix,
-                                     class_names=self._class_names, elapsed=clock.elapsed(),
-                                     budget_remaining=clock.remaining() if clock.limited else None))
-            super().on_epoch_end(trial, model, epoch, logs=scalars)
-
-        def _budget_epoch_end(self, trial, model, epoch, scalars):
-            """Re-plan the trial with this epoch's measured time; end it at an epoch boundary when
-            the budget or early discarding says so; lay its schedule over the epochs it gets."""
-            from app.core.model.models import optimizer_schedule
-
-            planner = self._planner
-            plan = planner.current
-            seconds = time.monotonic() - self._epoch_started
-            if plan is None:
-                return
-            steps = self._steps.get(trial.trial_id, 1)
-            if plan.epochs_done == 0 and self._first_batch_s is not None and steps > 1:
-                # The first epoch also traced the graph: count that once per trial, not per epoch.
-                typical = (seconds - self._first_batch_s) / (steps - 1)
-                excess = max(0.0, self._first_batch_s - typical)
-                seconds -= excess
-                planner.trial_overhead = max(planner.trial_overhead,
-                                             excess + (self._epoch_started - self._trial_begun_at))
-            before = plan.planned_epochs
-            total, stop = planner.after_epoch(seconds, scalars.get(self._objective_name))
-            self._epoch_estimate = plan.epoch_time() or seconds
-            if plan.epochs_done == 1 and planner.finished_trials == 0 and not getattr(self, "_plan_said", False):
-                self._plan_said = True  # once per search, when the first real epoch fixed the plan
-                summary = planner.plan_summary(self._epoch_estimate)
-                if summary:
-                    self._emit(ev.make_event(ev.NOTICE, level="info", reason="plan", message=summary))
-            if not self._plan_epochs:
-                if stop == STOP_BUDGET:
-                    model.stop_training = True
-                return
-            if total != before:
-                schedule = optimizer_schedule(model.optimizer)
-                if schedule is not None:
-                    schedule.set_total_steps(total * self._steps.get(trial.trial_id, 1))
-            if stop or plan.epochs_done >= total:
-                model.stop_training = True
-            if self._cancel.is_set():
-                self._stop_for_user(model)
-
-        def on_trial_end(self, trial):
-            super().on_trial_end(trial)
-            self.current_trial_id = None
-            stored = self.oracle.get_trial(trial.trial_id)
-            plan = self._planner.current
-            history = self._history.get(trial.trial_id, {})
-            summary = trial_summary_event(stored, self._trial_started.get(trial.trial_id), history,
-                                          kept_confusion(self._confusions.get(trial.trial_id, {}), stored.best_step))
-            summary["stopped"] = plan.stopped if plan is not None else None
-            summary["epochs_planned"] = plan.planned_epochs if plan is not None else None
-            summary["epochs_run"] = plan.epochs_done if plan is not None else len(history.get("loss", []))
-            if stored.status == "COMPLETED":
-                self._planner.trial_finished(stored.score, history.get(self._objective_name, []))
-            else:
-                self._planner.current = None
-            self.ended_events[trial.trial_id] = summary
-            self._emit(summary)
-            if self._planner.stop_kind == STOP_PLATEAU and not getattr(self, "_plateau_said", False):
-                self._plateau_said = True
-                self._emit(ev.make_event(ev.NOTICE, level="info", reason=STOP_PLATEAU,
-                                         message=self._planner.stop_reason))
-            if summary["stopped"] == STOP_PRUNED:
-                self._emit(ev.make_event(
-                    ev.NOTICE, level="info", reason=STOP_PRUNED, trial_id=trial.trial_id,
-                    message=f"Trial {ev.trial_number(trial.trial_id)} stopped after {summary['epochs_run']} epochs: "
-                            "clearly behind the best trial at the same epoch; its time goes to the next trial."))
-            if self._prune_during_search:
-                self.prune_checkpoints()
-
-        def prune_checkpoints(self):
-            prune_checkpoints(self.directory, self._objective_name, self._keep_checkpoints)
 
     StudioTuner.NonFiniteLoss = NonFiniteLoss
     return StudioTuner
+
+
+class TunerHooks:
+    """What the studio's tuner adds to a Keras Tuner class (:func:`_make_tuner_class` puts it before
+    the base): events for every trial, epoch and batch, cancel, the budget planner and checkpoint pruning.
+
+    The errors it raises are made with the class, on Keras Tuner's ``FatalError``.
+    """
+
+    cancelled_error: type[Exception]
+    recycle_error: type[Exception]
+    budget_error: type[Exception]
+    NonFiniteLoss: type[Exception]
+    recycle_after: int | None = None
+
+    def setup_budget(self, planner: BudgetPlanner, first_epoch_estimate: float | None, steps_of):
+        import keras_tuner as kt
+
+        self._planner = planner
+        self._epoch_estimate = first_epoch_estimate
+        self._steps_of = steps_of  # hp -> training steps per epoch
+        self._epoch_started = self._trial_begun_at = time.monotonic()
+        self._first_batch_s = None
+        # Hyperband decides each round's epochs itself: only the budget cut applies there.
+        self._plan_epochs = not isinstance(self.oracle, kt.oracles.HyperbandOracle)
+
+    def setup_reporting(self, emit, cancel, class_names, planned_epochs, config):
+        self._keep_checkpoints = config.keep_best_checkpoints
+        self._objective_name = config.objective
+        # Hyperband reloads earlier rounds' checkpoints when it promotes a trial: prune at the end.
+        self._prune_during_search = config.tuner != "hyperband"
+        self._emit = emit
+        self._cancel = cancel
+        self._class_names = class_names
+        self._planned_epochs = planned_epochs
+        self._trial_started: dict[str, float] = {}
+        self._history: dict[str, dict[str, list]] = {}
+        self._confusions: dict[str, dict[int, list]] = {}  # trial -> epoch -> matrix
+        self._last_batch_event = 0.0
+        self._steps: dict[str, int] = {}
+        self._epoch = 0
+        self._trials_begun = 0
+        self.ended_events: dict[str, dict] = {}
+        self.current_trial_id: str | None = None
+
+    def _check_cancel(self):
+        if self._cancel.is_set():
+            raise self.cancelled_error("search stopped by user")
+
+    def pre_create_trial(self):
+        self._check_cancel()
+        budget_spent = bool(self.oracle.max_trials) and len(self.oracle.trials) >= self.oracle.max_trials
+        if self.recycle_after and self._trials_begun >= self.recycle_after and not budget_spent:
+            raise self.recycle_error(f"{self._trials_begun} trials run in this process")
+        if not budget_spent and self._planner.plan_trial(None, self._epoch_estimate) is None:
+            raise self.budget_error(self._planner.stop_reason or "budget spent")
+        self._choose_sampling()
+        super().pre_create_trial()
+
+    def _choose_sampling(self):
+        """Few trials fit in the budget: refine the best trial instead of sampling the whole
+        space (app/core/search/local_search.py)."""
+        if not hasattr(self.oracle, "studio_local_search"):
+            return
+        expected = self._planner.expected_trials(self._epoch_estimate)
+        local = expected is not None and expected <= LOCAL_SEARCH_MAX_TRIALS
+        if local and not self.oracle.studio_local_search and self.oracle.trials:
+            self._emit(ev.make_event(
+                ev.NOTICE, level="info", reason="local_search",
+                message=f"The budget holds about {expected} trials: the next trials keep the best trial's "
+                        "choices and refine its numeric settings (learning rate, dropout, ...) instead of "
+                        "sampling the whole search space."))
+        self.oracle.studio_local_search = local
+
+    def on_trial_begin(self, trial):
+        super().on_trial_begin(trial)
+        self._check_cancel()
+        tid = trial.trial_id
+        self.current_trial_id = tid
+        self._trials_begun += 1
+        self._trial_started[tid] = time.time()
+        self._trial_begun_at = time.monotonic()
+        self._first_batch_s = None
+        if self._planner.current is not None:
+            self._planner.current.trial_id = tid
+        self._history[tid] = {}
+        self._confusions.pop(tid, None)
+        values = dict(trial.hyperparameters.values)
+        self._emit(ev.make_event(ev.TRIAL_STARTED, trial_id=tid, number=ev.trial_number(tid),
+                                 hyperparameters=values, batch_size=values.get("batch_size"),
+                                 epochs_planned=self.planned_epochs()))
+
+    def planned_epochs(self) -> int:
+        plan = self._planner.current
+        return plan.planned_epochs if plan is not None and self._plan_epochs else self._planned_epochs
+
+    def _stop_for_user(self, model) -> bool:
+        """Stop pressed: a trial with a finished epoch ends now and keeps its best epoch."""
+        plan = self._planner.current
+        if plan is None or plan.epochs_done < 1:
+            return False
+        plan.stopped = plan.stopped or STOP_USER
+        model.stop_training = True
+        return True
+
+    def on_epoch_begin(self, trial, model, epoch, logs=None):
+        if not (self._cancel.is_set() and self._stop_for_user(model)):
+            self._check_cancel()
+        self._epoch = epoch
+        self._epoch_started = time.monotonic()
+        super().on_epoch_begin(trial, model, epoch, logs)
+
+    def on_batch_end(self, trial, model, batch, logs=None):
+        logs = logs or {}
+        loss = logs.get("loss")
+        if loss is not None and not math.isfinite(float(loss)):
+            raise self.NonFiniteLoss(f"non-finite loss ({float(loss)}) at batch {batch + 1}: "
+                                "the learning rate is probably too high")
+        if not (self._cancel.is_set() and self._stop_for_user(model)):
+            self._check_cancel()
+        now = time.monotonic()
+        if batch == 0 and self._first_batch_s is None:
+            self._first_batch_s = now - self._epoch_started  # includes tracing the train step
+        steps = self._steps.get(trial.trial_id, 0)
+        if now - self._last_batch_event >= BATCH_EVENT_INTERVAL_S or batch + 1 >= steps:
+            self._last_batch_event = now
+            self._emit(ev.make_event(ev.BATCH_ENDED, trial_id=trial.trial_id, epoch=self._epoch,
+                                     batch=batch, steps=steps,
+                                     logs={k: v for k, v in logs.items() if "confusion" not in k}))
+
+    def on_epoch_end(self, trial, model, epoch, logs=None):
+        import numpy as np
+
+        logs = dict(logs or {})
+        confusion = logs.pop("val_confusion", None)
+        logs.pop("confusion", None)
+        scalars = {k: float(v) for k, v in logs.items() if np.ndim(v) == 0}
+        history = self._history.setdefault(trial.trial_id, {})
+        for k, v in scalars.items():
+            history.setdefault(k, []).append(v if math.isfinite(v) else None)
+        matrix = np.rint(np.asarray(confusion)).astype(int).tolist() if confusion is not None else None
+        self._confusions.setdefault(trial.trial_id, {})[epoch] = matrix
+        self._budget_epoch_end(trial, model, epoch, scalars)
+        clock = self._planner.clock
+        self._emit(ev.make_event(ev.EPOCH_ENDED, trial_id=trial.trial_id, epoch=epoch,
+                                 epochs=self.planned_epochs(), logs=scalars, confusion=matrix,
+                                 class_names=self._class_names, elapsed=clock.elapsed(),
+                                 budget_remaining=clock.remaining() if clock.limited else None))
+        super().on_epoch_end(trial, model, epoch, logs=scalars)
+
+    def _budget_epoch_end(self, trial, model, epoch, scalars):
+        """Re-plan the trial with this epoch's measured time; end it at an epoch boundary when
+        the budget or early discarding says so; lay its schedule over the epochs it gets."""
+        from app.core.model.models import optimizer_schedule
+
+        planner = self._planner
+        plan = planner.current
+        seconds = time.monotonic() - self._epoch_started
+        if plan is None:
+            return
+        steps = self._steps.get(trial.trial_id, 1)
+        if plan.epochs_done == 0 and self._first_batch_s is not None and steps > 1:
+            # The first epoch also traced the graph: count that once per trial, not per epoch.
+            typical = (seconds - self._first_batch_s) / (steps - 1)
+            excess = max(0.0, self._first_batch_s - typical)
+            seconds -= excess
+            planner.trial_overhead = max(planner.trial_overhead,
+                                         excess + (self._epoch_started - self._trial_begun_at))
+        before = plan.planned_epochs
+        total, stop = planner.after_epoch(seconds, scalars.get(self._objective_name))
+        self._epoch_estimate = plan.epoch_time() or seconds
+        if plan.epochs_done == 1 and planner.finished_trials == 0 and not getattr(self, "_plan_said", False):
+            self._plan_said = True  # once per search, when the first real epoch fixed the plan
+            summary = planner.plan_summary(self._epoch_estimate)
+            if summary:
+                self._emit(ev.make_event(ev.NOTICE, level="info", reason="plan", message=summary))
+        if not self._plan_epochs:
+            if stop == STOP_BUDGET:
+                model.stop_training = True
+            return
+        if total != before:
+            schedule = optimizer_schedule(model.optimizer)
+            if schedule is not None:
+                schedule.set_total_steps(total * self._steps.get(trial.trial_id, 1))
+        if stop or plan.epochs_done >= total:
+            model.stop_training = True
+        if self._cancel.is_set():
+            self._stop_for_user(model)
+
+    def on_trial_end(self, trial):
+        super().on_trial_end(trial)
+        self.current_trial_id = None
+        stored = self.oracle.get_trial(trial.trial_id)
+        plan = self._planner.current
+        history = self._history.get(trial.trial_id, {})
+        summary = trial_summary_event(stored, self._trial_started.get(trial.trial_id), history,
+                                      kept_confusion(self._confusions.get(trial.trial_id, {}), stored.best_step)[0])
+        summary["stopped"] = plan.stopped if plan is not None else None
+        summary["epochs_planned"] = plan.planned_epochs if plan is not None else None
+        summary["epochs_run"] = plan.epochs_done if plan is not None else len(history.get("loss", []))
+        if stored.status == "COMPLETED":
+            self._planner.trial_finished(stored.score, history.get(self._objective_name, []))
+        else:
+            self._planner.current = None
+        self.ended_events[trial.trial_id] = summary
+        self._emit(summary)
+        if self._planner.stop_kind == STOP_PLATEAU and not getattr(self, "_plateau_said", False):
+            self._plateau_said = True
+            self._emit(ev.make_event(ev.NOTICE, level="info", reason=STOP_PLATEAU,
+                                     message=self._planner.stop_reason))
+        if summary["stopped"] == STOP_PRUNED:
+            self._emit(ev.make_event(
+                ev.NOTICE, level="info", reason=STOP_PRUNED, trial_id=trial.trial_id,
+                message=message(QT_TRANSLATE_NOOP(
+                    "CoreMessages", "Trial {n} stopped after {epochs} epochs: clearly behind the best trial at the "
+                                    "same epoch; its time goes to the next trial.", "search.trial_pruned"),
+                    n=ev.trial_number(trial.trial_id), epochs=summary["epochs_run"])))
+        if self._prune_during_search:
+            self.prune_checkpoints()
+
+    def prune_checkpoints(self):
+        prune_checkpoints(self.directory, self._objective_name, self._keep_checkpoints)
+
+
 
 
 def failure_reason(message: str | None) -> str:
@@ -259,14 +286,6 @@ def failure_reason(message: str | None) -> str:
     return lines[-1][:500]
 
 
-def kept_confusion(by_epoch: dict[int, list], best_step) -> list | None:
-    """The confusion matrix of the epoch whose weights the checkpoint kept (``best_step``);
-    the last one when that epoch is unknown."""
-    if isinstance(best_step, int) and by_epoch.get(best_step) is not None:
-        return by_epoch[best_step]
-    return by_epoch[max(by_epoch)] if by_epoch else None
-
-
 def trial_summary_event(trial, started: float | None, history: dict, confusion) -> dict:
     status = str(trial.status)
     message = failure_reason(getattr(trial, "message", None)) if status in ("FAILED", "INVALID") else ""
@@ -280,7 +299,7 @@ def trial_summary_event(trial, started: float | None, history: dict, confusion) 
 def _objective(config: SearchConfig):
     import keras_tuner as kt
 
-    return kt.Objective(config.objective, direction="max" if config.objective.endswith("accuracy") else "min")
+    return kt.Objective(config.objective, direction=objective_direction(config.objective))
 
 
 def build_tuner(config: SearchConfig, search_dir: Path, hypermodel, distribution_strategy=None):

@@ -21,7 +21,8 @@ from app.core.options.config import Augmentation, SearchConfig
 from app.core.options.validation import ConfigError
 from app.core.options.option_table import OPTION, PAGES, REGULARIZATION, SEARCH, get_value, set_value, window_options
 from app.gui.text import core_text
-from app.gui.options.option_pages import OptionControl, attribute_name, build_page, display_label, tr
+from app.gui.options.option_pages import OptionControl, attribute_name, build_page, display_label
+from app.gui.options.widget_kinds import tr
 from app.gui.options.option_widgets import ParseError
 from app.gui.session.search_worker import run_in_background
 

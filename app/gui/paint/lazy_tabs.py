@@ -124,6 +124,10 @@ class HiddenPageLayout(QObject):
             self.schedule()
         return False
 
+    def add_page(self, page: QWidget) -> None:
+        """Keep ``page`` laid out too."""
+        self._pages += (page,)
+
     def schedule(self) -> None:
         """Lay the hidden pages out again a little later (a page just built, the size changed)."""
         self._pending = list(self._pages)

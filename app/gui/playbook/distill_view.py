@@ -14,7 +14,7 @@ from PySide6.QtWidgets import (QAbstractItemView, QComboBox, QFileDialog, QHeade
 
 from app.gui.paint import theme
 from app.gui.session.playbook_tasks import TaskPanel
-from app.gui.widgets.widget_kit import FolderField, architecture_combo, double_spin_box, row_of, spin_box
+from app.gui.widgets.widget_kit import FolderField, architecture_combo, field_values, param_fields, row_of
 
 ROWS = (("model", QT_TRANSLATE_NOOP("DistillPanel", "Model")), ("params", QT_TRANSLATE_NOOP("DistillPanel", "Parameters")),
         ("size_bytes", QT_TRANSLATE_NOOP("DistillPanel", "Size on disk")),
@@ -50,11 +50,8 @@ class DistillPanel(TaskPanel):
         for trial_id in trial_ids or []:
             self.teacher_box.addItem(self.tr("Trial {trial}").format(trial=trial_id), trial_id)
         self.arch_box = architecture_combo("simple_cnn")
-        self.width_box = spin_box(1, 1024, 8)
-        self.depth_box = spin_box(1, 8, 2)
-        self.temperature_box = double_spin_box(0.5, 20.0, 4.0)
-        self.alpha_box = double_spin_box(0.0, 1.0, 0.5, step=0.1)
-        self.epochs_box = spin_box(1, 1000, 10)
+        self.fields = param_fields(self.task, "student_width", "student_depth", "temperature", "alpha", "epochs")
+        self.width_box, self.depth_box, self.temperature_box, self.alpha_box, self.epochs_box = self.fields.values()
         self.export_field = FolderField(self.tr("optional: a new folder for the student's export"),
                                         self.tr("Export the student to"))
         self.export_edit = self.export_field.edit
@@ -105,9 +102,7 @@ class DistillPanel(TaskPanel):
 
     def params(self) -> dict | None:
         return {"search_dir": self.search_dir, "teacher": self.teacher_box.currentData(),
-                "student_arch": self.arch_box.currentData(), "student_width": self.width_box.value(),
-                "student_depth": self.depth_box.value(), "temperature": self.temperature_box.value(),
-                "alpha": self.alpha_box.value(), "epochs": self.epochs_box.value(),
+                "student_arch": self.arch_box.currentData(), **field_values(self.fields),
                 "export": self.export_edit.text().strip() or None}
 
     def start(self, task: str | None = None, params: dict | None = None) -> None:

@@ -11,7 +11,7 @@ from PySide6.QtWidgets import QComboBox, QLabel
 
 from app.gui.paint import theme
 from app.gui.session.playbook_tasks import TaskPanel
-from app.gui.widgets.widget_kit import FolderField, spin_box
+from app.gui.widgets.widget_kit import FolderField, field_values, param_fields
 
 _PENS = ("#0072B2", "#D55E00", "#009E73", "#CC79A7", "#E69F00", "#56B4E9", "#F0E442", "#000000", "#999999", "#882255")
 
@@ -22,7 +22,8 @@ class EnsemblePanel(TaskPanel):
     def __init__(self, search_dir: str, parent=None, runner=None, history=None):
         super().__init__(parent, runner=runner, history=history)
         self.search_dir = str(search_dir)
-        self.top_box = spin_box(1, 20, 3)
+        self.fields = param_fields(self.task, "top")
+        self.top_box = self.fields["top"]
         self.out_field = FolderField(self.tr("a new or empty folder"), self.tr("Export the ensemble to"))
         self.out_edit = self.out_field.edit
         self.add_form([(self.tr("Members (best k trials):"), self.top_box), (self.tr("Export to:"), self.out_field)],
@@ -37,7 +38,7 @@ class EnsemblePanel(TaskPanel):
         if not out:
             self.status.setText(self.tr("Choose the folder to export the ensemble to."))
             return None
-        return {"search_dir": self.search_dir, "top": self.top_box.value(), "out": out}
+        return {"search_dir": self.search_dir, **field_values(self.fields), "out": out}
 
     def on_result(self, result: dict) -> None:
         def pct(v):
@@ -64,7 +65,8 @@ class KFoldPanel(TaskPanel):
         self.trial_box = QComboBox()
         for trial_id in trial_ids:
             self.trial_box.addItem(self.tr("Trial {trial}").format(trial=trial_id), trial_id)
-        self.folds_box = spin_box(3, 10, 5)
+        self.fields = param_fields(self.task, "folds")
+        self.folds_box = self.fields["folds"]
         self.add_form([(self.tr("Configuration of:"), self.trial_box), (self.tr("Folds:"), self.folds_box)],
                       self.tr("Cross-validate"))
         colors = theme.colors()
@@ -82,8 +84,7 @@ class KFoldPanel(TaskPanel):
         if self.trial_box.currentData() is None:
             self.status.setText(self.tr("This search has no completed trial."))
             return None
-        return {"search_dir": self.search_dir, "trial_id": self.trial_box.currentData(),
-                "folds": self.folds_box.value()}
+        return {"search_dir": self.search_dir, "trial_id": self.trial_box.currentData(), **field_values(self.fields)}
 
     def start(self, task: str | None = None, params: dict | None = None) -> None:
         self.plot.clear()

@@ -15,7 +15,7 @@ from PySide6.QtWidgets import QPushButton
 
 from app.gui.paint import theme
 from app.gui.session.playbook_tasks import TaskPanel
-from app.gui.widgets.widget_kit import architecture_combo, row_of, spin_box
+from app.gui.widgets.widget_kit import architecture_combo, field_values, param_fields, row_of
 
 
 class LRFinderPanel(TaskPanel):
@@ -29,9 +29,8 @@ class LRFinderPanel(TaskPanel):
         self.config = config  # the options' search space: the model uses its default values
         self.points: list[list[float]] = []
         self.arch_box = architecture_combo(architecture)
-        self.size_box = spin_box(8, 512, int(image_size))
-        self.steps_box = spin_box(20, 2000, 200)
-        self.batch_box = spin_box(1, 1024, 32)
+        self.fields = param_fields(self.task, "image_size", "steps", "batch_size", image_size=int(image_size))
+        self.size_box, self.steps_box, self.batch_box = (self.fields[n] for n in ("image_size", "steps", "batch_size"))
         self.add_form([(self.tr("Architecture:"), self.arch_box),
                        (self.tr("Image size · steps · batch:"), row_of(self.size_box, self.steps_box, self.batch_box))],
                       self.tr("Find Learning Rate"))
@@ -55,9 +54,8 @@ class LRFinderPanel(TaskPanel):
         self.suggested: dict | None = None
 
     def params(self) -> dict | None:
-        return {"data_dir": self.data_dir, "architecture": self.arch_box.currentData(),
-                "image_size": self.size_box.value(), "steps": self.steps_box.value(),
-                "batch_size": self.batch_box.value(), "config": self.config}
+        return {"data_dir": self.data_dir, "architecture": self.arch_box.currentData(), **field_values(self.fields),
+                "config": self.config}
 
     def start(self, task: str | None = None, params: dict | None = None) -> None:
         self.points = []

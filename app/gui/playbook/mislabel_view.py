@@ -12,12 +12,13 @@ from pathlib import Path
 
 from PySide6.QtCore import QT_TRANSLATE_NOOP, QSize, Qt, Signal
 from PySide6.QtGui import QIcon, QPixmap
-from PySide6.QtWidgets import (QAbstractItemView, QComboBox, QHBoxLayout, QHeaderView, QLabel, QPushButton, QSpinBox,
+from PySide6.QtWidgets import (QAbstractItemView, QComboBox, QHBoxLayout, QHeaderView, QLabel, QPushButton,
                                QTableWidget, QTableWidgetItem)
 
 from app.core.playbook import mislabels
 from app.core.playbook.tasks import TaskError
 from app.gui.session.playbook_tasks import TaskPanel
+from app.gui.widgets.widget_kit import field_values, param_fields
 
 THUMBNAIL = 48
 COLUMNS = (QT_TRANSLATE_NOOP("MislabelPanel", "Image"), QT_TRANSLATE_NOOP("MislabelPanel", "File"),
@@ -35,9 +36,8 @@ class MislabelPanel(TaskPanel):
         self.data_root: str | None = None
         self.suspects: list[dict] = []
         self.classes: list[str] = []
-        self.top_box = QSpinBox()
-        self.top_box.setRange(1, 20)
-        self.top_box.setValue(3)
+        self.fields = param_fields(self.task, "top")
+        self.top_box = self.fields["top"]
         self.folds_box = QComboBox()
         self.folds_box.addItem(self.tr("Automatic"), None)
         self.folds_box.addItem(self.tr("Top trials only (fast)"), 0)
@@ -85,7 +85,7 @@ class MislabelPanel(TaskPanel):
         self._update_buttons()
 
     def params(self) -> dict | None:
-        return {"search_dir": self.search_dir, "top": self.top_box.value(), "folds": self.folds_box.currentData()}
+        return {"search_dir": self.search_dir, **field_values(self.fields), "folds": self.folds_box.currentData()}
 
     def on_result(self, result: dict) -> None:
         self.data_root = result.get("data_root")

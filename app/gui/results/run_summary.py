@@ -1,7 +1,8 @@
 """What a search found: the best trial's score and hyperparameters, durations, trial counts.
 
 It follows a running search too: counts and the best trial so far update as trials end, and
-``search_finished`` settles everything with the search's own verdict.
+``search_finished`` settles everything with the search's own verdict. Trials, statuses and the
+best trial are read from the search state it observes (:mod:`app.gui.widgets.state_panel`).
 """
 from __future__ import annotations
 
@@ -11,27 +12,24 @@ from PySide6.QtCore import Qt
 from PySide6.QtWidgets import (QFormLayout, QGroupBox, QLabel, QScrollArea, QVBoxLayout,
                                QWidget)
 
-from app.core.search.events import SearchListener, dispatch
 from app.core.util.formatting import UNDEFINED, format_duration, format_score, format_value
-from app.core.search.search_state import best_trial, finite_or_none, settle_status
+from app.core.search.search_state import RUNNING, finite_or_none
 from app.gui.text import core_text
 from app.gui.paint import theme
 from app.gui.training.trial_cells import STATUS_TEXT
+from app.gui.widgets.state_panel import StatePanel
 
 STATUS_ORDER = ("COMPLETED", "RUNNING", "FAILED", "INVALID", "STOPPED", "CANCELLED")
 
 
-class RunSummary(QWidget, SearchListener):
+class RunSummary(QWidget, StatePanel):
     """The outcome of a search at a glance."""
 
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.setObjectName("runSummary")
-        self._objective = "val_accuracy"
-        self._trials: dict[str, dict] = {}
-        self._max_trials: int | None = None
-        self._started: float | None = None
         self._data_text = ""
+        self._init_state()
 
         self._headline = QLabel()
         self._headline.setObjectName("summaryHeadline")
@@ -72,32 +70,24 @@ class RunSummary(QWidget, SearchListener):
         self._hp_values: dict[str, str] = {}
         self._counts: dict[str, int] = {}
         self._details: dict[str, str] = {}
-        self.reset()
+        self._rebuild_view()
 
-    # ------------------------------------------------------------------ public API
-
-    def handle_event(self, event: dict) -> None:
-        """Follow a search; ``search_finished`` is shown with :meth:`set_summary`."""
-        dispatch(event, self)
+    # ------------------------------------------------------------------ following a search
 
     def on_trial_started(self, event: dict) -> None:
-        trial_id = str(event.get("trial_id"))
-        self._trials[trial_id] = {"trial_id": trial_id, "number": event.get("number"),
-                                  "status": "RUNNING", "score": None,
-                                  "hyperparameters": event.get("hyperparameters") or {}}
         self._show_progress()
 
     def on_trial_ended(self, event: dict) -> None:
-        self._trials[str(event.get("trial_id"))] = dict(event)
         self._show_progress()
 
     def on_search_finished(self, event: dict) -> None:
-        self.set_summary(event)
+        self._show_final(event if isinstance(event, dict) else {})
 
     def reset(self) -> None:
-        self._trials.clear()
-        self._max_trials = None
-        self._started = None
+        """Forget what is shown (and the panel's own state, when it has one)."""
+        StatePanel.reset(self)
+
+    def _rebuild_view(self) -> None:
         self._data_text = ""
         self._headline.setText(self.tr("No search yet"))
         self._subtitle.setText(self.tr("Start a search to see its best trial here."))
@@ -106,29 +96,21 @@ class RunSummary(QWidget, SearchListener):
         self._fill_counts(Counter())
         self._fill_details({})
 
-    def set_summary(self, final_event: dict) -> None:
-        """Show a finished search (a ``search_finished`` event)."""
-        final_event = final_event if isinstance(final_event, dict) else {}
-        trials = [t for t in final_event.get("trials") or [] if isinstance(t, dict)]
-        for trial in trials:
-            if trial.get("trial_id") is not None:
-                self._trials[str(trial["trial_id"])] = dict(trial)
+    def _show_final(self, final_event: dict) -> None:
+        """Show a finished search (its ``search_finished`` event, after the state took it in)."""
+        state = self.state
         status = str(final_event.get("status") or "completed")
-        statuses = Counter(str(t.get("status") or "").upper() for t in self._trials.values())
-        if statuses.get("RUNNING"):
-            # A trial still "running" when the search ended did not finish.
-            statuses[settle_status("RUNNING")] += statuses.pop("RUNNING")
+        statuses = Counter(state.status_counts())  # the state settled the trials still running
         best_id = final_event.get("best_trial_id")
-        best = self._trials.get(str(best_id)) if best_id is not None else None
+        best = state.trials.get(str(best_id)) if best_id is not None else None
         score = finite_or_none(final_event.get("best_score"))
         if score is None and best is not None:
-            score = finite_or_none(best.get("score"))
-        hyperparameters = final_event.get("best_hyperparameters") or (
-            best.get("hyperparameters") if best else {}) or {}
+            score = best.score
+        hyperparameters = final_event.get("best_hyperparameters") or (best.hyperparameters if best else {}) or {}
 
         if score is not None:
             self._headline.setText(self.tr("Best {objective}: {score:.4f}").format(
-                objective=self._objective, score=score))
+                objective=state.objective, score=score))
         else:
             self._headline.setText(self.tr("No completed trial"))
         verdict = {"completed": self.tr("Search completed"),
@@ -139,24 +121,26 @@ class RunSummary(QWidget, SearchListener):
         if duration is not None:
             parts[0] += self.tr(" in {duration}").format(duration=format_duration(duration))
         if best is not None:
-            parts.append(self.tr("best is trial {n}").format(n=best.get("number") or best_id))
+            parts.append(self.tr("best is trial {n}").format(n=best.number or best_id))
         if final_event.get("reason"):  # why it ended: time budget, plateau, trial count ...
-            parts.append(core_text.translate(str(final_event["reason"])))
+            parts.append(core_text.translate_event(final_event, "reason"))
         self._subtitle.setText(" \u00b7 ".join(parts))
         error = str(final_event.get("error") or "")
         if status == "failed":
             self._set_problem(error or self.tr("The search stopped with an error."))
-        elif score is None and trials:
+        elif score is None and final_event.get("trials"):
             self._set_problem(self.tr("Every trial failed or was stopped; see the trial table "
                                       "for the reasons."))
         else:
             self._set_problem("")
         self._fill_hyperparameters(hyperparameters)
         self._fill_counts(statuses)
+        self._fill_details(self._final_details(final_event, best, duration))
+
+    def _final_details(self, final_event: dict, best, duration: float | None) -> dict[str, str]:
         details = {}
         if best is not None:
-            details[self.tr("Best trial took")] = format_duration(
-                finite_or_none(best.get("duration")))
+            details[self.tr("Best trial took")] = format_duration(best.duration)
         if duration is not None:
             details[self.tr("Search took")] = format_duration(duration)
         test_accuracy = finite_or_none(final_event.get("test_accuracy"))
@@ -166,7 +150,7 @@ class RunSummary(QWidget, SearchListener):
             details[self.tr("Data")] = self._data_text
         if final_event.get("search_dir"):
             details[self.tr("Saved in")] = str(final_event["search_dir"])
-        self._fill_details(details)
+        return details
 
     # ------------------------------------------------------------------ for tests and callers
 
@@ -193,11 +177,7 @@ class RunSummary(QWidget, SearchListener):
     # ------------------------------------------------------------------ internals
 
     def on_search_started(self, event: dict) -> None:
-        self.reset()
-        config = event.get("config") if isinstance(event.get("config"), dict) else {}
-        self._objective = str(config.get("objective") or "val_accuracy")
-        self._max_trials = event.get("max_trials")
-        self._started = finite_or_none(event.get("time"))
+        self._rebuild_view()
         classes = event.get("classes") or []
         pieces = []
         if classes:
@@ -218,18 +198,18 @@ class RunSummary(QWidget, SearchListener):
 
     def _show_progress(self) -> None:
         """While the search runs: counts and the best trial so far."""
-        statuses = Counter(str(t.get("status") or "").upper() for t in self._trials.values())
+        state = self.state
+        statuses = Counter(state.status_counts())
         self._fill_counts(statuses)
-        best = best_trial(self._trials.values(), self._objective)
-        total = f"/{self._max_trials}" if isinstance(self._max_trials, int) else ""
-        done = sum(n for s, n in statuses.items() if s != "RUNNING")
+        best = state.best
+        total = f"/{state.max_trials}" if isinstance(state.max_trials, int) else ""
+        done = sum(n for s, n in statuses.items() if s != RUNNING)
         if best is not None:
             self._headline.setText(self.tr("Best {objective} so far: {score:.4f}").format(
-                objective=self._objective, score=float(best["score"])))
+                objective=state.objective, score=float(best.score)))
             self._subtitle.setText(self.tr("{done}{total} trials done \u00b7 best is trial {n}")
-                                   .format(done=done, total=total,
-                                           n=best.get("number") or best.get("trial_id")))
-            self._fill_hyperparameters(best.get("hyperparameters") or {})
+                                   .format(done=done, total=total, n=best.number or best.trial_id))
+            self._fill_hyperparameters(best.hyperparameters or {})
         else:
             self._subtitle.setText(self.tr("{done}{total} trials done").format(done=done,
                                                                              total=total))

@@ -1,8 +1,10 @@
 """The core's English messages in the window's language.
 
-``app.core`` knows no Qt, so it returns plain English text (scan warnings, skip reasons, dataset
-errors, why a search ended, labels of its choices). The window passes each message it shows
-through :func:`translate`: the message is matched against the templates below (the core's wording
+``app.core`` knows no Qt, so it returns English text (scan warnings, skip reasons, dataset errors,
+why a search ended, labels of its choices). A message that carries an id (``app.core.util.messages``:
+in this process a ``Message``, in an event its ``<field>_msg`` data) is translated by that id and
+its fields: :func:`translate_message`, :func:`translate_event`; rewording its English keeps its
+translation. Any other message is matched against the templates below (the core's wording
 with ``{field}`` for its variable parts), and the translation of the matching template is filled
 with the same parts, each translated in turn when it is itself a known message (a skip reason
 inside a summary, "3 images" inside a warning). A message no template matches is shown as the
@@ -17,6 +19,8 @@ import re
 from functools import lru_cache
 
 from PySide6.QtCore import QCoreApplication, QT_TRANSLATE_NOOP
+
+from app.core.util.messages import message_data
 
 CONTEXT = "CoreMessages"
 _VERBATIM = {"value", "choices", "low", "high", "root", "folder", "path", "example", "name", "names", "c", "big",
@@ -237,10 +241,37 @@ def warm_up() -> None:
     _compiled()
 
 
+def translate_message(data: dict, english: str = "") -> str:
+    """A message given as ``{"id", "template", "fields"}`` in the window's language, by its id; its
+    fields that are messages are translated in turn, the others shown as they are. The English
+    (``english``, else the template filled) when there is no translation or it does not fit."""
+    fields = {key: translate_message(value) if isinstance(value, dict) and value.get("id") else value
+              for key, value in (data.get("fields") or {}).items()}
+    template = str(data.get("template") or "")
+    try:
+        english = english or template.format(**fields)
+        return QCoreApplication.translate(CONTEXT, template, str(data.get("id"))).format(**fields)
+    except (KeyError, IndexError, ValueError):
+        return english or template  # a translation with a wrong field: the English is better than a crash
+
+
+def translate_event(event: dict, key: str = "message") -> str:
+    """An event's message field in the window's language: by its id when the core sent one
+    (``<key>_msg``), else by its wording (:func:`translate`)."""
+    data = event.get(f"{key}_msg")
+    text = str(event.get(key) or "")
+    if isinstance(data, dict) and data.get("id"):
+        return translate_message(data, text)
+    return translate(text)
+
+
 def translate(text: str, _depth: int = 0) -> str:
     """``text`` (an English message of the core) in the window's language; unchanged when unknown."""
     if not text or _depth > 3:
         return text
+    data = message_data(text)
+    if data is not None:  # a message of this process that knows its id
+        return translate_message(data, str(text))
     stripped = text.strip()
     for template, pattern in _compiled():
         if _depth == 0 and template in _NESTED_ONLY:

@@ -7,7 +7,8 @@ Rows are the true class, columns the predicted class. Cells are shaded by their 
 row (the true class's images), so a small class's mistakes show as clearly as a big one's:
 correct predictions in blue on the diagonal, mistakes in orange.
 
-This file is the view and how it follows a search; the cells and headers are drawn by
+This file is the view and how it follows a search (it draws the trials of the search state it
+observes, :mod:`app.gui.widgets.state_panel`, whose kept-epoch rule it shows); the cells and headers are drawn by
 ``confusion_model.py``, the metrics table is ``class_metrics_table.py`` and the numbers come
 from ``app/core/model/confusion_metrics.py``.
 """
@@ -19,13 +20,14 @@ from PySide6.QtWidgets import (QAbstractItemView, QHeaderView, QLabel, QSplitter
                                QVBoxLayout, QWidget)
 
 from app.core.model.confusion_metrics import classification_metrics, validate_matrix
-from app.core.search.events import SearchListener, dispatch
+from app.core.search.search_state import RUNNING
 from app.gui.paint import theme
 from app.gui.training.class_metrics_table import ClassMetricsTable
 from app.gui.training.confusion_model import MAX_HEADER_TEXT_PX, ClassNameHeader, ConfusionModel
+from app.gui.widgets.state_panel import StatePanel
 
 
-class ConfusionView(QWidget, SearchListener):
+class ConfusionView(QWidget, StatePanel):
     """Heatmap of the validation confusion matrix beside a per-class metrics table."""
 
     matrixChanged = Signal()
@@ -38,12 +40,11 @@ class ConfusionView(QWidget, SearchListener):
         self._matrix: list[list[int]] = []
         self._names: list[str] = []
         self._metrics: dict | None = None
-        self._by_trial: dict[str, tuple[list[list[int]], list[str], str]] = {}
-        self._numbers: dict[str, int] = {}
-        self._epochs: dict[str, dict[int, list]] = {}  # the running trial's matrices by epoch
-        self._running_id: str | None = None
+        # Which trial is shown: the one whose epochs arrive (followed), unless one is pinned. The
+        # matrices and names come from the search state (app/gui/widgets/state_panel.py).
+        self._followed_id: str | None = None
         self._pinned_id: str | None = None
-        self._classes: list[str] = []
+        self._init_state()
 
         self._caption = QLabel(self.tr("No confusion matrix yet: it appears after the first epoch."))
         self._caption.setObjectName("confusionCaption")
@@ -102,70 +103,47 @@ class ConfusionView(QWidget, SearchListener):
         self._refresh_tables()
         self.matrixChanged.emit()
 
-    def handle_event(self, event: dict) -> None:
-        """Follow a search: each epoch's validation confusion of the running trial."""
-        dispatch(event, self)
+    # ------------------------------------------------------------------ following a search
 
     def on_search_started(self, event: dict) -> None:
-        self.reset()
-        self._classes = [str(c) for c in event.get("classes") or []]
+        self._clear()
 
     def on_trial_started(self, event: dict) -> None:
-        self._running_id = str(event.get("trial_id"))
-        self._numbers[self._running_id] = event.get("number")
+        self._followed_id = str(event.get("trial_id"))
 
     def on_epoch_ended(self, event: dict) -> None:
-        epochs = event.get("epochs")
-        epoch = int(event.get("epoch", 0))
+        """Each epoch's validation confusion of a trial (the running one, unless one is pinned)."""
         if event.get("confusion") is not None:
-            self._epochs.setdefault(str(event.get("trial_id")), {})[epoch] = event["confusion"]
-        text = f"{epoch + 1}" + (f"/{epochs}" if epochs else "")
-        self._remember(event, event.get("confusion"), self.tr("epoch {epoch}").format(epoch=text))
+            self._show_if_followed(str(event.get("trial_id")))
 
     def on_trial_ended(self, event: dict) -> None:
         """Once a trial ends, show the epoch whose weights were kept (``best_step``), not the last."""
-        trial_id = str(event.get("trial_id"))
-        self._numbers.setdefault(trial_id, event.get("number"))
-        epochs = self._epochs.pop(trial_id, {})
-        best_step = event.get("best_step")
-        confusion = epochs.get(best_step) if isinstance(best_step, int) else None
-        self._remember(event, confusion if confusion is not None else event.get("confusion"),
-                       self._kept_text(best_step))
-
-    def _kept_text(self, best_step) -> str:
-        if isinstance(best_step, int):
-            return self.tr("epoch {n} (weights kept)").format(n=best_step + 1)
-        return self.tr("weights kept")
-
-    def _remember(self, event: dict, confusion, where: str) -> None:
-        if confusion is None:
-            return
-        trial_id = str(event.get("trial_id"))
-        names = event.get("class_names") or self._classes
-        self._by_trial[trial_id] = (confusion, names, where)
-        if self._pinned_id in (None, trial_id):
-            self._show_stored(trial_id)
+        self._show_if_followed(str(event.get("trial_id")))
 
     def show_trial(self, trial_id: str | None) -> bool:
-        """Show a trial's last confusion matrix; None follows the running trial again."""
+        """Show a trial's confusion matrix; None follows the running trial again."""
         if trial_id is None:
             self._pinned_id = None
-            if self._running_id in self._by_trial:
-                self._show_stored(self._running_id)
+            if self._shown_matrix(self._followed_id) is not None:
+                self._show_stored(self._followed_id)
             return True
         trial_id = str(trial_id)
-        if trial_id not in self._by_trial:
+        if self._shown_matrix(trial_id) is None:
             return False
-        self._pinned_id = None if trial_id == self._running_id else trial_id
+        self._pinned_id = None if trial_id == self._followed_id else trial_id
         self._show_stored(trial_id)
         return True
 
     def reset(self) -> None:
+        """Forget what is shown (and the panel's own state, when it has one)."""
+        StatePanel.reset(self)
+
+    def _rebuild_view(self) -> None:
+        self._clear()
+
+    def _clear(self) -> None:
         self._matrix, self._names, self._metrics = [], [], None
-        self._by_trial.clear()
-        self._epochs.clear()
-        self._numbers.clear()
-        self._running_id = self._pinned_id = None
+        self._followed_id = self._pinned_id = None
         self._caption.setText(self.tr("No confusion matrix yet: it appears after the first epoch."))
         self._caption.setStyleSheet("")
         self._refresh_tables()
@@ -187,10 +165,38 @@ class ConfusionView(QWidget, SearchListener):
 
     # ------------------------------------------------------------------ internals
 
+    def _show_if_followed(self, trial_id: str) -> None:
+        if self._pinned_id in (None, trial_id) and self._shown_matrix(trial_id) is not None:
+            self._show_stored(trial_id)
+
+    def _shown_matrix(self, trial_id: str | None) -> tuple[list, str] | None:
+        """What the view shows of a trial in the state: (matrix, where), or None when it has none.
+
+        A running trial shows its latest epoch; an ended one the epoch whose weights were kept
+        (``TrialState.kept_confusion``), when that is known.
+        """
+        trial = self.state.trials.get(trial_id) if trial_id is not None else None
+        if trial is None:
+            return None
+        kept_known = trial.best_step in trial.confusions or trial.final_confusion is not None
+        if trial.status == RUNNING or not kept_known:
+            if not trial.confusions:
+                return None
+            epoch = max(trial.confusions)
+            planned = f"/{trial.epochs_planned}" if trial.epochs_planned else ""
+            return trial.confusions[epoch], self.tr("epoch {epoch}").format(epoch=f"{epoch + 1}{planned}")
+        matrix, epoch = trial.kept_confusion()
+        if matrix is None:
+            return None
+        if isinstance(epoch, int):
+            return matrix, self.tr("epoch {n} (weights kept)").format(n=epoch + 1)
+        return matrix, self.tr("weights kept")
+
     def _show_stored(self, trial_id: str) -> None:
-        matrix, names, where = self._by_trial[trial_id]
-        number = self._numbers.get(trial_id)
-        label = self.tr("trial {n}").format(n=number or trial_id)
+        matrix, where = self._shown_matrix(trial_id)
+        trial = self.state.trials[trial_id]
+        names = trial.class_names or self.state.classes
+        label = self.tr("trial {n}").format(n=trial.number or trial_id)
         try:
             self.set_matrix(matrix, names, self.tr("Validation confusion \u2014 {trial}, {where}")
                             .format(trial=label, where=where))

@@ -74,7 +74,7 @@ class TrainingPage(QWidget):
 
     def _add_notice(self, event: dict) -> None:
         icon = "\u26a0" if event.get("level") == "warning" else "\u2139"
-        self._notices.append(f"{icon} {html.escape(core_text.translate(str(event.get('message', ''))))}")
+        self._notices.append(f"{icon} {html.escape(core_text.translate_event(event, 'message'))}")
         shown = self._notices[-MAX_NOTICES_SHOWN:]
         hidden = len(self._notices) - len(shown)
         self.notice_label.setText("<br>".join(shown) + (self.tr("<br>… {hidden} earlier").format(hidden=hidden)

@@ -1,12 +1,13 @@
 """Small widget builders shared by several dialogs and panels: spin boxes with their range and
-value, a row of fields, the architecture choice, a folder field with its Browse… button, and a
-read-only table."""
+value (also for a playbook task's parameters, from their table), a row of fields, the architecture
+choice, a folder field with its Browse… button, and a read-only table."""
 from __future__ import annotations
 
 from PySide6.QtWidgets import (QAbstractItemView, QComboBox, QDoubleSpinBox, QFileDialog, QHBoxLayout, QHeaderView,
                                QLineEdit, QPushButton, QSpinBox, QTableWidget, QWidget)
 
 from app.core.options.option_table import ARCHITECTURES
+from app.core.playbook.task_params import task_param
 from app.gui.text import core_text
 
 
@@ -24,6 +25,25 @@ def double_spin_box(minimum: float, maximum: float, value: float, step: float | 
         box.setSingleStep(step)
     box.setValue(value)
     return box
+
+
+def param_fields(task: str, *names: str, **first_values) -> dict[str, QSpinBox | QDoubleSpinBox]:
+    """A spin box for each named parameter of a playbook task, with the range and first value of its
+    table row (``app.core.playbook.task_params``); ``first_values`` overrides the first value."""
+    fields: dict[str, QSpinBox | QDoubleSpinBox] = {}
+    for name in names:
+        param = task_param(task, name)
+        first = first_values.get(name, param.first_value)
+        if param.kind is float:
+            fields[name] = double_spin_box(param.low, param.high, first, step=param.step)
+        else:
+            fields[name] = spin_box(int(param.low), int(param.high), int(first))
+    return fields
+
+
+def field_values(fields: dict[str, QSpinBox | QDoubleSpinBox]) -> dict:
+    """The task parameters ``fields`` (made by :func:`param_fields`) show."""
+    return {name: box.value() for name, box in fields.items()}
 
 
 def row_of(*fields: QWidget | tuple[QWidget, int]) -> QHBoxLayout:

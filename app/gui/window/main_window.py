@@ -4,8 +4,9 @@ The jobs live elsewhere: :class:`~app.gui.session.search_session.SearchSession` 
 thread, history recorder, resume) and feeds the :class:`~app.gui.session.search_model.SearchModel` the
 panels observe; the Training, Results and History tabs are pages of their own, built lazily
 (:mod:`app.gui.paint.lazy_tabs`) so the window shows before pyqtgraph is imported; every question to
-the user goes through one :class:`~app.gui.dialogs.questions.Dialogs` object. TensorFlow is never imported
-here: scanning, searching, previewing and exporting run off the GUI thread or in child processes.
+the user goes through one :class:`~app.gui.dialogs.questions.Dialogs` object; the window owns its chrome
+(``self.chrome``: actions, tabs, status line) and its export controller (``self.exporter``). TensorFlow is
+never imported here: scanning, searching, previewing and exporting run off the GUI thread or in child processes.
 """
 from __future__ import annotations
 
@@ -13,7 +14,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Callable
 
 from PySide6.QtCore import QTimer, Signal, Slot
-from PySide6.QtGui import QCloseEvent
+from PySide6.QtGui import QCloseEvent, QDragEnterEvent, QDropEvent
 from PySide6.QtWidgets import QApplication, QMainWindow, QWidget
 
 from app.core.util import paths
@@ -21,7 +22,7 @@ from app.core.options.option_table import ARCHITECTURES, TUNERS
 from app.core.options.validation import ConfigError
 from app.core.options.config import SearchConfig
 from app.core.data.dataset_report import DatasetError, ScanReport
-from app.core.util.formatting import format_clock, format_duration, format_score
+from app.core.util.formatting import format_duration, format_score
 from app.core.history.recorder import HistoryRecorder
 from app.core.search.search_dir import SearchError
 from app.gui.text import core_text, language as i18n
@@ -29,9 +30,11 @@ from app.gui import settings
 from app.gui.dialogs.about import about_box, probe_devices_in_child
 from app.gui.widgets.app_icon import install_app_icon, make_app_icon
 from app.gui.dialogs.questions import Dialogs
-from app.gui.paint.lazy_tabs import HiddenPageLayout, LazyPage, build_after_first_paint, build_all
+from app.gui.paint.lazy_tabs import build_after_first_paint
 from app.gui.session.search_session import SearchSession
-from app.gui.paint.staged_paint import RelayoutInParts, switch_tab
+from app.gui.dataset.dataset_panel import DatasetPanel
+from app.gui.options.options_panel import OptionsPanel
+from app.gui.window.device_line import DeviceLine
 from app.gui.window.window_chrome import WindowChrome
 from app.gui.results.window_export import WindowExport
 from app.gui.session.search_worker import Runner, run_in_background, warm_up_runner_imports
@@ -49,7 +52,7 @@ WARM_UP_MS = 1500  # idle work after start-up (core_text.warm_up), well before a
 RESULTS_SWITCH_DELAY_MS = 40
 
 
-class MainWindow(WindowChrome, WindowExport, QMainWindow):
+class MainWindow(QMainWindow):
     """The TuneStudio window.
 
     ``runner`` replaces the real search runner and ``device_probe`` the TensorFlow device query
@@ -70,11 +73,6 @@ class MainWindow(WindowChrome, WindowExport, QMainWindow):
         self.setWindowTitle(self.tr("TuneStudio"))
         self.setAcceptDrops(True)
         self.dialogs = dialogs or Dialogs(self)
-        self._device_probe = device_probe or probe_devices_in_child
-        self._device_requested = False
-        self.device: dict | None = None
-        self.last_export: dict | None = None
-        self.export_dialog = None  # the open export dialog (app.gui.dialogs.export_dialog)
         self._close_when_stopped = False
         self._start_when_scanned = False
         self._error_reported = False
@@ -89,20 +87,20 @@ class MainWindow(WindowChrome, WindowExport, QMainWindow):
         self._results_switch.setInterval(RESULTS_SWITCH_DELAY_MS)
         self._results_switch.timeout.connect(self._switch_to_results)
 
-        self.build_chrome(defer_heavy_tabs)
-        self._training_page = LazyPage(self._make_training_page, deferred=defer_heavy_tabs)
-        self._results_page = LazyPage(self._make_results_page, deferred=defer_heavy_tabs)
-        self._history_page = LazyPage(self._make_history_view, deferred=defer_heavy_tabs)
-        self.add_view_tabs(self._training_page, self._results_page, self._history_page)
-        self._lazy_pages = (self._training_page, self._results_page, self._history_page)
-        # The pages the window switches to by itself (at Start, when a search ends) are kept laid
-        # out while hidden, so that switching only paints them.
-        self.hidden_layout = HiddenPageLayout(self.view_tabs, (self._training_page, self._results_page))
+        self.dataset_panel = DatasetPanel(defer_chart=defer_heavy_tabs)
+        self.options_panel = OptionsPanel()
+        self.options_panel.sample_paths_provider = self.dataset_panel.sample_paths
+        self.exporter = WindowExport(self)
+        self.exporter.finished.connect(self.export_finished)
+        self.chrome = WindowChrome(self)
+        self.device_line = DeviceLine(device_probe or probe_devices_in_child, self.chrome.device_label,
+                                      self.options_panel, self)
+        self._add_view_tabs(defer_heavy_tabs)
 
         self.dataset_panel.scan_finished.connect(self._on_scan_finished)
         self.dataset_panel.scan_failed.connect(self._on_scan_failed)
         self.options_panel.tabs.currentChanged.connect(self._on_option_tab_changed)
-        self.session.state_changed.connect(self._set_state)
+        self.session.state_changed.connect(self.set_state)
         self.session.failed.connect(self._on_search_failed)
         self.session.finished.connect(self._on_search_finished)
         self.model.search_started.connect(self._on_search_started)
@@ -111,8 +109,8 @@ class MainWindow(WindowChrome, WindowExport, QMainWindow):
         for signal in (self.model.trial_started, self.model.epoch_ended, self.model.trial_ended):
             signal.connect(self._refresh_status)
 
-        self.restore_settings()
-        self._set_state("idle")
+        self.chrome.restore_settings()
+        self.set_state("idle")
         QTimer.singleShot(0, self._look_for_resumable)
         QTimer.singleShot(WARM_UP_MS, core_text.warm_up)
         QTimer.singleShot(WARM_UP_MS, self, self._warm_up_runner)
@@ -137,24 +135,39 @@ class MainWindow(WindowChrome, WindowExport, QMainWindow):
     def history_view(self) -> HistoryView:
         return self._history_page.content()
 
+    def _add_view_tabs(self, deferred: bool) -> None:
+        """Training, Results and History, built when first needed. The window switches to Training
+        and Results by itself (at Start, when a search ends): those paint in parts."""
+        tabs = self.chrome.view_tabs
+        self._training_page, self.training_tab_index = tabs.add_page(
+            self.tr("2 · Training"), self._make_training_page, deferred, staged=True)
+        self._results_page, self.results_tab_index = tabs.add_page(
+            self.tr("3 · Results"), self._make_results_page, deferred, staged=True)
+        self._history_page, self.history_tab_index = tabs.add_page(
+            self.tr("History"), self._make_history_view, deferred, scroll="historyScroll")
+        tabs.currentChanged.connect(self._on_view_tab_changed)
+
+    def built_page(self, name: str) -> QWidget | None:
+        """The ``training``, ``results`` or ``history`` page when it is built, else None (never builds it)."""
+        page = {"training": self._training_page, "results": self._results_page, "history": self._history_page}[name]
+        return page.content() if page.built else None
+
     # The pages are imported here, not at the top: they load pyqtgraph (~1-2 s on a busy machine),
     # which the window must not wait for before its first paint.
     def _make_training_page(self) -> TrainingPage:
         from app.gui.training.training_page import TrainingPage
 
         page = TrainingPage(self.model)
-        page.trialSelected.connect(self._on_trial_selected)
+        page.trialSelected.connect(self.exporter.on_trial_selected)
         self.session.wrap_runner = page.workers_panel.wrap_runner  # sharing with other machines
-        RelayoutInParts(page)  # a notice or the first confusion matrix moves the plots: paint them apart
         return page
 
     def _make_results_page(self) -> ResultsPage:
         from app.gui.results.results_page import ResultsPage
 
-        page = ResultsPage(self.model, self.export_action.icon())
+        page = ResultsPage(self.model, self.chrome.export_action.icon())
         page.export_requested.connect(self.export_model)
-        page.export_button.setEnabled(self.export_action.isEnabled())
-        RelayoutInParts(page)
+        page.export_button.setEnabled(self.chrome.export_action.isEnabled())
         return page
 
     def _make_history_view(self) -> HistoryView:
@@ -168,20 +181,17 @@ class MainWindow(WindowChrome, WindowExport, QMainWindow):
 
     def build_deferred_tabs(self) -> None:
         """Build the pages (and the dataset chart) left out at start-up; does nothing when built."""
-        newly_built = not all(page.built for page in self._lazy_pages)
         self.dataset_panel.build_chart()
-        build_all(self._lazy_pages)
-        if newly_built:
-            self.hidden_layout.schedule()
+        self.chrome.view_tabs.build_pages()
 
     def build_deferred_tabs_after_paint(self) -> None:
         build_after_first_paint(self, self.build_deferred_tabs)
 
     def _on_view_tab_changed(self, index: int) -> None:
-        if index != self.dataset_tab_index:
+        if index != self.chrome.dataset_tab_index:
             self.build_deferred_tabs()  # someone looks before the idle-time build: build now
-        if index == self.dataset_tab_index and not self.is_running:
-            self.set_options_visible(True)
+        if index == self.chrome.dataset_tab_index and not self.is_running:
+            self.chrome.set_options_visible(True)
 
     # ------------------------------------------------------------------ search lifecycle
 
@@ -197,17 +207,18 @@ class MainWindow(WindowChrome, WindowExport, QMainWindow):
     def search_dir(self) -> str | None:
         return self.session.search_dir
 
-    def _set_state(self, state: str) -> None:
+    def set_state(self, state: str) -> None:
+        """Enable what fits the search's state (``running``, ``stopping``, ``idle``) and say it."""
         running = self.session.is_running
-        self.start_action.setEnabled(not running)
-        self.stop_action.setEnabled(running and not self.session.stopping)
-        self.resume_action.setEnabled(not running and bool(self.session.resume_target()))
+        self.chrome.start_action.setEnabled(not running)
+        self.chrome.stop_action.setEnabled(running and not self.session.stopping)
+        self.chrome.resume_action.setEnabled(not running and bool(self.session.resume_target()))
         final = self.session.final_event
         can_export = not running and bool(self.search_dir and final and final.get("best_trial_id") is not None)
-        self.export_action.setEnabled(can_export)
+        self.chrome.export_action.setEnabled(can_export)
         if self._results_page.built:
             self.results.export_button.setEnabled(can_export)
-        self.sync_buttons()
+        self.chrome.sync_buttons()
         if running:
             self._enable_inputs()
         else:
@@ -215,8 +226,15 @@ class MainWindow(WindowChrome, WindowExport, QMainWindow):
             # at a search's end that comes on the next turn, not on top of opening the Results tab.
             QTimer.singleShot(0, self, self._enable_inputs)
         if state == "stopping":
-            self.status_label.setText(self.tr("Stopping after the current batch… (the search can be resumed)"))
+            self.show_status(self.tr("Stopping after the current batch… (the search can be resumed)"))
         self.search_state_changed.emit(state)
+
+    def show_status(self, text: str) -> None:
+        self.chrome.status_label.setText(text)
+
+    def export_model(self) -> None:
+        """Export the selected (or best) trial: the export controller asks for a folder."""
+        self.exporter.export_model()
 
     def _enable_inputs(self) -> None:
         """The dataset and options can change only while no search runs."""
@@ -234,7 +252,7 @@ class MainWindow(WindowChrome, WindowExport, QMainWindow):
             self._start_when_scanned = True
             if not panel.is_scanning:
                 panel.scan(panel.path_edit.text().strip())
-            self.status_label.setText(self.tr("Scanning the folder first; the search starts when the scan is done…"))
+            self.show_status(self.tr("Scanning the folder first; the search starts when the scan is done…"))
             return False
         report = panel.report
         if report is None:
@@ -248,7 +266,7 @@ class MainWindow(WindowChrome, WindowExport, QMainWindow):
             return False
         config, errors = self.options_panel.collect(report.root)
         if errors:
-            self.status_label.setText(self.tr("Cannot start: {count} option(s) need fixing (marked in red).").format(
+            self.show_status(self.tr("Cannot start: {count} option(s) need fixing (marked in red).").format(
                 count=len(errors)))
             return False
         settings.write("options/last_config", config.to_json())
@@ -261,8 +279,8 @@ class MainWindow(WindowChrome, WindowExport, QMainWindow):
             return False
         target = target or self.session.resume_target()
         if not target:
-            self.status_label.setText(self.tr("There is no unfinished search to resume."))
-            self._set_state("idle")
+            self.show_status(self.tr("There is no unfinished search to resume."))
+            self.set_state("idle")
             return False
         try:
             self._launch(None, resume_dir=target)
@@ -279,13 +297,13 @@ class MainWindow(WindowChrome, WindowExport, QMainWindow):
             self.options_panel.set_config(config)
         else:
             self.session.start(config)
-        self.set_options_visible(False)
+        self.chrome.set_options_visible(False)
         self._status_timer.start()
-        self.progress_bar.setValue(0)
-        switch_tab(self.view_tabs, self.training_tab_index)
+        self.chrome.progress_bar.setValue(0)
+        self.chrome.view_tabs.switch_to(self.training_tab_index)
         template = (self.tr("Resuming the search ({architecture}, {tuner})…") if resume_dir
                     else self.tr("Starting the search ({architecture}, {tuner})…"))
-        self.status_label.setText(template.format(
+        self.show_status(template.format(
             architecture=core_text.option_text(ARCHITECTURES.get(config.architecture, config.architecture)),
             tuner=core_text.option_text(TUNERS.get(config.tuner, config.tuner))))
 
@@ -294,8 +312,8 @@ class MainWindow(WindowChrome, WindowExport, QMainWindow):
         self.session.stop()
 
     def _refuse(self, message: str) -> None:
-        self.status_label.setText(message)
-        self.view_tabs.setCurrentIndex(self.dataset_tab_index)
+        self.show_status(message)
+        self.chrome.show_dataset()
         self.dataset_panel._set_field_error(message)
 
     @Slot(dict)
@@ -309,13 +327,13 @@ class MainWindow(WindowChrome, WindowExport, QMainWindow):
         self.options_panel.set_config(config)
         if config.data_dir and not self.is_running:
             self.dataset_panel.set_folder(config.data_dir)
-        self.view_tabs.setCurrentIndex(self.dataset_tab_index)
-        self.status_label.setText(self.tr("Loaded that search's options: change what you like, then press Start."))
+        self.chrome.show_dataset()
+        self.show_status(self.tr("Loaded that search's options: change what you like, then press Start."))
 
     @Slot(str)
     def _on_history_resume(self, search_dir: str) -> None:
         if self.is_running:
-            self.status_label.setText(self.tr("A search is running: stop it before resuming another."))
+            self.show_status(self.tr("A search is running: stop it before resuming another."))
             return
         self.resume_search(target=search_dir)
 
@@ -323,11 +341,11 @@ class MainWindow(WindowChrome, WindowExport, QMainWindow):
         def found(resumable: list[dict]) -> None:
             if self.is_running:
                 return
-            self._set_state("idle")
+            self.set_state("idle")
             if resumable:
                 info = resumable[0]
                 name = (info.get("config") or {}).get("name") or Path(info["search_dir"]).name
-                self.status_label.setText(self.tr("An unfinished search ({name}) can be resumed: press Resume.").format(
+                self.show_status(self.tr("An unfinished search ({name}) can be resumed: press Resume.").format(
                     name=name))
 
         self.session.look_for_resumable(found)
@@ -335,21 +353,11 @@ class MainWindow(WindowChrome, WindowExport, QMainWindow):
     # ------------------------------------------------------------------ what the search tells
 
     def _on_search_started(self, event: dict) -> None:
-        if event.get("device"):
-            gpus = [str(d) for d in event.get("devices") or [] if str(d).upper().startswith("GPU")]
-            self._apply_device_info({"device": event["device"], "gpus": gpus, "mixed_precision_available": bool(gpus)})
+        self.device_line.on_search_started(event)
         self._refresh_status()
 
     def _update_progress_bar(self, *_event) -> None:
-        state = self.model.state
-        fraction = state.overall_fraction()
-        if fraction is None:
-            fraction = state.trial_fraction()  # Hyperband/Grid without a budget: the running trial
-        self.progress_bar.setValue(int(round(fraction * 1000)))
-        budget = state.time_budget
-        self.progress_bar.setFormat(self.tr("{clock} of {clock2}").format(
-            clock=format_clock(state.budget_spent()), clock2=format_clock(budget))
-                                    if budget else "%p%")
+        self.chrome.show_progress(self.model.state)
 
     def _refresh_status(self, *_event) -> None:
         if not self.is_running:
@@ -358,7 +366,7 @@ class MainWindow(WindowChrome, WindowExport, QMainWindow):
         if self.session.stopping:
             return  # keep "Stopping…" visible
         if self.model.state.trial_number:
-            self.status_label.setText(core_text.status_text(self.model.state))
+            self.show_status(core_text.status_text(self.model.state))
 
     def _on_panel_failed(self, panel: QWidget, message: str) -> None:
         self.dialogs.error(self.tr("Display problem"), self.tr("{objectname} could not show an update: {message}").format(
@@ -376,21 +384,21 @@ class MainWindow(WindowChrome, WindowExport, QMainWindow):
     @Slot(dict)
     def _on_search_finished(self, final: dict) -> None:
         self._status_timer.stop()
-        self.progress_bar.setFormat("%p%")
+        self.chrome.progress_bar.setFormat("%p%")
         if self.search_dir:
             settings.write("search/last_search_dir", str(self.search_dir))
         status = final.get("status")
-        reason = f" {core_text.translate(str(final['reason']))}" if final.get("reason") else ""
+        reason = f" {core_text.translate_event(final, 'reason')}" if final.get("reason") else ""
         if status == "completed":
-            self.progress_bar.setValue(1000)
-            self.status_label.setText(self.tr("Search finished in {duration}.{reason} {best_text}").format(
+            self.chrome.progress_bar.setValue(1000)
+            self.show_status(self.tr("Search finished in {duration}.{reason} {best_text}").format(
                 duration=format_duration(final.get('duration')), reason=reason, best_text=self._best_text(final)))
         elif status == "cancelled":
-            self.status_label.setText(self.tr("Search stopped.{reason} Resume (Ctrl+Shift+R) continues where it left "
+            self.show_status(self.tr("Search stopped.{reason} Resume (Ctrl+Shift+R) continues where it left "
                                               "off.").format(reason=reason))
         else:
             error = core_text.translate(final.get("error") or "unknown error")
-            self.status_label.setText(self.tr("Search failed: {error}").format(error=error))
+            self.show_status(self.tr("Search failed: {error}").format(error=error))
             if not self._error_reported:
                 self.dialogs.error(self.tr("The search failed"), self.tr("{error}\n\nThe trials finished so far are "
                                                                          "kept; you can resume the search.").format(
@@ -407,7 +415,7 @@ class MainWindow(WindowChrome, WindowExport, QMainWindow):
             return  # another search started meanwhile
         if self.results.best_pending:
             self.results.show_best()
-        switch_tab(self.view_tabs, self.results_tab_index)
+        self.chrome.view_tabs.switch_to(self.results_tab_index)
 
     def _best_text(self, final: dict) -> str:
         if final.get("best_trial_id") is None or final.get("best_score") is None:
@@ -424,7 +432,7 @@ class MainWindow(WindowChrome, WindowExport, QMainWindow):
                 return
         self.setWindowTitle(self.tr("{name} – TuneStudio").format(name=Path(report.root).name))
         if not self.is_running:
-            self.status_label.setText(self.tr("Scanned {root}: {images_count} images in {usable_classes_count} "
+            self.show_status(self.tr("Scanned {root}: {images_count} images in {usable_classes_count} "
                                               "classes. Press Start "
                                               "(Ctrl+R) to search.").format(
                                                   root=report.root, images_count=len(report.images),
@@ -433,8 +441,21 @@ class MainWindow(WindowChrome, WindowExport, QMainWindow):
     def _on_scan_failed(self, message: str) -> None:
         self._start_when_scanned = False
         if not self.is_running:
-            self.status_label.setText(self.tr("Cannot use that folder: {message}").format(
+            self.show_status(self.tr("Cannot use that folder: {message}").format(
                 message=core_text.translate(message)))
+
+    def dragEnterEvent(self, event: QDragEnterEvent) -> None:  # noqa: N802 - Qt override
+        if self.is_running:  # the dataset cannot change under a running search
+            event.ignore()
+            return
+        self.dataset_panel.dragEnterEvent(event)
+
+    def dropEvent(self, event: QDropEvent) -> None:  # noqa: N802 - Qt override
+        if self.is_running:
+            event.ignore()
+            return
+        self.chrome.show_dataset()
+        self.dataset_panel.dropEvent(event)
 
     def open_initial_dataset(self) -> None:
         """Scan the last folder used, or the bundled sample data on a first run."""
@@ -447,30 +468,16 @@ class MainWindow(WindowChrome, WindowExport, QMainWindow):
 
     def _on_option_tab_changed(self, index: int) -> None:
         if index == self.options_panel.search_tab_index:
-            self._detect_device()
-
-    def _detect_device(self) -> None:
-        """Ask TensorFlow once, in a child process, which device would train (only needed before
-        the first search: a running search reports its device in ``search_started``)."""
-        if self._device_requested:
-            return
-        self._device_requested = True
-
-        def on_error(_message: str, _traceback: str) -> None:
-            if self.device is None:
-                self.device_label.setText(self.tr("Device: unknown"))
-
-        run_in_background(self._device_probe, self._apply_device_info, on_error, receiver=self)
-
-    def _apply_device_info(self, info: dict) -> None:
-        self.device = info
-        self.device_label.setText(self.tr("Device: {device}").format(device=info.get('device', 'unknown')))
-        self.options_panel.set_gpu_available(bool(info.get("mixed_precision_available")))
+            self.device_line.detect()
 
     def show_about(self):
         return self.dialogs.message(about_box(self, make_app_icon().pixmap(64, 64)))
 
     # ------------------------------------------------------------------ closing
+
+    def close_window(self) -> None:
+        """Quit: close the top-level window (the frame, when this window is nested in it)."""
+        self.window().close()
 
     def closeEvent(self, event: QCloseEvent) -> None:  # noqa: N802 - Qt override
         if self.is_running:
@@ -482,9 +489,9 @@ class MainWindow(WindowChrome, WindowExport, QMainWindow):
                 self.stop_search()
             # Close once the worker has wound down (the window stays responsive meanwhile).
             self._close_when_stopped = True
-            self.status_label.setText(self.tr("Stopping the search, then closing…"))
+            self.show_status(self.tr("Stopping the search, then closing…"))
             event.ignore()
             return
-        self.save_settings()
+        self.chrome.save_settings()
         self.dialogs.close_all()
         super().closeEvent(event)

@@ -53,7 +53,7 @@ window.show()
 window.session.search_dir = sys.argv[1]  # a finished search, as after "Open search"
 window.dialogs.choose_folder = lambda *args, **kwargs: sys.argv[2]
 window.export_model()
-dialog = window.export_dialog
+dialog = window.exporter.dialog
 for fmt, box in dialog.format_boxes.items():
     box.setChecked(fmt in ("keras", "tflite-int8"))
 results, steps = [], []

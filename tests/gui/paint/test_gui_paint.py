@@ -14,7 +14,7 @@ from app.gui.training.curves_panel import CurvesPanel
 from app.gui.paint.lazy_tabs import HiddenPageLayout
 from app.gui.paint.staged_paint import RelayoutInParts, switch_tab
 from app.gui.paint.progress_bar import ProgressBar
-from app.gui.window.window_chrome import ViewTabs
+from app.gui.window.view_tabs import ViewTabs
 
 
 class PaintCounter(QObject):

@@ -2,6 +2,7 @@
 zh_CN shows no English, the language follows the locale, core messages are translated."""
 from __future__ import annotations
 
+import json
 import os
 import re
 import shutil
@@ -196,10 +197,10 @@ def test_the_language_menu_stores_the_choice_for_the_next_start(qtbot):
     window = MainWindow(device_probe=lambda: {"device": "CPU"})
     window.dialogs = ScriptedDialogs()
     qtbot.addWidget(window)
-    assert [a.text() for a in window.language_menu.actions()][1:] == ["English", "简体中文"]
-    window.language_actions["zh_CN"].trigger()
+    assert [a.text() for a in window.chrome.language_menu.actions()][1:] == ["English", "简体中文"]
+    window.chrome.language_actions["zh_CN"].trigger()
     assert settings.read("ui/language") == "zh_CN" and i18n.stored_choice() == "zh_CN"
-    window.language_actions[""].trigger()
+    window.chrome.language_actions[""].trigger()
     assert settings.read("ui/language") == ""
 
 
@@ -220,6 +221,26 @@ def test_core_messages_are_translated_with_their_variable_parts(chinese):
     assert "roses" in core_text.translate("Class 'roses' has only 1 image: results will be unreliable.")
     assert core_text.translate("Something the core says that no template knows") == \
         "Something the core says that no template knows"
+
+
+def test_a_core_message_with_an_id_is_translated_by_its_id_not_its_wording(chinese):
+    from app.core.search import events as ev
+    from app.core.search.budget import BUDGET_SPENT
+    from app.core.util.i18n import QT_TRANSLATE_NOOP
+    from app.core.util.messages import message
+
+    reason = message(QT_TRANSLATE_NOOP("CoreMessages", "Time budget of {budget} reached. {detail}",
+                                       "search.budget_reached_because"), budget="10m", detail=BUDGET_SPENT)
+    event = json.loads(json.dumps(ev.make_event(ev.SEARCH_FINISHED, reason=reason)))
+    shown = core_text.translate_event(event, "reason")
+    assert shown.startswith("已达到 10m 的时间预算。") and "budget" not in shown
+    assert core_text.translate(reason) == shown  # the same message in this process
+    # Its id, not its English, picks the translation: wording the .ts has not seen yet shows as
+    # English (until `make translations` carries the translation over by the id), never wrongly.
+    event["reason_msg"]["template"] = "The {budget} budget ran out. {detail}"
+    assert core_text.translate_event(event, "reason").startswith("The 10m budget ran out.")
+    del event["reason_msg"]  # an older event without an id: matched by its wording, as before
+    assert core_text.translate_event(event, "reason") == shown
 
 
 def test_the_budget_plan_reads_as_chinese(chinese):
@@ -295,8 +316,8 @@ def test_the_window_in_chinese_shows_no_english(chinese, qtbot, tmp_path):
     problems = english_in(window, allowed)
     with qtbot.waitSignal(window.session.finished, timeout=30000):
         window.start_search()
-    for index in range(window.view_tabs.count()):
-        window.view_tabs.setCurrentIndex(index)
+    for index in range(window.chrome.view_tabs.count()):
+        window.chrome.view_tabs.setCurrentIndex(index)
         QApplication.processEvents()
     problems += english_in(window, allowed | {"fake"})
     about = window.show_about()
@@ -316,6 +337,30 @@ def test_the_window_in_chinese_shows_no_english(chinese, qtbot, tmp_path):
         dialog.close()
     problems = sorted(set(problems))
     assert not problems, f"{len(problems)} English texts:\n" + "\n".join(problems[:int(os.environ.get("I18N_SHOW", "80"))])
+
+
+def test_carry_translations_follows_a_core_messages_id_when_its_english_is_reworded(tmp_path):
+    sys.path.insert(0, str(REPO / "packaging"))
+    try:
+        from carry_translations import carry
+    finally:
+        sys.path.pop(0)
+    ts = tmp_path / "x.ts"
+    ts.write_text(
+        '<?xml version="1.0" encoding="utf-8"?><!DOCTYPE TS><TS version="2.1" language="zh_CN">'
+        '<context><name>CoreMessages</name>'
+        '<message><source>All {done} trials ran.</source><comment>search.all_trials_ran</comment>'
+        '<translation type="vanished">{done} 个试验已全部运行完。</translation></message>'
+        '<message><source>Every one of the {done} trials ran.</source><comment>search.all_trials_ran</comment>'
+        '<translation type="unfinished"></translation></message>'
+        '<message><source>Mixed precision needs a GPU.</source><translation>混合精度需要 GPU。</translation></message>'
+        '<message><source>Mixed precision needs a GPU.</source><comment>search.mixed_needs_gpu</comment>'
+        '<translation type="unfinished"></translation></message></context></TS>', encoding="utf-8")
+    assert carry(str(ts)) == 2
+    carried = {(m.findtext("source"), m.findtext("comment")): m.find("translation").text
+               for m in ET.parse(ts).getroot().iter("message") if m.find("translation").get("type") is None}
+    assert carried[("Every one of the {done} trials ran.", "search.all_trials_ran")] == "{done} 个试验已全部运行完。"
+    assert carried[("Mixed precision needs a GPU.", "search.mixed_needs_gpu")] == "混合精度需要 GPU。"
 
 
 def test_carry_translations_finishes_a_moved_string_that_lupdate_prefilled(tmp_path):

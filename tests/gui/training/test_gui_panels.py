@@ -509,7 +509,7 @@ def test_run_summary_after_a_search(qtbot):
 def test_run_summary_when_nothing_completed(qtbot):
     summary = RunSummary()
     qtbot.addWidget(summary)
-    summary.set_summary({"type": "search_finished", "status": "failed",
+    summary.handle_event({"type": "search_finished", "status": "failed",
                          "error": "Number of consecutive failures exceeded the limit of 3",
                          "best_trial_id": None, "best_score": None, "best_hyperparameters": {},
                          "trials": [{"trial_id": str(i), "number": i + 1, "status": "FAILED",

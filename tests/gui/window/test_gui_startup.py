@@ -47,7 +47,7 @@ def test_heavy_tabs_are_built_after_the_first_paint_and_keep_a_scan_made_before(
                                                                                    tiny_dataset):
     window = deferred_window()
     assert window.findChild(QWidget, "curvesPlot") is None  # not built yet
-    assert window.view_tabs.count() == 4  # but every tab is there from the start
+    assert window.chrome.view_tabs.count() == 4  # but every tab is there from the start
     scan(qtbot, window, tiny_dataset)  # the scan lands in the chart's placeholder
     assert window.dataset_panel.balance_chart.bar_heights() == [6.0, 6.0, 6.0]
 
@@ -71,7 +71,7 @@ def test_heavy_tabs_are_built_after_the_first_paint_and_keep_a_scan_made_before(
 
 def test_opening_a_tab_before_the_build_builds_it(qtbot, deferred_window):
     window = deferred_window()
-    window.view_tabs.setCurrentIndex(window.results_tab_index)
+    window.chrome.view_tabs.setCurrentIndex(window.results_tab_index)
     assert window.findChild(QWidget, "bestTrialSummary") is not None
     assert window.findChild(QWidget, "curvesPlot") is not None
 
@@ -87,7 +87,7 @@ def test_search_started_before_the_build_runs_and_shows_its_results(qtbot, defer
     assert window.training.trial_table.row_count() == 2
     assert "best is trial" in window.results.summary.subtitle()
     assert window.results.export_button.isEnabled()
-    qtbot.waitUntil(lambda: window.view_tabs.currentIndex() == window.results_tab_index, timeout=3000)
+    qtbot.waitUntil(lambda: window.chrome.view_tabs.currentIndex() == window.results_tab_index, timeout=3000)
 
 
 def test_run_app_path_paints_the_frame_before_importing_the_main_window_pyqtgraph_or_tensorflow(tmp_path):
@@ -195,7 +195,7 @@ def test_the_frame_is_painted_first_then_holds_the_main_window(qtbot, frame):
     qtbot.waitUntil(lambda: frame.built, timeout=10000)  # built just after the first paint
     main = frame.main_window()
     assert main.window() is frame and main.parent() is not None
-    assert frame.findChild(QWidget, "viewTabs") is main.view_tabs
+    assert frame.findChild(QWidget, "viewTabs") is main.chrome.view_tabs
     main.setWindowTitle("flowers – TuneStudio")  # as a scan sets it
     assert frame.windowTitle() == "flowers – TuneStudio"
 
@@ -205,7 +205,7 @@ def test_quit_closes_the_frame_and_saves_its_geometry(qtbot, frame):
 
     main = frame.main_window()
     frame.resize(640, 470)
-    main.quit_action.trigger()
+    main.chrome.quit_action.trigger()
     assert not frame.isVisible()
     from PySide6.QtWidgets import QMainWindow
 

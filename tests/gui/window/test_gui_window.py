@@ -106,10 +106,10 @@ def test_required_object_names(make_window):
 
 def test_standard_shortcuts(make_window):
     window = make_window()
-    assert window.open_action.shortcut().toString() == "Ctrl+O"
-    assert window.start_action.shortcut().toString() == "Ctrl+R"
-    assert {s.toString() for s in window.stop_action.shortcuts()} == {"Ctrl+.", "Esc"}
-    assert window.quit_action.shortcut().toString() == "Ctrl+Q"
+    assert window.chrome.open_action.shortcut().toString() == "Ctrl+O"
+    assert window.chrome.start_action.shortcut().toString() == "Ctrl+R"
+    assert {s.toString() for s in window.chrome.stop_action.shortcuts()} == {"Ctrl+.", "Esc"}
+    assert window.chrome.quit_action.shortcut().toString() == "Ctrl+Q"
 
 
 def test_typed_path_is_scanned_with_counts_chart_and_thumbnails(qtbot, make_window, tiny_dataset):
@@ -231,7 +231,7 @@ def test_single_class_folder_cannot_start(qtbot, make_window, tmp_path, tiny_dat
     scan(qtbot, window, only)
     assert window.findChild(QLineEdit, "datasetPathEdit").property("invalid") is True
     assert window.start_search() is False
-    assert "at least two classes" in window.status_label.text()
+    assert "at least two classes" in window.chrome.status_label.text()
 
 
 def test_bad_option_is_marked_at_its_field_and_start_refused(qtbot, make_window, tiny_dataset):
@@ -296,9 +296,9 @@ def test_fake_search_fills_every_panel_and_the_summary(qtbot, make_window, tiny_
     confusion = window.findChild(QWidget, "confusionView")
     assert sum(map(sum, confusion.matrix())) == 2 * 3  # val_per_class x classes
     assert trial_rows(window) == 3
-    assert window.progress_bar.value() == window.progress_bar.maximum()
+    assert window.chrome.progress_bar.value() == window.chrome.progress_bar.maximum()
     # Results opens a few event-loop turns after the end (the Training page's last repaint first).
-    qtbot.waitUntil(lambda: window.view_tabs.currentIndex() == window.results_tab_index, timeout=3000)
+    qtbot.waitUntil(lambda: window.chrome.view_tabs.currentIndex() == window.results_tab_index, timeout=3000)
     qtbot.waitUntil(lambda: window.results.updatesEnabled(), timeout=3000)  # and is painted
     summary = window.results.summary
     assert f"{final['best_score']:.4f}" in summary.headline()
@@ -310,7 +310,7 @@ def test_fake_search_fills_every_panel_and_the_summary(qtbot, make_window, tiny_
     assert window.findChild(QPushButton, "exportButton").isEnabled()
     assert window.findChild(QPushButton, "startButton").isEnabled()
     assert not window.findChild(QPushButton, "stopButton").isEnabled()
-    assert "Search finished" in window.status_label.text()
+    assert "Search finished" in window.chrome.status_label.text()
     # Recorded in the history store, which the History tab shows.
     assert Path(window.search_dir).name in window.history_view.search_ids()
 
@@ -338,9 +338,9 @@ def test_status_text_counts_trials_and_epochs(qtbot, make_window, tiny_dataset):
     qtbot.mouseClick(window.findChild(QPushButton, "startButton"), Qt.MouseButton.LeftButton)
     qtbot.waitUntil(lambda: window.model.state.epoch >= 1, timeout=10000)
     window._refresh_status()
-    text = window.status_label.text()
+    text = window.chrome.status_label.text()
     assert text.startswith("Trial 1 of 2") and "epoch 2/3" in text and "elapsed" in text and "left" in text
-    assert 0 < window.progress_bar.value() < window.progress_bar.maximum()
+    assert 0 < window.chrome.progress_bar.value() < window.chrome.progress_bar.maximum()
     assert window.options_panel.isEnabled() is False and window.dataset_panel.isEnabled() is False
 
 
@@ -356,7 +356,7 @@ def test_stop_mid_search_then_resume_the_same_search(qtbot, make_window, tiny_da
                           check_params_cb=lambda state: state == "idle"):
         qtbot.mouseClick(window.findChild(QPushButton, "stopButton"), Qt.MouseButton.LeftButton)
     assert window.final_event["status"] == "cancelled"
-    assert "Resume" in window.status_label.text()
+    assert "Resume" in window.chrome.status_label.text()
     stopped_dir = runner.calls[0]["search_dir"] or window.search_dir
     resume_button = window.findChild(QPushButton, "resumeButton")
     assert resume_button.isEnabled()
@@ -379,7 +379,7 @@ def test_unfinished_search_from_an_earlier_session_is_offered(qtbot, make_window
     window = make_window(runner)
     resume_button = window.findChild(QPushButton, "resumeButton")
     qtbot.waitUntil(resume_button.isEnabled, timeout=10000)
-    assert "earlier" in window.status_label.text()
+    assert "earlier" in window.chrome.status_label.text()
     with qtbot.waitSignal(window.search_state_changed, timeout=20000,
                           check_params_cb=lambda state: state == "idle"):
         qtbot.mouseClick(resume_button, Qt.MouseButton.LeftButton)
@@ -523,7 +523,7 @@ def test_export_writes_to_the_chosen_folder_and_shows_the_self_check(qtbot, make
     run_to_end(qtbot, window)
     window.dialogs.folder = str(tmp_path / "exports")
     qtbot.mouseClick(window.findChild(QPushButton, "exportButton"), Qt.MouseButton.LeftButton)
-    dialog = window.export_dialog
+    dialog = window.exporter.dialog
     dialog.format_boxes["onnx"].setChecked(False)
     with qtbot.waitSignal(window.export_finished, timeout=10000) as blocker:
         qtbot.mouseClick(dialog.start_button, Qt.MouseButton.LeftButton)
@@ -547,8 +547,8 @@ def test_export_writes_to_the_chosen_folder_and_shows_the_self_check(qtbot, make
     window.dialogs.folder = str(tmp_path / "exports")
     qtbot.mouseClick(window.findChild(QPushButton, "exportButton"), Qt.MouseButton.LeftButton)
     with qtbot.waitSignal(window.export_finished, timeout=10000) as blocker:
-        qtbot.mouseClick(window.export_dialog.start_button, Qt.MouseButton.LeftButton)
-    window.export_dialog.close()
+        qtbot.mouseClick(window.exporter.dialog.start_button, Qt.MouseButton.LeftButton)
+    window.exporter.dialog.close()
     assert calls[-1][2] == other and Path(blocker.args[0]["out_dir"]).name.endswith(f"-trial-{other}")
 
 
@@ -564,7 +564,7 @@ def test_export_failure_is_reported_and_export_stays_possible(qtbot, make_window
     run_to_end(qtbot, window)
     window.dialogs.folder = str(tmp_path)
     qtbot.mouseClick(window.findChild(QPushButton, "exportButton"), Qt.MouseButton.LeftButton)
-    qtbot.mouseClick(window.export_dialog.start_button, Qt.MouseButton.LeftButton)
+    qtbot.mouseClick(window.exporter.dialog.start_button, Qt.MouseButton.LeftButton)
     qtbot.waitUntil(lambda: bool(window.dialogs.errors_shown), timeout=10000)
     assert window.dialogs.errors_shown[-1] == ("Export failed", "No space left on device")
     assert "Export failed" in window.results.export_label.text()
@@ -591,11 +591,11 @@ def test_device_is_queried_lazily_and_mixed_precision_follows_the_gpu(qtbot, mak
 
     window = make_window(probe=gpu_probe)
     qtbot.wait(200)
-    assert calls == [] and "shown when training starts" in window.device_label.text()
+    assert calls == [] and "shown when training starts" in window.chrome.device_label.text()
     mixed = window.options_panel.mixed_precision_check
     assert not mixed.isEnabled()
     window.options_panel.tabs.setCurrentIndex(window.options_panel.search_tab_index)
-    qtbot.waitUntil(lambda: "GPU 0: Test RTX" in window.device_label.text(), timeout=5000)
+    qtbot.waitUntil(lambda: "GPU 0: Test RTX" in window.chrome.device_label.text(), timeout=5000)
     assert mixed.isEnabled()
     window.options_panel.tabs.setCurrentIndex(0)
     window.options_panel.tabs.setCurrentIndex(window.options_panel.search_tab_index)
@@ -654,10 +654,10 @@ def test_real_search_end_to_end_with_export(qtbot, make_window, tiny_dataset, tm
     window.dialogs.folder = str(tmp_path / "exports")
     qtbot.mouseClick(window.findChild(QPushButton, "exportButton"), Qt.MouseButton.LeftButton)
     for fmt in ("tflite", "tflite-fp16", "tflite-int8", "onnx"):  # the format tests cover these
-        window.export_dialog.format_boxes[fmt].setChecked(False)
+        window.exporter.dialog.format_boxes[fmt].setChecked(False)
     with qtbot.waitSignal(window.export_finished, timeout=300000) as blocker:
-        qtbot.mouseClick(window.export_dialog.start_button, Qt.MouseButton.LeftButton)
-    window.export_dialog.close()
+        qtbot.mouseClick(window.exporter.dialog.start_button, Qt.MouseButton.LeftButton)
+    window.exporter.dialog.close()
     out_dir = Path(blocker.args[0]["out_dir"])
     assert (out_dir / "saved_model" / "saved_model.pb").is_file()
     assert blocker.args[0]["card"]["self_check"]["passed"] is True
@@ -743,7 +743,7 @@ def test_screenshots(qtbot, make_window):
     assert runner.holding.wait(20)
     qtbot.wait(500)
     window._refresh_status()
-    assert " of 10:00" in window.status_label.text() and "left" in window.status_label.text()
+    assert " of 10:00" in window.chrome.status_label.text() and "left" in window.chrome.status_label.text()
     save("05-training")
     with qtbot.waitSignal(window.search_state_changed, timeout=20000,
                           check_params_cb=lambda state: state == "idle"):
@@ -752,14 +752,14 @@ def test_screenshots(qtbot, make_window):
     runner.hold = False
     run_to_end(qtbot, window)
     save("07-results")
-    window.view_tabs.setCurrentIndex(window.training_tab_index)
+    window.chrome.view_tabs.setCurrentIndex(window.training_tab_index)
     save("06-training-finished")
-    window.view_tabs.setCurrentIndex(window.history_tab_index)
+    window.chrome.view_tabs.setCurrentIndex(window.history_tab_index)
     history = window.history_view
     history.select_searches([Path(window.search_dir).name])
     history.open_selected()
     save("08-history")
-    window.view_tabs.setCurrentIndex(window.dataset_tab_index)
+    window.chrome.view_tabs.setCurrentIndex(window.chrome.dataset_tab_index)
     options.tabs.setCurrentIndex(options.search_tab_index)
     save("09-options-search")
 
