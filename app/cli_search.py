@@ -58,6 +58,9 @@ def cmd_search(args) -> int:
         from app.export_cli import chosen_formats
 
         export_formats = chosen_formats(args.export_format, "--export-format")
+    from app.weights_cli import ensure_search_weights
+
+    ensure_search_weights(config, args.allow_download)  # declined: the search's own notice says what is lost
 
     cancel = threading.Event()
     interrupts = {"count": 0}

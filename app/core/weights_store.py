@@ -240,7 +240,7 @@ def missing_notice(entry: WeightsFile) -> str:
             "ImageNet features reach about 0.86-0.90 on five flower classes where a network trained from scratch "
             "reaches about 0.74). To get them: 'tunestudio weights fetch "
             f"{entry.arch}{f' --size {entry.rows}' if entry.rows else ''}' ({format_bytes(entry.size_bytes)} from "
-            f"{entry.url}, {entry.licence}); offline, copy that file here and run 'tunestudio weights import FILE' "
+            f"{entry.url}, {entry.licence}), or search again with --allow-download; offline, copy that file here and run 'tunestudio weights import FILE' "
             "(window: File > Import weights file...).")
 
 
