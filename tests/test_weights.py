@@ -165,3 +165,17 @@ def test_import_checks_then_copies_under_the_keras_name(keras_home, tmp_path, mo
     with pytest.raises(WeightsError, match="does not load"):
         import_weights(bad, entry_for_import(bad), verify=check_loads)
     assert cache_files(keras_home) == []
+
+
+def test_cancel_wakes_a_read_blocked_on_a_stalled_server(server, keras_home, monkeypatch):
+    import threading
+    import time
+
+    monkeypatch.setenv(store.MIRROR_ENV, server.url + "/stall")
+    stop = threading.Event()
+    threading.Timer(0.3, stop.set).start()
+    started = time.monotonic()
+    with pytest.raises(WeightsCancelled):
+        download_weights(store.weights_entry("mobilenet_v2", 96), cancelled=stop.is_set, timeout=30, verify=check_loads)
+    assert time.monotonic() - started < 10  # not the 30 s time-out
+    assert cache_files(keras_home) == []

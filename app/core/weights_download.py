@@ -20,6 +20,7 @@ import os
 import shutil
 import socket
 import tempfile
+import threading
 import urllib.error
 import urllib.request
 from concurrent.futures import ProcessPoolExecutor
@@ -144,7 +145,8 @@ def _stream(url: str, tmp: Path, entry: WeightsFile, progress: Progress | None, 
     request = urllib.request.Request(url, headers={"User-Agent": USER_AGENT})
     try:
         # urlopen's default opener has a ProxyHandler reading HTTP(S)_PROXY / NO_PROXY.
-        with urllib.request.urlopen(request, timeout=timeout) as response, open(tmp, "wb") as out:
+        with urllib.request.urlopen(request, timeout=timeout) as response, open(tmp, "wb") as out, \
+                _WakeOnCancel(response, cancelled):
             length = response.headers.get("Content-Length")
             total = int(length) if length and length.isdigit() else None
             done = 0
@@ -155,6 +157,8 @@ def _stream(url: str, tmp: Path, entry: WeightsFile, progress: Progress | None, 
                     raise WeightsCancelled("download cancelled: nothing was kept")
                 chunk = response.read(CHUNK)
                 if not chunk:
+                    if cancelled():  # the socket was shut to wake this read
+                        raise WeightsCancelled("download cancelled: nothing was kept")
                     break
                 out.write(chunk)
                 done += len(chunk)
@@ -172,6 +176,37 @@ def _stream(url: str, tmp: Path, entry: WeightsFile, progress: Progress | None, 
         raise WeightsError(f"download from {url} failed: {exc.strerror or exc}") from None
     if total is not None and done != total:
         raise WeightsError(f"{url} sent {format_bytes(done)} of {format_bytes(total)}: the download was cut short")
+
+
+class _WakeOnCancel:
+    """Shut the response's socket when ``cancelled()`` turns true, so a read blocked on a slow or stalled
+    server returns at once instead of after the time-out (reads cannot be interrupted otherwise)."""
+
+    POLL_S = 0.1
+
+    def __init__(self, response, cancelled: Callable[[], bool]):
+        self.response, self.cancelled = response, cancelled
+        self.done = threading.Event()
+        self.thread = threading.Thread(target=self._watch, name="tunestudio-weights-cancel", daemon=True)
+
+    def __enter__(self):
+        self.thread.start()
+        return self
+
+    def __exit__(self, *exc) -> None:
+        self.done.set()
+
+    def _watch(self) -> None:
+        while not self.done.wait(self.POLL_S):
+            if self.cancelled():
+                # urllib offers no public handle on the socket: SocketIO's ``_sock`` is the one there is.
+                sock = getattr(getattr(self.response.fp, "raw", None), "_sock", None)
+                if sock is not None:
+                    try:
+                        sock.shutdown(socket.SHUT_RDWR)
+                    except OSError:
+                        pass
+                return
 
 
 def _network_message(url: str, reason) -> str:

@@ -29,6 +29,7 @@ from app.gui.dialogs import Dialogs
 from app.gui.lazy_tabs import HiddenPageLayout, LazyPage, build_after_first_paint, build_all
 from app.gui.search_session import SearchSession
 from app.gui.staged_paint import RelayoutInParts, switch_tab
+from app.gui.weights_dialog import launch_with_weights
 from app.gui.window_chrome import WindowChrome
 from app.gui.window_export import WindowExport
 from app.gui.worker import Runner, run_in_background, warm_up_runner_imports
@@ -249,7 +250,8 @@ class MainWindow(WindowChrome, WindowExport, QMainWindow):
                 count=len(errors)))
             return False
         settings.write("options/last_config", config.to_json())
-        self._launch(config)
+        # Missing ImageNet weights: ask (or fetch, if always allowed) first; the search starts after.
+        launch_with_weights(self, config, lambda: self._launch(config))
         return True
 
     def resume_search(self, target: str | None = None) -> bool:

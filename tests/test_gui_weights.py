@@ -1,0 +1,108 @@
+"""The window's weights dialog (consent, progress, cancel, offline) and File ▸ Import weights file…,
+against a loopback mirror; the load check runs in a child process, as in the window."""
+import pytest
+from PySide6.QtWidgets import QLabel, QPushButton, QWidget
+
+from app.core import weights_store as store
+from app.core.config import SearchConfig
+from app.gui import settings
+from app.gui.weights_dialog import CANCEL, READY, SCRATCH, WeightsDialog, import_weights_file, launch_with_weights
+from tests.scripted_dialogs import ScriptedDialogs
+from tests.weights_fixtures import MOBILENET_96, WeightsServer, make_mobilenet_file_in_child, refused_url
+
+pytestmark = pytest.mark.slow
+CHECK_MS = 180_000  # the load check's child imports TensorFlow: seconds, more on a busy machine
+
+
+@pytest.fixture(scope="module")
+def made(tmp_path_factory):
+    return make_mobilenet_file_in_child(tmp_path_factory.mktemp("made"))
+
+
+@pytest.fixture
+def mirror(made, tmp_path, monkeypatch):
+    monkeypatch.setenv("KERAS_HOME", str(tmp_path / "keras-home"))
+    body = made.read_bytes()
+    with WeightsServer({MOBILENET_96: body,
+                        "mobilenet_v2_weights_tf_dim_ordering_tf_kernels_1.0_160_no_top.h5": body}) as srv:
+        monkeypatch.setenv(store.MIRROR_ENV, srv.url)
+        yield srv
+
+
+def fake_window(qtbot, **dialog_answers) -> QWidget:
+    """What the weights functions use of the main window: a widget with a status line and dialogs."""
+    window = QWidget()
+    qtbot.addWidget(window)
+    window.status_label = QLabel(window)
+    window.dialogs = ScriptedDialogs(**dialog_answers)
+    return window
+
+
+def open_dialog(qtbot, entry, **kwargs):
+    dialog = WeightsDialog(entry, **kwargs)
+    qtbot.addWidget(dialog)
+    outcomes = []
+    dialog.resolved.connect(outcomes.append)
+    dialog.show()
+    return dialog, outcomes
+
+
+def button(dialog, name):
+    return next(b for b in dialog.findChildren(QPushButton, name) if b.isVisible())
+
+
+def test_consent_names_everything_then_progress_then_the_file_is_in_place(qtbot, mirror):
+    entry = store.weights_entry("mobilenet_v2", 96)
+    dialog, outcomes = open_dialog(qtbot, entry)
+    text = " ".join(label.text() for label in dialog.ask_page.findChildren(QLabel))
+    for shown in ("MobileNetV2 (96 px)", "9.4 MB", mirror.url + "/" + MOBILENET_96, "Apache-2.0",
+                  str(store.keras_cache_dir())):
+        assert shown in text
+    dialog.always_check.setChecked(True)
+    button(dialog, "downloadButton").click()
+    assert dialog.pages.currentWidget() is dialog.progress_page
+    qtbot.waitUntil(lambda: outcomes == [READY], timeout=CHECK_MS)
+    assert store.weights_file("mobilenet_v2", 96) is not None
+    assert settings.read("weights/always_allow") is True
+    # Always allowed: the next missing file is fetched without asking, and the search then starts.
+    window = fake_window(qtbot)
+    launched = []
+    config = SearchConfig(data_dir=".", architecture="mobilenet_v2", image_size=160, backbone_weights="imagenet")
+    store_file = store.keras_cache_dir() / MOBILENET_96
+    store_file.unlink()  # (else the 96 px file would serve the 160 px search)
+    shown = launch_with_weights(window, config, lambda: launched.append(True))
+    assert shown is not None and shown.pages.currentWidget() is shown.progress_page
+    qtbot.waitUntil(lambda: launched == [True], timeout=CHECK_MS)
+    assert store.weights_file("mobilenet_v2", 160) is not None
+
+
+def test_cancel_keeps_nothing_and_answers_at_once(qtbot, mirror, monkeypatch):
+    monkeypatch.setenv(store.MIRROR_ENV, mirror.url + "/stall")  # 1 kB, then the server stalls
+    dialog, outcomes = open_dialog(qtbot, store.weights_entry("mobilenet_v2", 96))
+    button(dialog, "downloadButton").click()
+    qtbot.waitUntil(lambda: "of" in dialog.progress_detail.text(), timeout=10_000)
+    button(dialog, "cancelDownloadButton").click()
+    qtbot.waitUntil(lambda: outcomes == [CANCEL], timeout=5_000)
+    assert list(store.keras_cache_dir().iterdir()) == []
+
+
+def test_offline_says_what_is_lost_and_offers_import_or_scratch(qtbot, mirror, monkeypatch):
+    monkeypatch.setenv(store.MIRROR_ENV, refused_url())
+    dialog, outcomes = open_dialog(qtbot, store.weights_entry("mobilenet_v2", 96))
+    button(dialog, "downloadButton").click()
+    qtbot.waitUntil(lambda: dialog.pages.currentWidget() is dialog.failed_page, timeout=10_000)
+    assert "offline" in dialog.failed_label.text()
+    notice = dialog.failed_page.findChild(QLabel, "offlineNotice").text()
+    assert "Import weights file" in notice and "0.86-0.90" in notice and MOBILENET_96 in notice
+    button(dialog, "scratchButton").click()
+    assert outcomes == [SCRATCH]
+
+
+def test_file_menu_import_checks_and_copies(qtbot, mirror, made, tmp_path):
+    mine = tmp_path / "weights-from-a-colleague.h5"
+    mine.write_bytes(made.read_bytes())
+    window = fake_window(qtbot, open_path=str(mine), item_index=0)  # the first offered: MobileNetV2 96 px
+    import_weights_file(window)
+    qtbot.waitUntil(lambda: bool(window.dialogs.messages), timeout=CHECK_MS)
+    assert store.weights_file("mobilenet_v2", 96) is not None and "Imported" in window.status_label.text()
+    assert ("choose_item", "Import weights file") in window.dialogs.asked
