@@ -8,6 +8,7 @@ from app.core.config import SearchConfig
 from app.gui import settings
 from app.gui.weights_dialog import CANCEL, READY, SCRATCH, WeightsDialog, import_weights_file, launch_with_weights
 from tests.scripted_dialogs import ScriptedDialogs
+from tests.test_gui_window import FakeRunner, make_window, scan  # noqa: F401 - make_window is a fixture
 from tests.weights_fixtures import MOBILENET_96, WeightsServer, make_mobilenet_file_in_child, refused_url
 
 pytestmark = pytest.mark.slow
@@ -106,3 +107,23 @@ def test_file_menu_import_checks_and_copies(qtbot, mirror, made, tmp_path):
     qtbot.waitUntil(lambda: bool(window.dialogs.messages), timeout=CHECK_MS)
     assert store.weights_file("mobilenet_v2", 96) is not None and "Imported" in window.status_label.text()
     assert ("choose_item", "Import weights file") in window.dialogs.asked
+
+
+def test_start_asks_first_and_can_go_on_from_scratch_or_not_at_all(qtbot, make_window, tiny_dataset, mirror,
+                                                                    monkeypatch):
+    monkeypatch.setenv(store.MIRROR_ENV, refused_url())  # an offline machine
+    runner = FakeRunner(n_trials=1, epochs=1)
+    window = make_window(runner)
+    scan(qtbot, window, tiny_dataset)
+    options = window.options_panel
+    options.architecture_combo.setCurrentIndex(options.architecture_combo.findData("mobilenet_v2"))
+    options.image_size_spin.setValue(96)
+    assert window.start_search() is True
+    dialog = window.weights_dialog
+    assert dialog is not None and dialog.isVisible() and runner.calls == []
+    button(dialog, "dontStartButton").click()
+    assert window.weights_dialog is None and runner.calls == [] and "not started" in window.status_label.text()
+    window.start_search()
+    button(window.weights_dialog, "scratchButton").click()
+    qtbot.waitUntil(lambda: bool(runner.calls) and not window.is_running, timeout=20_000)
+    assert runner.calls[0]["config"].backbone_weights == "imagenet"  # the runner's notice says what is lost

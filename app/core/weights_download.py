@@ -21,6 +21,7 @@ import shutil
 import socket
 import tempfile
 import threading
+import time
 import urllib.error
 import urllib.request
 from concurrent.futures import ProcessPoolExecutor
@@ -120,6 +121,9 @@ def download_weights(entry: WeightsFile, *, progress: Progress | None = None,
     return folder / entry.file_name
 
 
+STALE_PART_S = 24 * 3600  # a temporary file this old belongs to a process that was killed mid-download
+
+
 def _cache_folder() -> Path:
     folder = keras_cache_dir()
     try:
@@ -127,6 +131,13 @@ def _cache_folder() -> Path:
     except OSError as exc:
         raise WeightsError(f"cannot create Keras's weights folder {folder}: {exc.strerror or exc}; "
                            "set KERAS_HOME to a folder you can write") from None
+    now = time.time()
+    for part in folder.glob(".tunestudio-*.part.h5"):
+        try:
+            if now - part.stat().st_mtime > STALE_PART_S:
+                part.unlink()
+        except OSError:
+            pass  # another download's, or already gone
     return folder
 
 

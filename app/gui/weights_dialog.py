@@ -159,6 +159,7 @@ class WeightsDialog(QDialog):
         scratch.clicked.connect(lambda: self._finish(SCRATCH))
         cancel = buttons.addButton(QDialogButtonBox.StandardButton.Cancel)
         cancel.setText(self.tr("Don't start"))
+        cancel.setObjectName("dontStartButton")
         cancel.clicked.connect(lambda: self._finish(CANCEL))
 
     def _progress_page(self) -> QWidget:
@@ -176,6 +177,7 @@ class WeightsDialog(QDialog):
         self.progress_cancel.clicked.connect(self.cancel_download)
         for widget in (self.progress_label, self.progress_bar, self.progress_detail):
             layout.addWidget(widget)
+        layout.addStretch(1)  # the page is as tall as the largest one: keep the bar at the top
         layout.addWidget(self.progress_cancel, alignment=Qt.AlignmentFlag.AlignRight)
         return page
 
@@ -277,7 +279,7 @@ def offline_notice(entry: WeightsFile) -> str:
         "against 0.86-0.90 with ImageNet features). To get them on a computer without internet, download "
         "{file} ({size}) elsewhere, from {url}, or run 'tunestudio weights fetch {arch}' there; then choose "
         "File ▸ Import weights file… here.").format(file=entry.file_name, size=format_bytes(entry.size_bytes),
-                                                   url=entry.keras_url, arch=entry.arch)
+                                                   url=entry.keras_url, arch=f"{entry.arch} --size {entry.rows}" if entry.rows else entry.arch)
 
 
 def _host(url: str) -> str:
