@@ -52,7 +52,7 @@ def button(dialog, name):
     return next(b for b in dialog.findChildren(QPushButton, name) if b.isVisible())
 
 
-def test_consent_names_everything_then_progress_then_the_file_is_in_place(qtbot, mirror):
+def test_consent_names_everything_then_progress_then_the_file_is_in_place(qtbot, mirror, monkeypatch):
     entry = store.weights_entry("mobilenet_v2", 96)
     dialog, outcomes = open_dialog(qtbot, entry)
     text = " ".join(label.text() for label in dialog.ask_page.findChildren(QLabel))
@@ -65,16 +65,18 @@ def test_consent_names_everything_then_progress_then_the_file_is_in_place(qtbot,
     qtbot.waitUntil(lambda: outcomes == [READY], timeout=CHECK_MS)
     assert store.weights_file("mobilenet_v2", 96) is not None
     assert settings.read("weights/always_allow") is True
-    # Always allowed: the next missing file is fetched without asking, and the search then starts.
+    # Always allowed: the next missing file is fetched without asking (cancelled here; the search does not start).
     window = fake_window(qtbot)
     launched = []
-    config = SearchConfig(data_dir=".", architecture="mobilenet_v2", image_size=160, backbone_weights="imagenet")
-    store_file = store.keras_cache_dir() / MOBILENET_96
-    store_file.unlink()  # (else the 96 px file would serve the 160 px search)
+    config = SearchConfig(data_dir=".", architecture="efficientnet_b0", image_size=96, backbone_weights="imagenet")
+    monkeypatch.setenv(store.MIRROR_ENV, mirror.url + "/stall")
+    mirror.files["efficientnetb0_notop.h5"] = b"x" * 4096
     shown = launch_with_weights(window, config, lambda: launched.append(True))
     assert shown is not None and shown.pages.currentWidget() is shown.progress_page
-    qtbot.waitUntil(lambda: launched == [True], timeout=CHECK_MS)
-    assert store.weights_file("mobilenet_v2", 160) is not None
+    qtbot.waitUntil(lambda: "of" in shown.progress_detail.text(), timeout=10_000)
+    button(shown, "cancelDownloadButton").click()
+    qtbot.waitUntil(lambda: window.weights_dialog is None, timeout=5_000)
+    assert launched == [] and "not started" in window.status_label.text()
 
 
 def test_cancel_keeps_nothing_and_answers_at_once(qtbot, mirror, monkeypatch):
