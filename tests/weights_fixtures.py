@@ -55,7 +55,7 @@ class WeightsServer:
         server = self
 
         class Handler(http.server.BaseHTTPRequestHandler):
-            def do_GET(self):  # noqa: N802 - http.server's name
+            def do_GET(self):
                 server.requests.append(self.path)
                 name = self.path.split("/")[-1]
                 body = server.files.get(name)

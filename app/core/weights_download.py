@@ -181,7 +181,7 @@ def _stream(url: str, tmp: Path, entry: WeightsFile, progress: Progress | None, 
         raise WeightsError(f"{url} answered HTTP {exc.code} {exc.reason}: the server has no such file") from None
     except urllib.error.URLError as exc:
         raise WeightsError(_network_message(url, exc.reason)) from None
-    except (socket.timeout, TimeoutError):
+    except TimeoutError:  # socket.timeout is TimeoutError
         raise WeightsError(f"{url} stopped sending for {timeout:g} s: the download was abandoned") from None
     except OSError as exc:
         raise WeightsError(f"download from {url} failed: {exc.strerror or exc}") from None
@@ -221,7 +221,7 @@ class _WakeOnCancel:
 
 
 def _network_message(url: str, reason) -> str:
-    if isinstance(reason, (socket.timeout, TimeoutError)):
+    if isinstance(reason, TimeoutError):
         return f"{url} did not answer in time: is this machine online, or does it need a proxy (HTTPS_PROXY)?"
     text = getattr(reason, "strerror", None) or str(reason)
     return (f"cannot reach {url} ({text}): this machine may be offline or need a proxy (HTTPS_PROXY). "
