@@ -22,9 +22,6 @@ import socket
 import tempfile
 import threading
 import time
-import urllib.error
-import urllib.request
-from concurrent.futures import ProcessPoolExecutor
 from pathlib import Path
 from typing import Callable
 
@@ -78,6 +75,8 @@ def _check_in_child(arch: str, rows: int | None, path: str) -> str:
 
 def check_loads_in_child(entry: WeightsFile, path: str | Path, timeout: float = CHECK_TIMEOUT_S) -> None:
     """:func:`check_loads` in a spawned child process, so the caller never imports TensorFlow."""
+    from concurrent.futures import ProcessPoolExecutor  # here, like urllib below: the window starts without them
+
     ctx = multiprocessing.get_context("spawn")  # never fork: the window has Qt and threads running
     with ProcessPoolExecutor(max_workers=1, mp_context=ctx) as pool:
         future = pool.submit(_check_in_child, entry.arch, entry.rows, str(path))
@@ -153,6 +152,10 @@ def _temp_file(folder: Path) -> Path:
 
 
 def _stream(url: str, tmp: Path, entry: WeightsFile, progress: Progress | None, cancelled, timeout: float) -> None:
+    # Imported here: http.client and ssl cost the window ~25 ms at start-up, for a rare download.
+    import urllib.error
+    import urllib.request
+
     request = urllib.request.Request(url, headers={"User-Agent": USER_AGENT})
     try:
         # urlopen's default opener has a ProxyHandler reading HTTP(S)_PROXY / NO_PROXY.
