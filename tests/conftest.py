@@ -89,3 +89,28 @@ def tiny_search_dir(tmp_path_factory) -> str:
     from export_data import run_tiny_search
 
     return run_tiny_search(tmp_path_factory.mktemp("tiny-search"))
+
+
+@pytest.fixture
+def make_window(qtbot):
+    """Build MainWindow with a runner; closes it (stopping any search) at the end."""
+    windows = []
+
+    from scripted_dialogs import ScriptedDialogs
+    from window_fakes import fake_device_probe, stop_and_close
+
+    def make(runner=None, real_devices=False, probe=None):
+        from app.gui import MainWindow
+
+        if probe is None and not real_devices:
+            probe = fake_device_probe
+        window = MainWindow(runner=runner, device_probe=probe)
+        window.dialogs = ScriptedDialogs()  # nothing modal: answers Yes, chooses no folder
+        # Not qtbot.addWidget: pytest-qt would close and delete the window before this
+        # fixture's teardown could stop a running search, leaving its thread behind.
+        window.show()
+        windows.append(window)
+        return window
+
+    yield make
+    stop_and_close(qtbot, windows)

@@ -10,8 +10,9 @@ class ScriptedDialogs:
     """
 
     def __init__(self, yes: bool = True, folder: str = "", save_path: str = "", item_index: int | None = 0,
-                 text: str | None = None):
+                 text: str | None = None, open_path: str = ""):
         self.yes, self.folder, self.save_path, self.item_index, self.text = yes, folder, save_path, item_index, text
+        self.open_path = open_path
         self.asked: list[tuple[str, str]] = []
         self.questions: list[str] = []  # the text of every confirm()
         self.said: list[str] = []  # the text of every error and message, in order
@@ -40,6 +41,10 @@ class ScriptedDialogs:
     def choose_folder(self, title, start=""):
         self.asked.append(("choose_folder", title))
         return self.folder
+
+    def open_file(self, title, start, file_filter):
+        self.asked.append(("open_file", title))
+        return self.open_path
 
     def save_file(self, title, default, file_filter):
         self.asked.append(("save_file", title))

@@ -191,11 +191,24 @@ def check_disk(folder: Path | None = None, usage=shutil.disk_usage) -> Check:
     return Check("Disk space", OK, detail)
 
 
+def check_weights() -> Check:
+    """Which ImageNet weights of the transfer backbones are in Keras's cache (no TensorFlow needed)."""
+    from app.core.model.weights_store import keras_cache_dir, list_weights
+
+    rows = list_weights()
+    present = [r["label"] for r in rows if r["present"]]
+    detail = f"{', '.join(present) if present else 'none'} in {keras_cache_dir()}"
+    if present:
+        return Check("ImageNet weights", OK, detail)
+    return Check("ImageNet weights", WARN, detail, "transfer backbones start from random weights: "
+                 "'tunestudio weights fetch mobilenet_v2 --size 96' (or 'tunestudio weights import FILE' offline)")
+
+
 def run_checks(with_tensorflow: bool = True) -> list[Check]:
     checks = [check_python()]
     checks += check_tensorflow() if with_tensorflow else [
         Check("TensorFlow", WARN, "not checked (--skip-tensorflow)", "run tunestudio doctor without it")]
-    checks += [check_display(), check_cjk_font(), check_home(), check_disk()]
+    checks += [check_display(), check_cjk_font(), check_home(), check_disk(), check_weights()]
     return checks
 
 
@@ -230,7 +243,7 @@ def doctor_command(args: argparse.Namespace) -> int:
 def add_doctor_parser(subparsers: argparse._SubParsersAction) -> argparse.ArgumentParser:
     """Add the ``doctor`` command; it sets ``func`` to :func:`doctor_command`."""
     parser = subparsers.add_parser(
-        "doctor", help="check this machine: Python, TensorFlow, GPU, display, fonts, home folder, disk",
+        "doctor", help="check this machine: Python, TensorFlow, GPU, display, fonts, home folder, disk, ImageNet weights",
         description="Check what TuneStudio needs on this machine; each check says ok, warn or fail, "
                     "with a hint. Exit code 1 when a check fails.")
     parser.add_argument("--json", action="store_true", help="print the checks as JSON")

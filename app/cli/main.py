@@ -47,6 +47,9 @@ def build_parser() -> argparse.ArgumentParser:
                         help="formats for --export, as 'export --format' (default: every format available)")
     search.add_argument("--in-process", action="store_true", help="train in this process (default: a child process)")
     search.add_argument("--json", action="store_true", help="print one final JSON object")
+    search.add_argument("--allow-download", action="store_true",
+                        help="fetch missing ImageNet weights of a transfer backbone without asking "
+                             "(on a terminal the search asks; otherwise it trains from scratch)")
     dist = search.add_argument_group("distributed search (other machines join with 'tunestudio worker')")
     dist.add_argument("--distributed", action="store_true",
                       help="run as chief: serve the trials to workers; anyone who can reach the port can join")
@@ -80,9 +83,11 @@ def build_parser() -> argparse.ArgumentParser:
         add_history_parser(sub)
     from app.cli.doctor import add_doctor_parser
     from app.cli.playbook import add_playbook_parsers
+    from app.cli.weights import add_weights_parser
 
     add_doctor_parser(sub)
     add_playbook_parsers(sub)
+    add_weights_parser(sub)
     return parser
 
 

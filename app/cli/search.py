@@ -11,6 +11,7 @@ from pathlib import Path
 from app.cli.common import EXIT_FAILED, EXIT_OK, UserError, user_error
 from app.cli.options import config_from_args
 from app.cli.progress import TerminalProgress
+from app.cli.weights import ensure_search_weights
 
 
 def _hint_unfinished(data_dir: str, unfinished: list[dict]) -> None:
@@ -31,6 +32,7 @@ def cmd_search(args) -> int:
         export_formats = _export_formats(args)
     except UserError as exc:
         return user_error(str(exc))
+    ensure_search_weights(config, args.allow_download)  # declined: the search's own notice says what is lost
     progress = TerminalProgress(enabled=sys.stderr.isatty())
     history = HistoryRecorder()
     if history.store is None:  # opened here, so a problem is said before the search starts

@@ -24,6 +24,7 @@ SPEC: tuple[tuple[str, type, Any, str], ...] = (
     ("options/last_config", str, "", "the search options as SearchConfig JSON"),
     ("search/last_search_dir", str, "", "folder of the last search (for resume and export)"),
     ("ui/language", str, "", "interface language: 'en', 'zh_CN', or '' to follow the system locale"),
+    ("weights/always_allow", bool, False, "download missing ImageNet weights without asking (app/gui/dialogs/weights_dialog.py)"),
 )
 MAX_RECENT_FOLDERS = 8
 _SPEC_BY_KEY = {key: (kind, default) for key, kind, default, _ in SPEC}
@@ -75,6 +76,8 @@ def read(key: str, settings: QSettings | None = None) -> Any:
         return [str(v) for v in raw] if isinstance(raw, (list, tuple)) else [str(raw)]
     if kind is QByteArray:
         return raw if isinstance(raw, QByteArray) else QByteArray()
+    if kind is bool:  # an INI file gives back "true"/"false"
+        return raw if isinstance(raw, bool) else str(raw).strip().lower() in ("true", "1", "yes")
     try:
         return kind(raw)
     except (TypeError, ValueError):

@@ -2325,10 +2325,6 @@ true: {true_name} · predicted: {predicted_name} ({confidence:.1%}) · p(true) {
         <translation>迁移学习</translation>
     </message>
     <message>
-        <source>ImageNet (from the Keras cache; never downloaded)</source>
-        <translation>ImageNet（来自 Keras 缓存；从不下载）</translation>
-    </message>
-    <message>
         <source>Random (train from scratch)</source>
         <translation>随机（从头训练）</translation>
     </message>
@@ -2395,6 +2391,14 @@ true: {true_name} · predicted: {predicted_name} ({confidence:.1%}) · p(true) {
     <message>
         <source>Data augmentation</source>
         <translation>数据增强</translation>
+    </message>
+    <message>
+        <source>Transfer: ResNet50V2</source>
+        <translation>迁移学习：ResNet50V2</translation>
+    </message>
+    <message>
+        <source>ImageNet (Keras cache; downloaded once, if you agree)</source>
+        <translation>ImageNet（Keras 缓存；经您同意后下载一次）</translation>
     </message>
     <message>
         <source>Flip</source>
@@ -3421,6 +3425,131 @@ true: {true_name} · predicted: {predicted_name} ({confidence:.1%}) · p(true) {
     </message>
 </context>
 <context>
+    <name>WeightsDialog</name>
+    <message>
+        <source>The search was not started.</source>
+        <translation>搜索未开始。</translation>
+    </message>
+    <message>
+        <source>Import weights file</source>
+        <translation>导入权重文件</translation>
+    </message>
+    <message>
+        <source>Keras weights (*.h5)</source>
+        <translation>Keras 权重 (*.h5)</translation>
+    </message>
+    <message>
+        <source>Which network are these weights for?</source>
+        <translation>这些权重属于哪个网络？</translation>
+    </message>
+    <message>
+        <source>Checking that {file} loads into {network}…</source>
+        <translation>正在检查 {file} 能否载入 {network}…</translation>
+    </message>
+    <message>
+        <source>Imported: {path}</source>
+        <translation>已导入：{path}</translation>
+    </message>
+    <message>
+        <source>The {network} weights are in place:
+{path}</source>
+        <translation>{network} 的权重已就位：
+{path}</translation>
+    </message>
+    <message>
+        <source>The weights file was not imported.</source>
+        <translation>权重文件未导入。</translation>
+    </message>
+    <message>
+        <source>Not imported: {reason}</source>
+        <translation>未导入：{reason}</translation>
+    </message>
+    <message>
+        <source>ImageNet weights</source>
+        <translation>ImageNet 权重</translation>
+    </message>
+    <message>
+        <source>&lt;b&gt;{network}&lt;/b&gt; starts from features learned on ImageNet (1.3 million photos), so a few dozen photos a class are enough. Its ImageNet weights are not on this computer yet. Download them now?</source>
+        <translation>&lt;b&gt;{network}&lt;/b&gt; 从在 ImageNet（130 万张照片）上学到的特征出发，因此每类几十张照片就够了。这台电脑上还没有它的 ImageNet 权重。现在下载吗？</translation>
+    </message>
+    <message>
+        <source>Network:</source>
+        <translation>网络：</translation>
+    </message>
+    <message>
+        <source>Download size:</source>
+        <translation>下载大小：</translation>
+    </message>
+    <message>
+        <source>Source:</source>
+        <translation>来源：</translation>
+    </message>
+    <message>
+        <source>Licence:</source>
+        <translation>许可证：</translation>
+    </message>
+    <message>
+        <source>Saved in:</source>
+        <translation>保存到：</translation>
+    </message>
+    <message>
+        <source>Always allow downloading ImageNet weights</source>
+        <translation>始终允许下载 ImageNet 权重</translation>
+    </message>
+    <message>
+        <source>Download</source>
+        <translation>下载</translation>
+    </message>
+    <message>
+        <source>Import weights file…</source>
+        <translation>导入权重文件…</translation>
+    </message>
+    <message>
+        <source>Train without them</source>
+        <translation>不用权重训练</translation>
+    </message>
+    <message>
+        <source>Don&apos;t start</source>
+        <translation>不开始</translation>
+    </message>
+    <message>
+        <source>Downloading the ImageNet weights of {network}…</source>
+        <translation>正在下载 {network} 的 ImageNet 权重…</translation>
+    </message>
+    <message>
+        <source>Cancel</source>
+        <translation>取消</translation>
+    </message>
+    <message>
+        <source>Try again</source>
+        <translation>重试</translation>
+    </message>
+    <message>
+        <source>Connecting to {host}…</source>
+        <translation>正在连接 {host}…</translation>
+    </message>
+    <message>
+        <source>Cancelling…</source>
+        <translation>正在取消…</translation>
+    </message>
+    <message>
+        <source>{done} of {total}</source>
+        <translation>{done} / {total}</translation>
+    </message>
+    <message>
+        <source>Checking that the file loads into {network}…</source>
+        <translation>正在检查文件能否载入 {network}…</translation>
+    </message>
+    <message>
+        <source>The weights were not downloaded: {reason}</source>
+        <translation>权重未下载：{reason}</translation>
+    </message>
+    <message>
+        <source>Without these weights the backbone starts from random values and must learn everything from your photos: on a small folder expect far lower accuracy (on five flower classes, about 0.74 from scratch against 0.86-0.90 with ImageNet features). To get them on a computer without internet, download {file} ({size}) elsewhere, from {url}, or run &apos;tunestudio weights fetch {arch}&apos; there; then choose File ▸ Import weights file… here.</source>
+        <translation>没有这些权重，主干网络从随机值开始，必须从您的照片中学会一切：在小文件夹上准确率会低得多（五类花卉上，从零训练约 0.74，使用 ImageNet 特征为 0.86-0.90）。在没有网络的电脑上获取它们：在别处从 {url} 下载 {file}（{size}），或在那里运行 &apos;tunestudio weights fetch {arch}&apos;；然后在这里选择 文件 ▸ 导入权重文件…。</translation>
+    </message>
+</context>
+<context>
     <name>WindowChrome</name>
     <message>
         <source>Start</source>
@@ -3489,6 +3618,14 @@ true: {true_name} · predicted: {predicted_name} ({confidence:.1%}) · p(true) {
     <message>
         <source>&amp;Export Model…</source>
         <translation>导出模型(&amp;E)…</translation>
+    </message>
+    <message>
+        <source>Import weights file…</source>
+        <translation>导入权重文件…</translation>
+    </message>
+    <message>
+        <source>Put ImageNet weights you already have (a Keras .h5 file) where the transfer backbones find them</source>
+        <translation>把您已有的 ImageNet 权重（Keras .h5 文件）放到迁移主干网络能找到的位置</translation>
     </message>
     <message>
         <source>&amp;Quit</source>

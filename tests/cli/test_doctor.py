@@ -111,7 +111,7 @@ def test_doctor_json_and_text_from_the_command_line():
     result = run_cli("doctor", "--json", "--skip-tensorflow")
     data = json.loads(result.stdout)
     names = [c["name"] for c in data["checks"]]
-    assert names == ["Python", "TensorFlow", "Display", "CJK font", "Home folder", "Disk space"]
+    assert names == ["Python", "TensorFlow", "Display", "CJK font", "Home folder", "Disk space", "ImageNet weights"]
     assert all(c["status"] in STATUSES for c in data["checks"]) and data["version"] == __version__
     assert all(c["hint"] for c in data["checks"] if c["status"] != "ok")
     assert result.returncode == (0 if data["ok"] else 1) and data["ok"] == all(
@@ -121,7 +121,7 @@ def test_doctor_json_and_text_from_the_command_line():
     text = run_cli("doctor", "--skip-tensorflow")
     lines = text.stdout.splitlines()
     assert lines[0].startswith(f"TuneStudio {__version__} on ")
-    assert [line.split()[0] for line in lines[1:] if not line.startswith(" ")][:6] == [
+    assert [line.split()[0] for line in lines[1:] if not line.startswith(" ")][:7] == [
         c["status"] for c in data["checks"]]
     assert text.returncode == result.returncode
 

@@ -6,7 +6,6 @@ Only standard Keras layers are used, so a saved ``.keras`` file loads anywhere w
 """
 from __future__ import annotations
 
-import os
 from pathlib import Path
 from typing import Any
 
@@ -15,9 +14,8 @@ import numpy as np
 from app.core.options.config import SMALL_IMAGE_PX, SearchConfig
 from app.core.options.option_table import TRANSFER_ARCHITECTURES
 from app.core.options.validation import is_fixed
+from app.core.model.weights_store import missing_notice, usable_weights_file, weights_entry
 
-# File names Keras Applications looks for in its cache (~/.keras/models) for include_top=False.
-_MOBILENET_ROWS = (96, 128, 160, 192, 224)
 CAFFE_MEAN_BGR = (103.939, 116.779, 123.68)
 FEW_STEPS = 20  # steps an epoch below which batch norm keeps less history (batch_norm_momentum)
 
@@ -74,36 +72,22 @@ def searched_values(spec: Any) -> set:
     return set()
 
 
-def keras_cache_dir() -> Path:
-    base = os.environ.get("KERAS_HOME") or os.path.join(os.path.expanduser("~"), ".keras")
-    return Path(base) / "models"
-
-
-def imagenet_weights_file(architecture: str, image_size: int) -> str:
-    if architecture == "mobilenet_v2":
-        rows = image_size if image_size in _MOBILENET_ROWS else 224
-        return f"mobilenet_v2_weights_tf_dim_ordering_tf_kernels_1.0_{rows}_no_top.h5"
-    if architecture == "efficientnet_b0":
-        return "efficientnetb0_notop.h5"
-    if architecture == "resnet50":
-        return "resnet50_weights_tf_dim_ordering_tf_kernels_notop.h5"
-    raise ValueError(architecture)
-
-
 def resolve_backbone_weights(config: SearchConfig) -> tuple[str | None, str | None]:
-    """(weights argument or file, notice for the user). Never triggers a download."""
+    """(weights argument or file, notice for the user). Never downloads: the window and the command
+    line ask the user and fetch before a search (app/core/weights_download.py).
+
+    ImageNet weights found in Keras's cache are returned as their path: loading by path never makes
+    Keras fetch anything (with ``weights="imagenet"`` it re-downloads a file whose hash differs)."""
     if config.architecture not in TRANSFER_ARCHITECTURES:
         return None, None
     choice = config.backbone_weights
     if choice == "none":
         return None, None
     if choice == "imagenet":
-        cached = keras_cache_dir() / imagenet_weights_file(config.architecture, config.image_size)
-        if cached.is_file():
-            return "imagenet", None
-        return None, (f"ImageNet weights for {config.architecture} are not in the Keras cache ({cached}) and "
-                      "nothing is downloaded at run time: the backbone starts from random weights and is "
-                      "trained in full. Put the file there, or choose a weights file.")
+        cached = usable_weights_file(config.architecture, config.image_size)
+        if cached is not None:
+            return str(cached), None
+        return None, missing_notice(weights_entry(config.architecture, config.image_size))
     return str(Path(choice).expanduser()), None
 
 
@@ -300,6 +284,11 @@ def _transfer_backbone(config: SearchConfig, x, weights: str | None):
         # EfficientNet rescales 0-255 inputs itself.
         backbone = keras.applications.EfficientNetB0(include_top=False, weights=keras_weights,
                                                      input_shape=(size, size, 3))
+    elif arch == "resnet50_v2":
+        # ResNetV2 takes -1..1 inputs, like MobileNetV2 (keras.applications.resnet_v2.preprocess_input).
+        x = keras.layers.Rescaling(1.0 / 127.5, offset=-1.0, name="scale")(x)
+        backbone = keras.applications.ResNet50V2(include_top=False, weights=keras_weights,
+                                                 input_shape=(size, size, 3))
     elif arch == "resnet50":
         x = _caffe_preprocess(x)
         backbone = keras.applications.ResNet50(include_top=False, weights=keras_weights,

@@ -33,9 +33,10 @@ ARCHITECTURES = {
     "resnet": QT_TRANSLATE_NOOP("Options", "ResNet-style residual blocks"),
     "mobilenet_v2": QT_TRANSLATE_NOOP("Options", "Transfer: MobileNetV2"),
     "efficientnet_b0": QT_TRANSLATE_NOOP("Options", "Transfer: EfficientNetB0"),
+    "resnet50_v2": QT_TRANSLATE_NOOP("Options", "Transfer: ResNet50V2"),
     "resnet50": QT_TRANSLATE_NOOP("Options", "Transfer: ResNet50"),
 }
-TRANSFER_ARCHITECTURES = ("mobilenet_v2", "efficientnet_b0", "resnet50")
+TRANSFER_ARCHITECTURES = ("mobilenet_v2", "efficientnet_b0", "resnet50_v2", "resnet50")
 TUNERS = {
     "random": QT_TRANSLATE_NOOP("Options", "Random search"),
     "grid": QT_TRANSLATE_NOOP("Options", "Grid search"),
@@ -162,7 +163,7 @@ OPTIONS: tuple[Option, ...] = (
       QT_TRANSLATE_NOOP("Options", "The kind of network to build and tune"), MODEL,
       QT_TRANSLATE_NOOP("Options", "Network"), "combo", choices=ARCHITECTURES,
       message="unknown architecture {value!r}; choose one of {choices}", flag="--arch", aliases=("--architecture",),
-      cli_help="mlp, simple_cnn, vgg, resnet, mobilenet_v2, efficientnet_b0, resnet50",
+      cli_help="mlp, simple_cnn, vgg, resnet, mobilenet_v2, efficientnet_b0, resnet50_v2, resnet50",
       object_name="architectureCombo"),
     # "auto": follows the data (small native images keep their size; photos get 96-128 px as the
     # budget allows, see app/core/search/budget.py), or a fixed size in pixels.
@@ -195,7 +196,7 @@ OPTIONS: tuple[Option, ...] = (
     O("backbone_weights", str, "imagenet", QT_TRANSLATE_NOOP("Options", "Backbone weights"),
       QT_TRANSLATE_NOOP("Options", "Starting weights of a transfer backbone"), MODEL,
       QT_TRANSLATE_NOOP("Options", "Transfer learning"), "combo", check="backbone_weights",
-      choices={"imagenet": QT_TRANSLATE_NOOP("Options", "ImageNet (from the Keras cache; never downloaded)"),
+      choices={"imagenet": QT_TRANSLATE_NOOP("Options", "ImageNet (Keras cache; downloaded once, if you agree)"),
                "none": QT_TRANSLATE_NOOP("Options", "Random (train from scratch)")},
       flag="--weights", cli_help="transfer backbones: imagenet, none, or a file", enabled_if=_TRANSFER),
     O("fine_tune", bool, False, "", QT_TRANSLATE_NOOP("Options", "Also train the backbone's own weights (slower)"),

@@ -45,6 +45,11 @@ class Dialogs:
         """A folder, or "" when the user cancelled."""
         return QFileDialog.getExistingDirectory(self.parent, title, start)
 
+    def open_file(self, title: str, start: str, file_filter: str) -> str:
+        """An existing file, or "" when the user cancelled."""
+        path, _chosen_filter = QFileDialog.getOpenFileName(self.parent, title, start, file_filter)
+        return path
+
     def save_file(self, title: str, default: str, file_filter: str) -> str:
         path, _chosen_filter = QFileDialog.getSaveFileName(self.parent, title, default, file_filter)
         return path

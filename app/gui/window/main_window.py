@@ -38,6 +38,7 @@ from app.gui.window.device_line import DeviceLine
 from app.gui.window.window_chrome import WindowChrome
 from app.gui.results.window_export import WindowExport
 from app.gui.session.search_worker import Runner, run_in_background, warm_up_runner_imports
+from app.gui.dialogs.weights_dialog import launch_with_weights
 
 if TYPE_CHECKING:  # the pages import pyqtgraph: they are imported when built (see _make_*)
     from app.gui.history.history_view import HistoryView
@@ -270,7 +271,8 @@ class MainWindow(QMainWindow):
                 count=len(errors)))
             return False
         settings.write("options/last_config", config.to_json())
-        self._launch(config)
+        # Missing ImageNet weights: ask (or fetch, if always allowed) first; the search starts after.
+        launch_with_weights(self, config, lambda: self._launch(config))
         return True
 
     def resume_search(self, target: str | None = None) -> bool:

@@ -25,6 +25,7 @@ from app.gui.dialogs.questions import Dialogs
 from app.gui.options.options_panel import OptionsPanel
 from app.gui.paint.progress_bar import ProgressBar
 from app.gui.window.view_tabs import ViewTabs
+from app.gui.dialogs.weights_dialog import import_weights_file
 
 PRIMARY_BUTTON_STYLE = (
     "QPushButton { background: #1f6feb; color: white; border: none; border-radius: 4px;"
@@ -157,6 +158,9 @@ class WindowChrome(QObject):
                                     lambda: window.resume_search(), "Ctrl+Shift+R")
         self.export_action = action(pixmap.SP_DialogSaveButton, self.tr("&Export Model…"), window.export_model,
                                     "Ctrl+E")
+        self.import_weights_action = action(None, self.tr("Import weights file…"), lambda: import_weights_file(window))
+        self.import_weights_action.setStatusTip(self.tr("Put ImageNet weights you already have (a Keras .h5 file) "
+                                                        "where the transfer backbones find them"))
         self.quit_action = action(None, self.tr("&Quit"), window.close_window, QKeySequence.StandardKey.Quit)
         if self.quit_action.shortcut().isEmpty():
             self.quit_action.setShortcut(QKeySequence("Ctrl+Q"))
@@ -168,7 +172,8 @@ class WindowChrome(QObject):
             window.addAction(made)  # shortcuts work even with the menu bar hidden
 
     def _build_menus(self) -> None:
-        menus = ((self.tr("&File"), (self.open_action, self.export_action, None, self.quit_action)),
+        menus = ((self.tr("&File"), (self.open_action, self.export_action, self.import_weights_action, None,
+                                     self.quit_action)),
                  (self.tr("&Search"), (self.start_action, self.stop_action, self.resume_action)),
                  (None, ()),  # Playbook and Language
                  (self.tr("&Help"), (self.about_action,)))

@@ -30,7 +30,7 @@ FLOWERS = REPO / "tests" / "data" / "flowers-32"
 
 # Words that stay as they are in the Chinese interface: names, formats, units, identifiers users type.
 PROPER = {
-    "tunestudio", "tensorflow", "keras", "tuner", "adam", "adamw", "sgd", "rmsprop", "resnet", "resnet50",
+    "tunestudio", "tensorflow", "keras", "tuner", "adam", "adamw", "sgd", "rmsprop", "resnet", "resnet50", "resnet50v2",
     "mobilenetv2", "efficientnetb0", "vgg", "mlp", "onnx", "tflite", "savedmodel", "px", "cnn", "imagenet",
     "hyperband", "tensorboard", "hparams", "json", "csv", "cpu", "gpu", "jpeg", "png", "exif", "cmyk", "rgb",
     "sqlite", "id", "qt", "pyside6", "python", "pyqtgraph", "mb", "gb", "kb", "ms", "min", "nesterov",

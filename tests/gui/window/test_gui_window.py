@@ -18,8 +18,7 @@ from PySide6.QtWidgets import (
 from app.core.util import paths
 from app.core.options.config import SearchConfig
 from fake_events import fake_search_events
-from scripted_dialogs import ScriptedDialogs
-from window_fakes import FakeRunner, fake_device_probe, stop_and_close, scan
+from window_fakes import FakeRunner, scan
 
 REPO = Path(__file__).resolve().parents[3]
 
@@ -28,28 +27,6 @@ REPO = Path(__file__).resolve().parents[3]
 
 
 # --------------------------------------------------------------------------- helpers
-
-
-@pytest.fixture
-def make_window(qtbot):
-    """Build MainWindow with a runner; closes it (stopping any search) at the end."""
-    windows = []
-
-    def make(runner=None, real_devices=False, probe=None):
-        from app.gui import MainWindow
-
-        if probe is None and not real_devices:
-            probe = fake_device_probe
-        window = MainWindow(runner=runner, device_probe=probe)
-        window.dialogs = ScriptedDialogs()  # nothing modal: answers Yes, chooses no folder
-        # Not qtbot.addWidget: pytest-qt would close and delete the window before this
-        # fixture's teardown could stop a running search, leaving its thread behind.
-        window.show()
-        windows.append(window)
-        return window
-
-    yield make
-    stop_and_close(qtbot, windows)
 
 
 def set_small_search(window, trials=3, epochs=2) -> None:
