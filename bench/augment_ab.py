@@ -39,9 +39,8 @@ def _model(config, num_classes: int, steps: int, in_model: bool, jit: bool = Fal
     from app.core.model.models import build_model
 
     net = build_model(config, kt.HyperParameters(), num_classes, steps)
-    if not in_model:
-        if jit:
-            net.compile(optimizer=net.optimizer, loss=net.loss, metrics=["accuracy"], jit_compile=True)
+    if not in_model:  # compiled as the other side is (its metrics), with or without XLA
+        net.compile(optimizer=net.optimizer, loss=net.loss, metrics=["accuracy"], jit_compile=jit)
         return net
     aug = config.augmentation
     small = config.image_size <= 48
@@ -53,7 +52,7 @@ def _model(config, num_classes: int, steps: int, in_model: bool, jit: bool = Fal
         x = keras.layers.RandomZoom(aug.zoom, fill_mode="reflect", seed=1)(x)
     x = keras.layers.RandomTranslation(aug.translation, aug.translation, fill_mode="reflect", seed=1)(x)
     model = keras.Model(inputs, net(keras.ops.cast(x, "uint8")))
-    model.compile(optimizer=net.optimizer, loss=net.loss, metrics=["accuracy"])
+    model.compile(optimizer=net.optimizer, loss=net.loss, metrics=["accuracy"], jit_compile=jit)
     return model
 
 
@@ -65,8 +64,8 @@ def run_side(side: str, split, num_classes: int, config, epochs: int) -> dict:
     batch = int(config.batch_size)
     steps = steps_per_epoch(len(split), batch)
     keras.backend.clear_session()
-    model = _model(config, num_classes, steps, in_model=side == "layers", jit=side == "pipeline+xla")
-    if side == "layers":
+    model = _model(config, num_classes, steps, in_model=side.startswith("layers"), jit=side.endswith("+xla"))
+    if side.startswith("layers"):
         ds = make_dataset(split, config.image_size, batch, True, 1, num_classes)
         fit = dict(x=ds)
     else:
@@ -87,7 +86,8 @@ def main() -> int:
     parser.add_argument("--width", type=int, default=32)
     parser.add_argument("--epochs", type=int, default=3)
     parser.add_argument("--rounds", type=int, default=2)
-    parser.add_argument("--sides", default="layers,pipeline")
+    parser.add_argument("--sides", default="layers,pipeline",
+                        help="of layers, pipeline, layers+xla, pipeline+xla")
     args = parser.parse_args()
     os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "2")
     from app.core.data.dataset import scan_dataset

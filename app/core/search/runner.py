@@ -21,6 +21,7 @@ from pathlib import Path
 from typing import Any
 
 from app.core.search import events as ev
+from app.core.search.batch_fit import fit_batch_to_folder
 from app.core.search.budget import STOP_BUDGET, BudgetClock, BudgetPlanner
 from app.core.options.config import SearchConfig
 from app.core.options.duration import format_duration
@@ -181,7 +182,9 @@ def execute_search(config, info, search_dir, resume, emit, cancel, state, previo
     device, mixed = _device_info(config)
     if config.mixed_precision and not mixed:
         emit(ev.make_event(ev.NOTICE, level="info",
-                           message="Mixed precision needs a GPU; training in float32 on the CPU."))
+                           message="Mixed precision needs a GPU with fast float16 (compute capability 7.0 or "
+                                   "later); training in float32." if device["gpus"] else
+                                   "Mixed precision needs a GPU; training in float32 on the CPU."))
     keras.config.disable_interactive_logging()
     if config.deterministic:
         import tensorflow as tf
@@ -215,7 +218,9 @@ def execute_search(config, info, search_dir, resume, emit, cancel, state, previo
     if notice:
         emit(ev.make_event(ev.NOTICE, level="warning", message=notice))
     class_weight = _class_weight(config, train.labels, classes, emit)
-    hypermodel = make_hypermodel(config, train, val, len(classes), mixed, weights, emit, state, class_weight)
+    jit = (info.get("plan") or {}).get("compile", {}).get("jit_compile", "auto")
+    hypermodel = make_hypermodel(config, train, val, len(classes), mixed, weights, emit, state, class_weight,
+                                 jit_compile=jit)
     strategy, notice = mirrored_strategy(config)
     if notice:
         emit(ev.make_event(ev.NOTICE, level="info", message=notice))
@@ -290,6 +295,9 @@ def plan_for_budget(config: SearchConfig, info: dict, search_dir: Path, emit, cl
     if info.get("plan"):
         return config, info["plan"].get("epoch_seconds")
     splits = info["splits"]
+    config, notice = fit_batch_to_folder(config, len(splits["train"]))
+    if notice:
+        emit(ev.make_event(ev.NOTICE, level="info", reason="batch_size", message=notice))
     plan = plan_search(config, int(info.get("native_size") or 0), len(info["classes"]), len(splits["train"]),
                        len(splits["val"]), clock.remaining())
     for message in plan.notices:
@@ -303,9 +311,32 @@ def plan_for_budget(config: SearchConfig, info: dict, search_dir: Path, emit, cl
         summary += "; measured epoch times: " + ", ".join(
             f"width {e.width} at {e.image_size} px ~{e.epoch_seconds:.0f} s" for e in timed)
     emit(ev.make_event(ev.NOTICE, level="info", reason="estimate", message=summary + ".", estimates=estimates))
-    update_search_info(search_dir, config=chosen.to_dict(),
-                        plan={"epoch_seconds": plan.epoch_seconds, "estimates": estimates})
-    return chosen, plan.epoch_seconds
+    compiled = compile_choice(chosen, info, clock, emit)
+    epoch_s = plan.epoch_seconds
+    if epoch_s and compiled.get("compile", {}).get("jit_compile"):
+        epoch_s *= compiled["compile"]["xla_step_s"] / compiled["compile"]["plain_step_s"]
+    info["plan"] = {"epoch_seconds": epoch_s, "estimates": estimates, **compiled}
+    update_search_info(search_dir, config=chosen.to_dict(), plan=info["plan"])
+    return chosen, epoch_s
+
+
+def compile_choice(config: SearchConfig, info: dict, clock: BudgetClock, emit) -> dict:
+    """XLA or the plain graph for this search's model on this device, timed when the budget
+    allows the estimate's timing (app/core/search/compile_choice.py); {} leaves Keras' default."""
+    import math
+
+    from app.core.options.option_table import TRANSFER_ARCHITECTURES
+    from app.core.search.compile_choice import measure_compile_choice
+    from app.core.search.devices import configure_devices
+    from app.core.search.estimate import MEASURE_MIN_BUDGET
+
+    left = clock.remaining()
+    if config.architecture in TRANSFER_ARCHITECTURES or not (math.isfinite(left) and left >= MEASURE_MIN_BUDGET):
+        return {}
+    choice = measure_compile_choice(config, len(info["classes"]), len(info["splits"]["train"]),
+                                    configure_devices()["device"])
+    emit(ev.make_event(ev.NOTICE, level="info", reason="compile", message=choice.note, **choice.to_dict()))
+    return {"compile": choice.to_dict()}
 
 
 def _class_weight(config: SearchConfig, labels, classes: list[str], emit) -> dict | None:

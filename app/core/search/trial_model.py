@@ -13,7 +13,8 @@ FAULT_NAN_TRIALS = "TUNESTUDIO_FAULT_NAN_TRIALS"
 
 
 def make_hypermodel(config: SearchConfig, train, val, num_classes: int, mixed_precision: bool,
-                     weights: str | None, emit, tuner_ref: dict, class_weight: dict | None = None):
+                     weights: str | None, emit, tuner_ref: dict, class_weight: dict | None = None,
+                     jit_compile: bool | str = "auto"):
     import keras
     import keras_tuner as kt
     import tensorflow as tf
@@ -32,7 +33,8 @@ def make_hypermodel(config: SearchConfig, train, val, num_classes: int, mixed_pr
             if "tuner/epochs" in hp.values:  # Hyperband sets each round's epochs itself
                 epochs = int(hp.values["tuner/epochs"])
             return build_model(config, hp, num_classes, steps_per_epoch(len(train), batch_size),
-                               mixed_precision=mixed_precision, weights=weights, epochs=epochs)
+                               mixed_precision=mixed_precision, weights=weights, epochs=epochs,
+                               jit_compile=jit_compile)
 
         def fit(self, hp, model, *args, **kwargs):
             batch_size = _batch_size(hp)
