@@ -6,6 +6,7 @@ import time
 
 from app.core.search import events as ev
 from app.core.search.search_state import lower_is_better
+from app.core.search.stages import stage_text
 
 
 def _mmss(seconds: float) -> str:
@@ -39,10 +40,19 @@ class TerminalProgress(ev.SearchListener):
         self.epochs = event["config"].get("epochs")
         self.lower_is_better = lower_is_better(event["config"].get("objective"))
         self.budget = event.get("time_budget")
-        self.elapsed, self.elapsed_at = event.get("budget_spent_before") or 0.0, time.time()
+        # The budget counted from the first preparation stage, not from here.
+        spent = event.get("budget_spent")
+        self.elapsed, self.elapsed_at = (spent if spent is not None else event.get("budget_spent_before") or 0.0,
+                                         time.time())
         self._print_line(f"Search started on {event['device']}: {event['train_count']} training and "
                          f"{event['val_count']} validation images, {len(event['classes'])} classes",
                          newline=True)
+
+    def on_stage(self, event: dict) -> None:
+        """A preparation stage (scanning, starting TensorFlow, measuring k of N, ...) with the budget clock."""
+        self.budget = event.get("time_budget")
+        self.elapsed, self.elapsed_at = event.get("budget_spent") or 0.0, time.time()
+        self._print_line(stage_text(event) + self._clock_text())
 
     def on_notice(self, event: dict) -> None:
         self._print_line(f"{event['level']}: {event['message']}", newline=True)
@@ -90,17 +100,20 @@ class TerminalProgress(ev.SearchListener):
 
     def _status(self, detail: str) -> None:
         total = f"/{self.max_trials}" if self.max_trials else ""
-        eta = ""
-        if self.budget:
-            spent = self.elapsed + (time.time() - self.elapsed_at)
-            left = max(0.0, self.budget - spent)
-            eta = f" | {_mmss(spent)} of {_mmss(self.budget)}, about {_mmss(left)} left"
-        elif self.max_trials and self.done_durations:
+        eta = self._clock_text()
+        if not eta and self.max_trials and self.done_durations:
             remaining = max(0, self.max_trials - len(self.done_durations))
             seconds = remaining * sum(self.done_durations) / len(self.done_durations)
             eta = f" | ETA {int(seconds // 60)}m{int(seconds % 60):02d}s"
         best = f" | best {self.best:.4f}" if self.best is not None else ""
         self._print_line(f"Trial {self.trial_number}{total} | {detail}{best}{eta}")
+
+    def _clock_text(self) -> str:
+        if not self.budget:
+            return ""
+        spent = self.elapsed + (time.time() - self.elapsed_at)
+        left = max(0.0, self.budget - spent)
+        return f" | {_mmss(spent)} of {_mmss(self.budget)}, about {_mmss(left)} left"
 
     def _print_line(self, text: str, newline: bool = False) -> None:
         if not self.enabled:

@@ -34,7 +34,7 @@ def fit_batch_to_folder(config: SearchConfig, train_count: int) -> tuple[SearchC
         fitted = batch_for_folder(int(spec), train_count)
         if fitted == int(spec):
             return config, None
-        new_spec, said = fitted, f"{spec} to {fitted}"
+        new_spec, said = fitted, f"{spec} to {fitted}"  # "lowered from 64 to 8"
     else:
         choices = [int(v) for v in spec["choices"]]
         fitted_choices = sorted({batch_for_folder(v, train_count) for v in choices})
@@ -45,7 +45,7 @@ def fit_batch_to_folder(config: SearchConfig, train_count: int) -> tuple[SearchC
             new_spec["default"] = batch_for_folder(int(spec["default"]), train_count)
         said = f"{', '.join(map(str, choices))} to {', '.join(map(str, fitted_choices))}"
     steps = math.ceil(train_count / (new_spec if isinstance(new_spec, int) else max(new_spec["choices"])))
-    notice = (f"{train_count} training images: batch size lowered from {said}, so an epoch has {steps} or more "
-              "steps (batch norm and the learning-rate schedule learn per step; one step an epoch leaves "
+    notice = (f"{train_count} training images: batch size lowered from {said}, so an epoch has {steps} or "
+              "more steps (batch norm and the learning-rate schedule learn per step; one step an epoch leaves "
               "validation at chance).")
     return config.replace(batch_size=new_spec), notice

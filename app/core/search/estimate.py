@@ -211,12 +211,14 @@ class SearchPlan:
 
 
 def plan_search(config: SearchConfig, native_size: int, num_classes: int, train_count: int, val_count: int,
-                budget_left: float, memory_bytes: int | None = None, measure: bool | None = None) -> SearchPlan:
+                budget_left: float, memory_bytes: int | None = None, measure: bool | None = None,
+                progress=None) -> SearchPlan:
     """Resolve ``image_size: "auto"``, leave out widths that cannot fit, pick the first trial's width.
 
     One model is built per width; with a budget of ``MEASURE_MIN_BUDGET`` or more (or ``measure``)
     a few real training steps of each are timed (a few seconds each), otherwise the arithmetic
-    is divided by the machine's convolution speed, measured once.
+    is divided by the machine's convolution speed, measured once. ``progress(done, total)`` is
+    called before each candidate and after the last.
     """
     if measure is None:
         measure = math.isfinite(budget_left) and budget_left >= MEASURE_MIN_BUDGET
@@ -245,7 +247,9 @@ def plan_search(config: SearchConfig, native_size: int, num_classes: int, train_
     # The narrowest is always timed (it is what remains when nothing else fits).
     affordable = budget_left / epochs_to_afford(config.epochs) if math.isfinite(budget_left) else math.inf
     affordable /= (min(sizes) / size) ** 2  # at the smallest size "auto" may choose
-    for width in widths:
+    for done, width in enumerate(widths):
+        if progress is not None:
+            progress(done, len(widths))
         e = estimate_candidate(config, num_classes, train_count, val_count, size, width, batch, None,
                                measure=measure, measure_limit=math.inf if width == widths[0] else affordable)
         e.activation_bytes = int(e.activation_bytes * scale_to_max)
@@ -258,6 +262,8 @@ def plan_search(config: SearchConfig, native_size: int, num_classes: int, train_
             notices.append(f"Width {width} at {max(sizes)} px and batch {batch} needs about "
                            f"{e.activation_bytes / 2**30:.1f} GiB per step, more than this machine can give "
                            "a trial: left out of the search.")
+    if progress is not None:
+        progress(len(widths), len(widths))
     if not fitting:
         from app.core.search.search_dir import SearchError
 

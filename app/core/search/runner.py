@@ -33,6 +33,7 @@ from app.core.search.search_dir import (
     try_update_search_info, update_search_info,
 )
 from app.core.search.search_setup import new_search_dir, prepare_split
+from app.core.search.stages import COMPILING, LOADING, MEASURING, SCANNING, STARTING_TENSORFLOW, StageReporter
 from app.core.search.trial_model import make_hypermodel
 from app.core.search.trial_tuner import (
     failure_reason, build_tuner,
@@ -103,8 +104,11 @@ def run_search(config: SearchConfig, listener: ev.Listener, cancel: ev.CancelTok
     with contextlib.redirect_stdout(sys.stderr):
         try:
             config.check()
+            stages = state["stages"] = StageReporter(emit, clock)
+            stages(SCANNING)
             info = prepare_split(config, search_dir, resume, emit)
             update_search_info(search_dir, status="running")
+            stages(STARTING_TENSORFLOW)
             final_status, error = execute_search(config, info, search_dir, resume, emit, cancel, state, previous,
                                           max_trials_in_process)
         except SearchError as exc:
@@ -196,7 +200,9 @@ def execute_search(config, info, search_dir, resume, emit, cancel, state, previo
     splits = info["splits"]
     train_rows, val_rows = splits["train"], splits["val"]
     clock: BudgetClock = state["clock"]
-    config, first_epoch_estimate = plan_for_budget(config, info, search_dir, emit, clock)
+    config, first_epoch_estimate = plan_for_budget(config, info, search_dir, emit, clock, state.get("stages"))
+    if state.get("stages"):
+        state["stages"](LOADING)
     cache = choose_cache(config.cache, len(train_rows) + len(val_rows), config.image_size)
     cache_root = cache_root or search_dir / "cache"
     for stale in cache_root.glob("*.lockfile") if cache_root.exists() else []:
@@ -242,6 +248,7 @@ def execute_search(config, info, search_dir, resume, emit, cancel, state, previo
         max_trials=planned_trials(config), resumed=bool(resume), completed_trials=completed,
         dataset_fingerprint=info.get("dataset_fingerprint"), versions=info.get("versions", {}),
         cache=cache, pid=os.getpid(), time_budget=clock.budget or None, budget_spent_before=clock.spent_before,
+        budget_spent=clock.elapsed(),
         image_size=config.image_size, class_weights=bool(class_weight)))
     callbacks = []
     if config.early_stopping:
@@ -287,7 +294,8 @@ def execute_search(config, info, search_dir, resume, emit, cancel, state, previo
     return ev.COMPLETED, ""
 
 
-def plan_for_budget(config: SearchConfig, info: dict, search_dir: Path, emit, clock: BudgetClock):
+def plan_for_budget(config: SearchConfig, info: dict, search_dir: Path, emit, clock: BudgetClock,
+                    stages: StageReporter | None = None):
     """Resolve the automatic choices (image size, widths that fit, the first trial's width) from
     measurements, once per search; a resumed search keeps what was chosen."""
     from app.core.search.estimate import plan_search
@@ -299,7 +307,7 @@ def plan_for_budget(config: SearchConfig, info: dict, search_dir: Path, emit, cl
     if notice:
         emit(ev.make_event(ev.NOTICE, level="info", reason="batch_size", message=notice))
     plan = plan_search(config, int(info.get("native_size") or 0), len(info["classes"]), len(splits["train"]),
-                       len(splits["val"]), clock.remaining())
+                       len(splits["val"]), clock.remaining(), progress=stages and stages.progress(MEASURING))
     for message in plan.notices:
         emit(ev.make_event(ev.NOTICE, level="warning", message=message))
     estimates = [e.to_dict() for e in plan.estimates]
@@ -311,7 +319,7 @@ def plan_for_budget(config: SearchConfig, info: dict, search_dir: Path, emit, cl
         summary += "; measured epoch times: " + ", ".join(
             f"width {e.width} at {e.image_size} px ~{e.epoch_seconds:.0f} s" for e in timed)
     emit(ev.make_event(ev.NOTICE, level="info", reason="estimate", message=summary + ".", estimates=estimates))
-    compiled = compile_choice(chosen, info, clock, emit)
+    compiled = compile_choice(chosen, info, clock, emit, stages)
     epoch_s = plan.epoch_seconds
     if epoch_s and compiled.get("compile", {}).get("jit_compile"):
         epoch_s *= compiled["compile"]["xla_step_s"] / compiled["compile"]["plain_step_s"]
@@ -320,7 +328,8 @@ def plan_for_budget(config: SearchConfig, info: dict, search_dir: Path, emit, cl
     return chosen, epoch_s
 
 
-def compile_choice(config: SearchConfig, info: dict, clock: BudgetClock, emit) -> dict:
+def compile_choice(config: SearchConfig, info: dict, clock: BudgetClock, emit,
+                   stages: StageReporter | None = None) -> dict:
     """XLA or the plain graph for this search's model on this device, timed when the budget
     allows the estimate's timing (app/core/search/compile_choice.py); {} leaves Keras' default."""
     import math
@@ -333,6 +342,8 @@ def compile_choice(config: SearchConfig, info: dict, clock: BudgetClock, emit) -
     left = clock.remaining()
     if config.architecture in TRANSFER_ARCHITECTURES or not (math.isfinite(left) and left >= MEASURE_MIN_BUDGET):
         return {}
+    if stages is not None:
+        stages(COMPILING)
     choice = measure_compile_choice(config, len(info["classes"]), len(info["splits"]["train"]),
                                     configure_devices()["device"])
     emit(ev.make_event(ev.NOTICE, level="info", reason="compile", message=choice.note, **choice.to_dict()))

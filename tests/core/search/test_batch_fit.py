@@ -41,3 +41,9 @@ def test_a_tiny_folders_search_gets_at_least_four_steps_an_epoch(tmp_path):
     assert log.of_type(ev.TRIAL_STARTED)[0]["batch_size"] == 8
     assert max(e["steps"] for e in log.of_type(ev.BATCH_ENDED)) >= 4
     assert any(e.get("reason") == "batch_size" for e in log.of_type(ev.NOTICE))
+    # The preparation stages come first, in order, each with the budget clock's reading.
+    stages = [e["stage"] for e in log.of_type(ev.STAGE)]
+    assert stages[:2] == ["scanning", "starting_tensorflow"] and stages[-1] == "loading"
+    assert "measuring" in stages
+    first_trial = next(i for i, e in enumerate(log.events) if e["type"] == ev.SEARCH_STARTED)
+    assert all(e["type"] != ev.STAGE for e in log.events[first_trial:])
