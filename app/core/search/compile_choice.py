@@ -4,19 +4,29 @@ Why measured: one probe of the default residual net at 32 px took 0.20-0.28 s a 
 against 0.34 s without (issue 24), but XLA compiles slowly, fails on some ops, and gives nothing
 on other nets and devices. So during the estimate the first trial's model is timed both ways on
 a few real training steps; XLA is kept only when it is clearly faster (``MIN_GAIN``). Slower, or an
-error while compiling, keeps the plain graph, and the note says which and why. Timing needs the
-same budget as the estimate's timing (``MEASURE_MIN_BUDGET``); below it the plain graph is used.
+error while compiling, keeps the plain graph, and the note says which and why.
+
+Compiling costs: on this 2-core machine, under load, timing both graphs of the residual net took
+about 60 s (XLA:CPU was then slower: 0.31 s a step against 0.22 s at 96 px, 1.0 against 0.20 at
+128 px). So a decision is measured only when the budget left is at least ``MEASURE_BUDGET`` and is
+then kept per machine (device, TensorFlow, architecture, size, width, batch) in the cache folder:
+later searches of any budget reuse it for free. Without one, the plain graph is used.
 """
 from __future__ import annotations
 
+import json
 import math
 import traceback
 from dataclasses import dataclass
 
 from app.core.options.config import SearchConfig
+from app.core.util.paths import cache_dir
 
 # XLA must save at least this share of a step to be worth its compile time and risk.
 MIN_GAIN = 0.1
+# Budget left from which the (about a minute of) timing is spent when no decision is kept yet.
+MEASURE_BUDGET = 1200.0
+CHOICES_FILE = "compile_choices.json"
 
 
 @dataclass
@@ -77,3 +87,38 @@ def measure_compile_choice(config: SearchConfig, num_classes: int, train_count: 
     plain, xla = timings.get(False), timings.get(True)
     return decide(plain, xla if xla is not None and math.isfinite(xla) else None, error,
                   config.architecture, device)
+
+
+def choice_key(config: SearchConfig, device: str, tensorflow: str) -> str:
+    """What a kept decision depends on: the machine's device and TensorFlow, and the model's shape."""
+    from app.core.options.config import tunable_default
+    from app.core.search.estimate import largest_batch
+
+    width = config.width if not isinstance(config.width, dict) else tunable_default(config.width)
+    return (f"{device}|tf {tensorflow}|{config.architecture}|{config.image_size} px|width {width}|"
+            f"batch {largest_batch(config)}")
+
+
+def kept_choice(key: str) -> CompileChoice | None:
+    """The decision measured earlier on this machine for ``key``, or None."""
+    try:
+        data = json.loads((cache_dir() / CHOICES_FILE).read_text(encoding="utf-8"))[key]
+        return CompileChoice(bool(data["jit_compile"]), data.get("plain_step_s"), data.get("xla_step_s"),
+                             str(data.get("note") or ""))
+    except (OSError, ValueError, KeyError, TypeError):
+        return None
+
+
+def keep_choice(key: str, choice: CompileChoice) -> None:
+    path = cache_dir() / CHOICES_FILE
+    try:
+        data = json.loads(path.read_text(encoding="utf-8")) if path.exists() else {}
+    except (OSError, ValueError):
+        data = {}
+    data[key] = choice.to_dict()
+    try:
+        tmp = path.with_suffix(".tmp")
+        tmp.write_text(json.dumps(data, indent=1), encoding="utf-8")
+        tmp.replace(path)
+    except OSError:
+        pass  # not kept: measured again next time

@@ -332,20 +332,25 @@ def compile_choice(config: SearchConfig, info: dict, clock: BudgetClock, emit,
                    stages: StageReporter | None = None) -> dict:
     """XLA or the plain graph for this search's model on this device, timed when the budget
     allows the estimate's timing (app/core/search/compile_choice.py); {} leaves Keras' default."""
-    import math
-
     from app.core.options.option_table import TRANSFER_ARCHITECTURES
-    from app.core.search.compile_choice import measure_compile_choice
+    from app.core.search import compile_choice as cc
     from app.core.search.devices import configure_devices
-    from app.core.search.estimate import MEASURE_MIN_BUDGET
 
-    left = clock.remaining()
-    if config.architecture in TRANSFER_ARCHITECTURES or not (math.isfinite(left) and left >= MEASURE_MIN_BUDGET):
+    if config.architecture in TRANSFER_ARCHITECTURES:
         return {}
-    if stages is not None:
-        stages(COMPILING)
-    choice = measure_compile_choice(config, len(info["classes"]), len(info["splits"]["train"]),
-                                    configure_devices()["device"])
+    device = configure_devices()
+    key = cc.choice_key(config, device["device"], device["tensorflow"])
+    choice = cc.kept_choice(key)
+    if choice is None:
+        if clock.remaining() < cc.MEASURE_BUDGET:  # (no time limit: inf, measured)
+            print(f"XLA not timed ({key}): the budget is under {cc.MEASURE_BUDGET:.0f} s and no decision "
+                  "is kept for this machine; Keras' default graph.", file=sys.stderr)
+            return {}
+        if stages is not None:
+            stages(COMPILING)
+        choice = cc.measure_compile_choice(config, len(info["classes"]), len(info["splits"]["train"]),
+                                           device["device"])
+        cc.keep_choice(key, choice)
     emit(ev.make_event(ev.NOTICE, level="info", reason="compile", message=choice.note, **choice.to_dict()))
     return {"compile": choice.to_dict()}
 

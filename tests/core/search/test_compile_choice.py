@@ -3,7 +3,7 @@ from __future__ import annotations
 
 import pytest
 
-from app.core.search.compile_choice import decide, measure_compile_choice
+from app.core.search.compile_choice import choice_key, decide, keep_choice, kept_choice, measure_compile_choice
 
 
 def test_xla_is_kept_only_when_clearly_faster_and_every_choice_says_why():
@@ -34,3 +34,15 @@ def test_mixed_precision_only_on_gpus_with_fast_float16():
     assert supports_mixed_precision({"compute_capability": (8, 0)})
     assert not supports_mixed_precision({"compute_capability": (6, 1)})  # Pascal: float16 is slower
     assert supports_mixed_precision({})  # unknown (e.g. not CUDA): let the user's choice stand
+
+
+def test_a_measured_choice_is_kept_per_machine_and_model_shape():
+    from app.core.options.config import SearchConfig
+
+    config = SearchConfig(architecture="resnet", image_size=96, width=32, batch_size=64)
+    key = choice_key(config, "CPU: x", "2.21.0")
+    assert kept_choice(key) is None
+    keep_choice(key, decide(0.22, 0.31, None, "resnet", "CPU: x"))
+    kept = kept_choice(key)
+    assert kept is not None and not kept.jit_compile and kept.plain_step_s == 0.22
+    assert kept_choice(choice_key(config.replace(image_size=128), "CPU: x", "2.21.0")) is None
