@@ -85,3 +85,15 @@ def test_the_plan_is_not_re_issued_for_every_wobble_of_an_epoch():
         if text:
             said.append(text)
     assert 1 <= len(said) <= 2  # the plan, and at most one correction while this trial runs
+
+
+def test_the_command_line_shows_the_stage_and_the_budget_clock(capsys):
+    from app.cli.progress import TerminalProgress
+
+    fake = FakeClock()
+    clock = BudgetClock(600, clock=fake)
+    progress = TerminalProgress(enabled=True)
+    fake.now += 42
+    StageReporter(progress, clock)(MEASURING, 1, 3)
+    line = capsys.readouterr().err
+    assert "Measuring this machine: 1 of 3 candidates" in line and "0:42 of 10:00" in line
