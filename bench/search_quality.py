@@ -370,12 +370,32 @@ def epochs_per_budget(sides: dict, budget: float) -> dict:
     """Epochs each side completed in the same budget (every trial's epochs for TuneStudio), scaled to
     10 minutes, and TuneStudio's ratio to the strong script (the same net as plain ``model.fit`` with
     augmentation layers in the model; pass the net with --tunestudio-config for a like-for-like count)."""
-    figure = {side: {"epochs": r.get("epochs"), "per_10_min": round(r["epochs"] * 600 / budget, 1)}
+    figure = {side: {"epochs": r.get("epochs"), "per_10_min": round(r["epochs"] * 600 / budget, 1),
+                     "median_epoch_s": _median_epoch_seconds(r)}
               for side, r in sides.items() if isinstance(r.get("epochs"), int)}
     ours, strong = figure.get("tunestudio"), figure.get("strong")
     if ours and strong and strong["epochs"]:
         figure["ratio_tunestudio_to_strong"] = round(ours["epochs"] / strong["epochs"], 2)
+    if ours and strong and ours["median_epoch_s"] and strong["median_epoch_s"]:
+        # The rate, free of either side's cap on epochs (the strong script stops at 15).
+        figure["epoch_rate_ratio"] = round(strong["median_epoch_s"] / ours["median_epoch_s"], 2)
     return figure
+
+
+def _median_epoch_seconds(result: dict) -> float | None:
+    """A side's typical epoch (training and validation) once its graphs are traced: the median of its
+    epochs after each trial's first (TuneStudio: from the timeline; the strong script: its history)."""
+    times = [h["seconds"] for h in result.get("history", [])[1:]]
+    last = None
+    for item in result.get("timeline", []):
+        if item["event"] == "trial_started":
+            last = None
+        elif item["event"] == "epoch":
+            if last is not None:
+                times.append(item["t"] - last)
+            last = item["t"]
+    times.sort()
+    return round(times[len(times) // 2], 2) if times else None
 
 
 def _side_main(args) -> int:
