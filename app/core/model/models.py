@@ -134,8 +134,7 @@ def _caffe_preprocess(x):
 def build_model(config: SearchConfig, hp, num_classes: int, steps_per_epoch: int,
                 mixed_precision: bool = False, weights: str | None = None, epochs: int | None = None,
                 jit_compile: bool | str = "auto"):
-    """Build and compile the model for one trial. ``jit_compile``: XLA on or off as measured
-    (app/core/search/compile_choice.py), or Keras' "auto" (on with a GPU, off on a CPU)."""
+    """Build and compile one trial's model; ``jit_compile``: XLA as measured (search/compile_choice.py) or "auto"."""
     import keras
 
     keras.mixed_precision.set_global_policy("mixed_float16" if mixed_precision else "float32")

@@ -46,6 +46,12 @@ def _device_info(config: SearchConfig) -> tuple[dict, bool]:
     return info, bool(config.mixed_precision and info["mixed_precision_available"])
 
 
+def _no_mixed_precision(device: dict) -> str:
+    if device["gpus"]:
+        return "Mixed precision needs a GPU with fast float16 (compute capability 7.0 or later); training in float32."
+    return "Mixed precision needs a GPU; training in float32 on the CPU."
+
+
 def _completed_before(search_dir: Path) -> dict[str, dict]:
     """Trial summaries already recorded (for a resumed search), by trial id."""
     done = {}
@@ -185,10 +191,7 @@ def execute_search(config, info, search_dir, resume, emit, cancel, state, previo
 
     device, mixed = _device_info(config)
     if config.mixed_precision and not mixed:
-        emit(ev.make_event(ev.NOTICE, level="info",
-                           message="Mixed precision needs a GPU with fast float16 (compute capability 7.0 or "
-                                   "later); training in float32." if device["gpus"] else
-                                   "Mixed precision needs a GPU; training in float32 on the CPU."))
+        emit(ev.make_event(ev.NOTICE, level="info", message=_no_mixed_precision(device)))
     keras.config.disable_interactive_logging()
     if config.deterministic:
         import tensorflow as tf
@@ -201,8 +204,7 @@ def execute_search(config, info, search_dir, resume, emit, cancel, state, previo
     train_rows, val_rows = splits["train"], splits["val"]
     clock: BudgetClock = state["clock"]
     config, first_epoch_estimate = plan_for_budget(config, info, search_dir, emit, clock, state.get("stages"))
-    if state.get("stages"):
-        state["stages"](LOADING)
+    (state.get("stages") or (lambda *_: None))(LOADING)  # a distributed worker reports no stages
     cache = choose_cache(config.cache, len(train_rows) + len(val_rows), config.image_size)
     cache_root = cache_root or search_dir / "cache"
     for stale in cache_root.glob("*.lockfile") if cache_root.exists() else []:
@@ -224,9 +226,8 @@ def execute_search(config, info, search_dir, resume, emit, cancel, state, previo
     if notice:
         emit(ev.make_event(ev.NOTICE, level="warning", message=notice))
     class_weight = _class_weight(config, train.labels, classes, emit)
-    jit = (info.get("plan") or {}).get("compile", {}).get("jit_compile", "auto")
     hypermodel = make_hypermodel(config, train, val, len(classes), mixed, weights, emit, state, class_weight,
-                                 jit_compile=jit)
+                                 jit_compile=(info.get("plan") or {}).get("compile", {}).get("jit_compile", "auto"))
     strategy, notice = mirrored_strategy(config)
     if notice:
         emit(ev.make_event(ev.NOTICE, level="info", message=notice))
