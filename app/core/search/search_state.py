@@ -198,9 +198,9 @@ class SearchState(SearchListener):
 
     def on_stage(self, event: dict) -> None:
         """A preparation stage: the search is under way and its budget counting before any trial."""
-        if self.status != "preparing":
-            self.reset(self.max_trials)
+        if self.status != "preparing":  # trials shown already (a resumed search's) stay
             self.status = "preparing"
+            self.final = None
             self.started_at = self._started_at(event)
         self.stage = event
         budget = finite_or_none(event.get("time_budget"))
