@@ -18,6 +18,11 @@ its own fresh process, one after the other:
   lays the schedule over the epochs that fit (shortening it if later epochs run slower), and keeps
   its best epoch. Its per-epoch curve is printed and returned (``history``).
 
+Each folder also gets an epochs-per-budget figure: the epochs each side completed in the budget
+(TuneStudio: all its trials' epochs), per 10 minutes, and TuneStudio's ratio to the strong script.
+For the same net on both sides pass it, e.g. ``--tunestudio-config '{"width": 32, "depth": 4,
+"image_size": 96}'`` (the strong net; at the native size for small images).
+
 The score of each side is the accuracy of its final model (TuneStudio's final model as it exports it:
 the best trial, or the average of the best few; the scripts' best epoch on their validation split)
 on the held-out images. A timeline of TuneStudio's trials
@@ -126,6 +131,7 @@ def run_tunestudio(data: str, held: list, budget: float, overrides: dict | None 
             "val_accuracy": final.get("best_score"), "seconds": round(seconds, 1),
             "trials": len([t for t in trials if t["status"] == "COMPLETED"]),
             "epochs": sum(t.get("epochs_run") or 0 for t in trials), "image_size": size,
+            "width": info["config"].get("width"), "batch_size": info["config"].get("batch_size"),
             "reason": final.get("reason"), "timeline": timeline}
 
 
@@ -360,6 +366,38 @@ def run_strong(data: str, held: list, budget: float) -> dict:
 # --------------------------------------------------------------------------- driver
 
 
+def epochs_per_budget(sides: dict, budget: float) -> dict:
+    """Epochs each side completed in the same budget (every trial's epochs for TuneStudio), scaled to
+    10 minutes, and TuneStudio's ratio to the strong script (the same net as plain ``model.fit`` with
+    augmentation layers in the model; pass the net with --tunestudio-config for a like-for-like count)."""
+    figure = {side: {"epochs": r.get("epochs"), "per_10_min": round(r["epochs"] * 600 / budget, 1),
+                     "median_epoch_s": _median_epoch_seconds(r)}
+              for side, r in sides.items() if isinstance(r.get("epochs"), int)}
+    ours, strong = figure.get("tunestudio"), figure.get("strong")
+    if ours and strong and strong["epochs"]:
+        figure["ratio_tunestudio_to_strong"] = round(ours["epochs"] / strong["epochs"], 2)
+    if ours and strong and ours["median_epoch_s"] and strong["median_epoch_s"]:
+        # The rate, free of either side's cap on epochs (the strong script stops at 15).
+        figure["epoch_rate_ratio"] = round(strong["median_epoch_s"] / ours["median_epoch_s"], 2)
+    return figure
+
+
+def _median_epoch_seconds(result: dict) -> float | None:
+    """A side's typical epoch (training and validation) once its graphs are traced: the median of its
+    epochs after each trial's first (TuneStudio: from the timeline; the strong script: its history)."""
+    times = [h["seconds"] for h in result.get("history", [])[1:]]
+    last = None
+    for item in result.get("timeline", []):
+        if item["event"] == "trial_started":
+            last = None
+        elif item["event"] == "epoch":
+            if last is not None:
+                times.append(item["t"] - last)
+            last = item["t"]
+    times.sort()
+    return round(times[len(times) // 2], 2) if times else None
+
+
 def _side_main(args) -> int:
     os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "2")
     spec = json.loads(Path(args.spec).read_text())
@@ -427,6 +465,8 @@ def main() -> int:
         except OSError:
             load = None
         results[name]["load_average"] = load
+        results[name]["epochs_per_budget"] = epochs_per_budget(results[name]["sides"], budget)
+        print(f"{name:16s} epochs in the budget: " + json.dumps(results[name]["epochs_per_budget"]), flush=True)
     text = json.dumps({"search_quality": results}, indent=1)
     if args.out:
         Path(args.out).write_text(text)

@@ -11,6 +11,7 @@ import time
 
 from app.core.search import events as ev
 from app.core.search.search_state import SearchState
+from app.core.search.stages import stage_text
 
 
 def _mmss(seconds: float) -> str:
@@ -39,10 +40,18 @@ class TerminalProgress(ev.SearchListener):
         return best.score if best is not None else None
 
     def on_search_started(self, event: dict) -> None:
-        self.elapsed, self.elapsed_at = event.get("budget_spent_before") or 0.0, time.time()
+        # The budget counted from the first preparation stage, not from here.
+        spent = event.get("budget_spent")
+        self.elapsed, self.elapsed_at = (spent if spent is not None else event.get("budget_spent_before") or 0.0,
+                                         time.time())
         self._print_line(f"Search started on {event['device']}: {event['train_count']} training and "
                          f"{event['val_count']} validation images, {len(event['classes'])} classes",
                          newline=True)
+
+    def on_stage(self, event: dict) -> None:
+        """A preparation stage (scanning, starting TensorFlow, measuring k of N, ...) with the budget clock."""
+        self.elapsed, self.elapsed_at = event.get("budget_spent") or 0.0, time.time()
+        self._print_line(stage_text(event) + self._clock_text(event.get("time_budget")))
 
     def on_notice(self, event: dict) -> None:
         self._print_line(f"{event['level']}: {event['message']}", newline=True)
@@ -82,19 +91,21 @@ class TerminalProgress(ev.SearchListener):
     def _status(self, detail: str) -> None:
         state = self.state
         total = f"/{state.max_trials}" if state.max_trials else ""
-        eta = ""
-        budget = state.time_budget
+        eta = self._clock_text(state.time_budget)
         durations = state.trial_durations
-        if budget:
-            spent = self.elapsed + (time.time() - self.elapsed_at)
-            left = max(0.0, budget - spent)
-            eta = f" | {_mmss(spent)} of {_mmss(budget)}, about {_mmss(left)} left"
-        elif state.max_trials and durations:
+        if not eta and state.max_trials and durations:
             remaining = max(0, state.max_trials - len(durations))
             seconds = remaining * sum(durations) / len(durations)
             eta = f" | ETA {int(seconds // 60)}m{int(seconds % 60):02d}s"
         best = f" | best {self.best:.4f}" if self.best is not None else ""
         self._print_line(f"Trial {state.trial_number}{total} | {detail}{best}{eta}")
+
+    def _clock_text(self, budget: float | None) -> str:
+        if not budget:
+            return ""
+        spent = self.elapsed + (time.time() - self.elapsed_at)
+        left = max(0.0, budget - spent)
+        return f" | {_mmss(spent)} of {_mmss(budget)}, about {_mmss(left)} left"
 
     def _print_line(self, text: str, newline: bool = False) -> None:
         if not self.enabled:

@@ -690,6 +690,34 @@ Predicted: {predicted}
         <translation>混合精度需要 GPU；在 CPU 上以 float32 训练。</translation>
     </message>
     <message>
+        <source>Mixed precision needs a GPU with fast float16 (compute capability 7.0 or later); training in float32.</source>
+        <translation>混合精度需要支持快速 float16 的 GPU（计算能力 7.0 或更高）；以 float32 训练。</translation>
+    </message>
+    <message>
+        <source>{count} training images: batch size lowered from {value} to {choices}, so an epoch has {n} or more steps (batch norm and the learning-rate schedule learn per step; one step an epoch leaves validation at chance).</source>
+        <translation>{count} 张训练图像：批大小从 {value} 降到 {choices}，使每个轮次至少有 {n} 步（批归一化和学习率调度按步学习；每轮只有一步时验证准确率停在随机水平）。</translation>
+    </message>
+    <message>
+        <source>XLA on for {name} on {path}: a training step took {value} s compiled against {limit} s plain.</source>
+        <translation>{name} 在 {path} 上启用 XLA：编译后一个训练步用时 {value} 秒，未编译为 {limit} 秒。</translation>
+    </message>
+    <message>
+        <source>XLA off for {name} on {path}: a training step took {value} s compiled against {limit} s plain.</source>
+        <translation>{name} 在 {path} 上不启用 XLA：编译后一个训练步用时 {value} 秒，未编译为 {limit} 秒。</translation>
+    </message>
+    <message>
+        <source>XLA failed for {name} on {path} ({error}); using the plain graph.</source>
+        <translation>{name} 在 {path} 上 XLA 失败（{error}）；使用普通计算图。</translation>
+    </message>
+    <message>
+        <source>Re-planned with the measured times ({done} trial(s) finished, {remaining} min left): the budget holds one trial.</source>
+        <translation>已按实测时间重新规划（已完成 {done} 次试验，剩余 {remaining} 分钟）：预算可容纳一次试验。</translation>
+    </message>
+    <message>
+        <source>Re-planned with the measured times ({done} trial(s) finished, {remaining} min left): the budget now holds about {n} trials of up to {epochs} epochs each.</source>
+        <translation>已按实测时间重新规划（已完成 {done} 次试验，剩余 {remaining} 分钟）：预算现在可容纳约 {n} 次试验，每次最多 {epochs} 个轮次。</translation>
+    </message>
+    <message>
         <source>stopped by user; it will run again on resume</source>
         <translation>已被用户停止；继续搜索时会重新运行</translation>
     </message>
@@ -876,6 +904,11 @@ Predicted: {predicted}
         <source>Mixed precision needs a GPU; training in float32 on the CPU.</source>
         <comment>search.mixed_needs_gpu</comment>
         <translation>混合精度需要 GPU；在 CPU 上以 float32 训练。</translation>
+    </message>
+    <message>
+        <source>Mixed precision needs a GPU with fast float16 (compute capability 7.0 or later); training in float32.</source>
+        <comment>search.mixed_needs_fp16_gpu</comment>
+        <translation>混合精度需要支持快速 float16 的 GPU（计算能力 7.0 或更高）；以 float32 训练。</translation>
     </message>
     <message>
         <source>{count} training image(s) could not be read any more (moved, deleted or changed since the scan) and were left out.</source>
@@ -3035,6 +3068,33 @@ true: {true_name} · predicted: {predicted_name} ({confidence:.1%}) · p(true) {
     <message>
         <source>log scale</source>
         <translation>对数刻度</translation>
+    </message>
+</context>
+<context>
+    <name>SearchStatus</name>
+    <message>
+        <source>Scanning the images…</source>
+        <translation>正在扫描图像…</translation>
+    </message>
+    <message>
+        <source>Starting TensorFlow…</source>
+        <translation>正在启动 TensorFlow…</translation>
+    </message>
+    <message>
+        <source>Measuring this machine…</source>
+        <translation>正在测量本机速度…</translation>
+    </message>
+    <message>
+        <source>Trying the compiled (XLA) training step…</source>
+        <translation>正在试用编译（XLA）训练步…</translation>
+    </message>
+    <message>
+        <source>Decoding the images…</source>
+        <translation>正在解码图像…</translation>
+    </message>
+    <message>
+        <source>Measuring this machine: {done} of {total} candidates</source>
+        <translation>正在测量本机速度：已完成 {done}/{total} 个候选模型</translation>
     </message>
 </context>
 <context>

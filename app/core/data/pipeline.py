@@ -4,7 +4,7 @@ Images are decoded once. When the decoded split fits comfortably in memory it is
 uint8 array (fastest: every trial and epoch reuses it, shuffled per epoch); otherwise the
 decoded images are cached to a file under the search folder and streamed, so a folder larger
 than RAM still trains. Pixel scaling happens inside the model, so the exported model takes raw
-pixels.
+pixels; random augmentation happens here, on the training batches (:func:`training_dataset`).
 """
 from __future__ import annotations
 
@@ -125,6 +125,51 @@ def make_dataset(split: SplitData, image_size: int, batch_size: int, shuffle: bo
         # Shuffle after the cache, so each epoch gets a new order (a cache after shuffle freezes it).
         ds = ds.shuffle(min(len(split), 10_000), seed=seed, reshuffle_each_iteration=True)
     return finish(ds)
+
+
+def training_dataset(split: SplitData, image_size: int, batch_size: int, seed: int,
+                     num_classes: int | None = None, augmentation=None):
+    """The training input: an endless ``tf.data.Dataset`` whose every
+    :func:`steps_per_epoch` batches are one epoch (fit it with ``steps_per_epoch``: Keras then
+    keeps one iterator, so the next epoch's batches are prepared while validation runs).
+
+    Each epoch is shuffled with a seed derived from (``seed``, epoch), and, when
+    ``augmentation`` (an :class:`~app.core.options.config.Augmentation`) is given, each batch is
+    augmented by app/core/data/augment.py keyed by (``seed``, epoch, batch): reproducible, and on
+    parallel calls, so another core augments while the model trains.
+    """
+    import tensorflow as tf
+
+    from app.core.data.augment import active, augment_batch, batch_key
+
+    augment = active(augmentation, image_size)
+    if split.images is not None:
+        base = tf.data.Dataset.from_tensor_slices((split.images, split.labels))
+        buffer = len(split)
+    else:
+        base = tf.data.Dataset.from_tensor_slices((split.paths, split.labels))
+        base = base.map(decode_fn(image_size), num_parallel_calls=tf.data.AUTOTUNE, deterministic=True)
+        base = base.ignore_errors()
+        if split.cache_file:
+            os.makedirs(os.path.dirname(split.cache_file), exist_ok=True)
+            base = base.cache(split.cache_file)
+        buffer = min(len(split), 10_000)
+
+    def prepare(batch, x, y, epoch):
+        if augment:
+            x = augment_batch(x, batch_key(seed, epoch, batch), augmentation)
+        if num_classes:
+            y = tf.one_hot(y, num_classes)
+        return x, y
+
+    def one_epoch(epoch):
+        ds = base.shuffle(max(1, buffer), seed=tf.constant(int(seed), tf.int64) * 7919 + epoch)
+        ds = ds.batch(batch_size).enumerate()
+        return ds.map(lambda b, xy: prepare(b, xy[0], xy[1], epoch), num_parallel_calls=tf.data.AUTOTUNE,
+                      deterministic=True)
+
+    epochs = tf.data.Dataset.range(1 << 40)
+    return epochs.flat_map(one_epoch).prefetch(tf.data.AUTOTUNE)
 
 
 def steps_per_epoch(count: int, batch_size: int) -> int:

@@ -99,26 +99,6 @@ def _regularizer(l1: float, l2: float):
     return keras.regularizers.L1L2(l1=float(l1), l2=float(l2))
 
 
-def augmentation_layers_for(config: SearchConfig, seed: int, value_range=(0.0, 255.0)) -> list:
-    import keras
-
-    aug = config.augmentation
-    layers = []
-    if aug.flip != "none":
-        layers.append(keras.layers.RandomFlip(aug.flip, seed=seed))
-    small = isinstance(config.image_size, int) and config.image_size <= SMALL_IMAGE_PX
-    if aug.rotation > 0 and not small:
-        layers.append(keras.layers.RandomRotation(aug.rotation, fill_mode="reflect", seed=seed))
-    if aug.zoom > 0 and not small:
-        layers.append(keras.layers.RandomZoom(aug.zoom, fill_mode="reflect", seed=seed))
-    if aug.translation > 0:
-        layers.append(keras.layers.RandomTranslation(aug.translation, aug.translation,
-                                                     fill_mode="reflect", seed=seed))
-    if aug.contrast > 0:
-        layers.append(keras.layers.RandomContrast(aug.contrast, value_range=value_range, seed=seed))
-    return layers
-
-
 def _caffe_preprocess(x):
     """RGB 0-255 -> BGR minus ImageNet mean (ResNet50's preprocessing) with a frozen 1x1 conv.
 
@@ -136,8 +116,9 @@ def _caffe_preprocess(x):
 
 
 def build_model(config: SearchConfig, hp, num_classes: int, steps_per_epoch: int,
-                mixed_precision: bool = False, weights: str | None = None, epochs: int | None = None):
-    """Build and compile the model for one trial."""
+                mixed_precision: bool = False, weights: str | None = None, epochs: int | None = None,
+                jit_compile: bool | str = "auto"):
+    """Build and compile one trial's model; ``jit_compile``: XLA as measured (search/compile_choice.py) or "auto"."""
     import keras
 
     keras.mixed_precision.set_global_policy("mixed_float16" if mixed_precision else "float32")
@@ -155,9 +136,10 @@ def build_model(config: SearchConfig, hp, num_classes: int, steps_per_epoch: int
     dropout = hp_value(hp, "dropout", config.dropout, float)
     l1 = hp_value(hp, "l1", config.l1, float)
     l2 = hp_value(hp, "l2", config.l2, float)
-    augment = hp_value(hp, "augmentation", config.augmentation.enabled, bool)
+    # Augmentation is searched here but applied by the input pipeline (app/core/data/augment.py,
+    # on another core while the model trains): the model, and so the export, has no random layers.
+    hp_value(hp, "augmentation", config.augmentation.enabled, bool)
     hp_value(hp, "batch_size", config.batch_size, int)  # used by the fit step
-    seed = int(config.seed)
     reg = _regularizer(l1, l2)
     conv_kwargs = dict(kernel_initializer=initializer, kernel_regularizer=reg, use_bias=not batch_norm)
     bn_momentum = batch_norm_momentum(steps_per_epoch)
@@ -165,9 +147,6 @@ def build_model(config: SearchConfig, hp, num_classes: int, steps_per_epoch: int
     size = config.image_size
     inputs = keras.Input((size, size, 3), dtype="uint8", name="image")
     x = keras.layers.Rescaling(1.0, name="to_float")(inputs)
-    if augment:
-        for layer in augmentation_layers_for(config, seed):
-            x = layer(x)
 
     def norm_act(y):
         if batch_norm:
@@ -215,6 +194,7 @@ def build_model(config: SearchConfig, hp, num_classes: int, steps_per_epoch: int
         optimizer=optimizer,
         loss=keras.losses.CategoricalCrossentropy(label_smoothing=float(smoothing)),
         metrics=["accuracy", ConfusionMatrix(num_classes)],
+        jit_compile=jit_compile,
     )
     return model
 

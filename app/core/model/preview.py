@@ -1,8 +1,8 @@
 """Augmented samples of the user's own images, as the training pipeline would see them.
 
-Uses the same Keras preprocessing layers the model builder applies (flip, rotation, zoom,
-translation, contrast). :func:`augmentation_preview` imports TensorFlow; the window calls
-:func:`preview_in_child`, which runs it in a spawned child process that stays for the next
+Uses the training pipeline's own augmentation (app/core/data/augment.py: flip, rotation, zoom,
+translation, contrast, with rotation and zoom left out for small images as in training).
+:func:`augmentation_preview` imports TensorFlow; the window calls :func:`preview_in_child`, which runs it in a spawned child process that stays for the next
 preview, so TensorFlow (about 600 MB and a GIL-holding import) never enters the window's process.
 """
 from __future__ import annotations
@@ -17,6 +17,7 @@ from pathlib import Path
 
 import numpy as np
 
+from app.core.data.augment import active, augment_batch, batch_key
 from app.core.options.config import Augmentation
 
 
@@ -30,14 +31,6 @@ def load_image(path: str | Path, image_size: int) -> np.ndarray:
             img = img.convert("L")
         img = img.convert("RGB").resize((image_size, image_size), Image.Resampling.BILINEAR)
         return np.asarray(img, dtype=np.uint8).copy()
-
-
-def augmentation_layers(augmentation: Augmentation, seed: int | None = None) -> list:
-    """The Keras layers for ``augmentation``: the model builder's own, so the preview is what training does."""
-    from app.core.options.config import SearchConfig
-    from app.core.model.models import augmentation_layers_for
-
-    return augmentation_layers_for(SearchConfig(augmentation=augmentation), seed)
 
 
 def augmentation_preview(image_paths: Sequence[str | Path], augmentation: Augmentation, image_size: int,
@@ -58,15 +51,13 @@ def augmentation_preview(image_paths: Sequence[str | Path], augmentation: Augmen
     if not originals:
         raise ValueError("no readable image to preview" + (f" ({errors[0]})" if errors else ""))
 
-    batch = np.stack([originals[i % len(originals)] for i in range(count)]).astype("float32")
-    layers = augmentation_layers(augmentation, seed=seed)
-    if not layers:
-        return [img.copy() for img in batch.astype(np.uint8)]
-    import keras
+    batch = np.stack([originals[i % len(originals)] for i in range(count)])
+    if not active(augmentation, image_size):
+        return [img.copy() for img in batch]
+    import tensorflow as tf
 
-    pipeline = keras.Sequential(layers)
-    augmented = keras.ops.convert_to_numpy(pipeline(batch, training=True))
-    augmented = np.clip(np.nan_to_num(augmented), 0, 255).astype(np.uint8)
+    # The training pipeline's own function, keyed as the first batch of the first epoch of ``seed``.
+    augmented = augment_batch(tf.constant(batch), batch_key(seed, 0, 0), augmentation).numpy()
     return [img for img in augmented]
 
 

@@ -178,7 +178,7 @@ def _train_student(ctx: TaskContext, search_dir: str, config, student_config, ch
     import keras_tuner as kt
     import tensorflow as tf
 
-    from app.core.data.pipeline import steps_per_epoch
+    from app.core.data.pipeline import SplitData, steps_per_epoch, training_dataset
     from app.core.model.models import build_model, resolve_backbone_weights
 
     # The student learns with the best trial's optimizer settings; its own size comes from the user.
@@ -202,12 +202,15 @@ def _train_student(ctx: TaskContext, search_dir: str, config, student_config, ch
         if value is not None and value > best["value"]:
             best["value"], best["weights"] = float(value), student.get_weights()
 
-    train_ds = (tf.data.Dataset.from_tensor_slices((x_train, packed_train))
-                .shuffle(len(x_train), seed=config.seed, reshuffle_each_iteration=True)
-                .batch(batch_size).prefetch(tf.data.AUTOTUNE))
+    # The student's images are augmented as a trial's are (in the input pipeline, when the teacher's
+    # hyperparameters say so); its packed targets ride along as the "labels".
+    augment = student_config.augmentation if best_hp.get("augmentation") else None
+    train_ds = training_dataset(SplitData(labels=packed_train, images=x_train), student_config.image_size,
+                                batch_size, config.seed, augmentation=augment)
     val_ds = tf.data.Dataset.from_tensor_slices(val_xy).batch(batch_size)
     ctx.progress(0.15, "Training the student")
     history = student.fit(train_ds, validation_data=val_ds, epochs=epochs, verbose=0, shuffle=False,
+                          steps_per_epoch=steps_per_epoch(len(x_train), batch_size),
                           callbacks=[ctx.keras_callback("student", epochs, keep_best)])
     if best["weights"] is not None:
         student.set_weights(best["weights"])

@@ -67,7 +67,7 @@ def train_config(ctx: TaskContext, run: str, config, hp, num_classes: int, train
     """
 
     from app.core.model.models import build_model, resolve_backbone_weights
-    from app.core.data.pipeline import SplitData, make_dataset, steps_per_epoch
+    from app.core.data.pipeline import SplitData, make_dataset, steps_per_epoch, training_dataset
 
     batch_size = int(hp.values.get("batch_size", 32))
     train = SplitData(labels=train_xy[1], images=train_xy[0])
@@ -86,9 +86,11 @@ def train_config(ctx: TaskContext, run: str, config, hp, num_classes: int, train
     if config.early_stopping:
         callbacks.append(early_stopping(monitor=config.objective, patience=config.patience,
                                         mode="max" if maximize else "min"))
-    history = model.fit(make_dataset(train, config.image_size, batch_size, True, config.seed, num_classes),
+    augment = config.augmentation if hp.values.get("augmentation") else None
+    history = model.fit(training_dataset(train, config.image_size, batch_size, config.seed, num_classes, augment),
                         validation_data=make_dataset(val, config.image_size, batch_size, False, config.seed,
                                                      num_classes),
+                        steps_per_epoch=steps_per_epoch(len(train), batch_size),
                         epochs=epochs, callbacks=callbacks, verbose=0, shuffle=False)
     if best["weights"] is not None:
         model.set_weights(best["weights"])

@@ -16,6 +16,18 @@ def cpu_name() -> str:
     return platform.processor() or platform.machine() or "CPU"
 
 
+# NVIDIA GPUs from Volta (compute capability 7.0) on have float16 tensor cores; on older ones
+# mixed precision runs slower than float32 (TensorFlow's mixed precision guide).
+MIXED_PRECISION_CAPABILITY = (7, 0)
+
+
+def supports_mixed_precision(details: dict) -> bool:
+    """Whether a GPU (``tf.config.experimental.get_device_details``) gains from mixed precision;
+    a GPU that does not report its compute capability (not CUDA) is given the benefit of the doubt."""
+    capability = details.get("compute_capability")
+    return capability is None or tuple(capability) >= MIXED_PRECISION_CAPABILITY
+
+
 @lru_cache(maxsize=1)
 def configure_devices() -> dict:
     """Turn on GPU memory growth (must precede any GPU use) and describe the devices.
@@ -27,6 +39,7 @@ def configure_devices() -> dict:
 
     gpus = tf.config.list_physical_devices("GPU")
     names = []
+    mixed = False
     for i, gpu in enumerate(gpus):
         try:
             # Without memory growth TensorFlow grabs all GPU memory up front.
@@ -34,12 +47,13 @@ def configure_devices() -> dict:
         except RuntimeError:
             pass  # already initialised: growth is fixed for this process
         try:
-            detail = tf.config.experimental.get_device_details(gpu).get("device_name")
+            details = tf.config.experimental.get_device_details(gpu)
         except Exception:  # noqa: BLE001 - details are informational
-            detail = None
-        names.append(f"GPU {i}: {detail or gpu.name}")
+            details = {}
+        mixed = mixed or supports_mixed_precision(details)
+        names.append(f"GPU {i}: {details.get('device_name') or gpu.name}")
     device = names[0] if names else f"CPU: {cpu_name()}"
-    return {"device": device, "gpus": names, "mixed_precision_available": bool(gpus),
+    return {"device": device, "gpus": names, "mixed_precision_available": mixed,
             "tensorflow": tf.__version__}
 
 

@@ -202,6 +202,17 @@ PHOTO_SIZES = (128, 112, 96, 80, 64)
 REFERENCE_SIZE = 96
 
 
+def _reporting(items: list, progress=None):
+    """``items``, calling ``progress(done, total)`` before each and after the last (the window's
+    "measuring this machine: k of N")."""
+    for done, item in enumerate(items):
+        if progress is not None:
+            progress(done, len(items))
+        yield item
+    if progress is not None:
+        progress(len(items), len(items))
+
+
 @dataclass
 class SearchPlan:
     config: SearchConfig  # image_size resolved, width choices that fit, the first trial's width
@@ -211,12 +222,13 @@ class SearchPlan:
 
 
 def plan_search(config: SearchConfig, native_size: int, num_classes: int, train_count: int, val_count: int,
-                budget_left: float, memory_bytes: int | None = None, measure: bool | None = None) -> SearchPlan:
+                budget_left: float, memory_bytes: int | None = None, measure: bool | None = None,
+                progress=None) -> SearchPlan:
     """Resolve ``image_size: "auto"``, leave out widths that cannot fit, pick the first trial's width.
 
     One model is built per width; with a budget of ``MEASURE_MIN_BUDGET`` or more (or ``measure``)
     a few real training steps of each are timed (a few seconds each), otherwise the arithmetic
-    is divided by the machine's convolution speed, measured once.
+    is divided by the machine's convolution speed, measured once. ``progress(done, total)``: per candidate.
     """
     if measure is None:
         measure = math.isfinite(budget_left) and budget_left >= MEASURE_MIN_BUDGET
@@ -245,7 +257,7 @@ def plan_search(config: SearchConfig, native_size: int, num_classes: int, train_
     # The narrowest is always timed (it is what remains when nothing else fits).
     affordable = budget_left / epochs_to_afford(config.epochs) if math.isfinite(budget_left) else math.inf
     affordable /= (min(sizes) / size) ** 2  # at the smallest size "auto" may choose
-    for width in widths:
+    for width in _reporting(widths, progress):
         e = estimate_candidate(config, num_classes, train_count, val_count, size, width, batch, None,
                                measure=measure, measure_limit=math.inf if width == widths[0] else affordable)
         e.activation_bytes = int(e.activation_bytes * scale_to_max)

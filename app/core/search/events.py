@@ -30,6 +30,7 @@ from app.core.util.messages import message_data
 
 Listener = Callable[[dict], None]
 
+STAGE = "stage"  # a preparation stage before the trials (app/core/search/stages.py)
 SEARCH_STARTED = "search_started"
 NOTICE = "notice"
 TRIAL_STARTED = "trial_started"
@@ -50,7 +51,7 @@ TASK_EPOCH = "task_epoch"
 TASK_FINISHED = "task_finished"
 TASK_TYPES = (TASK_STARTED, TASK_PROGRESS, TASK_EPOCH, TASK_FINISHED)
 
-EVENT_TYPES = (SEARCH_STARTED, NOTICE, TRIAL_STARTED, BATCH_ENDED, EPOCH_ENDED, TRIAL_ENDED, SEARCH_FINISHED)
+EVENT_TYPES = (STAGE, SEARCH_STARTED, NOTICE, TRIAL_STARTED, BATCH_ENDED, EPOCH_ENDED, TRIAL_ENDED, SEARCH_FINISHED)
 
 # Final search statuses.
 COMPLETED = "completed"
@@ -58,6 +59,18 @@ CANCELLED = "cancelled"
 FAILED = "failed"
 
 TrialStatus = Literal["RUNNING", "COMPLETED", "FAILED", "INVALID", "STOPPED", "CANCELLED"]
+
+
+class Stage(TypedDict):
+    """A preparation stage began (or advanced: ``done`` of ``total`` candidates timed)."""
+    type: Literal["stage"]
+    time: float
+    stage: Literal["scanning", "starting_tensorflow", "measuring", "compiling", "loading"]
+    done: int | None
+    total: int | None
+    budget_spent: float  # seconds counted against the budget so far (earlier runs included)
+    budget_spent_before: float  # of which earlier runs of a resumed search
+    time_budget: float | None
 
 
 class SearchStarted(TypedDict):
@@ -83,6 +96,7 @@ class SearchStarted(TypedDict):
     name: NotRequired[str]  # the search's name (config name, else its folder's)
     time_budget: NotRequired[float | None]  # seconds; None: no limit
     budget_spent_before: NotRequired[float]  # seconds spent by earlier runs of a resumed search
+    budget_spent: NotRequired[float]  # seconds counted so far, preparation and earlier runs included
     image_size: NotRequired[int]  # the size chosen (config may say "auto")
     class_weights: NotRequired[bool]  # whether the loss weighs classes by their rarity
 
@@ -93,7 +107,7 @@ class Notice(TypedDict):
     time: float
     level: Literal["info", "warning"]
     message: str
-    reason: NotRequired[Literal["estimate", "plan", "plateau", "budget", "pruned"]]
+    reason: NotRequired[Literal["estimate", "plan", "plateau", "budget", "pruned", "batch_size", "compile"]]
     estimates: NotRequired[list[dict]]  # reason "estimate": measured model sizes and epoch times
     trial_id: NotRequired[str]  # reason "pruned": the trial stopped early
 
@@ -167,7 +181,7 @@ class SearchFinished(TypedDict):
     elapsed: NotRequired[float]
 
 
-Event = Union[SearchStarted, Notice, TrialStarted, BatchEnded, EpochEnded, TrialEnded, SearchFinished]
+Event = Union[Stage, SearchStarted, Notice, TrialStarted, BatchEnded, EpochEnded, TrialEnded, SearchFinished]
 
 
 class SearchListener:
@@ -177,6 +191,7 @@ class SearchListener:
     :func:`dispatch`. Hooks receive the event dict unchanged.
     """
 
+    def on_stage(self, event: Stage) -> None: ...
     def on_search_started(self, event: SearchStarted) -> None: ...
     def on_notice(self, event: Notice) -> None: ...
     def on_trial_started(self, event: TrialStarted) -> None: ...

@@ -21,6 +21,7 @@ from pathlib import Path
 from typing import Any
 
 from app.core.search import events as ev
+from app.core.search.batch_fit import fit_batch_to_folder
 from app.core.search.budget import BUDGET_SPENT, STOP_BUDGET, BudgetClock, BudgetPlanner
 from app.core.options.config import SearchConfig
 from app.core.options.duration import format_duration
@@ -32,6 +33,7 @@ from app.core.search.search_dir import (
     try_update_search_info, update_search_info,
 )
 from app.core.search.search_setup import new_search_dir, prepare_split
+from app.core.search.stages import COMPILING, LOADING, MEASURING, SCANNING, STARTING_TENSORFLOW, StageReporter
 from app.core.search.search_state import lower_is_better, objective_direction
 from app.core.util.i18n import QT_TRANSLATE_NOOP
 from app.core.util.messages import message
@@ -45,6 +47,15 @@ def _device_info(config: SearchConfig) -> tuple[dict, bool]:
 
     info = configure_devices()
     return info, bool(config.mixed_precision and info["mixed_precision_available"])
+
+
+def _no_mixed_precision(device: dict):
+    if device["gpus"]:
+        return message(QT_TRANSLATE_NOOP(
+            "CoreMessages", "Mixed precision needs a GPU with fast float16 (compute capability 7.0 or later); "
+            "training in float32.", "search.mixed_needs_fp16_gpu"))
+    return message(QT_TRANSLATE_NOOP(
+        "CoreMessages", "Mixed precision needs a GPU; training in float32 on the CPU.", "search.mixed_needs_gpu"))
 
 
 def _completed_before(search_dir: Path) -> dict[str, dict]:
@@ -105,8 +116,11 @@ def run_search(config: SearchConfig, listener: ev.Listener, cancel: ev.CancelTok
     with contextlib.redirect_stdout(sys.stderr):
         try:
             config.check()
+            stages = state["stages"] = StageReporter(emit, clock)
+            stages(SCANNING)
             info = prepare_split(config, search_dir, resume, emit)
             update_search_info(search_dir, status="running")
+            stages(STARTING_TENSORFLOW)
             final_status, error = execute_search(config, info, search_dir, resume, emit, cancel, state, previous,
                                           max_trials_in_process)
         except SearchError as exc:
@@ -203,8 +217,7 @@ def execute_search(config, info, search_dir, resume, emit, cancel, state, previo
 
     device, mixed = _device_info(config)
     if config.mixed_precision and not mixed:
-        emit(ev.make_event(ev.NOTICE, level="info", message=message(QT_TRANSLATE_NOOP(
-            "CoreMessages", "Mixed precision needs a GPU; training in float32 on the CPU.", "search.mixed_needs_gpu"))))
+        emit(ev.make_event(ev.NOTICE, level="info", message=_no_mixed_precision(device)))
     keras.config.disable_interactive_logging()
     if config.deterministic:
         import tensorflow as tf
@@ -215,7 +228,8 @@ def execute_search(config, info, search_dir, resume, emit, cancel, state, previo
     classes = info["classes"]
     splits = info["splits"]
     clock: BudgetClock = state["clock"]
-    config, first_epoch_estimate = plan_for_budget(config, info, search_dir, emit, clock)
+    config, first_epoch_estimate = plan_for_budget(config, info, search_dir, emit, clock, state.get("stages"))
+    (state.get("stages") or (lambda *_: None))(LOADING)  # a distributed worker reports no stages
     loaded = _load_splits(config, splits, cache_root or search_dir / "cache", emit, cancel)
     if loaded is None:
         return ev.CANCELLED, ""
@@ -224,7 +238,8 @@ def execute_search(config, info, search_dir, resume, emit, cancel, state, previo
     if notice:
         emit(ev.make_event(ev.NOTICE, level="warning", message=notice))
     class_weight = _class_weight(config, train.labels, classes, emit)
-    hypermodel = make_hypermodel(config, train, val, len(classes), mixed, weights, emit, state, class_weight)
+    hypermodel = make_hypermodel(config, train, val, len(classes), mixed, weights, emit, state, class_weight,
+                                 jit_compile=(info.get("plan") or {}).get("compile", {}).get("jit_compile", "auto"))
     strategy, notice = mirrored_strategy(config)
     if notice:
         emit(ev.make_event(ev.NOTICE, level="info", message=notice))
@@ -245,6 +260,7 @@ def execute_search(config, info, search_dir, resume, emit, cancel, state, previo
         max_trials=planned_trials(config), resumed=bool(resume), completed_trials=completed,
         dataset_fingerprint=info.get("dataset_fingerprint"), versions=info.get("versions", {}),
         cache=cache, pid=os.getpid(), time_budget=clock.budget or None, budget_spent_before=clock.spent_before,
+        budget_spent=clock.elapsed(),
         image_size=config.image_size, class_weights=bool(class_weight)))
     return _run_tuner(tuner, planner, config, search_dir, splits, len(classes), state, emit)
 
@@ -326,7 +342,8 @@ def _run_tuner(tuner, planner: BudgetPlanner, config: SearchConfig, search_dir: 
     return ev.COMPLETED, ""
 
 
-def plan_for_budget(config: SearchConfig, info: dict, search_dir: Path, emit, clock: BudgetClock):
+def plan_for_budget(config: SearchConfig, info: dict, search_dir: Path, emit, clock: BudgetClock,
+                    stages: StageReporter | None = None):
     """Resolve the automatic choices (image size, widths that fit, the first trial's width) from
     measurements, once per search; a resumed search keeps what was chosen."""
     from app.core.search.estimate import plan_search
@@ -334,8 +351,11 @@ def plan_for_budget(config: SearchConfig, info: dict, search_dir: Path, emit, cl
     if info.get("plan"):
         return config, info["plan"].get("epoch_seconds")
     splits = info["splits"]
+    config, notice = fit_batch_to_folder(config, len(splits["train"]))
+    if notice:
+        emit(ev.make_event(ev.NOTICE, level="info", reason="batch_size", message=notice))
     plan = plan_search(config, int(info.get("native_size") or 0), len(info["classes"]), len(splits["train"]),
-                       len(splits["val"]), clock.remaining())
+                       len(splits["val"]), clock.remaining(), progress=stages and stages.progress(MEASURING))
     for notice in plan.notices:
         emit(ev.make_event(ev.NOTICE, level="warning", message=notice))
     estimates = [e.to_dict() for e in plan.estimates]
@@ -347,9 +367,40 @@ def plan_for_budget(config: SearchConfig, info: dict, search_dir: Path, emit, cl
         summary += "; measured epoch times: " + ", ".join(
             f"width {e.width} at {e.image_size} px ~{e.epoch_seconds:.0f} s" for e in timed)
     emit(ev.make_event(ev.NOTICE, level="info", reason="estimate", message=summary + ".", estimates=estimates))
-    update_search_info(search_dir, config=chosen.to_dict(),
-                        plan={"epoch_seconds": plan.epoch_seconds, "estimates": estimates})
-    return chosen, plan.epoch_seconds
+    compiled = compile_choice(chosen, info, clock, emit, stages)
+    epoch_s = plan.epoch_seconds
+    if epoch_s and compiled.get("compile", {}).get("jit_compile"):
+        epoch_s *= compiled["compile"]["xla_step_s"] / compiled["compile"]["plain_step_s"]
+    info["plan"] = {"epoch_seconds": epoch_s, "estimates": estimates, **compiled}
+    update_search_info(search_dir, config=chosen.to_dict(), plan=info["plan"])
+    return chosen, epoch_s
+
+
+def compile_choice(config: SearchConfig, info: dict, clock: BudgetClock, emit,
+                   stages: StageReporter | None = None) -> dict:
+    """XLA or the plain graph for this search's model on this device, timed when the budget
+    allows the estimate's timing (app/core/search/compile_choice.py); {} leaves Keras' default."""
+    from app.core.options.option_table import TRANSFER_ARCHITECTURES
+    from app.core.search import compile_choice as cc
+    from app.core.search.devices import configure_devices
+
+    if config.architecture in TRANSFER_ARCHITECTURES:
+        return {}
+    device = configure_devices()
+    key = cc.choice_key(config, device["device"], device["tensorflow"])
+    choice = cc.kept_choice(key)
+    if choice is None:
+        if clock.remaining() < cc.MEASURE_BUDGET:  # (no time limit: inf, measured)
+            print(f"XLA not timed ({key}): the budget is under {cc.MEASURE_BUDGET:.0f} s and no decision "
+                  "is kept for this machine; Keras' default graph.", file=sys.stderr)
+            return {}
+        if stages is not None:
+            stages(COMPILING)
+        choice = cc.measure_compile_choice(config, len(info["classes"]), len(info["splits"]["train"]),
+                                           device["device"])
+        cc.keep_choice(key, choice)
+    emit(ev.make_event(ev.NOTICE, level="info", reason="compile", message=choice.note, **choice.to_dict()))
+    return {"compile": choice.to_dict()}
 
 
 def _class_weight(config: SearchConfig, labels, classes: list[str], emit) -> dict | None:

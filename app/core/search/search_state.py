@@ -23,6 +23,7 @@ from dataclasses import dataclass, field
 from typing import Callable, Iterable
 
 from app.core.search.events import SearchListener, dispatch
+from app.core.search.stages import stage_text
 from app.core.util.formatting import format_clock
 
 RUNNING = "RUNNING"
@@ -160,6 +161,7 @@ class SearchState(SearchListener):
         self.epochs = 0
         self.batch_fraction = 0.0
         self.trial_durations: list[float] = []
+        self.stage: dict | None = None  # the preparation stage under way (app/core/search/stages.py)
 
     # ------------------------------------------------------------------ feeding
 
@@ -200,7 +202,24 @@ class SearchState(SearchListener):
         self.budget_spent_before = finite_or_none(event.get("budget_spent_before")) or 0.0
         planned = config.get("epochs")
         self.epochs = planned if isinstance(planned, int) and planned > 0 else 0
-        self.started_at = self._clock()
+        self.started_at = self._started_at(event)
+
+    def _started_at(self, event: dict) -> float:
+        """When the budget started counting for this run: the preparation before this event counts."""
+        spent = finite_or_none(event.get("budget_spent"))
+        before = finite_or_none(event.get("budget_spent_before")) or 0.0
+        return self._clock() - max(0.0, (spent - before) if spent is not None else 0.0)
+
+    def on_stage(self, event: dict) -> None:
+        """A preparation stage: the search is under way and its budget counting before any trial."""
+        if self.status != "preparing":  # trials shown already (a resumed search's) stay
+            self.status = "preparing"
+            self.final = None
+            self.started_at = self._started_at(event)
+        self.stage = event
+        budget = finite_or_none(event.get("time_budget"))
+        self.time_budget = budget if budget and budget > 0 else None
+        self.budget_spent_before = finite_or_none(event.get("budget_spent_before")) or 0.0
 
     def on_notice(self, event: dict) -> None:
         self.notices.append(event)
@@ -382,6 +401,8 @@ class SearchState(SearchListener):
             parts.append(f"Trial {self.trial_number}{of}")
         if self.epochs and self.trial_started_at is not None:
             parts.append(f"epoch {min(self.epoch + 1, self.epochs)}/{self.epochs}")
+        if not self.trial_number and self.status == "preparing" and self.stage:
+            parts.append(stage_text(self.stage))
         if self.time_budget:
             parts.append(f"{format_clock(self.budget_spent())} of {format_clock(self.time_budget)}")
         else:

@@ -13,13 +13,14 @@ FAULT_NAN_TRIALS = "TUNESTUDIO_FAULT_NAN_TRIALS"
 
 
 def make_hypermodel(config: SearchConfig, train, val, num_classes: int, mixed_precision: bool,
-                     weights: str | None, emit, tuner_ref: dict, class_weight: dict | None = None):
+                     weights: str | None, emit, tuner_ref: dict, class_weight: dict | None = None,
+                     jit_compile: bool | str = "auto"):
     import keras
     import keras_tuner as kt
     import tensorflow as tf
 
     from app.core.model.models import build_model
-    from app.core.data.pipeline import make_dataset, steps_per_epoch
+    from app.core.data.pipeline import make_dataset, steps_per_epoch, training_dataset
 
     class StudioHyperModel(kt.HyperModel):
         def build(self, hp):
@@ -32,7 +33,8 @@ def make_hypermodel(config: SearchConfig, train, val, num_classes: int, mixed_pr
             if "tuner/epochs" in hp.values:  # Hyperband sets each round's epochs itself
                 epochs = int(hp.values["tuner/epochs"])
             return build_model(config, hp, num_classes, steps_per_epoch(len(train), batch_size),
-                               mixed_precision=mixed_precision, weights=weights, epochs=epochs)
+                               mixed_precision=mixed_precision, weights=weights, epochs=epochs,
+                               jit_compile=jit_compile)
 
         def fit(self, hp, model, *args, **kwargs):
             batch_size = _batch_size(hp)
@@ -65,14 +67,17 @@ def make_hypermodel(config: SearchConfig, train, val, num_classes: int, mixed_pr
             nan_trials = os.environ.get(FAULT_NAN_TRIALS, "").split(",")
             if tuner.current_trial_id is not None and str(ev.trial_number(tuner.current_trial_id)) in nan_trials:
                 callbacks.append(_PoisonWeights())
-            tuner._steps[tuner.current_trial_id] = steps_per_epoch(len(train), batch_size)
-            train_ds = make_dataset(train, config.image_size, batch_size, shuffle=True,
-                                    seed=config.seed, num_classes=num_classes)
+            steps = steps_per_epoch(len(train), batch_size)
+            tuner._steps[tuner.current_trial_id] = steps
+            # Augmentation runs in the input pipeline (app/core/data/augment.py), not in the model.
+            augment = config.augmentation if hp.values.get("augmentation") else None
+            train_ds = training_dataset(train, config.image_size, batch_size, seed=config.seed,
+                                        num_classes=num_classes, augmentation=augment)
             val_ds = make_dataset(val, config.image_size, batch_size, shuffle=False,
                                   seed=config.seed, num_classes=num_classes)
             # The datasets shuffle themselves; Keras would only warn about its own shuffle flag.
             return model.fit(train_ds, validation_data=val_ds, shuffle=False, callbacks=callbacks,
-                             class_weight=class_weight, **fit_kwargs)
+                             class_weight=class_weight, steps_per_epoch=steps, **fit_kwargs)
 
     return StudioHyperModel()
 

@@ -10,6 +10,7 @@ from app.core.search import events as ev
 from app.core.search.budget import STOP_BUDGET, STOP_PLATEAU, STOP_PRUNED, STOP_USER, BudgetPlanner
 from app.core.search.checkpoints import prune_checkpoints
 from app.core.options.config import SearchConfig
+from app.core.search.plan_notice import PlanNotices
 from app.core.search.local_search import LOCAL_SEARCH_MAX_TRIALS, install as install_local_search
 from app.core.search.search_dir import TUNER_PROJECT
 from app.core.search.search_state import kept_confusion, objective_direction
@@ -69,6 +70,7 @@ class TunerHooks:
         self._steps_of = steps_of  # hp -> training steps per epoch
         self._epoch_started = self._trial_begun_at = time.monotonic()
         self._first_batch_s = None
+        self._plan_notices = PlanNotices()
         # Hyperband decides each round's epochs itself: only the budget cut applies there.
         self._plan_epochs = not isinstance(self.oracle, kt.oracles.HyperbandOracle)
 
@@ -131,6 +133,9 @@ class TunerHooks:
         self._first_batch_s = None
         if self._planner.current is not None:
             self._planner.current.trial_id = tid
+        summary = self._plan_notices.at_trial_start(self._planner, self._epoch_estimate, ev.trial_number(tid))
+        if summary:
+            self._emit(ev.make_event(ev.NOTICE, level="info", reason="plan", message=summary))
         self._history[tid] = {}
         self._confusions.pop(tid, None)
         values = dict(trial.hyperparameters.values)
@@ -217,11 +222,10 @@ class TunerHooks:
         before = plan.planned_epochs
         total, stop = planner.after_epoch(seconds, scalars.get(self._objective_name))
         self._epoch_estimate = plan.epoch_time() or seconds
-        if plan.epochs_done == 1 and planner.finished_trials == 0 and not getattr(self, "_plan_said", False):
-            self._plan_said = True  # once per search, when the first real epoch fixed the plan
-            summary = planner.plan_summary(self._epoch_estimate)
-            if summary:
-                self._emit(ev.make_event(ev.NOTICE, level="info", reason="plan", message=summary))
+        # Said when the first real epoch fixed the plan, and again when measured times change it.
+        summary = self._plan_notices.after_epoch(planner, self._epoch_estimate, ev.trial_number(trial.trial_id))
+        if summary:
+            self._emit(ev.make_event(ev.NOTICE, level="info", reason="plan", message=summary))
         if not self._plan_epochs:
             if stop == STOP_BUDGET:
                 model.stop_training = True

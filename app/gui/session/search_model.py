@@ -27,6 +27,7 @@ MODEL_KINDS = (*EVENT_TYPES, WORKER_STATUS)
 class SearchModel(QObject, SearchListener):
     """One search's state plus a signal per event kind (each carries the event dict)."""
 
+    stage = Signal(dict)  # a preparation stage before the first trial (app/core/search/stages.py)
     search_started = Signal(dict)
     notice = Signal(dict)
     trial_started = Signal(dict)

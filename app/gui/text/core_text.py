@@ -174,6 +174,20 @@ TEMPLATES: tuple[str, ...] = (
     QT_TRANSLATE_NOOP("CoreMessages", "The classes are heavily imbalanced, so each is weighted by the inverse of its "
                                       "share of the training images (class weights on)."),
     QT_TRANSLATE_NOOP("CoreMessages", "Mixed precision needs a GPU; training in float32 on the CPU."),
+    QT_TRANSLATE_NOOP("CoreMessages", "Mixed precision needs a GPU with fast float16 (compute capability 7.0 or "
+                                      "later); training in float32."),
+    QT_TRANSLATE_NOOP("CoreMessages", "{count} training images: batch size lowered from {value} to {choices}, so an "
+                                      "epoch has {n} or more steps (batch norm and the learning-rate schedule learn "
+                                      "per step; one step an epoch leaves validation at chance)."),
+    QT_TRANSLATE_NOOP("CoreMessages", "XLA on for {name} on {path}: a training step took {value} s compiled against "
+                                      "{limit} s plain."),
+    QT_TRANSLATE_NOOP("CoreMessages", "XLA off for {name} on {path}: a training step took {value} s compiled against "
+                                      "{limit} s plain."),
+    QT_TRANSLATE_NOOP("CoreMessages", "XLA failed for {name} on {path} ({error}); using the plain graph."),
+    QT_TRANSLATE_NOOP("CoreMessages", "Re-planned with the measured times ({done} trial(s) finished, {remaining} min "
+                                      "left): the budget holds one trial."),
+    QT_TRANSLATE_NOOP("CoreMessages", "Re-planned with the measured times ({done} trial(s) finished, {remaining} min "
+                                      "left): the budget now holds about {n} trials of up to {epochs} epochs each."),
     QT_TRANSLATE_NOOP("CoreMessages", "stopped by user; it will run again on resume"),
     # ---- app.core.options.options / app.core.options.config: why an option's value is refused (the options column)
     QT_TRANSLATE_NOOP("CoreMessages", "{value} is not true/false"),
@@ -295,6 +309,28 @@ def translate_lines(texts) -> list[str]:
     return [translate(str(t)) for t in texts]
 
 
+# The preparation stages before the first trial (app/core/search/stages.py).
+STAGE_WORDS = {
+    "scanning": QT_TRANSLATE_NOOP("SearchStatus", "Scanning the images…"),
+    "starting_tensorflow": QT_TRANSLATE_NOOP("SearchStatus", "Starting TensorFlow…"),
+    "measuring": QT_TRANSLATE_NOOP("SearchStatus", "Measuring this machine…"),
+    "compiling": QT_TRANSLATE_NOOP("SearchStatus", "Trying the compiled (XLA) training step…"),
+    "loading": QT_TRANSLATE_NOOP("SearchStatus", "Decoding the images…"),
+}
+
+
+def stage_text(stage: dict | None) -> str:
+    """``Measuring this machine: 2 of 3 candidates`` in the window's language ("" without a stage)."""
+    if not stage:
+        return ""
+    words = STAGE_WORDS.get(stage.get("stage"))
+    text = QCoreApplication.translate("SearchStatus", words) if words else str(stage.get("stage"))
+    if stage.get("total"):
+        text = QCoreApplication.translate("SearchStatus", "Measuring this machine: {done} of {total} candidates").format(
+            done=stage.get("done") or 0, total=stage["total"])
+    return text
+
+
 def status_text(state) -> str:
     """``SearchState.status_text()`` in the window's language: ``Trial 3 of 10 · epoch 4/12 · ...``."""
     from app.core.util.formatting import format_clock
@@ -303,6 +339,8 @@ def status_text(state) -> str:
         return QCoreApplication.translate("SearchStatus", text)
 
     parts = []
+    if not state.trial_number and state.status == "preparing" and state.stage:
+        parts.append(stage_text(state.stage))
     if state.trial_number:
         parts.append((tr("Trial {n} of {total}") if state.max_trials else tr("Trial {n}")).format(
             n=state.trial_number, total=state.max_trials))

@@ -146,6 +146,9 @@ class CurvesPanel(QWidget, StatePanel):
 
     # ------------------------------------------------------------------ events (after the state's)
 
+    def on_stage(self, event: dict) -> None:
+        self._mark_dirty()  # the header shows the stage
+
     def on_search_started(self, event: dict) -> None:
         self._rebuild_view()
 
@@ -304,6 +307,9 @@ class CurvesPanel(QWidget, StatePanel):
             search = {"idle": "", "running": self.tr("Search started"),
                       "completed": self.tr("Search completed"), "cancelled": self.tr("Search cancelled"),
                       "failed": self.tr("Search failed")}.get(state.status, self.tr("Search ended"))
+        if state.status == "preparing":
+            self.header.show_idle(core_text.stage_text(state.stage))
+            return
         if not state.trials:
             self.header.show_idle(search or self.tr("No search running."))
             return

@@ -107,7 +107,7 @@ class MainWindow(QMainWindow):
         self.model.search_started.connect(self._on_search_started)
         self.model.panel_failed.connect(self._on_panel_failed)
         self.model.batch_ended.connect(self._update_progress_bar)
-        for signal in (self.model.trial_started, self.model.epoch_ended, self.model.trial_ended):
+        for signal in (self.model.stage, self.model.trial_started, self.model.epoch_ended, self.model.trial_ended):
             signal.connect(self._refresh_status)
 
         self.chrome.restore_settings()
@@ -367,8 +367,9 @@ class MainWindow(QMainWindow):
         self._update_progress_bar()
         if self.session.stopping:
             return  # keep "Stopping…" visible
-        if self.model.state.trial_number:
-            self.show_status(core_text.status_text(self.model.state))
+        state = self.model.state
+        if state.trial_number or state.status == "preparing":  # preparing: the stage and the budget clock
+            self.show_status(core_text.status_text(state))
 
     def _on_panel_failed(self, panel: QWidget, message: str) -> None:
         self.dialogs.error(self.tr("Display problem"), self.tr("{objectname} could not show an update: {message}").format(

@@ -14,28 +14,15 @@ import threading
 import time
 from pathlib import Path
 
-import numpy as np
 import pytest
-from PIL import Image
 
 from app.core.distributed import protocol
+from tiny_images import make_images
 
 REPO = Path(__file__).resolve().parents[3]
 TINY = ["--arch", "mlp", "--epochs", "1", "--image-size", "16", "--width", "8", "--depth", "1",
         "--batch-size", "8", "--augment", "false", "--no-early-stopping"]
 TIMEOUT = 600
-
-
-def make_images(root: Path, classes: int = 3, per_class: int = 8) -> Path:
-    rng = np.random.default_rng(0)
-    for c in range(classes):
-        (root / f"class{c}").mkdir(parents=True, exist_ok=True)
-        base = np.zeros(3)
-        base[c % 3] = 180
-        for i in range(per_class):
-            pixels = (rng.random((16, 16, 3)) * 60 + base).clip(0, 255).astype("uint8")
-            Image.fromarray(pixels).save(root / f"class{c}" / f"{i}.png")
-    return root
 
 
 class Proc:

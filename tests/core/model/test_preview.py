@@ -1,4 +1,4 @@
-"""Augmentation preview: real Keras preprocessing layers on the user's images (imports TensorFlow)."""
+"""Augmentation preview: the training pipeline's augmentation on the user's images (imports TensorFlow)."""
 from __future__ import annotations
 
 import numpy as np
@@ -34,11 +34,12 @@ def test_same_seed_same_images_other_seed_other_images(photos):
 
 
 def test_augmented_images_differ_from_the_originals_and_none_leaves_them_alone(photos):
-    originals = [load_image(photos[i % len(photos)], 32) for i in range(4)]
-    untouched = augmentation_preview(photos, NO_AUGMENTATION, 32, 4, seed=0)
+    # 64 px: rotation and zoom apply above SMALL_IMAGE_PX only, in training and so in the preview.
+    originals = [load_image(photos[i % len(photos)], 64) for i in range(4)]
+    untouched = augmentation_preview(photos, NO_AUGMENTATION, 64, 4, seed=0)
     assert all(np.array_equal(a, b) for a, b in zip(untouched, originals))
     rotated = augmentation_preview(photos, Augmentation(flip="none", rotation=0.5, zoom=0, translation=0,
-                                                        contrast=0), 32, 4, seed=0)
+                                                        contrast=0), 64, 4, seed=0)
     assert any(np.abs(a.astype(int) - b.astype(int)).mean() > 5 for a, b in zip(rotated, originals))
 
 

@@ -5,7 +5,7 @@ import os
 import pytest
 
 from app.core.options.config import SearchConfig
-from test_distributed import make_images
+from tiny_images import make_images
 
 
 def _train_mirrored(data_dir: str, search_dir: str, home: str, devices: int, out) -> None:

@@ -1,0 +1,53 @@
+"""The plan notice ("This budget holds ..."), said when the first epoch fixes the plan and said
+again whenever measured times change how many trials the budget holds.
+
+Why: on the bundled sample the plan said "one trial of 14 epochs", then early stopping ended that
+trial early and trials 2 and 3 ran within three minutes (issue 24). The notice is now re-issued
+when the expected number of trials changes (at most once a trial while it runs, so epoch-to-epoch
+noise does not flood the log) and always before a trial the last notice did not promise.
+Plain Python, driven by the tuner's hooks (app/core/search/trial_tuner.py).
+"""
+from __future__ import annotations
+
+from app.core.search.budget import BudgetPlanner
+
+
+class PlanNotices:
+    def __init__(self) -> None:
+        self.said_trials: int | None = None  # trials the last notice promised
+        self._said_in_trial: int | None = None  # the trial number during which it was re-issued
+
+    def after_epoch(self, planner: BudgetPlanner, epoch_seconds: float | None, trial_number: int) -> str | None:
+        """The notice to emit after an epoch of trial ``trial_number`` (1-based), or None."""
+        if not epoch_seconds:
+            return None
+        expected = planner.expected_trials(epoch_seconds)
+        if expected is None:
+            return None
+        if self.said_trials is None:
+            return self._say(planner.plan_summary(epoch_seconds), expected, trial_number)
+        if expected != self.said_trials and self._said_in_trial != trial_number:
+            return self._say(self._replan_text(planner, expected), expected, trial_number)
+        return None
+
+    def at_trial_start(self, planner: BudgetPlanner, epoch_seconds: float | None, trial_number: int) -> str | None:
+        """Before trial ``trial_number`` starts: a new notice when the last one promised fewer trials."""
+        if self.said_trials is None or trial_number <= self.said_trials or not epoch_seconds:
+            return None
+        expected = planner.expected_trials(epoch_seconds)
+        expected = max(trial_number, expected or trial_number)
+        return self._say(self._replan_text(planner, expected), expected, trial_number)
+
+    def _say(self, text: str | None, expected: int, trial_number: int) -> str | None:
+        if text:
+            self.said_trials = expected
+            self._said_in_trial = trial_number
+        return text
+
+    @staticmethod
+    def _replan_text(planner: BudgetPlanner, expected: int) -> str:
+        head = (f"Re-planned with the measured times ({planner.finished_trials} trial(s) finished, "
+                f"{max(0.0, planner.clock.remaining()) / 60:.0f} min left)")
+        if expected <= 1:
+            return head + ": the budget holds one trial."
+        return head + f": the budget now holds about {expected} trials of up to {planner.target_epochs} epochs each."

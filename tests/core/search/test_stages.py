@@ -1,0 +1,99 @@
+"""A plan the user can trust: preparation stages with the budget clock, and a plan notice re-issued
+when the measured times change it, in the right order (a fake clock, no TensorFlow)."""
+from __future__ import annotations
+
+from app.core.search import events as ev
+from app.core.search.budget import BudgetClock, BudgetPlanner
+from app.core.search.plan_notice import PlanNotices
+from app.core.search.search_state import SearchState
+from app.core.search.stages import LOADING, MEASURING, SCANNING, STARTING_TENSORFLOW, StageReporter, stage_text
+
+
+class FakeClock:
+    def __init__(self) -> None:
+        self.now = 1000.0
+
+    def __call__(self) -> float:
+        return self.now
+
+
+def test_stages_then_the_plan_then_a_new_plan_when_more_trials_run():
+    fake = FakeClock()
+    clock = BudgetClock(600, clock=fake)
+    events: list[dict] = []
+    state = SearchState(clock=fake)
+
+    def emit(event: dict) -> None:
+        events.append(event)
+        state.handle_event(event)
+
+    stages = StageReporter(emit, clock)
+    stages(SCANNING)
+    fake.now += 5
+    stages(STARTING_TENSORFLOW)
+    fake.now += 20
+    progress = stages.progress(MEASURING)
+    for done in range(3):
+        progress(done, 2)
+        fake.now += 10
+    stages(LOADING)
+    fake.now += 5
+    # The budget has counted since the first stage, and the window's clock says so before any trial.
+    assert state.status == "preparing" and round(state.budget_spent()) == 60
+    assert "Decoding the images" in state.status_text() and "1:00 of 10:00" in state.status_text()
+    assert stage_text(events[3]) == "Measuring this machine: 1 of 2 candidates…"
+
+    planner = BudgetPlanner(clock, max_epochs=50)
+    notices = PlanNotices()
+
+    def say(text):
+        if text:
+            emit(ev.make_event(ev.NOTICE, level="info", reason="plan", message=text))
+
+    planner.plan_trial("0", None)
+    for epoch in range(5):  # early stopping ends trial 1 after 5 of its planned epochs
+        fake.now += 20
+        planner.after_epoch(20.0, 0.5 + epoch / 100)
+        say(notices.after_epoch(planner, 20.0, 1))
+    planner.trial_finished(0.54, [0.5, 0.51, 0.52, 0.53, 0.54])
+    planner.plan_trial("1", 20.0)
+    say(notices.at_trial_start(planner, 20.0, 2))
+
+    kinds = [(e["type"], e.get("stage") or e.get("reason")) for e in events]
+    assert kinds == [("stage", SCANNING), ("stage", STARTING_TENSORFLOW), ("stage", MEASURING),
+                     ("stage", MEASURING), ("stage", MEASURING), ("stage", LOADING),
+                     ("notice", "plan"), ("notice", "plan")]
+    spent = [e["budget_spent"] for e in events if e["type"] == "stage"]
+    assert spent == sorted(spent) and spent[0] == 0 and spent[-1] == 55
+    first, second = (e["message"] for e in events if e["type"] == "notice")
+    assert first.startswith("This budget holds one trial")
+    # The second trial was never promised: a new notice says how many the budget now holds.
+    assert "Re-planned" in second and "1 trial(s) finished" in second and "holds one trial" not in second
+
+
+def test_the_plan_is_not_re_issued_for_every_wobble_of_an_epoch():
+    fake = FakeClock()
+    clock = BudgetClock(600, clock=fake)
+    planner = BudgetPlanner(clock, max_epochs=50)
+    notices = PlanNotices()
+    planner.plan_trial("0", None)
+    said = []
+    for seconds in (10.0, 11.0, 9.0, 12.0, 8.0, 13.0):
+        fake.now += seconds
+        planner.after_epoch(seconds, 0.5)
+        text = notices.after_epoch(planner, seconds, 1)
+        if text:
+            said.append(text)
+    assert 1 <= len(said) <= 2  # the plan, and at most one correction while this trial runs
+
+
+def test_the_command_line_shows_the_stage_and_the_budget_clock(capsys):
+    from app.cli.progress import TerminalProgress
+
+    fake = FakeClock()
+    clock = BudgetClock(600, clock=fake)
+    progress = TerminalProgress(enabled=True)
+    fake.now += 42
+    StageReporter(progress, clock)(MEASURING, 1, 3)
+    line = capsys.readouterr().err
+    assert "Measuring this machine: 1 of 3 candidates" in line and "0:42 of 10:00" in line
