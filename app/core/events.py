@@ -36,6 +36,9 @@ EPOCH_ENDED = "epoch_ended"
 TRIAL_ENDED = "trial_ended"
 SEARCH_FINISHED = "search_finished"
 WORKER_STATUS = "worker_status"
+# A staged transfer search's stage (app/core/transfer_search.py): ``stage`` ("features", "head",
+# "fine_tune") and, for features, ``done``/``total`` images; trial events of such a search carry ``stage`` too.
+STAGE = "stage"
 EXPORT_PROGRESS = "export_progress"  # one step of an export (app/core/export.py), for progress lines
 
 # A playbook task's events (fields: app/core/tasks.py).
@@ -181,6 +184,7 @@ class SearchListener:
     def on_search_finished(self, event: SearchFinished) -> None: ...
     def on_export_progress(self, event: dict) -> None: ...
     def on_worker_status(self, event: dict) -> None: ...  # a distributed search's workers
+    def on_stage(self, event: dict) -> None: ...  # a staged transfer search enters or advances a stage
 
 
 class TaskListener:
@@ -193,7 +197,8 @@ class TaskListener:
 
 
 # Event type -> the hook that handles it.
-HOOKS: dict[str, str] = {kind: f"on_{kind}" for kind in (*EVENT_TYPES, EXPORT_PROGRESS, WORKER_STATUS, *TASK_TYPES)}
+HOOKS: dict[str, str] = {kind: f"on_{kind}" for kind in (*EVENT_TYPES, EXPORT_PROGRESS, WORKER_STATUS, STAGE,
+                                                          *TASK_TYPES)}
 
 
 def _has_hooks(listener: Any) -> bool:

@@ -28,6 +28,7 @@ from .events import EXPORT_PROGRESS
 from .checkpoints import best_first, list_trials, prune_checkpoints  # noqa: F401 - prune_checkpoints re-exported
 from .runner import package_versions
 from .search_dir import CHECKPOINT_FILE, TRIAL_FILE, SearchError, load_search_info, trial_dir
+from .transfer_model import is_transfer_trial, load_transfer_trial
 
 STAGING_PREFIX = ".export-"
 
@@ -70,6 +71,11 @@ def load_trial_model(search_dir: str | Path, trial_id: str | None = None):
     trial = kt.engine.trial.Trial.load(str(trial_file))
     hp = trial.hyperparameters
     classes = info["classes"]
+    if is_transfer_trial(hp.values):  # a staged transfer search's head or fine-tuned trial
+        try:
+            return load_transfer_trial(config, hp.values, len(classes), checkpoint), trial_id, info, trial
+        except FileNotFoundError as exc:
+            raise ExportError(str(exc)) from None
     batch_size = int(hp.values.get("batch_size", 32))
     # No ImageNet load here: the checkpoint holds every weight.
     weights, _ = resolve_backbone_weights(config)

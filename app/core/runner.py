@@ -26,6 +26,7 @@ from .config import SearchConfig, format_duration
 from .dataset import balanced_class_weights, heavily_imbalanced
 from .final_model import ENSEMBLE, choose_final_model, describe as describe_final_model
 from .models import early_stopping
+from .transfer_plan import resolve_architecture, staged_transfer
 from .search_dir import (  # noqa: F401 - re-exported: callers know them from here
     EVENTS_FILE, SEARCH_FILE, TUNER_PROJECT, SearchError, find_resumable, load_search_info, read_events,
     update_search_info as _update_search_info, write_json_atomic as _write_json_atomic,
@@ -203,6 +204,11 @@ def _search(config, info, search_dir, resume, emit, cancel, state, previous,
         tf.config.experimental.enable_op_determinism()
         # Random ops without a seed are refused from now on (the estimate's benchmark tensors too).
         keras.utils.set_random_seed(config.seed)
+    config = _resolve_architecture(config, info, emit)
+    if staged_transfer(config):  # pretrained weights at hand: features, head trials, fine-tuning
+        from .transfer_search import run_staged
+
+        return run_staged(config, info, search_dir, resume, emit, cancel, state, previous, device, mixed)
     classes = info["classes"]
     splits = info["splits"]
     train_rows, val_rows = splits["train"], splits["val"]
@@ -303,6 +309,7 @@ def _plan(config: SearchConfig, info: dict, search_dir: Path, emit, clock: Budge
 
     if info.get("plan"):
         return config, info["plan"].get("epoch_seconds")
+    config, _ = resolve_architecture(config, int(info.get("native_size") or 0), allow_staged=False)
     splits = info["splits"]
     plan = plan_search(config, int(info.get("native_size") or 0), len(info["classes"]), len(splits["train"]),
                        len(splits["val"]), clock.remaining())
@@ -320,6 +327,15 @@ def _plan(config: SearchConfig, info: dict, search_dir: Path, emit, clock: Budge
     _update_search_info(search_dir, config=chosen.to_dict(),
                         plan={"epoch_seconds": plan.epoch_seconds, "estimates": estimates})
     return chosen, plan.epoch_seconds
+
+
+def _resolve_architecture(config: SearchConfig, info: dict, emit) -> SearchConfig:
+    """``architecture: "auto"``: a pretrained backbone for photos when its weights are at hand, else
+    training from scratch, with a notice saying what the weights would bring (app/core/transfer_plan.py)."""
+    config, notice = resolve_architecture(config, int(info.get("native_size") or 0))
+    if notice:
+        emit(ev.make_event(ev.NOTICE, level="warning", reason="transfer_weights", message=notice))
+    return config
 
 
 def _class_weight(config: SearchConfig, labels, classes: list[str], emit) -> dict | None:
@@ -439,6 +455,8 @@ def _final_event(tuner, status: str, error: str, started: float, search_dir: Pat
                 "message": _failure_reason(trial.message) if trial_status in ("FAILED", "INVALID") else "",
                 "stopped": summary.get("stopped"), "epochs_planned": summary.get("epochs_planned"),
                 "epochs_run": summary.get("epochs_run"),
+                **({"stage": trial.hyperparameters.values["stage"]} if "stage" in trial.hyperparameters.values
+                   else {}),
             }))
         completed = [t for t in tuner.oracle.trials.values() if t.status == "COMPLETED" and t.score is not None]
         if completed:
