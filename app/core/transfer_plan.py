@@ -139,18 +139,20 @@ class StageBudget:
     fine_tune_epochs: int  # planned epochs (the budget planner re-plans them with measured times)
 
 
-def split_budget(remaining: float, fine_tune_epoch_s: float, allow_fine_tune: bool = True) -> StageBudget:
-    """What is left after stage 1, split between head trials and fine-tuning."""
+def split_budget(remaining: float, fine_tune_epoch_s: float, setup: float = 0.0,
+                 allow_fine_tune: bool = True) -> StageBudget:
+    """What is left after stage 1, split between head trials and fine-tuning (``setup``: seconds
+    to build and trace the fine-tuning model, paid once)."""
     if not allow_fine_tune:
         return StageBudget(remaining, 0.0, 0)
     if not math.isfinite(remaining):
         return StageBudget(math.inf, math.inf, UNLIMITED_FINE_TUNE_EPOCHS)
     fine = remaining * (1.0 - HEAD_SHARE)
-    epochs = int(fine // fine_tune_epoch_s) if fine_tune_epoch_s > 0 else 0
+    epochs = int((fine - setup) // fine_tune_epoch_s) if fine_tune_epoch_s > 0 else 0
     if epochs < MIN_FINE_TUNE_EPOCHS:
         return StageBudget(remaining, 0.0, 0)
     epochs = min(epochs, MAX_FINE_TUNE_EPOCHS)
-    fine = min(fine, epochs * fine_tune_epoch_s * 1.1)
+    fine = min(fine, setup + epochs * fine_tune_epoch_s * 1.1)
     return StageBudget(remaining - fine, fine, epochs)
 
 

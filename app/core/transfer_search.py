@@ -31,6 +31,7 @@ from app.core.transfer_plan import (
 STAGE_FEATURES = "features"
 _STAGED_TYPES = (ev.TRIAL_STARTED, ev.BATCH_ENDED, ev.EPOCH_ENDED, ev.TRIAL_ENDED)
 SPEED_BATCH = 16
+FINE_TUNE_SETUP_FACTOR = 3.0
 
 
 class StageClock:
@@ -55,24 +56,27 @@ class StageClock:
         return self.limited and self.remaining() <= 0
 
 
-def measure_speed(config: SearchConfig, weights: str, size: int) -> float:
-    """Images per second of the frozen backbone at ``size`` on this machine (a batch timed after one warm-up)."""
+def measure_speed(config: SearchConfig, weights: str, size: int) -> tuple[float, float]:
+    """(images per second of the frozen backbone at ``size`` on this machine, seconds to build and
+    trace it): a batch timed after one warm-up."""
     import keras
     import numpy as np
     import tensorflow as tf
 
     from app.core.transfer_model import feature_extractor
 
+    started = time.perf_counter()
     model = feature_extractor(config.replace(image_size=size), weights)
     run = tf.function(lambda x: model(x, training=False))
     x = np.random.default_rng(0).integers(0, 256, (SPEED_BATCH, size, size, 3), dtype=np.uint8)
     run(x).numpy()
+    setup = time.perf_counter() - started
     started = time.perf_counter()
     run(x).numpy()
     seconds = time.perf_counter() - started
     del model
     keras.backend.clear_session()
-    return SPEED_BATCH / max(seconds, 1e-6)
+    return SPEED_BATCH / max(seconds, 1e-6), setup
 
 
 def plan_transfer(config: SearchConfig, info: dict, clock, emit) -> tuple[SearchConfig, dict]:
@@ -88,11 +92,14 @@ def plan_transfer(config: SearchConfig, info: dict, clock, emit) -> tuple[Search
         sizes = sizes or [224]
     reference = min(sizes)
     probe = config.replace(image_size=reference)
-    speed_ref = measure_speed(probe, backbone_weights_file(probe), reference)
+    speed_ref, setup = measure_speed(probe, backbone_weights_file(probe), reference)
     speeds = {s: speed_ref * (reference / s) ** 2 for s in sizes}
     size = choose_size(config, speeds, count, clock.remaining())
     config = config.replace(image_size=size)
-    plan = {"image_size": size, "images_per_second": speeds[size], "head_end": None}
+    # Setting the fine-tuning trial up (the full model built, its train step traced) costs a few
+    # times building and tracing the extractor.
+    plan = {"image_size": size, "images_per_second": speeds[size], "head_end": None,
+            "fine_tune_setup": FINE_TUNE_SETUP_FACTOR * setup}
     emit(ev.make_event(ev.NOTICE, level="info", reason="estimate",
                        message=f"Transfer learning from {config.architecture} at {size} px: the frozen network reads "
                                f"about {speeds[size]:.0f} images/s here, so its features of {count} images "
@@ -187,7 +194,7 @@ def run_staged(config: SearchConfig, info: dict, search_dir: Path, resume: bool,
         raise SearchError("No training or validation image could be read: has the folder moved?")
     if plan.get("head_end") is None:
         stages = split_budget(clock.remaining(), fine_tune_epoch_seconds(
-            plan["images_per_second"], len(splits["train"]), len(splits["val"])))
+            plan["images_per_second"], len(splits["train"]), len(splits["val"])), setup=plan["fine_tune_setup"])
         plan["head_end"] = clock.elapsed() + stages.head_seconds if math.isfinite(stages.head_seconds) else -1.0
         plan["fine_tune_epochs"] = stages.fine_tune_epochs
         _save_plan(search_dir, info, config, plan)
@@ -322,7 +329,7 @@ def _fine_tune_stage(config, tuner, plan, clock, emit, cancel, state, current, i
     splits = state["info"]["splits"]
     epoch_s = fine_tune_epoch_seconds(plan["images_per_second"], len(splits["train"]), len(splits["val"]))
     if clock.limited:
-        epochs = min(MAX_FINE_TUNE_EPOCHS, int(clock.remaining() // epoch_s))
+        epochs = min(MAX_FINE_TUNE_EPOCHS, int((clock.remaining() - plan["fine_tune_setup"]) // epoch_s))
         if epochs < MIN_FINE_TUNE_EPOCHS:
             emit(ev.make_event(ev.NOTICE, level="info", reason="budget",
                                message=f"No fine-tuning: the {max(0, clock.remaining()):.0f} s left are too short for "
