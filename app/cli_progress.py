@@ -14,6 +14,10 @@ def _mmss(seconds: float) -> str:
         else f"{seconds // 60}:{seconds % 60:02d}"
 
 
+# A staged transfer search's stages, as the status line names them.
+STAGE_NAMES = {"features": "features", "head": "head trials", "fine_tune": "fine-tuning"}
+
+
 class TerminalProgress(ev.SearchListener):
     """One status line on stderr: trial k/N, epoch, batch, best score, ETA (a listener of app.core.events)."""
 
@@ -30,6 +34,7 @@ class TerminalProgress(ev.SearchListener):
         self.lower_is_better = False  # the objective's direction (val_loss: lower)
         self.elapsed = 0.0
         self.elapsed_at = time.time()
+        self.stage = None  # a staged transfer search's stage: "features", "head", "fine_tune"
 
     def __call__(self, event: dict) -> None:
         ev.dispatch(event, self)
@@ -50,7 +55,17 @@ class TerminalProgress(ev.SearchListener):
     def on_export_progress(self, event: dict) -> None:
         self._print_line(f"export {event['done'] + 1}/{event['total']}: {event['message']}")
 
+    def on_stage(self, event: dict) -> None:
+        self.stage = event.get("stage")
+        if event.get("elapsed") is not None:
+            self.elapsed, self.elapsed_at = event["elapsed"], time.time()
+        if self.stage == "features" and event.get("total") and not event.get("finished"):
+            self._print_line(f"Features: {event.get('done', 0)}/{event['total']} images{self._eta()}")
+        elif event.get("message"):
+            self._print_line(event["message"], newline=True)
+
     def on_trial_started(self, event: dict) -> None:
+        self.stage = event.get("stage") or self.stage
         self.trial_number = event["number"]
         self.trial_started = time.time()
         self.epochs = event.get("epochs_planned") or self.epochs
@@ -78,7 +93,8 @@ class TerminalProgress(ev.SearchListener):
         detail = f"score {score:.4f}" if score is not None else event.get("message") or ""
         if event.get("stopped"):
             detail += f" (stopped: {event['stopped']}, {event.get('epochs_run')} epochs)"
-        self._print_line(f"Trial {event['number']}: {event['status'].lower()} {detail}".rstrip(), newline=True)
+        stage = f" ({STAGE_NAMES.get(event['stage'], event['stage'])})" if event.get("stage") else ""
+        self._print_line(f"Trial {event['number']}{stage}: {event['status'].lower()} {detail}".rstrip(), newline=True)
 
     def on_search_finished(self, event: dict) -> None:
         self._print_line("", newline=False)
@@ -88,19 +104,23 @@ class TerminalProgress(ev.SearchListener):
             self._print_line(f"Test accuracy of the best trial (held-out, scored once): "
                              f"{event['test_accuracy']:.4f}", newline=True)
 
+    def _eta(self) -> str:
+        if not self.budget:
+            return ""
+        spent = self.elapsed + (time.time() - self.elapsed_at)
+        left = max(0.0, self.budget - spent)
+        return f" | {_mmss(spent)} of {_mmss(self.budget)}, about {_mmss(left)} left"
+
     def _status(self, detail: str) -> None:
         total = f"/{self.max_trials}" if self.max_trials else ""
-        eta = ""
-        if self.budget:
-            spent = self.elapsed + (time.time() - self.elapsed_at)
-            left = max(0.0, self.budget - spent)
-            eta = f" | {_mmss(spent)} of {_mmss(self.budget)}, about {_mmss(left)} left"
-        elif self.max_trials and self.done_durations:
+        eta = self._eta()
+        if not self.budget and self.max_trials and self.done_durations:
             remaining = max(0, self.max_trials - len(self.done_durations))
             seconds = remaining * sum(self.done_durations) / len(self.done_durations)
             eta = f" | ETA {int(seconds // 60)}m{int(seconds % 60):02d}s"
         best = f" | best {self.best:.4f}" if self.best is not None else ""
-        self._print_line(f"Trial {self.trial_number}{total} | {detail}{best}{eta}")
+        stage = f"{STAGE_NAMES[self.stage]} | " if self.stage in STAGE_NAMES else ""
+        self._print_line(f"{stage}Trial {self.trial_number}{total} | {detail}{best}{eta}")
 
     def _print_line(self, text: str, newline: bool = False) -> None:
         if not self.enabled:

@@ -68,6 +68,10 @@ def best_trial(trials: Iterable[dict], objective: str | None) -> dict | None:
     return min(scored, key=lambda t: sign * float(t["score"]))
 
 
+# A staged transfer search's stages as the status line names them (app/gui/core_text.py translates).
+STAGE_NAMES = {"head": "Head trials", "fine_tune": "Fine-tuning"}
+
+
 @dataclass
 class TrialState:
     """One trial as the events told it."""
@@ -89,6 +93,7 @@ class TrialState:
     confusions: dict = field(default_factory=dict)  # epoch (0-based) -> matrix
     final_confusion: list | None = None  # as the trial_ended event carried it
     class_names: list = field(default_factory=list)
+    stage: str | None = None  # a staged transfer search's "head" or "fine_tune" trial
 
     def kept_confusion(self) -> tuple[list | None, int | None]:
         """(matrix, epoch) of the epoch whose weights were kept: ``best_step`` when known."""
@@ -146,6 +151,10 @@ class SearchState(SearchListener):
         self.epochs = 0
         self.batch_fraction = 0.0
         self.trial_durations: list[float] = []
+        # A staged transfer search (app/core/transfer_search.py): its stage, and the features' progress.
+        self.stage: str | None = None
+        self.stage_done = 0
+        self.stage_total = 0
 
     # ------------------------------------------------------------------ feeding
 
@@ -191,6 +200,15 @@ class SearchState(SearchListener):
     def on_notice(self, event: dict) -> None:
         self.notices.append(event)
 
+    def on_stage(self, event: dict) -> None:
+        self.stage = event.get("stage")
+        self.stage_done = int(event.get("done") or 0)
+        self.stage_total = int(event.get("total") or 0)
+
+    def features_running(self) -> bool:
+        """Whether stage 1 (the backbone reading every image) is under way."""
+        return self.stage == "features" and self.stage_total > 0 and self.status == "running"
+
     def on_trial_started(self, event: dict) -> None:
         trial = self.trial(event.get("trial_id"))
         trial.number = event.get("number", trial.number)
@@ -203,6 +221,9 @@ class SearchState(SearchListener):
         trial.history, trial.confusions, trial.final_confusion = {}, {}, None
         if isinstance(event.get("hyperparameters"), dict):
             trial.hyperparameters = dict(event["hyperparameters"])
+        trial.stage = event.get("stage") or trial.hyperparameters.get("stage")
+        if trial.stage:
+            self.stage = trial.stage
         planned = event.get("epochs_planned")
         if isinstance(planned, int) and planned > 0:  # the budget planner's share for this trial
             trial.epochs_planned = self.epochs = planned
@@ -363,6 +384,10 @@ class SearchState(SearchListener):
     def status_text(self) -> str:
         """``Trial 3 of 10 · epoch 4/12 · 4:10 of 10:00 · about 5:50 left``."""
         parts = []
+        if self.features_running():
+            parts.append(f"Features: {self.stage_done} of {self.stage_total} images")
+        elif self.stage in STAGE_NAMES:
+            parts.append(STAGE_NAMES[self.stage])
         if self.trial_number:
             of = f" of {self.max_trials}" if self.max_trials else ""
             parts.append(f"Trial {self.trial_number}{of}")
@@ -404,6 +429,7 @@ class SearchState(SearchListener):
             trial.epochs_planned = int(summary["epochs_planned"])
         if isinstance(summary.get("hyperparameters"), dict) and summary["hyperparameters"]:
             trial.hyperparameters = dict(summary["hyperparameters"])
+        trial.stage = summary.get("stage") or trial.hyperparameters.get("stage") or trial.stage
         history = summary.get("history")
         if isinstance(history, dict) and history:
             longest = max((len(v) for v in history.values() if isinstance(v, list)), default=0)

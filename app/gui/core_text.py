@@ -272,6 +272,12 @@ def status_text(state) -> str:
         return QCoreApplication.translate("SearchStatus", text)
 
     parts = []
+    if state.features_running():
+        parts.append(tr("Features: {done} of {total} images").format(done=state.stage_done, total=state.stage_total))
+    elif state.stage == "head":
+        parts.append(tr("Head trials"))
+    elif state.stage == "fine_tune":
+        parts.append(tr("Fine-tuning"))
     if state.trial_number:
         parts.append((tr("Trial {n} of {total}") if state.max_trials else tr("Trial {n}")).format(
             n=state.trial_number, total=state.max_trials))
@@ -326,6 +332,11 @@ HYPERPARAMETERS = {
     "clip_mode": QT_TRANSLATE_NOOP("Hyperparameters", "gradient clipping"),
     "image_size": QT_TRANSLATE_NOOP("Hyperparameters", "image size"),
     "fine_tune": QT_TRANSLATE_NOOP("Hyperparameters", "fine-tune"),
+    "stage": QT_TRANSLATE_NOOP("Hyperparameters", "stage"),
+    "head_units": QT_TRANSLATE_NOOP("Hyperparameters", "head units"),
+    "class_weights": QT_TRANSLATE_NOOP("Hyperparameters", "class weights"),
+    "head_trial": QT_TRANSLATE_NOOP("Hyperparameters", "head trial"),
+    "unfrozen_share": QT_TRANSLATE_NOOP("Hyperparameters", "unfrozen share"),
     "epochs": QT_TRANSLATE_NOOP("Hyperparameters", "epochs"),
 }
 _YES, _NO = QT_TRANSLATE_NOOP("Values", "yes"), QT_TRANSLATE_NOOP("Values", "no")

@@ -19,7 +19,7 @@ import numpy as np
 from PySide6.QtCore import QEvent, QTimer, Signal
 from PySide6.QtWidgets import QVBoxLayout, QWidget
 
-from app.core.formatting import format_score
+from app.core.formatting import format_clock, format_score
 from app.core.search_state import TrialState, lower_is_better
 from app.gui import core_text, theme
 from app.gui.curve_plots import CURVE_NAMES, CurvePlots
@@ -173,6 +173,9 @@ class CurvesPanel(QWidget, StatePanel):
     def on_epoch_ended(self, event: dict) -> None:
         self._changed(event.get("trial_id"))
 
+    def on_stage(self, event: dict) -> None:
+        self._mark_dirty(BATCH_REDRAW_INTERVAL_MS)
+
     def on_trial_ended(self, event: dict) -> None:
         self._changed(event.get("trial_id"))
         # Until the next trial starts, the one that just ended stays on screen.
@@ -295,6 +298,11 @@ class CurvesPanel(QWidget, StatePanel):
         if running is not None:
             self.header.show_running(running, state.max_trials, self._progress,
                                      shown if shown is not running else None)
+            return
+        if state.features_running():
+            eta = state.eta_seconds()
+            self.header.show_features(state.stage_done, state.stage_total, self.tr("about {clock} left").format(
+                clock=format_clock(eta)) if eta is not None else "")
             return
         if self._stored:
             search = (self.tr("{count} stored trial(s)").format(count=len(state.trials))

@@ -105,7 +105,7 @@ class MainWindow(WindowChrome, WindowExport, QMainWindow):
         self.model.search_started.connect(self._on_search_started)
         self.model.panel_failed.connect(self._on_panel_failed)
         self.model.batch_ended.connect(self._update_progress_bar)
-        for signal in (self.model.trial_started, self.model.epoch_ended, self.model.trial_ended):
+        for signal in (self.model.trial_started, self.model.epoch_ended, self.model.trial_ended, self.model.stage):
             signal.connect(self._refresh_status)
 
         self.restore_settings()
@@ -354,7 +354,7 @@ class MainWindow(WindowChrome, WindowExport, QMainWindow):
         self._update_progress_bar()
         if self.session.stopping:
             return  # keep "Stopping…" visible
-        if self.model.state.trial_number:
+        if self.model.state.trial_number or self.model.state.features_running():
             self.status_label.setText(core_text.status_text(self.model.state))
 
     def _on_panel_failed(self, panel: QWidget, message: str) -> None:

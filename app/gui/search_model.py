@@ -17,11 +17,11 @@ from typing import Any, Callable, Iterable
 
 from PySide6.QtCore import QObject, Signal
 
-from app.core.events import EVENT_TYPES, HOOKS, WORKER_STATUS, SearchListener, dispatch
+from app.core.events import EVENT_TYPES, HOOKS, STAGE, WORKER_STATUS, SearchListener, dispatch
 from app.core.search_state import SearchState, stored_search_events
 
 # The kinds the model re-emits as signals (and connects panels' hooks to).
-MODEL_KINDS = (*EVENT_TYPES, WORKER_STATUS)
+MODEL_KINDS = (*EVENT_TYPES, WORKER_STATUS, STAGE)
 
 
 class SearchModel(QObject, SearchListener):
@@ -35,6 +35,7 @@ class SearchModel(QObject, SearchListener):
     trial_ended = Signal(dict)
     search_finished = Signal(dict)
     worker_status = Signal(dict)  # a distributed search's workers (app/gui/workers_panel.py)
+    stage = Signal(dict)  # a staged transfer search's stage and the features' progress
     cleared = Signal()  # the model was reset: attached panels reset too
     panel_failed = Signal(object, str)  # (panel, message), once per panel
 
