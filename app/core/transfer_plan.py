@@ -87,8 +87,8 @@ def missing_weights_notice(native_size: int) -> str:
             f"(these are about {native_size} px), starting from MobileNetV2 pretrained on ImageNet usually scores "
             "far higher in minutes (published results on five flower classes: about 0.86-0.90 with the network "
             "frozen, 0.95 after fine-tuning, against about 0.74 from scratch here). Get its weights (9 MB) with "
-            "'tunestudio weights fetch mobilenet_v2', or copy the file into the Keras cache "
-            f"({keras_cache_dir()}) on an offline machine, then start again.")
+            "'tunestudio weights fetch mobilenet_v2', or on an offline machine copy the file into the Keras cache "
+            f"({keras_cache_dir()}), then start again.")
 
 
 def resolve_architecture(config: SearchConfig, native_size: int, allow_staged: bool = True

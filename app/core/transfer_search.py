@@ -372,10 +372,8 @@ def _finish(config: SearchConfig, search_dir: Path, info: dict, state: dict, emi
     if final and not cancelled:
         emit(ev.make_event(ev.NOTICE, level="info", reason="final_model", final_model=final,
                            message=_describe(final, heads, tuned, config)))
-        state["reason"] = (f"{len(heads)} head trial{'s' if len(heads) != 1 else ''} on cached features"
-                           + (", then fine-tuning" if tuned else "") + " within "
-                           + (f"the {format_duration(state['clock'].budget)} budget." if state["clock"].limited
-                              else "the trial limit."))
+        state["reason"] = _reason(len(heads), bool(tuned), format_duration(state["clock"].budget)
+                                  if state["clock"].limited else None)
     rows = info["splits"].get("test") or []
     if not final or not rows:
         return
@@ -393,6 +391,13 @@ def _finish(config: SearchConfig, search_dir: Path, info: dict, state: dict, emi
     except Exception as exc:  # noqa: BLE001 - the search result stands without it
         traceback.print_exc(file=sys.stderr)
         emit(ev.make_event(ev.NOTICE, level="warning", message=f"Could not score the test split: {exc}"))
+
+
+def _reason(heads: int, tuned: bool, budget: str | None) -> str:
+    """Why the staged search ended, in one of the sentences app/gui/core_text.py translates."""
+    then = ", then fine-tuning" if tuned else ""
+    within = f"within the {budget} budget" if budget else "within the trial limit"
+    return f"{heads} head trials on cached features{then}, {within}."
 
 
 def _describe(final: dict, heads: list, tuned: list, config: SearchConfig) -> str:
