@@ -25,7 +25,8 @@ from app.core.feature_cache import FeatureCache, FeaturesCancelled, VIEWS
 from app.core.search_dir import update_search_info
 from app.core.transfer_model import STAGE_FINE_TUNE, STAGE_HEAD, weights_identity
 from app.core.transfer_plan import (
-    backbone_weights_file, choose_size, fine_tune_epoch_seconds, head_trial_limit, sizes_at_hand, split_budget,
+    HEAD_TRIALS_PER_TRIAL, backbone_weights_file, choose_size, fine_tune_epoch_seconds, head_trial_limit,
+    sizes_at_hand, split_budget,
 )
 
 STAGE_FEATURES = "features"
@@ -282,11 +283,24 @@ def _trials_of(tuner, stage: str, completed: bool = True) -> list:
             and (not completed or (t.status == "COMPLETED" and t.score is not None))]
 
 
+def _head_planner():
+    """The budget planner of stage 2: its plateau ends the head trials, not the search."""
+    from app.core.budget import STOP_PLATEAU, BudgetPlanner
+
+    class HeadPlanner(BudgetPlanner):
+        def _stop(self, kind: str, reason: str) -> None:
+            if kind == STOP_PLATEAU:
+                reason = (f"No better head in the last {self.since_improvement} head trials: the head search has "
+                          "plateaued and ends; fine-tuning follows when the budget allows.")
+            super()._stop(kind, reason)
+
+    return HeadPlanner
+
+
 def _head_stage(config, tuner, plan, clock, emit, cancel, state, previous, current) -> str | None:
     """Stage 2; returns ev.CANCELLED when stopped, else None."""
     import gc
 
-    from app.core.budget import BudgetPlanner
     from app.core.head_search import HEAD_EPOCHS, head_callbacks
 
     if _trials_of(tuner, STAGE_FINE_TUNE, completed=False):
@@ -294,8 +308,9 @@ def _head_stage(config, tuner, plan, clock, emit, cancel, state, previous, curre
     current["stage"] = STAGE_HEAD
     seconds = plan["head_end"] - clock.elapsed() if plan["head_end"] >= 0 else math.inf
     maximize = config.objective.endswith("accuracy")
-    planner = BudgetPlanner(StageClock(clock, seconds), HEAD_EPOCHS, maximize=maximize,
-                            plateau_trials=config.plateau_trials * 5, min_trial_epochs=HEAD_EPOCHS)
+    planner = _head_planner()(StageClock(clock, seconds), HEAD_EPOCHS, maximize=maximize,
+                              plateau_trials=config.plateau_trials * HEAD_TRIALS_PER_TRIAL,
+                              min_trial_epochs=HEAD_EPOCHS)
     planner.objective_name = config.objective
     planner.restore([e for e in previous.values() if (e.get("hyperparameters") or {}).get("stage") == STAGE_HEAD])
     tuner.setup_budget(planner, None, None)

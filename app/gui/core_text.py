@@ -152,6 +152,8 @@ TEMPLATES: tuple[str, ...] = (
     QT_TRANSLATE_NOOP("CoreMessages", "The final model is head trial {n}: fine-tuning scored {value} on "
                                       "validation, not above the head's {low}."),
     QT_TRANSLATE_NOOP("CoreMessages", "The final model is head trial {n} on the frozen {name}."),
+    QT_TRANSLATE_NOOP("CoreMessages", "No better head in the last {n} head trials: the head search has plateaued "
+                                      "and ends; fine-tuning follows when the budget allows."),
     QT_TRANSLATE_NOOP("CoreMessages", "No fine-tuning: the {remaining} s left are too short for {least} epochs "
                                       "(about {need} s each here)."),
     QT_TRANSLATE_NOOP("CoreMessages", "Training from scratch: no pretrained network's weights are on this machine. "

@@ -654,6 +654,10 @@ Predicted: {predicted}
         <translation>最终模型是冻结的 {name} 上的分类头试验 {n}。</translation>
     </message>
     <message>
+        <source>No better head in the last {n} head trials: the head search has plateaued and ends; fine-tuning follows when the budget allows.</source>
+        <translation>最近 {n} 次分类头试验没有更好的结果：分类头搜索已进入平台期并结束；预算允许时接着进行微调。</translation>
+    </message>
+    <message>
         <source>No fine-tuning: the {remaining} s left are too short for {least} epochs (about {need} s each here).</source>
         <translation>不进行微调：剩余的 {remaining} 秒不够 {least} 个轮次（本机每轮约 {need} 秒）。</translation>
     </message>
