@@ -63,3 +63,36 @@ def test_auto_size_is_the_largest_whose_features_fit_the_budget():
     assert choose_size(config, speeds, 1000, 600.0) == 224
     assert choose_size(config, speeds, 30000, 60.0) == 96  # nothing fits: the smallest
     assert choose_size(config.replace(image_size=128), speeds, 3000, 60.0) == 128
+
+
+def _stage_events():
+    return [
+        {"type": "search_started", "time": 1.0, "config": {"objective": "val_accuracy", "epochs": 30},
+         "device": "CPU", "train_count": 8, "val_count": 2, "classes": ["a", "b"], "max_trials": 21,
+         "time_budget": 60.0, "budget_spent_before": 0.0},
+        {"type": "stage", "time": 2.0, "stage": "features", "done": 3, "total": 10, "unit": "images"},
+    ]
+
+
+def test_the_status_line_and_the_terminal_name_the_stage(capsys):
+    from app.cli_progress import TerminalProgress
+    from app.core.search_state import SearchState
+
+    state = SearchState(clock=lambda: 5.0)
+    progress = TerminalProgress(enabled=True)
+    for event in _stage_events():
+        state.handle_event(event)
+        progress(event)
+    assert state.status_text().startswith("Features: 3 of 10 images")
+    assert "Features: 3/10 images" in capsys.readouterr().err
+    started = {"type": "trial_started", "time": 3.0, "trial_id": "0", "number": 1, "stage": "head",
+               "hyperparameters": {"stage": "head"}, "epochs_planned": 20}
+    state.handle_event(started)
+    progress(started)
+    assert state.status_text().startswith("Head trials · Trial 1 of 21")
+    assert state.trial("0").stage == "head"
+    assert "head trials | Trial 1/21" in capsys.readouterr().err
+    ended = {"type": "trial_ended", "time": 4.0, "trial_id": "0", "number": 1, "status": "COMPLETED",
+             "score": 0.5, "stage": "head", "hyperparameters": {"stage": "head"}, "history": {}, "duration": 1.0}
+    progress(ended)
+    assert "Trial 1 (head trials): completed score 0.5000" in capsys.readouterr().err

@@ -205,6 +205,9 @@ def _search(config, info, search_dir, resume, emit, cancel, state, previous,
         # Random ops without a seed are refused from now on (the estimate's benchmark tensors too).
         keras.utils.set_random_seed(config.seed)
     config = _resolve_architecture(config, info, emit)
+    if (info.get("plan") or {}).get("transfer") and not staged_transfer(config):
+        raise SearchError(f"This search started from pretrained {config.architecture} weights that are no longer on "
+                          "this machine: fetch or import them again to resume it.")
     if staged_transfer(config):  # pretrained weights at hand: features, head trials, fine-tuning
         from .transfer_search import run_staged
 
