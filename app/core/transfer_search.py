@@ -161,6 +161,8 @@ def extract_features(config: SearchConfig, info: dict, weights: str, emit, cance
 def with_stage(emit, current: dict):
     """``emit`` that marks trial, batch and epoch events with the running stage."""
     def staged(event: dict) -> None:
+        if event.get("type") == ev.NOTICE and event.get("reason") == "pruned" and current["stage"] == STAGE_HEAD:
+            return  # dozens of heads a minute: the trial table marks each pruned one, the notices would drown
         if event.get("type") in _STAGED_TYPES and "stage" not in event:
             values = event.get("hyperparameters") or {}
             event = {**event, "stage": values.get("stage") or current["stage"]}

@@ -367,6 +367,8 @@ HYPERPARAMETERS = {
     "epochs": QT_TRANSLATE_NOOP("Hyperparameters", "epochs"),
 }
 _YES, _NO = QT_TRANSLATE_NOOP("Values", "yes"), QT_TRANSLATE_NOOP("Values", "no")
+# A staged transfer search's trial stages (the "stage" hyperparameter's values).
+STAGE_VALUES = {"head": QT_TRANSLATE_NOOP("Values", "head"), "fine_tune": QT_TRANSLATE_NOOP("Values", "fine-tuning")}
 
 
 def option_text(text: str) -> str:
@@ -393,5 +395,7 @@ def value_text(value) -> str:
 
     if isinstance(value, bool):
         return QCoreApplication.translate("Values", _YES if value else _NO)
+    if isinstance(value, str) and value in STAGE_VALUES:
+        return QCoreApplication.translate("Values", STAGE_VALUES[value])
     return format_value(value)
 

@@ -3437,6 +3437,14 @@ true: {true_name} · predicted: {predicted_name} ({confidence:.1%}) · p(true) {
         <source>no</source>
         <translation>否</translation>
     </message>
+    <message>
+        <source>head</source>
+        <translation>分类头</translation>
+    </message>
+    <message>
+        <source>fine-tuning</source>
+        <translation>微调</translation>
+    </message>
 </context>
 <context>
     <name>WindowChrome</name>
