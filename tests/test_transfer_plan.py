@@ -4,7 +4,12 @@ import math
 from app.core.config import SearchConfig
 from app.core.models import imagenet_weights_file
 from app.core.transfer_plan import (
-    MIN_FINE_TUNE_EPOCHS, choose_size, resolve_architecture, split_budget, staged_transfer, weights_at_hand,
+    MIN_FINE_TUNE_EPOCHS,
+    choose_size,
+    resolve_architecture,
+    split_budget,
+    staged_transfer,
+    weights_at_hand,
 )
 
 

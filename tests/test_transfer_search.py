@@ -88,10 +88,10 @@ def staged(tmp_path_factory):
 
 
 def test_feature_cache_reuses_features_and_recomputes_a_changed_file(tmp_path, monkeypatch):
+    import keras
+
     from app.core.feature_cache import VIEWS, FeatureCache
     from app.core.transfer_model import feature_extractor
-
-    import keras
 
     monkeypatch.setenv("KERAS_HOME", str(tmp_path / "keras"))
     weights = write_pretrained(tmp_path / "keras")
@@ -161,7 +161,7 @@ def test_a_rerun_reads_every_feature_from_the_cache(staged, monkeypatch):
     log = ev.EventLog()
     data, result = extract_features(config, info, str(staged["weights"]), log, None, _NoClock())
     assert result.computed == 0 and len(result.kept) == 30
-    done = [e for e in log.of_type(ev.STAGE) if e.get("finished")][0]
+    done = next(e for e in log.of_type(ev.STAGE) if e.get("finished"))
     assert done["reused"] == 30 and data.train_x.shape[0] == 3 * len(info["splits"]["train"])
 
 

@@ -21,12 +21,17 @@ from pathlib import Path
 
 from app.core import events as ev
 from app.core.config import SearchConfig, format_duration
-from app.core.feature_cache import FeatureCache, FeaturesCancelled, VIEWS
+from app.core.feature_cache import VIEWS, FeatureCache, FeaturesCancelled
 from app.core.search_dir import update_search_info
 from app.core.transfer_model import STAGE_FINE_TUNE, STAGE_HEAD, weights_identity
 from app.core.transfer_plan import (
-    HEAD_TRIALS_PER_TRIAL, backbone_weights_file, choose_size, fine_tune_epoch_seconds, head_trial_limit,
-    sizes_at_hand, split_budget,
+    HEAD_TRIALS_PER_TRIAL,
+    backbone_weights_file,
+    choose_size,
+    fine_tune_epoch_seconds,
+    head_trial_limit,
+    sizes_at_hand,
+    split_budget,
 )
 
 STAGE_FEATURES = "features"
@@ -75,7 +80,6 @@ def measure_speed(config: SearchConfig, weights: str, size: int) -> tuple[float,
     started = time.perf_counter()
     run(x).numpy()
     seconds = time.perf_counter() - started
-    del model
     keras.backend.clear_session()
     return SPEED_BATCH / max(seconds, 1e-6), setup
 
@@ -115,9 +119,10 @@ def _stage_event(emit, stage: str, **fields) -> None:
 
 def extract_features(config: SearchConfig, info: dict, weights: str, emit, cancel, clock):
     """Stage 1: features of the train and validation images, from the cache where they are."""
-    from app.core.head_search import FeatureData
-    from app.core.dataset import balanced_class_weights
     import numpy as np
+
+    from app.core.dataset import balanced_class_weights
+    from app.core.head_search import FeatureData
 
     cache = FeatureCache(config.architecture, weights_identity(weights), config.image_size)
     rows = info["splits"]["train"] + info["splits"]["val"]
@@ -318,7 +323,7 @@ def _head_stage(config, tuner, plan, clock, emit, cancel, state, previous, curre
     tuner.setup_budget(planner, None, None)
     _stage_event(emit, STAGE_HEAD, budget_seconds=seconds if math.isfinite(seconds) else None,
                  trials_limit=tuner.oracle.max_trials, elapsed=clock.elapsed(),
-                 message=f"Head trials on the cached features" + (
+                 message="Head trials on the cached features" + (
                      f" for about {format_duration(seconds)}." if math.isfinite(seconds) else "."))
     gc.collect()
     gc.freeze()  # each trial's collections then scan only new objects (see the runner)
