@@ -48,7 +48,7 @@ TASK_EPOCH = "task_epoch"
 TASK_FINISHED = "task_finished"
 TASK_TYPES = (TASK_STARTED, TASK_PROGRESS, TASK_EPOCH, TASK_FINISHED)
 
-EVENT_TYPES = (SEARCH_STARTED, NOTICE, TRIAL_STARTED, BATCH_ENDED, EPOCH_ENDED, TRIAL_ENDED, SEARCH_FINISHED)
+EVENT_TYPES = (SEARCH_STARTED, NOTICE, STAGE, TRIAL_STARTED, BATCH_ENDED, EPOCH_ENDED, TRIAL_ENDED, SEARCH_FINISHED)
 
 # Final search statuses.
 COMPLETED = "completed"
@@ -104,6 +104,19 @@ class TrialStarted(TypedDict):
     hyperparameters: dict
     batch_size: int
     epochs_planned: NotRequired[int]  # what the budget planner gives this trial
+    stage: NotRequired[Literal["head", "fine_tune"]]  # a staged transfer search's trials (batch, epoch, end too)
+
+
+class Stage(TypedDict):
+    """A staged transfer search (app/core/transfer_search.py) enters a stage or advances in it."""
+    type: Literal["stage"]
+    time: float
+    stage: Literal["features", "head", "fine_tune"]
+    done: NotRequired[int]  # features: images done (read from the cache or computed) ...
+    total: NotRequired[int]  # ... of all
+    finished: NotRequired[bool]  # features: the last event of stage 1 (computed, reused, seconds)
+    message: NotRequired[str]
+    budget_seconds: NotRequired[float | None]  # head, fine_tune: the stage's share of the budget
 
 
 class BatchEnded(TypedDict):
@@ -165,7 +178,7 @@ class SearchFinished(TypedDict):
     elapsed: NotRequired[float]
 
 
-Event = Union[SearchStarted, Notice, TrialStarted, BatchEnded, EpochEnded, TrialEnded, SearchFinished]
+Event = Union[SearchStarted, Notice, Stage, TrialStarted, BatchEnded, EpochEnded, TrialEnded, SearchFinished]
 
 
 class SearchListener:
@@ -197,8 +210,7 @@ class TaskListener:
 
 
 # Event type -> the hook that handles it.
-HOOKS: dict[str, str] = {kind: f"on_{kind}" for kind in (*EVENT_TYPES, EXPORT_PROGRESS, WORKER_STATUS, STAGE,
-                                                          *TASK_TYPES)}
+HOOKS: dict[str, str] = {kind: f"on_{kind}" for kind in (*EVENT_TYPES, EXPORT_PROGRESS, WORKER_STATUS, *TASK_TYPES)}
 
 
 def _has_hooks(listener: Any) -> bool:

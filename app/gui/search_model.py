@@ -17,11 +17,11 @@ from typing import Any, Callable, Iterable
 
 from PySide6.QtCore import QObject, Signal
 
-from app.core.events import EVENT_TYPES, HOOKS, STAGE, WORKER_STATUS, SearchListener, dispatch
+from app.core.events import EVENT_TYPES, HOOKS, WORKER_STATUS, SearchListener, dispatch
 from app.core.search_state import SearchState, stored_search_events
 
 # The kinds the model re-emits as signals (and connects panels' hooks to).
-MODEL_KINDS = (*EVENT_TYPES, WORKER_STATUS, STAGE)
+MODEL_KINDS = (*EVENT_TYPES, WORKER_STATUS)
 
 
 class SearchModel(QObject, SearchListener):
