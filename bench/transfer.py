@@ -10,7 +10,7 @@ images held out (the search's locked test split, ``--holdout``):
 1. cold: stage 1 computes every image's features; reported: feature extraction images/s (views
    included) at the chosen size, head trials per minute (trials over stage 2's wall time), fine-tuning
    epochs per minute, and held-out accuracy of the final model;
-2. warm: the same search again (``--warm-budget``); its stage 1 reads every feature from the cache:
+2. warm: the same search again (``--warm-budget``, at the size the cold run chose); its stage 1 reads every feature from the cache:
    reported as stage-1 seconds and the speed-up over the cold run;
 3. with ``--scratch-budget``: today's from-scratch default on the same photos (no weights at hand),
    its epochs per minute and held-out accuracy, for comparison.
@@ -61,13 +61,14 @@ def write_random_weights(folder: Path, sizes=(96, 128, 160, 192, 224)) -> None:
             legacy_h5_format.save_weights_to_hdf5_group(handle, backbone)
 
 
-def run_once(data: str, budget: float, holdout: float) -> dict:
+def run_once(data: str, budget: float, holdout: float, image_size="auto") -> dict:
     from app.core import events as ev
     from app.core.config import SearchConfig
     from app.core.runner import run_search
 
     log = ev.EventLog()
-    config = SearchConfig(data_dir=data, time_budget=budget, test_fraction=holdout, tensorboard=False)
+    config = SearchConfig(data_dir=data, time_budget=budget, test_fraction=holdout, tensorboard=False,
+                          image_size=image_size)
     started = time.monotonic()
     final = run_search(config, log)
     wall = time.monotonic() - started
@@ -110,8 +111,8 @@ def summarise(log, final: dict, wall: float) -> dict:
     best_head = max((e["score"] for e in heads), default=None)
     tuned_score = next((e["score"] for e in ended if e.get("stage") == "fine_tune"), None)
     return {
-        "status": final["status"], "wall_s": round(wall, 1), "image_size": final.get("trials") and
-        log.of_type(ev.SEARCH_STARTED)[0].get("image_size"),
+        "status": final["status"], "wall_s": round(wall, 1),
+        "image_size": log.of_type(ev.SEARCH_STARTED)[0].get("image_size"),
         "stage1_s": features.get("seconds"), "features_computed": features.get("computed"),
         "features_reused": features.get("reused"), "feature_images_per_s": features.get("images_per_second"),
         "head_trials": len(heads), "head_stage_min": head_minutes,
@@ -149,7 +150,8 @@ def main() -> None:
     from app.core import feature_cache
 
     feature_cache._FINGERPRINTS.clear()  # as a new process would: every file is hashed again
-    warm = run_once(args.data, args.warm_budget, args.holdout)
+    # At the cold run's size: "auto" would choose a smaller one for a shorter budget (another cache).
+    warm = run_once(args.data, args.warm_budget, args.holdout, image_size=cold["image_size"])
     print(f"load after the warm search: {uptime()}", flush=True)
     scratch = None
     if args.scratch_budget:

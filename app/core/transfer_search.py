@@ -38,6 +38,7 @@ STAGE_FEATURES = "features"
 _STAGED_TYPES = (ev.TRIAL_STARTED, ev.BATCH_ENDED, ev.EPOCH_ENDED, ev.TRIAL_ENDED)
 SPEED_BATCH = 16
 FINE_TUNE_SETUP_FACTOR = 3.0
+FINISH_MARGIN = 1.5
 
 
 class StageClock:
@@ -350,8 +351,12 @@ def _fine_tune_stage(config, tuner, plan, clock, emit, cancel, state, current, i
         return None
     splits = state["info"]["splits"]
     epoch_s = fine_tune_epoch_seconds(plan["images_per_second"], len(splits["train"]), len(splits["val"]))
+    # Kept for after the trial: its validation predictions, and the final model built again and
+    # scored on the test split (a 224 px search on flowers overran its budget by 80 s without it).
+    reserve = FINISH_MARGIN * ((len(splits["val"]) + len(splits.get("test") or [])) / plan["images_per_second"]
+                               + plan["fine_tune_setup"] / FINE_TUNE_SETUP_FACTOR)
     if clock.limited:
-        epochs = min(MAX_FINE_TUNE_EPOCHS, int((clock.remaining() - plan["fine_tune_setup"]) // epoch_s))
+        epochs = min(MAX_FINE_TUNE_EPOCHS, int((clock.remaining() - reserve - plan["fine_tune_setup"]) // epoch_s))
         if epochs < MIN_FINE_TUNE_EPOCHS:
             emit(ev.make_event(ev.NOTICE, level="info", reason="budget",
                                message=f"No fine-tuning: the {max(0, clock.remaining()):.0f} s left are too short for "
@@ -362,10 +367,12 @@ def _fine_tune_stage(config, tuner, plan, clock, emit, cancel, state, current, i
     current["stage"] = STAGE_FINE_TUNE
     _stage_event(emit, STAGE_FINE_TUNE, epochs_planned=epochs, epoch_seconds=epoch_s, elapsed=clock.elapsed(),
                  budget_seconds=clock.remaining() if clock.limited else None,
-                 message=f"Fine-tuning the best head (trial {heads[0].trial_id}) with the top of {config.architecture} "
+                 message=f"Fine-tuning the best head (trial {ev.trial_number(heads[0].trial_id)}) with the top of "
+                         f"{config.architecture} "
                          f"unfrozen: about {epochs} epochs.")
     state["load_images"]()  # decoded before the trial starts, so its epochs time only training
-    planner = BudgetPlanner(StageClock(clock, math.inf), epochs, maximize=config.objective.endswith("accuracy"),
+    stage_clock = StageClock(clock, clock.remaining() - reserve if clock.limited else math.inf)
+    planner = BudgetPlanner(stage_clock, epochs, maximize=config.objective.endswith("accuracy"),
                             min_trial_epochs=epochs, prune=False)
     planner.objective_name = config.objective
     tuner.setup_budget(planner, epoch_s, None)
