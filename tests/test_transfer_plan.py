@@ -68,6 +68,9 @@ def test_auto_size_is_the_largest_whose_features_fit_the_budget():
     assert choose_size(config, speeds, 1000, 600.0) == 224
     assert choose_size(config, speeds, 30000, 60.0) == 96  # nothing fits: the smallest
     assert choose_size(config.replace(image_size=128), speeds, 3000, 60.0) == 128
+    # Fine-tuning needs its epochs too: at 224 px (40 images/s) five epochs of 2,400 + 600 images
+    # take 5 x 135 s, more than the 10 minutes hold.
+    assert choose_size(config, speeds, 1000, 600.0, train_count=2400, val_count=600) == 160
 
 
 def _stage_events():

@@ -100,7 +100,8 @@ def plan_transfer(config: SearchConfig, info: dict, clock, emit) -> tuple[Search
     probe = config.replace(image_size=reference)
     speed_ref, setup = measure_speed(probe, backbone_weights_file(probe), reference)
     speeds = {s: speed_ref * (reference / s) ** 2 for s in sizes}
-    size = choose_size(config, speeds, count, clock.remaining())
+    size = choose_size(config, speeds, count, clock.remaining(), len(info["splits"]["train"]),
+                       len(info["splits"]["val"]))
     config = config.replace(image_size=size)
     # Setting the fine-tuning trial up (the full model built, its train step traced) costs a few
     # times building and tracing the extractor.
