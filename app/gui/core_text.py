@@ -296,7 +296,9 @@ def status_text(state) -> str:
     from app.core.formatting import format_clock
 
     def tr(text: str) -> str:
-        return QCoreApplication.translate("SearchStatus", text)
+        # lupdate files these tr() calls of a module-level function under the empty context, so
+        # that is where their translations are (under "SearchStatus" none was ever found).
+        return QCoreApplication.translate("", text)
 
     parts = []
     if state.features_running():
