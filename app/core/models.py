@@ -155,6 +155,10 @@ def build_model(config: SearchConfig, hp, num_classes: int, steps_per_epoch: int
     import keras
 
     keras.mixed_precision.set_global_policy("mixed_float16" if mixed_precision else "float32")
+    if config.architecture == "auto":
+        # Not resolved by a search (e.g. the learning-rate finder before one): today's from-scratch
+        # default, as app/core/transfer_plan.py resolves it without pretrained weights.
+        config = config.replace(architecture="resnet")
 
     arch = config.architecture
     transfer = arch in TRANSFER_ARCHITECTURES
