@@ -75,7 +75,7 @@ def fake_search_events(n_trials: int = 3, epochs: int = 4, classes: Iterable[str
                      max_trials=n_trials, resumed=False, completed_trials=0,
                      dataset_fingerprint="3f9a1c0d2b7e", versions={
                          "tensorflow": "2.21.0", "keras": "3.15.1", "keras_tuner": "1.4.8"},
-                     cache="memory", pid=4242, time_budget=time_budget, budget_spent_before=0.0,
+                     cache="memory", pid=4242, time_budget=time_budget, budget_spent_before=0.0, budget_spent=0.0,
                      image_size=64, class_weights=False),
               _event("notice", clock.tick(0.4), level="info", reason="estimate",
                      message="Image size 64 px; measured epoch times: width 32 at 64 px ~2 s.",
@@ -182,6 +182,8 @@ def fake_search_events(n_trials: int = 3, epochs: int = 4, classes: Iterable[str
         trials=summaries, duration=round(clock.now - search_start, 3), search_dir=search_dir,
         reason=("Stopped by the user." if search_status == "cancelled"
                 else f"All {n_trials} trials ran" + ("." if time_budget is None else " within the budget.")),
+        # The reason as a message with its id, as app/core/search/runner.py sends it (the window translates by id).
+        reason_msg={"id": "search.all_trials_ran", "template": "All {done} trials ran.", "fields": {"done": n_trials}},
         test_accuracy=None, time_budget=time_budget, elapsed=round(clock.now - search_start, 3),
         final_model=({"kind": "trial", "trials": [best["trial_id"]], "val_score": best["score"],
                       "best_trial_val_score": best["score"], "metric": objective} if best else None)))

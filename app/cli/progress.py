@@ -11,7 +11,10 @@ import time
 
 from app.core.search import events as ev
 from app.core.search.search_state import SearchState
-from app.core.search.stages import stage_text
+from app.core.search.stages import STAGES as PREPARATION_STAGES, stage_text
+
+# A staged transfer search's stages, as the status line names them.
+STAGE_NAMES = {"features": "features", "head": "head trials", "fine_tune": "fine-tuning"}
 
 
 def _mmss(seconds: float) -> str:
@@ -49,9 +52,19 @@ class TerminalProgress(ev.SearchListener):
                          newline=True)
 
     def on_stage(self, event: dict) -> None:
-        """A preparation stage (scanning, starting TensorFlow, measuring k of N, ...) with the budget clock."""
-        self.elapsed, self.elapsed_at = event.get("budget_spent") or 0.0, time.time()
-        self._print_line(stage_text(event) + self._clock_text(event.get("time_budget")))
+        """A preparation stage (scanning, starting TensorFlow, measuring k of N, ...) with the budget
+        clock, or a transfer search's stage (the features' progress, or what the stage will do)."""
+        if event.get("stage") in PREPARATION_STAGES:
+            self.elapsed, self.elapsed_at = event.get("budget_spent") or 0.0, time.time()
+            self._print_line(stage_text(event) + self._clock_text(event.get("time_budget")))
+            return
+        if event.get("elapsed") is not None:
+            self.elapsed, self.elapsed_at = event["elapsed"], time.time()
+        if event.get("stage") == "features" and event.get("total") and not event.get("finished"):
+            self._print_line(f"Features: {event.get('done', 0)}/{event['total']} images"
+                             + self._clock_text(self.state.time_budget))
+        elif event.get("message"):
+            self._print_line(event["message"], newline=True)
 
     def on_notice(self, event: dict) -> None:
         self._print_line(f"{event['level']}: {event['message']}", newline=True)
@@ -78,7 +91,8 @@ class TerminalProgress(ev.SearchListener):
         detail = f"score {score:.4f}" if score is not None else event.get("message") or ""
         if event.get("stopped"):
             detail += f" (stopped: {event['stopped']}, {event.get('epochs_run')} epochs)"
-        self._print_line(f"Trial {event['number']}: {event['status'].lower()} {detail}".rstrip(), newline=True)
+        stage = f" ({STAGE_NAMES.get(event['stage'], event['stage'])})" if event.get("stage") else ""
+        self._print_line(f"Trial {event['number']}{stage}: {event['status'].lower()} {detail}".rstrip(), newline=True)
 
     def on_search_finished(self, event: dict) -> None:
         self._print_line("", newline=False)
@@ -98,7 +112,8 @@ class TerminalProgress(ev.SearchListener):
             seconds = remaining * sum(durations) / len(durations)
             eta = f" | ETA {int(seconds // 60)}m{int(seconds % 60):02d}s"
         best = f" | best {self.best:.4f}" if self.best is not None else ""
-        self._print_line(f"Trial {state.trial_number}{total} | {detail}{best}{eta}")
+        stage = f"{STAGE_NAMES[state.stage]} | " if state.stage in STAGE_NAMES else ""
+        self._print_line(f"{stage}Trial {state.trial_number}{total} | {detail}{best}{eta}")
 
     def _clock_text(self, budget: float | None) -> str:
         if not budget:

@@ -99,7 +99,7 @@ def _regularizer(l1: float, l2: float):
     return keras.regularizers.L1L2(l1=float(l1), l2=float(l2))
 
 
-def _caffe_preprocess(x):
+def caffe_preprocess(x):
     """RGB 0-255 -> BGR minus ImageNet mean (ResNet50's preprocessing) with a frozen 1x1 conv.
 
     A plain Conv2D keeps the saved model free of custom or Lambda layers.
@@ -122,6 +122,10 @@ def build_model(config: SearchConfig, hp, num_classes: int, steps_per_epoch: int
     import keras
 
     keras.mixed_precision.set_global_policy("mixed_float16" if mixed_precision else "float32")
+    if config.architecture == "auto":
+        # Not resolved by a search (e.g. the learning-rate finder before one): today's from-scratch
+        # default, as app/core/transfer_plan.py resolves it without pretrained weights.
+        config = config.replace(architecture="resnet")
 
     arch = config.architecture
     transfer = arch in TRANSFER_ARCHITECTURES
@@ -270,7 +274,7 @@ def _transfer_backbone(config: SearchConfig, x, weights: str | None):
         backbone = keras.applications.ResNet50V2(include_top=False, weights=keras_weights,
                                                  input_shape=(size, size, 3))
     elif arch == "resnet50":
-        x = _caffe_preprocess(x)
+        x = caffe_preprocess(x)
         backbone = keras.applications.ResNet50(include_top=False, weights=keras_weights,
                                                input_shape=(size, size, 3))
     else:

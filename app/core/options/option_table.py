@@ -27,6 +27,9 @@ from typing import Any, Callable, Mapping
 from app.core.util.i18n import QT_TRANSLATE_NOOP
 
 ARCHITECTURES = {
+    # "auto": a pretrained backbone for photo folders when its weights are here, else "resnet"
+    # trained from scratch (app/core/transfer_plan.py).
+    "auto": QT_TRANSLATE_NOOP("Options", "Automatic: pretrained network for photos when its weights are here"),
     "mlp": QT_TRANSLATE_NOOP("Options", "MLP (flatten + dense stack)"),
     "simple_cnn": QT_TRANSLATE_NOOP("Options", "Simple CNN (conv-pool blocks)"),
     "vgg": QT_TRANSLATE_NOOP("Options", "VGG-style blocks"),
@@ -69,7 +72,7 @@ SEARCH = QT_TRANSLATE_NOOP("Options", "Search")
 PAGES = (MODEL, REGULARIZATION, OPTIMIZER, SEARCH)
 
 _AUGMENTING = ("augmentation.enabled", (False,))  # disabled_if: augmentation never on
-_TRANSFER = ("architecture", TRANSFER_ARCHITECTURES)
+_TRANSFER = ("architecture", TRANSFER_ARCHITECTURES + ("auto",))
 _EARLY_STOPPING = ("early_stopping", (True,))
 
 
@@ -159,11 +162,12 @@ OPTIONS: tuple[Option, ...] = (
     # ------------------------------------------------------------------ not in the window
     O("data_dir", str, "", check="data_dir"),
     # ------------------------------------------------------------------ Model
-    O("architecture", str, "resnet", QT_TRANSLATE_NOOP("Options", "Architecture"),
+    O("architecture", str, "auto", QT_TRANSLATE_NOOP("Options", "Architecture"),
       QT_TRANSLATE_NOOP("Options", "The kind of network to build and tune"), MODEL,
       QT_TRANSLATE_NOOP("Options", "Network"), "combo", choices=ARCHITECTURES,
       message="unknown architecture {value!r}; choose one of {choices}", flag="--arch", aliases=("--architecture",),
-      cli_help="mlp, simple_cnn, vgg, resnet, mobilenet_v2, efficientnet_b0, resnet50_v2, resnet50",
+      cli_help="auto (a pretrained network for photos when its weights are here, else resnet), mlp, "
+               "simple_cnn, vgg, resnet, mobilenet_v2, efficientnet_b0, resnet50_v2, resnet50",
       object_name="architectureCombo"),
     # "auto": follows the data (small native images keep their size; photos get 96-128 px as the
     # budget allows, see app/core/search/budget.py), or a fixed size in pixels.

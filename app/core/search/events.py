@@ -30,7 +30,7 @@ from app.core.util.messages import message_data
 
 Listener = Callable[[dict], None]
 
-STAGE = "stage"  # a preparation stage before the trials (app/core/search/stages.py)
+STAGE = "stage"  # a preparation stage before the trials (app/core/search/stages.py), or a transfer search's stage
 SEARCH_STARTED = "search_started"
 NOTICE = "notice"
 TRIAL_STARTED = "trial_started"
@@ -62,15 +62,21 @@ TrialStatus = Literal["RUNNING", "COMPLETED", "FAILED", "INVALID", "STOPPED", "C
 
 
 class Stage(TypedDict):
-    """A preparation stage began (or advanced: ``done`` of ``total`` candidates timed)."""
+    """A stage of a search: a preparation stage before the first trial (``done`` of ``total``
+    candidates timed; app/core/search/stages.py), or a staged transfer search's stage
+    (app/core/search/transfer_search.py; for features ``done`` of ``total`` images)."""
     type: Literal["stage"]
     time: float
-    stage: Literal["scanning", "starting_tensorflow", "measuring", "compiling", "loading"]
-    done: int | None
-    total: int | None
-    budget_spent: float  # seconds counted against the budget so far (earlier runs included)
-    budget_spent_before: float  # of which earlier runs of a resumed search
-    time_budget: float | None
+    stage: Literal["scanning", "starting_tensorflow", "measuring", "compiling", "loading", "features", "head",
+                   "fine_tune"]
+    done: NotRequired[int | None]
+    total: NotRequired[int | None]
+    budget_spent: NotRequired[float]  # preparation: seconds counted against the budget so far (earlier runs included)
+    budget_spent_before: NotRequired[float]  # of which earlier runs of a resumed search
+    time_budget: NotRequired[float | None]
+    finished: NotRequired[bool]  # features: the last event of stage 1 (computed, reused, seconds)
+    message: NotRequired[str]
+    budget_seconds: NotRequired[float | None]  # head, fine_tune: the stage's share of the budget
 
 
 class SearchStarted(TypedDict):
@@ -120,6 +126,7 @@ class TrialStarted(TypedDict):
     hyperparameters: dict
     batch_size: int
     epochs_planned: NotRequired[int]  # what the budget planner gives this trial
+    stage: NotRequired[Literal["head", "fine_tune"]]  # a staged transfer search's trials (batch, epoch, end too)
 
 
 class BatchEnded(TypedDict):

@@ -28,6 +28,7 @@ from app.core.options.duration import format_duration
 from app.core.data.dataset_report import balanced_class_weights, heavily_imbalanced
 from app.core.search.final_model import ENSEMBLE, choose_final_model, describe as describe_final_model
 from app.core.model.models import early_stopping
+from app.core.search.transfer_plan import resolve_architecture, staged_transfer
 from app.core.search.search_dir import (
     EVENTS_FILE, SearchError, load_search_info, read_events,
     try_update_search_info, update_search_info,
@@ -225,6 +226,14 @@ def execute_search(config, info, search_dir, resume, emit, cancel, state, previo
         tf.config.experimental.enable_op_determinism()
         # Random ops without a seed are refused from now on (the estimate's benchmark tensors too).
         keras.utils.set_random_seed(config.seed)
+    config = _resolve_architecture(config, info, emit)
+    if (info.get("plan") or {}).get("transfer") and not staged_transfer(config):
+        raise SearchError(f"This search started from pretrained {config.architecture} weights that are no longer on "
+                          "this machine: fetch or import them again to resume it.")
+    if staged_transfer(config):  # pretrained weights at hand: features, head trials, fine-tuning
+        from app.core.search.transfer_search import run_staged
+
+        return run_staged(config, info, search_dir, resume, emit, cancel, state, previous, device, mixed)
     classes = info["classes"]
     splits = info["splits"]
     clock: BudgetClock = state["clock"]
@@ -350,6 +359,7 @@ def plan_for_budget(config: SearchConfig, info: dict, search_dir: Path, emit, cl
 
     if info.get("plan"):
         return config, info["plan"].get("epoch_seconds")
+    config, _ = resolve_architecture(config, int(info.get("native_size") or 0), allow_staged=False)
     splits = info["splits"]
     config, notice = fit_batch_to_folder(config, len(splits["train"]))
     if notice:
@@ -401,6 +411,15 @@ def compile_choice(config: SearchConfig, info: dict, clock: BudgetClock, emit,
         cc.keep_choice(key, choice)
     emit(ev.make_event(ev.NOTICE, level="info", reason="compile", message=choice.note, **choice.to_dict()))
     return {"compile": choice.to_dict()}
+
+
+def _resolve_architecture(config: SearchConfig, info: dict, emit) -> SearchConfig:
+    """``architecture: "auto"``: a pretrained backbone for photos when its weights are at hand, else
+    training from scratch, with a notice saying what the weights would bring (app/core/transfer_plan.py)."""
+    config, notice = resolve_architecture(config, int(info.get("native_size") or 0))
+    if notice:
+        emit(ev.make_event(ev.NOTICE, level="warning", reason="transfer_weights", message=notice))
+    return config
 
 
 def _class_weight(config: SearchConfig, labels, classes: list[str], emit) -> dict | None:
@@ -520,6 +539,8 @@ def final_event(tuner, status: str, error: str, started: float, search_dir: Path
                 "message": failure_reason(trial.message) if trial_status in ("FAILED", "INVALID") else "",
                 "stopped": summary.get("stopped"), "epochs_planned": summary.get("epochs_planned"),
                 "epochs_run": summary.get("epochs_run"),
+                **({"stage": trial.hyperparameters.values["stage"]} if "stage" in trial.hyperparameters.values
+                   else {}),
             }))
         completed = [t for t in tuner.oracle.trials.values() if t.status == "COMPLETED" and t.score is not None]
         if completed:

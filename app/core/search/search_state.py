@@ -23,7 +23,7 @@ from dataclasses import dataclass, field
 from typing import Callable, Iterable
 
 from app.core.search.events import SearchListener, dispatch
-from app.core.search.stages import stage_text
+from app.core.search.stages import STAGES as PREPARATION_STAGES, stage_text
 from app.core.util.formatting import format_clock
 
 RUNNING = "RUNNING"
@@ -90,6 +90,10 @@ def best_trial(trials: Iterable[dict], objective: str | None) -> dict | None:
     return min(scored, key=lambda t: sign * float(t["score"]))
 
 
+# A staged transfer search's stages as the status line names them (app/gui/core_text.py translates).
+STAGE_NAMES = {"head": "Head trials", "fine_tune": "Fine-tuning"}
+
+
 @dataclass
 class TrialState:
     """One trial as the events told it."""
@@ -111,6 +115,7 @@ class TrialState:
     confusions: dict = field(default_factory=dict)  # epoch (0-based) -> matrix
     final_confusion: list | None = None  # as the trial_ended event carried it
     class_names: list = field(default_factory=list)
+    stage: str | None = None  # a staged transfer search's "head" or "fine_tune" trial
 
     def kept_confusion(self) -> tuple[list | None, int | None]:
         """(matrix, epoch) of the epoch whose weights were kept (:func:`kept_confusion`)."""
@@ -161,7 +166,12 @@ class SearchState(SearchListener):
         self.epochs = 0
         self.batch_fraction = 0.0
         self.trial_durations: list[float] = []
-        self.stage: dict | None = None  # the preparation stage under way (app/core/search/stages.py)
+        # The stage under way: a preparation stage (app/core/search/stages.py) before the first trial,
+        # or a staged transfer search's (app/core/search/transfer_search.py), with its progress.
+        self.stage: str | None = None
+        self.stage_event: dict | None = None
+        self.stage_done = 0
+        self.stage_total = 0
 
     # ------------------------------------------------------------------ feeding
 
@@ -211,18 +221,27 @@ class SearchState(SearchListener):
         return self._clock() - max(0.0, (spent - before) if spent is not None else 0.0)
 
     def on_stage(self, event: dict) -> None:
-        """A preparation stage: the search is under way and its budget counting before any trial."""
+        """A stage. A preparation stage means the search is under way and its budget counting
+        before any trial; a transfer search's stage carries the features' progress."""
+        self.stage, self.stage_event = event.get("stage"), event
+        self.stage_done = int(event.get("done") or 0)
+        self.stage_total = int(event.get("total") or 0)
+        if self.stage not in PREPARATION_STAGES:
+            return
         if self.status != "preparing":  # trials shown already (a resumed search's) stay
             self.status = "preparing"
             self.final = None
             self.started_at = self._started_at(event)
-        self.stage = event
         budget = finite_or_none(event.get("time_budget"))
         self.time_budget = budget if budget and budget > 0 else None
         self.budget_spent_before = finite_or_none(event.get("budget_spent_before")) or 0.0
 
     def on_notice(self, event: dict) -> None:
         self.notices.append(event)
+
+    def features_running(self) -> bool:
+        """Whether stage 1 (the backbone reading every image) is under way."""
+        return self.stage == "features" and self.stage_total > 0 and self.status == "running"
 
     def on_trial_started(self, event: dict) -> None:
         trial = self.trial(event.get("trial_id"))
@@ -236,6 +255,9 @@ class SearchState(SearchListener):
         trial.history, trial.confusions, trial.final_confusion = {}, {}, None
         if isinstance(event.get("hyperparameters"), dict):
             trial.hyperparameters = dict(event["hyperparameters"])
+        trial.stage = event.get("stage") or trial.hyperparameters.get("stage")
+        if trial.stage:
+            self.stage = trial.stage
         planned = event.get("epochs_planned")
         if isinstance(planned, int) and planned > 0:  # the budget planner's share for this trial
             trial.epochs_planned = self.epochs = planned
@@ -396,13 +418,17 @@ class SearchState(SearchListener):
     def status_text(self) -> str:
         """``Trial 3 of 10 · epoch 4/12 · 4:10 of 10:00 · about 5:50 left``."""
         parts = []
+        if self.features_running():
+            parts.append(f"Features: {self.stage_done} of {self.stage_total} images")
+        elif self.stage in STAGE_NAMES:
+            parts.append(STAGE_NAMES[self.stage])
         if self.trial_number:
             of = f" of {self.max_trials}" if self.max_trials else ""
             parts.append(f"Trial {self.trial_number}{of}")
         if self.epochs and self.trial_started_at is not None:
             parts.append(f"epoch {min(self.epoch + 1, self.epochs)}/{self.epochs}")
-        if not self.trial_number and self.status == "preparing" and self.stage:
-            parts.append(stage_text(self.stage))
+        if not self.trial_number and self.status == "preparing" and self.stage_event:
+            parts.append(stage_text(self.stage_event))
         if self.time_budget:
             parts.append(f"{format_clock(self.budget_spent())} of {format_clock(self.time_budget)}")
         else:
@@ -439,6 +465,7 @@ class SearchState(SearchListener):
             trial.epochs_planned = int(summary["epochs_planned"])
         if isinstance(summary.get("hyperparameters"), dict) and summary["hyperparameters"]:
             trial.hyperparameters = dict(summary["hyperparameters"])
+        trial.stage = summary.get("stage") or trial.hyperparameters.get("stage") or trial.stage
         history = summary.get("history")
         if isinstance(history, dict) and history:
             longest = max((len(v) for v in history.values() if isinstance(v, list)), default=0)

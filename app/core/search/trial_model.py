@@ -62,7 +62,7 @@ def make_hypermodel(config: SearchConfig, train, val, num_classes: int, mixed_pr
                 raise tf.errors.ResourceExhaustedError(None, None, f"OOM when allocating a batch of {batch_size} "
                                                        "(fault injected for testing)")
             # Read, not popped: the out-of-memory retry fits again with the same callbacks.
-            callbacks = [_deferred_checkpoint(cb, val) for cb in kwargs.get("callbacks") or []]
+            callbacks = [deferred_checkpoint(cb, val) for cb in kwargs.get("callbacks") or []]
             fit_kwargs = {k: v for k, v in kwargs.items() if k != "callbacks"}
             nan_trials = os.environ.get(FAULT_NAN_TRIALS, "").split(",")
             if tuner.current_trial_id is not None and str(ev.trial_number(tuner.current_trial_id)) in nan_trials:
@@ -82,7 +82,7 @@ def make_hypermodel(config: SearchConfig, train, val, num_classes: int, mixed_pr
     return StudioHyperModel()
 
 
-def _deferred_checkpoint(callback, val=None):
+def deferred_checkpoint(callback, val=None):
     """Keras Tuner's best-epoch checkpoint, kept in memory and written once when the fit ends.
 
     ``SaveBestEpoch`` writes the weights file after every improving epoch, which costs more

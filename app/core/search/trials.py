@@ -9,8 +9,10 @@ from __future__ import annotations
 import warnings
 from pathlib import Path
 
+from app.core.model.transfer_model import is_transfer_trial, load_transfer_trial
 from app.core.options.config import SearchConfig
 from app.core.search.checkpoints import best_first, list_trials
+from app.core.search.transfer_plan import backbone_weights_file
 from app.core.search.search_dir import CHECKPOINT_FILE, TRIAL_FILE, SearchError, load_search_info, trial_dir
 
 
@@ -51,6 +53,12 @@ def load_trial_model(search_dir: str | Path, trial_id: str | None = None):
     trial = kt.engine.trial.Trial.load(str(trial_file))
     hp = trial.hyperparameters
     classes = info["classes"]
+    if is_transfer_trial(hp.values):  # a staged transfer search's head or fine-tuned trial
+        try:
+            return (load_transfer_trial(config, hp.values, len(classes), checkpoint, backbone_weights_file(config)),
+                    trial_id, info, trial)
+        except FileNotFoundError as exc:
+            raise SearchError(str(exc)) from None
     batch_size = int(hp.values.get("batch_size", 32))
     # No ImageNet load here: the checkpoint holds every weight.
     weights, _ = resolve_backbone_weights(config)

@@ -27,7 +27,7 @@ MODEL_KINDS = (*EVENT_TYPES, WORKER_STATUS)
 class SearchModel(QObject, SearchListener):
     """One search's state plus a signal per event kind (each carries the event dict)."""
 
-    stage = Signal(dict)  # a preparation stage before the first trial (app/core/search/stages.py)
+    stage = Signal(dict)  # a preparation stage before the first trial, or a transfer search's stage
     search_started = Signal(dict)
     notice = Signal(dict)
     trial_started = Signal(dict)

@@ -58,12 +58,28 @@ class CurvesHeader(QWidget):
         self._bar.setVisible(False)
         self._label.setText(text)
 
+    def stage_label(self, stage: str | None) -> str:
+        """A staged transfer search's stage, named for the user."""
+        return {"features": self.tr("Features"), "head": self.tr("Head trials"),
+                "fine_tune": self.tr("Fine-tuning")}.get(stage or "", stage or "")
+
+    def show_features(self, done: int, total: int, extra: str) -> None:
+        """Stage 1: the frozen network reads every image once (``done`` of ``total``)."""
+        text = self.tr("Features: the pretrained network reads each image once ({done} of {total})").format(
+            done=done, total=total)
+        self._label.setText(" \u00b7 ".join([text, extra]) if extra else text)
+        self._bar.setRange(0, max(1, total))
+        self._bar.setValue(min(done, total))
+        self._bar.setFormat(self.tr("%v/%m images"))
+        self._bar.setVisible(True)
+
     def show_running(self, running: TrialState, max_trials: int | None, progress: dict,
                      other_shown: TrialState | None) -> None:
         """``Trial 2/3 running · epoch 2/4 · batch loss 0.8123``; ``progress`` is the last batch's
         ``epoch``, ``batch``, ``steps`` and ``loss`` (empty before the first batch)."""
         total = f"/{max_trials}" if isinstance(max_trials, int) else ""
-        parts = [self.tr("Trial {n}{total} running").format(n=running.number or running.trial_id, total=total)]
+        parts = [self.stage_label(running.stage)] if running.stage else []
+        parts.append(self.tr("Trial {n}{total} running").format(n=running.number or running.trial_id, total=total))
         if progress:
             planned = running.epochs_planned
             epoch = progress["epoch"] + 1

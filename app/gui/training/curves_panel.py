@@ -19,7 +19,7 @@ import numpy as np
 from PySide6.QtCore import QEvent, QTimer, Signal
 from PySide6.QtWidgets import QVBoxLayout, QWidget
 
-from app.core.util.formatting import format_score
+from app.core.util.formatting import format_clock, format_score
 from app.core.search.search_state import TrialState, lower_is_better
 from app.gui.text import core_text
 from app.gui.paint import theme
@@ -147,7 +147,8 @@ class CurvesPanel(QWidget, StatePanel):
     # ------------------------------------------------------------------ events (after the state's)
 
     def on_stage(self, event: dict) -> None:
-        self._mark_dirty()  # the header shows the stage
+        # The header shows the stage (the features' progress, redrawn like a batch's).
+        self._mark_dirty(BATCH_REDRAW_INTERVAL_MS if event.get("stage") == "features" else None)
 
     def on_search_started(self, event: dict) -> None:
         self._rebuild_view()
@@ -300,6 +301,11 @@ class CurvesPanel(QWidget, StatePanel):
             self.header.show_running(running, state.max_trials, self._progress,
                                      shown if shown is not running else None)
             return
+        if state.features_running():
+            eta = state.eta_seconds()
+            self.header.show_features(state.stage_done, state.stage_total, self.tr("about {clock} left").format(
+                clock=format_clock(eta)) if eta is not None else "")
+            return
         if self._stored:
             search = (self.tr("{count} stored trial(s)").format(count=len(state.trials))
                       if state.trials else self.tr("No stored trials."))
@@ -308,7 +314,7 @@ class CurvesPanel(QWidget, StatePanel):
                       "completed": self.tr("Search completed"), "cancelled": self.tr("Search cancelled"),
                       "failed": self.tr("Search failed")}.get(state.status, self.tr("Search ended"))
         if state.status == "preparing":
-            self.header.show_idle(core_text.stage_text(state.stage))
+            self.header.show_idle(core_text.stage_text(state.stage_event))
             return
         if not state.trials:
             self.header.show_idle(search or self.tr("No search running."))

@@ -234,7 +234,8 @@ class TrialTable(QWidget, StatePanel):
             else:
                 values = {json.dumps(t.hyperparameters.get(name), sort_keys=True, default=str)
                           for t in trials}
-                hidden = len(values) == 1
+                # A staged transfer search's stage stays in sight: it says what each trial trained.
+                hidden = len(values) == 1 and name != "stage"
             self.table_view.setColumnHidden(first_hp + offset, hidden)
 
     def _update_count(self) -> None:

@@ -368,8 +368,8 @@ class MainWindow(QMainWindow):
         if self.session.stopping:
             return  # keep "Stopping…" visible
         state = self.model.state
-        if state.trial_number or state.status == "preparing":  # preparing: the stage and the budget clock
-            self.show_status(core_text.status_text(state))
+        if state.trial_number or state.status == "preparing" or state.features_running():
+            self.show_status(core_text.status_text(state))  # preparing: the stage and the budget clock
 
     def _on_panel_failed(self, panel: QWidget, message: str) -> None:
         self.dialogs.error(self.tr("Display problem"), self.tr("{objectname} could not show an update: {message}").format(
