@@ -23,6 +23,7 @@ from typing import Callable
 
 import numpy as np
 
+from app.core.export.calibrated_model import export_calibration, fold
 from app.core.options.config import SearchConfig
 from app.core.search.events import EXPORT_PROGRESS
 from app.core.search.checkpoints import best_first, list_trials, prune_checkpoints  # noqa: F401 - prune_checkpoints re-exported
@@ -254,7 +255,17 @@ def _export(model, info: dict, out_dir: Path, steps: _Steps, formats: list[str],
     size = config.image_size
     classes = info["classes"]
     staging = _staging(out_dir, overwrite)
+    restore = None
     try:
+        steps("Reading the validation images")
+        splits = {name: _load_images(info["splits"][name], size)
+                  for name in ("val", "test") if info["splits"].get(name)}
+        if "val" not in splits or len(splits["val"][0]) == 0:
+            raise ExportError("No validation image could be read to check the export: has the folder moved?")
+        splits = {name: data for name, data in splits.items() if len(data[0])}
+        # Every artifact (and the trained-model reference they are checked against) is the calibrated model.
+        calibration = export_calibration(model, info, trial_id, *splits["val"])
+        restore = fold(model, calibration["temperature"])
         representative = None
         if "tflite-int8" in formats:
             rows = representative_rows(info["splits"]["train"], seed=config.seed)
@@ -262,15 +273,10 @@ def _export(model, info: dict, out_dir: Path, steps: _Steps, formats: list[str],
         for fmt in formats:
             steps(f"Writing {fmt}", fmt)
             try:
-                write_artifact(fmt, model, staging / FILE_NAMES[fmt], classes, size, representative)
+                write_artifact(fmt, model, staging / FILE_NAMES[fmt], classes, size, representative,
+                               calibration["threshold"])
             except FormatError as exc:
                 raise ExportError(f"{fmt}: {exc}") from None
-        steps("Reading the validation images")
-        splits = {name: _load_images(info["splits"][name], size)
-                  for name in ("val", "test") if info["splits"].get(name)}
-        if "val" not in splits or len(splits["val"][0]) == 0:
-            raise ExportError("No validation image could be read to check the export: has the folder moved?")
-        splits = {name: data for name, data in splits.items() if len(data[0])}
         references = {name: model.predict(images, batch_size=TIMING_BATCH, verbose=0)
                       for name, (images, _) in splits.items()}
         sample_rows = info["splits"]["val"][:8]
@@ -300,11 +306,15 @@ def _export(model, info: dict, out_dir: Path, steps: _Steps, formats: list[str],
                               f"uint8 [N, {size}, {size}, 3] pixels, RGB 0-255"},
             "signatures": {
                 "serving_default": {"inputs": {"images": "uint8 [N, H, W, 3]"},
-                                    "outputs": ["probabilities", "class_id", "class_name"]},
+                                    "outputs": ["probabilities", "class_id", "class_name"],
+                                    "note": "calibrated probabilities; class_name 'unknown' and class_id -1 "
+                                            "below calibration.threshold"},
                 "serve_bytes": {"inputs": {"image_bytes": "string [N] (JPEG/PNG/BMP/GIF bytes; EXIF "
                                                           "orientation applied)"},
                                 "outputs": ["probabilities", "class_id", "class_name"]},
             },
+            # Folded into every artifact; serving signatures answer "unknown" below the threshold.
+            "calibration": calibration,
             "hyperparameters": hyperparameters,
             "objective": config.objective,
             "score": score,
@@ -340,6 +350,8 @@ def _export(model, info: dict, out_dir: Path, steps: _Steps, formats: list[str],
     finally:
         import keras
 
+        if restore is not None:
+            restore()  # the caller's model keeps its own weights
         keras.backend.clear_session()
     card["path"] = str(out_dir)
     return card
