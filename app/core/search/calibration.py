@@ -26,8 +26,8 @@ from app.core.search.search_dir import SearchError, load_search_info, try_update
 
 UNKNOWN = "unknown"
 ECE_BINS = 15
-# Temperatures outside this range mean the validation split says nothing useful (or is tiny).
-MIN_T, MAX_T = 0.05, 20.0
+# Beyond this range a (small, or perfectly separated) validation split only drives T to an extreme.
+MIN_T, MAX_T = 0.25, 10.0
 COVERAGE_POINTS = 101
 EPS = 1e-7
 
