@@ -36,7 +36,24 @@ def feature_layer(model):
     return None
 
 
+# (model, body, head, layer name) by id(model): building them again would clone the graph again, and
+# Keras refuses a second clone's names. The model is kept so its id is never reused while cached.
+_SPLITS: dict[int, tuple] = {}
+MAX_CACHED = 4
+
+
 def _split(model):
+    cached = _SPLITS.get(id(model))
+    if cached is not None and cached[0] is model:
+        return cached[1:]
+    if len(_SPLITS) >= MAX_CACHED:
+        _SPLITS.clear()
+    parts = _build_split(model)
+    _SPLITS[id(model)] = (model, *parts)
+    return parts
+
+
+def _build_split(model):
     """(body: image -> feature map, head: feature map -> class scores, the feature layer's name).
 
     Two models, so the tape can watch the feature map before the head uses it (a head without
