@@ -1559,6 +1559,10 @@ click to select</source>
         <translation>当前批次完成后停止…</translation>
     </message>
     <message>
+        <source>unknown</source>
+        <translation>未知</translation>
+    </message>
+    <message>
         <source>{predicted} of {images} image(s) predicted, {bad} unreadable{stopped}.</source>
         <translation>已预测 {images} 张中的 {predicted} 张，{bad} 张无法读取{stopped}。</translation>
     </message>
@@ -2960,6 +2964,14 @@ true: {true_name} · predicted: {predicted_name} ({confidence:.1%}) · p(true) {
     <message>
         <source>Cannot use this file: {reason}</source>
         <translation>无法使用此文件：{reason}</translation>
+    </message>
+    <message>
+        <source>Grad-CAM</source>
+        <translation>Grad-CAM</translation>
+    </message>
+    <message>
+        <source>gradient × input</source>
+        <translation>梯度 × 输入</translation>
     </message>
     <message>
         <source>Heat map: {method}</source>

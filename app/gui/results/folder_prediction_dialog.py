@@ -7,10 +7,15 @@ subfolders are named after the classes the end shows the accuracy and the confus
 """
 from __future__ import annotations
 
+import html
+import os
+
 from PySide6.QtWidgets import (QDialog, QHBoxLayout, QLabel, QProgressBar, QPushButton, QTableWidget,
                                QTableWidgetItem, QVBoxLayout, QWidget)
 
+from app.core.search.calibration import UNKNOWN
 from app.gui.results.predict_client import PredictClient
+from app.gui.text import core_text
 
 
 class FolderPredictionDialog(QDialog):
@@ -46,6 +51,8 @@ class FolderPredictionDialog(QDialog):
         self.table.setHorizontalHeaderLabels([self.tr("File"), self.tr("Decision"), self.tr("Top classes"),
                                               self.tr("True class / problem")])
         self.table.horizontalHeader().setStretchLastSection(True)
+        self.table.setColumnWidth(0, 260)
+        self.table.setColumnWidth(2, 220)
         self.result_label = QLabel()
         self.result_label.setObjectName("folderPredictionSummary")
         self.result_label.setWordWrap(True)
@@ -83,9 +90,18 @@ class FolderPredictionDialog(QDialog):
         row = self.table.rowCount()
         self.table.insertRow(row)
         tops = ", ".join(f"{t['class']} {t['probability']:.0%}" for t in result.get("top", []))
-        problem = result.get("error") or result.get("true_class") or ""
-        for column, text in enumerate((result["file"], result.get("decision") or "–", tops, problem)):
-            self.table.setItem(row, column, QTableWidgetItem(text))
+        problem = core_text.translate(result["error"]) if result.get("error") else result.get("true_class") or ""
+        try:
+            shown = os.path.relpath(result["file"], self.folder)
+        except ValueError:  # another drive (Windows)
+            shown = result["file"]
+        for column, text in enumerate((shown, self._decision(result.get("decision")), tops, problem)):
+            item = QTableWidgetItem(text)
+            item.setToolTip(result["file"] if column == 0 else text)
+            self.table.setItem(row, column, item)
+
+    def _decision(self, decision: str | None) -> str:
+        return "–" if not decision else self.tr("unknown") if decision == UNKNOWN else decision
 
     def _show_summary(self, event: dict) -> None:
         summary = event["summary"]
@@ -97,8 +113,8 @@ class FolderPredictionDialog(QDialog):
                                  "at the threshold.").format(accuracy=summary["accuracy"], n=summary["labelled"],
                                                              coverage=summary["coverage"]))
             confusion = summary["confusion"]
-            header = "".join(f"<th>{c}</th>" for c in confusion["columns"])
-            body = "".join(f"<tr><th>{name}</th>" + "".join(f"<td align='right'>{v}</td>" for v in row) + "</tr>"
+            header = "".join(f"<th>{html.escape(self._decision(c))}</th>" for c in confusion["columns"])
+            body = "".join(f"<tr><th>{html.escape(name)}</th>" + "".join(f"<td align='right'>{v}</td>" for v in row) + "</tr>"
                            for name, row in zip(confusion["rows"], confusion["matrix"]))
             lines.append(self.tr("Confusion (rows: true class, columns: decision):")
                          + f"<table cellspacing='6'><tr><th></th>{header}</tr>{body}</table>")

@@ -19,6 +19,7 @@ from PySide6.QtWidgets import (QFileDialog, QFrame, QGridLayout, QHBoxLayout, QL
                                QScrollArea, QSlider, QVBoxLayout, QWidget)
 
 from app.gui.options.options_panel import array_pixmap
+from app.gui.text import core_text
 from app.gui.results.predict_client import PredictClient
 
 CARD_IMAGE = 150
@@ -52,17 +53,21 @@ class ResultCard(QFrame):
             bar.setValue(int(round(item["probability"] * 1000)))
             bar.setFormat(f"{item['class']}  {item['probability']:.1%}")
             bar.setTextVisible(True)
-            bar.setMaximumHeight(20)
+            bar.setMinimumHeight(20)
             self.bars.append(bar)
             right.addWidget(bar)
         if result.get("error"):
-            error = QLabel(self.tr("Cannot use this file: {reason}").format(reason=result["error"]))
+            error = QLabel(self.tr("Cannot use this file: {reason}").format(
+                reason=core_text.translate(result["error"])))
             error.setWordWrap(True)
             error.setStyleSheet("color: #b00020;")
             right.addWidget(error)
         if entry.get("method"):
-            right.addWidget(QLabel(self.tr("Heat map: {method}").format(method=entry["method"])))
+            methods = {"grad-cam": self.tr("Grad-CAM"), "gradient x input": self.tr("gradient × input")}
+            right.addWidget(QLabel(self.tr("Heat map: {method}").format(
+                method=methods.get(entry["method"], entry["method"]))))
         right.addStretch(1)
+        self.setMinimumHeight(CARD_IMAGE + 30)
         layout = QHBoxLayout(self)
         layout.addWidget(self.image)
         layout.addLayout(right, 1)
@@ -226,6 +231,8 @@ class TryItPanel(QWidget):
         elapsed = time.perf_counter() - self._started
         self.latencies.append(elapsed / max(1, len(entries)))
         alpha = self.overlay_slider.value() / 100.0
+        for card in self.cards:  # newest first: lay every card out again
+            self.grid.removeWidget(card)
         for entry in entries:
             card = ResultCard(entry, self.classes, self.threshold, alpha)
             self.cards.insert(0, card)
