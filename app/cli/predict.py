@@ -34,6 +34,41 @@ def add_predict_parser(sub: argparse._SubParsersAction) -> argparse.ArgumentPars
     return predict
 
 
+def add_calibration_parser(sub: argparse._SubParsersAction) -> argparse.ArgumentParser:
+    calibration = sub.add_parser("calibration", help="a search's temperature, calibration error before and after, "
+                                                     "and the confidence threshold (set it with --threshold)")
+    calibration.add_argument("search_dir", help="the search folder")
+    calibration.add_argument("--trial", help="this trial instead of the final model")
+    calibration.add_argument("--threshold", type=float, metavar="P",
+                             help="store this confidence threshold with the search (export and predict use it)")
+    calibration.add_argument("--json", action="store_true", help="print the whole record (reliability diagram, "
+                                                                 "coverage curve) as JSON")
+    calibration.set_defaults(func=cmd_calibration)
+    return calibration
+
+
+def cmd_calibration(args) -> int:
+    from app.core.search.calibration import search_calibration, set_threshold
+    from app.core.search.search_dir import SearchError
+
+    try:
+        if args.threshold is not None:
+            set_threshold(args.search_dir, args.threshold)
+        record = search_calibration(args.search_dir, args.trial)
+    except (SearchError, ValueError) as exc:
+        return user_error(str(exc))
+    if args.json:
+        print(json.dumps(record, indent=2, ensure_ascii=False))
+        return EXIT_OK
+    print(f"temperature {record['temperature']:.3f} on {record['images']} validation image(s); expected calibration "
+          f"error {record['ece_before']:.4f} before, {record['ece_after']:.4f} after; threshold "
+          f"{record['threshold']:.2f}")
+    point = min(record["coverage"], key=lambda p: abs(p["threshold"] - record["threshold"]))
+    if point["accuracy"] is not None:
+        print(f"at the threshold: {point['coverage']:.0%} answered, accuracy of the answers {point['accuracy']:.4f}")
+    return EXIT_OK
+
+
 def _line(result: dict) -> str:
     if result.get("error"):
         return f"{result['file']}\tunreadable: {result['error']}"

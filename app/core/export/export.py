@@ -243,6 +243,19 @@ def _model_steps(formats: list[str]) -> int:
     return 2 * len(formats) + 2
 
 
+def _calibrated_splits(model, info: dict, trial_id: str, size: int):
+    """The held-out splits decoded as in training, the calibration the export carries, and the
+    function restoring ``model``'s weights: from here on ``model`` is the calibrated model, so every
+    artifact and the reference they are checked against have the temperature folded in."""
+    splits = {name: _load_images(info["splits"][name], size)
+              for name in ("val", "test") if info["splits"].get(name)}
+    if "val" not in splits or len(splits["val"][0]) == 0:
+        raise ExportError("No validation image could be read to check the export: has the folder moved?")
+    splits = {name: data for name, data in splits.items() if len(data[0])}
+    calibration = export_calibration(model, info, trial_id, *splits["val"])
+    return splits, calibration, fold(model, calibration["temperature"])
+
+
 def _export(model, info: dict, out_dir: Path, steps: _Steps, formats: list[str], *, trial_id: str,
             hyperparameters: dict, score: float | None, metrics: dict, overwrite: bool,
             test_accuracy: Callable[[], float | None], reproducible: bool, card_extra: dict | None) -> dict:
@@ -258,14 +271,7 @@ def _export(model, info: dict, out_dir: Path, steps: _Steps, formats: list[str],
     restore = None
     try:
         steps("Reading the validation images")
-        splits = {name: _load_images(info["splits"][name], size)
-                  for name in ("val", "test") if info["splits"].get(name)}
-        if "val" not in splits or len(splits["val"][0]) == 0:
-            raise ExportError("No validation image could be read to check the export: has the folder moved?")
-        splits = {name: data for name, data in splits.items() if len(data[0])}
-        # Every artifact (and the trained-model reference they are checked against) is the calibrated model.
-        calibration = export_calibration(model, info, trial_id, *splits["val"])
-        restore = fold(model, calibration["temperature"])
+        splits, calibration, restore = _calibrated_splits(model, info, trial_id, size)
         representative = None
         if "tflite-int8" in formats:
             rows = representative_rows(info["splits"]["train"], seed=config.seed)

@@ -27,7 +27,7 @@ from app.core.search.search_dir import SearchError, load_search_info, try_update
 UNKNOWN = "unknown"
 ECE_BINS = 15
 # Beyond this range a (small, or perfectly separated) validation split only drives T to an extreme.
-MIN_T, MAX_T = 0.25, 10.0
+MIN_T, MAX_T = 0.25, 50.0
 COVERAGE_POINTS = 101
 EPS = 1e-7
 

@@ -186,6 +186,7 @@ class TryItPanel(QWidget):
         self.client.threshold = self.threshold
         for card in self.cards:
             card.set_threshold(self.threshold)
+        self._show_done()
 
     def add_images(self, files: list[str]) -> None:
         files = [str(f) for f in files if f]
@@ -238,10 +239,17 @@ class TryItPanel(QWidget):
             self.cards.insert(0, card)
         for i, card in enumerate(self.cards):
             self.grid.addWidget(card, i // 2, i % 2)
-        unknown = sum(card.is_unknown() for card in self.cards[:len(entries)])
-        self.status.setText(self.tr("{n} image(s) in {ms:.0f} ms an image; {unknown} below the threshold.").format(
-            n=len(entries), ms=1000 * self.latencies[-1], unknown=unknown))
+        self._last_count = len(entries)
+        self._show_done()
         self.predictions_shown.emit(len(entries))
+
+    def _show_done(self) -> None:
+        """The last prediction's line; the count below the threshold follows the slider."""
+        if not self.latencies or not self.cards:
+            return
+        unknown = sum(card.is_unknown() for card in self.cards)
+        self.status.setText(self.tr("{n} image(s) in {ms:.0f} ms an image; {unknown} below the threshold.").format(
+            n=self._last_count, ms=1000 * self.latencies[-1], unknown=unknown))
 
     def _on_failed(self, message: str) -> None:
         self.status.setText(self.tr("Prediction failed: {message}").format(message=message))

@@ -125,3 +125,14 @@ def test_a_trial_and_bad_sources_are_opened_or_refused_clearly(search, tmp_path)
     with pytest.raises(ModelError, match="cannot open"):
         (tmp_path / "bad.tflite").write_bytes(b"nope")
         open_model(tmp_path / "bad.tflite")
+
+
+def test_the_calibration_command_shows_and_sets_the_threshold(search):
+    out = run_cli("calibration", search["dir"], "--threshold", "0.4", "--json")
+    assert out.returncode == 0, out.stderr[-2000:]
+    record = json.loads(out.stdout)
+    assert record["threshold"] == 0.4 and record["ece_after"] <= record["ece_before"] + 1e-9
+    assert json.loads((search["dir"] / "search.json").read_text())["calibration"]["threshold"] == 0.4
+    assert open_model(search["dir"]).threshold == 0.4
+    bad = run_cli("calibration", search["dir"], "--threshold", "2")
+    assert bad.returncode == 2 and "between 0 and 1" in bad.stderr
