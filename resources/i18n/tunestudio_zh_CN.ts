@@ -3455,6 +3455,10 @@ true: {true_name} · predicted: {predicted_name} ({confidence:.1%}) · p(true) {
         <translation>从检查点计算预测</translation>
     </message>
     <message>
+        <source>Heat Map…</source>
+        <translation>热力图…</translation>
+    </message>
+    <message>
         <source>Trial:</source>
         <translation>试验：</translation>
     </message>

@@ -159,3 +159,18 @@ def test_an_exported_model_opens_from_the_file_menu_and_a_history_trial_opens_to
     trial_window = page.try_trial()
     assert trial_window.panel.trial_id == str(info["best_trial_id"]) and trial_window.panel.calibration.isEnabled()
     trial_window.close()
+
+
+def test_the_gallery_explains_a_selected_image_with_its_heat_map(qtbot, material):
+    from app.gui.results.misclassified_gallery import TrialGallery
+
+    gallery = TrialGallery(str(material["search"]))
+    qtbot.addWidget(gallery)
+    gallery.gallery.set_cell(0, 0)  # the tiny model makes no mistake: a diagonal cell shows correct images
+    gallery.gallery.items.setCurrentRow(0)
+    assert gallery.why_button.isEnabled()
+    dialog = gallery.explain_selected()
+    qtbot.waitUntil(lambda: len(dialog.panel.try_it.cards) == 1, timeout=WAIT_MS)
+    card = dialog.panel.try_it.cards[0]
+    assert card.entry["heat"] is not None and dialog.panel.trial_id == gallery.trial_box.currentData()
+    dialog.close()
