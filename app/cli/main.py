@@ -72,8 +72,11 @@ def build_parser() -> argparse.ArgumentParser:
     worker.add_argument("--json", action="store_true", help="print one final JSON object")
 
     from app.cli.export import add_export_parser
+    from app.cli.predict import add_calibration_parser, add_predict_parser
 
     add_export_parser(sub)
+    add_predict_parser(sub)
+    add_calibration_parser(sub)
 
     try:
         from app.cli.history import add_history_parser

@@ -59,6 +59,65 @@
     </message>
 </context>
 <context>
+    <name>CalibrationView</name>
+    <message>
+        <source>Calibration is fitted on the validation split when a search ends.</source>
+        <translation>搜索结束时会在验证集上拟合校准。</translation>
+    </message>
+    <message>
+        <source>Reliability diagram (validation)</source>
+        <translation>可靠性图（验证集）</translation>
+    </message>
+    <message>
+        <source>confidence</source>
+        <translation>置信度</translation>
+    </message>
+    <message>
+        <source>accuracy</source>
+        <translation>准确率</translation>
+    </message>
+    <message>
+        <source>Threshold: coverage and accuracy (validation)</source>
+        <translation>阈值：覆盖率与准确率（验证集）</translation>
+    </message>
+    <message>
+        <source>confidence threshold</source>
+        <translation>置信度阈值</translation>
+    </message>
+    <message>
+        <source>Answer &quot;unknown&quot; below</source>
+        <translation>低于此值回答“未知”</translation>
+    </message>
+    <message>
+        <source>Temperature {t:.2f} fitted on {n} validation images. Expected calibration error {before:.1%} before, {after:.1%} after: the confidence shown is the calibrated one.</source>
+        <translation>在 {n} 张验证图片上拟合的温度为 {t:.2f}。期望校准误差：校准前 {before:.1%}，校准后 {after:.1%}；显示的置信度为校准后的值。</translation>
+    </message>
+    <message>
+        <source>perfect</source>
+        <translation>理想</translation>
+    </message>
+    <message>
+        <source>before</source>
+        <translation>校准前</translation>
+    </message>
+    <message>
+        <source>after</source>
+        <translation>校准后</translation>
+    </message>
+    <message>
+        <source>coverage</source>
+        <translation>覆盖率</translation>
+    </message>
+    <message>
+        <source>accuracy of the answers</source>
+        <translation>已回答的准确率</translation>
+    </message>
+    <message>
+        <source>{t:.2f}: answers {coverage:.0%}, accuracy {accuracy}</source>
+        <translation>{t:.2f}：回答 {coverage:.0%}，准确率 {accuracy}</translation>
+    </message>
+</context>
+<context>
     <name>ClassBalanceChart</name>
     <message>
         <source>images</source>
@@ -1575,6 +1634,77 @@ click to select</source>
     </message>
 </context>
 <context>
+    <name>FolderPredictionDialog</name>
+    <message>
+        <source>Predict Folder</source>
+        <translation>预测文件夹</translation>
+    </message>
+    <message>
+        <source>Predicting every image under {folder}</source>
+        <translation>正在预测 {folder} 下的所有图片</translation>
+    </message>
+    <message>
+        <source>Cancel</source>
+        <translation>取消</translation>
+    </message>
+    <message>
+        <source>Save CSV…</source>
+        <translation>保存 CSV…</translation>
+    </message>
+    <message>
+        <source>File</source>
+        <translation>文件</translation>
+    </message>
+    <message>
+        <source>Decision</source>
+        <translation>判定</translation>
+    </message>
+    <message>
+        <source>Top classes</source>
+        <translation>最可能的类别</translation>
+    </message>
+    <message>
+        <source>True class / problem</source>
+        <translation>真实类别 / 问题</translation>
+    </message>
+    <message>
+        <source>Stopping after the current batch…</source>
+        <translation>当前批次完成后停止…</translation>
+    </message>
+    <message>
+        <source>unknown</source>
+        <translation>未知</translation>
+    </message>
+    <message>
+        <source>{predicted} of {images} image(s) predicted, {bad} unreadable{stopped}.</source>
+        <translation>已预测 {images} 张中的 {predicted} 张，{bad} 张无法读取{stopped}。</translation>
+    </message>
+    <message>
+        <source> (stopped)</source>
+        <translation>（已停止）</translation>
+    </message>
+    <message>
+        <source>Accuracy {accuracy:.1%} on {n} image(s) in class folders; answered {coverage:.0%} at the threshold.</source>
+        <translation>类别文件夹中 {n} 张图片的准确率为 {accuracy:.1%}；在该阈值下回答了 {coverage:.0%}。</translation>
+    </message>
+    <message>
+        <source>Confusion (rows: true class, columns: decision):</source>
+        <translation>混淆矩阵（行：真实类别，列：判定）：</translation>
+    </message>
+    <message>
+        <source>Done: {folder}</source>
+        <translation>完成：{folder}</translation>
+    </message>
+    <message>
+        <source>Prediction failed: {message}</source>
+        <translation>预测失败：{message}</translation>
+    </message>
+    <message>
+        <source>Save the predictions</source>
+        <translation>保存预测结果</translation>
+    </message>
+</context>
+<context>
     <name>HistoryActions</name>
     <message>
         <source>Open</source>
@@ -2957,10 +3087,52 @@ true: {true_name} · predicted: {predicted_name} ({confidence:.1%}) · p(true) {
     </message>
 </context>
 <context>
+    <name>PredictClient</name>
+    <message>
+        <source>Choose a model first.</source>
+        <translation>请先选择一个模型。</translation>
+    </message>
+</context>
+<context>
     <name>RangeField</name>
     <message>
         <source>to</source>
         <translation>到</translation>
+    </message>
+</context>
+<context>
+    <name>ResultCard</name>
+    <message>
+        <source>Cannot use this file: {reason}</source>
+        <translation>无法使用此文件：{reason}</translation>
+    </message>
+    <message>
+        <source>Grad-CAM</source>
+        <translation>Grad-CAM</translation>
+    </message>
+    <message>
+        <source>gradient × input</source>
+        <translation>梯度 × 输入</translation>
+    </message>
+    <message>
+        <source>Heat map: {method}</source>
+        <translation>热力图：{method}</translation>
+    </message>
+    <message>
+        <source>unreadable</source>
+        <translation>无法读取</translation>
+    </message>
+    <message>
+        <source>&lt;b&gt;No answer&lt;/b&gt;</source>
+        <translation>&lt;b&gt;无回答&lt;/b&gt;</translation>
+    </message>
+    <message>
+        <source>&lt;b&gt;{name}&lt;/b&gt; ({confidence:.0%} sure)</source>
+        <translation>&lt;b&gt;{name}&lt;/b&gt;（{confidence:.0%} 把握）</translation>
+    </message>
+    <message>
+        <source>&lt;b&gt;unknown&lt;/b&gt;: {confidence:.0%} is below the threshold {threshold:.0%} (best guess {name})</source>
+        <translation>&lt;b&gt;未知&lt;/b&gt;：{confidence:.0%} 低于阈值 {threshold:.0%}（最佳猜测 {name}）</translation>
     </message>
 </context>
 <context>
@@ -2972,6 +3144,14 @@ true: {true_name} · predicted: {predicted_name} ({confidence:.1%}) · p(true) {
     <message>
         <source>Export writes a SavedModel, a .keras file, labels.txt and a model card.</source>
         <translation>导出会写入 SavedModel、.keras 文件、labels.txt 和模型卡片。</translation>
+    </message>
+    <message>
+        <source>Best trial</source>
+        <translation>最佳试验</translation>
+    </message>
+    <message>
+        <source>Try it · Confidence</source>
+        <translation>试用 · 置信度</translation>
     </message>
     <message>
         <source>Export selected trial (#{n})…</source>
@@ -3342,6 +3522,10 @@ true: {true_name} · predicted: {predicted_name} ({confidence:.1%}) · p(true) {
         <translation>混淆矩阵</translation>
     </message>
     <message>
+        <source>Try this trial…</source>
+        <translation>试用此试验…</translation>
+    </message>
+    <message>
         <source>best {objective} &lt;b&gt;{score}&lt;/b&gt; ({trial}) · {completed} of {total} trials completed</source>
         <translation>最佳 {objective} &lt;b&gt;{score}&lt;/b&gt;（{trial}）· {total} 个试验中 {completed} 个已完成</translation>
     </message>
@@ -3437,6 +3621,10 @@ true: {true_name} · predicted: {predicted_name} ({confidence:.1%}) · p(true) {
     <message>
         <source>Compute predictions from the checkpoint</source>
         <translation>从检查点计算预测</translation>
+    </message>
+    <message>
+        <source>Heat Map…</source>
+        <translation>热力图…</translation>
     </message>
     <message>
         <source>Trial:</source>
@@ -3575,6 +3763,83 @@ true: {true_name} · predicted: {predicted_name} ({confidence:.1%}) · p(true) {
     <message>
         <source>Best trial</source>
         <translation>最佳试验</translation>
+    </message>
+</context>
+<context>
+    <name>TryItPanel</name>
+    <message>
+        <source>No model yet: finish a search, or use File &gt; Open Model…</source>
+        <translation>还没有模型：请完成一次搜索，或使用 文件 &gt; 打开模型…</translation>
+    </message>
+    <message>
+        <source>Add Images…</source>
+        <translation>添加图片…</translation>
+    </message>
+    <message>
+        <source>Paste</source>
+        <translation>粘贴</translation>
+    </message>
+    <message>
+        <source>Predict Folder…</source>
+        <translation>预测文件夹…</translation>
+    </message>
+    <message>
+        <source>Clear</source>
+        <translation>清除</translation>
+    </message>
+    <message>
+        <source>Drop images here, paste one (Ctrl+V) or press Add Images…</source>
+        <translation>将图片拖放到这里、粘贴（Ctrl+V）或点击“添加图片…”</translation>
+    </message>
+    <message>
+        <source>Heat map</source>
+        <translation>热力图</translation>
+    </message>
+    <message>
+        <source>Model: {title}</source>
+        <translation>模型：{title}</translation>
+    </message>
+    <message>
+        <source>Predicting {n} image(s)… (the first starts the model in a helper process, a few seconds)</source>
+        <translation>正在预测 {n} 张图片…（第一次会在辅助进程中启动模型，需要几秒）</translation>
+    </message>
+    <message>
+        <source>Choose images to try</source>
+        <translation>选择要试用的图片</translation>
+    </message>
+    <message>
+        <source>The clipboard holds no image.</source>
+        <translation>剪贴板中没有图片。</translation>
+    </message>
+    <message>
+        <source>{n} image(s) in {ms:.0f} ms an image; {unknown} below the threshold.</source>
+        <translation>{n} 张图片，每张 {ms:.0f} 毫秒；{unknown} 张低于阈值。</translation>
+    </message>
+    <message>
+        <source>Prediction failed: {message}</source>
+        <translation>预测失败：{message}</translation>
+    </message>
+    <message>
+        <source>Folders are predicted with Predict Folder…</source>
+        <translation>文件夹请使用“预测文件夹…”</translation>
+    </message>
+</context>
+<context>
+    <name>UseModelDialog</name>
+    <message>
+        <source>Try {title}</source>
+        <translation>试用 {title}</translation>
+    </message>
+</context>
+<context>
+    <name>UseModelPanel</name>
+    <message>
+        <source>Exported with temperature {t:.2f} folded in and threshold {threshold:.2f}.</source>
+        <translation>导出时已并入温度 {t:.2f}，阈值 {threshold:.2f}。</translation>
+    </message>
+    <message>
+        <source>Predict every image in folder</source>
+        <translation>预测此文件夹中的所有图片</translation>
     </message>
 </context>
 <context>
@@ -3776,6 +4041,14 @@ true: {true_name} · predicted: {predicted_name} ({confidence:.1%}) · p(true) {
         <translation>选择用于训练的图像文件夹</translation>
     </message>
     <message>
+        <source>Open &amp;Model…</source>
+        <translation>打开模型(&amp;M)…</translation>
+    </message>
+    <message>
+        <source>Try an exported model (.keras, .tflite, .onnx, a SavedModel or an export folder) on new images</source>
+        <translation>在新图片上试用导出的模型（.keras、.tflite、.onnx、SavedModel 或导出文件夹）</translation>
+    </message>
+    <message>
         <source>&amp;Start Search</source>
         <translation>开始搜索(&amp;S)</translation>
     </message>
@@ -3842,6 +4115,14 @@ true: {true_name} · predicted: {predicted_name} ({confidence:.1%}) · p(true) {
     <message>
         <source>{clock} of {clock2}</source>
         <translation>{clock} / {clock2}</translation>
+    </message>
+    <message>
+        <source>Open a model to try</source>
+        <translation>打开要试用的模型</translation>
+    </message>
+    <message>
+        <source>Models (*.keras *.tflite *.onnx model_card.json saved_model.pb)</source>
+        <translation>模型 (*.keras *.tflite *.onnx model_card.json saved_model.pb)</translation>
     </message>
 </context>
 <context>

@@ -23,6 +23,7 @@ from typing import Callable
 
 import numpy as np
 
+from app.core.export.calibrated_model import export_calibration, fold
 from app.core.options.config import SearchConfig
 from app.core.search.events import EXPORT_PROGRESS
 from app.core.search.checkpoints import best_first, list_trials, prune_checkpoints  # noqa: F401 - prune_checkpoints re-exported
@@ -242,6 +243,19 @@ def _model_steps(formats: list[str]) -> int:
     return 2 * len(formats) + 2
 
 
+def _calibrated_splits(model, info: dict, trial_id: str, size: int):
+    """The held-out splits decoded as in training, the calibration the export carries, and the
+    function restoring ``model``'s weights: from here on ``model`` is the calibrated model, so every
+    artifact and the reference they are checked against have the temperature folded in."""
+    splits = {name: _load_images(info["splits"][name], size)
+              for name in ("val", "test") if info["splits"].get(name)}
+    if "val" not in splits or len(splits["val"][0]) == 0:
+        raise ExportError("No validation image could be read to check the export: has the folder moved?")
+    splits = {name: data for name, data in splits.items() if len(data[0])}
+    calibration = export_calibration(model, info, trial_id, *splits["val"])
+    return splits, calibration, fold(model, calibration["temperature"])
+
+
 def _export(model, info: dict, out_dir: Path, steps: _Steps, formats: list[str], *, trial_id: str,
             hyperparameters: dict, score: float | None, metrics: dict, overwrite: bool,
             test_accuracy: Callable[[], float | None], reproducible: bool, card_extra: dict | None) -> dict:
@@ -254,7 +268,10 @@ def _export(model, info: dict, out_dir: Path, steps: _Steps, formats: list[str],
     size = config.image_size
     classes = info["classes"]
     staging = _staging(out_dir, overwrite)
+    restore = None
     try:
+        steps("Reading the validation images")
+        splits, calibration, restore = _calibrated_splits(model, info, trial_id, size)
         representative = None
         if "tflite-int8" in formats:
             rows = representative_rows(info["splits"]["train"], seed=config.seed)
@@ -262,15 +279,10 @@ def _export(model, info: dict, out_dir: Path, steps: _Steps, formats: list[str],
         for fmt in formats:
             steps(f"Writing {fmt}", fmt)
             try:
-                write_artifact(fmt, model, staging / FILE_NAMES[fmt], classes, size, representative)
+                write_artifact(fmt, model, staging / FILE_NAMES[fmt], classes, size, representative,
+                               calibration["threshold"])
             except FormatError as exc:
                 raise ExportError(f"{fmt}: {exc}") from None
-        steps("Reading the validation images")
-        splits = {name: _load_images(info["splits"][name], size)
-                  for name in ("val", "test") if info["splits"].get(name)}
-        if "val" not in splits or len(splits["val"][0]) == 0:
-            raise ExportError("No validation image could be read to check the export: has the folder moved?")
-        splits = {name: data for name, data in splits.items() if len(data[0])}
         references = {name: model.predict(images, batch_size=TIMING_BATCH, verbose=0)
                       for name, (images, _) in splits.items()}
         sample_rows = info["splits"]["val"][:8]
@@ -300,11 +312,15 @@ def _export(model, info: dict, out_dir: Path, steps: _Steps, formats: list[str],
                               f"uint8 [N, {size}, {size}, 3] pixels, RGB 0-255"},
             "signatures": {
                 "serving_default": {"inputs": {"images": "uint8 [N, H, W, 3]"},
-                                    "outputs": ["probabilities", "class_id", "class_name"]},
+                                    "outputs": ["probabilities", "class_id", "class_name"],
+                                    "note": "calibrated probabilities; class_name 'unknown' and class_id -1 "
+                                            "below calibration.threshold"},
                 "serve_bytes": {"inputs": {"image_bytes": "string [N] (JPEG/PNG/BMP/GIF bytes; EXIF "
                                                           "orientation applied)"},
                                 "outputs": ["probabilities", "class_id", "class_name"]},
             },
+            # Folded into every artifact; serving signatures answer "unknown" below the threshold.
+            "calibration": calibration,
             "hyperparameters": hyperparameters,
             "objective": config.objective,
             "score": score,
@@ -340,6 +356,8 @@ def _export(model, info: dict, out_dir: Path, steps: _Steps, formats: list[str],
     finally:
         import keras
 
+        if restore is not None:
+            restore()  # the caller's model keeps its own weights
         keras.backend.clear_session()
     card["path"] = str(out_dir)
     return card

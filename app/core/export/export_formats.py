@@ -5,7 +5,8 @@ Formats and what they take:
 * ``saved_model`` (TensorFlow, TF Serving): ``serving_default`` takes uint8 ``images`` [N, H, W, 3] of
   any size; ``serve_bytes`` takes ``image_bytes``, a [N] batch of encoded JPEG/PNG/BMP/GIF files
   (EXIF orientation applied, CMYK and grayscale made RGB, as in training). Both return
-  ``probabilities``, ``class_id`` and ``class_name``.
+  ``probabilities``, ``class_id`` and ``class_name`` (``unknown`` and -1 below the confidence
+  threshold, see ``serving_decision``).
 * ``keras``: ``model.keras`` for Keras users (``keras.saving.load_model(..., safe_mode=True)``).
 * ``tflite``, ``tflite-fp16``, ``tflite-int8``: TensorFlow Lite models taking uint8 [N, S, S, 3]
   pixels already resized to the model's size. ``tflite-int8`` is full-integer (every convolution
@@ -29,6 +30,7 @@ import warnings
 from pathlib import Path
 
 from app.core.data.pipeline import resize_pixels
+from app.core.export.serving_decision import serving_outputs
 from app.core.export.serving_graph import decode_upright
 
 FORMATS = ("saved_model", "keras", "tflite", "tflite-fp16", "tflite-int8", "onnx")
@@ -120,7 +122,7 @@ def representative_rows(train_rows: list, count: int = REPRESENTATIVE_IMAGES, se
 # --------------------------------------------------------------------------- writers
 
 
-def write_saved_model(model, classes: list[str], image_size: int, path: Path) -> None:
+def write_saved_model(model, classes: list[str], image_size: int, path: Path, threshold: float = 0.0) -> None:
     import keras
     import tensorflow as tf
 
@@ -129,9 +131,7 @@ def write_saved_model(model, classes: list[str], image_size: int, path: Path) ->
     @tf.function(input_signature=[tf.TensorSpec([None, None, None, 3], tf.uint8, name="images")])
     def serve_images(images):
         probabilities = model(resize_pixels(images, image_size), training=False)
-        class_id = tf.argmax(probabilities, axis=-1, output_type=tf.int32)
-        return {"probabilities": probabilities, "class_id": class_id,
-                "class_name": tf.gather(class_names, class_id)}
+        return serving_outputs(probabilities, class_names, threshold)  # "unknown" below the threshold
 
     @tf.function(input_signature=[tf.TensorSpec([None], tf.string, name="image_bytes")])
     def serve_bytes(image_bytes):
@@ -215,9 +215,10 @@ def write_onnx(model, classes: list[str], image_size: int, path: Path) -> None:
     path.write_bytes(proto.SerializeToString())
 
 
-def write_artifact(fmt: str, model, path: Path, classes: list[str], image_size: int, representative=None) -> None:
+def write_artifact(fmt: str, model, path: Path, classes: list[str], image_size: int, representative=None,
+                   threshold: float = 0.0) -> None:
     if fmt == "saved_model":
-        write_saved_model(model, classes, image_size, path)
+        write_saved_model(model, classes, image_size, path, threshold)
     elif fmt == "keras":
         write_keras(model, path)
     elif fmt.startswith("tflite"):

@@ -26,6 +26,7 @@ from app.core.search.budget import BUDGET_SPENT, STOP_BUDGET, BudgetClock, Budge
 from app.core.options.config import SearchConfig
 from app.core.options.duration import format_duration
 from app.core.data.dataset_report import balanced_class_weights, heavily_imbalanced
+from app.core.search.calibration import calibrate_search
 from app.core.search.final_model import ENSEMBLE, choose_final_model, describe as describe_final_model
 from app.core.model.models import early_stopping
 from app.core.search.transfer_plan import resolve_architecture, staged_transfer
@@ -449,6 +450,9 @@ def _finish(tuner, config: SearchConfig, search_dir: Path, splits: dict, num_cla
         traceback.print_exc(file=sys.stderr)
         final_model = None
     state["final_model"] = final_model
+    if final_model:
+        # Temperature and calibration error of the final model, from the kept validation predictions.
+        calibrate_search(search_dir, final_model["trials"])
     if final_model and final_model["kind"] == ENSEMBLE:
         emit(ev.make_event(ev.NOTICE, level="info", reason="final_model", final_model=final_model,
                            message=describe_final_model(final_model)))

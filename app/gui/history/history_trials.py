@@ -12,7 +12,7 @@ from __future__ import annotations
 from typing import Any
 
 from PySide6.QtCore import Qt, Slot
-from PySide6.QtWidgets import QLabel, QSplitter, QTabWidget, QVBoxLayout, QWidget
+from PySide6.QtWidgets import QLabel, QPushButton, QSplitter, QTabWidget, QVBoxLayout, QWidget
 
 from app.core.util.formatting import format_score, format_value
 from app.gui.paint import theme
@@ -20,6 +20,7 @@ from app.gui.history.compare_view import trial_label
 from app.gui.training.confusion_view import ConfusionView
 from app.gui.training.curves_panel import CurvesPanel
 from app.gui.history.history_table import human_bytes, human_time
+from app.gui.results.use_model_panel import UseModelDialog
 from app.gui.session.search_model import SearchModel
 from app.gui.training.trial_table import TrialTable
 
@@ -53,8 +54,19 @@ class StoredSearchPage(QWidget):
         self.trial_views.setObjectName("historyTrialViews")
         self.trial_views.addTab(self.curves, self.tr("Curves"))
         self.trial_views.addTab(self.confusion, self.tr("Confusion matrix"))
+        # The shown trial on new images (its heat maps and calibration), in a window of its own.
+        self.try_button = QPushButton(self.tr("Try this trial…"))
+        self.try_button.setObjectName("historyTryTrial")
+        self.try_button.setEnabled(False)
+        self.try_button.clicked.connect(lambda: self.try_trial())
+        self.shown_trial: str | None = None
+        table_side = QWidget()
+        table_layout = QVBoxLayout(table_side)
+        table_layout.setContentsMargins(0, 0, 0, 0)
+        table_layout.addWidget(self.trial_table, 1)
+        table_layout.addWidget(self.try_button, 0, Qt.AlignmentFlag.AlignLeft)
         split = QSplitter(Qt.Orientation.Horizontal)
-        split.addWidget(self.trial_table)
+        split.addWidget(table_side)
         split.addWidget(self.trial_views)
         split.setSizes([500, 800])
         layout = QVBoxLayout(self)
@@ -90,6 +102,19 @@ class StoredSearchPage(QWidget):
     def show_trial(self, trial_id: str) -> None:
         self.curves.show_trial(trial_id)
         self.confusion.show_trial(trial_id)
+        self.shown_trial = str(trial_id)
+        trial = self.search_model.state.trials.get(str(trial_id))
+        self.try_button.setEnabled(bool(self.search_model.state.search_dir and trial is not None
+                                        and trial.status == "COMPLETED"))
+
+    def try_trial(self):
+        """Open the shown trial in a Try-it window; returns it (None when no trial can be tried)."""
+        search_dir = self.search_model.state.search_dir
+        if not search_dir or self.shown_trial is None:
+            return None
+        self.try_dialog = UseModelDialog(search_dir, self.shown_trial, parent=self)
+        self.try_dialog.show()
+        return self.try_dialog
 
     def _summary_html(self, search: dict, status: str, disk_bytes: int | None) -> str:
         """A few dense lines about a search; folder and package versions go in the tooltip."""

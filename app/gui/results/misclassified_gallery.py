@@ -18,6 +18,7 @@ from PySide6.QtWidgets import (QAbstractItemView, QComboBox, QHBoxLayout, QLabel
                                QPushButton, QSplitter, QTableWidget, QTableWidgetItem, QVBoxLayout, QWidget)
 
 from app.core.search import predictions as pred
+from app.gui.results.use_model_panel import UseModelDialog
 from app.gui.session.playbook_tasks import TaskWorker, start_task_worker
 
 THUMBNAIL = 96
@@ -215,10 +216,19 @@ class TrialGallery(QWidget):
         self.message = QLabel("")
         self.message.hide()
         self.gallery = MisclassifiedGallery()
+        # Why the trial decided: the selected image in a Try-it window of this trial, with its heat map.
+        self.why_button = QPushButton(self.tr("Heat Map…"))
+        self.why_button.setObjectName("galleryHeatMapButton")
+        self.why_button.setEnabled(False)
+        self.why_button.clicked.connect(lambda: self.explain_selected())
+        self.gallery.items.itemSelectionChanged.connect(
+            lambda: self.why_button.setEnabled(bool(self.gallery.items.selectedItems())))
+        self.why_dialog = None
         top = QHBoxLayout()
         top.addWidget(QLabel(self.tr("Trial:")))
         top.addWidget(self.trial_box, 1)
         top.addWidget(self.compute_button)
+        top.addWidget(self.why_button)
         layout = QVBoxLayout(self)
         layout.addLayout(top)
         layout.addWidget(self.message)
@@ -226,6 +236,17 @@ class TrialGallery(QWidget):
         if not trials:
             self._say(self.tr("This search has no completed trial yet."))
         self.load_current()
+
+    def explain_selected(self):
+        """The selected image with its heat map and answer, in a Try-it window of this trial."""
+        items = self.gallery.items.selectedItems()
+        trial_id = self.trial_box.currentData()
+        if not items or trial_id is None:
+            return None
+        self.why_dialog = UseModelDialog(self.search_dir, str(trial_id), parent=self)
+        self.why_dialog.show()
+        self.why_dialog.panel.try_it.add_images([items[0].data(Qt.ItemDataRole.UserRole)])
+        return self.why_dialog
 
     def _say(self, text: str) -> None:
         self.message.setText(text)

@@ -1,4 +1,5 @@
-"""The Results tab: the run summary, the best trial's curves and confusion matrix, and export.
+"""The Results tab: the run summary, the best trial's curves and confusion matrix, trying the final
+model on new images with its calibration (``UseModelPanel``), and export.
 
 Built on :class:`~app.gui.results.run_summary.RunSummary`, which follows the search model; when the
 search ends the best trial is shown from the model's state, with the confusion matrix of the
@@ -12,11 +13,13 @@ from __future__ import annotations
 
 from PySide6.QtCore import Qt, QTimer, Signal
 from PySide6.QtGui import QIcon
-from PySide6.QtWidgets import QFrame, QHBoxLayout, QLabel, QPushButton, QSizePolicy, QSplitter, QVBoxLayout, QWidget
+from PySide6.QtWidgets import (QFrame, QHBoxLayout, QLabel, QPushButton, QSizePolicy, QSplitter, QTabWidget,
+                               QVBoxLayout, QWidget)
 
 from app.gui.training.confusion_view import ConfusionView
 from app.gui.training.curves_panel import CurvesPanel
 from app.gui.results.run_summary import RunSummary
+from app.gui.results.use_model_panel import UseModelPanel
 from app.gui.session.search_model import SearchModel
 
 BEST_DRAW_DELAY_MS = 15
@@ -72,9 +75,17 @@ class ResultsPage(QWidget):
         body.setStretchFactor(1, 3)
         body.setSizes([460, 800])
         body.setChildrenCollapsible(False)
+        # Try the final model on new images, see why it decided and how far to trust it.
+        self.use_model = UseModelPanel()
+        self.tabs = QTabWidget()
+        self.tabs.setObjectName("resultsTabs")
+        self.tabs.addTab(body, self.tr("Best trial"))
+        self.try_it_tab = self.tabs.addTab(self.use_model, self.tr("Try it · Confidence"))
+        model.search_finished.connect(lambda _final: self.use_model.set_model(model.state.search_dir))
+        model.cleared.connect(lambda: self.use_model.set_model(None))
         layout = QVBoxLayout(self)
         layout.setContentsMargins(12, 10, 12, 10)
-        layout.addWidget(body, 1)
+        layout.addWidget(self.tabs, 1)
         layout.addWidget(export_box)
 
     def set_export_target(self, number: object | None, selected: bool = False) -> None:

@@ -7,11 +7,12 @@ out, the slots its actions trigger, and what the settings and the language menu 
 """
 from __future__ import annotations
 
+from pathlib import Path
 from typing import Protocol
 
 from PySide6.QtCore import QObject, Qt
 from PySide6.QtGui import QAction, QActionGroup, QKeySequence
-from PySide6.QtWidgets import (QFrame, QHBoxLayout, QLabel, QMainWindow, QPushButton, QSplitter, QStyle,
+from PySide6.QtWidgets import (QFileDialog, QFrame, QHBoxLayout, QLabel, QMainWindow, QPushButton, QSplitter, QStyle,
                                QVBoxLayout, QWidget)
 
 from app.core.options.config import SearchConfig
@@ -151,6 +152,10 @@ class WindowChrome(QObject):
         self.open_action = action(pixmap.SP_DirOpenIcon, self.tr("&Open Folder…"), self._on_open_folder,
                                   QKeySequence.StandardKey.Open)
         self.open_action.setStatusTip(self.tr("Choose an image folder to train on"))
+        self.open_model_action = action(pixmap.SP_FileIcon, self.tr("Open &Model…"), lambda: self.open_model(),
+                                        "Ctrl+Shift+O")
+        self.open_model_action.setStatusTip(self.tr("Try an exported model (.keras, .tflite, .onnx, a SavedModel "
+                                                    "or an export folder) on new images"))
         self.start_action = action(pixmap.SP_MediaPlay, self.tr("&Start Search"), window.start_search, "Ctrl+R")
         self.stop_action = action(pixmap.SP_MediaStop, self.tr("S&top Search"), window.stop_search, "Ctrl+.",
                                   Qt.Key.Key_Escape)
@@ -172,7 +177,8 @@ class WindowChrome(QObject):
             window.addAction(made)  # shortcuts work even with the menu bar hidden
 
     def _build_menus(self) -> None:
-        menus = ((self.tr("&File"), (self.open_action, self.export_action, self.import_weights_action, None,
+        menus = ((self.tr("&File"), (self.open_action, self.open_model_action, self.export_action,
+                                     self.import_weights_action, None,
                                      self.quit_action)),
                  (self.tr("&Search"), (self.start_action, self.stop_action, self.resume_action)),
                  (None, ()),  # Playbook and Language
@@ -248,6 +254,24 @@ class WindowChrome(QObject):
 
     def show_dataset(self) -> None:
         self.view_tabs.setCurrentIndex(self.dataset_tab_index)
+
+    def open_model(self, path: str | None = None):
+        """File > Open Model…: a window to try an exported model (a file, or the folder of the chosen
+        ``model_card.json`` / ``saved_model.pb``); returns it, or None when nothing was chosen."""
+        if path is None:
+            path, _ = QFileDialog.getOpenFileName(
+                self._window, self.tr("Open a model to try"), "",
+                self.tr("Models (*.keras *.tflite *.onnx model_card.json saved_model.pb)"))
+        if not path:
+            return None
+        if Path(path).name in ("model_card.json", "saved_model.pb"):
+            path = str(Path(path).parent)
+        # Imported here: the Results pages bring pyqtgraph, which the window loads after its first paint.
+        from app.gui.results.use_model_panel import UseModelDialog
+
+        self.model_dialog = UseModelDialog(path, parent=self._window)
+        self.model_dialog.show()
+        return self.model_dialog
 
     def _on_open_folder(self) -> None:
         self.show_dataset()
