@@ -330,9 +330,12 @@ class Recorder(SearchListener, TaskListener):
         for line in lines:
             try:
                 event = json.loads(line)
-            except ValueError:
+            except (ValueError, RecursionError):  # cut off by a crash, or a hostile nesting
                 continue
-            if isinstance(event, dict) and "type" in event:
+            # A log from elsewhere may be hostile: ids must be plain values (other fields are checked
+            # where they are recorded).
+            if isinstance(event, dict) and isinstance(event.get("type"), str) \
+                    and all(isinstance(event.get(k, ""), (str, int)) for k in ("trial_id", "search_id")):
                 events.append(event)
         started = next(iter(of_type(events, SEARCH_STARTED)), None)
         if started is None:
