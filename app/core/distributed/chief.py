@@ -95,7 +95,7 @@ def run_chief(config: SearchConfig, listener: ev.Listener, cancel, search_dir: s
             status, error = ev.FAILED, str(exc)
         except Exception as exc:  # noqa: BLE001 - reported to the user, with the traceback on stderr
             traceback.print_exc(file=sys.stderr)
-            status, error = ev.FAILED, explain_error(exc)
+            status, error = ev.FAILED, explain_error(exc, search_dir)
         finally:
             chief.stop_server()
         final = final_event(chief.tuner, status, error, started, search_dir, chief.ended)

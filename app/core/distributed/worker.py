@@ -112,7 +112,7 @@ def _worker_child(config_dict: dict, search_dir: str, _resume: bool, events, can
             error = str(exc)
         except Exception as exc:  # noqa: BLE001 - reported to the user, with the traceback on stderr
             traceback.print_exc(file=sys.stderr)
-            error = explain_error(exc)
+            error = explain_error(exc, search_dir)
     if status == ev.RECYCLE:
         events.put(ev.make_event(ev.RECYCLE, search_dir=search_dir, pid=os.getpid()))
     else:

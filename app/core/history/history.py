@@ -64,6 +64,8 @@ class HistoryStore(Recorder, Queries, Edits):
         self._current_search: str | None = None
         self._pending_notices: list[dict] = []
         self.errors: list[str] = []
+        self.disk_full = ""  # the message, once the disk filled while recording
+        self.behind: set[str] = set()  # searches whose record missed events (rebuilt later)
 
     # ---------------------------------------------------------------- lifecycle
 

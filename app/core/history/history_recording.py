@@ -8,6 +8,7 @@ from pathlib import Path
 from typing import Any
 
 from app.core.util import paths
+from app.core.util.diskspace import disk_full_message, is_disk_full
 from app.core.search.checkpoints import checkpoint_files
 from app.core.search.events import SEARCH_STARTED, SearchListener, TaskListener, dispatch, of_type
 from app.core.search.search_dir import EVENTS_FILE, SEARCH_FILE
@@ -63,9 +64,29 @@ class Recorder(SearchListener, TaskListener):
             with self._transaction():
                 writer(event)
         except Exception as exc:  # noqa: BLE001 - a history problem must not end the search
+            if is_disk_full(exc):
+                self._disk_full(event)
+                return
             message = f"history: could not record {event.get('type')}: {exc}"
             log.exception(message)
             self.errors.append(message)
+
+    def _disk_full(self, event: dict) -> None:
+        """Said once; the search is marked behind, to be rebuilt from its events.jsonl later
+        (:class:`~app.core.history.recorder.HistoryRecorder` does when the search ends)."""
+        search_id = event.get("search_id") or self._current_search
+        if search_id:
+            self.behind.add(str(search_id))
+        if not self.disk_full:
+            try:
+                size = self.path.stat().st_size
+            except OSError:
+                size = 0
+            self.disk_full = disk_full_message(
+                "History recording", self.path.parent, max(8 * 2**20, size // 10),
+                "the search's record is rebuilt from its events.jsonl when it ends (or run "
+                "'tunestudio history import SEARCH_FOLDER')")
+            log.warning("%s", self.disk_full)
 
     def _search_id_for(self, event: dict) -> str | None:
         """The search an event belongs to: its own search_id, else the one being recorded."""
