@@ -82,6 +82,11 @@ class HistoryStore(Recorder, Queries, Edits):
         """SQLite's own verdict on the file: ``"ok"`` when it is sound."""
         return self.conn.execute("PRAGMA integrity_check").fetchone()[0]
 
+    def data_version(self) -> int:
+        """Changes whenever another connection (another process: a command-line search, a second
+        window) commits to the database; a view polls it to show their searches."""
+        return self.conn.execute("PRAGMA data_version").fetchone()[0]
+
     @property
     def recording_search_id(self) -> str | None:
         """The search whose events this store is receiving now (started, not finished)."""
