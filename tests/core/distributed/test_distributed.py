@@ -196,3 +196,13 @@ def test_tls_search_with_a_made_token_and_two_pinned_workers(tmp_path, procs):
     assert chief.stderr.count(token) == 1  # printed once, never again
     search_dir = Path(summary["search_dir"])
     assert token not in (search_dir / "events.jsonl").read_text() + (search_dir / "search.json").read_text()
+
+
+@pytest.mark.slow
+def test_local_workers_join_over_tls_and_stay_in_the_search_folders(tmp_path, procs):
+    chief, _ = start_chief(tmp_path, trials=2, extra=["--tls", "--local-workers", "1"])
+    procs.append(chief)
+    assert chief.finish() == 0, chief.stderr
+    summary = json.loads(chief.out)
+    assert summary["status"] == "completed" and len(summary["trials"]) == 2
+    assert all(t["status"] == "COMPLETED" and "local1" in t["worker"] for t in summary["trials"])
