@@ -68,3 +68,30 @@ def test_disk_full_is_recognised_in_every_form():
     assert is_disk_full(wrapped)
     assert is_disk_full(OSError("Unable to synchronously write data (file write failed: errno = 28)"))
     assert not is_disk_full(OSError(errno.EACCES, "Permission denied"))
+
+
+@pytest.mark.parametrize("full_from", range(1, 19))
+def test_an_injected_full_disk_at_each_write_point(tmp_path, monkeypatch, full_from):
+    """Without a real small disk (no root): SQLite's "disk is full" injected from the N-th event on."""
+    events = list(search_events(search_id="search", trials=3, search_dir=str(tmp_path)))
+    (tmp_path / "events.jsonl").write_text("".join(json.dumps(e) + "\n" for e in events))
+    store = HistoryStore(tmp_path / "history.sqlite3")
+    recorder = HistoryRecorder(store)
+    real = store._transaction
+    full = {"on": False}
+
+    def transaction():
+        if full["on"]:
+            raise sqlite3.OperationalError("database or disk is full")
+        return real()
+
+    monkeypatch.setattr(store, "_transaction", transaction)
+    for index, event in enumerate(events[:-1]):
+        full["on"] = index >= full_from
+        recorder(event)
+    assert sum("is full" in w for w in recorder.warnings) == 1
+    full["on"] = False  # space is back
+    recorder(events[-1])
+    assert sorted(t["trial_id"] for t in store.get_trials("search")) == ["00", "01", "02"]
+    assert store.integrity_check() == "ok"
+    store.close()
