@@ -52,17 +52,28 @@ def build_parser() -> argparse.ArgumentParser:
                              "(on a terminal the search asks; otherwise it trains from scratch)")
     dist = search.add_argument_group("distributed search (other machines join with 'tunestudio worker')")
     dist.add_argument("--distributed", action="store_true",
-                      help="run as chief: serve the trials to workers; anyone who can reach the port can join")
+                      help="run as chief: serve the trials to workers that present the token")
     dist.add_argument("--host", default="127.0.0.1",
-                      help="address to listen on (default 127.0.0.1: this machine only; 0.0.0.0: every network)")
+                      help="address to listen on (default 127.0.0.1: this machine only; 0.0.0.0: every network, "
+                           "which needs --token and uses TLS)")
     dist.add_argument("--port", type=int, help=f"port to listen on (default {DEFAULT_PORT}; 0: any free port)")
-    dist.add_argument("--token", help="a shared secret workers must present (or set TUNESTUDIO_TOKEN)")
+    dist.add_argument("--token", help="a shared secret workers must present (or set TUNESTUDIO_TOKEN); "
+                                      "'new' makes one and prints it once")
+    dist.add_argument("--tls", action="store_true",
+                      help="encrypt the channel on 127.0.0.1 too (always on beyond it)")
+    dist.add_argument("--tls-cert", metavar="PEM", help="the chief's certificate (default: one made on first use)")
+    dist.add_argument("--tls-key", metavar="PEM", help="the private key of --tls-cert")
     dist.add_argument("--local-workers", type=int, default=0, metavar="N",
                       help="also train N workers on this machine (default 0)")
 
     worker = sub.add_parser("worker", help="train trials for a distributed search's chief")
     worker.add_argument("--chief", required=True, metavar="HOST:PORT", help="the chief's address")
     worker.add_argument("--token", help="the chief's token, if it has one (or set TUNESTUDIO_TOKEN)")
+    worker.add_argument("--fingerprint", metavar="SHA256",
+                        help="the chief's certificate fingerprint, as it printed it (its channel is TLS)")
+    worker.add_argument("--allow", action="append", default=[], metavar="DIR",
+                        help="a folder the chief may point this worker at (search folder, images); repeatable. "
+                             "--workdir and --data are allowed too")
     worker.add_argument("--data", metavar="DIR", help="the dataset folder on this machine, if not at the chief's path")
     worker.add_argument("--workdir", metavar="DIR",
                         help="the shared search folder on this machine, if not at the chief's path")

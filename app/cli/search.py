@@ -30,6 +30,7 @@ def cmd_search(args) -> int:
     try:
         config, workdir = _config_and_folder(args)
         export_formats = _export_formats(args)
+        access = chief_access(args) if args.distributed else None
     except UserError as exc:
         return user_error(str(exc))
     ensure_search_weights(config, args.allow_download)  # declined: the search's own notice says what is lost
@@ -43,7 +44,7 @@ def cmd_search(args) -> int:
         history(event)
 
     try:
-        final = _run_with_ctrl_c(args, config, listener, workdir)
+        final = _run_with_ctrl_c(args, config, listener, workdir, access)
     except KeyboardInterrupt:
         print("Aborted.", file=sys.stderr)
         return 130
@@ -96,7 +97,7 @@ def _export_formats(args) -> list[str] | None:
     return chosen_formats(args.export_format, "--export-format")
 
 
-def _run_with_ctrl_c(args, config, listener, workdir) -> dict:
+def _run_with_ctrl_c(args, config, listener, workdir, access) -> dict:
     """Run the search (as chief, in this process or in a child); the first Ctrl+C stops it after the
     current batch, the second aborts."""
     cancel = threading.Event()
@@ -112,7 +113,7 @@ def _run_with_ctrl_c(args, config, listener, workdir) -> dict:
     previous_handler = signal.signal(signal.SIGINT, on_interrupt)
     try:
         if args.distributed:
-            return _run_chief(args, config, listener, cancel, workdir)
+            return _run_chief(args, config, listener, cancel, workdir, access)
         if args.in_process:
             from app.core.search.runner import run_search
 
@@ -180,9 +181,11 @@ def _print_result(config, final: dict, result: dict) -> None:
 
 def _check_distributed_args(args) -> None:
     if not args.distributed:
-        for flag in ("port", "token"):
+        for flag in ("port", "token", "tls_cert", "tls_key"):
             if getattr(args, flag) is not None:
-                raise UserError(f"--{flag} needs --distributed")
+                raise UserError(f"--{flag.replace('_', '-')} needs --distributed")
+        if args.tls:
+            raise UserError("--tls needs --distributed")
         if args.local_workers:
             raise UserError("--local-workers needs --distributed")
         return
@@ -194,23 +197,46 @@ def _check_distributed_args(args) -> None:
         raise UserError("--local-workers must be 0 or more")
 
 
-def _run_chief(args, config, listener, cancel, workdir):
+def chief_access(args) -> tuple[str | None, dict | None, bool]:
+    """(token, TLS certificate, whether the token was made here) of a chief; UserError says why not."""
+    from app.core.distributed import security
+    from app.core.util.paths import home
+
+    token = args.token or os.environ.get("TUNESTUDIO_TOKEN") or None
+    made = token == "new"
+    if made:
+        token = security.new_token()
+    try:
+        tls = None
+        if args.tls or args.tls_cert or args.tls_key or not security.is_loopback(args.host):
+            tls = security.chief_certificate(home() / "tls", args.tls_cert, args.tls_key)
+        security.check_chief(args.host, token, tls)
+    except security.SecurityError as exc:
+        raise UserError(str(exc)) from None
+    return token, tls, made
+
+
+def _run_chief(args, config, listener, cancel, workdir, access):
     from app.core.search import events as ev
     from app.core.distributed import DEFAULT_PORT
     from app.core.distributed.chief import run_distributed_search
 
-    token = args.token or os.environ.get("TUNESTUDIO_TOKEN") or None
+    token, tls, made = access
     port = DEFAULT_PORT if args.port is None else args.port
 
     def announce(event):
         if ev.is_type(event, ev.SEARCH_STARTED):
             print(f"Chief listening on {event['chief_address']}"
-                  + (" (workers need the token)" if token else " (no token: anyone who can reach it can join)"),
+                  + (" (TLS)" if tls else "") + (" (workers need the token)" if token else " (no token)"),
                   file=sys.stderr)
+            # Printed once, here only: the token is in no file and no event.
+            print("Workers join with: tunestudio worker --chief " + event["chief_address"]
+                  + (f" --fingerprint {tls['fingerprint']}" if tls else "")
+                  + (f" --token {token}" if made else " --token TOKEN" if token else ""), file=sys.stderr)
         listener(event)
 
     return run_distributed_search(config, announce, cancel=cancel, search_dir=workdir, resume=args.resume,
-                                  host=args.host, port=port, token=token, local_workers=args.local_workers)
+                                  host=args.host, port=port, token=token, local_workers=args.local_workers, tls=tls)
 
 
 def cmd_worker(args) -> int:
@@ -227,7 +253,7 @@ def cmd_worker(args) -> int:
     try:
         result = run_worker(args.chief, token=args.token or os.environ.get("TUNESTUDIO_TOKEN") or None,
                             data=args.data, workdir=args.workdir, name=args.name, listener=progress, cancel=cancel,
-                            connect_wait=args.wait)
+                            connect_wait=args.wait, fingerprint=args.fingerprint, allow=args.allow)
     except WorkerError as exc:
         print(f"tunestudio worker: error: {exc}", file=sys.stderr)
         return EXIT_FAILED

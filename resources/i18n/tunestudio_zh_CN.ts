@@ -4199,8 +4199,8 @@ true: {true_name} · predicted: {predicted_name} ({confidence:.1%}) · p(true) {
         <translation>最近活动</translation>
     </message>
     <message>
-        <source>Anyone who can reach this address and port can join the search as a worker and read its settings. 127.0.0.1 keeps it to this machine; another address opens it to that network. A token refuses workers that do not present it, but it is sent unencrypted: use trusted networks only.</source>
-        <translation>任何能访问此地址和端口的人都可以作为工作节点加入搜索并读取其设置。127.0.0.1 只允许本机；其他地址会向相应网络开放。令牌会拒绝未提供它的工作节点，但它以明文发送：请只在可信网络中使用。</translation>
+        <source>127.0.0.1 keeps the search to this machine. Another address opens it to that network: it then needs a token, and the connection is encrypted; workers check this machine&apos;s certificate by the fingerprint shown when the search starts.</source>
+        <translation>127.0.0.1 只允许本机参与搜索。其他地址会向相应网络开放：此时需要令牌，连接会加密；工作节点通过搜索开始时显示的指纹核对本机的证书。</translation>
     </message>
     <message>
         <source>just now</source>

@@ -31,7 +31,7 @@ from pathlib import Path
 
 from app.core.search import events as ev
 from app.core.options.config import SearchConfig
-from app.core.distributed import DEFAULT_PORT, protocol
+from app.core.distributed import DEFAULT_PORT, protocol, security
 
 POLL_S = 0.25
 # The chief sends a worker asking for a trial while others still run theirs this answer rather
@@ -95,7 +95,7 @@ def run_chief(config: SearchConfig, listener: ev.Listener, cancel, search_dir: s
             status, error = ev.FAILED, str(exc)
         except Exception as exc:  # noqa: BLE001 - reported to the user, with the traceback on stderr
             traceback.print_exc(file=sys.stderr)
-            status, error = ev.FAILED, explain_error(exc)
+            status, error = ev.FAILED, explain_error(exc, search_dir)
         finally:
             chief.stop_server()
         final = final_event(chief.tuner, status, error, started, search_dir, chief.ended)
@@ -126,6 +126,8 @@ class _Chief:
         self.host = settings["host"]
         self.port = int(settings["port"])
         self.token = settings.get("token") or None
+        self.tls = settings.get("tls") or None
+        self.refusals = security.Refusals()
         self.lost_after = float(settings.get("lost_after") or protocol.LOST_AFTER_S)
         self.tuner = None
         self.server = None
@@ -197,14 +199,19 @@ class _Chief:
 
         from app.core.search.search_dir import SearchError
 
-        interceptors = [protocol.TokenInterceptor(self.token)] if self.token else []
+        interceptors = [protocol.TokenInterceptor(self.token, self.refusals)] if self.token else []
         self.server = grpc.server(futures.ThreadPoolExecutor(max_workers=4), interceptors=interceptors)
         self.servicer = OracleServicer(self.tuner.oracle)
         protos.get_service_grpc().add_OracleServicer_to_server(self.servicer, self.server)
         self.server.add_generic_rpc_handlers([protocol.hello_handler(self._hello)])
         address = protocol.join_address(self.host, self.port)
         try:
-            bound = self.server.add_insecure_port(address)
+            if self.tls:
+                credentials = grpc.ssl_server_credentials([(self.tls["key"].encode("ascii"),
+                                                            self.tls["cert"].encode("ascii"))])
+                bound = self.server.add_secure_port(address, credentials)
+            else:
+                bound = self.server.add_insecure_port(address)
         except RuntimeError:
             bound = 0
         if not bound:
@@ -247,15 +254,18 @@ class _Chief:
             max_trials=planned_trials(self.config), resumed=bool(resume), completed_trials=completed,
             dataset_fingerprint=info.get("dataset_fingerprint"), versions=info.get("versions") or package_versions(),
             cache="per worker", pid=os.getpid(), distributed=True, chief_address=address,
-            token_required=bool(self.token)))
+            token_required=bool(self.token), tls_fingerprint=(self.tls or {}).get("fingerprint")))
+        pin = f" --fingerprint {self.tls['fingerprint']}" if self.tls else ""
         self.emit(ev.make_event(ev.NOTICE, level="info",
-                                message=f"Waiting for workers: tunestudio worker --chief {address}"
+                                message=f"Waiting for workers: tunestudio worker --chief {address}{pin}"
                                         + (" --token ..." if self.token else "")
                                         + ". Anyone who can reach this port can join"
                                         + (" if they know the token." if self.token else ".")))
         finished_at = None
         while True:
             time.sleep(POLL_S)
+            for message in self.refusals.drain():  # kept in events.jsonl: the search's log
+                self.emit(ev.make_event(ev.NOTICE, level="warning", message=message))
             self._relay_worker_events()
             self._watch_workers()
             if self.cancel.is_set():
@@ -395,29 +405,35 @@ def run_distributed_search(config: SearchConfig, listener: ev.Listener, cancel=N
                            search_dir: str | Path | None = None, resume: bool = False,
                            host: str = "127.0.0.1", port: int = DEFAULT_PORT, token: str | None = None,
                            local_workers: int = 0, lost_after: float | None = None,
-                           kill_after: float = 30.0) -> dict:
+                           kill_after: float = 30.0, tls: dict | None = None) -> dict:
     """Run a search as chief: same contract as ``process.run_search_in_subprocess``.
 
     ``local_workers`` training workers run on this machine too (each its own training child);
     other machines join with ``tunestudio worker --chief HOST:PORT``. The listener receives the
     chief's events, every worker's trial events (with ``worker``) and ``worker_status`` events;
     it is called from this thread only.
+
+    ``tls`` (``{"cert", "key", "fingerprint"}``, :func:`.security.chief_certificate`) serves the
+    channel over TLS. Raises :class:`.security.SecurityError` before anything starts when the chief
+    would listen beyond loopback without a token or TLS.
     """
     from app.core.search.process import run_search_in_subprocess
     from app.core.distributed.worker import run_worker
 
-    settings = {"host": host, "port": int(port), "token": token or "", "lost_after": lost_after}
+    security.check_chief(host, token, tls)
+    settings = {"host": host, "port": int(port), "token": token or "", "lost_after": lost_after, "tls": tls}
     threads: list[threading.Thread] = []
     stop_locals = threading.Event()
     local_errors: list[str] = []
 
-    def start_locals(address: str) -> None:
+    def start_locals(address: str, allow: list[str]) -> None:
         for i in range(local_workers):
             name = protocol.worker_name(f"{protocol.worker_name()}-local{i + 1}")
 
             def work(name=name):
                 try:
-                    run_worker(address, token=token, name=name, cancel=stop_locals, connect_wait=60)
+                    run_worker(address, token=token, name=name, cancel=stop_locals, connect_wait=60,
+                               fingerprint=(tls or {}).get("fingerprint"), allow=allow)
                 except Exception as exc:  # noqa: BLE001 - reported in the chief's listener
                     local_errors.append(f"local worker {name}: {exc}")
 
@@ -428,7 +444,9 @@ def run_distributed_search(config: SearchConfig, listener: ev.Listener, cancel=N
     def relay(event: dict) -> None:
         if ev.is_type(event, ev.SEARCH_STARTED) and not threads and local_workers:
             _, bound = protocol.parse_address(event["chief_address"])
-            start_locals(protocol.join_address(protocol.connect_host(host), bound))
+            # This machine's own workers may use what this search uses: its folder and its data.
+            start_locals(protocol.join_address(protocol.connect_host(host), bound),
+                         [event["search_dir"], str(Path(config.data_dir).expanduser().resolve())])
         while local_errors:
             listener(ev.make_event(ev.NOTICE, level="warning", message=local_errors.pop(0)))
         listener(event)

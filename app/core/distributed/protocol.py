@@ -4,8 +4,8 @@ files each worker keeps in the shared search folder.
 Keras Tuner's gRPC service has no authentication. The chief's server gets a
 :class:`TokenInterceptor` that refuses every call (Keras Tuner's and ours) without the shared
 token in its metadata, and workers add the token to every call through a client interceptor.
-The token travels in clear text (the channel is not encrypted): it keeps out machines that do
-not know it, not someone who can read the traffic.
+Beyond loopback the channel is TLS with a certificate the worker pins (:mod:`.security`), so
+the token never crosses the network in the clear.
 
 Files in the search folder, one pair per worker (written only by that worker; the chief reads):
 
@@ -30,6 +30,8 @@ import time
 from pathlib import Path
 
 import grpc
+
+from app.core.distributed.security import Refusals
 
 TOKEN_METADATA = "x-tunestudio-token"
 HELLO_METHOD = "/tunestudio.Chief/Hello"
@@ -157,12 +159,15 @@ class EventTail:
 
 
 class TokenInterceptor(grpc.ServerInterceptor):
-    """Refuses every call whose metadata lacks the shared token (compared in constant time)."""
+    """Refuses every call whose metadata lacks the shared token (compared in constant time); each
+    refusal is counted and delayed by ``refusals`` (:class:`.security.Refusals`)."""
 
-    def __init__(self, token: str):
+    def __init__(self, token: str, refusals: Refusals | None = None):
         self._token = token.encode("utf-8")
+        self.refusals = refusals or Refusals()
 
         def refuse(request, context):
+            time.sleep(self.refusals.refuse(context.peer()))  # guessing tokens gets slower and slower
             context.abort(grpc.StatusCode.UNAUTHENTICATED, "missing or wrong TuneStudio token")
 
         self._refusal = grpc.unary_unary_rpc_method_handler(refuse)
@@ -192,10 +197,15 @@ class _TokenClientInterceptor(grpc.UnaryUnaryClientInterceptor):
                                          details.wait_for_ready, details.compression), request)
 
 
-def channel(address: str, token: str | None) -> grpc.Channel:
-    """An (unencrypted) channel to the chief that presents ``token`` on every call."""
-    plain = grpc.insecure_channel(address)
-    return grpc.intercept_channel(plain, _TokenClientInterceptor(token)) if token else plain
+def channel(address: str, token: str | None, tls: dict | None = None) -> grpc.Channel:
+    """A channel to the chief that presents ``token`` on every call: TLS trusting only the pinned
+    certificate when ``tls`` (``{"pem", "name"}`` from :func:`.security.pin_chief`), else plain."""
+    if tls:
+        credentials = grpc.ssl_channel_credentials(root_certificates=tls["pem"].encode("ascii"))
+        base = grpc.secure_channel(address, credentials, options=[("grpc.ssl_target_name_override", tls["name"])])
+    else:
+        base = grpc.insecure_channel(address)
+    return grpc.intercept_channel(base, _TokenClientInterceptor(token)) if token else base
 
 
 # --------------------------------------------------------------------------- hello
@@ -214,14 +224,14 @@ def hello_handler(answer) -> grpc.GenericRpcHandler:
     return grpc.method_handlers_generic_handler(service, {method: grpc.unary_unary_rpc_method_handler(call)})
 
 
-def hello(address: str, token: str | None, wait: float, worker: str = "") -> dict:
+def hello(address: str, token: str | None, wait: float, worker: str = "", tls: dict | None = None) -> dict:
     """Ask the chief about its search, waiting up to ``wait`` seconds for it to answer.
 
     Returns ``{"search_dir", "search_id", "status", ...}``; raises :class:`ChiefUnreachable` or
     :class:`ChiefRefused` with a message for the user.
     """
     deadline = time.monotonic() + wait
-    with channel(address, token) as ch:
+    with channel(address, token, tls) as ch:
         call = ch.unary_unary(HELLO_METHOD)
         try:
             reply = call(json.dumps({"worker": worker}).encode("utf-8"), timeout=max(0.5, wait),

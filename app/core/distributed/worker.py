@@ -28,7 +28,7 @@ from pathlib import Path
 
 from app.core.search import events as ev
 from app.core.options.config import SearchConfig
-from app.core.distributed import protocol
+from app.core.distributed import protocol, security
 
 IDLE_WAIT_S = 1.0
 MAX_CRASHES = 3
@@ -41,7 +41,7 @@ class WorkerError(RuntimeError):
 # --------------------------------------------------------------------------- the training child
 
 
-def _patch_oracle_client(address: str, token: str | None, call_timeout: float) -> None:
+def _patch_oracle_client(address: str, token: str | None, call_timeout: float, tls: dict | None) -> None:
     """Keras Tuner's ``OracleClient``, with the token on every call, a bounded wait for the chief
     (Keras Tuner waits an hour per call, #990) and a pause when the chief answers "wait" (IDLE).
     Patched in this child only: ``BaseTuner`` looks the class up when it builds a worker's tuner."""
@@ -58,7 +58,7 @@ def _patch_oracle_client(address: str, token: str | None, call_timeout: float) -
 
         def __init__(self, oracle):
             super().__init__(oracle)
-            self.stub = protos.get_service_grpc().OracleStub(protocol.channel(address, token))
+            self.stub = protos.get_service_grpc().OracleStub(protocol.channel(address, token, tls))
 
         @property
         def trials(self) -> dict:
@@ -92,7 +92,8 @@ def _worker_child(config_dict: dict, search_dir: str, _resume: bool, events, can
     from app.core.search.search_dir import SearchError
     from app.core.search.runner import explain_error, execute_search
 
-    _patch_oracle_client(settings["address"], settings.get("token") or None, settings["call_timeout"])
+    _patch_oracle_client(settings["address"], settings.get("token") or None, settings["call_timeout"],
+                         settings.get("tls"))
     started = time.time()
     # The chief keeps the time budget and decides when the search ends: a worker's own planner
     # must neither stop at a budget nor at a plateau (it sees only its own trials).
@@ -111,7 +112,7 @@ def _worker_child(config_dict: dict, search_dir: str, _resume: bool, events, can
             error = str(exc)
         except Exception as exc:  # noqa: BLE001 - reported to the user, with the traceback on stderr
             traceback.print_exc(file=sys.stderr)
-            error = explain_error(exc)
+            error = explain_error(exc, search_dir)
     if status == ev.RECYCLE:
         events.put(ev.make_event(ev.RECYCLE, search_dir=search_dir, pid=os.getpid()))
     else:
@@ -168,6 +169,18 @@ def remap_info(info: dict, chief_search_dir: str, search_dir: Path, data: str | 
                           f"The dataset was looked for under {where}; give --data DIR, the dataset's folder on "
                           "this machine.")
     return {**info, "splits": splits, "data_root": data or root}
+
+
+def check_paths(info: dict, roots: list[str]) -> None:
+    """WorkerError unless every file the search names is inside the allowed folders ``roots``."""
+    for rows in info["splits"].values():
+        for row in rows:
+            for path in (row[0], row[2] if len(row) > 2 else None):
+                if path:
+                    try:
+                        security.check_allowed(path, roots, "an image at")
+                    except security.SecurityError as exc:
+                        raise WorkerError(str(exc)) from None
 
 
 # --------------------------------------------------------------------------- the supervisor
@@ -227,17 +240,21 @@ class _Heartbeat:
 def run_worker(chief: str, token: str | None = None, data: str | None = None, workdir: str | None = None,
                name: str | None = None, listener: ev.Listener | None = None, cancel=None,
                connect_wait: float = 60.0, reconnect_wait: float = 120.0, kill_after: float = 30.0,
-               trials_per_process: int | None = None) -> dict:
+               trials_per_process: int | None = None, fingerprint: str | None = None,
+               allow: list[str] | None = None) -> dict:
     """Work for the chief at ``chief`` (HOST:PORT) until its search is done.
 
     Returns ``{"status": "completed" | "cancelled", "worker", "trials_done", "search_dir"}``;
-    raises :class:`WorkerError` when it cannot work (chief unreachable or refusing, search folder
-    or images not visible here, repeated crashes).
+    raises :class:`WorkerError` when it cannot work (chief unreachable or refusing, its certificate
+    not the pinned ``fingerprint``, search folder or images not visible here or outside the folders
+    ``allow``, ``workdir`` and ``data``, repeated crashes).
     """
     cancel = cancel or threading.Event()
     listener = listener or (lambda event: None)
     name = protocol.worker_name(name)
-    address, search_dir, config, settings = _join(chief, token, data, workdir, name, connect_wait, reconnect_wait)
+    access = {"fingerprint": fingerprint, "allow": list(allow or [])}
+    address, search_dir, config, settings = _join(chief, token, data, workdir, name, connect_wait, reconnect_wait,
+                                                  access)
     heartbeat = _Heartbeat(search_dir, name)
     heartbeat.start()
     events_file = open(protocol.events_path(search_dir, name), "a", encoding="utf-8")
@@ -262,9 +279,10 @@ def run_worker(chief: str, token: str | None = None, data: str | None = None, wo
 
 
 def _join(chief: str, token: str | None, data: str | None, workdir: str | None, name: str, connect_wait: float,
-          reconnect_wait: float):
+          reconnect_wait: float, access: dict):
     """Say hello to the chief and find its search here. Returns (address, search folder, config,
-    the settings a training child needs)."""
+    the settings a training child needs). ``access``: the pinned ``fingerprint`` and the folders
+    the user ``allow``-ed besides ``workdir`` and ``data``."""
     from app.core.search.search_dir import SearchError, load_search_info
     from app.core.util.paths import cache_dir
 
@@ -273,18 +291,25 @@ def _join(chief: str, token: str | None, data: str | None, workdir: str | None, 
     except ValueError as exc:
         raise WorkerError(f"--chief: {exc}") from None
     address = protocol.join_address(host, port)
-    answer = _hello(address, token, connect_wait, name)
-    search_dir = Path(workdir).expanduser() if workdir else Path(answer["search_dir"])
+    tls = _pin(host, port, access["fingerprint"], connect_wait)
+    answer = _hello(address, token, connect_wait, name, tls)
+    roots = security.allowed_roots([*access["allow"], workdir, data])
+    search_dir = Path(workdir).expanduser() if workdir else Path(str(answer.get("search_dir")))
+    try:  # the chief names the folder this worker writes to: only where the user said it may
+        security.check_allowed(search_dir, roots, "the search folder")
+    except security.SecurityError as exc:
+        raise WorkerError(str(exc)) from None
     try:
         info = load_search_info(search_dir)
     except SearchError:
         raise WorkerError(f"the search folder {search_dir} is not visible on this machine: share it at the same "
                           "path as on the chief, or give --workdir where it is mounted here") from None
-    info = remap_info(info, answer["search_dir"], search_dir, data)
+    info = remap_info(info, str(answer["search_dir"]), search_dir, data)
+    check_paths(info, roots)
     config = SearchConfig.from_dict(info["config"])
     # tf.data's cache files cannot be shared between processes: each worker keeps its own, locally.
     cache_root = cache_dir() / "workers" / f"{info['search_id']}-{name}"
-    settings = {"name": name, "address": address, "token": token or "", "info": info,
+    settings = {"name": name, "address": address, "token": token or "", "info": info, "tls": tls,
                 "call_timeout": reconnect_wait, "cache_root": str(cache_root)}
     return address, search_dir, config, settings
 
@@ -314,7 +339,7 @@ def _train_until_done(config, settings: dict, relay, listener, cancel, search_di
                                    message=f"{final['error']}; waiting up to {reconnect_wait:.0f} s for it"))
             heartbeat.state.update(status="waiting for the chief")
             if not _search_over(search_dir):
-                _hello(address, token, reconnect_wait, name)  # raises when it stays away
+                _hello(address, token, reconnect_wait, name, settings["tls"])  # raises when it stays away
             if _search_over(search_dir):
                 return "done"
             continue
@@ -327,9 +352,26 @@ def _train_until_done(config, settings: dict, relay, listener, cancel, search_di
                                message=f"The training process {exit_reason(exitcode)}; its trial runs again."))
 
 
-def _hello(address: str, token: str | None, wait: float, name: str) -> dict:
+def _pin(host: str, port: int, fingerprint: str | None, wait: float) -> dict | None:
+    """The chief's certificate checked against ``fingerprint`` (None: a plain channel, refused
+    with a clear message when the chief speaks TLS)."""
     try:
-        return protocol.hello(address, token, wait, worker=name)
+        if fingerprint:
+            return security.pin_chief(host, port, fingerprint, wait)
+    except security.SecurityError as exc:
+        raise WorkerError(str(exc)) from None
+    except ConnectionError as exc:
+        raise WorkerError(f"{exc}: check that 'tunestudio search --distributed' runs there, that the address is "
+                          f"right, and that the firewall lets TCP port {port} through") from None
+    if security.speaks_tls(host, port):
+        raise WorkerError(f"the chief at {protocol.join_address(host, port)} uses TLS: give --fingerprint with the "
+                          "certificate fingerprint the chief printed")
+    return None
+
+
+def _hello(address: str, token: str | None, wait: float, name: str, tls: dict | None) -> dict:
+    try:
+        return protocol.hello(address, token, wait, worker=name, tls=tls)
     except (protocol.ChiefUnreachable, protocol.ChiefRefused) as exc:
         raise WorkerError(str(exc)) from None
 

@@ -30,6 +30,7 @@ from app.core.search.checkpoints import best_first, list_trials, prune_checkpoin
 from app.core.search.search_setup import package_versions
 from app.core.search.trials import average_model, load_members, load_trial_model
 from app.core.search.search_dir import CHECKPOINT_FILE, SearchError, load_search_info, trial_dir, try_update_search_info
+from app.core.util.diskspace import disk_full_message, is_disk_full
 
 STAGING_PREFIX = ".export-"
 
@@ -238,6 +239,15 @@ def export_model(model, info: dict, out_dir: str | Path, *, trial_id: str, hyper
                    reproducible=False, card_extra=card_extra)
 
 
+def _write_failure(out_dir: Path, exc: BaseException, model, formats: list[str]) -> str:
+    if is_disk_full(exc):
+        # Each format holds about the weights (float32) once; the check and card need little more.
+        need = (len(formats) + 1) * 4 * int(model.count_params()) + 16 * 2**20
+        return disk_full_message(f"Export to {out_dir}", out_dir.parent, need,
+                                 "export again (nothing half-written was left behind)")
+    return f"Export to {out_dir} failed: {getattr(exc, 'strerror', None) or exc}. Nothing was left behind."
+
+
 def _model_steps(formats: list[str]) -> int:
     # Writing each format, loading the images, scoring each format, the card (and bundle).
     return 2 * len(formats) + 2
@@ -347,11 +357,10 @@ def _export(model, info: dict, out_dir: Path, steps: _Steps, formats: list[str],
         if out_dir.exists():
             shutil.rmtree(out_dir)
         os.replace(staging, out_dir)
-    except OSError as exc:
+    except BaseException as exc:
         shutil.rmtree(staging, ignore_errors=True)
-        raise ExportError(f"Export to {out_dir} failed: {exc.strerror or exc}. Nothing was left behind.") from None
-    except BaseException:
-        shutil.rmtree(staging, ignore_errors=True)
+        if isinstance(exc, OSError) or is_disk_full(exc):  # TensorFlow says "no space" in its own errors
+            raise ExportError(_write_failure(out_dir, exc, model, formats)) from None
         raise
     finally:
         import keras

@@ -41,14 +41,16 @@ BYTES_CHECK_FILES = 8
 def _saved_model_predictor(path: Path):
     import tensorflow as tf
 
-    signature = tf.saved_model.load(str(path)).signatures["serving_default"]
+    from app.core.model.model_files import load_saved_model
+
+    signature = load_saved_model(path).signatures["serving_default"]
     return lambda x: signature(images=tf.constant(x))["probabilities"].numpy()
 
 
 def _keras_predictor(path: Path):
-    import keras
+    from app.core.model.model_files import load_keras_model
 
-    model = keras.saving.load_model(str(path), safe_mode=True, compile=False)
+    model = load_keras_model(path)
     return lambda x: np.asarray(model.predict_on_batch(x))
 
 
@@ -118,7 +120,9 @@ def check_bytes_signature(path: Path, files: list[str], images: np.ndarray) -> f
     the same images decoded by the training pipeline."""
     import tensorflow as tf
 
-    loaded = tf.saved_model.load(str(path))
+    from app.core.model.model_files import load_saved_model
+
+    loaded = load_saved_model(path)
     raw = tf.stack([tf.io.read_file(f) for f in files])
     from_bytes = loaded.signatures["serve_bytes"](image_bytes=raw)["probabilities"].numpy()
     from_pixels = loaded.signatures["serving_default"](images=tf.constant(images))["probabilities"].numpy()

@@ -63,7 +63,7 @@ class HistoryStore:
         except Exception:
             self.conn.close()
             raise
-        self.recorder = Recorder(self.conn)
+        self.recorder = Recorder(self.conn, self.path)
         self.queries = Queries(self.conn)
         self.edits = Edits(self.conn, self.queries, self.recorder)
 
@@ -81,6 +81,25 @@ class HistoryStore:
     def integrity_check(self) -> str:
         """SQLite's own verdict on the file: ``"ok"`` when it is sound."""
         return self.conn.execute("PRAGMA integrity_check").fetchone()[0]
+
+    @property
+    def disk_full(self) -> str:
+        """The message, once the disk filled while recording ("" otherwise); kept by the recorder."""
+        return self.recorder.disk_full
+
+    @disk_full.setter
+    def disk_full(self, message: str) -> None:
+        self.recorder.disk_full = message
+
+    @property
+    def behind(self) -> set[str]:
+        """Searches whose record missed events (rebuilt from their event logs later)."""
+        return self.recorder.behind
+
+    def data_version(self) -> int:
+        """Changes whenever another connection (another process: a command-line search, a second
+        window) commits to the database; a view polls it to show their searches."""
+        return self.conn.execute("PRAGMA data_version").fetchone()[0]
 
     @property
     def recording_search_id(self) -> str | None:

@@ -10,6 +10,7 @@ from pathlib import Path
 from typing import Any
 
 from app.core.util import paths
+from app.core.util.diskspace import disk_full_message, is_disk_full
 from app.core.search.checkpoints import checkpoint_files
 from app.core.search.events import SEARCH_STARTED, SearchListener, TaskListener, dispatch, of_type
 from app.core.search.search_dir import EVENTS_FILE, SEARCH_FILE
@@ -31,11 +32,14 @@ class Recorder(SearchListener, TaskListener):
     is receiving now (started, not finished); ``errors`` the problems it logged.
     """
 
-    def __init__(self, conn: sqlite3.Connection) -> None:
+    def __init__(self, conn: sqlite3.Connection, path: Path | None = None) -> None:
         self.conn = conn
+        self.path = path  # the database file (how much room a full disk needs)
         self.current_search: str | None = None
         self._pending_notices: list[dict] = []
         self.errors: list[str] = []
+        self.disk_full = ""  # the message, once the disk filled while recording
+        self.behind: set[str] = set()  # searches whose record missed events (rebuilt later)
 
     def _transaction(self) -> Transaction:
         return Transaction(self.conn)
@@ -77,9 +81,29 @@ class Recorder(SearchListener, TaskListener):
             with self._transaction():
                 writer(event)
         except Exception as exc:  # noqa: BLE001 - a history problem must not end the search
+            if is_disk_full(exc):
+                self._disk_full(event)
+                return
             message = f"history: could not record {event.get('type')}: {exc}"
             log.exception(message)
             self.errors.append(message)
+
+    def _disk_full(self, event: dict) -> None:
+        """Said once; the search is marked behind, to be rebuilt from its events.jsonl later
+        (:class:`~app.core.history.recorder.HistoryRecorder` does when the search ends)."""
+        search_id = event.get("search_id") or self.current_search
+        if search_id:
+            self.behind.add(str(search_id))
+        if not self.disk_full:
+            try:
+                size = self.path.stat().st_size if self.path else 0
+            except OSError:
+                size = 0
+            self.disk_full = disk_full_message(
+                "History recording", self.path.parent if self.path else Path("."), max(8 * 2**20, size // 10),
+                "the search's record is rebuilt from its events.jsonl when it ends (or run "
+                "'tunestudio history import SEARCH_FOLDER')")
+            log.warning("%s", self.disk_full)
 
     def _search_id_for(self, event: dict) -> str | None:
         """The search an event belongs to: its own search_id, else the one being recorded."""
@@ -344,9 +368,12 @@ class Recorder(SearchListener, TaskListener):
         for line in lines:
             try:
                 event = json.loads(line)
-            except ValueError:
+            except (ValueError, RecursionError):  # cut off by a crash, or a hostile nesting
                 continue
-            if isinstance(event, dict) and "type" in event:
+            # A log from elsewhere may be hostile: ids must be plain values (other fields are checked
+            # where they are recorded).
+            if isinstance(event, dict) and isinstance(event.get("type"), str) \
+                    and all(isinstance(event.get(k, ""), (str, int)) for k in ("trial_id", "search_id")):
                 events.append(event)
         started = next(iter(of_type(events, SEARCH_STARTED)), None)
         if started is None:

@@ -13,6 +13,8 @@ import sqlite3
 from pathlib import Path
 
 from app.core.search.events import COMPLETED, SEARCH_FINISHED, is_type
+from app.core.search.search_dir import EVENTS_FILE
+from app.core.util.diskspace import free_bytes
 from app.core.history.history_schema import HistoryError
 from app.core.history.history import HistoryStore
 
@@ -22,6 +24,7 @@ AUTO_PRUNE = "auto_prune"
 KEEP_BEST = "keep_best"
 DEFAULT_KEEP_BEST = 3
 STORE_ERRORS = (HistoryError, sqlite3.Error, OSError)
+CATCH_UP_MARGIN = 2 * 2**20  # room SQLite needs besides the events themselves
 
 
 def open_store() -> tuple[HistoryStore | None, str]:
@@ -52,6 +55,7 @@ class HistoryRecorder:
         self.store_error = ""
         self._store = store
         self._opened = store is not None
+        self._said_full = False
 
     @property
     def store(self) -> HistoryStore | None:
@@ -68,8 +72,41 @@ class HistoryRecorder:
             return
         recording = self.store.recording_search_id
         self.store.record(event)  # logs and keeps its own errors
+        if self.store.disk_full and not self._said_full:
+            self._said_full = True
+            self._warn(self.store.disk_full)
+        if is_type(event, SEARCH_FINISHED) and self.store.behind:
+            self._catch_up(event)
         if is_type(event, SEARCH_FINISHED) and event.get("status") == COMPLETED and recording:
             self._auto_prune(recording)
+
+    def _catch_up(self, final: dict) -> None:
+        """Rebuild a search whose record missed events (full disk) from its events.jsonl, when
+        there is room again (rebuilding replaces the partial record)."""
+        search_dir = final.get("search_dir")
+        if not search_dir:
+            return
+        search_id = Path(search_dir).name
+        later = f"once space is back, run: tunestudio history import {search_dir}"
+        try:
+            need = CATCH_UP_MARGIN + (Path(search_dir) / EVENTS_FILE).stat().st_size
+        except OSError:
+            need = CATCH_UP_MARGIN
+        free = free_bytes(self.store.path.parent)
+        if free is not None and free < need:
+            self._warn(f"history: {search_id} is not fully recorded (the disk is still full); {later}")
+            return
+        self.store.behind.discard(search_id)
+        try:
+            search_id = self.store.import_events_file(search_dir)
+        except STORE_ERRORS as exc:
+            self._warn(f"history: {search_id} is not fully recorded ({exc}); {later}")
+            return
+        if search_id in self.store.behind:
+            self._warn(f"history: {search_id} is not fully recorded (the disk filled again); {later}")
+            return
+        self.store.disk_full, self._said_full = "", False
+        log.info("history: %s recorded completely again from its events.jsonl", search_id)
 
     def export(self, card: dict, search_id: str | None = None) -> bool:
         """Keep an export (``card`` as ``export_trial`` returns it); False when it could not be."""

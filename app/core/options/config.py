@@ -83,6 +83,7 @@ class Augmentation:
     contrast: float = _default("augmentation.contrast")
 
 
+MAX_CONFIG_BYTES = 4 * 2**20  # a config file is a few KiB: a bigger one is refused unread
 # Images up to this size count as "small native images" (CIFAR-like): not upscaled, no stride in
 # the stem, no rotation/zoom augmentation.
 SMALL_IMAGE_PX = 48
@@ -202,12 +203,21 @@ class SearchConfig:
             data = json.loads(text)
         except json.JSONDecodeError as exc:
             raise ConfigError("config", f"not valid JSON ({exc.msg} at line {exc.lineno})") from None
+        except RecursionError:
+            raise ConfigError("config", "nested too deeply to be a TuneStudio config") from None
+        if not isinstance(data, dict):
+            raise ConfigError("config", "must be a JSON object")
         return cls.from_dict(data)
 
     @classmethod
     def load(cls, path: str | Path) -> "SearchConfig":
         try:
+            size = Path(path).stat().st_size
+            if size > MAX_CONFIG_BYTES:  # checked before reading: a config is a few KiB
+                raise ConfigError("config", f"{path} is {size} bytes; a config is never above {MAX_CONFIG_BYTES}")
             text = Path(path).read_text(encoding="utf-8")
+        except UnicodeDecodeError:
+            raise ConfigError("config", f"{path} is not UTF-8 text") from None
         except OSError as exc:
             raise ConfigError("config", f"cannot read {path}: {exc.strerror or exc}") from None
         return cls.from_json(text)

@@ -24,9 +24,19 @@ class ConfigError(ValueError):
     """A configuration value that cannot be used; ``field`` names where it is."""
 
     def __init__(self, field_name: str, message: str):
+        # A hostile or broken file must not turn its value into a message of megabytes.
+        field_name, message = _short(str(field_name), 80), _short(message, MAX_MESSAGE)
         super().__init__(f"{field_name}: {message}")
         self.field = field_name
         self.message = message
+
+
+MAX_MESSAGE = 300
+MAX_CHOICES = 1000  # far more than any search tries; a longer list is a broken or hostile file
+
+
+def _short(text: str, limit: int) -> str:
+    return text if len(text) <= limit else text[: limit - 1] + "…"
 
 
 def is_fixed(spec: Any) -> bool:
@@ -80,6 +90,9 @@ def check_tunable(name: str, spec: Any, kind: type, lo: float | None = None,
         choices = spec["choices"]
         if not isinstance(choices, list) or not choices:
             errors.append(ConfigError(name, "choices must be a non-empty list"))
+            return errors
+        if len(choices) > MAX_CHOICES:
+            errors.append(ConfigError(name, f"{len(choices)} choices; at most {MAX_CHOICES}"))
             return errors
         if len({json.dumps(c) for c in choices}) != len(choices):
             errors.append(ConfigError(name, "choices contain duplicates"))

@@ -20,7 +20,9 @@ from pathlib import Path
 
 import numpy as np
 
+from app.core.model.model_files import ModelFileError, load_keras_model
 from app.core.playbook.tasks import TaskContext, TaskError, playbook_dir, search_info, top_trial_ids, write_json
+from app.core.util.untrusted import UntrustedFileError, read_json
 
 TIMING_SECONDS = 0.5
 TIMING_BATCH = 32
@@ -224,19 +226,16 @@ def teacher_hyperparameters(search_dir: str, trial_id: str) -> dict:
 
 
 def export_student(ctx: TaskContext, search_dir: str, folder: str, out: str, overwrite: bool = False) -> dict:
-    """Task: export a student saved by :func:`distill` (its ``playbook/distill-*`` folder) to ``out``."""
-    import json
-
-    import keras
-
+    """Task: export a student saved by :func:`distill` (its ``playbook/distill-*`` folder) to ``out``;
+    the folder may come from elsewhere, so its files are opened as data only."""
     from app.core.export.export import ExportError, export_model
 
     info = search_info(search_dir)
     folder_path = Path(folder)
     try:
-        summary = json.loads((folder_path / "student.json").read_text(encoding="utf-8"))
-        model = keras.saving.load_model(folder_path / "student.keras", compile=False)  # export compiles
-    except (OSError, ValueError) as exc:
+        summary = read_json(folder_path / "student.json")
+        model = load_keras_model(folder_path / "student.keras")  # uncompiled: export compiles
+    except (ModelFileError, UntrustedFileError) as exc:
         raise TaskError(f"{folder}: no saved student there ({exc})") from None
     student = summary["student"]
     ctx.progress(0.2, f"Exporting the student to {out}")

@@ -6,19 +6,24 @@ from the History tab and ``tunestudio history prune``.
 """
 from __future__ import annotations
 
-import json
 from pathlib import Path
 from typing import Iterable
 
 from app.core.search.search_dir import CHECKPOINT_FILE, TRIAL_FILE, TUNER_PROJECT, checkpoint_path
 from app.core.search.search_state import lower_is_better
+from app.core.util.untrusted import UntrustedFileError, read_json
 
 
 def list_trials(search_dir: str | Path) -> list[dict]:
     """Keras Tuner's record of every trial: id, status, score, hyperparameters."""
     out = []
     for path in sorted((Path(search_dir) / TUNER_PROJECT).glob(f"trial_*/{TRIAL_FILE}")):
-        data = json.loads(path.read_text(encoding="utf-8"))
+        try:
+            data = read_json(path)
+        except UntrustedFileError:
+            continue  # cut off by a crash (Keras Tuner writes in place) or not ours: not a trial
+        if not isinstance(data, dict) or "trial_id" not in data:
+            continue
         out.append({"trial_id": data["trial_id"], "status": data.get("status"), "score": data.get("score"),
                     "hyperparameters": data.get("hyperparameters", {}).get("values", {}),
                     "has_checkpoint": (path.parent / CHECKPOINT_FILE).is_file(),

@@ -40,6 +40,7 @@ from app.core.search.search_state import lower_is_better, objective_direction
 from app.core.util.i18n import QT_TRANSLATE_NOOP
 from app.core.util.messages import message
 from app.core.search.trial_model import make_hypermodel
+from app.core.util.diskspace import disk_full_message, is_disk_full, largest_file
 from app.core.search.trial_tuner import (
     failure_reason, build_tuner,
 )
@@ -104,12 +105,13 @@ def run_search(config: SearchConfig, listener: ev.Listener, cancel: ev.CancelTok
     events_file = open(search_dir / EVENTS_FILE, "a", encoding="utf-8")
 
     def emit(event: dict) -> None:
-        events_file.write(json.dumps(event, ensure_ascii=False) + "\n")
-        events_file.flush()
+        full = _append_event(events_file, event)
         try:
             listener(event)
         except Exception:  # noqa: BLE001 - a broken listener must not kill training
             traceback.print_exc(file=sys.stderr)
+        if full is not None and not ev.is_type(event, ev.SEARCH_FINISHED):
+            raise full  # the search stops (resumable); its last word still reaches the listener
 
     previous = _completed_before(search_dir) if resume else {}
     state: dict[str, Any] = {"tuner": None, "clock": clock, "reason": "", "test": None}
@@ -128,15 +130,16 @@ def run_search(config: SearchConfig, listener: ev.Listener, cancel: ev.CancelTok
         except SearchError as exc:
             final_status, error = ev.FAILED, str(exc)
         except Exception as exc:  # noqa: BLE001 - reported to the user, with the traceback on stderr
-            traceback.print_exc(file=sys.stderr)
-            final_status, error = ev.FAILED, explain_error(exc)
+            if not is_disk_full(exc):  # a full disk is said in one message, not a traceback
+                traceback.print_exc(file=sys.stderr)
+            final_status, error = ev.FAILED, explain_error(exc, search_dir)
         if final_status == ev.RECYCLE:
             recycle = ev.make_event(ev.RECYCLE, search_dir=str(search_dir), pid=os.getpid(),
                                     completed_trials=sum(1 for t in state["tuner"].oracle.trials.values()
                                                          if t.status == "COMPLETED"))
             _save_budget_spent(search_dir, clock)
             listener(recycle)  # not in events.jsonl: it says nothing about the search itself
-            events_file.close()
+            _close_quietly(events_file)
             return recycle
         final = final_event(state.get("tuner"), final_status, error, started, search_dir, previous)
         ev.put(final, "reason", state["reason"] or default_reason(final["status"], error))
@@ -154,8 +157,27 @@ def run_search(config: SearchConfig, listener: ev.Listener, cancel: ev.CancelTok
         except (SearchError, OSError):
             pass
         emit(final)
-    events_file.close()
+    _close_quietly(events_file)
     return final
+
+
+def _append_event(events_file, event: dict) -> OSError | None:
+    """Append ``event`` to events.jsonl; a full disk is returned (to stop the search), not raised."""
+    try:
+        events_file.write(json.dumps(event, ensure_ascii=False) + "\n")
+        events_file.flush()
+    except OSError as exc:
+        if not is_disk_full(exc):
+            raise
+        return exc
+    return None
+
+
+def _close_quietly(events_file) -> None:
+    try:
+        events_file.close()
+    except OSError:
+        pass  # a full disk: what could be written was; the final event reached the listener
 
 
 def _final_key(final_model: dict | None, best_trial_id: str | None) -> str | None:
@@ -200,7 +222,12 @@ def _save_budget_spent(search_dir: Path, clock: BudgetClock) -> None:
     try_update_search_info(search_dir, budget_spent=clock.elapsed())
 
 
-def explain_error(exc: BaseException) -> str:
+def explain_error(exc: BaseException, search_dir: str | Path | None = None) -> str:
+    if is_disk_full(exc):
+        # A trial needs room for its checkpoints (the best and the latest) and the search's records.
+        need = 2 * largest_file(search_dir, "*.weights.h5") + 16 * 2**20 if search_dir else 64 * 2**20
+        return disk_full_message("The search", search_dir or "the search folder", need,
+                                 "resume the search")
     text = f"{type(exc).__name__}: {exc}"
     if "Number of consecutive failures" in str(exc):
         text = ("Stopped: several trials failed in a row, so the search would only keep failing. "

@@ -17,6 +17,7 @@ import os
 from pathlib import Path
 
 from app.core.util.paths import searches_dir
+from app.core.util.untrusted import UntrustedFileError, read_json
 
 SEARCH_FILE = "search.json"
 EVENTS_FILE = "events.jsonl"
@@ -52,12 +53,15 @@ def is_resumable(status: str | None, folder: str | Path | None) -> bool:
 
 def load_search_info(search_dir: str | Path) -> dict:
     path = Path(search_dir) / SEARCH_FILE
-    try:
-        return json.loads(path.read_text(encoding="utf-8"))
-    except FileNotFoundError:
-        raise SearchError(f"{search_dir}: not a TuneStudio search folder (no {SEARCH_FILE})") from None
-    except (OSError, json.JSONDecodeError) as exc:
-        raise SearchError(f"{path}: cannot read ({exc})") from None
+    if not path.exists():
+        raise SearchError(f"{search_dir}: not a TuneStudio search folder (no {SEARCH_FILE})")
+    try:  # the folder may come from elsewhere: size and nesting checked, a damaged file said so
+        info = read_json(path)
+    except UntrustedFileError as exc:
+        raise SearchError(str(exc)) from None
+    if not isinstance(info, dict):
+        raise SearchError(f"{path}: not a search description (a JSON object)")
+    return info
 
 
 def write_json_atomic(path: Path, data: dict) -> None:

@@ -36,11 +36,13 @@ def new_search_dir(config: SearchConfig) -> Path:
     base = searches_dir()
     candidate = base / f"{stamp}-{slug or 'search'}"
     n = 2
-    while candidate.exists():
-        candidate = base / f"{stamp}-{slug or 'search'}-{n}"
-        n += 1
-    candidate.mkdir(parents=True)
-    return candidate
+    while True:
+        try:  # claimed by mkdir itself: another process (the window, a CLI search) may race for it
+            candidate.mkdir(parents=True)
+            return candidate
+        except FileExistsError:
+            candidate = base / f"{stamp}-{slug or 'search'}-{n}"
+            n += 1
 
 
 def prepare_split(config: SearchConfig, search_dir: Path, resume: bool, emit,

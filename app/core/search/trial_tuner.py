@@ -13,6 +13,7 @@ from app.core.options.config import SearchConfig
 from app.core.search.plan_notice import PlanNotices
 from app.core.search.local_search import LOCAL_SEARCH_MAX_TRIALS, install as install_local_search
 from app.core.search.search_dir import TUNER_PROJECT
+from app.core.util.diskspace import fsync_replace, is_disk_full
 from app.core.search.search_state import kept_confusion, objective_direction
 from app.core.util.i18n import QT_TRANSLATE_NOOP
 from app.core.util.messages import message
@@ -40,10 +41,16 @@ def _make_tuner_class(base):
     class NonFiniteLoss(RuntimeError):
         pass
 
+    class DiskFull(kt.errors.FatalError):
+        """The disk filled during a trial: the search stops (the trial stays interrupted, so resume
+        runs it again) instead of failing trial after trial."""
+        disk_full = True
+
     class StudioTuner(TunerHooks, base):
         cancelled_error = SearchCancelled
         recycle_error = ProcessRecycle
         budget_error = BudgetDone
+        disk_full_error = DiskFull
 
     StudioTuner.NonFiniteLoss = NonFiniteLoss
     return StudioTuner
@@ -58,6 +65,7 @@ class TunerHooks:
 
     cancelled_error: type[Exception]
     recycle_error: type[Exception]
+    disk_full_error: type[Exception]
     budget_error: type[Exception]
     NonFiniteLoss: type[Exception]
     recycle_after: int | None = None
@@ -121,6 +129,14 @@ class TunerHooks:
                         "choices and refine its numeric settings (learning rate, dropout, ...) instead of "
                         "sampling the whole search space."))
         self.oracle.studio_local_search = local
+
+    def run_trial(self, trial, *args, **kwargs):
+        try:
+            return super().run_trial(trial, *args, **kwargs)
+        except Exception as exc:
+            if is_disk_full(exc):
+                raise self.disk_full_error(str(exc)) from exc
+            raise
 
     def on_trial_begin(self, trial):
         super().on_trial_begin(trial)
@@ -309,6 +325,7 @@ def _objective(config: SearchConfig):
 def build_tuner(config: SearchConfig, search_dir: Path, hypermodel, distribution_strategy=None):
     import keras_tuner as kt
 
+    _atomic_keras_tuner_state()
     bases = {"random": kt.RandomSearch, "grid": kt.GridSearch, "hyperband": kt.Hyperband,
              "bayesian": kt.BayesianOptimization}
     cls = _make_tuner_class(bases[config.tuner])
@@ -327,6 +344,29 @@ def build_tuner(config: SearchConfig, search_dir: Path, hypermodel, distribution
     if config.tuner == "random":
         install_local_search(tuner.oracle, config.seed)
     return tuner
+
+
+def _atomic_keras_tuner_state() -> None:
+    """Keras Tuner rewrites oracle.json, trial.json and tuner0.json in place: a full disk or a
+    crash mid-write would leave a cut-off file and lose the search's state. Written here to a
+    temporary file, synced, then put in place in one step."""
+    import json
+
+    from keras_tuner.src import utils
+
+    if getattr(utils.save_json, "tunestudio", False):
+        return
+
+    def save_json(path, obj):
+        text = json.dumps(obj)
+        tmp = f"{path}.tmp"
+        with open(tmp, "w", encoding="utf-8") as fh:
+            fh.write(text)
+        fsync_replace(tmp, path)
+        return text
+
+    save_json.tunestudio = True
+    utils.save_json = save_json
 
 
 def _first_trial_defaults(oracle) -> None:

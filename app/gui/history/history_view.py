@@ -12,7 +12,8 @@ opened search(es):
 This file puts the parts together and keeps what they share: the searches listed (``searches``),
 the ones opened (``opened``, the first is ``current_id``) and which of them is running now.
 ``refresh()`` reloads after a search; ``follow(model)`` keeps the list current while the window's
-own search runs. The view reads and edits through one :class:`HistoryStore` on the GUI thread;
+own search runs, and a poll of the database's ``data_version`` shows what other processes (a
+command-line search on the same home) record. The view reads and edits through one :class:`HistoryStore` on the GUI thread;
 the window's search session records the history.
 """
 from __future__ import annotations
@@ -20,7 +21,7 @@ from __future__ import annotations
 import time
 from pathlib import Path
 
-from PySide6.QtCore import QEvent, Qt, Signal, Slot
+from PySide6.QtCore import QEvent, Qt, QTimer, Signal, Slot
 from PySide6.QtWidgets import QSplitter, QTabWidget, QVBoxLayout, QWidget
 
 from app.core.history.history import HistoryStore
@@ -36,6 +37,7 @@ from app.gui.session.search_worker import run_in_background
 
 LIVE_LOG_SECONDS = 300  # a running search's event log changes every few seconds
 COMPARE_TAB = 1
+OTHER_WRITERS_POLL_MS = 2000  # how soon a search recorded by another process shows here
 
 
 def _action(name: str):
@@ -124,6 +126,11 @@ class HistoryView(QWidget):
             except STORE_ERRORS as exc:
                 self.store_error = str(exc)
         self.refresh()
+        self._data_version: int | None = self._read_data_version()
+        self._other_writers = QTimer(self)
+        self._other_writers.setInterval(OTHER_WRITERS_POLL_MS)
+        self._other_writers.timeout.connect(self._check_other_writers)
+        self._other_writers.start()
 
     # ------------------------------------------------------------------ the list
 
@@ -155,6 +162,22 @@ class HistoryView(QWidget):
             self.open_searches(list(self.opened))  # an opened search changed: show it as it is now
         self._measure_disk_use([s["id"] for s in searches if s.get("disk_bytes") is None])
         self.action_bar.update_buttons()
+
+    @Slot()
+    def _check_other_writers(self) -> None:
+        """Another connection wrote the history (e.g. a command-line search ended): show it."""
+        version = self._read_data_version()
+        if version is not None and version != self._data_version:
+            self.refresh()
+        self._data_version = version
+
+    def _read_data_version(self) -> int | None:
+        if self.store is None:
+            return None
+        try:
+            return self.store.data_version()
+        except STORE_ERRORS:
+            return None
 
     def follow(self, model) -> None:
         """Keep the table current while ``model`` (the window's live search) runs: the search

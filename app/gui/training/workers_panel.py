@@ -32,9 +32,9 @@ COLUMN_TITLES = (QT_TRANSLATE_NOOP("WorkersPanel", "Worker"), QT_TRANSLATE_NOOP(
                  QT_TRANSLATE_NOOP("WorkersPanel", "Device"), QT_TRANSLATE_NOOP("WorkersPanel", "Status"),
                  QT_TRANSLATE_NOOP("WorkersPanel", "Trial"), QT_TRANSLATE_NOOP("WorkersPanel", "Last seen"))
 WARNING = QT_TRANSLATE_NOOP(
-    "WorkersPanel", "Anyone who can reach this address and port can join the search as a worker and read its "
-    "settings. 127.0.0.1 keeps it to this machine; another address opens it to that network. "
-    "A token refuses workers that do not present it, but it is sent unencrypted: use trusted networks only.")
+    "WorkersPanel", "127.0.0.1 keeps the search to this machine. Another address opens it to that network: "
+    "it then needs a token, and the connection is encrypted; workers check this machine's certificate "
+    "by the fingerprint shown when the search starts.")
 
 
 def _tr(text: str) -> str:
@@ -51,11 +51,21 @@ def _ago(seconds: float) -> str:
 
 def distributed_runner(host: str, port: int, token: str | None, local_workers: int,
                        config, listener, cancel=None, search_dir=None, resume=False) -> dict:
-    """The window's runner for a shared search (imported on first use: gRPC loads only then)."""
+    """The window's runner for a shared search (imported on first use: gRPC loads only then).
+    Beyond loopback the channel is TLS; a missing token fails the search with the reason."""
+    from app.core.distributed import security
     from app.core.distributed.chief import run_distributed_search
+    from app.core.search.events import FAILED, SEARCH_FINISHED, make_event
+    from app.core.util.paths import home
 
-    return run_distributed_search(config, listener, cancel=cancel, search_dir=search_dir, resume=resume,
-                                  host=host, port=port, token=token, local_workers=local_workers)
+    try:
+        tls = None if security.is_loopback(host) else security.chief_certificate(home() / "tls")
+        security.check_chief(host, token, tls)
+        return run_distributed_search(config, listener, cancel=cancel, search_dir=search_dir, resume=resume,
+                                      host=host, port=port, token=token, local_workers=local_workers, tls=tls)
+    except security.SecurityError as exc:
+        return make_event(SEARCH_FINISHED, status=FAILED, error=str(exc), best_trial_id=None, best_score=None,
+                          best_hyperparameters={}, trials=[], duration=None, search_dir=search_dir)
 
 
 class WorkersPanel(QWidget, SearchListener):
@@ -191,10 +201,11 @@ class WorkersPanel(QWidget, SearchListener):
         self._lock(True)
         if distributed:
             token = event.get("token_required")
+            pin = f" --fingerprint {event['tls_fingerprint']}" if event.get("tls_fingerprint") else ""
             self.command.setText(self.tr("Workers join with <code>tunestudio worker --chief "
                                          "{chief_address}{value2}</code>").format(
                                              chief_address=event.get('chief_address'),
-                                             value2=' --token TOKEN' if token else ''))
+                                             value2=pin + (' --token TOKEN' if token else '')))
             self.warning.setText(self.tr("Anyone who can reach {chief_address} can join this search{value3}.").format(
                 chief_address=event.get('chief_address'),
                 value3=self.tr(' if they know the token') if token else ''))

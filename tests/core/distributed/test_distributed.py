@@ -79,7 +79,9 @@ def start_chief(tmp_path: Path, trials: int, env: dict | None = None, extra: lis
 
 
 def start_worker(tmp_path: Path, address: str, name: str, extra: list[str] = ()) -> Proc:
-    return Proc(["worker", "--chief", address, "--name", name, "--wait", "120", *extra], tmp_path / f"{name}-home")
+    # The test's folder holds the shared search and the data: the worker may follow the chief there.
+    return Proc(["worker", "--chief", address, "--name", name, "--wait", "120", "--allow", str(tmp_path), *extra],
+                tmp_path / f"{name}-home")
 
 
 def history_trials(home: Path, search_id: str) -> list[dict]:
@@ -158,3 +160,36 @@ def test_worker_killed_mid_trial_costs_only_that_trial(tmp_path, procs):
     rerun = next(t for t in summary["trials"] if t["trial_id"] == lost_trial)
     assert rerun["worker"] == "survivor"
     assert "Worker victim has not been heard from" in chief.stderr
+
+
+@pytest.mark.slow
+def test_tls_search_with_a_made_token_and_two_pinned_workers(tmp_path, procs):
+    chief, address = start_chief(tmp_path, trials=4, extra=["--tls", "--token", "new"])
+    procs.append(chief)
+    join = chief.wait_for_line(r"Workers join with: .* --fingerprint ([0-9a-f]{64}) --token (\S+)")
+    fingerprint, token = join.group(1), join.group(2)
+    made = tmp_path / "chief-home" / "tls" / "chief-cert.pem"
+    assert made.is_file()  # made on first use, kept for the next search
+    workers = [start_worker(tmp_path, address, name, ["--fingerprint", fingerprint, "--token", token])
+               for name in ("w1", "w2")]
+    procs.extend(workers)
+    for worker in workers:
+        assert worker.finish() == 0, worker.stderr
+    assert chief.finish() == 0, chief.stderr
+    summary = json.loads(chief.out)
+    assert summary["status"] == "completed" and len(summary["trials"]) == 4
+    assert all(t["status"] == "COMPLETED" for t in summary["trials"])
+    assert {t["worker"] for t in summary["trials"]} <= {"w1", "w2"}
+    assert chief.stderr.count(token) == 1  # printed once, never again
+    search_dir = Path(summary["search_dir"])
+    assert token not in (search_dir / "events.jsonl").read_text() + (search_dir / "search.json").read_text()
+
+
+@pytest.mark.slow
+def test_local_workers_join_over_tls_and_stay_in_the_search_folders(tmp_path, procs):
+    chief, _ = start_chief(tmp_path, trials=2, extra=["--tls", "--local-workers", "1"])
+    procs.append(chief)
+    assert chief.finish() == 0, chief.stderr
+    summary = json.loads(chief.out)
+    assert summary["status"] == "completed" and len(summary["trials"]) == 2
+    assert all(t["status"] == "COMPLETED" and "local1" in t["worker"] for t in summary["trials"])

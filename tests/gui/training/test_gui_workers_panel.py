@@ -34,7 +34,7 @@ def test_sharing_on_runs_the_search_as_chief_with_the_settings(qtbot, monkeypatc
     panel.port_spin.setValue(9123)
     panel.token_edit.setText("s3cret")
     panel.local_spin.setValue(2)
-    assert panel.warning.isVisible() and "Anyone who can reach" in panel.warning.text()
+    assert panel.warning.isVisible() and "needs a token" in panel.warning.text()
     assert "--chief 127.0.0.1:9123 --token" in panel.command.text()
     calls = []
     import app.core.distributed.chief as chief
@@ -42,8 +42,12 @@ def test_sharing_on_runs_the_search_as_chief_with_the_settings(qtbot, monkeypatc
     monkeypatch.setattr(chief, "run_distributed_search", lambda config, listener, **kw: calls.append(kw) or {"ok": 1})
     runner = panel.wrap_runner(None)
     assert runner("CONFIG", print, cancel=None, search_dir="/s", resume=True) == {"ok": 1}
+    assert len(calls[0].pop("tls")["fingerprint"]) == 64  # beyond loopback: TLS, certificate made once
     assert calls == [{"cancel": None, "search_dir": "/s", "resume": True, "host": "0.0.0.0", "port": 9123,
                       "token": "s3cret", "local_workers": 2}]
+    panel.token_edit.setText("")
+    final = panel.wrap_runner(None)("CONFIG", print, cancel=None, search_dir="/s", resume=False)
+    assert final["status"] == "failed" and "--token" in final["error"] and len(calls) == 1
 
 
 def test_workers_table_follows_worker_status_events(qtbot):
