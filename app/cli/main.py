@@ -10,9 +10,9 @@ import os
 import sys
 
 from app.cli.common import EXIT_FAILED, EXIT_OK, EXIT_USAGE, UserError, user_error
-from app.cli.options import TUNABLE_FLAGS, add_option_flags
+from app.cli.options import TUNABLE_FLAGS
 from app.cli.progress import TerminalProgress
-from app.cli.search import cmd_search, cmd_worker
+from app.cli.search import add_search_parser, add_worker_parser, cmd_search, cmd_worker
 
 # Re-exported: app.cli.export, the tests and the packaging import these from app.cli.main.
 __all__ = ["EXIT_FAILED", "EXIT_OK", "EXIT_USAGE", "TUNABLE_FLAGS", "TerminalProgress", "UserError", "user_error",
@@ -24,8 +24,6 @@ __all__ = ["EXIT_FAILED", "EXIT_OK", "EXIT_USAGE", "TUNABLE_FLAGS", "TerminalPro
 def build_parser() -> argparse.ArgumentParser:
     from app import __version__
 
-    from app.core.distributed import DEFAULT_PORT
-
     parser = argparse.ArgumentParser(prog="tunestudio", description="Tune an image classifier without writing code. "
                                      "With no command, opens the window.")
     parser.add_argument("--version", action="version", version=f"TuneStudio {__version__}")
@@ -35,52 +33,8 @@ def build_parser() -> argparse.ArgumentParser:
     scan.add_argument("folder")
     scan.add_argument("--json", action="store_true", help="print the report as JSON")
 
-    search = sub.add_parser("search", help="run a hyperparameter search on an image folder")
-    search.add_argument("folder", nargs="?", help="image folder (one subfolder per class, or train/val/test)")
-    search.add_argument("--config", help="a JSON search config (flags below override it)")
-    add_option_flags(search)  # every option of app/core/options/option_table.py that has a flag
-    search.add_argument("--workdir", help="the search folder (default: a new one under TUNESTUDIO_HOME)")
-    search.add_argument("--resume", action="store_true",
-                        help="continue an unfinished search (--workdir, or the latest unfinished one)")
-    search.add_argument("--export", metavar="OUT", help="export the best model to this folder afterwards")
-    search.add_argument("--export-format", metavar="LIST",
-                        help="formats for --export, as 'export --format' (default: every format available)")
-    search.add_argument("--in-process", action="store_true", help="train in this process (default: a child process)")
-    search.add_argument("--json", action="store_true", help="print one final JSON object")
-    search.add_argument("--allow-download", action="store_true",
-                        help="fetch missing ImageNet weights of a transfer backbone without asking "
-                             "(on a terminal the search asks; otherwise it trains from scratch)")
-    dist = search.add_argument_group("distributed search (other machines join with 'tunestudio worker')")
-    dist.add_argument("--distributed", action="store_true",
-                      help="run as chief: serve the trials to workers that present the token")
-    dist.add_argument("--host", default="127.0.0.1",
-                      help="address to listen on (default 127.0.0.1: this machine only; 0.0.0.0: every network, "
-                           "which needs --token and uses TLS)")
-    dist.add_argument("--port", type=int, help=f"port to listen on (default {DEFAULT_PORT}; 0: any free port)")
-    dist.add_argument("--token", help="a shared secret workers must present (or set TUNESTUDIO_TOKEN); "
-                                      "'new' makes one and prints it once")
-    dist.add_argument("--tls", action="store_true",
-                      help="encrypt the channel on 127.0.0.1 too (always on beyond it)")
-    dist.add_argument("--tls-cert", metavar="PEM", help="the chief's certificate (default: one made on first use)")
-    dist.add_argument("--tls-key", metavar="PEM", help="the private key of --tls-cert")
-    dist.add_argument("--local-workers", type=int, default=0, metavar="N",
-                      help="also train N workers on this machine (default 0)")
-
-    worker = sub.add_parser("worker", help="train trials for a distributed search's chief")
-    worker.add_argument("--chief", required=True, metavar="HOST:PORT", help="the chief's address")
-    worker.add_argument("--token", help="the chief's token, if it has one (or set TUNESTUDIO_TOKEN)")
-    worker.add_argument("--fingerprint", metavar="SHA256",
-                        help="the chief's certificate fingerprint, as it printed it (its channel is TLS)")
-    worker.add_argument("--allow", action="append", default=[], metavar="DIR",
-                        help="a folder the chief may point this worker at (search folder, images); repeatable. "
-                             "--workdir and --data are allowed too")
-    worker.add_argument("--data", metavar="DIR", help="the dataset folder on this machine, if not at the chief's path")
-    worker.add_argument("--workdir", metavar="DIR",
-                        help="the shared search folder on this machine, if not at the chief's path")
-    worker.add_argument("--name", help="this worker's name (default: host name and process id)")
-    worker.add_argument("--wait", type=float, default=60.0, metavar="S",
-                        help="how long to wait for the chief to answer (default 60 s)")
-    worker.add_argument("--json", action="store_true", help="print one final JSON object")
+    add_search_parser(sub)
+    add_worker_parser(sub)
 
     from app.cli.export import add_export_parser
     from app.cli.predict import add_calibration_parser, add_predict_parser

@@ -9,7 +9,7 @@ import threading
 from pathlib import Path
 
 from app.cli.common import EXIT_FAILED, EXIT_OK, UserError, user_error
-from app.cli.options import config_from_args
+from app.cli.options import add_option_flags, config_from_args
 from app.cli.progress import TerminalProgress
 from app.cli.weights import ensure_search_weights
 
@@ -22,6 +22,61 @@ def _hint_unfinished(data_dir: str, unfinished: list[dict]) -> None:
             print(f"note: an unfinished search of this folder exists ({info['search_id']}); "
                   f"resume it with: tunestudio search --resume --workdir {info['search_dir']}", file=sys.stderr)
             return
+
+
+def add_search_parser(sub) -> None:
+    """``tunestudio search``: its folder, every option flag of the option table, and the distributed flags."""
+    from app.core.distributed import DEFAULT_PORT
+
+    search = sub.add_parser("search", help="run a hyperparameter search on an image folder")
+    search.add_argument("folder", nargs="?", help="image folder (one subfolder per class, or train/val/test)")
+    search.add_argument("--config", help="a JSON search config (flags below override it)")
+    add_option_flags(search)  # every option of app/core/options/option_table.py that has a flag
+    search.add_argument("--workdir", help="the search folder (default: a new one under TUNESTUDIO_HOME)")
+    search.add_argument("--resume", action="store_true",
+                        help="continue an unfinished search (--workdir, or the latest unfinished one)")
+    search.add_argument("--export", metavar="OUT", help="export the best model to this folder afterwards")
+    search.add_argument("--export-format", metavar="LIST",
+                        help="formats for --export, as 'export --format' (default: every format available)")
+    search.add_argument("--in-process", action="store_true", help="train in this process (default: a child process)")
+    search.add_argument("--json", action="store_true", help="print one final JSON object")
+    search.add_argument("--allow-download", action="store_true",
+                        help="fetch missing ImageNet weights of a transfer backbone without asking "
+                             "(on a terminal the search asks; otherwise it trains from scratch)")
+    dist = search.add_argument_group("distributed search (other machines join with 'tunestudio worker')")
+    dist.add_argument("--distributed", action="store_true",
+                      help="run as chief: serve the trials to workers that present the token")
+    dist.add_argument("--host", default="127.0.0.1",
+                      help="address to listen on (default 127.0.0.1: this machine only; 0.0.0.0: every network, "
+                           "which needs --token and uses TLS)")
+    dist.add_argument("--port", type=int, help=f"port to listen on (default {DEFAULT_PORT}; 0: any free port)")
+    dist.add_argument("--token", help="a shared secret workers must present (or set TUNESTUDIO_TOKEN); "
+                                      "'new' makes one and prints it once")
+    dist.add_argument("--tls", action="store_true",
+                      help="encrypt the channel on 127.0.0.1 too (always on beyond it)")
+    dist.add_argument("--tls-cert", metavar="PEM", help="the chief's certificate (default: one made on first use)")
+    dist.add_argument("--tls-key", metavar="PEM", help="the private key of --tls-cert")
+    dist.add_argument("--local-workers", type=int, default=0, metavar="N",
+                      help="also train N workers on this machine (default 0)")
+
+
+def add_worker_parser(sub) -> None:
+    """``tunestudio worker``: join a distributed search's chief."""
+    worker = sub.add_parser("worker", help="train trials for a distributed search's chief")
+    worker.add_argument("--chief", required=True, metavar="HOST:PORT", help="the chief's address")
+    worker.add_argument("--token", help="the chief's token, if it has one (or set TUNESTUDIO_TOKEN)")
+    worker.add_argument("--fingerprint", metavar="SHA256",
+                        help="the chief's certificate fingerprint, as it printed it (its channel is TLS)")
+    worker.add_argument("--allow", action="append", default=[], metavar="DIR",
+                        help="a folder the chief may point this worker at (search folder, images); repeatable. "
+                             "--workdir and --data are allowed too")
+    worker.add_argument("--data", metavar="DIR", help="the dataset folder on this machine, if not at the chief's path")
+    worker.add_argument("--workdir", metavar="DIR",
+                        help="the shared search folder on this machine, if not at the chief's path")
+    worker.add_argument("--name", help="this worker's name (default: host name and process id)")
+    worker.add_argument("--wait", type=float, default=60.0, metavar="S",
+                        help="how long to wait for the chief to answer (default 60 s)")
+    worker.add_argument("--json", action="store_true", help="print one final JSON object")
 
 
 def cmd_search(args) -> int:

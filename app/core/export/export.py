@@ -266,12 +266,66 @@ def _calibrated_splits(model, info: dict, trial_id: str, size: int):
     return splits, calibration, fold(model, calibration["temperature"])
 
 
+def _model_card(config: SearchConfig, info: dict, trial_id: str, calibration: dict, hyperparameters: dict,
+                score: float | None, metrics: dict, test_accuracy: float | None, versions: dict, reference: dict,
+                artifacts: list, formats: list[str], bundle: dict | None, card_extra: dict | None) -> dict:
+    """model_card.json: what the exported model is, how it was made and the proof of every artifact."""
+    from app.core.export.export_check import TIMING_BATCH, TOLERANCES
+    from app.core.export.export_formats import FILE_NAMES
+    from app.core.export.reproduce import FOLDER as REPRODUCE_FOLDER
+
+    size = config.image_size
+    classes = info["classes"]
+    return {
+        "format": "tunestudio-model-card/2",
+        "created": time.strftime("%Y-%m-%dT%H:%M:%S%z"),
+        "search_id": info.get("search_id"),
+        "trial_id": trial_id,
+        "architecture": config.architecture,
+        "classes": classes,
+        "input": {"image_size": size, "dtype": "uint8", "channels": 3,
+                  "note": "saved_model resizes any HxW (serve_bytes also decodes); TFLite and ONNX take "
+                          f"uint8 [N, {size}, {size}, 3] pixels, RGB 0-255"},
+        "signatures": {
+            "serving_default": {"inputs": {"images": "uint8 [N, H, W, 3]"},
+                                "outputs": ["probabilities", "class_id", "class_name"],
+                                "note": "calibrated probabilities; class_name 'unknown' and class_id -1 "
+                                        "below calibration.threshold"},
+            "serve_bytes": {"inputs": {"image_bytes": "string [N] (JPEG/PNG/BMP/GIF bytes; EXIF "
+                                                      "orientation applied)"},
+                            "outputs": ["probabilities", "class_id", "class_name"]},
+        },
+        # Folded into every artifact; serving signatures answer "unknown" below the threshold.
+        "calibration": calibration,
+        "hyperparameters": hyperparameters,
+        "objective": config.objective,
+        "score": score,
+        "validation_metrics": metrics,
+        # Scored once on the locked test split (never used for choosing): the honest estimate.
+        "test_accuracy": test_accuracy,
+        "dataset": {"root": info.get("data_root"), "fingerprint": info.get("dataset_fingerprint"),
+                    "counts": info.get("counts")},
+        "seed": config.seed,
+        "versions": versions,
+        "trained_model": {f"{name}_accuracy": acc for name, acc in reference.items()},
+        "artifacts": artifacts,
+        "tolerances": {fmt: TOLERANCES[fmt] for fmt in formats},
+        "timing": {"batch": TIMING_BATCH, "note": "ms_per_image: mean over the validation split, "
+                                                  "after one warm-up batch, on the exporting machine"},
+        "self_check": _self_check_summary(artifacts),
+        "reproduce": bundle,
+        "files": [FILE_NAMES[f] for f in formats] + ["labels.txt", "model_card.json"]
+        + ([REPRODUCE_FOLDER] if bundle is not None else []),
+        **(card_extra or {}),
+    }
+
+
 def _export(model, info: dict, out_dir: Path, steps: _Steps, formats: list[str], *, trial_id: str,
             hyperparameters: dict, score: float | None, metrics: dict, overwrite: bool,
             test_accuracy: Callable[[], float | None], reproducible: bool, card_extra: dict | None) -> dict:
     """Write, prove and card ``model`` in ``out_dir`` through a staging folder (see the module doc)."""
     from app.core.export import reproduce
-    from app.core.export.export_check import TIMING_BATCH, TOLERANCES, score_artifact
+    from app.core.export.export_check import TIMING_BATCH, score_artifact
     from app.core.export.export_formats import FILE_NAMES, FormatError, representative_rows, write_artifact
 
     config = SearchConfig.from_dict(info["config"])
@@ -310,48 +364,8 @@ def _export(model, info: dict, out_dir: Path, steps: _Steps, formats: list[str],
         bundle = reproduce.write_bundle(staging, out_dir, info, config, trial_id, hyperparameters, versions) \
             if reproducible else None
         reference = {name: float(np.mean(np.argmax(p, -1) == splits[name][1])) for name, p in references.items()}
-        card = {
-            "format": "tunestudio-model-card/2",
-            "created": time.strftime("%Y-%m-%dT%H:%M:%S%z"),
-            "search_id": info.get("search_id"),
-            "trial_id": trial_id,
-            "architecture": config.architecture,
-            "classes": classes,
-            "input": {"image_size": size, "dtype": "uint8", "channels": 3,
-                      "note": "saved_model resizes any HxW (serve_bytes also decodes); TFLite and ONNX take "
-                              f"uint8 [N, {size}, {size}, 3] pixels, RGB 0-255"},
-            "signatures": {
-                "serving_default": {"inputs": {"images": "uint8 [N, H, W, 3]"},
-                                    "outputs": ["probabilities", "class_id", "class_name"],
-                                    "note": "calibrated probabilities; class_name 'unknown' and class_id -1 "
-                                            "below calibration.threshold"},
-                "serve_bytes": {"inputs": {"image_bytes": "string [N] (JPEG/PNG/BMP/GIF bytes; EXIF "
-                                                          "orientation applied)"},
-                                "outputs": ["probabilities", "class_id", "class_name"]},
-            },
-            # Folded into every artifact; serving signatures answer "unknown" below the threshold.
-            "calibration": calibration,
-            "hyperparameters": hyperparameters,
-            "objective": config.objective,
-            "score": score,
-            "validation_metrics": metrics,
-            # Scored once on the locked test split (never used for choosing): the honest estimate.
-            "test_accuracy": test_accuracy(),
-            "dataset": {"root": info.get("data_root"), "fingerprint": info.get("dataset_fingerprint"),
-                        "counts": info.get("counts")},
-            "seed": config.seed,
-            "versions": versions,
-            "trained_model": {f"{name}_accuracy": acc for name, acc in reference.items()},
-            "artifacts": artifacts,
-            "tolerances": {fmt: TOLERANCES[fmt] for fmt in formats},
-            "timing": {"batch": TIMING_BATCH, "note": "ms_per_image: mean over the validation split, "
-                                                      "after one warm-up batch, on the exporting machine"},
-            "self_check": _self_check_summary(artifacts),
-            "reproduce": bundle,
-            "files": [FILE_NAMES[f] for f in formats] + ["labels.txt", "model_card.json"]
-            + ([reproduce.FOLDER] if reproducible else []),
-            **(card_extra or {}),
-        }
+        card = _model_card(config, info, trial_id, calibration, hyperparameters, score, metrics, test_accuracy(),
+                           versions, reference, artifacts, formats, bundle, card_extra)
         (staging / "model_card.json").write_text(json.dumps(card, indent=2, ensure_ascii=False, default=float),
                                                  encoding="utf-8")
         if out_dir.exists():

@@ -201,3 +201,26 @@ class Queries:
                              *finals, *[csv_value(trial["hyperparameters"].get(h)) for h in hp_names],
                              trial["failure_reason"], trial["checkpoint_path"] or ""])
         return out.getvalue()
+
+
+def stored_search_events(search: dict) -> list[dict]:
+    """A search kept in the history store (``HistoryStore.get_search``) as the events a live
+    search would have sent, so stored and live searches reach the views by the same path."""
+    trials = [dict(t, type="trial_ended") for t in search.get("trials") or []]
+    config = dict(search.get("config") or {})
+    config.setdefault("objective", search.get("objective") or "val_accuracy")
+    events = [{"type": "search_started", "time": search.get("started_at"), "search_id": search.get("id"),
+               "search_dir": search.get("search_dir"), "config": config,
+               "classes": list(search.get("classes") or []), "max_trials": config.get("max_trials"),
+               "resumed": False, "completed_trials": 0}]
+    events += [{"type": "notice", "time": n.get("time"), "level": n.get("level", "info"),
+                "message": n.get("message", "")} for n in search.get("notices") or []]
+    events += trials
+    if str(search.get("status") or "running") != "running":
+        events.append({"type": "search_finished", "time": search.get("ended_at"), "status": search["status"],
+                       "error": search.get("error") or "", "best_trial_id": search.get("best_trial_id"),
+                       "best_score": search.get("best_score"),
+                       "best_hyperparameters": dict(search.get("best_hyperparameters") or {}),
+                       "trials": trials, "search_dir": search.get("search_dir"),
+                       "duration": search.get("duration")})
+    return events

@@ -165,26 +165,8 @@ def build_model(config: SearchConfig, hp, num_classes: int, steps_per_epoch: int
         x = keras.layers.GlobalAveragePooling2D()(x)
         x = keras.layers.Dropout(dropout)(x)
     else:
-        x = keras.layers.Rescaling(1.0 / 255, name="scale")(x)
-        if arch == "mlp":
-            x = keras.layers.Flatten()(x)
-            for _ in range(depth):
-                x = dense_block(x, width)
-        elif arch == "simple_cnn":
-            x = _conv_stages(x, width, depth, size, 1, norm_act, conv_kwargs)
-            x = keras.layers.Flatten()(x)
-            x = keras.layers.Dropout(dropout)(x)
-            x = dense_block(x, dense_units)
-        elif arch == "vgg":
-            x = _conv_stages(x, width, depth, size, 2, norm_act, conv_kwargs)
-            x = keras.layers.GlobalAveragePooling2D()(x)
-            x = dense_block(x, dense_units)
-        elif arch == "resnet":
-            x = _resnet_body(x, width, depth, size, norm_act, conv_kwargs, batch_norm, bn_momentum)
-            x = keras.layers.GlobalAveragePooling2D()(x)
-            x = keras.layers.Dropout(dropout)(x)
-        else:
-            raise ValueError(f"unknown architecture {arch!r}")
+        x = _scratch_body(keras.layers.Rescaling(1.0 / 255, name="scale")(x), arch, width, depth, size, dense_units,
+                          dropout, norm_act, dense_block, conv_kwargs, batch_norm, bn_momentum)
 
     logits = keras.layers.Dense(num_classes, kernel_initializer="glorot_uniform", name="logits")(x)
     outputs = keras.layers.Activation("softmax", dtype="float32", name="probabilities")(logits)
@@ -201,6 +183,33 @@ def build_model(config: SearchConfig, hp, num_classes: int, steps_per_epoch: int
         jit_compile=jit_compile,
     )
     return model
+
+
+def _scratch_body(x, arch: str, width: int, depth: int, size: int, dense_units: int | None, dropout: float,
+                  norm_act, dense_block, conv_kwargs: dict, batch_norm: bool, bn_momentum: float):
+    """The layers of a model trained from scratch, from scaled pixels to the features before the logits."""
+    import keras
+
+    if arch == "mlp":
+        x = keras.layers.Flatten()(x)
+        for _ in range(depth):
+            x = dense_block(x, width)
+    elif arch == "simple_cnn":
+        x = _conv_stages(x, width, depth, size, 1, norm_act, conv_kwargs)
+        x = keras.layers.Flatten()(x)
+        x = keras.layers.Dropout(dropout)(x)
+        x = dense_block(x, dense_units)
+    elif arch == "vgg":
+        x = _conv_stages(x, width, depth, size, 2, norm_act, conv_kwargs)
+        x = keras.layers.GlobalAveragePooling2D()(x)
+        x = dense_block(x, dense_units)
+    elif arch == "resnet":
+        x = _resnet_body(x, width, depth, size, norm_act, conv_kwargs, batch_norm, bn_momentum)
+        x = keras.layers.GlobalAveragePooling2D()(x)
+        x = keras.layers.Dropout(dropout)(x)
+    else:
+        raise ValueError(f"unknown architecture {arch!r}")
+    return x
 
 
 def _conv_stages(x, width: int, depth: int, size: int, convs_per_stage: int, norm_act, conv_kwargs: dict):

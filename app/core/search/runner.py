@@ -21,21 +21,20 @@ from pathlib import Path
 from typing import Any
 
 from app.core.search import events as ev
-from app.core.search.batch_fit import fit_batch_to_folder
 from app.core.search.budget import BUDGET_SPENT, STOP_BUDGET, BudgetClock, BudgetPlanner
 from app.core.options.config import SearchConfig
 from app.core.options.duration import format_duration
-from app.core.data.dataset_report import balanced_class_weights, heavily_imbalanced
 from app.core.search.calibration import calibrate_search
+from app.core.search.search_plan import class_weight_for, plan_for_budget, resolve_architecture_for
 from app.core.search.final_model import ENSEMBLE, choose_final_model, describe as describe_final_model
 from app.core.model.models import early_stopping
-from app.core.search.transfer_plan import resolve_architecture, staged_transfer
+from app.core.search.transfer_plan import staged_transfer
 from app.core.search.search_dir import (
     EVENTS_FILE, SearchError, load_search_info, read_events,
     try_update_search_info, update_search_info,
 )
 from app.core.search.search_setup import new_search_dir, prepare_split
-from app.core.search.stages import COMPILING, LOADING, MEASURING, SCANNING, STARTING_TENSORFLOW, StageReporter
+from app.core.search.stages import LOADING, SCANNING, STARTING_TENSORFLOW, StageReporter
 from app.core.search.search_state import lower_is_better, objective_direction
 from app.core.util.i18n import QT_TRANSLATE_NOOP
 from app.core.util.messages import message
@@ -254,7 +253,7 @@ def execute_search(config, info, search_dir, resume, emit, cancel, state, previo
         tf.config.experimental.enable_op_determinism()
         # Random ops without a seed are refused from now on (the estimate's benchmark tensors too).
         keras.utils.set_random_seed(config.seed)
-    config = _resolve_architecture(config, info, emit)
+    config = resolve_architecture_for(config, info, emit)
     if (info.get("plan") or {}).get("transfer") and not staged_transfer(config):
         raise SearchError(f"This search started from pretrained {config.architecture} weights that are no longer on "
                           "this machine: fetch or import them again to resume it.")
@@ -274,7 +273,7 @@ def execute_search(config, info, search_dir, resume, emit, cancel, state, previo
     weights, notice = resolve_backbone_weights(config)
     if notice:
         emit(ev.make_event(ev.NOTICE, level="warning", message=notice))
-    class_weight = _class_weight(config, train.labels, classes, emit)
+    class_weight = class_weight_for(config, train.labels, classes, emit)
     hypermodel = make_hypermodel(config, train, val, len(classes), mixed, weights, emit, state, class_weight,
                                  jit_compile=(info.get("plan") or {}).get("compile", {}).get("jit_compile", "auto"))
     strategy, notice = mirrored_strategy(config)
@@ -377,94 +376,6 @@ def _run_tuner(tuner, planner: BudgetPlanner, config: SearchConfig, search_dir: 
     tuner.prune_checkpoints()
     _finish(tuner, config, search_dir, splits, num_classes, state, emit)
     return ev.COMPLETED, ""
-
-
-def plan_for_budget(config: SearchConfig, info: dict, search_dir: Path, emit, clock: BudgetClock,
-                    stages: StageReporter | None = None):
-    """Resolve the automatic choices (image size, widths that fit, the first trial's width) from
-    measurements, once per search; a resumed search keeps what was chosen."""
-    from app.core.search.estimate import plan_search
-
-    if info.get("plan"):
-        return config, info["plan"].get("epoch_seconds")
-    config, _ = resolve_architecture(config, int(info.get("native_size") or 0), allow_staged=False)
-    splits = info["splits"]
-    config, notice = fit_batch_to_folder(config, len(splits["train"]))
-    if notice:
-        emit(ev.make_event(ev.NOTICE, level="info", reason="batch_size", message=notice))
-    plan = plan_search(config, int(info.get("native_size") or 0), len(info["classes"]), len(splits["train"]),
-                       len(splits["val"]), clock.remaining(), progress=stages and stages.progress(MEASURING))
-    for notice in plan.notices:
-        emit(ev.make_event(ev.NOTICE, level="warning", message=notice))
-    estimates = [e.to_dict() for e in plan.estimates]
-    timed = [e for e in plan.estimates if e.epoch_seconds]
-    chosen = plan.config
-    summary = (f"Image size {chosen.image_size} px" +
-               (f" (chosen for {format_duration(clock.budget)})" if config.image_size == "auto" else ""))
-    if timed:
-        summary += "; measured epoch times: " + ", ".join(
-            f"width {e.width} at {e.image_size} px ~{e.epoch_seconds:.0f} s" for e in timed)
-    emit(ev.make_event(ev.NOTICE, level="info", reason="estimate", message=summary + ".", estimates=estimates))
-    compiled = compile_choice(chosen, info, clock, emit, stages)
-    epoch_s = plan.epoch_seconds
-    if epoch_s and compiled.get("compile", {}).get("jit_compile"):
-        epoch_s *= compiled["compile"]["xla_step_s"] / compiled["compile"]["plain_step_s"]
-    info["plan"] = {"epoch_seconds": epoch_s, "estimates": estimates, **compiled}
-    update_search_info(search_dir, config=chosen.to_dict(), plan=info["plan"])
-    return chosen, epoch_s
-
-
-def compile_choice(config: SearchConfig, info: dict, clock: BudgetClock, emit,
-                   stages: StageReporter | None = None) -> dict:
-    """XLA or the plain graph for this search's model on this device, timed when the budget
-    allows the estimate's timing (app/core/search/compile_choice.py); {} leaves Keras' default."""
-    from app.core.options.option_table import TRANSFER_ARCHITECTURES
-    from app.core.search import compile_choice as cc
-    from app.core.search.devices import configure_devices
-
-    if config.architecture in TRANSFER_ARCHITECTURES:
-        return {}
-    device = configure_devices()
-    key = cc.choice_key(config, device["device"], device["tensorflow"])
-    choice = cc.kept_choice(key)
-    if choice is None:
-        if clock.remaining() < cc.MEASURE_BUDGET:  # (no time limit: inf, measured)
-            print(f"XLA not timed ({key}): the budget is under {cc.MEASURE_BUDGET:.0f} s and no decision "
-                  "is kept for this machine; Keras' default graph.", file=sys.stderr)
-            return {}
-        if stages is not None:
-            stages(COMPILING)
-        choice = cc.measure_compile_choice(config, len(info["classes"]), len(info["splits"]["train"]),
-                                           device["device"])
-        cc.keep_choice(key, choice)
-    emit(ev.make_event(ev.NOTICE, level="info", reason="compile", message=choice.note, **choice.to_dict()))
-    return {"compile": choice.to_dict()}
-
-
-def _resolve_architecture(config: SearchConfig, info: dict, emit) -> SearchConfig:
-    """``architecture: "auto"``: a pretrained backbone for photos when its weights are at hand, else
-    training from scratch, with a notice saying what the weights would bring (app/core/transfer_plan.py)."""
-    config, notice = resolve_architecture(config, int(info.get("native_size") or 0))
-    if notice:
-        emit(ev.make_event(ev.NOTICE, level="warning", reason="transfer_weights", message=notice))
-    return config
-
-
-def _class_weight(config: SearchConfig, labels, classes: list[str], emit) -> dict | None:
-    """Balanced class weights when asked for, or ("auto") when the classes are heavily imbalanced."""
-    import numpy as np
-
-    counts = np.bincount(np.asarray(labels, dtype=np.int64), minlength=len(classes)).tolist()
-    on = config.class_weights is True or (
-        config.class_weights == "auto" and heavily_imbalanced(dict(zip(classes, counts))))
-    if not on:
-        return None
-    weights = balanced_class_weights(counts)
-    if config.class_weights == "auto":
-        emit(ev.make_event(ev.NOTICE, level="info",
-                           message="The classes are heavily imbalanced, so each is weighted by the inverse of "
-                                   "its share of the training images (class weights on)."))
-    return weights
 
 
 def _finish(tuner, config: SearchConfig, search_dir: Path, splits: dict, num_classes: int, state: dict,

@@ -18,7 +18,8 @@ from typing import Any, Callable, Iterable
 from PySide6.QtCore import QObject, Signal
 
 from app.core.search.events import EVENT_TYPES, HOOKS, WORKER_STATUS, SearchListener, dispatch
-from app.core.search.search_state import SearchState, stored_search_events
+from app.core.history.history_queries import stored_search_events
+from app.core.search.search_state import SearchState
 
 # The kinds the model re-emits as signals (and connects panels' hooks to).
 MODEL_KINDS = (*EVENT_TYPES, WORKER_STATUS)
