@@ -77,7 +77,7 @@ def test_an_injected_full_disk_at_each_write_point(tmp_path, monkeypatch, full_f
     (tmp_path / "events.jsonl").write_text("".join(json.dumps(e) + "\n" for e in events))
     store = HistoryStore(tmp_path / "history.sqlite3")
     recorder = HistoryRecorder(store)
-    real = store._transaction
+    real = store.recorder._transaction  # the store's writing part (app/core/history/history_recording.py)
     full = {"on": False}
 
     def transaction():
@@ -85,7 +85,7 @@ def test_an_injected_full_disk_at_each_write_point(tmp_path, monkeypatch, full_f
             raise sqlite3.OperationalError("database or disk is full")
         return real()
 
-    monkeypatch.setattr(store, "_transaction", transaction)
+    monkeypatch.setattr(store.recorder, "_transaction", transaction)
     for index, event in enumerate(events[:-1]):
         full["on"] = index >= full_from
         recorder(event)
