@@ -109,11 +109,20 @@ def make_dataset(split: SplitData, image_size: int, batch_size: int, shuffle: bo
             ds = ds.map(lambda x, y: (x, tf.one_hot(y, num_classes)), num_parallel_calls=tf.data.AUTOTUNE)
         return ds.prefetch(tf.data.AUTOTUNE)
 
+    ds, buffer = _decoded(split, image_size)
+    if shuffle:
+        # Shuffle after the cache, so each epoch gets a new order (a cache after shuffle freezes it).
+        ds = ds.shuffle(buffer, seed=seed, reshuffle_each_iteration=True)
+    return finish(ds)
+
+
+def _decoded(split: SplitData, image_size: int):
+    """(unbatched dataset of (uint8 image, label), the shuffle buffer that covers it): the images in
+    memory, or decoded from their files (bad ones left out) into the split's cache file."""
+    import tensorflow as tf
+
     if split.images is not None:
-        ds = tf.data.Dataset.from_tensor_slices((split.images, split.labels))
-        if shuffle:
-            ds = ds.shuffle(len(split), seed=seed, reshuffle_each_iteration=True)
-        return finish(ds)
+        return tf.data.Dataset.from_tensor_slices((split.images, split.labels)), len(split)
     ds = tf.data.Dataset.from_tensor_slices((split.paths, split.labels))
     ds = ds.map(decode_fn(image_size), num_parallel_calls=tf.data.AUTOTUNE, deterministic=True)
     # ignore_errors before batching keeps the good images of a batch with one bad file.
@@ -121,10 +130,7 @@ def make_dataset(split: SplitData, image_size: int, batch_size: int, shuffle: bo
     if split.cache_file:
         os.makedirs(os.path.dirname(split.cache_file), exist_ok=True)
         ds = ds.cache(split.cache_file)
-    if shuffle:
-        # Shuffle after the cache, so each epoch gets a new order (a cache after shuffle freezes it).
-        ds = ds.shuffle(min(len(split), 10_000), seed=seed, reshuffle_each_iteration=True)
-    return finish(ds)
+    return ds, min(len(split), 10_000)
 
 
 def training_dataset(split: SplitData, image_size: int, batch_size: int, seed: int,
@@ -143,17 +149,7 @@ def training_dataset(split: SplitData, image_size: int, batch_size: int, seed: i
     from app.core.data.augment import active, augment_batch, batch_key
 
     augment = active(augmentation, image_size)
-    if split.images is not None:
-        base = tf.data.Dataset.from_tensor_slices((split.images, split.labels))
-        buffer = len(split)
-    else:
-        base = tf.data.Dataset.from_tensor_slices((split.paths, split.labels))
-        base = base.map(decode_fn(image_size), num_parallel_calls=tf.data.AUTOTUNE, deterministic=True)
-        base = base.ignore_errors()
-        if split.cache_file:
-            os.makedirs(os.path.dirname(split.cache_file), exist_ok=True)
-            base = base.cache(split.cache_file)
-        buffer = min(len(split), 10_000)
+    base, buffer = _decoded(split, image_size)
 
     def prepare(batch, x, y, epoch):
         if augment:
