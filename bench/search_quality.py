@@ -97,8 +97,17 @@ def run_tunestudio(data: str, held: list, budget: float, overrides: dict | None 
 
     started = time.monotonic()
     timeline = []
+    # A trial that has not ended 30 s after an epoch: the stacks of every thread go to this file, to
+    # find where a trial's end waits (BENCHMARKS.md, session 9: trials ending 40-50 s after their last epoch).
+    stall_file = open(os.path.join(tempfile.gettempdir(), f"tunestudio-bench-stall-{os.getpid()}.txt"), "w")
 
     def listener(event: dict) -> None:
+        import faulthandler
+
+        if event["type"] == "epoch_ended":
+            faulthandler.dump_traceback_later(30, file=stall_file)
+        elif event["type"] == "trial_ended":
+            faulthandler.cancel_dump_traceback_later()
         t = round(time.monotonic() - started, 1)
         if event["type"] in ("trial_started", "trial_ended"):
             timeline.append({"t": t, "event": event["type"], "trial": event.get("number"),
@@ -114,6 +123,7 @@ def run_tunestudio(data: str, held: list, budget: float, overrides: dict | None 
     config = SearchConfig(data_dir=data, name="bench-quality", time_budget=budget).replace(**(overrides or {}))
     final = run_search(config, listener)
     seconds = time.monotonic() - started
+    stall_file.close()
     # The final model, as `tunestudio export` writes it: the best trial, or the average of the best few.
     members = (final.get("final_model") or {}).get("trials") or [final["best_trial_id"]]
     models = [load_trial_model(final["search_dir"], trial_id) for trial_id in members]

@@ -1016,11 +1016,6 @@ Predicted: {predicted}
         <translation>{done} 个试验已全部运行完。</translation>
     </message>
     <message>
-        <source>Mixed precision needs a GPU; training in float32 on the CPU.</source>
-        <comment>search.mixed_needs_gpu</comment>
-        <translation>混合精度需要 GPU；在 CPU 上以 float32 训练。</translation>
-    </message>
-    <message>
         <source>Mixed precision needs a GPU with fast float16 (compute capability 7.0 or later); training in float32.</source>
         <comment>search.mixed_needs_fp16_gpu</comment>
         <translation>混合精度需要支持快速 float16 的 GPU（计算能力 7.0 或更高）；以 float32 训练。</translation>
@@ -2846,6 +2841,22 @@ true: {true_name} · predicted: {predicted_name} ({confidence:.1%}) · p(true) {
     <message>
         <source>Softens the targets; 0 turns it off</source>
         <translation>软化目标标签；0 表示关闭</translation>
+    </message>
+    <message>
+        <source>Train the early epochs on smaller images and the last ones at full size: more epochs in the same time (images of 64 px and larger)</source>
+        <translation>前期轮次用较小的图像训练，最后的轮次用完整尺寸：同样的时间内训练更多轮次（适用于 64 像素及以上的图像）</translation>
+    </message>
+    <message>
+        <source>Progressive resizing</source>
+        <translation>渐进式调整尺寸</translation>
+    </message>
+    <message>
+        <source>Keep a moving average of the weights over about the last two epochs and use it for validation and the saved model</source>
+        <translation>保留约最近两个轮次权重的滑动平均，并用于验证和保存的模型</translation>
+    </message>
+    <message>
+        <source>Weight averaging (EMA)</source>
+        <translation>权重滑动平均</translation>
     </message>
     <message>
         <source>Tuner</source>

@@ -16,6 +16,11 @@ import numpy as np
 
 from app.core.options.config import available_memory_bytes
 
+# Training batches augmented at once, and ready ahead of the model. Fixed and small, not AUTOTUNE:
+# when a fit ends (the budget, early stopping) the iterator's teardown waits for every batch in
+# flight, and AUTOTUNE's many made a trial end 5-50 s after its last epoch (BENCHMARKS.md, session 9).
+TRAIN_PARALLEL_BATCHES = int(os.environ.get("TUNESTUDIO_TRAIN_PARALLEL", "2"))
+TRAIN_PREFETCH_BATCHES = int(os.environ.get("TUNESTUDIO_TRAIN_PREFETCH", "2"))
 # Share of physical memory the decoded training + validation images may take in RAM.
 MEMORY_CACHE_SHARE = 0.25
 
@@ -57,13 +62,15 @@ def decode_fn(image_size: int):
     return load
 
 
-def resize_pixels(image, image_size: int):
-    """Any uint8 [..., H, W, 3] to uint8 [..., size, size, 3]: the one resize training and serving share."""
+def resize_pixels(image, image_size):
+    """Any uint8 [..., H, W, 3] to uint8 [..., size, size, 3]: the one resize training and serving
+    share. ``image_size``: an int, or a [2] tensor (progressive resizing's sizes)."""
     import tensorflow as tf
 
-    image = tf.image.resize(image, (image_size, image_size), antialias=True)
+    target = (image_size, image_size) if isinstance(image_size, (int, np.integer)) else image_size
+    image = tf.image.resize(image, target, antialias=True)
     image = tf.cast(tf.clip_by_value(tf.round(image), 0, 255), tf.uint8)
-    if image.shape.rank == 3:
+    if image.shape.rank == 3 and isinstance(image_size, (int, np.integer)):
         image.set_shape((image_size, image_size, 3))
     return image
 
@@ -134,7 +141,7 @@ def _decoded(split: SplitData, image_size: int):
 
 
 def training_dataset(split: SplitData, image_size: int, batch_size: int, seed: int,
-                     num_classes: int | None = None, augmentation=None):
+                     num_classes: int | None = None, augmentation=None, resize=None):
     """The training input: an endless ``tf.data.Dataset`` whose every
     :func:`steps_per_epoch` batches are one epoch (fit it with ``steps_per_epoch``: Keras then
     keeps one iterator, so the next epoch's batches are prepared while validation runs).
@@ -143,6 +150,9 @@ def training_dataset(split: SplitData, image_size: int, batch_size: int, seed: i
     ``augmentation`` (an :class:`~app.core.options.config.Augmentation`) is given, each batch is
     augmented by app/core/data/augment.py keyed by (``seed``, epoch, batch): reproducible, and on
     parallel calls, so another core augments while the model trains.
+
+    ``resize`` (a :class:`~app.core.data.resize_schedule.ResizeSchedule`) shrinks each epoch's
+    batches, after augmentation, to the side its table gives that epoch (progressive resizing).
     """
     import tensorflow as tf
 
@@ -151,9 +161,13 @@ def training_dataset(split: SplitData, image_size: int, batch_size: int, seed: i
     augment = active(augmentation, image_size)
     base, buffer = _decoded(split, image_size)
 
+    sizes = resize.table() if resize is not None else None
+
     def prepare(batch, x, y, epoch):
         if augment:
             x = augment_batch(x, batch_key(seed, epoch, batch), augmentation)
+        if sizes is not None:
+            x = _resized(x, sizes[tf.minimum(epoch, tf.cast(tf.shape(sizes)[0] - 1, epoch.dtype))], image_size)
         if num_classes:
             y = tf.one_hot(y, num_classes)
         return x, y
@@ -161,11 +175,23 @@ def training_dataset(split: SplitData, image_size: int, batch_size: int, seed: i
     def one_epoch(epoch):
         ds = base.shuffle(max(1, buffer), seed=tf.constant(int(seed), tf.int64) * 7919 + epoch)
         ds = ds.batch(batch_size).enumerate()
-        return ds.map(lambda b, xy: prepare(b, xy[0], xy[1], epoch), num_parallel_calls=tf.data.AUTOTUNE,
+        return ds.map(lambda b, xy: prepare(b, xy[0], xy[1], epoch), num_parallel_calls=TRAIN_PARALLEL_BATCHES,
                       deterministic=True)
 
     epochs = tf.data.Dataset.range(1 << 40)
-    return epochs.flat_map(one_epoch).prefetch(tf.data.AUTOTUNE)
+    return epochs.flat_map(one_epoch).prefetch(TRAIN_PREFETCH_BATCHES)
+
+
+def _resized(images, side, image_size: int):
+    """A uint8 batch at ``side`` pixels (a tensor), unchanged when that is its own size."""
+    import tensorflow as tf
+
+    def smaller():
+        return resize_pixels(images, tf.stack([side, side]))
+
+    x = tf.cond(side < image_size, smaller, lambda: images)
+    x.set_shape((None, None, None, 3))
+    return x
 
 
 def steps_per_epoch(count: int, batch_size: int) -> int:

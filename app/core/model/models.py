@@ -323,6 +323,8 @@ def make_optimizer(config: SearchConfig, hp, steps_per_epoch: int, epochs: int |
     if config.clip_mode != "none":
         value = float(hp_value(hp, "clip_value", config.clip_value, float))
         clip = {"clipnorm": value} if config.clip_mode == "norm" else {"clipvalue": value}
+    if config.weight_averaging:  # an average over about two epochs' steps (SwapEMAWeights shows it)
+        clip.update(use_ema=True, ema_momentum=ema_momentum(steps_per_epoch, total_steps))
     if name == "sgd":
         return keras.optimizers.SGD(learning_rate, momentum=momentum, nesterov=bool(config.nesterov), **clip)
     if name == "rmsprop":
@@ -330,6 +332,14 @@ def make_optimizer(config: SearchConfig, hp, steps_per_epoch: int, epochs: int |
     if name == "adamw":
         return keras.optimizers.AdamW(learning_rate, weight_decay=weight_decay, **clip)
     return keras.optimizers.Adam(learning_rate, **clip)
+
+
+def ema_momentum(steps_per_epoch: int, total_steps: int) -> float:
+    """The moving average's momentum: a horizon of about two epochs' steps, but at most a tenth of the
+    trial's steps (Keras's average starts at the first weights: a long horizon on a short trial would
+    keep the untrained ones); 0, the plain weights, for trials of a few dozen steps."""
+    horizon = min(2 * steps_per_epoch, total_steps / 10)
+    return max(0.0, 1.0 - 1.0 / max(1.0, horizon))
 
 
 class _NoScope:

@@ -123,6 +123,8 @@ class SearchConfig:
     augmentation: Augmentation = field(default_factory=Augmentation)
     initializer: Any = _default("initializer")
     label_smoothing: Any = _default("label_smoothing")
+    progressive_resizing: bool = _default("progressive_resizing")
+    weight_averaging: bool = _default("weight_averaging")
     class_weights: Any = _default("class_weights")
     # optimizer
     optimizer: Any = _default("optimizer")

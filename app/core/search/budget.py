@@ -24,6 +24,7 @@ from __future__ import annotations
 import math
 import time
 from dataclasses import dataclass, field
+from typing import Callable
 
 from app.core.options.duration import format_duration
 from app.core.util.i18n import QT_TRANSLATE_NOOP
@@ -135,6 +136,10 @@ class BudgetPlanner:
         # Seconds a trial spends outside its epochs' steady state (building the model, tracing its
         # train and test steps), measured on the first trial and reserved for each later one.
         self.trial_overhead = 0.0
+        # (epoch, planned epochs) -> that epoch's time relative to a full one: progressive resizing
+        # (app/core/data/resize_schedule.py) makes early epochs cheaper. Epoch times are kept in
+        # full-epoch units; what fits is summed epoch by epoch.
+        self.epoch_cost: Callable[[int, int], float] | None = None
 
     # ---------------------------------------------------------------- helpers
 
@@ -178,7 +183,7 @@ class BudgetPlanner:
                 epochs = self.target_epochs or self.max_epochs
                 self._provisional = self.target_epochs is None
             else:
-                fit = int(max(0.0, remaining - self.trial_overhead) // epoch_estimate)
+                fit = self.epochs_that_fit(0, max(0.0, remaining - self.trial_overhead), epoch_estimate)
                 if self.target_epochs is None:
                     self.target_epochs = self._target(fit)
                     # An estimate made before any real epoch: re-planned after the first one.
@@ -186,7 +191,7 @@ class BudgetPlanner:
                 epochs = min(self.target_epochs, fit)
                 least = min(MIN_LAST_TRIAL_EPOCHS, self.target_epochs)
                 if epochs < least and self.finished_trials > 0:
-                    need = least * epoch_estimate + self.trial_overhead
+                    need = self.trial_seconds(least, epoch_estimate) + self.trial_overhead
                     self._stop(STOP_BUDGET, message(QT_TRANSLATE_NOOP(
                         "CoreMessages", "The {remaining} s left are too short for another useful trial (about {need} s "
                                         "for {least} epochs and the model's set-up).", "search.budget_too_short"),
@@ -201,8 +206,9 @@ class BudgetPlanner:
         one just planned included); None without a time limit or before any epoch time is known."""
         if not self.clock.limited or not epoch_estimate or not self.target_epochs:
             return None
-        per_trial = self.target_epochs * epoch_estimate + self.trial_overhead
-        planned = self.current.planned_epochs * epoch_estimate + self.trial_overhead if self.current else 0.0
+        per_trial = self.trial_seconds(self.target_epochs, epoch_estimate) + self.trial_overhead
+        planned = self.trial_seconds(self.current.planned_epochs, epoch_estimate) + self.trial_overhead \
+            if self.current else 0.0
         left = max(0.0, self.clock.remaining() - planned)
         return self.finished_trials + (1 if self.current else 0) + int(left // per_trial)
 
@@ -214,11 +220,36 @@ class BudgetPlanner:
         if trials <= 1:
             # The time before the first trial (scan, decoding, timing) plus two long trials.
             before = max(0.0, self.clock.elapsed() - epoch_seconds - self.trial_overhead)
-            several = before + 2 * (LONG_TRIAL_EPOCHS * epoch_seconds + self.trial_overhead)
+            several = before + 2 * (self.trial_seconds(LONG_TRIAL_EPOCHS, epoch_seconds) + self.trial_overhead)
             return (f"This budget holds one trial of {self.target_epochs} epochs: one well-trained model scores "
                     f"higher than several short trials. A search of several trials needs about "
                     f"{format_duration(60 * math.ceil(several / 60))}.")
         return f"This budget holds about {trials} trials of {self.target_epochs} epochs each."
+
+    def trial_seconds(self, epochs: int, per_epoch: float) -> float:
+        """The time of a trial of ``epochs`` epochs at ``per_epoch`` seconds a full epoch."""
+        if self.epoch_cost is None:
+            return epochs * per_epoch
+        return per_epoch * math.fsum(self.epoch_cost(e, epochs) for e in range(epochs))
+
+    def epochs_that_fit(self, done: int, seconds: float, per_epoch: float, cap: int | None = None) -> int:
+        """The most epochs ``T`` (at least ``done``, at most ``cap``) whose epochs ``done..T-1`` take at
+        most ``seconds`` at ``per_epoch`` seconds a full epoch (each priced by ``epoch_cost``)."""
+        if per_epoch <= 0:
+            return done
+        if self.epoch_cost is None:
+            fit = done + int(seconds // per_epoch)
+            return fit if cap is None else min(cap, fit)
+        best, total = done, done + 1
+        limit = cap if cap is not None else done + int(seconds // (per_epoch * 0.05)) + 1
+        while total <= limit:
+            need = per_epoch * math.fsum(self.epoch_cost(e, total) for e in range(done, total))
+            if need <= seconds:
+                best = total
+            elif need > seconds * 2:
+                break  # the cheapest epochs are a few times cheaper, not more
+            total += 1
+        return best
 
     def _target(self, fit: int) -> int:
         """Epochs per trial when ``fit`` epochs fit in the budget: as many trials of about
@@ -235,19 +266,21 @@ class BudgetPlanner:
         plan = self.current
         if plan is None:
             return 0, None
+        if self.epoch_cost is not None:  # in full-epoch units
+            epoch_seconds /= self.epoch_cost(plan.epochs_done, plan.planned_epochs)
         plan.epoch_seconds.append(epoch_seconds)
         plan.scores.append(score)
         done = plan.epochs_done
         if self._provisional and self.clock.limited:
             # First measurement of the search: plan it now, as plan_trial would have with an estimate.
             self._provisional = False
-            fit = done + int(max(0.0, self.clock.remaining() - self.trial_overhead) // epoch_seconds)
+            fit = self.epochs_that_fit(done, max(0.0, self.clock.remaining() - self.trial_overhead), epoch_seconds)
             self.target_epochs = self._target(fit)
             plan.planned_epochs = plan.goal = max(done, self.target_epochs)
         cut = plan.stopped == STOP_BUDGET
         if self.clock.limited and (done < plan.planned_epochs or cut) and done < plan.goal:
             per_epoch = plan.recent_epoch_time() or epoch_seconds
-            fit = int(max(0.0, self.clock.remaining()) // per_epoch) if per_epoch > 0 else 0
+            fit = self.epochs_that_fit(done, max(0.0, self.clock.remaining()), per_epoch, plan.goal) - done
             wanted = min(plan.goal, done + fit)
             if wanted < plan.planned_epochs:
                 plan.planned_epochs = wanted  # the schedule follows (see the runner)

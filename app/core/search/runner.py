@@ -25,7 +25,7 @@ from app.core.search.budget import BUDGET_SPENT, STOP_BUDGET, BudgetClock, Budge
 from app.core.options.config import SearchConfig
 from app.core.options.duration import format_duration
 from app.core.search.calibration import calibrate_search
-from app.core.search.search_plan import class_weight_for, plan_for_budget, resolve_architecture_for
+from app.core.search.search_plan import budget_planner, class_weight_for, plan_for_budget, resolve_architecture_for
 from app.core.search.final_model import ENSEMBLE, choose_final_model, describe as describe_final_model
 from app.core.model.models import early_stopping
 from app.core.search.transfer_plan import staged_transfer
@@ -51,13 +51,10 @@ def _device_info(config: SearchConfig) -> tuple[dict, bool]:
     return info, bool(config.mixed_precision and info["mixed_precision_available"])
 
 
-def _no_mixed_precision(device: dict):
-    if device["gpus"]:
-        return message(QT_TRANSLATE_NOOP(
-            "CoreMessages", "Mixed precision needs a GPU with fast float16 (compute capability 7.0 or later); "
-            "training in float32.", "search.mixed_needs_fp16_gpu"))
+def _no_mixed_precision() -> str:
     return message(QT_TRANSLATE_NOOP(
-        "CoreMessages", "Mixed precision needs a GPU; training in float32 on the CPU.", "search.mixed_needs_gpu"))
+        "CoreMessages", "Mixed precision needs a GPU with fast float16 (compute capability 7.0 or later); "
+        "training in float32.", "search.mixed_needs_fp16_gpu"))
 
 
 def _completed_before(search_dir: Path) -> dict[str, dict]:
@@ -244,8 +241,8 @@ def execute_search(config, info, search_dir, resume, emit, cancel, state, previo
     from app.core.search.multi_gpu import mirrored_strategy
 
     device, mixed = _device_info(config)
-    if config.mixed_precision and not mixed:
-        emit(ev.make_event(ev.NOTICE, level="info", message=_no_mixed_precision(device)))
+    if config.mixed_precision and not mixed and device["gpus"]:  # the CPU trains in float32 silently
+        emit(ev.make_event(ev.NOTICE, level="info", message=_no_mixed_precision()))
     keras.config.disable_interactive_logging()
     if config.deterministic:
         import tensorflow as tf
@@ -282,9 +279,7 @@ def execute_search(config, info, search_dir, resume, emit, cancel, state, previo
     tuner = build_tuner(config, search_dir, hypermodel, strategy)
     state["tuner"] = tuner
     tuner.setup_reporting(emit, cancel, classes, config.epochs, config)
-    planner = BudgetPlanner(clock, config.epochs, maximize=not lower_is_better(config.objective),
-                            plateau_trials=config.plateau_trials, prune=config.tuner != "hyperband")
-    planner.objective_name = config.objective
+    planner = budget_planner(config, clock)
     planner.restore([e for e in previous.values()])
     tuner.setup_budget(planner, first_epoch_estimate, None)
     tuner.recycle_after = max_trials_in_process

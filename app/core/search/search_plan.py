@@ -8,14 +8,18 @@ distributed chief both call :func:`plan_for_budget`.
 from __future__ import annotations
 
 import sys
+from functools import partial
 from pathlib import Path
+
+from app.core.data import resize_schedule
 
 from app.core.data.dataset_report import balanced_class_weights, heavily_imbalanced
 from app.core.options.config import SearchConfig
 from app.core.options.duration import format_duration
 from app.core.search import events as ev
 from app.core.search.batch_fit import fit_batch_to_folder
-from app.core.search.budget import BudgetClock
+from app.core.search.budget import BudgetClock, BudgetPlanner
+from app.core.search.search_state import lower_is_better
 from app.core.search.search_dir import update_search_info
 from app.core.search.stages import COMPILING, MEASURING, StageReporter
 from app.core.search.transfer_plan import resolve_architecture
@@ -107,3 +111,13 @@ def class_weight_for(config: SearchConfig, labels, classes: list[str], emit) -> 
                            message="The classes are heavily imbalanced, so each is weighted by the inverse of "
                                    "its share of the training images (class weights on)."))
     return weights
+
+
+def budget_planner(config: SearchConfig, clock: BudgetClock) -> BudgetPlanner:
+    """The planner of a trial-by-trial search (the staged transfer search makes its own)."""
+    planner = BudgetPlanner(clock, config.epochs, maximize=not lower_is_better(config.objective),
+                            plateau_trials=config.plateau_trials, prune=config.tuner != "hyperband")
+    planner.objective_name = config.objective
+    if resize_schedule.for_config(config):  # early epochs are cheaper: the planner prices each one
+        planner.epoch_cost = partial(resize_schedule.epoch_cost, target=config.image_size)
+    return planner

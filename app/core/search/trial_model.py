@@ -4,6 +4,7 @@ from __future__ import annotations
 import os
 from pathlib import Path
 
+from app.core.data import resize_schedule
 from app.core.search import events as ev
 from app.core.options.config import SearchConfig
 
@@ -63,6 +64,9 @@ def make_hypermodel(config: SearchConfig, train, val, num_classes: int, mixed_pr
                                                        "(fault injected for testing)")
             # Read, not popped: the out-of-memory retry fits again with the same callbacks.
             callbacks = [deferred_checkpoint(cb, val) for cb in kwargs.get("callbacks") or []]
+            if getattr(model.optimizer, "use_ema", False):
+                # First, so validation, the tuner's hooks and the best-epoch checkpoint see the average.
+                callbacks.insert(0, keras.callbacks.SwapEMAWeights(swap_on_epoch=True))
             fit_kwargs = {k: v for k, v in kwargs.items() if k != "callbacks"}
             nan_trials = os.environ.get(FAULT_NAN_TRIALS, "").split(",")
             if tuner.current_trial_id is not None and str(ev.trial_number(tuner.current_trial_id)) in nan_trials:
@@ -71,8 +75,15 @@ def make_hypermodel(config: SearchConfig, train, val, num_classes: int, mixed_pr
             tuner._steps[tuner.current_trial_id] = steps
             # Augmentation runs in the input pipeline (app/core/data/augment.py), not in the model.
             augment = config.augmentation if hp.values.get("augmentation") else None
+            # Smaller images early (app/core/data/resize_schedule.py); the tuner re-plans the sizes
+            # with the trial's epochs. Hyperband's rounds continue from checkpoints: never there.
+            resize = None
+            if resize_schedule.for_config(config) and getattr(tuner, "_plan_epochs", False):
+                resize = resize_schedule.ResizeSchedule(config.image_size)
+                resize.plan(tuner.planned_epochs())
+            tuner.resize_schedule = resize
             train_ds = training_dataset(train, config.image_size, batch_size, seed=config.seed,
-                                        num_classes=num_classes, augmentation=augment)
+                                        num_classes=num_classes, augmentation=augment, resize=resize)
             val_ds = make_dataset(val, config.image_size, batch_size, shuffle=False,
                                   seed=config.seed, num_classes=num_classes)
             # The datasets shuffle themselves; Keras would only warn about its own shuffle flag.

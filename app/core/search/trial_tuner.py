@@ -100,6 +100,7 @@ class TunerHooks:
         self._trials_begun = 0
         self.ended_events: dict[str, dict] = {}
         self.current_trial_id: str | None = None
+        self.resize_schedule = None  # the running trial's progressive sizes (set by its fit)
 
     def _check_cancel(self):
         if self._cancel.is_set():
@@ -250,6 +251,8 @@ class TunerHooks:
             schedule = optimizer_schedule(model.optimizer)
             if schedule is not None:
                 schedule.set_total_steps(total * self._steps.get(trial.trial_id, 1))
+            if self.resize_schedule is not None:  # the full-size tail moves with the end
+                self.resize_schedule.plan(total)
         if stop or plan.epochs_done >= total:
             model.stop_training = True
         if self._cancel.is_set():
