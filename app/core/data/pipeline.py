@@ -16,9 +16,8 @@ import numpy as np
 
 from app.core.options.config import available_memory_bytes
 
-# Training batches augmented at once, and ready ahead of the model. Fixed and small, not AUTOTUNE:
-# when a fit ends (the budget, early stopping) the iterator's teardown waits for every batch in
-# flight, and AUTOTUNE's many made a trial end 5-50 s after its last epoch (BENCHMARKS.md, session 9).
+# Training batches augmented at once, and ready ahead of the model: fixed and small, with tf.data's
+# autotuning off (see :func:`_without_autotune`).
 TRAIN_PARALLEL_BATCHES = int(os.environ.get("TUNESTUDIO_TRAIN_PARALLEL", "2"))
 TRAIN_PREFETCH_BATCHES = int(os.environ.get("TUNESTUDIO_TRAIN_PREFETCH", "2"))
 # Share of physical memory the decoded training + validation images may take in RAM.
@@ -114,7 +113,7 @@ def make_dataset(split: SplitData, image_size: int, batch_size: int, shuffle: bo
         ds = ds.batch(batch_size)
         if num_classes:
             ds = ds.map(lambda x, y: (x, tf.one_hot(y, num_classes)), num_parallel_calls=tf.data.AUTOTUNE)
-        return ds.prefetch(tf.data.AUTOTUNE)
+        return _without_autotune(ds.prefetch(TRAIN_PREFETCH_BATCHES))
 
     ds, buffer = _decoded(split, image_size)
     if shuffle:
@@ -179,7 +178,19 @@ def training_dataset(split: SplitData, image_size: int, batch_size: int, seed: i
                       deterministic=True)
 
     epochs = tf.data.Dataset.range(1 << 40)
-    return epochs.flat_map(one_epoch).prefetch(TRAIN_PREFETCH_BATCHES)
+    return _without_autotune(epochs.flat_map(one_epoch).prefetch(TRAIN_PREFETCH_BATCHES))
+
+
+def _without_autotune(ds):
+    """``ds`` without tf.data's autotuning thread. When a fit ends, the iterator's destructor waits for
+    that thread (``RootDataset::Iterator`` joining an ``UnboundedThreadPool`` thread, native stack in
+    BENCHMARKS.md, session 9), and trials ended 30-50 s after their last epoch; the fixed parallelism
+    above keeps 20-30 batches a second ready against the model's 2-3."""
+    import tensorflow as tf
+
+    options = tf.data.Options()
+    options.autotune.enabled = False
+    return ds.with_options(options)
 
 
 def _resized(images, side, image_size: int):
