@@ -18,8 +18,8 @@ from app.core.options.config import available_memory_bytes
 
 # Training batches augmented at once, and ready ahead of the model: fixed and small, with tf.data's
 # autotuning off (see :func:`_without_autotune`).
-TRAIN_PARALLEL_BATCHES = int(os.environ.get("TUNESTUDIO_TRAIN_PARALLEL", "2"))
-TRAIN_PREFETCH_BATCHES = int(os.environ.get("TUNESTUDIO_TRAIN_PREFETCH", "2"))
+TRAIN_PARALLEL_BATCHES = 2
+TRAIN_PREFETCH_BATCHES = 2
 # Share of physical memory the decoded training + validation images may take in RAM.
 MEMORY_CACHE_SHARE = 0.25
 

@@ -8,7 +8,7 @@ statistics and the filters settle on the size the model is validated, exported a
 of EfficientNetV2, Tan & Le 2021). The model itself keeps its input size: its convolutions and
 global pooling take any size, and only the training batches are resized (app/core/data/pipeline.py).
 
-One rule, here: :func:`size_at` says the side of epoch ``e`` of ``total``; :meth:`ResizeSchedule.cost`
+One rule, here: :func:`size_at` says the side of epoch ``e`` of ``total``; :func:`epoch_cost`
 its relative price, which the budget planner uses to lay out the epochs that fit
 (app/core/search/budget.py); the pipeline reads the sizes from a table this module writes.
 
@@ -62,9 +62,6 @@ class ResizeSchedule:
         self.target = int(target)
         self.total = 1
         self._table = None
-
-    def cost(self, epoch: int, total: int) -> float:
-        return epoch_cost(epoch, total, self.target)
 
     def sizes(self, total: int) -> list[int]:
         return [size_at(e, total, self.target) for e in range(max(1, total))]
