@@ -825,14 +825,6 @@ Predicted: {predicted}
         <translation>{name} 在 {path} 上 XLA 失败（{error}）；使用普通计算图。</translation>
     </message>
     <message>
-        <source>Re-planned with the measured times ({done} trial(s) finished, {remaining} min left): the budget holds one trial.</source>
-        <translation>已按实测时间重新规划（已完成 {done} 次试验，剩余 {remaining} 分钟）：预算可容纳一次试验。</translation>
-    </message>
-    <message>
-        <source>Re-planned with the measured times ({done} trial(s) finished, {remaining} min left): the budget now holds about {n} trials of up to {epochs} epochs each.</source>
-        <translation>已按实测时间重新规划（已完成 {done} 次试验，剩余 {remaining} 分钟）：预算现在可容纳约 {n} 次试验，每次最多 {epochs} 个轮次。</translation>
-    </message>
-    <message>
         <source>stopped by user; it will run again on resume</source>
         <translation>已被用户停止；继续搜索时会重新运行</translation>
     </message>
@@ -1034,6 +1026,16 @@ Predicted: {predicted}
         <source>Trial {n} stopped after {epochs} epochs: clearly behind the best trial at the same epoch; its time goes to the next trial.</source>
         <comment>search.trial_pruned</comment>
         <translation>试验 {n} 在 {epochs} 轮后停止：在相同轮次明显落后于最佳试验；它的时间留给下一个试验。</translation>
+    </message>
+    <message>
+        <source>Re-planned with the measured times ({done} trial(s) finished, {remaining} min left): this trial is the last one the budget holds.</source>
+        <comment>search.replan_last</comment>
+        <translation>已按实测时间重新规划（已完成 {done} 次试验，剩余 {remaining} 分钟）：这是预算能容纳的最后一次试验。</translation>
+    </message>
+    <message>
+        <source>Re-planned with the measured times ({done} trial(s) finished, {remaining} min left): about {n} more trial(s) of up to {epochs} epochs after this one.</source>
+        <comment>search.replan_more</comment>
+        <translation>已按实测时间重新规划（已完成 {done} 次试验，剩余 {remaining} 分钟）：本次之后还约有 {n} 次试验，每次最多 {epochs} 个轮次。</translation>
     </message>
 </context>
 <context>

@@ -342,6 +342,17 @@ def ema_momentum(steps_per_epoch: int, total_steps: int) -> float:
     return max(0.0, 1.0 - 1.0 / max(1.0, horizon))
 
 
+def with_weight_averaging(model, callbacks: list) -> list:
+    """A fit's callbacks with Keras's ``SwapEMAWeights`` first when the model's optimizer averages its
+    weights: validation and every later callback (best-epoch keepers, checkpoints, the tuner's hooks)
+    then see the average, and the fit ends with it in the model."""
+    import keras
+
+    if not getattr(model.optimizer, "use_ema", False):
+        return list(callbacks)
+    return [keras.callbacks.SwapEMAWeights(swap_on_epoch=True), *callbacks]
+
+
 class _NoScope:
     def __enter__(self):
         return self

@@ -181,7 +181,7 @@ def _train_student(ctx: TaskContext, search_dir: str, config, student_config, ch
     import tensorflow as tf
 
     from app.core.data.pipeline import SplitData, steps_per_epoch, training_dataset
-    from app.core.model.models import build_model, resolve_backbone_weights
+    from app.core.model.models import build_model, resolve_backbone_weights, with_weight_averaging
 
     # The student learns with the best trial's optimizer settings; its own size comes from the user.
     best_hp = teacher_hyperparameters(search_dir, best_trial)
@@ -213,7 +213,8 @@ def _train_student(ctx: TaskContext, search_dir: str, config, student_config, ch
     ctx.progress(0.15, "Training the student")
     history = student.fit(train_ds, validation_data=val_ds, epochs=epochs, verbose=0, shuffle=False,
                           steps_per_epoch=steps_per_epoch(len(x_train), batch_size),
-                          callbacks=[ctx.keras_callback("student", epochs, keep_best)])
+                          callbacks=with_weight_averaging(student,
+                                                          [ctx.keras_callback("student", epochs, keep_best)]))
     if best["weights"] is not None:
         student.set_weights(best["weights"])
     return student, hp, history

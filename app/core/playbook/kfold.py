@@ -66,7 +66,7 @@ def train_config(ctx: TaskContext, run: str, config, hp, num_classes: int, train
     checkpoint does.
     """
 
-    from app.core.model.models import build_model, resolve_backbone_weights
+    from app.core.model.models import build_model, resolve_backbone_weights, with_weight_averaging
     from app.core.data.pipeline import SplitData, make_dataset, steps_per_epoch, training_dataset
 
     batch_size = int(hp.values.get("batch_size", 32))
@@ -86,6 +86,7 @@ def train_config(ctx: TaskContext, run: str, config, hp, num_classes: int, train
     if config.early_stopping:
         callbacks.append(early_stopping(monitor=config.objective, patience=config.patience,
                                         mode="max" if maximize else "min"))
+    callbacks = with_weight_averaging(model, callbacks)  # scored and kept as a trial is: the average
     augment = config.augmentation if hp.values.get("augmentation") else None
     history = model.fit(training_dataset(train, config.image_size, batch_size, config.seed, num_classes, augment),
                         validation_data=make_dataset(val, config.image_size, batch_size, False, config.seed,

@@ -10,6 +10,17 @@ Plain Python, driven by the tuner's hooks (app/core/search/trial_tuner.py).
 from __future__ import annotations
 
 from app.core.search.budget import BudgetPlanner
+from app.core.util.i18n import QT_TRANSLATE_NOOP
+from app.core.util.messages import Message, message
+
+# Said as what is still to come: "about 3 trials" beside "2 finished, 1 min left" read as a promise of
+# three more (session 9).
+REPLAN_LAST = QT_TRANSLATE_NOOP(
+    "CoreMessages", "Re-planned with the measured times ({done} trial(s) finished, {remaining} min left): this "
+                    "trial is the last one the budget holds.", "search.replan_last")
+REPLAN_MORE = QT_TRANSLATE_NOOP(
+    "CoreMessages", "Re-planned with the measured times ({done} trial(s) finished, {remaining} min left): about "
+                    "{n} more trial(s) of up to {epochs} epochs after this one.", "search.replan_more")
 
 
 class PlanNotices:
@@ -45,9 +56,11 @@ class PlanNotices:
         return text
 
     @staticmethod
-    def _replan_text(planner: BudgetPlanner, expected: int) -> str:
-        head = (f"Re-planned with the measured times ({planner.finished_trials} trial(s) finished, "
-                f"{max(0.0, planner.clock.remaining()) / 60:.0f} min left)")
-        if expected <= 1:
-            return head + ": the budget holds one trial."
-        return head + f": the budget now holds about {expected} trials of up to {planner.target_epochs} epochs each."
+    def _replan_text(planner: BudgetPlanner, expected: int) -> Message:
+        """``expected`` counts every trial of the search: the finished ones, this one, and those to come."""
+        done = planner.finished_trials
+        more = expected - done - 1
+        remaining = f"{max(0.0, planner.clock.remaining()) / 60:.0f}"
+        if more <= 0:
+            return message(REPLAN_LAST, done=done, remaining=remaining)
+        return message(REPLAN_MORE, done=done, remaining=remaining, n=more, epochs=planner.target_epochs)

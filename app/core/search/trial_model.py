@@ -20,7 +20,7 @@ def make_hypermodel(config: SearchConfig, train, val, num_classes: int, mixed_pr
     import keras_tuner as kt
     import tensorflow as tf
 
-    from app.core.model.models import build_model
+    from app.core.model.models import build_model, with_weight_averaging
     from app.core.data.pipeline import make_dataset, steps_per_epoch, training_dataset
 
     class StudioHyperModel(kt.HyperModel):
@@ -63,10 +63,8 @@ def make_hypermodel(config: SearchConfig, train, val, num_classes: int, mixed_pr
                 raise tf.errors.ResourceExhaustedError(None, None, f"OOM when allocating a batch of {batch_size} "
                                                        "(fault injected for testing)")
             # Read, not popped: the out-of-memory retry fits again with the same callbacks.
-            callbacks = [deferred_checkpoint(cb, val) for cb in kwargs.get("callbacks") or []]
-            if getattr(model.optimizer, "use_ema", False):
-                # First, so validation, the tuner's hooks and the best-epoch checkpoint see the average.
-                callbacks.insert(0, keras.callbacks.SwapEMAWeights(swap_on_epoch=True))
+            callbacks = with_weight_averaging(model, [deferred_checkpoint(cb, val)
+                                                      for cb in kwargs.get("callbacks") or []])
             fit_kwargs = {k: v for k, v in kwargs.items() if k != "callbacks"}
             nan_trials = os.environ.get(FAULT_NAN_TRIALS, "").split(",")
             if tuner.current_trial_id is not None and str(ev.trial_number(tuner.current_trial_id)) in nan_trials:

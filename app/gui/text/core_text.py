@@ -211,10 +211,6 @@ TEMPLATES: tuple[str, ...] = (
     QT_TRANSLATE_NOOP("CoreMessages", "XLA off for {name} on {path}: a training step took {value} s compiled against "
                                       "{limit} s plain."),
     QT_TRANSLATE_NOOP("CoreMessages", "XLA failed for {name} on {path} ({error}); using the plain graph."),
-    QT_TRANSLATE_NOOP("CoreMessages", "Re-planned with the measured times ({done} trial(s) finished, {remaining} min "
-                                      "left): the budget holds one trial."),
-    QT_TRANSLATE_NOOP("CoreMessages", "Re-planned with the measured times ({done} trial(s) finished, {remaining} min "
-                                      "left): the budget now holds about {n} trials of up to {epochs} epochs each."),
     QT_TRANSLATE_NOOP("CoreMessages", "stopped by user; it will run again on resume"),
     # ---- app.core.options.options / app.core.options.config: why an option's value is refused (the options column)
     QT_TRANSLATE_NOOP("CoreMessages", "{value} is not true/false"),

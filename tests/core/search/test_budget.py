@@ -112,6 +112,20 @@ def test_no_new_trial_when_the_rest_of_the_budget_is_too_short():
     assert p.stop_kind == STOP_BUDGET and "too short for another useful trial" in p.stop_reason
 
 
+def test_no_last_trial_much_shorter_than_the_others():
+    # Two trials of 20 epochs of 10 s, then 95 s left: 9 epochs would fit, under 0.6 x 20 = 12.
+    p, t = planner(495, max_epochs=20, prune=False, min_trial_epochs=20)
+    assert run_trial(p, t, 10.0, [0.5 + 0.01 * i for i in range(20)])[0] == 20
+    assert run_trial(p, t, 10.0, [0.4] * 20, "1")[0] == 20
+    assert p.plan_trial("2", 10.0) is None
+    assert p.stop_kind == STOP_BUDGET and "for 12 epochs" in p.stop_reason
+    # With 125 s left, 12 epochs fit: the last trial runs, shortened.
+    p, t = planner(525, max_epochs=20, prune=False, min_trial_epochs=20)
+    run_trial(p, t, 10.0, [0.5] * 20)
+    run_trial(p, t, 10.0, [0.4] * 20, "1")
+    assert p.plan_trial("2", 10.0) == 12
+
+
 def test_the_first_real_epoch_replans_a_wrong_estimate_both_ways():
     p, t = planner(600)
     assert p.plan_trial("0", 60.0) == 10  # the estimate said 60 s an epoch: one trial of 10

@@ -97,3 +97,25 @@ def test_the_command_line_shows_the_stage_and_the_budget_clock(capsys):
     StageReporter(progress, clock)(MEASURING, 1, 3)
     line = capsys.readouterr().err
     assert "Measuring this machine: 1 of 3 candidates" in line and "0:42 of 10:00" in line
+
+
+def test_a_re_plan_says_what_is_still_to_come_not_the_total():
+    fake = FakeClock()
+    planner = BudgetPlanner(BudgetClock(300, clock=fake), max_epochs=5, min_trial_epochs=5)
+    notices = PlanNotices()
+    for number in (1, 2):  # two trials of 5 epochs of 10 s
+        planner.plan_trial(str(number), 10.0)
+        for _ in range(5):
+            fake.now += 10
+            planner.after_epoch(10.0, 0.5)
+        planner.trial_finished(0.5, [0.5] * 5)
+    notices.said_trials = 2  # the first notice promised two trials
+    fake.now = 1240  # the third trial just fits: 60 s left
+    planner.plan_trial("3", 10.0)
+    text = notices.at_trial_start(planner, 10.0, 3)
+    assert text == ("Re-planned with the measured times (2 trial(s) finished, 1 min left): this trial is the last "
+                    "one the budget holds.")
+    assert text.id == "search.replan_last" and text.fields["done"] == 2
+    fake.now = 1100  # had the budget been bigger: the trials still to come are counted, not the total
+    more = notices._replan_text(planner, 5)
+    assert "about 2 more trial(s) of up to 5 epochs after this one" in more and more.id == "search.replan_more"

@@ -45,3 +45,38 @@ def test_the_checkpoint_holds_the_averaged_weights_that_were_validated(tmp_path)
             assert float(loss) == pytest.approx(curves[True][best], rel=1e-3, abs=1e-4)
     # Same seed, same data: only the averaging differs, and it changes what validation sees.
     assert not np.allclose(curves[True], curves[False])
+
+
+@pytest.mark.slow
+def test_kfold_folds_validate_and_keep_the_average_as_trials_do():
+    import keras
+    import keras_tuner as kt
+
+    from app.core.data.pipeline import SplitData, make_dataset
+    from app.core.options.config import SearchConfig
+    from app.core.playbook.kfold import train_config
+    from app.core.playbook.tasks import TaskContext
+
+    rng = np.random.default_rng(0)
+    labels = np.repeat(np.arange(3), 16)
+    images = np.clip(rng.normal(0, 40, (48, 16, 16, 3)) + (np.eye(3)[labels] * 150)[:, None, None, :],
+                     0, 255).astype(np.uint8)
+    train, val = (images[::2], labels[::2]), (images[1::2], labels[1::2])
+    curves, kept = {}, {}
+    for averaged in (True, False):
+        config = SearchConfig().replace(architecture="resnet", width=8, depth=2, image_size=16, epochs=4,
+                                        batch_norm=True, weight_averaging=averaged,
+                                        objective="val_loss", early_stopping=False, seed=5,
+                                        augmentation={"enabled": False})
+        hp = kt.HyperParameters()
+        hp.Fixed("batch_size", 4)  # 6 steps an epoch: an average over a few steps
+        keras.utils.set_random_seed(5)  # both runs start from the same weights and batches
+        model, history, best = train_config(TaskContext("kfold"), "fold 1", config, hp, 3, train, val, 4)
+        curves[averaged], kept[averaged] = history["val_loss"], best
+        loss = model.evaluate(make_dataset(SplitData(labels=val[1], images=val[0]), 16, 8, False, 5, 3),
+                              verbose=0, return_dict=True)["loss"]
+        # The weights kept are the ones the best validation scored.
+        assert loss == pytest.approx(best, rel=1e-3, abs=1e-4)
+    # Same start: the averaging changes only what validation sees (without the swap it saw the raw weights,
+    # the same curve as without averaging).
+    assert not np.allclose(curves[True], curves[False])
