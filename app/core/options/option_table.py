@@ -174,7 +174,7 @@ OPTIONS: tuple[Option, ...] = (
     O("image_size", int, "auto", QT_TRANSLATE_NOOP("Options", "Image size"),
       QT_TRANSLATE_NOOP("Options", "Images are resized to this square size. Auto: small images keep their size; photos get 64-128 px as the time budget allows"),
       MODEL, QT_TRANSLATE_NOOP("Options", "Network"), "spin", lo=MIN_IMAGE_SIZE, hi=MAX_IMAGE_SIZE,
-      check="image_size", flag="--image-size", cli_help="pixels, or auto (follows the data and the budget; default)",
+      check="auto_int", flag="--image-size", cli_help="pixels, or auto (follows the data and the budget; default)",
       object_name="imageSizeSpin", minimum=0, maximum=MAX_IMAGE_SIZE, step=16,
       suffix=QT_TRANSLATE_NOOP("Options", " px"), special=(QT_TRANSLATE_NOOP("Options", "Auto"), "auto")),
     # Width of the first stage (later stages double it); the first trial's width is picked from the
@@ -348,10 +348,13 @@ OPTIONS: tuple[Option, ...] = (
       object_name="maxTrialsSpin", disabled_if=("tuner", ("hyperband",))),
     # The most epochs a trial may get; with a time budget, each trial gets the epochs that fit and
     # its schedule is laid out over those.
-    O("epochs", int, 30, QT_TRANSLATE_NOOP("Options", "Epochs"),
-      QT_TRANSLATE_NOOP("Options", "Epochs per trial (Hyperband: the most a trial gets)"), SEARCH,
-      QT_TRANSLATE_NOOP("Options", "Search"), "spin", lo=1, hi=10000, flag="--epochs",
-      cli_help="max epochs per trial", object_name="epochsSpin"),
+    # "auto": 30, or more for a small folder so that a trial takes about 480 optimizer steps
+    # (app/core/search/batch_fit.py); a number is kept as typed.
+    O("epochs", int, "auto", QT_TRANSLATE_NOOP("Options", "Epochs"),
+      QT_TRANSLATE_NOOP("Options", "Epochs per trial (Hyperband: the most a trial gets). Auto: 30, more for a small folder so that a trial gets enough training steps"),
+      SEARCH, QT_TRANSLATE_NOOP("Options", "Search"), "spin", lo=1, hi=10000, flag="--epochs", check="auto_int",
+      cli_help="max epochs per trial, or auto (default: 30, more for a small folder)", object_name="epochsSpin",
+      minimum=0, special=(QT_TRANSLATE_NOOP("Options", "Auto"), "auto")),
     O("hyperband_factor", int, 3, QT_TRANSLATE_NOOP("Options", "Hyperband factor"),
       QT_TRANSLATE_NOOP("Options", "Hyperband keeps 1 in this many trials at each round"), SEARCH,
       QT_TRANSLATE_NOOP("Options", "Search"), "spin", lo=2, hi=100, enabled_if=("tuner", ("hyperband",)),

@@ -137,12 +137,12 @@ def parse_option_text(option: Option, text: str) -> Any:
             return parse_tunable(text, option.kind, option.allow_range)
         if option.check == "time_budget":
             return parse_duration(text)
-        if option.check == "image_size":
+        if option.check == "auto_int":
             word = text.strip().lower()
             if word == "auto":
                 return "auto"
             if not word.isdigit():
-                raise TunableError(f"'{text}' is not a whole number of pixels or auto")
+                raise TunableError(f"'{text}' is not a whole number or auto")
             return int(word)
         return parse_value(text, option.kind)
     except ValueError as exc:  # TunableError, or parse_duration's message

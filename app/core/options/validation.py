@@ -13,8 +13,7 @@ from pathlib import Path
 from typing import Any, Callable, Mapping
 
 from app.core.util.formatting import format_number
-from app.core.options.option_table import (MAX_IMAGE_SIZE, MIN_IMAGE_SIZE, OPTIONS, TRANSFER_ARCHITECTURES, WEIGHTS, Option,
-                           get_value, one_of)
+from app.core.options.option_table import OPTIONS, TRANSFER_ARCHITECTURES, WEIGHTS, Option, get_value, one_of
 
 # Transfer backbones downsample 32x; smaller inputs collapse to nothing.
 MIN_TRANSFER_IMAGE_SIZE = 32
@@ -163,8 +162,9 @@ def _data_dir(option: Option, value: Any) -> list[ConfigError]:
     return []
 
 
-def _image_size(option: Option, value: Any) -> list[ConfigError]:
-    return [] if value == "auto" else scalar_int(option.name, value, MIN_IMAGE_SIZE, MAX_IMAGE_SIZE)
+def _auto_int(option: Option, value: Any) -> list[ConfigError]:
+    """"auto" (decided by the search from the data and the budget) or a whole number in bounds."""
+    return [] if value == "auto" else scalar_int(option.name, value, int(option.lo), int(option.hi))
 
 
 def _time_budget(option: Option, tb: Any) -> list[ConfigError]:
@@ -186,7 +186,7 @@ def _name(option: Option, value: Any) -> list[ConfigError]:
 
 
 RULES: dict[str, Callable[[Option, Any], list[ConfigError]]] = {
-    "data_dir": _data_dir, "image_size": _image_size, "time_budget": _time_budget,
+    "data_dir": _data_dir, "auto_int": _auto_int, "time_budget": _time_budget,
     "backbone_weights": _backbone_weights, "name": _name,
 }
 

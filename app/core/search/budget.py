@@ -225,7 +225,7 @@ class BudgetPlanner:
         if trials <= 1:
             # The time before the first trial (scan, decoding, timing) plus two long trials.
             before = max(0.0, self.clock.elapsed() - epoch_seconds - self.trial_overhead)
-            several = before + 2 * (self.trial_seconds(LONG_TRIAL_EPOCHS, epoch_seconds) + self.trial_overhead)
+            several = before + 2 * (self.trial_seconds(self.min_trial_epochs, epoch_seconds) + self.trial_overhead)
             return (f"This budget holds one trial of {self.target_epochs} epochs: one well-trained model scores "
                     f"higher than several short trials. A search of several trials needs about "
                     f"{format_duration(60 * math.ceil(several / 60))}.")

@@ -17,8 +17,9 @@ from app.core.data.dataset_report import balanced_class_weights, heavily_imbalan
 from app.core.options.config import SearchConfig
 from app.core.options.duration import format_duration
 from app.core.search import events as ev
-from app.core.search.batch_fit import fit_batch_to_folder
-from app.core.search.budget import BudgetClock, BudgetPlanner
+from app.core.search.batch_fit import epochs_for_steps, fit_batch_to_folder, resolve_epochs, \
+    steps_per_epoch_at_most
+from app.core.search.budget import LONG_TRIAL_EPOCHS, BudgetClock, BudgetPlanner
 from app.core.search.search_state import lower_is_better
 from app.core.search.search_dir import update_search_info
 from app.core.search.stages import COMPILING, MEASURING, StageReporter
@@ -31,13 +32,14 @@ def plan_for_budget(config: SearchConfig, info: dict, search_dir: Path, emit, cl
     measurements, once per search; a resumed search keeps what was chosen."""
     from app.core.search.estimate import plan_search
 
-    if info.get("plan"):
-        return config, info["plan"].get("epoch_seconds")
-    config, _ = resolve_architecture(config, int(info.get("native_size") or 0), allow_staged=False)
     splits = info["splits"]
+    if info.get("plan"):
+        return resolve_epochs(config, len(splits["train"])), info["plan"].get("epoch_seconds")
+    config, _ = resolve_architecture(config, int(info.get("native_size") or 0), allow_staged=False)
     config, notice = fit_batch_to_folder(config, len(splits["train"]))
     if notice:
         emit(ev.make_event(ev.NOTICE, level="info", reason="batch_size", message=notice))
+    config = resolve_epochs(config, len(splits["train"]))
     plan = plan_search(config, int(info.get("native_size") or 0), len(info["classes"]), len(splits["train"]),
                        len(splits["val"]), clock.remaining(), progress=stages and stages.progress(MEASURING))
     for notice in plan.notices:
@@ -113,10 +115,13 @@ def class_weight_for(config: SearchConfig, labels, classes: list[str], emit) -> 
     return weights
 
 
-def budget_planner(config: SearchConfig, clock: BudgetClock) -> BudgetPlanner:
-    """The planner of a trial-by-trial search (the staged transfer search makes its own)."""
+def budget_planner(config: SearchConfig, clock: BudgetClock, train_count: int) -> BudgetPlanner:
+    """The planner of a trial-by-trial search (the staged transfer search makes its own). A long
+    trial is one of ``LONG_TRIAL_EPOCHS`` epochs, or of more when an epoch has few steps (batch_fit.py)."""
+    long_trial = epochs_for_steps(steps_per_epoch_at_most(config, train_count), LONG_TRIAL_EPOCHS)
     planner = BudgetPlanner(clock, config.epochs, maximize=not lower_is_better(config.objective),
-                            plateau_trials=config.plateau_trials, prune=config.tuner != "hyperband")
+                            plateau_trials=config.plateau_trials, prune=config.tuner != "hyperband",
+                            min_trial_epochs=long_trial)
     planner.objective_name = config.objective
     if resize_schedule.for_config(config):  # early epochs are cheaper: the planner prices each one
         planner.epoch_cost = partial(resize_schedule.epoch_cost, target=config.image_size)

@@ -9,6 +9,7 @@ from pathlib import Path
 
 from app.core.search import events as ev
 from app.core.options.config import SearchConfig
+from app.core.search.batch_fit import resolve_epochs
 from app.core.data.dataset_report import DatasetError, native_image_size
 from app.core.data.decoding import decodable_path
 from app.core.data.dataset import scan_dataset
@@ -88,6 +89,8 @@ def prepare_split(config: SearchConfig, search_dir: Path, resume: bool, emit,
                                    f"left out (first: {vanished[0]})."))
     if not splits["train"] or not splits["val"]:
         raise SearchError("Too few images are left to train and validate: has the folder changed?")
+    # Saved with its epochs decided, so every reader of search.json (export, playbook, workers) gets a number.
+    config = resolve_epochs(config, len(splits["train"]))
     info = {
         "search_id": search_dir.name,
         "name": config.name or search_dir.name,

@@ -4,7 +4,11 @@ from __future__ import annotations
 import pytest
 
 from app.core.options.config import SearchConfig
-from app.core.search.batch_fit import MIN_STEPS_PER_EPOCH, batch_for_folder, fit_batch_to_folder
+from app.core.options.options import parse_option_text
+from app.core.options.option_table import OPTIONS
+from app.core.search.batch_fit import MIN_STEPS_PER_EPOCH, batch_for_folder, fit_batch_to_folder, resolve_epochs
+from app.core.search.budget import BudgetClock
+from app.core.search.search_plan import budget_planner
 
 
 def test_batch_for_folder_gives_enough_steps_and_leaves_big_folders_alone():
@@ -26,6 +30,32 @@ def test_fit_batch_to_folder_changes_fixed_sizes_and_choices_and_says_so():
     config, notice = fit_batch_to_folder(SearchConfig(batch_size={"choices": [16, 64], "default": 64}), 600)
     assert config.batch_size == {"choices": [16, 64], "default": 64} and notice is None
     assert fit_batch_to_folder(SearchConfig(batch_size=64), 5000) == (SearchConfig(batch_size=64), None)
+
+
+def test_auto_epochs_give_a_small_folders_trials_enough_steps_and_keep_a_typed_number():
+    assert SearchConfig().epochs == "auto"
+    assert resolve_epochs(SearchConfig(), 61).epochs == 60  # the sample: 8 steps an epoch at batch 8, 480 steps
+    assert resolve_epochs(SearchConfig(), 400).epochs == 37  # 13 steps at batch 32
+    assert resolve_epochs(SearchConfig(), 2347).epochs == 30  # flowers: 37 steps at batch 64
+    assert resolve_epochs(SearchConfig(), 16).epochs == 200  # 2 steps: capped
+    assert resolve_epochs(SearchConfig(batch_size={"choices": [16, 64]}), 2347).epochs == 30
+    assert resolve_epochs(SearchConfig(epochs=12), 61).epochs == 12  # the user's number is kept
+    # Decided before or after the batch is fitted to the folder: the same epochs.
+    fitted, _ = fit_batch_to_folder(SearchConfig(), 61)
+    assert resolve_epochs(fitted, 61).epochs == 60
+    epochs = next(o for o in OPTIONS if o.name == "epochs")
+    assert parse_option_text(epochs, "auto") == "auto" and parse_option_text(epochs, "12") == 12
+    assert SearchConfig(epochs="auto").validate() == [] and SearchConfig(epochs=0).validate()
+
+
+def test_the_planner_counts_a_small_folders_long_trial_in_steps():
+    clock = BudgetClock(600, clock=lambda: 0.0)
+    sample = budget_planner(resolve_epochs(fit_batch_to_folder(SearchConfig(), 61)[0], 61), clock, 61)
+    assert sample.plan_trial("0", 0.9) == 60  # about ten trials of 60 epochs, not thirty of 20
+    flowers = budget_planner(resolve_epochs(SearchConfig(), 2347), clock, 2347)
+    assert flowers.min_trial_epochs == 20 and flowers.max_epochs == 30  # as before
+    typed = budget_planner(resolve_epochs(SearchConfig(epochs=30), 61), clock, 61)
+    assert typed.plan_trial("0", 0.9) == 30  # the user's 30 epochs are the most a trial gets
 
 
 @pytest.mark.slow
