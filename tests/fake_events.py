@@ -81,7 +81,17 @@ def fake_search_events(n_trials: int = 3, epochs: int = 4, classes: Iterable[str
                      message="Image size 64 px; measured epoch times: width 32 at 64 px ~2 s.",
                      estimates=[{"image_size": 64, "width": 32, "batch_size": 32, "params": 120_000,
                                  "activation_bytes": 9_000_000, "step_seconds": 0.08,
-                                 "epoch_seconds": 2.0, "fits": True}])]
+                                 "epoch_seconds": 2.0, "fits": True}]),
+              # A core message with an id carries it as data (app/core/util/messages.py).
+              _event("notice", clock.tick(0.1), level="info", reason="plan",
+                     message=f"Re-planned with the measured times (0 trial(s) finished, 9 min left): about "
+                             f"{max(0, n_trials - 1)} more trial(s) of up to {epochs} epochs after this one.",
+                     message_msg={"id": "search.replan_more",
+                                  "template": "Re-planned with the measured times ({done} trial(s) finished, "
+                                              "{remaining} min left): about {n} more trial(s) of up to {epochs} "
+                                              "epochs after this one.",
+                                  "fields": {"done": 0, "remaining": "9", "n": max(0, n_trials - 1),
+                                             "epochs": epochs}})]
     id_width = len(str(max(n_trials - 1, 0)))
     summaries: list[dict] = []
     search_status = "completed"

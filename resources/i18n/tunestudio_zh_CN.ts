@@ -2901,8 +2901,8 @@ true: {true_name} · predicted: {predicted_name} ({confidence:.1%}) · p(true) {
         <translation>轮数</translation>
     </message>
     <message>
-        <source>Epochs per trial (Hyperband: the most a trial gets)</source>
-        <translation>每个试验的轮数（Hyperband：单个试验的上限）</translation>
+        <source>Epochs per trial (Hyperband: the most a trial gets). Auto: 30, more for a small folder so that a trial gets enough training steps</source>
+        <translation>每个试验的轮数（Hyperband：单个试验的上限）。自动：30 轮；文件夹较小时更多，使每个试验有足够的训练步数</translation>
     </message>
     <message>
         <source>Hyperband keeps 1 in this many trials at each round</source>

@@ -11,6 +11,7 @@ from typing import Any
 
 import numpy as np
 
+from app.core.options.auto_epochs import trial_epochs
 from app.core.options.config import SMALL_IMAGE_PX, SearchConfig
 from app.core.options.option_table import TRANSFER_ARCHITECTURES
 from app.core.options.validation import is_fixed
@@ -172,7 +173,7 @@ def build_model(config: SearchConfig, hp, num_classes: int, steps_per_epoch: int
     outputs = keras.layers.Activation("softmax", dtype="float32", name="probabilities")(logits)
     model = keras.Model(inputs, outputs, name=f"tunestudio_{arch}")
 
-    optimizer = make_optimizer(config, hp, steps_per_epoch, epochs or config.epochs)
+    optimizer = make_optimizer(config, hp, steps_per_epoch, epochs or trial_epochs(config.epochs, steps_per_epoch))
     smoothing = hp_value(hp, "label_smoothing", config.label_smoothing, float)
     from app.core.model.metrics import ConfusionMatrix
 
@@ -317,7 +318,7 @@ def make_optimizer(config: SearchConfig, hp, steps_per_epoch: int, epochs: int |
     if "adamw" in optimizers:
         with _conditional(hp, "optimizer", config.optimizer, ["adamw"]):
             weight_decay = float(hp_value(hp, "weight_decay", config.weight_decay, float) or 0.0)
-    total_steps = max(1, steps_per_epoch * (epochs or config.epochs))
+    total_steps = max(1, steps_per_epoch * (epochs or trial_epochs(config.epochs, steps_per_epoch)))
     learning_rate = trial_schedule(lr, schedule, total_steps, int(round(warmup * total_steps)))
     clip = {}
     if config.clip_mode != "none":

@@ -7,31 +7,21 @@ default batch of 64 got one step an epoch, and its validation sat at chance for 
 (issue 24). Below ``MIN_STEPS_PER_EPOCH`` steps each batch size is lowered to the largest power
 of two that gives that many, but not below ``MIN_BATCH`` (batch norm needs a few images a batch).
 
-A trial from scratch learns per optimizer step, not per epoch. Measured on the bundled sample (61
-training photos at batch 8: 8 steps an epoch), one default trial on three different splits scored
-0.42 / 0.72 / 0.69 validation accuracy after 20 epochs (160 steps) and 0.53 / 0.78 / 0.77 after 60
-(480 steps); 90-120 epochs added little (BENCHMARKS.md, session 10). So "auto" gives a trial at
-least ``TRIAL_STEPS`` steps (``AUTO_EPOCHS`` for every folder of a few hundred images or more), and
-the budget planner counts a trial of that many steps, not of 20 epochs, as a long one. A number
-typed by the user is kept.
+Epochs "auto" (``app/core/options/auto_epochs.py``) is decided here once per folder, from the
+steps an epoch of the fitted batch has; the budget planner counts a trial of ``TRIAL_STEPS`` steps,
+not of 20 epochs, as a long one. A number typed by the user is kept.
 Plain Python, no TensorFlow.
 """
 from __future__ import annotations
 
 import math
 
+from app.core.options.auto_epochs import AUTO, trial_epochs
 from app.core.options.config import SearchConfig
 from app.core.options.validation import is_fixed, tunable_values
 
 MIN_STEPS_PER_EPOCH = 8
 MIN_BATCH = 8
-# Epochs "auto": a trial's epochs give it at least this many steps ...
-TRIAL_STEPS = 480
-# ... and never fewer than this many epochs (the default of a big folder: flowers, 37 steps an epoch,
-# converges in 14-26; the budget planner lays out fewer when the budget is short) ...
-AUTO_EPOCHS = 30
-# ... nor more than this many.
-MAX_AUTO_EPOCHS = 200
 
 
 def batch_for_folder(batch: int, train_count: int) -> int:
@@ -78,14 +68,9 @@ def steps_per_epoch_at_most(config: SearchConfig, train_count: int) -> int:
     return max(1, math.ceil(max(0, train_count) / max(1, batch)))
 
 
-def epochs_for_steps(steps_per_epoch: int, least: int) -> int:
-    """At least ``least`` epochs, more when ``steps_per_epoch`` is small: ``TRIAL_STEPS`` steps in all."""
-    return min(MAX_AUTO_EPOCHS, max(least, math.ceil(TRIAL_STEPS / max(1, steps_per_epoch))))
-
-
 def resolve_epochs(config: SearchConfig, train_count: int) -> SearchConfig:
     """The config with epochs "auto" made a number for a folder of ``train_count`` training images
     (after :func:`fit_batch_to_folder`); a number the user gave is kept."""
-    if config.epochs != "auto":
+    if config.epochs != AUTO:
         return config
-    return config.replace(epochs=epochs_for_steps(steps_per_epoch_at_most(config, train_count), AUTO_EPOCHS))
+    return config.replace(epochs=trial_epochs(AUTO, steps_per_epoch_at_most(config, train_count)))

@@ -279,7 +279,7 @@ def execute_search(config, info, search_dir, resume, emit, cancel, state, previo
     tuner = build_tuner(config, search_dir, hypermodel, strategy)
     state["tuner"] = tuner
     tuner.setup_reporting(emit, cancel, classes, config.epochs, config)
-    planner = budget_planner(config, clock, len(train))
+    planner = budget_planner(config, clock, len(train), len(val))
     planner.restore([e for e in previous.values()])
     tuner.setup_budget(planner, first_epoch_estimate, None)
     tuner.recycle_after = max_trials_in_process

@@ -17,9 +17,9 @@ from app.core.data.dataset_report import balanced_class_weights, heavily_imbalan
 from app.core.options.config import SearchConfig
 from app.core.options.duration import format_duration
 from app.core.search import events as ev
-from app.core.search.batch_fit import epochs_for_steps, fit_batch_to_folder, resolve_epochs, \
-    steps_per_epoch_at_most
-from app.core.search.budget import LONG_TRIAL_EPOCHS, BudgetClock, BudgetPlanner
+from app.core.options.auto_epochs import epochs_for_steps
+from app.core.search.batch_fit import fit_batch_to_folder, resolve_epochs, steps_per_epoch_at_most
+from app.core.search.budget import LONG_TRIAL_EPOCHS, BudgetClock, BudgetPlanner, prune_margin
 from app.core.search.search_state import lower_is_better
 from app.core.search.search_dir import update_search_info
 from app.core.search.stages import COMPILING, MEASURING, StageReporter
@@ -115,14 +115,17 @@ def class_weight_for(config: SearchConfig, labels, classes: list[str], emit) -> 
     return weights
 
 
-def budget_planner(config: SearchConfig, clock: BudgetClock, train_count: int) -> BudgetPlanner:
+def budget_planner(config: SearchConfig, clock: BudgetClock, train_count: int,
+                   val_count: int | None = None) -> BudgetPlanner:
     """The planner of a trial-by-trial search (the staged transfer search makes its own). A long
-    trial is one of ``LONG_TRIAL_EPOCHS`` epochs, or of more when an epoch has few steps (batch_fit.py)."""
+    trial is one of ``LONG_TRIAL_EPOCHS`` epochs, or of more when an epoch has few steps (batch_fit.py);
+    pruning looks past the noise of a small validation split."""
     long_trial = epochs_for_steps(steps_per_epoch_at_most(config, train_count), LONG_TRIAL_EPOCHS)
     planner = BudgetPlanner(clock, config.epochs, maximize=not lower_is_better(config.objective),
                             plateau_trials=config.plateau_trials, prune=config.tuner != "hyperband",
                             min_trial_epochs=long_trial)
     planner.objective_name = config.objective
+    planner.prune_margin = prune_margin(val_count, config.objective.endswith("accuracy"))
     if resize_schedule.for_config(config):  # early epochs are cheaper: the planner prices each one
         planner.epoch_cost = partial(resize_schedule.epoch_cost, target=config.image_size)
     return planner

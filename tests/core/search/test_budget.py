@@ -1,8 +1,8 @@
 """The budget planner with made-up timings (no TensorFlow): epochs per trial, cuts, pruning, plateau."""
 import pytest
 
-from app.core.search.budget import (STOP_BUDGET, STOP_PRUNED, BudgetClock, BudgetPlanner, choose_first_width,
-                             choose_image_size, choose_width_and_size)
+from app.core.search.budget import (PRUNE_MARGIN, STOP_BUDGET, STOP_PRUNED, BudgetClock, BudgetPlanner,
+                                    choose_first_width, choose_image_size, choose_width_and_size, prune_margin)
 from app.core.options.validation import ConfigError
 from app.core.options.config import SearchConfig
 from app.core.options.duration import format_duration, parse_duration
@@ -204,3 +204,26 @@ def test_bad_durations_and_budgets_are_refused_with_the_field():
     assert [e.field for e in errors] == ["class_weights"]
     with pytest.raises(ConfigError, match="default"):
         SearchConfig(dropout={"min": 0, "max": 0.5, "default": 0.9}).check(memory_bytes=2**40)
+
+
+def test_pruning_looks_past_the_noise_of_a_small_validation_split():
+    assert prune_margin(19, accuracy=True) == pytest.approx(0.5 / 19 ** 0.5)  # about two photos in 19
+    assert prune_margin(587, accuracy=True) == PRUNE_MARGIN and prune_margin(19, accuracy=False) == PRUNE_MARGIN
+    best = [0.2, 0.3, 0.4, 0.47, 0.53, 0.58, 0.63, 0.63, 0.63, 0.63]
+    for margin, behind, pruned in ((PRUNE_MARGIN, 1, True), (prune_margin(19, True), 1, False),
+                                   (prune_margin(19, True), 3, True)):
+        p, t = planner(10_000, max_epochs=10, min_trial_epochs=10)
+        p.prune_margin = margin
+        run_trial(p, t, 1.0, best, "0")
+        _, stopped = run_trial(p, t, 1.0, [round(v - behind / 19, 3) for v in best], "1")
+        assert (stopped == STOP_PRUNED) is pruned, (margin, behind)
+
+
+def test_the_trials_still_to_come_count_only_what_the_current_trial_still_needs():
+    p, t = planner(600, max_epochs=10, min_trial_epochs=10)
+    p.plan_trial("0", 10.0)
+    for _ in range(5):
+        t.now += 10
+        p.after_epoch(10.0, 0.5)
+    # 550 s left: this trial's last 5 epochs (50 s), then 5 trials of 100 s.
+    assert p.expected_trials(10.0) == 6
