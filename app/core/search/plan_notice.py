@@ -9,7 +9,7 @@ Plain Python, driven by the tuner's hooks (app/core/search/trial_tuner.py).
 """
 from __future__ import annotations
 
-from app.core.search.budget import BudgetPlanner
+from app.core.search.budget import RECENT_EPOCHS, BudgetPlanner
 from app.core.util.i18n import QT_TRANSLATE_NOOP
 from app.core.util.messages import Message, message
 
@@ -37,9 +37,18 @@ class PlanNotices:
             return None
         if self.said_trials is None:
             return self._say(planner.plan_summary(epoch_seconds), expected, trial_number)
-        if expected != self.said_trials and self._said_in_trial != trial_number:
+        current = planner.current
+        if current is not None and current.epochs_done < min(RECENT_EPOCHS, current.planned_epochs):
+            return None  # a trial's first epochs are slower (tracing): its times settle after a few
+        if self._changed(expected) and self._said_in_trial != trial_number:
             return self._say(self._replan_text(planner, expected), expected, trial_number)
         return None
+
+    def _changed(self, expected: int) -> bool:
+        """Worth a new notice: a total off by two or more, or by one among a few trials (a pruned trial
+        gives its time to the next ones, which moves the count by one now and then)."""
+        said = self.said_trials or 0
+        return abs(expected - said) >= 2 or (expected != said and min(expected, said) <= 3)
 
     def at_trial_start(self, planner: BudgetPlanner, epoch_seconds: float | None, trial_number: int) -> str | None:
         """Before trial ``trial_number`` starts: a new notice when the last one promised fewer trials."""

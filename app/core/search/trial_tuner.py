@@ -7,7 +7,7 @@ import time
 from pathlib import Path
 
 from app.core.search import events as ev
-from app.core.search.budget import STOP_BUDGET, STOP_PLATEAU, STOP_PRUNED, STOP_USER, BudgetPlanner
+from app.core.search.budget import RECENT_EPOCHS, STOP_BUDGET, STOP_PLATEAU, STOP_PRUNED, STOP_USER, BudgetPlanner
 from app.core.search.checkpoints import prune_checkpoints
 from app.core.options.config import SearchConfig
 from app.core.search.plan_notice import PlanNotices
@@ -238,7 +238,10 @@ class TunerHooks:
                                          excess + (self._epoch_started - self._trial_begun_at))
         before = plan.planned_epochs
         total, stop = planner.after_epoch(seconds, scalars.get(self._objective_name))
-        self._epoch_estimate = plan.epoch_time() or seconds
+        # A trial's first epoch also traces its validation step (2-3x a later epoch on the sample):
+        # until a few are measured, the estimate settled in the last trial says more.
+        if self._epoch_estimate is None or plan.epochs_done >= min(RECENT_EPOCHS, plan.planned_epochs):
+            self._epoch_estimate = plan.epoch_time() or seconds
         # Said when the first real epoch fixed the plan, and again when measured times change it.
         summary = self._plan_notices.after_epoch(planner, self._epoch_estimate, ev.trial_number(trial.trial_id))
         if summary:

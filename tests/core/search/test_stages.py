@@ -119,3 +119,21 @@ def test_a_re_plan_says_what_is_still_to_come_not_the_total():
     fake.now = 1100  # had the budget been bigger: the trials still to come are counted, not the total
     more = notices._replan_text(planner, 5)
     assert "about 2 more trial(s) of up to 5 epochs after this one" in more and more.id == "search.replan_more"
+
+
+def test_a_re_plan_waits_for_settled_times_and_a_real_change():
+    fake = FakeClock()
+    planner = BudgetPlanner(BudgetClock(600, clock=fake), max_epochs=10, min_trial_epochs=10)
+    notices = PlanNotices()
+    notices.said_trials, notices._said_in_trial = 9, 1
+    assert not notices._changed(10) and not notices._changed(8) and notices._changed(11)
+    notices.said_trials = 3
+    assert notices._changed(4) and notices._changed(2)
+    planner.plan_trial("1", 1.0)
+    fake.now += 3.0
+    planner.after_epoch(3.0, 0.5)  # the first epoch of trial 2 also traced its graph: 3x a later one
+    assert notices.after_epoch(planner, 3.0, 2) is None  # not re-planned on it
+    for _ in range(2):
+        fake.now += 1.0
+        planner.after_epoch(1.0, 0.5)
+    assert "Re-planned" in notices.after_epoch(planner, 1.0, 2)  # settled: 3 promised, many more fit
