@@ -9,6 +9,8 @@ Plain Python, driven by the tuner's hooks (app/core/search/trial_tuner.py).
 """
 from __future__ import annotations
 
+import math
+
 from app.core.search.budget import RECENT_EPOCHS, BudgetPlanner
 from app.core.util.i18n import QT_TRANSLATE_NOOP
 from app.core.util.messages import Message, message
@@ -45,10 +47,12 @@ class PlanNotices:
         return None
 
     def _changed(self, expected: int) -> bool:
-        """Worth a new notice: a total off by two or more, or by one among a few trials (a pruned trial
-        gives its time to the next ones, which moves the count by one now and then)."""
+        """Worth a new notice: a total off by a fifth (at least two), or by one among a few trials (a
+        pruned trial gives its time to the next ones, which moves the count a little now and then)."""
         said = self.said_trials or 0
-        return abs(expected - said) >= 2 or (expected != said and min(expected, said) <= 3)
+        if abs(expected - said) >= max(2, math.ceil(0.2 * said)):
+            return True
+        return expected != said and min(expected, said) <= 3
 
     def at_trial_start(self, planner: BudgetPlanner, epoch_seconds: float | None, trial_number: int) -> str | None:
         """Before trial ``trial_number`` starts: a new notice when the last one promised fewer trials."""

@@ -127,6 +127,8 @@ def test_a_re_plan_waits_for_settled_times_and_a_real_change():
     notices = PlanNotices()
     notices.said_trials, notices._said_in_trial = 9, 1
     assert not notices._changed(10) and not notices._changed(8) and notices._changed(11)
+    notices.said_trials = 19
+    assert not notices._changed(22) and not notices._changed(16) and notices._changed(23)
     notices.said_trials = 3
     assert notices._changed(4) and notices._changed(2)
     planner.plan_trial("1", 1.0)
