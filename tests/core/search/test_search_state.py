@@ -113,7 +113,7 @@ def test_without_a_budget_the_status_line_counts_trials():
     clock = FakeClock()
     state = ss.SearchState(clock)
     events = fake_search_events(n_trials=2, epochs=2, steps=1)
-    for event in events[:4]:  # started, notice, trial_started, batch
+    for event in events[:5]:  # started, two notices, trial_started, batch
         state.handle_event(event)
     clock.now += 30
     assert state.overall_fraction() == 0.25
