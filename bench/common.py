@@ -155,3 +155,28 @@ def run_event_loop(seconds: float, until=None, poll_ms: int = 100) -> None:
         poll.start(poll_ms)
     loop.exec()
     poll.stop()
+
+
+def open_window_on(folder: str | Path, poll_ms: int = 100):
+    """The real main window as ``run_app`` shows it (1280x860, every question answered yes), on
+    ``folder`` set as the folder picker sets it and scanned. Returns ``(window, wait)``, where
+    ``wait(seconds, until=None)`` runs the event loop."""
+    from app.gui.window import app as gui_app
+
+    gui_app.create_application(sys.argv)
+    frame = gui_app.show_main_window()
+    frame.resize(1280, 860)
+    window = frame.main_window()
+    window.confirm = lambda title, text: True
+
+    def wait(seconds: float, until=None) -> None:
+        run_event_loop(seconds, until, poll_ms=poll_ms)
+
+    wait(1.5)  # first paints, the resumable-search lookup
+    scanned = {"report": None}
+    window.dataset_panel.scan_finished.connect(lambda report: scanned.update(report=report))
+    window.dataset_panel.set_folder(str(folder))
+    wait(120, until=lambda: scanned["report"] is not None)
+    if scanned["report"] is None:
+        raise SystemExit("the dataset scan did not finish")
+    return window, wait

@@ -51,7 +51,7 @@ def _round(value):
 def browse(window, wait, steps: int, db: Path, qobjects: bool) -> list[dict]:
     """Open the search in History and look at it the way a user does, ``steps`` times."""
     view = window.history_view
-    window.view_tabs.setCurrentWidget(view)
+    window.chrome.view_tabs.setCurrentWidget(view)
     out = []
     for _ in range(steps):
         view.refresh()
@@ -84,22 +84,7 @@ def main() -> int:
     db = home / "history.sqlite3"
 
     from app.core.options.config import SearchConfig
-    from app.gui.window import app as gui_app
-
-    gui_app.create_application(sys.argv)
-    frame = gui_app.show_main_window()
-    frame.resize(1280, 860)
-    window = frame.main_window()
-    window.confirm = lambda title, text: True
-
-    def wait(seconds: float, until=None) -> None:
-        common.run_event_loop(seconds, until, poll_ms=100)
-
-    wait(1.5)
-    scanned = {"report": None}
-    window.dataset_panel.scan_finished.connect(lambda report: scanned.update(report=report))
-    window.dataset_panel.set_folder(args.data)
-    wait(120, until=lambda: scanned["report"] is not None)
+    window, wait = common.open_window_on(args.data)
     config = SearchConfig(data_dir=str(args.data), name="soak", max_trials=args.trials, epochs=1,
                           image_size=args.image_size, architecture="mlp", early_stopping=False,
                           time_budget=0, plateau_trials=0,  # every trial runs: the soak is the point

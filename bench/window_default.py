@@ -29,24 +29,7 @@ def main() -> int:
     common.quiet_tensorflow()
     common.isolated_home()
 
-    from app.gui.window import app as gui_app
-
-    app = gui_app.create_application(sys.argv)  # noqa: F841 - kept alive for the window
-    frame = gui_app.show_main_window()
-    frame.resize(1280, 860)
-    window = frame.main_window()
-    window.confirm = lambda title, text: True
-
-    def wait(seconds: float, until=None) -> None:
-        common.run_event_loop(seconds, until, poll_ms=200)
-
-    wait(1.5)
-    scanned = {"report": None}
-    window.dataset_panel.scan_finished.connect(lambda report: scanned.update(report=report))
-    window.dataset_panel.set_folder(args.data)
-    wait(120, until=lambda: scanned["report"] is not None)
-    if scanned["report"] is None:
-        raise SystemExit("the dataset scan did not finish")
+    window, wait = common.open_window_on(args.data, poll_ms=200)
     events: list[dict] = []
     started = time.monotonic()
     if not window.start_search():
