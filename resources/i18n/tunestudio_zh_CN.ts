@@ -3175,6 +3175,10 @@ true: {true_name} · predicted: {predicted_name} ({confidence:.1%}) · p(true) {
         <translation>导出最佳试验（#{n}）…</translation>
     </message>
     <message>
+        <source>{count} trial(s) in this search</source>
+        <translation>本次搜索共 {count} 次试验</translation>
+    </message>
+    <message>
         <source>, epoch {n} (weights kept)</source>
         <translation>，第 {n} 轮（保留的权重）</translation>
     </message>

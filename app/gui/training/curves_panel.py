@@ -47,6 +47,7 @@ class CurvesPanel(QWidget, StatePanel):
         self._pinned_id: str | None = None
         self._last_ended_id: str | None = None
         self._stored = False  # showing load_trials' trials rather than a search
+        self._stored_title: str | None = None
         self._versions: dict[str, int] = {}  # per trial, bumped when its data changes
         self._batch = GrowingSeries()
         self._batch_trial: str | None = None
@@ -90,11 +91,13 @@ class CurvesPanel(QWidget, StatePanel):
         self.flush()  # a click deserves an immediate answer
         return True
 
-    def load_trials(self, trials: list[dict], objective: str | None = None) -> None:
-        """Show stored trials (each with trial_id, status, score, history {metric: [values]})."""
+    def load_trials(self, trials: list[dict], objective: str | None = None, title: str | None = None) -> None:
+        """Show stored trials (each with trial_id, status, score, history {metric: [values]});
+        ``title`` replaces "N stored trial(s)" in the header (the Results page shows one of many)."""
         self._load_state(trials, objective)
         self._rebuild_view()
         self._stored = True
+        self._stored_title = title
         best = self._state.best_id
         self._pinned_id = best or (next(reversed(self._state.trials)) if self._state.trials else None)
         self.flush()  # stored trials are shown at once, not on the next timer tick
@@ -307,8 +310,8 @@ class CurvesPanel(QWidget, StatePanel):
                 clock=format_clock(eta)) if eta is not None else "")
             return
         if self._stored:
-            search = (self.tr("{count} stored trial(s)").format(count=len(state.trials))
-                      if state.trials else self.tr("No stored trials."))
+            search = self._stored_title or (self.tr("{count} stored trial(s)").format(count=len(state.trials))
+                                            if state.trials else self.tr("No stored trials."))
         else:
             search = {"idle": "", "running": self.tr("Search started"),
                       "completed": self.tr("Search completed"), "cancelled": self.tr("Search cancelled"),

@@ -284,6 +284,8 @@ def test_fake_search_fills_every_panel_and_the_summary(qtbot, make_window, tiny_
     best = window.model.state.best
     assert window.results.best_confusion.matrix() == best.kept_confusion()[0]
     assert f"epoch {best.best_step + 1} (weights kept)" in window.results.best_confusion.caption()
+    # The best trial's curves, under a header that counts the search's trials (not "1 stored trial").
+    assert window.results.best_curves.header.text().startswith("3 trial(s) in this search")
     assert window.findChild(QPushButton, "exportButton").isEnabled()
     assert window.findChild(QPushButton, "startButton").isEnabled()
     assert not window.findChild(QPushButton, "stopButton").isEnabled()
