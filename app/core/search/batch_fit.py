@@ -60,11 +60,7 @@ def fit_batch_to_folder(config: SearchConfig, train_count: int) -> tuple[SearchC
 def steps_per_epoch_at_most(config: SearchConfig, train_count: int) -> int:
     """The fewest steps an epoch any of the config's batch sizes gives (the largest batch, fitted to
     the folder as :func:`fit_batch_to_folder` fits it, so the order of the two does not matter)."""
-    try:
-        batches = [int(v) for v in tunable_values(config.batch_size)]
-    except (TypeError, ValueError, KeyError):
-        batches = []
-    batch = max(batch_for_folder(b, train_count) for b in batches) if batches else 64
+    batch = max(batch_for_folder(int(b), train_count) for b in tunable_values(config.batch_size))
     return max(1, math.ceil(max(0, train_count) / max(1, batch)))
 
 
