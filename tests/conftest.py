@@ -5,6 +5,9 @@ from pathlib import Path
 
 import pytest
 
+# A crashed worker ends the run with a report instead of hanging it (see the module).
+pytest_plugins = ["xdist_crashes"]
+
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "2")
 # The tests read the window's English texts whatever the machine's LANG (tests/test_i18n.py checks Chinese).
