@@ -1,5 +1,7 @@
 """Shared test setup: every test writes under a temporary TUNESTUDIO_HOME, Qt runs offscreen."""
+import gc
 import os
+import sys
 import shutil
 from pathlib import Path
 
@@ -19,6 +21,28 @@ DATASETS = {
     "flowers-32": REPO_ROOT / "tests" / "data" / "flowers-32",  # 5 classes x 12, 32x32 JPEG
     "sample-flowers": REPO_ROOT / "resources" / "sample-flowers",  # 5 classes x 16, up to 128 px
 }
+
+
+@pytest.fixture(autouse=True, scope="session")
+def _no_collection_off_the_main_thread():
+    # As in the window (app/gui/window/main_thread_gc.py): execnet's receiver and the tests' own
+    # threads allocate too, and a collection started there deletes widgets off the GUI thread (a
+    # native crash at a random later place). Collected after each test below, and on a GUI timer.
+    gc.disable()
+    yield
+    gc.enable()
+
+
+@pytest.fixture(autouse=True)
+def _collect_on_the_main_thread():
+    yield
+    from app.gui.window import main_thread_gc
+
+    widgets = sys.modules.get("PySide6.QtWidgets")
+    app = widgets.QApplication.instance() if widgets else None
+    if app is not None:
+        main_thread_gc.install(app)  # collects during a test's waits too
+    main_thread_gc.collect_due()
 
 
 @pytest.fixture(autouse=True)

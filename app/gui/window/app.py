@@ -12,6 +12,7 @@ from app import __version__
 from app.core.util.paths import APP_NAME
 from app.gui.text import language as i18n
 from app.gui import settings
+from app.gui.window import main_thread_gc
 from app.gui.window.app_frame import AppFrame
 
 ORGANIZATION = "TuneStudio"
@@ -43,6 +44,8 @@ def create_application(argv: list[str]) -> QApplication:
     app.setApplicationDisplayName(APP_NAME)
     i18n.install(app)  # before any window text is made: tr() reads the translator at call time
     app.aboutToQuit.connect(settings.flush)
+    # Worker threads run Python: a cycle collected on one of them would delete widgets off the GUI thread.
+    main_thread_gc.install(app)
     return app
 
 
