@@ -12,10 +12,14 @@ from app import __version__
 from app.core.util.paths import APP_NAME
 from app.gui.text import language as i18n
 from app.gui import settings
+from app.gui.session.search_worker import wait_for_background_jobs
 from app.gui.window import main_thread_gc
 from app.gui.window.app_frame import AppFrame
 
 ORGANIZATION = "TuneStudio"
+# Background jobs (the runner's imports warmed up after start, the resume lookup, thumbnails) get this
+# long to end when the app quits: Python shut down under a thread still running it crashes the exit.
+QUIT_WAIT_MS = 10_000
 
 
 def _install_excepthook(frame) -> None:
@@ -44,6 +48,7 @@ def create_application(argv: list[str]) -> QApplication:
     app.setApplicationDisplayName(APP_NAME)
     i18n.install(app)  # before any window text is made: tr() reads the translator at call time
     app.aboutToQuit.connect(settings.flush)
+    app.aboutToQuit.connect(lambda: wait_for_background_jobs(QUIT_WAIT_MS))
     # Worker threads run Python: a cycle collected on one of them would delete widgets off the GUI thread.
     main_thread_gc.install(app)
     return app

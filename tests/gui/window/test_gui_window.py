@@ -54,17 +54,21 @@ def run_to_end(qtbot, window, timeout=30000) -> dict:
 def test_window_starts_without_tensorflow_and_has_the_named_controls():
     code = (
         "import sys\n"
-        "from PySide6.QtWidgets import QApplication\n"
-        "app = QApplication([])\n"
+        "import shiboken6\n"
+        "from app.gui.window.app import create_application\n"
+        "app = create_application([])\n"
         "from app.gui import MainWindow\n"
         "from PySide6.QtCore import QTimer\n"
         "w = MainWindow(); w.show()\n"
-        "QTimer.singleShot(1500, app.quit); app.exec()  # startup jobs (resume lookup) run too\n"
+        # The start-up jobs run too (resume lookup; the runner's imports warmed up on a pool thread, which
+        # quitting waits for: under a loaded machine this process once crashed on its way out without that).
+        "QTimer.singleShot(1500, app.quit); app.exec()\n"
+        "shiboken6.delete(w)\n"
         "print('tensorflow' in sys.modules, 'keras' in sys.modules)\n"
     )
     env = dict(os.environ, QT_QPA_PLATFORM="offscreen", PYTHONPATH=str(REPO))
-    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, env=env, timeout=120,
-                         cwd=REPO)
+    out = subprocess.run([sys.executable, "-X", "faulthandler", "-c", code], capture_output=True, text=True, env=env,
+                         timeout=120, cwd=REPO)
     assert out.returncode == 0, out.stderr
     assert out.stdout.split() == ["False", "False"]
 
