@@ -10,7 +10,7 @@ global pooling take any size, and only the training batches are resized (app/cor
 
 One rule, here: :func:`size_at` says the side of epoch ``e`` of ``total``; :func:`epoch_cost`
 its relative price, which the budget planner uses to lay out the epochs that fit
-(app/core/search/budget.py); the pipeline reads the sizes from a table this module writes.
+(app/core/search/planning/budget.py); the pipeline reads the sizes from a table this module writes.
 
 Plain Python except :meth:`ResizeSchedule.table` (TensorFlow imported on use).
 """

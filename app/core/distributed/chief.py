@@ -63,7 +63,7 @@ def run_chief(config: SearchConfig, listener: ev.Listener, cancel, search_dir: s
     """Serve the search to workers until it ends; same contract as ``runner.run_search``."""
     from app.core.search.search_dir import EVENTS_FILE, SearchError
     from app.core.search.runner import default_reason, explain_error, final_event, open_search
-    from app.core.search.search_plan import plan_for_budget
+    from app.core.search.planning.search_plan import plan_for_budget
     from app.core.search.search_dir import update_search_info
     from app.core.search.search_setup import prepare_split
 

@@ -88,7 +88,7 @@ def _worker_child(config_dict: dict, search_dir: str, _resume: bool, events, can
     os.environ["KERASTUNER_ORACLE_PORT"] = str(port)
     import grpc
 
-    from app.core.search.budget import BudgetClock
+    from app.core.search.planning.budget import BudgetClock
     from app.core.search.search_dir import SearchError
     from app.core.search.runner import explain_error, execute_search
 

@@ -7,9 +7,9 @@ One graph, three views of it:
   and view (app/core/model/feature_cache.py);
 * the **head** (a Keras model named ``head``): features -> dropout -> optional hidden layer ->
   ``logits`` -> float32 softmax. Stage 2 trains only heads, on the cached features
-  (app/core/search/head_search.py); a head trial's checkpoint holds only the head's weights;
+  (app/core/search/transfer/head_search.py); a head trial's checkpoint holds only the head's weights;
 * the **full model**: the extractor's graph with the head on top (fine-tuned by
-  app/core/search/fine_tune.py, its augmentation in the input pipeline like every trial's). It takes raw
+  app/core/search/transfer/fine_tune.py, its augmentation in the input pipeline like every trial's). It takes raw
   uint8 pixels like every other model of the app, so export, serving signatures and format checks need
   nothing special, and it holds no random layers.
 

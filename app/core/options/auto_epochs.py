@@ -1,6 +1,6 @@
 """Epochs "auto" (the default of the *Epochs* option): how many epochs a trial gets when the user
 has not typed a number. Plain Python; the search decides it once per folder
-(``app/core/search/batch_fit.py``), and a model built before that decision uses the same rule.
+(``app/core/search/planning/batch_fit.py``), and a model built before that decision uses the same rule.
 
 A trial from scratch learns per optimizer step, not per epoch. Measured on the bundled sample (61
 training photos at batch 8: 8 steps an epoch), one default trial on three different splits scored

@@ -106,10 +106,10 @@ class SearchConfig:
     # model
     architecture: str = _default("architecture")
     # "auto": follows the data (small native images keep their size; photos get 96-128 px as the
-    # budget allows, see app/core/search/budget.py), or a fixed size in pixels.
+    # budget allows, see app/core/search/planning/budget.py), or a fixed size in pixels.
     image_size: Any = _default("image_size")
     # Width of the first stage (later stages double it) and number of stages / blocks / layers.
-    # The first trial's width is picked from the choices by measured epoch time (app/core/search/budget.py).
+    # The first trial's width is picked from the choices by measured epoch time (app/core/search/planning/budget.py).
     width: Any = _default("width")
     depth: Any = _default("depth")
     dense_units: Any = _default("dense_units")

@@ -170,7 +170,7 @@ OPTIONS: tuple[Option, ...] = (
                "simple_cnn, vgg, resnet, mobilenet_v2, efficientnet_b0, resnet50_v2, resnet50",
       object_name="architectureCombo"),
     # "auto": follows the data (small native images keep their size; photos get 96-128 px as the
-    # budget allows, see app/core/search/budget.py), or a fixed size in pixels.
+    # budget allows, see app/core/search/planning/budget.py), or a fixed size in pixels.
     O("image_size", int, "auto", QT_TRANSLATE_NOOP("Options", "Image size"),
       QT_TRANSLATE_NOOP("Options", "Images are resized to this square size. Auto: small images keep their size; photos get 64-128 px as the time budget allows"),
       MODEL, QT_TRANSLATE_NOOP("Options", "Network"), "spin", lo=MIN_IMAGE_SIZE, hi=MAX_IMAGE_SIZE,
@@ -178,7 +178,7 @@ OPTIONS: tuple[Option, ...] = (
       object_name="imageSizeSpin", minimum=0, maximum=MAX_IMAGE_SIZE, step=16,
       suffix=QT_TRANSLATE_NOOP("Options", " px"), special=(QT_TRANSLATE_NOOP("Options", "Auto"), "auto")),
     # Width of the first stage (later stages double it); the first trial's width is picked from the
-    # choices by measured epoch time (app/core/search/budget.py).
+    # choices by measured epoch time (app/core/search/planning/budget.py).
     O("width", int, {"choices": [16, 32]}, QT_TRANSLATE_NOOP("Options", "Width"),
       QT_TRANSLATE_NOOP("Options", "Filters (CNNs) or units (MLP) in the first block: one value, a list to try (32,64) or a range (16:128)"),
       MODEL, QT_TRANSLATE_NOOP("Options", "Network"), "tunable", tunable=True, positive=True, hi=4096,
@@ -349,7 +349,7 @@ OPTIONS: tuple[Option, ...] = (
     # The most epochs a trial may get; with a time budget, each trial gets the epochs that fit and
     # its schedule is laid out over those.
     # "auto": 30, or more for a small folder so that a trial takes about 480 optimizer steps
-    # (app/core/search/batch_fit.py); a number is kept as typed.
+    # (app/core/search/planning/batch_fit.py); a number is kept as typed.
     O("epochs", int, "auto", QT_TRANSLATE_NOOP("Options", "Epochs"),
       QT_TRANSLATE_NOOP("Options", "Epochs per trial (Hyperband: the most a trial gets). Auto: 30, more for a small folder so that a trial gets enough training steps"),
       SEARCH, QT_TRANSLATE_NOOP("Options", "Search"), "spin", lo=1, hi=10000, flag="--epochs", check="auto_int",

@@ -64,7 +64,7 @@ TrialStatus = Literal["RUNNING", "COMPLETED", "FAILED", "INVALID", "STOPPED", "C
 class Stage(TypedDict):
     """A stage of a search: a preparation stage before the first trial (``done`` of ``total``
     candidates timed; app/core/search/stages.py), or a staged transfer search's stage
-    (app/core/search/transfer_search.py; for features ``done`` of ``total`` images)."""
+    (app/core/search/transfer/transfer_search.py; for features ``done`` of ``total`` images)."""
     type: Literal["stage"]
     time: float
     stage: Literal["scanning", "starting_tensorflow", "measuring", "compiling", "loading", "features", "head",

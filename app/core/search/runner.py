@@ -21,11 +21,11 @@ from pathlib import Path
 from typing import Any
 
 from app.core.search import events as ev
-from app.core.search.budget import BUDGET_SPENT, STOP_BUDGET, BudgetClock, BudgetPlanner
+from app.core.search.planning.budget import BUDGET_SPENT, STOP_BUDGET, BudgetClock, BudgetPlanner
 from app.core.options.config import SearchConfig
 from app.core.options.duration import format_duration
 from app.core.search.calibration import calibrate_search
-from app.core.search.search_plan import budget_planner, class_weight_for, plan_for_budget, resolve_architecture_for
+from app.core.search.planning.search_plan import budget_planner, class_weight_for, plan_for_budget, resolve_architecture_for
 from app.core.search.final_model import ENSEMBLE, choose_final_model, describe as describe_final_model
 from app.core.model.models import early_stopping
 from app.core.search.transfer_plan import staged_transfer
@@ -255,7 +255,7 @@ def execute_search(config, info, search_dir, resume, emit, cancel, state, previo
         raise SearchError(f"This search started from pretrained {config.architecture} weights that are no longer on "
                           "this machine: fetch or import them again to resume it.")
     if staged_transfer(config):  # pretrained weights at hand: features, head trials, fine-tuning
-        from app.core.search.transfer_search import run_staged
+        from app.core.search.transfer.transfer_search import run_staged
 
         return run_staged(config, info, search_dir, resume, emit, cancel, state, previous, device, mixed)
     classes = info["classes"]

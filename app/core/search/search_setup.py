@@ -9,7 +9,7 @@ from pathlib import Path
 
 from app.core.search import events as ev
 from app.core.options.config import SearchConfig
-from app.core.search.batch_fit import resolve_epochs
+from app.core.search.planning.batch_fit import resolve_epochs
 from app.core.data.dataset_report import DatasetError, native_image_size
 from app.core.data.decoding import decodable_path
 from app.core.data.dataset import scan_dataset

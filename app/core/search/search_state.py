@@ -167,7 +167,7 @@ class SearchState(SearchListener):
         self.batch_fraction = 0.0
         self.trial_durations: list[float] = []
         # The stage under way: a preparation stage (app/core/search/stages.py) before the first trial,
-        # or a staged transfer search's (app/core/search/transfer_search.py), with its progress.
+        # or a staged transfer search's (app/core/search/transfer/transfer_search.py), with its progress.
         self.stage: str | None = None
         self.stage_event: dict | None = None
         self.stage_done = 0

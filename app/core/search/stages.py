@@ -16,7 +16,7 @@ from app.core.search import events as ev
 SCANNING = "scanning"
 STARTING_TENSORFLOW = "starting_tensorflow"
 MEASURING = "measuring"  # done/total: candidate models timed on this machine
-COMPILING = "compiling"  # XLA against the plain graph (app/core/search/compile_choice.py)
+COMPILING = "compiling"  # XLA against the plain graph (app/core/search/planning/compile_choice.py)
 LOADING = "loading"  # decoding the images into memory or the disk cache
 STAGES = (SCANNING, STARTING_TENSORFLOW, MEASURING, COMPILING, LOADING)
 

@@ -7,7 +7,7 @@
   CNN trained from scratch otherwise (small native images such as CIFAR, or no weights: then a
   notice says what the weights would bring and how to get them).
 * **Staged**: a transfer backbone whose pretrained weights are at hand runs in three stages
-  (app/core/search/transfer_search.py): features once, many head trials, fine-tuning. Random weights keep
+  (app/core/search/transfer/transfer_search.py): features once, many head trials, fine-tuning. Random weights keep
   today's path (the whole backbone trains in every trial).
 * **Budget**: stage 1's cost is measured (the backbone's images per second on this machine); the
   rest is split between head trials and fine-tuning by :func:`split_budget`.

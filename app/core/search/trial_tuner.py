@@ -7,10 +7,10 @@ import time
 from pathlib import Path
 
 from app.core.search import events as ev
-from app.core.search.budget import RECENT_EPOCHS, STOP_BUDGET, STOP_PLATEAU, STOP_PRUNED, STOP_USER, BudgetPlanner
+from app.core.search.planning.budget import RECENT_EPOCHS, STOP_BUDGET, STOP_PLATEAU, STOP_PRUNED, STOP_USER, BudgetPlanner
 from app.core.search.checkpoints import prune_checkpoints
 from app.core.options.config import SearchConfig
-from app.core.search.plan_notice import PlanNotices
+from app.core.search.planning.plan_notice import PlanNotices
 from app.core.search.local_search import LOCAL_SEARCH_MAX_TRIALS, install as install_local_search
 from app.core.search.search_dir import TUNER_PROJECT
 from app.core.util.diskspace import fsync_replace, is_disk_full

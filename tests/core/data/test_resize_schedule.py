@@ -9,7 +9,7 @@ import numpy as np
 from app.core.data import resize_schedule as rs
 from app.core.data.pipeline import SplitData, steps_per_epoch, training_dataset
 from app.core.options.config import SearchConfig
-from app.core.search.budget import BudgetClock, BudgetPlanner
+from app.core.search.planning.budget import BudgetClock, BudgetPlanner
 
 
 def test_small_sizes_early_and_the_target_for_the_last_epochs():

@@ -6,9 +6,9 @@ import pytest
 from app.core.options.config import SearchConfig
 from app.core.options.options import parse_option_text
 from app.core.options.option_table import OPTIONS
-from app.core.search.batch_fit import MIN_STEPS_PER_EPOCH, batch_for_folder, fit_batch_to_folder, resolve_epochs
-from app.core.search.budget import BudgetClock
-from app.core.search.search_plan import budget_planner
+from app.core.search.planning.batch_fit import MIN_STEPS_PER_EPOCH, batch_for_folder, fit_batch_to_folder, resolve_epochs
+from app.core.search.planning.budget import BudgetClock
+from app.core.search.planning.search_plan import budget_planner
 
 
 def test_batch_for_folder_gives_enough_steps_and_leaves_big_folders_alone():

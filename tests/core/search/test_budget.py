@@ -1,7 +1,7 @@
 """The budget planner with made-up timings (no TensorFlow): epochs per trial, cuts, pruning, plateau."""
 import pytest
 
-from app.core.search.budget import (PRUNE_MARGIN, STOP_BUDGET, STOP_PRUNED, BudgetClock, BudgetPlanner,
+from app.core.search.planning.budget import (PRUNE_MARGIN, STOP_BUDGET, STOP_PRUNED, BudgetClock, BudgetPlanner,
                                     choose_first_width, choose_image_size, choose_width_and_size, prune_margin)
 from app.core.options.validation import ConfigError
 from app.core.options.config import SearchConfig

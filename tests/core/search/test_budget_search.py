@@ -82,7 +82,7 @@ def test_a_short_budget_ends_on_time_with_the_best_trial_kept(tmp_path):
     assert info["budget_spent"] == pytest.approx(final["elapsed"], rel=0.05)
     # The plan is told after the first real epoch: how many trials of how many epochs (not when a
     # loaded machine spent the whole budget before the first trial, which then gets 1 epoch), and
-    # told again only as a re-plan when measured times change it (app/core/search/plan_notice.py).
+    # told again only as a re-plan when measured times change it (app/core/search/planning/plan_notice.py).
     plans = [e for e in log.of_type(ev.NOTICE) if e.get("reason") == "plan"]
     if first_trial < budget:
         assert plans
@@ -175,7 +175,7 @@ def test_momentum_is_not_searched_with_adam_and_is_with_sgd():
 
 
 def test_the_estimate_leaves_out_a_width_that_cannot_fit(tmp_path):
-    from app.core.search.estimate import estimate_candidate, plan_search
+    from app.core.search.planning.estimate import estimate_candidate, plan_search
 
     config = config_for(tmp_path, architecture="resnet", image_size=32, width={"choices": [8, 64]}, depth=2,
                         batch_size=32)
@@ -192,7 +192,7 @@ def test_the_estimate_leaves_out_a_width_that_cannot_fit(tmp_path):
 
 
 def test_auto_image_size_keeps_small_native_images(tmp_path):
-    from app.core.search.estimate import plan_search
+    from app.core.search.planning.estimate import plan_search
 
     plan = plan_search(config_for(tmp_path, image_size="auto"), 24, 3, 100, 20, 600.0, measure=False)
     assert plan.config.image_size == 24
@@ -201,7 +201,7 @@ def test_auto_image_size_keeps_small_native_images(tmp_path):
 
 
 def test_the_estimate_times_real_training_steps_of_a_candidate_that_could_be_chosen(tmp_path):
-    from app.core.search.estimate import estimate_candidate
+    from app.core.search.planning.estimate import estimate_candidate
 
     config = config_for(tmp_path, architecture="resnet", image_size=16, width={"choices": [4, 8]}, depth=2,
                         batch_size=8)

@@ -3,7 +3,7 @@ from __future__ import annotations
 
 import pytest
 
-from app.core.search.compile_choice import choice_key, decide, keep_choice, kept_choice, measure_compile_choice
+from app.core.search.planning.compile_choice import choice_key, decide, keep_choice, kept_choice, measure_compile_choice
 
 
 def test_xla_is_kept_only_when_clearly_faster_and_every_choice_says_why():

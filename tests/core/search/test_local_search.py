@@ -2,7 +2,7 @@
 import math
 import random
 
-from app.core.search.budget import BudgetClock, BudgetPlanner
+from app.core.search.planning.budget import BudgetClock, BudgetPlanner
 from app.core.search.local_search import LOG_FACTOR, install, local_values
 
 

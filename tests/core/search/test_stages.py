@@ -3,8 +3,8 @@ when the measured times change it, in the right order (a fake clock, no TensorFl
 from __future__ import annotations
 
 from app.core.search import events as ev
-from app.core.search.budget import BudgetClock, BudgetPlanner
-from app.core.search.plan_notice import PlanNotices
+from app.core.search.planning.budget import BudgetClock, BudgetPlanner
+from app.core.search.planning.plan_notice import PlanNotices
 from app.core.search.search_state import SearchState
 from app.core.search.stages import LOADING, MEASURING, SCANNING, STARTING_TENSORFLOW, StageReporter, stage_text
 

@@ -156,7 +156,7 @@ def test_staged_search_runs_many_head_trials_then_fine_tunes(staged):
 def test_a_rerun_reads_every_feature_from_the_cache(staged, monkeypatch):
     from app.core.options.config import SearchConfig as Config
     from app.core.search.runner import load_search_info
-    from app.core.search.transfer_search import extract_features
+    from app.core.search.transfer.transfer_search import extract_features
 
     monkeypatch.setenv("TUNESTUDIO_HOME", str(staged["root"] / "home"))
     info = load_search_info(staged["final"]["search_dir"])

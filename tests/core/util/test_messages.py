@@ -3,7 +3,7 @@ import json
 import pickle
 
 from app.core.search import events as ev
-from app.core.search.budget import BUDGET_SPENT
+from app.core.search.planning.budget import BUDGET_SPENT
 from app.core.util.i18n import QT_TRANSLATE_NOOP
 from app.core.util.messages import Message, message, message_data
 

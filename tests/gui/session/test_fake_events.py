@@ -4,7 +4,7 @@ from __future__ import annotations
 import pytest
 
 from app.core.search import events as ev
-from app.core.search.plan_notice import REPLAN_MORE
+from app.core.search.planning.plan_notice import REPLAN_MORE
 from app.core.util.messages import message
 from app.core.options.config import SearchConfig
 from fake_events import fake_search_events

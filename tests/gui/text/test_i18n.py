@@ -225,7 +225,7 @@ def test_core_messages_are_translated_with_their_variable_parts(chinese):
 
 def test_a_core_message_with_an_id_is_translated_by_its_id_not_its_wording(chinese):
     from app.core.search import events as ev
-    from app.core.search.budget import BUDGET_SPENT
+    from app.core.search.planning.budget import BUDGET_SPENT
     from app.core.util.i18n import QT_TRANSLATE_NOOP
     from app.core.util.messages import message
 
@@ -244,8 +244,8 @@ def test_a_core_message_with_an_id_is_translated_by_its_id_not_its_wording(chine
 
 
 def test_the_budget_plan_reads_as_chinese(chinese):
-    """The planner's own words (app.core.search.budget), both plans, through app.gui.text.core_text."""
-    from app.core.search.budget import BudgetClock, BudgetPlanner
+    """The planner's own words (app.core.search.planning.budget), both plans, through app.gui.text.core_text."""
+    from app.core.search.planning.budget import BudgetClock, BudgetPlanner
 
     for budget in (600, 3000):
         planner = BudgetPlanner(BudgetClock(budget, clock=lambda: 40.0), 30)

@@ -62,7 +62,7 @@ def measure_compile_choice(config: SearchConfig, num_classes: int, train_count: 
     import keras_tuner as kt
 
     from app.core.data.pipeline import steps_per_epoch
-    from app.core.search.estimate import _candidate_config, largest_batch, measured_step_seconds
+    from app.core.search.planning.estimate import _candidate_config, largest_batch, measured_step_seconds
     from app.core.model.models import build_model
     from app.core.options.config import tunable_default
 
@@ -92,7 +92,7 @@ def measure_compile_choice(config: SearchConfig, num_classes: int, train_count: 
 def choice_key(config: SearchConfig, device: str, tensorflow: str) -> str:
     """What a kept decision depends on: the machine's device and TensorFlow, and the model's shape."""
     from app.core.options.config import tunable_default
-    from app.core.search.estimate import largest_batch
+    from app.core.search.planning.estimate import largest_batch
 
     width = config.width if not isinstance(config.width, dict) else tunable_default(config.width)
     return (f"{device}|tf {tensorflow}|{config.architecture}|{config.image_size} px|width {width}|"

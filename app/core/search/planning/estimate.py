@@ -3,8 +3,8 @@
 Runs in the training process (it builds Keras models). The epoch time comes from measurements,
 not guesses: the model's arithmetic counted from its layers, divided by this machine's measured
 convolution speed (timing real training steps would trace a graph per candidate: 5-45 s each on
-2 cores). The first real epoch then corrects the estimate (app/core/search/budget.py).
-The results choose ``image_size: "auto"`` and the first trial's width (app/core/search/budget.py), and
+2 cores). The first real epoch then corrects the estimate (app/core/search/planning/budget.py).
+The results choose ``image_size: "auto"`` and the first trial's width (app/core/search/planning/budget.py), and
 candidates that cannot fit in memory are left out of the search space with a notice.
 """
 from __future__ import annotations
@@ -15,7 +15,7 @@ from dataclasses import asdict, dataclass
 
 import numpy as np
 
-from app.core.search.budget import choose_image_size, choose_width_and_size, epochs_to_afford
+from app.core.search.planning.budget import choose_image_size, choose_width_and_size, epochs_to_afford
 from app.core.options.config import SMALL_IMAGE_PX, SearchConfig, available_memory_bytes, tunable_default, with_default
 from app.core.options.validation import is_fixed, tunable_values
 
@@ -285,7 +285,7 @@ def plan_search(config: SearchConfig, native_size: int, num_classes: int, train_
     if isinstance(data["width"], dict) and "default" in data["width"]:
         first_width = data["width"]["default"]
     elif isinstance(data["width"], dict) and timed:
-        # Width first, then the size that width can afford (app/core/search/budget.py).
+        # Width first, then the size that width can afford (app/core/search/planning/budget.py).
         first_width, _ = choose_width_and_size(timed, size, sizes, native_size, budget_left, config.epochs)
         data["width"] = with_default(data["width"], first_width)
     elif not isinstance(data["width"], dict) and widths != [None]:

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import math
 
-from app.core.search.budget import RECENT_EPOCHS, BudgetPlanner
+from app.core.search.planning.budget import RECENT_EPOCHS, BudgetPlanner
 from app.core.util.i18n import QT_TRANSLATE_NOOP
 from app.core.util.messages import Message, message
 

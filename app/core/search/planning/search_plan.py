@@ -18,8 +18,8 @@ from app.core.options.config import SearchConfig
 from app.core.options.duration import format_duration
 from app.core.search import events as ev
 from app.core.options.auto_epochs import epochs_for_steps
-from app.core.search.batch_fit import fit_batch_to_folder, resolve_epochs, steps_per_epoch_at_most
-from app.core.search.budget import LONG_TRIAL_EPOCHS, BudgetClock, BudgetPlanner, prune_margin
+from app.core.search.planning.batch_fit import fit_batch_to_folder, resolve_epochs, steps_per_epoch_at_most
+from app.core.search.planning.budget import LONG_TRIAL_EPOCHS, BudgetClock, BudgetPlanner, prune_margin
 from app.core.search.search_state import lower_is_better
 from app.core.search.search_dir import update_search_info
 from app.core.search.stages import COMPILING, MEASURING, StageReporter
@@ -30,7 +30,7 @@ def plan_for_budget(config: SearchConfig, info: dict, search_dir: Path, emit, cl
                     stages: StageReporter | None = None):
     """Resolve the automatic choices (image size, widths that fit, the first trial's width) from
     measurements, once per search; a resumed search keeps what was chosen."""
-    from app.core.search.estimate import plan_search
+    from app.core.search.planning.estimate import plan_search
 
     splits = info["splits"]
     if info.get("plan"):
@@ -65,9 +65,9 @@ def plan_for_budget(config: SearchConfig, info: dict, search_dir: Path, emit, cl
 def compile_choice(config: SearchConfig, info: dict, clock: BudgetClock, emit,
                    stages: StageReporter | None = None) -> dict:
     """XLA or the plain graph for this search's model on this device, timed when the budget
-    allows the estimate's timing (app/core/search/compile_choice.py); {} leaves Keras' default."""
+    allows the estimate's timing (app/core/search/planning/compile_choice.py); {} leaves Keras' default."""
     from app.core.options.option_table import TRANSFER_ARCHITECTURES
-    from app.core.search import compile_choice as cc
+    from app.core.search.planning import compile_choice as cc
     from app.core.search.devices import configure_devices
 
     if config.architecture in TRANSFER_ARCHITECTURES:

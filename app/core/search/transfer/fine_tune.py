@@ -51,7 +51,7 @@ def unfreeze_top(model, share: float) -> None:
 
 
 class FineTuneStage:
-    """Builds and fits the fine-tuning trial for the search's hypermodel (app/core/search/head_search.py)."""
+    """Builds and fits the fine-tuning trial for the search's hypermodel (app/core/search/transfer/head_search.py)."""
 
     def __init__(self, config: SearchConfig, search_dir, num_classes: int, weights: str, load_images,
                  tuner_ref: dict, class_weight: dict | None):
@@ -66,7 +66,7 @@ class FineTuneStage:
     def build(self, hp):
         import keras
 
-        from app.core.search.head_search import compile_for
+        from app.core.search.transfer.head_search import compile_for
         from app.core.model.models import trial_schedule
         from app.core.data.pipeline import steps_per_epoch
         from app.core.model.transfer_model import full_model

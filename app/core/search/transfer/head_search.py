@@ -1,7 +1,7 @@
 """Stage 2 of a transfer search: Keras Tuner searches heads on the cached features, seconds per trial.
 
 The hypermodel below is the search's one hypermodel: a trial whose ``stage`` value is
-``fine_tune`` is built and fitted by app/core/search/fine_tune.py instead, so both stages are trials of
+``fine_tune`` is built and fitted by app/core/search/transfer/fine_tune.py instead, so both stages are trials of
 one Keras Tuner project, reported by the same tuner hooks (app/core/search/trial_tuner.py) and kept,
 ranked, exported and recorded like any trial.
 
@@ -84,7 +84,7 @@ def compile_for(model, optimizer, smoothing: float, num_classes: int, steps_per_
 
 
 def make_hypermodel(config: SearchConfig, data: FeatureData, tuner_ref: dict, fine_tune_stage):
-    """The search's hypermodel; ``fine_tune_stage`` (app/core/search/fine_tune.py) builds and fits stage-3 trials."""
+    """The search's hypermodel; ``fine_tune_stage`` (app/core/search/transfer/fine_tune.py) builds and fits stage-3 trials."""
     import keras
     import keras_tuner as kt
     import tensorflow as tf

@@ -124,7 +124,7 @@ def extract_features(config: SearchConfig, info: dict, weights: str, emit, cance
     import numpy as np
 
     from app.core.data.dataset_report import balanced_class_weights
-    from app.core.search.head_search import FeatureData
+    from app.core.search.transfer.head_search import FeatureData
 
     cache = FeatureCache(config.architecture, weights_identity(weights), config.image_size)
     rows = info["splits"]["train"] + info["splits"]["val"]
@@ -181,7 +181,7 @@ def with_stage(emit, current: dict):
 def run_staged(config: SearchConfig, info: dict, search_dir: Path, resume: bool, emit, cancel, state: dict,
                previous: dict, device: dict, mixed: bool) -> tuple[str, str]:
     """The runner's ``_search`` for a staged transfer search; returns (status, error) like it."""
-    from app.core.search.head_search import HEAD_EPOCHS
+    from app.core.search.transfer.head_search import HEAD_EPOCHS
 
     clock = state["clock"]
     state["info"] = info
@@ -247,8 +247,8 @@ def _announce(config, info, search_dir, resume, emit, clock, device, mixed, prev
 
 
 def _make_tuner(config: SearchConfig, search_dir: Path, data, weights: str, state: dict, images: dict):
-    from app.core.search.fine_tune import FineTuneStage
-    from app.core.search.head_search import make_hypermodel
+    from app.core.search.transfer.fine_tune import FineTuneStage
+    from app.core.search.transfer.head_search import make_hypermodel
     from app.core.data.pipeline import choose_cache, load_split
     from app.core.search.trial_tuner import build_tuner
 
@@ -293,7 +293,7 @@ def _trials_of(tuner, stage: str, completed: bool = True) -> list:
 
 def _head_planner():
     """The budget planner of stage 2: its plateau ends the head trials, not the search."""
-    from app.core.search.budget import STOP_PLATEAU, BudgetPlanner
+    from app.core.search.planning.budget import STOP_PLATEAU, BudgetPlanner
 
     class HeadPlanner(BudgetPlanner):
         def _stop(self, kind: str, reason: str) -> None:
@@ -309,7 +309,7 @@ def _head_stage(config, tuner, plan, clock, emit, cancel, state, previous, curre
     """Stage 2; returns ev.CANCELLED when stopped, else None."""
     import gc
 
-    from app.core.search.head_search import HEAD_EPOCHS, head_callbacks
+    from app.core.search.transfer.head_search import HEAD_EPOCHS, head_callbacks
 
     if _trials_of(tuner, STAGE_FINE_TUNE, completed=False):
         return None  # resumed after stage 2
@@ -342,8 +342,8 @@ def _head_stage(config, tuner, plan, clock, emit, cancel, state, previous, curre
 
 def _fine_tune_stage(config, tuner, plan, clock, emit, cancel, state, current, images, data) -> str | None:
     """Stage 3; returns ev.CANCELLED when stopped, else None."""
-    from app.core.search.budget import BudgetPlanner
-    from app.core.search.fine_tune import fine_tune_values, run_fine_tune_trial
+    from app.core.search.planning.budget import BudgetPlanner
+    from app.core.search.transfer.fine_tune import fine_tune_values, run_fine_tune_trial
     from app.core.search.transfer_plan import MAX_FINE_TUNE_EPOCHS, MIN_FINE_TUNE_EPOCHS, UNLIMITED_FINE_TUNE_EPOCHS
 
     heads = sorted(_trials_of(tuner, STAGE_HEAD), key=lambda t: t.score, reverse=config.objective.endswith("accuracy"))
