@@ -184,7 +184,7 @@ def _train_student(ctx: TaskContext, search_dir: str, config, student_config, ch
     from app.core.model.models import build_model, resolve_backbone_weights, with_weight_averaging
 
     # The student learns with the best trial's optimizer settings; its own size comes from the user.
-    best_hp = teacher_hyperparameters(search_dir, best_trial)
+    best_hp = student_settings(config, teacher_hyperparameters(search_dir, best_trial), len(train_xy[0]))
     hp = kt.HyperParameters()
     for name, value in best_hp.items():
         if name not in ("width", "depth", "dense_units") and name not in changes:
@@ -218,6 +218,25 @@ def _train_student(ctx: TaskContext, search_dir: str, config, student_config, ch
     if best["weights"] is not None:
         student.set_weights(best["weights"])
     return student, hp, history
+
+
+def student_settings(config, teacher_hp: dict, train_count: int) -> dict:
+    """The teacher trial's hyperparameters the student learns with; for a pretrained teacher (a head or
+    fine-tuning trial) only the search's own batch size, fitted to the folder, and its augmentation.
+
+    Why: a head trial's settings suit a small head on cached features (batches of up to 512, a head's
+    learning rate, no augmentation); a student learnt from nothing with them got one step an epoch on a
+    small folder, the very thing app/core/search/planning/batch_fit.py exists to prevent in a search."""
+    from app.core.model.transfer_model import STAGE_FINE_TUNE, STAGE_HEAD
+    from app.core.options.validation import tunable_values
+    from app.core.search.planning.batch_fit import batch_for_folder
+
+    if teacher_hp.get("stage") not in (STAGE_HEAD, STAGE_FINE_TUNE):
+        return teacher_hp
+    spec = config.batch_size
+    batch = int(spec.get("default") or max(tunable_values(spec))) if isinstance(spec, dict) else int(spec)
+    return {"batch_size": batch_for_folder(batch, train_count),
+            "augmentation": config.augmentation.enabled is not False}
 
 
 def teacher_hyperparameters(search_dir: str, trial_id: str) -> dict:

@@ -201,3 +201,26 @@ def test_the_fine_tuned_model_exports_and_serves_encoded_images_without_the_app(
     name, total = run.stdout.split()[-2:]
     assert name in {"red", "green", "blue"} and abs(float(total) - 1.0) < 1e-3
     assert json.loads((out / "model_card.json").read_text())["input"]["image_size"] == SIZE
+
+
+def test_a_student_distilled_from_a_pretrained_teacher_learns_with_its_own_small_batches(staged, monkeypatch):
+    from app.core.playbook.tasks import run_task
+
+    monkeypatch.setenv("TUNESTUDIO_HOME", str(staged["root"] / "home"))
+    monkeypatch.setenv("KERAS_HOME", str(staged["root"] / "keras"))
+    best = next(t for t in staged["final"]["trials"] if t["trial_id"] == staged["final"]["best_trial_id"])
+    assert best["hyperparameters"]["stage"] in ("head", "fine_tune")  # the teacher is a pretrained trial
+    final = run_task("distill", {"search_dir": staged["final"]["search_dir"], "epochs": 1}, lambda _event: None)
+    assert final["status"] == "completed", final["error"]
+    student = final["result"]["student"]["hyperparameters"]
+    # Not the head's batches (128-512 on cached features: one step an epoch here), nor its stage or units:
+    # the search's batch fitted to the 18 or so training photos (8 steps an epoch at least), augmented.
+    assert "stage" not in student and "head_units" not in student
+    assert student["batch_size"] == 8 and student["augmentation"] is True
+
+
+def test_a_student_of_a_trial_learnt_from_nothing_keeps_the_teachers_settings():
+    from app.core.playbook.distill import student_settings
+
+    teacher = {"batch_size": 32, "learning_rate": 0.003, "optimizer": "sgd", "augmentation": False}
+    assert student_settings(SearchConfig(data_dir="."), teacher, 2000) == teacher
