@@ -58,8 +58,10 @@ def colors(palette: QPalette | None = None) -> Colors:
     # The live batch line: a lighter blue than "train", thin, so it reads as a sketch behind it.
     batch = QColor(("#56B4E9", "#A6D8F5")[pick])
     batch.setAlpha(170)
-    # Grey with alpha blends into either background; 100 curves stay readable as a cloud.
-    overlay = QColor(150, 150, 150, 80 if dark else 70)
+    # Grey with alpha blends into either background. The other trials are one path, stroked once, so
+    # overlapping lines do not darken each other: 100 curves read as one grey band, and the alpha must
+    # make a single line visible on its own (70 left the 7 other trials of the sample all but invisible).
+    overlay = QColor(150, 150, 150, 150) if dark else QColor(120, 120, 120, 130)
     best_row = QColor(_GREEN[pick])
     best_row.setAlpha(60)
     return Colors(
