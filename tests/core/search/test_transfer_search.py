@@ -224,3 +224,40 @@ def test_a_student_of_a_trial_learnt_from_nothing_keeps_the_teachers_settings():
 
     teacher = {"batch_size": 32, "learning_rate": 0.003, "optimizer": "sgd", "augmentation": False}
     assert student_settings(SearchConfig(data_dir="."), teacher, 2000) == teacher
+
+
+def test_stop_during_fine_tuning_keeps_its_epochs_and_resume_fine_tunes_again(tmp_path, monkeypatch):
+    import threading
+
+    from app.core.search.runner import run_search
+    from app.core.search.search_dir import load_search_info
+
+    monkeypatch.setenv("TUNESTUDIO_HOME", str(tmp_path / "home"))
+    monkeypatch.setenv("KERAS_HOME", str(tmp_path / "keras"))
+    write_pretrained(tmp_path / "keras")
+    data = make_photos(tmp_path / "photos", per_class=8)
+    config = SearchConfig(data_dir=str(data), image_size=SIZE, time_budget=60, max_trials=1, plateau_trials=0,
+                          tensorboard=False, seed=3)
+    cancel, log = threading.Event(), ev.EventLog()
+
+    def listener(event):
+        log(event)
+        if event["type"] == ev.BATCH_ENDED and event.get("stage") == "fine_tune":
+            cancel.set()  # Stop pressed during the first fine-tuning epoch
+
+    first = run_search(config, listener, cancel=cancel)
+    assert first["status"] == "cancelled"
+    stopped = [e for e in log.of_type(ev.TRIAL_ENDED) if e.get("stage") == "fine_tune"]
+    assert len(stopped) == 1 and len(stopped[0]["history"]["loss"]) == 1  # its finished epoch is kept
+    assert [t["status"] for t in first["trials"] if t.get("stage") == "fine_tune"] == ["COMPLETED"]
+    assert load_search_info(first["search_dir"])["plan"]["transfer"]["fine_tune_stopped"] is True
+
+    again = ev.EventLog()
+    final = run_search(config, again, search_dir=first["search_dir"], resume=True)
+    assert final["status"] == "completed", final.get("error")
+    started = [e.get("stage") for e in again.of_type(ev.TRIAL_STARTED)]
+    assert started == ["fine_tune"]  # no head trial again; fine-tuning again, from the best head
+    assert len([t for t in final["trials"] if t.get("stage") == "fine_tune"]) == 2
+    (tuned,) = [e for e in again.of_type(ev.TRIAL_ENDED) if e.get("stage") == "fine_tune"]
+    assert tuned["status"] == "COMPLETED" and len(tuned["history"]["loss"]) > 1
+    assert load_search_info(first["search_dir"])["plan"]["transfer"]["fine_tune_stopped"] is False

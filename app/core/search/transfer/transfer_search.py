@@ -215,7 +215,7 @@ def run_staged(config: SearchConfig, info: dict, search_dir: Path, resume: bool,
     tuner._plan_said = True  # the planner's "trials of N epochs" summary does not describe stages; stage events do
     status = _head_stage(config, tuner, plan, clock, emit, cancel, state, previous, current)
     if status is None:
-        status = _fine_tune_stage(config, tuner, plan, clock, emit, cancel, state, current, images, data)
+        status = _fine_tune_stage(config, tuner, plan, clock, emit, cancel, state, current, search_dir)
     if status == ev.CANCELLED:
         _finish(config, search_dir, info, state, emit, cancelled=True)
         return ev.CANCELLED, ""
@@ -340,14 +340,19 @@ def _head_stage(config, tuner, plan, clock, emit, cancel, state, previous, curre
     return ev.CANCELLED if cancel.is_set() else None
 
 
-def _fine_tune_stage(config, tuner, plan, clock, emit, cancel, state, current, images, data) -> str | None:
-    """Stage 3; returns ev.CANCELLED when stopped, else None."""
+def _fine_tune_stage(config, tuner, plan, clock, emit, cancel, state, current, search_dir) -> str | None:
+    """Stage 3; returns ev.CANCELLED when stopped, else None.
+
+    Stop during fine-tuning keeps the epochs done as a trial (as Stop does for any trial with a
+    finished epoch), and ``plan["fine_tune_stopped"]`` (in search.json) makes Resume fine-tune the
+    best head again with the budget left, instead of finding a fine-tuning trial and ending."""
     from app.core.search.planning.budget import BudgetPlanner
     from app.core.search.transfer.fine_tune import fine_tune_values, run_fine_tune_trial
     from app.core.search.transfer_plan import MAX_FINE_TUNE_EPOCHS, MIN_FINE_TUNE_EPOCHS, UNLIMITED_FINE_TUNE_EPOCHS
 
     heads = sorted(_trials_of(tuner, STAGE_HEAD), key=lambda t: t.score, reverse=config.objective.endswith("accuracy"))
-    if not heads or _trials_of(tuner, STAGE_FINE_TUNE) or not plan.get("fine_tune_epochs"):
+    done = _trials_of(tuner, STAGE_FINE_TUNE) and not plan.get("fine_tune_stopped")
+    if not heads or done or not plan.get("fine_tune_epochs"):
         return None
     splits = state["info"]["splits"]
     epoch_s = fine_tune_epoch_seconds(plan["images_per_second"], len(splits["train"]), len(splits["val"]))
@@ -376,6 +381,8 @@ def _fine_tune_stage(config, tuner, plan, clock, emit, cancel, state, current, i
                             min_trial_epochs=epochs, prune=False)
     planner.objective_name = config.objective
     tuner.setup_budget(planner, epoch_s, None)
+    plan["fine_tune_stopped"] = True  # until the trial ends on its own: a killed search resumes it too
+    _save_plan(search_dir, state["info"], config, plan)
     try:
         run_fine_tune_trial(tuner, fine_tune_values(heads[0]), epochs)
     except tuner.cancelled_error:
@@ -383,6 +390,10 @@ def _fine_tune_stage(config, tuner, plan, clock, emit, cancel, state, current, i
         return ev.CANCELLED
     except tuner.budget_error:
         pass
+    if cancel.is_set():  # stopped after an epoch: that trial is kept, Resume fine-tunes again
+        return ev.CANCELLED
+    plan["fine_tune_stopped"] = False
+    _save_plan(search_dir, state["info"], config, plan)
     return None
 
 
