@@ -157,6 +157,9 @@ def run_event_loop(seconds: float, until=None, poll_ms: int = 100) -> None:
     poll.stop()
 
 
+_windows: list = []
+
+
 def open_window_on(folder: str | Path, poll_ms: int = 100):
     """The real main window as ``run_app`` shows it (1280x860, every question answered yes), on
     ``folder`` set as the folder picker sets it and scanned. Returns ``(window, wait)``, where
@@ -165,6 +168,9 @@ def open_window_on(folder: str | Path, poll_ms: int = 100):
 
     gui_app.create_application(sys.argv)
     frame = gui_app.show_main_window()
+    # Held for the process's life, as run_app holds it: the frame is a parentless top-level widget, and
+    # the GUI-thread collector frees it (and the window inside) once nothing refers to it.
+    _windows.append(frame)
     frame.resize(1280, 860)
     window = frame.main_window()
     window.confirm = lambda title, text: True
