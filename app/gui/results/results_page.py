@@ -111,8 +111,9 @@ class ResultsPage(QWidget):
         if best is None:
             return
         self.set_export_target(best.number or best.trial_id)
-        # One trial of the search is drawn here: the header counts the search's, not the panel's.
-        self.best_curves.load_trials([best.summary()], state.objective,
+        # The best trial's curves, and every trial in the "All trials" plot beside it (with only the best
+        # loaded there, that plot showed one line under a legend naming the others).
+        self.best_curves.load_trials([t.summary() for t in state.trials.values()], state.objective,
                                      title=self.tr("{count} trial(s) in this search").format(count=len(state.trials)))
         self.best_curves.show_trial(best.trial_id)
         matrix, epoch = best.kept_confusion()

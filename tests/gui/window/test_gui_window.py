@@ -290,6 +290,10 @@ def test_fake_search_fills_every_panel_and_the_summary(qtbot, make_window, tiny_
     assert f"epoch {best.best_step + 1} (weights kept)" in window.results.best_confusion.caption()
     # The best trial's curves, under a header that counts the search's trials (not "1 stored trial").
     assert window.results.best_curves.header.text().startswith("3 trial(s) in this search")
+    # Its "All trials" plot holds the other two trials' lines too, not the best one alone.
+    others = [t for t in window.model.state.trials.values() if t.trial_id != best.trial_id]
+    _, overlay = window.results.best_curves.curve_data("overlay")
+    assert len(overlay) == sum(len(t.history["val_accuracy"]) for t in others) > 0
     assert window.findChild(QPushButton, "exportButton").isEnabled()
     assert window.findChild(QPushButton, "startButton").isEnabled()
     assert not window.findChild(QPushButton, "stopButton").isEnabled()
