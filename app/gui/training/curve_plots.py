@@ -232,7 +232,9 @@ class CurvePlots:
             label.setText(label.text, color=legend.opts["labelTextColor"])
         legend.setZValue(100)  # above the curves, so its backdrop keeps the text readable
         fill = pg.mkColor(c.background)
-        fill.setAlpha(200)
+        # Light enough that the lines under it still show (at 200 the best trial's last epochs on the
+        # sample faded out behind it), dense enough that its text stays readable over them.
+        fill.setAlpha(140)
         legend.setBrush(pg.mkBrush(fill))
         styles = {
             "loss": (c.train, 2.0), "val_loss": (c.validation, 2.0),
