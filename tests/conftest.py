@@ -7,6 +7,8 @@ from pathlib import Path
 
 import pytest
 
+from app.gui.window import main_thread_gc
+
 # A crashed worker ends the run with a report instead of hanging it (see the module).
 pytest_plugins = ["xdist_crashes"]
 
@@ -36,8 +38,6 @@ def _no_collection_off_the_main_thread():
 @pytest.fixture(autouse=True)
 def _collect_on_the_main_thread():
     yield
-    from app.gui.window import main_thread_gc
-
     widgets = sys.modules.get("PySide6.QtWidgets")
     app = widgets.QApplication.instance() if widgets else None
     if app is not None:

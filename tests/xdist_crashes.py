@@ -21,62 +21,56 @@ from __future__ import annotations
 from collections import Counter
 
 import pytest
+from xdist.scheduler.loadscope import LoadScopeScheduling  # pytest-xdist is pinned in the [test] extra
 
 RETRIES = 1  # runs of a crashed test beyond the first; a test that crashes every time still fails
 RERUN = "rerun"
-
-try:
-    from xdist.scheduler.loadscope import LoadScopeScheduling
-except ImportError:  # pragma: no cover - pytest-xdist is in the [test] extra; without it nothing runs in workers
-    LoadScopeScheduling = None
 
 _crashes: Counter[str] = Counter()
 _rerun_reports: list[str] = []
 
 
-if LoadScopeScheduling is not None:
+class CrashSafeLoadScope(LoadScopeScheduling):
+    """``--dist loadscope`` whose crash path neither hangs nor drops the dead worker's remaining tests."""
 
-    class CrashSafeLoadScope(LoadScopeScheduling):
-        """``--dist loadscope`` whose crash path neither hangs nor drops the dead worker's remaining tests."""
+    def remove_node(self, node):
+        workload = self.assigned_work.pop(node)
+        if not self._pending_of(workload):
+            return None
+        crashitem = next(nodeid for unit in workload.values() for nodeid, done in unit.items() if not done)
+        _crashes[crashitem] += 1
+        if _crashes[crashitem] > RETRIES:
+            workload[self._split_scope(crashitem)][crashitem] = True  # reported failed; never again
+        for scope, unit in reversed(list(workload.items())):
+            if not all(unit.values()):  # a finished unit re-queued is an empty command: a hang (#1378)
+                self.workqueue[scope] = unit
+                self.workqueue.move_to_end(scope, last=False)
+        for other in self.assigned_work:
+            self._reschedule(other)
+        return crashitem
 
-        def remove_node(self, node):
-            workload = self.assigned_work.pop(node)
-            if not self._pending_of(workload):
-                return None
-            crashitem = next(nodeid for unit in workload.values() for nodeid, done in unit.items() if not done)
-            _crashes[crashitem] += 1
-            if _crashes[crashitem] > RETRIES:
-                workload[self._split_scope(crashitem)][crashitem] = True  # reported failed; never again
-            for scope, unit in reversed(list(workload.items())):
-                if not all(unit.values()):  # a finished unit re-queued is an empty command: a hang (#1378)
-                    self.workqueue[scope] = unit
-                    self.workqueue.move_to_end(scope, last=False)
-            for other in self.assigned_work:
-                self._reschedule(other)
-            return crashitem
+    def _reschedule(self, node) -> None:
+        # As loadscope's, but it tops a node up to more than two pending tests in one go and tells it
+        # to shut down when the queue is empty: a worker holding one test waits for a second (#1327).
+        if node.shutting_down:
+            return
+        while self.workqueue and self._pending_of(self.assigned_work[node]) <= 2:
+            self._assign_work_unit(node)
+        if not self.workqueue:
+            node.shutdown()
 
-        def _reschedule(self, node) -> None:
-            # As loadscope's, but it tops a node up to more than two pending tests in one go and tells it
-            # to shut down when the queue is empty: a worker holding one test waits for a second (#1327).
-            if node.shutting_down:
-                return
-            while self.workqueue and self._pending_of(self.assigned_work[node]) <= 2:
-                self._assign_work_unit(node)
-            if not self.workqueue:
-                node.shutdown()
-
-        def _assign_work_unit(self, node) -> None:
-            scope, unit = self.workqueue.popitem(last=False)
-            self.assigned_work.setdefault(node, {})[scope] = unit
-            collection = self.registered_collections[node]
-            indexes = [collection.index(nodeid) for nodeid, done in unit.items() if not done]
-            if indexes:
-                node.send_runtest_some(indexes)
+    def _assign_work_unit(self, node) -> None:
+        scope, unit = self.workqueue.popitem(last=False)
+        self.assigned_work.setdefault(node, {})[scope] = unit
+        collection = self.registered_collections[node]
+        indexes = [collection.index(nodeid) for nodeid, done in unit.items() if not done]
+        if indexes:
+            node.send_runtest_some(indexes)
 
 
 @pytest.hookimpl(optionalhook=True)
 def pytest_xdist_make_scheduler(config, log):
-    if LoadScopeScheduling is None or config.getvalue("dist") != "loadscope":
+    if config.getvalue("dist") != "loadscope":
         return None
     return CrashSafeLoadScope(config, log)
 
@@ -84,7 +78,7 @@ def pytest_xdist_make_scheduler(config, log):
 @pytest.hookimpl(optionalhook=True)
 def pytest_handlecrashitem(crashitem, report, sched):
     # Called right after remove_node: a first crash is a re-run (not a failure), a repeated one fails.
-    if isinstance(sched, CrashSafeLoadScope if LoadScopeScheduling else ()) and _crashes[crashitem] <= RETRIES:
+    if isinstance(sched, CrashSafeLoadScope) and _crashes[crashitem] <= RETRIES:
         report.outcome = RERUN
         _rerun_reports.append(f"{crashitem}: {report.longrepr}; it runs once more on the replacement worker")
 

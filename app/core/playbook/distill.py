@@ -228,14 +228,12 @@ def student_settings(config, teacher_hp: dict, train_count: int) -> dict:
     learning rate, no augmentation); a student learnt from nothing with them got one step an epoch on a
     small folder, the very thing app/core/search/planning/batch_fit.py exists to prevent in a search."""
     from app.core.model.transfer_model import STAGE_FINE_TUNE, STAGE_HEAD
-    from app.core.options.validation import tunable_values
+    from app.core.options.config import tunable_default
     from app.core.search.planning.batch_fit import batch_for_folder
 
     if teacher_hp.get("stage") not in (STAGE_HEAD, STAGE_FINE_TUNE):
         return teacher_hp
-    spec = config.batch_size
-    batch = int(spec.get("default") or max(tunable_values(spec))) if isinstance(spec, dict) else int(spec)
-    return {"batch_size": batch_for_folder(batch, train_count),
+    return {"batch_size": batch_for_folder(int(tunable_default(config.batch_size)), train_count),
             "augmentation": config.augmentation.enabled is not False}
 
 
